@@ -1,0 +1,1 @@
+export function migratePostgres(url: string, log?: (message: string) => void): Promise<void>;
