@@ -1,0 +1,14 @@
+/** Prisma's unique-constraint violation (P2002), across SQLite and PostgreSQL adapters. */
+export function isUniqueViolation(error: unknown): boolean {
+  const e = error as { code?: string; message?: string } | null;
+  return e?.code === "P2002" || /Unique constraint failed|UNIQUE constraint failed|duplicate key value/i.test(e?.message ?? "");
+}
+
+/** The database is busy or unreachable: the caller should answer with a retryable status. */
+export function isTransientDbError(error: unknown): boolean {
+  const e = error as { code?: string; message?: string } | null;
+  return (
+    ["P1001", "P1002", "P1008", "P1017", "P2024", "P2034"].includes(e?.code ?? "") ||
+    /SQLITE_BUSY|database is locked|timed out|Connection terminated|ECONNREFUSED|too many clients|could not serialize/i.test(e?.message ?? "")
+  );
+}

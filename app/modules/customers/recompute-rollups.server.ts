@@ -1,0 +1,42 @@
+import type { Tx } from "~/db.server";
+import { classifyCustomer } from "~/modules/guard/classify-customer";
+import type { ShopScope } from "~/modules/ingest/types";
+
+const YEAR_MS = 365 * 86_400_000;
+
+/**
+ * Rebuilds one customer's rollups from the order mirror (counted orders only). Recomputing
+ * from source instead of incrementing keeps them right under duplicates and reordering.
+ */
+export async function recomputeCustomerRollups(tx: Tx, scope: ShopScope, customerId: string): Promise<void> {
+  const [orders, shop] = await Promise.all([
+    tx.order.findMany({
+      where: { shopId: scope.shopId, customerId, counted: true },
+      select: { totalPrice: true, totalRefunded: true, shopifyCreatedAt: true },
+      orderBy: { shopifyCreatedAt: "asc" },
+    }),
+    tx.shop.findUniqueOrThrow({ where: { id: scope.shopId }, select: { regularSpendThreshold: true } }),
+  ]);
+  const yearAgo = scope.now.getTime() - YEAR_MS;
+  let netSpend = 0n;
+  let netSpend365 = 0n;
+  for (const order of orders) {
+    const net = order.totalPrice - order.totalRefunded;
+    netSpend += net;
+    if (order.shopifyCreatedAt.getTime() >= yearAgo) netSpend365 += net;
+  }
+  const lastOrderAt = orders.at(-1)?.shopifyCreatedAt ?? null;
+  await tx.customer.update({
+    where: { id: customerId },
+    data: {
+      ordersCount: orders.length,
+      netSpend,
+      netSpend365,
+      firstOrderAt: orders[0]?.shopifyCreatedAt ?? null,
+      secondOrderAt: orders[1]?.shopifyCreatedAt ?? null,
+      lastOrderAt,
+      phase: classifyCustomer({ ordersCount: orders.length, netSpend365, lastOrderAt }, scope.now, shop.regularSpendThreshold),
+      rollupAt: scope.now,
+    },
+  });
+}

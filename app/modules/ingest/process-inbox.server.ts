@@ -1,0 +1,121 @@
+import { randomUUID } from "node:crypto";
+import type { Db } from "~/db.server";
+import { parseJsonLossless } from "~/lib/json";
+import { log } from "~/lib/log.server";
+import { getTopic, resolveTopic, RetryLater, type ApplyOutcome } from "./topics";
+
+const CLAIM_MS = 60_000;
+const MAX_ATTEMPTS = 8;
+const BATCH = 50;
+
+export interface ProcessResult {
+  done: number;
+  skipped: number;
+  retried: number;
+  failed: number;
+}
+
+function retryDelayMs(attempt: number): number {
+  return Math.min(60_000 * 2 ** (attempt - 1), 3_600_000);
+}
+
+/**
+ * Applies one claimed receipt: the domain writes and the receipt's own "done" are one
+ * transaction, so a crash leaves the receipt pending and nothing half-written.
+ */
+async function applyReceipt(db: Db, receiptId: string, now: Date): Promise<"done" | "skipped" | "retried" | "failed"> {
+  const receipt = await db.webhookReceipt.findUnique({ where: { id: receiptId }, include: { shop: true } });
+  if (!receipt) return "skipped";
+  const topic = resolveTopic(receipt.topic);
+  const finish = (status: string, error: string | null) =>
+    db.webhookReceipt.updateMany({
+      where: { id: receipt.id },
+      data: { status, error, body: null, processedAt: now, claimedBy: null, claimedUntil: null },
+    });
+  if (!topic || receipt.body === null) {
+    await finish("skipped", topic ? "no body" : `unknown topic ${receipt.topic}`);
+    return "skipped";
+  }
+  const definition = getTopic(topic);
+  if (receipt.shop.uninstalledAt && !definition.whenUninstalled) {
+    await finish("skipped", "shop uninstalled");
+    return "skipped";
+  }
+  try {
+    const parsed = definition.schema.parse(parseJsonLossless(receipt.body));
+    const outcome: ApplyOutcome = await db.$transaction(
+      async (tx) => {
+        const result = await definition.apply(
+          tx,
+          { shopId: receipt.shopId, shopDomain: receipt.shop.domain, now: receipt.triggeredAt ?? receipt.receivedAt },
+          parsed,
+        );
+        await tx.webhookReceipt.updateMany({
+          where: { id: receipt.id },
+          data: {
+            status: result.status,
+            error: result.status === "skipped" ? result.reason : result.note ?? null,
+            body: null,
+            processedAt: now,
+            claimedBy: null,
+            claimedUntil: null,
+          },
+        });
+        return result;
+      },
+      { timeout: 30_000, maxWait: 10_000 },
+    );
+    return outcome.status;
+  } catch (error) {
+    const message = error instanceof Error ? error.message.slice(0, 500) : String(error);
+    if (receipt.attempts < MAX_ATTEMPTS) {
+      await db.webhookReceipt.updateMany({
+        where: { id: receipt.id },
+        data: { status: "pending", error: message, claimedBy: null, claimedUntil: new Date(now.getTime() + retryDelayMs(receipt.attempts)) },
+      });
+      log("warn", "webhook apply failed; will retry", { webhookId: receipt.webhookId, topic, attempt: receipt.attempts, error: message, retryLater: error instanceof RetryLater });
+      return "retried";
+    }
+    await finish("failed", message);
+    log("error", "webhook apply failed for good", { webhookId: receipt.webhookId, topic, error: message });
+    return "failed";
+  }
+}
+
+/**
+ * Drains due receipts. Each receipt is claimed with a conditional update first, so several
+ * workers (or app instances) can drain the same inbox and every receipt is applied once.
+ */
+export async function processPendingWebhooks(
+  db: Db,
+  options: { workerId?: string; now?: () => Date; maxBatches?: number; shopId?: string } = {},
+): Promise<ProcessResult> {
+  const workerId = options.workerId ?? randomUUID();
+  const clock = options.now ?? (() => new Date());
+  const result: ProcessResult = { done: 0, skipped: 0, retried: 0, failed: 0 };
+  for (let batch = 0; batch < (options.maxBatches ?? Infinity); batch++) {
+    const now = clock();
+    const due = await db.webhookReceipt.findMany({
+      where: {
+        ...(options.shopId ? { shopId: options.shopId } : {}),
+        OR: [
+          { status: "pending", OR: [{ claimedUntil: null }, { claimedUntil: { lte: now } }] },
+          { status: "processing", claimedUntil: { lte: now } },
+        ],
+      },
+      orderBy: { receivedAt: "asc" },
+      take: BATCH,
+      select: { id: true, status: true, attempts: true },
+    });
+    if (due.length === 0) break;
+    for (const row of due) {
+      const claimed = await db.webhookReceipt.updateMany({
+        where: { id: row.id, status: row.status, attempts: row.attempts },
+        data: { status: "processing", claimedBy: workerId, claimedUntil: new Date(now.getTime() + CLAIM_MS), attempts: { increment: 1 } },
+      });
+      if (claimed.count !== 1) continue;
+      result[await applyReceipt(db, row.id, clock())]++;
+    }
+  }
+  return result;
+}

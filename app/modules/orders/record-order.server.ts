@@ -1,0 +1,108 @@
+import type { Tx } from "~/db.server";
+import { normalizeEmail } from "~/lib/email";
+import type { NormalizedOrder, ShopScope } from "~/modules/ingest/types";
+import { ensureCustomerByEmail, ensureCustomerByGid, upsertCustomer } from "~/modules/customers/upsert-customer.server";
+import { recomputeCustomerRollups } from "~/modules/customers/recompute-rollups.server";
+import { isCountedOrder, isPaidStatus } from "./order-counting";
+import { reconcileOrderRefunds, recordRefund } from "./record-refund.server";
+
+async function resolveOrderCustomer(tx: Tx, scope: ShopScope, order: NormalizedOrder): Promise<string | null> {
+  if (order.customer) return (await upsertCustomer(tx, scope, order.customer, { consentSource: "order" })).id;
+  if (order.customerGid) return ensureCustomerByGid(tx, scope, order.customerGid, order.email);
+  // a guest who ticked "email me" at checkout is subscribed; unticked never unsubscribes
+  const consent = order.buyerAcceptsMarketing
+    ? { state: "SUBSCRIBED" as const, optInLevel: "SINGLE_OPT_IN", updatedAt: order.createdAt }
+    : null;
+  return ensureCustomerByEmail(tx, scope, order.email, { locale: order.customerLocale, consent, consentSource: "order" });
+}
+
+/**
+ * Mirrors an order (upsert if newer), its lines and the refunds it lists; links it to the
+ * person (account, or guest joined by email); marks its checkout completed; recomputes the
+ * person's rollups; and hands a first payment to the engine as a trigger.
+ */
+export async function recordOrder(
+  tx: Tx,
+  scope: ShopScope,
+  order: NormalizedOrder,
+): Promise<{ orderId: string; customerId: string | null; applied: boolean }> {
+  const existing = await tx.order.findUnique({ where: { shopId_gid: { shopId: scope.shopId, gid: order.gid } } });
+  const stale = Boolean(existing?.shopifyUpdatedAt && order.updatedAt && order.updatedAt < existing.shopifyUpdatedAt);
+  const customerId = stale ? existing!.customerId : await resolveOrderCustomer(tx, scope, order);
+
+  let orderId: string;
+  if (stale) {
+    orderId = existing!.id;
+  } else {
+    const data = {
+      name: order.name,
+      customerId,
+      customerGid: order.customerGid,
+      email: order.email,
+      emailNormalized: normalizeEmail(order.email),
+      currency: order.currency,
+      totalPrice: order.totalPrice,
+      subtotalPrice: order.subtotalPrice,
+      totalDiscounts: order.totalDiscounts,
+      financialStatus: order.financialStatus,
+      fulfillmentStatus: order.fulfillmentStatus,
+      cancelledAt: order.cancelledAt,
+      cancelReason: order.cancelReason,
+      paidAt: order.paidAt ?? existing?.paidAt ?? (isPaidStatus(order.financialStatus) ? order.updatedAt ?? order.createdAt : null),
+      discountCodes: JSON.stringify(order.discountCodes),
+      checkoutToken: order.checkoutToken,
+      cartToken: order.cartToken,
+      sourceName: order.sourceName,
+      customerLocale: order.customerLocale,
+      test: order.test,
+      shopifyCreatedAt: order.createdAt,
+      shopifyUpdatedAt: order.updatedAt,
+      counted: isCountedOrder({ ...order, totalRefunded: existing?.totalRefunded ?? 0n }),
+    };
+    orderId = existing
+      ? (await tx.order.update({ where: { id: existing.id }, data })).id
+      : (await tx.order.create({ data: { shopId: scope.shopId, gid: order.gid, ...data } })).id;
+    await tx.orderLine.deleteMany({ where: { orderId } });
+    if (order.lines.length > 0) {
+      await tx.orderLine.createMany({
+        data: order.lines.map((line) => ({ shopId: scope.shopId, orderId, ...line })),
+      });
+    }
+  }
+
+  for (const refund of order.refunds) await recordRefund(tx, scope, orderId, refund);
+  if (!stale) await reconcileOrderRefunds(tx, scope, orderId);
+
+  if (order.checkoutToken) {
+    await tx.checkout.updateMany({
+      where: { shopId: scope.shopId, token: order.checkoutToken, completedAt: null },
+      data: { completedAt: order.createdAt },
+    });
+  }
+
+  const previousCustomerId = existing?.customerId ?? null;
+  if (customerId) await recomputeCustomerRollups(tx, scope, customerId);
+  if (previousCustomerId && previousCustomerId !== customerId) await recomputeCustomerRollups(tx, scope, previousCustomerId);
+
+  const saved = await tx.order.findUniqueOrThrow({ where: { id: orderId }, select: { paidAt: true, counted: true } });
+  if (saved.paidAt && saved.counted) {
+    await tx.trigger.upsert({
+      where: { shopId_kind_subjectKey: { shopId: scope.shopId, kind: "order_paid", subjectKey: order.gid } },
+      create: {
+        shopId: scope.shopId, kind: "order_paid", subjectKey: order.gid, customerId,
+        data: JSON.stringify({ orderId }), occurredAt: saved.paidAt,
+      },
+      update: {},
+    });
+  }
+  return { orderId, customerId, applied: !stale };
+}
+
+/** orders/delete: the order is gone from Shopify, so it leaves the mirror and the rollups. */
+export async function deleteOrder(tx: Tx, scope: ShopScope, orderGid: string): Promise<boolean> {
+  const existing = await tx.order.findUnique({ where: { shopId_gid: { shopId: scope.shopId, gid: orderGid } } });
+  if (!existing) return false;
+  await tx.order.delete({ where: { id: existing.id } });
+  if (existing.customerId) await recomputeCustomerRollups(tx, scope, existing.customerId);
+  return true;
+}
