@@ -15,7 +15,7 @@ export function derivePostgresSchema(text) {
   let out = text
     .replace(/provider\s*=\s*"sqlite"/, 'provider = "postgresql"')
     .replace(/url\s*=\s*"file:[^"]*"/, 'url      = env("DATABASE_URL")')
-    .replace(/output\s*=\s*"\.\.\/app\/generated\/prisma"/, 'output     = "../../app/generated/prisma-pg"');
+    .replace(/provider\s*=\s*"prisma-client-js"/, 'provider   = "prisma-client-js"\n  output     = "../../node_modules/@joren/prisma-pg"');
   if (out === text) throw new Error("schema.prisma does not look like the SQLite source schema");
   return header + out;
 }

@@ -7,6 +7,8 @@ import path from "node:path";
 export const BASE_DB = path.resolve(".tmp/test-base.sqlite");
 
 export default function setup(): void {
+  // The integration tests run the real server build.
+  execFileSync("npx", ["remix", "build"], { stdio: ["ignore", "ignore", "inherit"] });
   mkdirSync(path.dirname(BASE_DB), { recursive: true });
   for (const suffix of ["", "-wal", "-shm"]) rmSync(BASE_DB + suffix, { force: true });
   execFileSync("npx", ["prisma", "migrate", "deploy"], {

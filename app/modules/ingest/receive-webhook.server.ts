@@ -32,6 +32,9 @@ export async function receiveWebhook(request: Request, deps: { db: Db; verify: W
   const raw = await request.clone().text();
   if (Buffer.byteLength(raw) > MAX_WEBHOOK_BYTES) return json(413, { error: "payload too large" });
 
+  // The library answers 400 to a missing signature header; an unsigned request is unauthorised.
+  if (!request.headers.get("x-shopify-hmac-sha256")) return json(401, { error: "missing signature" });
+
   let verified: VerifiedWebhook;
   try {
     verified = await deps.verify(request);

@@ -1,0 +1,137 @@
+// POST /pixel/events: the Web Pixel's collector. Public and unsigned (docs/pixel.md): every
+// answer is decided here, and no exception leaves this function.
+import type { Db } from "~/db.server";
+import { parseJsonLossless } from "~/lib/json";
+import { log } from "~/lib/log.server";
+import { parsePixelRequest } from "./pixel-event-schema";
+import { PixelRateLimiter } from "./pixel-rate-limit";
+import { recordPixelEvents, UnknownShopError } from "./record-pixel-events.server";
+
+export const MAX_BODY_BYTES = 64 * 1024;
+
+export const CORS_HEADERS: Record<string, string> = {
+  "Access-Control-Allow-Origin": "*",
+  "Access-Control-Allow-Methods": "POST, OPTIONS",
+  "Access-Control-Allow-Headers": "content-type",
+  "Access-Control-Max-Age": "86400",
+};
+
+export interface PixelEndpointDeps {
+  db: Db;
+  now?: () => Date;
+  /** defaults to one limiter per process */
+  rateLimiter?: PixelRateLimiter;
+}
+
+const processLimiter = new PixelRateLimiter();
+
+function respond(status: number, body: unknown, headers: Record<string, string> = {}): Response {
+  return new Response(body === null ? null : JSON.stringify(body), {
+    status,
+    headers: {
+      ...CORS_HEADERS,
+      "Cache-Control": "no-store",
+      ...(body === null ? {} : { "Content-Type": "application/json" }),
+      ...headers,
+    },
+  });
+}
+
+function reject(status: number, error: string, fields: Record<string, unknown> = {}, headers?: Record<string, string>): Response {
+  log("warn", "pixel request rejected", { status, reason: error, ...fields });
+  return respond(status, { error }, headers);
+}
+
+type BodyResult = { ok: true; text: string } | { ok: false; response: Response };
+
+async function readBody(request: Request): Promise<BodyResult> {
+  const tooLarge = (): BodyResult => ({ ok: false, response: reject(413, `body larger than ${MAX_BODY_BYTES} bytes`) });
+  const declared = Number(request.headers.get("content-length") ?? "0");
+  if (Number.isFinite(declared) && declared > MAX_BODY_BYTES) return tooLarge();
+  if (!request.body) return { ok: true, text: "" };
+
+  // The declared length can lie (or be absent with chunked encoding): count what arrives.
+  const reader = request.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > MAX_BODY_BYTES) {
+      await reader.cancel().catch(() => undefined);
+      return tooLarge();
+    }
+    chunks.push(value);
+  }
+  const bytes = new Uint8Array(size);
+  let offset = 0;
+  for (const chunk of chunks) {
+    bytes.set(chunk, offset);
+    offset += chunk.byteLength;
+  }
+  try {
+    return { ok: true, text: new TextDecoder("utf-8", { fatal: true }).decode(bytes) };
+  } catch {
+    return { ok: false, response: reject(400, "body is not UTF-8 text") };
+  }
+}
+
+function clientIp(request: Request): string | null {
+  const first = request.headers.get("x-forwarded-for")?.split(",")[0]?.trim();
+  return first ? first.slice(0, 64) : null;
+}
+
+// Errors may quote query arguments: keep addresses out of the log.
+function describeError(error: unknown): string {
+  const text = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+  return text.replace(/[^\s@"'<>()]+@[^\s@"'<>()]+/g, "[email]").slice(0, 500);
+}
+
+async function handlePost(request: Request, deps: PixelEndpointDeps): Promise<Response> {
+  const now = (deps.now ?? (() => new Date()))();
+  const body = await readBody(request);
+  if (!body.ok) return body.response;
+
+  let json: unknown;
+  try {
+    json = parseJsonLossless(body.text);
+  } catch {
+    return reject(400, "body is not valid JSON");
+  }
+  const parsed = parsePixelRequest(json, now);
+  if (!parsed.success) return reject(400, parsed.error);
+  const { shopDomain, customer, events, ignored } = parsed.data;
+  const clientIds = [...new Set(events.map((e) => e.clientId))];
+
+  const limited = (deps.rateLimiter ?? processLimiter).take({
+    shop: shopDomain,
+    clientIds,
+    ip: clientIp(request),
+    events: events.length,
+    nowMs: now.getTime(),
+  });
+  if (!limited.ok) {
+    return reject(429, "too many events", { shop: shopDomain, clientIds }, { "Retry-After": String(limited.retryAfterSeconds) });
+  }
+
+  try {
+    const result = await recordPixelEvents(deps.db, { shopDomain, customer, events, now });
+    return respond(200, { ...result, ignored });
+  } catch (error) {
+    if (error instanceof UnknownShopError) return reject(404, "unknown shop", { shop: shopDomain });
+    throw error;
+  }
+}
+
+/** The whole HTTP behaviour of the pixel endpoint; see docs/pixel.md for the contract. */
+export async function handlePixelRequest(request: Request, deps: PixelEndpointDeps): Promise<Response> {
+  try {
+    if (request.method === "OPTIONS") return respond(204, null);
+    if (request.method !== "POST") return reject(405, "method not allowed", { method: request.method }, { Allow: "POST, OPTIONS" });
+    return await handlePost(request, deps);
+  } catch (error) {
+    log("error", "pixel request failed", { error: describeError(error) });
+    return respond(500, { error: "internal error" });
+  }
+}

@@ -1,0 +1,246 @@
+// FAKE — an in-process stand-in for the Shopify Admin API. It talks to nothing: it serves
+// bulk results from JSONL lines held in memory, keeps discount codes, consents and pixels in
+// memory, and records every call. Used by tests, by local shops (Shop.isLocal) and by the
+// offline demo. Production shops use graphql-admin-port.server.ts.
+import {
+  AdminApiError,
+  validateDiscountInput,
+  type AdminOperationName,
+  type AdminPort,
+  type BulkOperationInfo,
+  type BulkOperationStatus,
+  type CustomerDiscountCodeInput,
+  type EmailMarketingStateInput,
+  type ShopInfo,
+} from "./admin-port";
+
+export type FakeBulkRoot = "products" | "customers" | "orders";
+/** JSONL lines, or rows the fake serialises to lines */
+export type FakeBulkLines = ReadonlyArray<string | Record<string, unknown>>;
+
+export interface FakeStoreData {
+  products?: FakeBulkLines;
+  customers?: FakeBulkLines;
+  orders?: FakeBulkLines;
+  shop?: Partial<ShopInfo>;
+  /** getBulkOperation calls before an operation reports COMPLETED (default 1) */
+  pollsToComplete?: number;
+}
+
+export type FakeAdminCall =
+  | { op: "runBulkQuery"; query: string; root: FakeBulkRoot | null }
+  | { op: "getBulkOperation"; id: string }
+  | { op: "fetchJsonl"; url: string }
+  | { op: "updateEmailConsent"; customerGid: string; state: EmailMarketingStateInput }
+  | { op: "createCustomerDiscountCode"; input: CustomerDiscountCodeInput }
+  | { op: "createWebPixel"; settings: Record<string, string> }
+  | { op: "getShopInfo" };
+
+export interface FakeDiscount extends CustomerDiscountCodeInput {
+  discountGid: string;
+}
+
+interface FakeBulkOperation {
+  id: string;
+  root: FakeBulkRoot;
+  lines: string[];
+  polls: number;
+  status: BulkOperationStatus;
+  errorCode: string | null;
+  url: string | null;
+}
+
+export interface FakeAdminPort extends AdminPort {
+  /** every call, in order */
+  readonly calls: FakeAdminCall[];
+  readonly discounts: FakeDiscount[];
+  readonly consents: Map<string, EmailMarketingStateInput>;
+  readonly webPixels: { id: string; settings: Record<string, string> }[];
+  /** the next call of `op` throws `error` (once), e.g. an AdminApiError to simulate Shopify refusing */
+  failNext(op: AdminOperationName, error?: Error): void;
+  /** the next bulk operation started ends in this status instead of COMPLETED */
+  endNextBulkOperation(status: "FAILED" | "CANCELED", errorCode?: string | null): void;
+  /** a completed operation's result is gone (Shopify keeps it seven days) */
+  expireBulkOperation(id: string): void;
+  /** replaces the lines served to bulk operations started from now on */
+  setBulkLines(root: FakeBulkRoot, lines: FakeBulkLines): void;
+  bulkOperationIds(): string[];
+}
+
+const FAKE_RESULT_BASE = "https://fake-bulk-results.joren.invalid/";
+
+function toLines(lines: FakeBulkLines | undefined): string[] {
+  return (lines ?? []).map((line) => (typeof line === "string" ? line : JSON.stringify(line)));
+}
+
+/** The root connection a bulk query asks for: the first field of its selection set. */
+export function bulkQueryRoot(query: string): FakeBulkRoot | null {
+  const withoutComments = query.replace(/#[^\n]*/g, "");
+  const match = /^[^{]*\{\s*([A-Za-z_][A-Za-z0-9_]*)/.exec(withoutComments);
+  const root = match?.[1];
+  return root === "products" || root === "customers" || root === "orders" ? root : null;
+}
+
+export function createFakeAdminPort(store: FakeStoreData = {}): FakeAdminPort {
+  const lines: Record<FakeBulkRoot, string[]> = {
+    products: toLines(store.products),
+    customers: toLines(store.customers),
+    orders: toLines(store.orders),
+  };
+  const pollsToComplete = Math.max(1, store.pollsToComplete ?? 1);
+  const shop: ShopInfo = {
+    name: store.shop?.name ?? "Joren Demo Store",
+    currencyCode: store.shop?.currencyCode ?? "JPY",
+    ianaTimezone: store.shop?.ianaTimezone ?? "Asia/Tokyo",
+    primaryLocale: store.shop?.primaryLocale === undefined ? "ja" : store.shop.primaryLocale,
+  };
+  const calls: FakeAdminCall[] = [];
+  const failures = new Map<AdminOperationName, Error>();
+  const operations = new Map<string, FakeBulkOperation>();
+  const discounts: FakeDiscount[] = [];
+  const consents = new Map<string, EmailMarketingStateInput>();
+  const webPixels: { id: string; settings: Record<string, string> }[] = [];
+  let nextEnding: { status: "FAILED" | "CANCELED"; errorCode: string | null } | null = null;
+  let sequence = 0;
+
+  function maybeFail(op: AdminOperationName): void {
+    const error = failures.get(op);
+    if (error) {
+      failures.delete(op);
+      throw error;
+    }
+  }
+
+  function info(op: FakeBulkOperation): BulkOperationInfo {
+    const finished = op.status === "COMPLETED";
+    return {
+      id: op.id,
+      status: op.status,
+      url: op.url,
+      objectCount: finished ? op.lines.length : Math.floor((op.lines.length * op.polls) / (pollsToComplete + 1)),
+      errorCode: op.errorCode,
+    };
+  }
+
+  return {
+    calls,
+    discounts,
+    consents,
+    webPixels,
+
+    failNext(op, error) {
+      failures.set(op, error ?? new AdminApiError({ kind: "http", operation: op, status: 503, messages: ["fake: injected failure"] }));
+    },
+    endNextBulkOperation(status, errorCode = status === "FAILED" ? "INTERNAL_SERVER_ERROR" : null) {
+      nextEnding = { status, errorCode };
+    },
+    expireBulkOperation(id) {
+      const op = operations.get(id);
+      if (!op) throw new Error(`fake: no bulk operation ${id}`);
+      op.status = "EXPIRED";
+      op.url = null;
+    },
+    setBulkLines(root, next) {
+      lines[root] = toLines(next);
+    },
+    bulkOperationIds() {
+      return [...operations.keys()];
+    },
+
+    async runBulkQuery(query) {
+      const root = bulkQueryRoot(query);
+      calls.push({ op: "runBulkQuery", query, root });
+      maybeFail("runBulkQuery");
+      if (!root) {
+        throw AdminApiError.fromUserErrors("bulkOperationRunQuery", [
+          { field: ["query"], message: "fake: only products, customers and orders bulk queries are served", code: "INVALID" },
+        ]);
+      }
+      for (const op of operations.values()) {
+        if (op.status === "CREATED" || op.status === "RUNNING") {
+          throw AdminApiError.fromUserErrors("bulkOperationRunQuery", [
+            { field: null, message: `A bulk query operation for this app and shop is already in progress: ${op.id}.`, code: "OPERATION_IN_PROGRESS" },
+          ]);
+        }
+      }
+      sequence += 1;
+      const id = `gid://shopify/BulkOperation/${7_000_000_000 + sequence}`;
+      operations.set(id, { id, root, lines: [...lines[root]], polls: 0, status: "CREATED", errorCode: null, url: null });
+      return { id };
+    },
+
+    async getBulkOperation(id) {
+      calls.push({ op: "getBulkOperation", id });
+      maybeFail("getBulkOperation");
+      const op = operations.get(id);
+      if (!op) throw new AdminApiError({ kind: "not_found", operation: "bulkOperation", messages: [`no bulk operation ${id}`] });
+      if (op.status === "CREATED" || op.status === "RUNNING") {
+        op.polls += 1;
+        if (op.polls >= pollsToComplete) {
+          if (nextEnding) {
+            op.status = nextEnding.status;
+            op.errorCode = nextEnding.errorCode;
+            nextEnding = null;
+          } else {
+            op.status = "COMPLETED";
+            // Shopify gives no url for an empty result.
+            op.url = op.lines.length > 0 ? `${FAKE_RESULT_BASE}${id.split("/").pop()}.jsonl` : null;
+          }
+        } else {
+          op.status = "RUNNING";
+        }
+      }
+      return info(op);
+    },
+
+    async *fetchJsonl(url) {
+      calls.push({ op: "fetchJsonl", url });
+      maybeFail("fetchJsonl");
+      const op = [...operations.values()].find((candidate) => candidate.url === url);
+      if (!op) throw new AdminApiError({ kind: "http", operation: "fetchJsonl", status: 403, messages: ["fake: the result url expired or never existed"] });
+      for (const line of op.lines) yield line;
+    },
+
+    async updateEmailConsent(customerGid, state) {
+      calls.push({ op: "updateEmailConsent", customerGid, state });
+      maybeFail("updateEmailConsent");
+      if (!/^gid:\/\/shopify\/Customer\/\d+$/.test(customerGid)) throw new RangeError(`not a customer GID: ${customerGid}`);
+      consents.set(customerGid, state);
+    },
+
+    async createCustomerDiscountCode(input) {
+      calls.push({ op: "createCustomerDiscountCode", input });
+      maybeFail("createCustomerDiscountCode");
+      validateDiscountInput(input);
+      if (discounts.some((d) => d.code.toLowerCase() === input.code.toLowerCase())) {
+        throw AdminApiError.fromUserErrors("discountCodeBasicCreate", [
+          { field: ["basicCodeDiscount", "code"], message: "Code must be unique. Please try a different code.", code: "TAKEN" },
+        ]);
+      }
+      sequence += 1;
+      const discountGid = `gid://shopify/DiscountCodeNode/${1_000_000_000_000 + sequence}`;
+      discounts.push({ ...input, discountGid });
+      return { discountGid };
+    },
+
+    async createWebPixel(settings) {
+      calls.push({ op: "createWebPixel", settings });
+      maybeFail("createWebPixel");
+      if (webPixels.length > 0) {
+        throw AdminApiError.fromUserErrors("webPixelCreate", [
+          { field: null, message: "Web pixel is taken.", code: "TAKEN" },
+        ]);
+      }
+      sequence += 1;
+      const id = `gid://shopify/WebPixel/${sequence}`;
+      webPixels.push({ id, settings: { ...settings } });
+      return { id };
+    },
+
+    async getShopInfo() {
+      calls.push({ op: "getShopInfo" });
+      maybeFail("getShopInfo");
+      return { ...shop };
+    },
+  };
+}
