@@ -4,6 +4,7 @@ import { ApiVersion, AppDistribution, shopifyApp } from "@shopify/shopify-app-re
 import { PrismaSessionStorage } from "@shopify/shopify-app-session-storage-prisma";
 import { getDb } from "./db.server";
 import { getEnv } from "./env.server";
+import { CachedSessionStorage } from "./modules/shops/cached-session-storage.server";
 
 export const API_VERSION = ApiVersion.April26;
 
@@ -17,8 +18,7 @@ const shopify = shopifyApp({
   scopes: env.SCOPES.split(","),
   appUrl: env.SHOPIFY_APP_URL,
   authPathPrefix: "/auth",
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the storage is typed against @prisma/client's default export path
-  sessionStorage: new PrismaSessionStorage(db as any),
+  sessionStorage: new CachedSessionStorage(new PrismaSessionStorage(db)),
   distribution: AppDistribution.AppStore,
   hooks: {
     afterAuth: async ({ session }) => {

@@ -12,3 +12,9 @@ export function isTransientDbError(error: unknown): boolean {
     /SQLITE_BUSY|database is locked|timed out|Connection terminated|ECONNREFUSED|too many clients|could not serialize/i.test(e?.message ?? "")
   );
 }
+
+/** A row refers to a parent that no longer exists (e.g. a shop deleted by shop/redact). */
+export function isForeignKeyViolation(error: unknown): boolean {
+  const e = error as { code?: string; message?: string } | null;
+  return e?.code === "P2003" || /Foreign key constraint|FOREIGN KEY constraint failed|violates foreign key/i.test(e?.message ?? "");
+}

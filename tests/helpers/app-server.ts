@@ -26,7 +26,7 @@ export interface AppServer {
 export async function startAppServer(options: { databaseUrl: string; env?: Record<string, string> }): Promise<AppServer> {
   const port = await freePort();
   let output = "";
-  const child = spawn(process.execPath, [path.resolve("node_modules/@remix-run/serve/dist/cli.js"), "build/index.js"], {
+  const child = spawn(process.execPath, [path.resolve("server.mjs")], {
     env: {
       ...process.env,
       NODE_ENV: "production",
@@ -64,7 +64,10 @@ export async function startAppServer(options: { databaseUrl: string; env?: Recor
       if (child.exitCode !== null) return;
       const exited = new Promise((r) => child.once("exit", r));
       child.kill("SIGTERM");
+      // remix-serve may hold the event loop open (database pool); do not wait forever
+      const timer = setTimeout(() => child.kill("SIGKILL"), 3000);
       await exited;
+      clearTimeout(timer);
     },
   };
 }

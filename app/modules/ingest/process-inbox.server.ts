@@ -88,7 +88,7 @@ async function applyReceipt(db: Db, receiptId: string, now: Date): Promise<"done
  */
 export async function processPendingWebhooks(
   db: Db,
-  options: { workerId?: string; now?: () => Date; maxBatches?: number; shopId?: string } = {},
+  options: { workerId?: string; now?: () => Date; maxBatches?: number; shopId?: string; yieldToWriters?: () => Promise<void> } = {},
 ): Promise<ProcessResult> {
   const workerId = options.workerId ?? randomUUID();
   const clock = options.now ?? (() => new Date());
@@ -109,6 +109,7 @@ export async function processPendingWebhooks(
     });
     if (due.length === 0) break;
     for (const row of due) {
+      await options.yieldToWriters?.();
       const claimed = await db.webhookReceipt.updateMany({
         where: { id: row.id, status: row.status, attempts: row.attempts },
         data: { status: "processing", claimedBy: workerId, claimedUntil: new Date(now.getTime() + CLAIM_MS), attempts: { increment: 1 } },

@@ -1,5 +1,6 @@
+import { randomUUID } from "node:crypto";
 import type { Db } from "~/db.server";
-import { isTransientDbError, isUniqueViolation } from "~/lib/db-errors";
+import { isForeignKeyViolation, isTransientDbError, isUniqueViolation } from "~/lib/db-errors";
 import { parseJsonLossless } from "~/lib/json";
 import { log } from "~/lib/log.server";
 import { getTopic, resolveTopic } from "./topics";
@@ -18,6 +19,33 @@ export interface VerifiedWebhook {
 /** `authenticate.webhook` from shopify.server, or any verifier with the same contract. */
 export type WebhookVerifier = (request: Request) => Promise<VerifiedWebhook>;
 
+// Shops rarely change; during a storm every webhook would otherwise read the same row.
+const shopCache = new Map<string, { value: { id: string; uninstalledAt: Date | null } | null; expires: number }>();
+async function shopLookup(db: Db, domain: string) {
+  const hit = shopCache.get(domain);
+  if (hit && hit.expires > Date.now()) return hit.value;
+  const value = await db.shop.findUnique({ where: { domain }, select: { id: true, uninstalledAt: true } });
+  if (shopCache.size > 10_000) shopCache.clear();
+  // an unknown shop is not cached, so a shop registered a moment ago is accepted at once
+  if (value) shopCache.set(domain, { value, expires: Date.now() + 2_000 });
+  return value;
+}
+
+/**
+ * The one write on the ack path. Raw SQL (portable between SQLite and PostgreSQL) because it is
+ * the hottest statement in the app; ON CONFLICT makes a redelivery a no-op instead of an error.
+ * Returns 0 for a duplicate.
+ */
+function storeReceipt(
+  db: Db,
+  r: { shopId: string; webhookId: string; topic: string; apiVersion: string; triggeredAt: Date | null; body: string },
+): Promise<number> {
+  return db.$executeRaw`
+    INSERT INTO "WebhookReceipt" ("id", "shopId", "webhookId", "topic", "apiVersion", "triggeredAt", "receivedAt", "status", "body", "attempts")
+    VALUES (${randomUUID()}, ${r.shopId}, ${r.webhookId}, ${r.topic}, ${r.apiVersion}, ${r.triggeredAt}, ${new Date()}, 'pending', ${r.body}, 0)
+    ON CONFLICT ("shopId", "webhookId") DO NOTHING`;
+}
+
 const json = (status: number, body: Record<string, unknown>, headers: Record<string, string> = {}) =>
   new Response(JSON.stringify(body), { status, headers: { "content-type": "application/json", ...headers } });
 
@@ -26,7 +54,16 @@ const json = (status: number, body: Record<string, unknown>, headers: Record<str
  * the payload for its topic (422), then store it once in the inbox (duplicates → 200) and ack.
  * Nothing here applies the payload: the inbox worker does, after the 200.
  */
-export async function receiveWebhook(request: Request, deps: { db: Db; verify: WebhookVerifier; onStored?: () => void }): Promise<Response> {
+export interface ReceiveWebhookDeps {
+  db: Db;
+  verify: WebhookVerifier;
+  /** wakes the inbox worker */
+  onStored?: () => void;
+  /** runs the inbox write ahead of the worker's transactions (see jobs/writer-priority.ts) */
+  withWritePriority?: <T>(write: () => Promise<T>) => Promise<T>;
+}
+
+export async function receiveWebhook(request: Request, deps: ReceiveWebhookDeps): Promise<Response> {
   const declared = Number(request.headers.get("content-length") ?? "0");
   if (declared > MAX_WEBHOOK_BYTES) return json(413, { error: "payload too large" });
   const raw = await request.clone().text();
@@ -70,7 +107,7 @@ export async function receiveWebhook(request: Request, deps: { db: Db; verify: W
   }
 
   try {
-    const shop = await deps.db.shop.findUnique({ where: { domain: verified.shop }, select: { id: true, uninstalledAt: true } });
+    const shop = await shopLookup(deps.db, verified.shop);
     if (!shop) {
       log("warn", "webhook for a shop that is not installed", meta);
       return json(404, { error: "shop not installed" });
@@ -78,18 +115,24 @@ export async function receiveWebhook(request: Request, deps: { db: Db; verify: W
     if (shop.uninstalledAt && !getTopic(topic).whenUninstalled) {
       return json(200, { ignored: "shop uninstalled" });
     }
-    await deps.db.webhookReceipt.create({
-      data: {
+    const priority = deps.withWritePriority ?? ((write) => write());
+    const inserted = await priority(() =>
+      storeReceipt(deps.db, {
         shopId: shop.id,
         webhookId: verified.webhookId,
         topic,
         apiVersion: verified.apiVersion,
         triggeredAt: verified.triggeredAt && !Number.isNaN(Date.parse(verified.triggeredAt)) ? new Date(verified.triggeredAt) : null,
         body: raw,
-      },
-    });
+      }),
+    );
+    if (inserted === 0) return json(200, { duplicate: true });
   } catch (error) {
     if (isUniqueViolation(error)) return json(200, { duplicate: true });
+    if (isForeignKeyViolation(error)) {
+      shopCache.delete(verified.shop);
+      return json(404, { error: "shop not installed" });
+    }
     if (isTransientDbError(error)) {
       log("warn", "webhook not stored: database busy; Shopify will retry", meta);
       return json(503, { error: "busy, retry" }, { "retry-after": "5" });

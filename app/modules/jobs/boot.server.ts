@@ -1,18 +1,65 @@
-// Background work that runs inside each app process, started once per process.
+// Background work that runs beside each app process, started once per process.
+//
+// In the built server the webhook inbox is applied on a worker thread with its own database
+// connection: HTTP acks stay on the main thread and never queue behind a mirror transaction,
+// and the second core does the applying (docs/decisions/0004-inbox-worker-thread.md).
+// Elsewhere (tests importing modules, the CLI) it runs in-process.
+import { isMainThread, parentPort, Worker, workerData } from "node:worker_threads";
 import { getDb } from "~/db.server";
+import { log } from "~/lib/log.server";
 import { createInboxWorker } from "~/modules/ingest/inbox-worker.server";
+import { createWriterPriority, type WriterPriority } from "./writer-priority";
 
-type InboxWorker = ReturnType<typeof createInboxWorker>;
-
-declare global {
-  var __jorenInbox: Promise<InboxWorker> | undefined;
+export interface InboxHandle {
+  notify(): void;
+  /** runs an ack's write ahead of the worker's next transaction */
+  priority: WriterPriority;
 }
 
-export function getInboxWorker(): Promise<InboxWorker> {
-  globalThis.__jorenInbox ??= getDb().then((db) => {
-    const worker = createInboxWorker(db);
-    if (process.env.JOREN_DISABLE_WORKERS !== "1") worker.start();
-    return worker;
-  });
+declare global {
+  var __jorenInbox: Promise<InboxHandle> | undefined;
+}
+
+const noop: InboxHandle = { notify() {}, priority: createWriterPriority() };
+
+function startInboxThread(buildUrl: string): InboxHandle {
+  const priority = createWriterPriority();
+  let worker: Worker | null = null;
+  const spawn = () => {
+    worker = new Worker(
+      `import(${JSON.stringify(buildUrl)}).then((build) => build.entry.module.runInboxThread())`,
+      { eval: true, workerData: { priority: priority.buffer } },
+    );
+    worker.unref();
+    worker.on("error", (error) => log("warn", "inbox thread failed; restarting", { error: error.message }));
+    worker.on("exit", (code) => {
+      worker = null;
+      if (code !== 0) setTimeout(spawn, 1000).unref();
+    });
+  };
+  spawn();
+  return { notify: () => worker?.postMessage("notify"), priority };
+}
+
+export function getInboxWorker(): Promise<InboxHandle> {
+  if (!isMainThread || process.env.JOREN_DISABLE_WORKERS === "1") return Promise.resolve(noop);
+  globalThis.__jorenInbox ??= (async () => {
+    const bundled = import.meta.url.endsWith("/build/index.js");
+    if (bundled && process.env.JOREN_INBOX_THREAD !== "0") return startInboxThread(import.meta.url);
+    const priority = createWriterPriority();
+    const worker = createInboxWorker(await getDb(), { yieldToWriters: priority.yieldToWriters });
+    worker.start();
+    return { notify: worker.notify, priority };
+  })();
   return globalThis.__jorenInbox;
+}
+
+/** The worker thread's entry (reached through the server build's entry module). */
+export async function runInboxThread(): Promise<void> {
+  const priority = createWriterPriority((workerData as { priority: SharedArrayBuffer }).priority);
+  const worker = createInboxWorker(await getDb(), { pollMs: 250, yieldToWriters: priority.yieldToWriters });
+  worker.start();
+  parentPort?.on("message", () => worker.notify());
+  parentPort?.ref();
+  worker.notify();
 }

@@ -58,8 +58,11 @@ export interface FakeAdminPort extends AdminPort {
   readonly webPixels: { id: string; settings: Record<string, string> }[];
   /** the next call of `op` throws `error` (once), e.g. an AdminApiError to simulate Shopify refusing */
   failNext(op: AdminOperationName, error?: Error): void;
-  /** the next bulk operation started ends in this status instead of COMPLETED */
-  endNextBulkOperation(status: "FAILED" | "CANCELED", errorCode?: string | null): void;
+  /**
+   * The next bulk operation to finish (optionally: the next one for `root`) ends in this status
+   * instead of COMPLETED.
+   */
+  endNextBulkOperation(status: "FAILED" | "CANCELED", errorCode?: string | null, root?: FakeBulkRoot): void;
   /** a completed operation's result is gone (Shopify keeps it seven days) */
   expireBulkOperation(id: string): void;
   /** replaces the lines served to bulk operations started from now on */
@@ -100,7 +103,7 @@ export function createFakeAdminPort(store: FakeStoreData = {}): FakeAdminPort {
   const discounts: FakeDiscount[] = [];
   const consents = new Map<string, EmailMarketingStateInput>();
   const webPixels: { id: string; settings: Record<string, string> }[] = [];
-  let nextEnding: { status: "FAILED" | "CANCELED"; errorCode: string | null } | null = null;
+  let nextEnding: { status: "FAILED" | "CANCELED"; errorCode: string | null; root: FakeBulkRoot | null } | null = null;
   let sequence = 0;
 
   function maybeFail(op: AdminOperationName): void {
@@ -131,8 +134,8 @@ export function createFakeAdminPort(store: FakeStoreData = {}): FakeAdminPort {
     failNext(op, error) {
       failures.set(op, error ?? new AdminApiError({ kind: "http", operation: op, status: 503, messages: ["fake: injected failure"] }));
     },
-    endNextBulkOperation(status, errorCode = status === "FAILED" ? "INTERNAL_SERVER_ERROR" : null) {
-      nextEnding = { status, errorCode };
+    endNextBulkOperation(status, errorCode = status === "FAILED" ? "INTERNAL_SERVER_ERROR" : null, root) {
+      nextEnding = { status, errorCode, root: root ?? null };
     },
     expireBulkOperation(id) {
       const op = operations.get(id);
@@ -177,7 +180,7 @@ export function createFakeAdminPort(store: FakeStoreData = {}): FakeAdminPort {
       if (op.status === "CREATED" || op.status === "RUNNING") {
         op.polls += 1;
         if (op.polls >= pollsToComplete) {
-          if (nextEnding) {
+          if (nextEnding && (nextEnding.root === null || nextEnding.root === op.root)) {
             op.status = nextEnding.status;
             op.errorCode = nextEnding.errorCode;
             nextEnding = null;

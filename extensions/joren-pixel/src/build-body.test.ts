@@ -1,6 +1,6 @@
 import { PIXEL_EVENT_NAMES, parsePixelRequest } from "~/modules/behaviour/pixel-event-schema";
 import { buildPixelRequestBody, eventsEndpoint, MAX_LINE_ITEMS, TRACKED_EVENTS } from "./build-body";
-import type { CheckoutStarted, PixelProductVariant, ProductAddedToCart, ProductViewed, TrackedEvent } from "./types";
+import type { CheckoutStarted, PixelCheckout, PixelProductVariant, ProductAddedToCart, ProductViewed, TrackedEvent } from "./types";
 
 const NOW = new Date("2026-11-23T12:00:00.000Z");
 const base = {
@@ -25,13 +25,14 @@ const added: ProductAddedToCart = {
   name: "product_added_to_cart",
   data: { cartLine: { quantity: 2, merchandise: variant } },
 };
-const checkout = {
+const fullCheckout = {
   token: "ck-123",
   email: "Guest@Example.com",
   phone: "+81 90 0000 0000",
   shippingAddress: { address1: "1-1 Chiyoda", city: "Tokyo" },
   lineItems: [{ quantity: 3, title: "Sencha", variant }],
-} as CheckoutStarted["data"]["checkout"];
+};
+const checkout: PixelCheckout = fullCheckout;
 const started: CheckoutStarted = { ...base, id: "sh-evt-3", name: "checkout_started", data: { checkout } };
 
 function build(event: TrackedEvent, customer: { id?: string; email?: string | null } | null = null) {

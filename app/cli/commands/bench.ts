@@ -1,0 +1,133 @@
+import { execFileSync } from "node:child_process";
+import { mkdirSync, rmSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import Database from "better-sqlite3";
+import { createDb } from "~/db.server";
+import { shopifyWebhookHeaders } from "~/lib/webhook-signing";
+import { orderWebhook } from "~/modules/demo/sample-store";
+import { registerLocalShop } from "~/modules/shops/install-shop.server";
+import { freeLoopbackPort } from "../ports";
+import { peakRssMb, startLocalServer } from "../local-server";
+import { info, printJson } from "../output";
+import type { Command } from "./index";
+
+const SHOP = "joren-bench.myshopify.com";
+
+function percentile(sorted: number[], p: number): number {
+  if (sorted.length === 0) return 0;
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
+}
+
+function freshSqlite(name: string): string {
+  const dir = path.resolve(".tmp/bench");
+  mkdirSync(dir, { recursive: true });
+  const file = path.join(dir, `${name}.sqlite`);
+  for (const suffix of ["", "-wal", "-shm"]) rmSync(file + suffix, { force: true });
+  execFileSync("npx", ["prisma", "migrate", "deploy"], { env: { ...process.env, DATABASE_URL: `file:${file}` }, stdio: "ignore" });
+  return file;
+}
+
+/** The database's own speed on this machine: one INSERT per transaction, as each webhook is one. */
+function rawInsertsPerSecond(file: string, count: number): number {
+  const sqlite = new Database(file);
+  sqlite.pragma("journal_mode = WAL");
+  sqlite.pragma("synchronous = NORMAL");
+  const shopId = "raw-bench-shop";
+  sqlite.prepare(`INSERT INTO "Shop" (id, domain, updatedAt) VALUES (?, ?, ?)`).run(shopId, "raw.myshopify.com", Date.now());
+  const insert = sqlite.prepare(
+    `INSERT INTO "WebhookReceipt" (id, shopId, webhookId, topic, receivedAt, status, body, attempts) VALUES (?, ?, ?, 'orders/create', ?, 'pending', ?, 0)`,
+  );
+  const body = orderWebhook({ orderNumber: 1, customerNumber: 1, email: "a@example.jp", productIndex: 0, quantity: 1, createdAt: new Date(), consent: "subscribed", locale: "ja" }).body;
+  const started = performance.now();
+  for (let i = 0; i < count; i++) insert.run(`raw-${i}`, shopId, `wh-${i}`, Date.now(), body);
+  const seconds = (performance.now() - started) / 1000;
+  sqlite.close();
+  return Math.round(count / seconds);
+}
+
+export function machineInfo() {
+  const cpus = os.cpus();
+  return { cpu: cpus[0]?.model ?? "unknown", cores: cpus.length, memoryGb: Math.round(os.totalmem() / 2 ** 30), node: process.version, platform: `${os.platform()} ${os.release()}` };
+}
+
+async function benchIngest(options: { webhooks: number; concurrency: number }) {
+  const file = freshSqlite("ingest");
+  const databaseUrl = `file:${file}`;
+  const db = await createDb(databaseUrl);
+  await registerLocalShop({ db, domain: SHOP });
+  const secret = "bench-secret";
+  const server = await startLocalServer({ port: await freeLoopbackPort(), databaseUrl, secret });
+  const bodies = Array.from({ length: options.webhooks }, (_, i) =>
+    orderWebhook({
+      orderNumber: i, customerNumber: i % Math.max(1, Math.floor(options.webhooks / 3)), email: `c${i % 1000}@example.jp`,
+      productIndex: i % 6, quantity: 1 + (i % 3), createdAt: new Date(Date.now() - (i % 300) * 86_400_000), consent: "subscribed", locale: "ja",
+    }).body,
+  );
+  const latencies: number[] = [];
+  let next = 0;
+  let refused = 0;
+  info(`ingest: ${options.webhooks} signed orders/create webhooks, ${options.concurrency} concurrent connections…`);
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: options.concurrency }, async () => {
+      while (next < bodies.length) {
+        const body = bodies[next++];
+        const t0 = performance.now();
+        const response = await fetch(`${server.url}/webhooks`, {
+          method: "POST",
+          headers: shopifyWebhookHeaders({ secret, body, topic: "orders/create", shop: SHOP }),
+          body,
+        });
+        await response.arrayBuffer();
+        latencies.push(performance.now() - t0);
+        if (response.status !== 200) refused++;
+      }
+    }),
+  );
+  const ackSeconds = (performance.now() - started) / 1000;
+  const deadline = Date.now() + 600_000;
+  while ((await db.webhookReceipt.count({ where: { status: { in: ["pending", "processing"] } } })) > 0 && Date.now() < deadline) {
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  const appliedSeconds = (performance.now() - started) / 1000;
+  const stored = await db.order.count();
+  const peak = peakRssMb(server.child.pid);
+  await server.stop();
+  await db.$disconnect();
+  latencies.sort((a, b) => a - b);
+  const raw = rawInsertsPerSecond(freshSqlite("raw"), Math.min(options.webhooks, 20_000));
+  return {
+    webhooks: options.webhooks,
+    concurrency: options.concurrency,
+    webhooksPerSecond: Math.round(options.webhooks / ackSeconds),
+    appliedPerSecond: Math.round(options.webhooks / appliedSeconds),
+    p50Ms: Number(percentile(latencies, 50).toFixed(2)),
+    p99Ms: Number(percentile(latencies, 99).toFixed(2)),
+    refused,
+    lost: options.webhooks - stored,
+    rawInsertsPerSecond: raw,
+    peakRssMb: peak,
+    database: "sqlite (embedded, WAL)",
+  };
+}
+
+export const benchCommand: Command = {
+  usage: "bench [--webhooks 5000] [--concurrency 16] [--json]",
+  summary: "benchmarks (ingestion: signed webhooks over HTTP vs the database's raw insert rate)",
+  options: { webhooks: { type: "string" }, concurrency: { type: "string" }, json: { type: "boolean" } },
+  async run(values) {
+    const machine = machineInfo();
+    info(`machine: ${machine.cpu}, ${machine.cores} cores, ${machine.memoryGb} GB, node ${machine.node}`);
+    const ingest = await benchIngest({ webhooks: Number(values.webhooks ?? 5000), concurrency: Number(values.concurrency ?? 16) });
+    const result = { machine, ingest };
+    if (values.json) printJson(result);
+    else {
+      info(`ingest: ${ingest.webhooksPerSecond} webhooks/s acked (p50 ${ingest.p50Ms} ms, p99 ${ingest.p99Ms} ms), ` +
+        `${ingest.appliedPerSecond}/s applied, lost ${ingest.lost}, refused ${ingest.refused}, ` +
+        `raw inserts ${ingest.rawInsertsPerSecond}/s, server peak RSS ${ingest.peakRssMb} MB`);
+      printJson(result);
+    }
+    return ingest.lost === 0 && ingest.refused === 0 ? 0 : 1;
+  },
+};

@@ -1,0 +1,23 @@
+import type { ParseArgsConfig } from "node:util";
+import { benchCommand } from "./bench";
+import { demoCommand } from "./demo";
+import { importCommand } from "./import";
+import { shopAddCommand, shopsCommand } from "./shops";
+import { webhookSendCommand } from "./webhook-send";
+
+export interface Command {
+  usage: string;
+  summary: string;
+  help?: string;
+  options: NonNullable<ParseArgsConfig["options"]>;
+  run(values: Record<string, string | boolean | string[] | undefined>, positionals: string[]): Promise<number>;
+}
+
+export const COMMANDS: Record<string, Command> = {
+  "shop:add": shopAddCommand,
+  shops: shopsCommand,
+  "webhook:send": webhookSendCommand,
+  import: importCommand,
+  demo: demoCommand,
+  bench: benchCommand,
+};

@@ -1,0 +1,11 @@
+// POST /webhooks, wired once: the Remix route and the production server's fast path both call
+// this, so there is one behaviour whichever way a request arrives.
+import { getDb } from "~/db.server";
+import { getInboxWorker } from "~/modules/jobs/boot.server";
+import { authenticate } from "~/shopify.server";
+import { receiveWebhook } from "./receive-webhook.server";
+
+export async function handleWebhookRequest(request: Request): Promise<Response> {
+  const [db, inbox] = await Promise.all([getDb(), getInboxWorker()]);
+  return receiveWebhook(request, { db, verify: authenticate.webhook, onStored: inbox.notify, withWritePriority: inbox.priority.run });
+}
