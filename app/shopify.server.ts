@@ -5,6 +5,9 @@ import { PrismaSessionStorage } from "@shopify/shopify-app-session-storage-prism
 import { getDb } from "./db.server";
 import { getEnv } from "./env.server";
 import { CachedSessionStorage } from "./modules/shops/cached-session-storage.server";
+import { onShopInstalled } from "./modules/shops/install-shop.server";
+import { onboardShop } from "./modules/shops/onboard-shop.server";
+import { adminPortForShop } from "./modules/shopify/admin-port-for-shop.server";
 
 export const API_VERSION = ApiVersion.April26;
 
@@ -22,8 +25,9 @@ const shopify = shopifyApp({
   distribution: AppDistribution.AppStore,
   hooks: {
     afterAuth: async ({ session }) => {
-      const { onShopInstalled } = await import("./modules/shops/install-shop.server");
       await onShopInstalled({ db, domain: session.shop, scopes: session.scope ?? null });
+      const { admin } = await adminPortForShop(db, session.shop);
+      await onboardShop({ db, domain: session.shop, appUrl: env.SHOPIFY_APP_URL, admin });
     },
   },
   ...(env.SHOP_CUSTOM_DOMAIN ? { customShopDomains: [env.SHOP_CUSTOM_DOMAIN] } : {}),

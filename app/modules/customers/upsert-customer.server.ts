@@ -45,6 +45,9 @@ export async function upsertCustomer(
 
   let id: string;
   let applied = true;
+  const storedConsent = existing
+    ? { emailConsent: existing.emailConsent, emailConsentAt: existing.emailConsentAt, redactedAt: existing.redactedAt }
+    : { emailConsent: "NOT_SUBSCRIBED", emailConsentAt: null, redactedAt: null };
   if (!existing) {
     id = (await tx.customer.create({ data: { shopId: scope.shopId, gid: customer.gid, ...profile } })).id;
   } else if (isOlder(customer.updatedAt, existing.shopifyUpdatedAt)) {
@@ -56,7 +59,7 @@ export async function upsertCustomer(
     await tx.customer.update({ where: { id }, data: { gid: customer.gid, ...profile } });
   }
   if (customer.consent) {
-    await applyEmailConsent(tx, scope, id, customer.consent, options.consentSource ?? "shopify");
+    await applyEmailConsent(tx, scope, id, customer.consent, options.consentSource ?? "shopify", storedConsent);
   }
   return { id, applied };
 }

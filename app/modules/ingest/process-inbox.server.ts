@@ -11,6 +11,7 @@ const BATCH = 50;
 export interface ProcessResult {
   done: number;
   skipped: number;
+  rejected: number;
   retried: number;
   failed: number;
 }
@@ -23,7 +24,7 @@ function retryDelayMs(attempt: number): number {
  * Applies one claimed receipt: the domain writes and the receipt's own "done" are one
  * transaction, so a crash leaves the receipt pending and nothing half-written.
  */
-async function applyReceipt(db: Db, receiptId: string, now: Date): Promise<"done" | "skipped" | "retried" | "failed"> {
+async function applyReceipt(db: Db, receiptId: string, now: Date): Promise<keyof ProcessResult> {
   const receipt = await db.webhookReceipt.findUnique({ where: { id: receiptId }, include: { shop: true } });
   if (!receipt) return "skipped";
   const topic = resolveTopic(receipt.topic);
@@ -41,8 +42,21 @@ async function applyReceipt(db: Db, receiptId: string, now: Date): Promise<"done
     await finish("skipped", "shop uninstalled");
     return "skipped";
   }
+  let parsed: unknown;
   try {
-    const parsed = definition.schema.parse(parseJsonLossless(receipt.body));
+    const result = definition.schema.safeParse(parseJsonLossless(receipt.body));
+    if (!result.success) {
+      const problems = result.error.issues.slice(0, 5).map((i) => `${i.path.join(".") || "(root)"}: ${i.message}`);
+      await finish("rejected", `payload does not match the ${topic} schema: ${problems.join("; ")}`.slice(0, 1000));
+      log("warn", "webhook payload rejected", { webhookId: receipt.webhookId, topic, problems });
+      return "rejected";
+    }
+    parsed = result.data;
+  } catch {
+    await finish("rejected", "body is not JSON");
+    return "rejected";
+  }
+  try {
     const outcome: ApplyOutcome = await db.$transaction(
       async (tx) => {
         const result = await definition.apply(
@@ -92,7 +106,7 @@ export async function processPendingWebhooks(
 ): Promise<ProcessResult> {
   const workerId = options.workerId ?? randomUUID();
   const clock = options.now ?? (() => new Date());
-  const result: ProcessResult = { done: 0, skipped: 0, retried: 0, failed: 0 };
+  const result: ProcessResult = { done: 0, skipped: 0, rejected: 0, retried: 0, failed: 0 };
   for (let batch = 0; batch < (options.maxBatches ?? Infinity); batch++) {
     const now = clock();
     const due = await db.webhookReceipt.findMany({

@@ -3,9 +3,16 @@
 import { getDb } from "~/db.server";
 import { getInboxWorker } from "~/modules/jobs/boot.server";
 import { authenticate } from "~/shopify.server";
+import { getInboxStore } from "./inbox-store.server";
 import { receiveWebhook } from "./receive-webhook.server";
 
 export async function handleWebhookRequest(request: Request): Promise<Response> {
-  const [db, inbox] = await Promise.all([getDb(), getInboxWorker()]);
-  return receiveWebhook(request, { db, verify: authenticate.webhook, onStored: inbox.notify, withWritePriority: inbox.priority.run });
+  const [db, worker, inbox] = await Promise.all([getDb(), getInboxWorker(), getInboxStore()]);
+  return receiveWebhook(request, {
+    db,
+    inbox,
+    verify: authenticate.webhook,
+    onStored: worker.notify,
+    withWritePriority: worker.priority.run,
+  });
 }

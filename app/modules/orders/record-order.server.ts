@@ -31,6 +31,8 @@ export async function recordOrder(
   const customerId = stale ? existing!.customerId : await resolveOrderCustomer(tx, scope, order);
 
   let orderId: string;
+  let paidAt = existing?.paidAt ?? null;
+  let counted = existing?.counted ?? false;
   if (stale) {
     orderId = existing!.id;
   } else {
@@ -62,7 +64,9 @@ export async function recordOrder(
     orderId = existing
       ? (await tx.order.update({ where: { id: existing.id }, data })).id
       : (await tx.order.create({ data: { shopId: scope.shopId, gid: order.gid, ...data } })).id;
-    await tx.orderLine.deleteMany({ where: { orderId } });
+    paidAt = data.paidAt;
+    counted = data.counted;
+    if (existing) await tx.orderLine.deleteMany({ where: { orderId } });
     if (order.lines.length > 0) {
       await tx.orderLine.createMany({
         data: order.lines.map((line) => ({ shopId: scope.shopId, orderId, ...line })),
@@ -71,7 +75,10 @@ export async function recordOrder(
   }
 
   for (const refund of order.refunds) await recordRefund(tx, scope, orderId, refund);
-  if (!stale) await reconcileOrderRefunds(tx, scope, orderId);
+  // lines were rewritten: their refunded quantities come back from the refunds held
+  if (order.refunds.length > 0 || (existing?.totalRefunded ?? 0n) > 0n) {
+    counted = (await reconcileOrderRefunds(tx, scope, orderId)).counted;
+  }
 
   if (order.checkoutToken) {
     await tx.checkout.updateMany({
@@ -84,13 +91,12 @@ export async function recordOrder(
   if (customerId) await recomputeCustomerRollups(tx, scope, customerId);
   if (previousCustomerId && previousCustomerId !== customerId) await recomputeCustomerRollups(tx, scope, previousCustomerId);
 
-  const saved = await tx.order.findUniqueOrThrow({ where: { id: orderId }, select: { paidAt: true, counted: true } });
-  if (saved.paidAt && saved.counted) {
+  if (paidAt && counted) {
     await tx.trigger.upsert({
       where: { shopId_kind_subjectKey: { shopId: scope.shopId, kind: "order_paid", subjectKey: order.gid } },
       create: {
         shopId: scope.shopId, kind: "order_paid", subjectKey: order.gid, customerId,
-        data: JSON.stringify({ orderId }), occurredAt: saved.paidAt,
+        data: JSON.stringify({ orderId }), occurredAt: paidAt,
       },
       update: {},
     });

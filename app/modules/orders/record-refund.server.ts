@@ -24,7 +24,7 @@ export async function recordRefund(tx: Tx, scope: ShopScope, orderId: string, re
   return true;
 }
 
-export async function reconcileOrderRefunds(tx: Tx, scope: ShopScope, orderId: string): Promise<void> {
+export async function reconcileOrderRefunds(tx: Tx, scope: ShopScope, orderId: string): Promise<{ counted: boolean }> {
   const [order, refunds, lines] = await Promise.all([
     tx.order.findUniqueOrThrow({ where: { id: orderId } }),
     tx.refund.findMany({ where: { shopId: scope.shopId, orderId }, select: { amount: true, lines: true } }),
@@ -43,8 +43,9 @@ export async function reconcileOrderRefunds(tx: Tx, scope: ShopScope, orderId: s
       await tx.orderLine.update({ where: { id: line.id }, data: { refundedQuantity: refunded } });
     }
   }
-  await tx.order.update({
-    where: { id: orderId },
-    data: { totalRefunded, counted: isCountedOrder({ ...order, totalRefunded }) },
-  });
+  const counted = isCountedOrder({ ...order, totalRefunded });
+  if (counted !== order.counted || totalRefunded !== order.totalRefunded) {
+    await tx.order.update({ where: { id: orderId }, data: { totalRefunded, counted } });
+  }
+  return { counted };
 }

@@ -1,0 +1,74 @@
+// The one write on the webhook ack path, done with the database driver directly: through Prisma
+// (whose JS engine compiles every statement, raw ones too) it cost a quarter of each ack at storm
+// rates (docs/decisions/0004). Portable SQL; ON CONFLICT turns a redelivery into a no-op.
+import { randomUUID } from "node:crypto";
+import { isPostgresUrl, DEFAULT_DATABASE_URL } from "~/db.server";
+
+export interface ReceiptRow {
+  shopId: string;
+  webhookId: string;
+  topic: string;
+  apiVersion: string;
+  triggeredAt: Date | null;
+  body: string;
+}
+
+export interface InboxStore {
+  /** 1 when stored, 0 when this webhook id was stored before */
+  insert(row: ReceiptRow): Promise<number>;
+  close(): Promise<void>;
+}
+
+const INSERT_COLUMNS = `"id", "shopId", "webhookId", "topic", "apiVersion", "triggeredAt", "receivedAt", "status", "body", "attempts"`;
+
+async function createSqliteInboxStore(url: string): Promise<InboxStore> {
+  const { default: Database } = await import("better-sqlite3");
+  const file = url.replace(/^file:/, "");
+  const sqlite = new Database(file, { timeout: 5000 });
+  sqlite.pragma("journal_mode = WAL");
+  sqlite.pragma("synchronous = NORMAL");
+  sqlite.pragma("foreign_keys = ON");
+  const statement = sqlite.prepare(
+    `INSERT INTO "WebhookReceipt" (${INSERT_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, 'pending', ?, 0) ON CONFLICT ("shopId", "webhookId") DO NOTHING`,
+  );
+  // Prisma's SQLite adapter stores DateTime as ISO-8601 text; match it.
+  const iso = (d: Date | null) => (d ? d.toISOString() : null);
+  return {
+    async insert(r) {
+      return statement.run(randomUUID(), r.shopId, r.webhookId, r.topic, r.apiVersion, iso(r.triggeredAt), iso(new Date()), r.body).changes;
+    },
+    async close() {
+      sqlite.close();
+    },
+  };
+}
+
+async function createPostgresInboxStore(url: string): Promise<InboxStore> {
+  const { default: pg } = await import("pg");
+  const parsed = new URL(url);
+  const schema = parsed.searchParams.get("schema");
+  parsed.searchParams.delete("schema");
+  const table = schema ? `"${schema.replace(/"/g, "")}"."WebhookReceipt"` : `"WebhookReceipt"`;
+  const pool = new pg.Pool({ connectionString: parsed.toString(), max: 4 });
+  const sql = `INSERT INTO ${table} (${INSERT_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, 'pending', $8, 0) ON CONFLICT ("shopId", "webhookId") DO NOTHING`;
+  return {
+    async insert(r) {
+      const result = await pool.query(sql, [randomUUID(), r.shopId, r.webhookId, r.topic, r.apiVersion, r.triggeredAt, new Date(), r.body]);
+      return result.rowCount ?? 0;
+    },
+    close: () => pool.end(),
+  };
+}
+
+export function createInboxStore(url: string = process.env.DATABASE_URL ?? DEFAULT_DATABASE_URL): Promise<InboxStore> {
+  return isPostgresUrl(url) ? createPostgresInboxStore(url) : createSqliteInboxStore(url);
+}
+
+declare global {
+  var __jorenInboxStore: Promise<InboxStore> | undefined;
+}
+
+export function getInboxStore(): Promise<InboxStore> {
+  globalThis.__jorenInboxStore ??= createInboxStore();
+  return globalThis.__jorenInboxStore;
+}
