@@ -16,11 +16,11 @@ const mtime = (p) => (existsSync(p) ? statSync(p).mtimeMs : 0);
 const installed = path.join(root, "node_modules/.package-lock.json");
 if (!existsSync(installed) || mtime(path.join(root, "package-lock.json")) > mtime(installed)) {
   step("installing npm packages (npm ci)…");
-  run("npm", ["ci", "--no-audit", "--no-fund"]);
+  run("npm", ["ci", "--no-audit", "--no-fund", "--loglevel=warn"]);
 }
 if (!existsSync(path.join(root, "node_modules/better-sqlite3/build/Release/better_sqlite3.node"))) {
   step("building better-sqlite3…");
-  run("npm", ["rebuild", "better-sqlite3"]);
+  run("npm", ["rebuild", "better-sqlite3", "--loglevel=warn"]);
 }
 
 const schema = path.join(root, "prisma/schema.prisma");

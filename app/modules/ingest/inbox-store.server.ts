@@ -19,12 +19,17 @@ export interface InboxStore {
   close(): Promise<void>;
 }
 
+/** how long an ack keeps retrying a locked database before answering 503 (Shopify retries) */
+const BUSY_RETRY_MS = 3000;
+
 const INSERT_COLUMNS = `"id", "shopId", "webhookId", "topic", "apiVersion", "triggeredAt", "receivedAt", "status", "body", "attempts"`;
 
 async function createSqliteInboxStore(url: string): Promise<InboxStore> {
   const { default: Database } = await import("better-sqlite3");
   const file = url.replace(/^file:/, "");
-  const sqlite = new Database(file, { timeout: 5000 });
+  // No synchronous busy wait: it would stall every request on this thread while the inbox
+  // worker commits. SQLITE_BUSY is retried asynchronously instead (below).
+  const sqlite = new Database(file, { timeout: 0 });
   sqlite.pragma("journal_mode = WAL");
   sqlite.pragma("synchronous = NORMAL");
   sqlite.pragma("foreign_keys = ON");
@@ -35,7 +40,18 @@ async function createSqliteInboxStore(url: string): Promise<InboxStore> {
   const iso = (d: Date | null) => (d ? d.toISOString() : null);
   return {
     async insert(r) {
-      return statement.run(randomUUID(), r.shopId, r.webhookId, r.topic, r.apiVersion, iso(r.triggeredAt), iso(new Date()), r.body).changes;
+      const id = randomUUID();
+      const receivedAt = iso(new Date());
+      const deadline = Date.now() + BUSY_RETRY_MS;
+      for (let attempt = 0; ; attempt++) {
+        try {
+          return statement.run(id, r.shopId, r.webhookId, r.topic, r.apiVersion, iso(r.triggeredAt), receivedAt, r.body).changes;
+        } catch (error) {
+          const busy = (error as { code?: string }).code === "SQLITE_BUSY";
+          if (!busy || Date.now() > deadline) throw error;
+          await new Promise((resolve) => setTimeout(resolve, Math.min(1 + attempt, 10)));
+        }
+      }
     },
     async close() {
       sqlite.close();

@@ -47,8 +47,6 @@ export interface ReceiveWebhookDeps {
   verify: WebhookVerifier;
   /** wakes the inbox worker */
   onStored?: () => void;
-  /** runs the inbox write ahead of the worker's transactions (see jobs/writer-priority.ts) */
-  withWritePriority?: <T>(write: () => Promise<T>) => Promise<T>;
 }
 
 export async function receiveWebhook(request: Request, deps: ReceiveWebhookDeps): Promise<Response> {
@@ -89,17 +87,14 @@ export async function receiveWebhook(request: Request, deps: ReceiveWebhookDeps)
     if (shop.uninstalledAt && !getTopic(topic).whenUninstalled) {
       return json(200, { ignored: "shop uninstalled" });
     }
-    const priority = deps.withWritePriority ?? ((write) => write());
-    const inserted = await priority(() =>
-      deps.inbox.insert({
+    const inserted = await deps.inbox.insert({
         shopId: shop.id,
         webhookId: verified.webhookId,
         topic,
         apiVersion: verified.apiVersion,
         triggeredAt: verified.triggeredAt && !Number.isNaN(Date.parse(verified.triggeredAt)) ? new Date(verified.triggeredAt) : null,
         body: raw,
-      }),
-    );
+      });
     if (inserted === 0) return json(200, { duplicate: true });
   } catch (error) {
     if (isUniqueViolation(error)) return json(200, { duplicate: true });

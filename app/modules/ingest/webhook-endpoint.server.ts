@@ -8,11 +8,6 @@ import { receiveWebhook } from "./receive-webhook.server";
 
 export async function handleWebhookRequest(request: Request): Promise<Response> {
   const [db, worker, inbox] = await Promise.all([getDb(), getInboxWorker(), getInboxStore()]);
-  return receiveWebhook(request, {
-    db,
-    inbox,
-    verify: authenticate.webhook,
-    onStored: worker.notify,
-    withWritePriority: worker.priority.run,
-  });
+  // While webhooks are being acked the inbox worker holds back (jobs/writer-priority.ts).
+  return worker.priority.run(() => receiveWebhook(request, { db, inbox, verify: authenticate.webhook, onStored: worker.notify }));
 }

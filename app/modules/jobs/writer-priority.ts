@@ -1,12 +1,14 @@
 // Webhook acks and the inbox worker thread write to the same database. With SQLite there is one
-// writer at a time, and an ack that waits behind back-to-back mirror transactions starves. The
-// ack path raises a shared flag while it writes; the worker waits for it to drop before it
-// starts its next transaction, so an ack waits for at most one transaction.
+// writer at a time, and an ack that waits behind back-to-back mirror transactions starves. Each
+// webhook request raises a shared counter while it is handled; the worker waits for the counter
+// to drop before its next transaction — but never longer than MAX_WAIT_MS, so applying still
+// progresses during a long storm and catches up after it.
 const WAITING = 0;
+const MAX_WAIT_MS = 150;
 
 export interface WriterPriority {
   buffer: SharedArrayBuffer;
-  /** main thread: run a write with priority over the worker */
+  /** main thread: handle a request with priority over the worker */
   run<T>(write: () => Promise<T>): Promise<T>;
   /** worker thread: resolves once no priority write is in progress */
   yieldToWriters(): Promise<void>;
@@ -25,8 +27,9 @@ export function createWriterPriority(buffer: SharedArrayBuffer = new SharedArray
       }
     },
     async yieldToWriters() {
-      for (let spins = 0; Atomics.load(counter, WAITING) > 0 && spins < 200; spins++) {
-        await new Promise((resolve) => setTimeout(resolve, 1));
+      const deadline = Date.now() + MAX_WAIT_MS;
+      while (Atomics.load(counter, WAITING) > 0 && Date.now() < deadline) {
+        await new Promise((resolve) => setTimeout(resolve, 2));
       }
     },
   };
