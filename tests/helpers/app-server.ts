@@ -37,6 +37,7 @@ export async function startAppServer(options: { databaseUrl: string; env?: Recor
       SHOPIFY_API_SECRET: TEST_SECRET,
       SHOPIFY_APP_URL: `http://127.0.0.1:${port}`,
       JOREN_LOG_LEVEL: "warn",
+      JOREN_DISABLE_SCHEDULER: "1",
       ...options.env,
     },
     stdio: ["ignore", "pipe", "pipe"],

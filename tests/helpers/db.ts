@@ -39,7 +39,9 @@ export async function createTestDb(): Promise<TestDb> {
   const dir = path.resolve(".tmp/test-dbs");
   mkdirSync(dir, { recursive: true });
   const file = path.join(dir, `${randomUUID()}.sqlite`);
-  copyFileSync(path.resolve(".tmp/test-base.sqlite"), file);
+  const base = process.env.JOREN_TEST_BASE_DB;
+  if (!base) throw new Error("JOREN_TEST_BASE_DB is not set: run the tests through vitest (its global setup migrates the base)");
+  copyFileSync(base, file);
   const url = `file:${file}`;
   const db = await createDb(url);
   return { db, url, close: () => db.$disconnect() };

@@ -2,7 +2,11 @@ import type { ParseArgsConfig } from "node:util";
 import { benchCommand } from "./bench";
 import { demoCommand } from "./demo";
 import { importCommand } from "./import";
+import { outboxCommand } from "./outbox";
+import { scenarioCommand } from "./scenario";
+import { settingsCommand } from "./settings";
 import { shopAddCommand, shopsCommand } from "./shops";
+import { tickCommand } from "./tick";
 import { webhookSendCommand } from "./webhook-send";
 
 export interface Command {
@@ -20,4 +24,8 @@ export const COMMANDS: Record<string, Command> = {
   import: importCommand,
   demo: demoCommand,
   bench: benchCommand,
+  settings: settingsCommand,
+  scenario: scenarioCommand,
+  outbox: outboxCommand,
+  tick: tickCommand,
 };

@@ -9,6 +9,9 @@ import { getDb } from "~/db.server";
 import { log } from "~/lib/log.server";
 import { createInboxWorker } from "~/modules/ingest/inbox-worker.server";
 import { createWriterPriority, type WriterPriority } from "./writer-priority";
+import { scheduleShopTicks } from "./schedule/schedule-ticks.server";
+import { engineDepsForShop } from "~/modules/engine/engine-deps.server";
+import { runTick } from "~/modules/engine/tick.server";
 
 export interface InboxHandle {
   notify(): void;
@@ -47,8 +50,10 @@ export function getInboxWorker(): Promise<InboxHandle> {
     const bundled = import.meta.url.endsWith("/build/index.js");
     if (bundled && process.env.JOREN_INBOX_THREAD !== "0") return startInboxThread(import.meta.url);
     const priority = createWriterPriority();
-    const worker = createInboxWorker(await getDb(), { yieldToWriters: priority.yieldToWriters });
+    const db = await getDb();
+    const worker = createInboxWorker(db, { yieldToWriters: priority.yieldToWriters });
     worker.start();
+    startScheduler(db);
     return { notify: worker.notify, priority };
   })();
   return globalThis.__jorenInbox;
@@ -57,9 +62,26 @@ export function getInboxWorker(): Promise<InboxHandle> {
 /** The worker thread's entry (reached through the server build's entry module). */
 export async function runInboxThread(): Promise<void> {
   const priority = createWriterPriority((workerData as { priority: SharedArrayBuffer }).priority);
-  const worker = createInboxWorker(await getDb(), { pollMs: 250, yieldToWriters: priority.yieldToWriters });
+  const db = await getDb();
+  const worker = createInboxWorker(db, { pollMs: 250, yieldToWriters: priority.yieldToWriters });
+  startScheduler(db);
   worker.start();
   parentPort?.on("message", () => worker.notify());
   parentPort?.ref();
   worker.notify();
+}
+
+/**
+ * node-cron ticks every installed shop each minute (scenarios check shop-local times themselves);
+ * database leases make one instance run a given shop's tick at a time.
+ */
+function startScheduler(db: Awaited<ReturnType<typeof getDb>>): void {
+  if (process.env.JOREN_DISABLE_SCHEDULER === "1") return;
+  scheduleShopTicks({
+    db,
+    runTick: async (shopId, now) => {
+      const shop = await db.shop.findUniqueOrThrow({ where: { id: shopId }, select: { domain: true } });
+      return runTick(db, shopId, now, await engineDepsForShop(db, shop.domain));
+    },
+  });
 }
