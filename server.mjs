@@ -47,8 +47,10 @@ app.use((error, _req, res, next) => {
 app.use(compression({ filter: (req, res) => !machineEndpoints.test(req.path) && compression.filter(req, res) }));
 app.use(build.publicPath, express.static(build.assetsBuildDirectory, { immutable: true, maxAge: "1y" }));
 app.use(express.static(path.resolve(root, "public"), { maxAge: "1h" }));
+// Email links carry signed tokens that act like passwords (unsubscribe): never log them.
+const unlogged = /^\/(webhooks|pixel\/events|sendgrid\/events|email\/)/;
 if (process.env.JOREN_ACCESS_LOG !== "0") {
-  app.use(morgan("tiny", { skip: (req) => machineEndpoints.test(req.path) }));
+  app.use(morgan("tiny", { skip: (req) => unlogged.test(req.path) }));
 }
 app.all("*", createRequestHandler({ build, mode: process.env.NODE_ENV ?? "production" }));
 

@@ -9,7 +9,7 @@ import { fileURLToPath } from "node:url";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const run = (cmd, args, env = {}) =>
-  execFileSync(cmd, args, { cwd: root, stdio: ["ignore", "inherit", "inherit"], env: { ...process.env, ...env } });
+  execFileSync(cmd, args, { cwd: root, stdio: ["ignore", 2, "inherit"], env: { ...process.env, ...env } });
 const step = (message) => console.error(`[setup] ${message}`);
 const mtime = (p) => (existsSync(p) ? statSync(p).mtimeMs : 0);
 

@@ -18,10 +18,19 @@ export function localAppSecret(): string {
 export interface LocalServer {
   url: string;
   child: ChildProcess;
+  /** the server's stdout and stderr so far, when started with captureOutput */
+  output(): string;
   stop(): Promise<void>;
 }
 
-export async function startLocalServer(options: { port: number; databaseUrl: string; secret: string; env?: Record<string, string> }): Promise<LocalServer> {
+export async function startLocalServer(options: {
+  port: number;
+  databaseUrl: string;
+  secret: string;
+  env?: Record<string, string>;
+  /** keep the server's output (tests) instead of passing its stderr through */
+  captureOutput?: boolean;
+}): Promise<LocalServer> {
   if (!existsSync(path.resolve("build/index.js"))) throw new Error("the app is not built: run `npm run build` first");
   const url = `http://127.0.0.1:${options.port}`;
   const child = spawn(process.execPath, [...(process.env.JOREN_SERVER_NODE_ARGS ? process.env.JOREN_SERVER_NODE_ARGS.split(" ") : []), path.resolve("server.mjs")], {
@@ -37,22 +46,26 @@ export async function startLocalServer(options: { port: number; databaseUrl: str
       JOREN_LOG_LEVEL: process.env.JOREN_LOG_LEVEL ?? "warn",
       ...options.env,
     },
-    stdio: ["ignore", "ignore", "inherit"],
+    stdio: options.captureOutput ? ["ignore", "pipe", "pipe"] : ["ignore", "ignore", "inherit"],
   });
+  let output = "";
+  child.stdout?.on("data", (d) => (output += d));
+  child.stderr?.on("data", (d) => (output += d));
   const deadline = Date.now() + 30_000;
   for (;;) {
-    if (child.exitCode !== null) throw new Error(`the app server exited with code ${child.exitCode}`);
+    if (child.exitCode !== null) throw new Error(`the app server exited with code ${child.exitCode}: ${output}`);
     try {
       if ((await fetch(url + "/")).status < 500) break;
     } catch {
       // not listening yet
     }
-    if (Date.now() > deadline) throw new Error(`the app server did not answer on ${url} within 30 s`);
+    if (Date.now() > deadline) throw new Error(`the app server did not answer on ${url} within 30 s: ${output}`);
     await new Promise((r) => setTimeout(r, 100));
   }
   return {
     url,
     child,
+    output: () => output,
     async stop() {
       if (child.exitCode !== null) return;
       const exited = new Promise((r) => child.once("exit", r));

@@ -5,7 +5,7 @@ import { createHash, generateKeyPairSync, sign, type KeyObject } from "node:cryp
 import { registerLocalShop } from "~/modules/shops/install-shop.server";
 import { buildMessageLinks } from "~/modules/mail/links.server";
 import { mailTokenSecret } from "~/modules/mail/mail-secret.server";
-import { TRANSPARENT_GIF } from "~/modules/mail/mail-endpoints.server";
+import { handleSendgridEventsRequest, TRANSPARENT_GIF } from "~/modules/mail/mail-endpoints.server";
 import { createOutboxTransport } from "~/modules/mail/outbox-transport";
 import { createPrismaOutboxStore } from "~/modules/mail/prisma-outbox-store.server";
 import { recordMailEvents } from "~/modules/mail/record-mail-events.server";
@@ -242,6 +242,22 @@ describe("/email/unsubscribe", () => {
     expect(await snapshot()).toEqual(before);
   });
 
+  test("any body is accepted, up to 1 MB", async () => {
+    const f = await sentMessage();
+    const { unsubscribeUrl } = linksFor(f);
+    const before = await snapshot();
+    const huge = await oneClick(unsubscribeUrl, { body: "x".repeat(1024 * 1024 + 1) });
+    expect(huge.status).toBe(413);
+    expect(await huge.text()).toContain("List-Unsubscribe=One-Click");
+    expect(await snapshot()).toEqual(before);
+
+    const json = await oneClick(unsubscribeUrl, { headers: { "content-type": "application/json" }, body: '{"unsubscribe":true}' });
+    expect(json.status).toBe(200);
+    const empty = await fetch(unsubscribeUrl, { method: "POST" });
+    expect(empty.status).toBe(200);
+    expect((await t.db.customer.findUniqueOrThrow({ where: { id: f.customerId } })).emailConsent).toBe("UNSUBSCRIBED");
+  });
+
   test("other methods are refused", async () => {
     const f = await sentMessage();
     const res = await fetch(linksFor(f).unsubscribeUrl, { method: "PUT", body: "x" });
@@ -461,7 +477,39 @@ describe("/sendgrid/events", () => {
     const huge = JSON.stringify([{ padding: "x".repeat(1024 * 1024) }]);
     const tooLarge = await post(huge, signed(huge));
     expect(tooLarge.status).toBe(413);
+    expect((await tooLarge.json()).error).toMatch(/larger than 1048576 bytes/);
 
+    // without a Content-Length (chunked), the size is counted as the body arrives
+    const chunks = [Buffer.from("["), Buffer.alloc(2 * 1024 * 1024, 0x20), Buffer.from("]")];
+    const chunked = await fetch(`${server.url}/sendgrid/events`, {
+      method: "POST",
+      headers: { "content-type": "application/json", ...signed("[]") },
+      body: new ReadableStream<Uint8Array>({
+        start(controller) {
+          for (const chunk of chunks) controller.enqueue(chunk);
+          controller.close();
+        },
+      }),
+      duplex: "half",
+    } as RequestInit & { duplex: "half" });
+    expect(chunked.status).toBe(413);
+    await chunked.arrayBuffer();
+
+    // the server keeps answering after refusing big bodies
+    const empty = await post("[]", signed("[]"));
+    expect(await empty.json()).toEqual({ applied: 0, ignored: 0, duplicates: 0 });
+
+    expect(await snapshot()).toEqual(before);
+  });
+
+  test("without SENDGRID_WEBHOOK_PUBLIC_KEY the endpoint answers 503 (SendGrid retries) and writes nothing", async () => {
+    const f = await sentMessage();
+    const body = JSON.stringify([event("spamreport", f)]);
+    const before = await snapshot();
+    const request = new Request("https://joren.test/sendgrid/events", { method: "POST", headers: signed(body), body });
+    const res = await captureLogs(() => handleSendgridEventsRequest(request, { db: t.db, sendgridPublicKey: null }));
+    expect(res.result.status).toBe(503);
+    expect((await res.result.json()).error).toMatch(/SENDGRID_WEBHOOK_PUBLIC_KEY is not set/);
     expect(await snapshot()).toEqual(before);
   });
 
@@ -470,6 +518,24 @@ describe("/sendgrid/events", () => {
     expect(res.status).toBe(405);
   });
 });
+
+/** Runs `work` with warn-level logging, capturing the JSON log lines instead of printing them. */
+async function captureLogs<T>(work: () => Promise<T>): Promise<{ result: T; lines: string[] }> {
+  const previous = process.env.JOREN_LOG_LEVEL;
+  process.env.JOREN_LOG_LEVEL = "warn";
+  const lines: string[] = [];
+  const spy = vi.spyOn(process.stderr, "write").mockImplementation((chunk: string | Uint8Array) => {
+    lines.push(String(chunk).trim());
+    return true;
+  });
+  try {
+    return { result: await work(), lines };
+  } finally {
+    spy.mockRestore();
+    if (previous === undefined) delete process.env.JOREN_LOG_LEVEL;
+    else process.env.JOREN_LOG_LEVEL = previous;
+  }
+}
 
 describe("unsubscribeByMessage", () => {
   test("writes UNSUBSCRIBED back to Shopify once, after the commit", async () => {
@@ -491,8 +557,15 @@ describe("unsubscribeByMessage", () => {
     const f = await sentMessage();
     const admin = createFakeAdminPort();
     admin.failNext("updateEmailConsent");
-    const result = await unsubscribeByMessage(t.db, { shopId, messageId: f.messageId, customerId: f.customerId, now: new Date(), admin });
-    expect(result).toMatchObject({ changed: true, shopifySync: "pending" });
+    const logged = await captureLogs(() =>
+      unsubscribeByMessage(t.db, { shopId, messageId: f.messageId, customerId: f.customerId, now: new Date(), admin }),
+    );
+    expect(logged.result).toMatchObject({ changed: true, shopifySync: "pending" });
+    // logged with ids only
+    expect(logged.lines).toEqual([expect.stringContaining("marked for a later sync")]);
+    expect(logged.lines[0]).toContain(f.customerId);
+    expect(logged.lines[0].toLowerCase()).not.toContain(f.email.toLowerCase());
+    expect(logged.lines[0]).not.toContain(f.customerGid!);
     expect(admin.consents.size).toBe(0);
     const customer = await t.db.customer.findUniqueOrThrow({ where: { id: f.customerId } });
     expect(customer).toMatchObject({ emailConsent: "UNSUBSCRIBED", emailConsentSource: UNSUBSCRIBE_PENDING_SYNC_SOURCE });
@@ -500,16 +573,19 @@ describe("unsubscribeByMessage", () => {
 
     // an Admin API port that cannot even be had is the same
     const g = await sentMessage();
-    const unavailable = await unsubscribeByMessage(t.db, {
-      shopId,
-      messageId: g.messageId,
-      customerId: g.customerId,
-      now: new Date(),
-      admin: async () => {
-        throw new Error("no offline session");
-      },
-    });
-    expect(unavailable.shopifySync).toBe("pending");
+    const unavailable = await captureLogs(() =>
+      unsubscribeByMessage(t.db, {
+        shopId,
+        messageId: g.messageId,
+        customerId: g.customerId,
+        now: new Date(),
+        admin: async () => {
+          throw new Error("no offline session");
+        },
+      }),
+    );
+    expect(unavailable.result.shopifySync).toBe("pending");
+    expect(unavailable.lines).toHaveLength(1);
   });
 
   test("a guest (no Shopify customer) is unsubscribed locally only", async () => {
@@ -570,5 +646,13 @@ describe("the Prisma outbox store", () => {
     expect(rows).toHaveLength(1);
     expect(rows[0]).toMatchObject({ shopId, subject: "First", toEmail: f.email.trim(), fromName: "Tea" });
     expect(JSON.parse(rows[0].headers)).toMatchObject({ customArgs: { joren_message_id: f.messageId, shop_id: shopId } });
+  });
+});
+
+describe("the server's log", () => {
+  test("has no errors and no addresses after everything above", () => {
+    const output = server.output();
+    expect(output).not.toMatch(/"level":"error"/);
+    expect(output.toLowerCase()).not.toMatch(/[a-z0-9.]+@example\.com/);
   });
 });

@@ -45,7 +45,9 @@ function reject(status: number, error: string, fields: Record<string, unknown> =
 type BodyResult = { ok: true; text: string } | { ok: false; response: Response };
 
 async function readBody(request: Request): Promise<BodyResult> {
-  const tooLarge = (): BodyResult => ({ ok: false, response: reject(413, `body larger than ${MAX_BODY_BYTES} bytes`) });
+  // Connection: close — the unread remainder of the body must not be taken for the next request
+  // on a keep-alive connection.
+  const tooLarge = (): BodyResult => ({ ok: false, response: reject(413, `body larger than ${MAX_BODY_BYTES} bytes`, {}, { connection: "close" }) });
   const declared = Number(request.headers.get("content-length") ?? "0");
   if (Number.isFinite(declared) && declared > MAX_BODY_BYTES) return tooLarge();
   if (!request.body) return { ok: true, text: "" };

@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import type { Db } from "~/db.server";
+import { isTransientDbError } from "~/lib/db-errors";
 import { parseJsonLossless } from "~/lib/json";
 import { log } from "~/lib/log.server";
 import { getTopic, resolveTopic, RetryLater, type ApplyOutcome } from "./topics";
@@ -82,6 +83,14 @@ async function applyReceipt(db: Db, receiptId: string, now: Date): Promise<keyof
     return outcome.status;
   } catch (error) {
     const message = error instanceof Error ? error.message.slice(0, 500) : String(error);
+    if (isTransientDbError(error)) {
+      // the database was busy: not the webhook's fault, so it neither waits long nor uses up an attempt
+      await db.webhookReceipt.updateMany({
+        where: { id: receipt.id },
+        data: { status: "pending", claimedBy: null, claimedUntil: new Date(now.getTime() + 1000), attempts: { decrement: 1 } },
+      });
+      return "retried";
+    }
     if (receipt.attempts < MAX_ATTEMPTS) {
       await db.webhookReceipt.updateMany({
         where: { id: receipt.id },

@@ -46,13 +46,20 @@ function topic<S extends z.ZodType>(definition: TopicDefinition<S>): TopicDefini
 const done = (note?: string): ApplyOutcome => ({ status: "done", ...(note ? { note } : {}) });
 const skipped = (reason: string): ApplyOutcome => ({ status: "skipped", reason });
 
-const upsertOrderTopic = topic({
-  schema: orderPayload,
-  async apply(tx, ctx, order) {
-    const result = await recordOrder(tx, ctx, order);
-    return result.applied ? done() : skipped("older than the stored order");
-  },
-});
+/** A topic whose payload is upserted if newer: stored, or skipped as older than what we hold. */
+function upsertTopic<S extends z.ZodType>(schema: S, record: string, write: (tx: Tx, ctx: TopicContext, data: z.output<S>) => Promise<{ applied: boolean }>) {
+  return topic({
+    schema,
+    async apply(tx, ctx, data) {
+      return (await write(tx, ctx, data)).applied ? done() : skipped(`older than the stored ${record}`);
+    },
+  });
+}
+
+const upsertOrderTopic = upsertTopic(orderPayload, "order", recordOrder);
+const upsertCheckoutTopic = upsertTopic(checkoutPayload, "checkout", recordCheckout);
+const upsertCustomerTopic = upsertTopic(customerPayload, "customer", (tx, ctx, customer) => upsertCustomer(tx, ctx, customer));
+const upsertProductTopic = upsertTopic(productPayload, "product", recordProduct);
 
 export const TOPICS = {
   "app/uninstalled": topic({
@@ -92,36 +99,16 @@ export const TOPICS = {
       return stored ? done() : skipped("refund already recorded");
     },
   }),
-  "checkouts/create": topic({
-    schema: checkoutPayload,
-    async apply(tx, ctx, checkout) {
-      return (await recordCheckout(tx, ctx, checkout)).applied ? done() : skipped("older than the stored checkout");
-    },
-  }),
-  "checkouts/update": topic({
-    schema: checkoutPayload,
-    async apply(tx, ctx, checkout) {
-      return (await recordCheckout(tx, ctx, checkout)).applied ? done() : skipped("older than the stored checkout");
-    },
-  }),
+  "checkouts/create": upsertCheckoutTopic,
+  "checkouts/update": upsertCheckoutTopic,
   "checkouts/delete": topic({
     schema: checkoutDeletePayload,
     async apply(tx, ctx, ref) {
       return (await deleteCheckout(tx, ctx, ref)) > 0 ? done() : skipped("checkout not mirrored");
     },
   }),
-  "customers/create": topic({
-    schema: customerPayload,
-    async apply(tx, ctx, customer) {
-      return (await upsertCustomer(tx, ctx, customer)).applied ? done() : skipped("older than the stored customer");
-    },
-  }),
-  "customers/update": topic({
-    schema: customerPayload,
-    async apply(tx, ctx, customer) {
-      return (await upsertCustomer(tx, ctx, customer)).applied ? done() : skipped("older than the stored customer");
-    },
-  }),
+  "customers/create": upsertCustomerTopic,
+  "customers/update": upsertCustomerTopic,
   "customers/delete": topic({
     schema: customerDeletePayload,
     async apply(tx, ctx, { gid }) {
@@ -142,18 +129,8 @@ export const TOPICS = {
       return (await recordEmailConsent(tx, ctx, input)) ? done() : skipped("consent not newer than the stored one");
     },
   }),
-  "products/create": topic({
-    schema: productPayload,
-    async apply(tx, ctx, product) {
-      return (await recordProduct(tx, ctx, product)).applied ? done() : skipped("older than the stored product");
-    },
-  }),
-  "products/update": topic({
-    schema: productPayload,
-    async apply(tx, ctx, product) {
-      return (await recordProduct(tx, ctx, product)).applied ? done() : skipped("older than the stored product");
-    },
-  }),
+  "products/create": upsertProductTopic,
+  "products/update": upsertProductTopic,
   "products/delete": topic({
     schema: productDeletePayload,
     async apply(tx, ctx, { gid }) {

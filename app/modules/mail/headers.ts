@@ -14,7 +14,10 @@ export function listUnsubscribeHeaders(httpsUrl: string): ListUnsubscribeHeaders
   } catch {
     throw new Error(`List-Unsubscribe needs an absolute https URL (RFC 8058); got an unparsable URL`);
   }
-  if (url.protocol !== "https:") {
+  // The one exception: a loopback app URL (offline demo, tests), whose mail only reaches the
+  // local outbox and never a mailbox provider.
+  const loopback = url.protocol === "http:" && ["127.0.0.1", "localhost", "[::1]"].includes(url.hostname);
+  if (url.protocol !== "https:" && !loopback) {
     throw new Error(`List-Unsubscribe needs an https URL (RFC 8058 one-click); got ${url.protocol.replace(/:$/, "")}`);
   }
   // URL#href percent-encodes spaces and angle brackets, so the value cannot break out of <…>.

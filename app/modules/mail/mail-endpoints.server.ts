@@ -50,8 +50,12 @@ export interface MailEndpointDeps {
 export const TRANSPARENT_GIF = Buffer.from("R0lGODlhAQABAIAAAP///wAAACH5BAEAAAAALAAAAAABAAEAAAICRAEAOw==", "base64");
 
 // The confirmation page's POST carries one small form field; one-click POSTs carry
-// "List-Unsubscribe=One-Click". Nothing beyond this much of a body is read.
-const MAX_UNSUBSCRIBE_BODY_BYTES = 8 * 1024;
+// "List-Unsubscribe=One-Click". Any body is accepted, but only its start is looked at.
+const MAX_UNSUBSCRIBE_BODY_KEPT = 8 * 1024;
+const MAX_UNSUBSCRIBE_BODY_BYTES = 1024 * 1024;
+// An oversized event webhook body is still read (and dropped) up to this size, so the answer
+// reaches the client on a healthy connection; beyond it the connection is closed.
+const MAX_DRAINED_BYTES = 8 * 1024 * 1024;
 
 const PAGE_HEADERS: Record<string, string> = {
   "Content-Type": "text/html; charset=utf-8",
@@ -86,8 +90,9 @@ function gifResponse(): Response {
   });
 }
 
-function methodNotAllowed(allow: string): Response {
-  return textResponse(405, `method not allowed: use ${allow}`, { Allow: allow });
+function methodNotAllowed(request: Request, allow: string): Response {
+  // A body this answer leaves unread would stall the connection: close it instead.
+  return textResponse(405, `method not allowed: use ${allow}`, { Allow: allow, ...(request.body ? { Connection: "close" } : {}) });
 }
 
 // Errors may quote query arguments: keep addresses out of the log.
@@ -125,21 +130,44 @@ async function shopName(db: Db, shopId: string): Promise<string | null> {
   return shop?.name ?? null;
 }
 
-/** Up to `limit` bytes of the body as text; the rest is left unread. */
-async function readPrefix(request: Request, limit: number): Promise<string> {
-  if (!request.body) return "";
+interface BodyRead {
+  /** the first `keep` bytes */
+  bytes: Buffer;
+  /** bytes received */
+  size: number;
+  /** false when more than `max` bytes arrived: the rest is left unread */
+  complete: boolean;
+}
+
+/**
+ * Reads the body to its end, keeping only its first `keep` bytes, but stops once more than `max`
+ * bytes have arrived. A body left unread must be answered with `Connection: close`: the client
+ * is still sending it, so the connection cannot carry another request. (Cancelling the stream
+ * instead would destroy the socket before the answer goes out.)
+ */
+async function readBody(request: Request, keep: number, max: number): Promise<BodyRead> {
+  if (!request.body) return { bytes: Buffer.alloc(0), size: 0, complete: true };
   const reader = request.body.getReader();
   const chunks: Uint8Array[] = [];
+  let kept = 0;
   let size = 0;
-  while (size < limit) {
+  for (;;) {
     const { done, value } = await reader.read();
-    if (done) break;
-    chunks.push(value);
+    if (done) return { bytes: Buffer.concat(chunks), size, complete: true };
     size += value.byteLength;
+    if (kept < keep) {
+      const part = value.subarray(0, keep - kept);
+      chunks.push(part);
+      kept += part.byteLength;
+    }
+    if (size > max) {
+      reader.releaseLock();
+      return { bytes: Buffer.concat(chunks), size, complete: false };
+    }
   }
-  await reader.cancel().catch(() => undefined);
-  return Buffer.concat(chunks).subarray(0, limit).toString("utf8");
 }
+
+const CLOSE: Record<string, string> = { Connection: "close" };
 
 function isPageForm(body: string): boolean {
   try {
@@ -165,7 +193,12 @@ async function unsubscribeGet(request: Request, deps: MailEndpointDeps): Promise
 
 async function unsubscribePost(request: Request, deps: MailEndpointDeps): Promise<Response> {
   const locale = pickPageLocale(request.headers.get("accept-language"));
-  const fromPage = isPageForm(await readPrefix(request, MAX_UNSUBSCRIBE_BODY_BYTES));
+  const body = await readBody(request, MAX_UNSUBSCRIBE_BODY_KEPT, MAX_UNSUBSCRIBE_BODY_BYTES);
+  if (!body.complete) {
+    log("info", "unsubscribe refused", { reason: "body too large" });
+    return textResponse(413, `body larger than ${MAX_UNSUBSCRIBE_BODY_BYTES} bytes: a one-click unsubscribe sends "List-Unsubscribe=One-Click"`, CLOSE);
+  }
+  const fromPage = isPageForm(body.bytes.toString("utf8"));
   const check = checkToken(request, deps, "unsubscribe");
   if (!check.ok) {
     log("info", "unsubscribe refused", { reason: check.problem });
@@ -192,7 +225,7 @@ export async function handleUnsubscribeRequest(request: Request, deps: MailEndpo
   try {
     if (request.method === "GET" || request.method === "HEAD") return await unsubscribeGet(request, deps);
     if (request.method === "POST") return await unsubscribePost(request, deps);
-    return methodNotAllowed("GET, POST");
+    return methodNotAllowed(request, "GET, POST");
   } catch (error) {
     log("error", "unsubscribe request failed", { error: describeError(error) });
     return textResponse(500, "internal error");
@@ -226,7 +259,7 @@ async function recordTracking(deps: MailEndpointDeps, payload: TokenPayload, kin
  */
 export async function handleClickRequest(request: Request, deps: MailEndpointDeps): Promise<Response> {
   try {
-    if (request.method !== "GET" && request.method !== "HEAD") return methodNotAllowed("GET");
+    if (request.method !== "GET" && request.method !== "HEAD") return methodNotAllowed(request, "GET");
     const check = checkToken(request, deps, "click");
     if (!check.ok) {
       log("info", "click link refused", { reason: check.problem });
@@ -246,7 +279,7 @@ export async function handleClickRequest(request: Request, deps: MailEndpointDep
 /** GET: records the open; always answers the transparent GIF (an image must never break). */
 export async function handleOpenRequest(request: Request, deps: MailEndpointDeps): Promise<Response> {
   try {
-    if (request.method !== "GET" && request.method !== "HEAD") return methodNotAllowed("GET");
+    if (request.method !== "GET" && request.method !== "HEAD") return methodNotAllowed(request, "GET");
     const check = checkToken(request, deps, "open");
     if (!check.ok) log("debug", "open pixel token refused", { reason: check.problem });
     else if (request.method === "GET") await recordTracking(deps, check.payload, "open");
@@ -266,26 +299,18 @@ function rejectEvents(status: number, error: string, fields: Record<string, unkn
 
 type RawBody = { ok: true; bytes: Buffer } | { ok: false; response: Response };
 
-async function readLimited(request: Request, limit: number): Promise<RawBody> {
-  const tooLarge = (): RawBody => ({ ok: false, response: rejectEvents(413, `body larger than ${limit} bytes`) });
+async function readEventsBody(request: Request): Promise<RawBody> {
+  const tooLarge = (headers?: Record<string, string>): RawBody => ({
+    ok: false,
+    response: rejectEvents(413, `body larger than ${MAX_BODY_BYTES} bytes`, {}, headers),
+  });
   const declared = Number(request.headers.get("content-length") ?? "0");
-  if (Number.isFinite(declared) && declared > limit) return tooLarge();
-  if (!request.body) return { ok: true, bytes: Buffer.alloc(0) };
+  if (Number.isFinite(declared) && declared > MAX_DRAINED_BYTES) return tooLarge(CLOSE);
   // The declared length can lie (or be absent with chunked encoding): count what arrives.
-  const reader = request.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
-    if (size > limit) {
-      await reader.cancel().catch(() => undefined);
-      return tooLarge();
-    }
-    chunks.push(value);
-  }
-  return { ok: true, bytes: Buffer.concat(chunks) };
+  const body = await readBody(request, MAX_BODY_BYTES, MAX_DRAINED_BYTES);
+  if (!body.complete) return tooLarge(CLOSE);
+  if (body.size > MAX_BODY_BYTES) return tooLarge();
+  return { ok: true, bytes: body.bytes };
 }
 
 export interface SendgridEventsSummary {
@@ -331,12 +356,12 @@ async function applySendgridEvents(deps: MailEndpointDeps, events: NormalizedMai
 }
 
 async function sendgridPost(request: Request, deps: MailEndpointDeps): Promise<Response> {
+  const body = await readEventsBody(request);
+  if (!body.ok) return body.response;
   const publicKey = (deps.sendgridPublicKey === undefined ? process.env.SENDGRID_WEBHOOK_PUBLIC_KEY : deps.sendgridPublicKey)?.trim();
   if (!publicKey) {
     return rejectEvents(503, "event webhook not configured: SENDGRID_WEBHOOK_PUBLIC_KEY is not set", {}, { "Retry-After": "3600" });
   }
-  const body = await readLimited(request, MAX_BODY_BYTES);
-  if (!body.ok) return body.response;
 
   let check: ReturnType<typeof verifySendgridSignature>;
   try {
@@ -375,7 +400,7 @@ async function sendgridPost(request: Request, deps: MailEndpointDeps): Promise<R
 /** POST /sendgrid/events: SendGrid's Signed Event Webhook (docs/mail.md). */
 export async function handleSendgridEventsRequest(request: Request, deps: MailEndpointDeps): Promise<Response> {
   try {
-    if (request.method !== "POST") return methodNotAllowed("POST");
+    if (request.method !== "POST") return methodNotAllowed(request, "POST");
     return await sendgridPost(request, deps);
   } catch (error) {
     log("error", "sendgrid events request failed", { error: describeError(error) });

@@ -3,11 +3,11 @@
 // message again (an engine retry after a crash between save and "mark sent") is a no-op: the
 // first stored version stays.
 import type { Db } from "~/db.server";
-import { isUniqueViolation } from "~/lib/db-errors";
+import { isTransientDbError, isUniqueViolation } from "~/lib/db-errors";
 import type { OutboxStore } from "./outbox-transport";
 import { CUSTOM_ARG, customArgsOf, type OutgoingMessage } from "./transport";
 
-const MAX_ATTEMPTS = 3;
+const MAX_ATTEMPTS = 6;
 
 /** What OutboxEmail.headers holds (JSON): the headers and custom args as the provider would get them. */
 export interface OutboxEnvelope {
@@ -65,8 +65,12 @@ export function createPrismaOutboxStore(db: Db, shopId: string): OutboxStore {
         try {
           return await saveOnce(messages);
         } catch (error) {
-          // A concurrent save of the same message won the insert; retried, it sees the row.
-          if (!isUniqueViolation(error) || attempt >= MAX_ATTEMPTS) throw error;
+          // A concurrent save of the same message won the insert; retried, it sees the row. Or
+          // SQLite refused to upgrade this read transaction to a write because another
+          // connection committed first (WAL's SQLITE_BUSY, which skips the busy timeout).
+          const retryable = isUniqueViolation(error) || isTransientDbError(error);
+          if (!retryable || attempt >= MAX_ATTEMPTS) throw error;
+          await new Promise((resolve) => setTimeout(resolve, 10 * attempt + Math.random() * 20));
         }
       }
     },
