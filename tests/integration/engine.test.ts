@@ -125,6 +125,34 @@ describe("cart abandonment", () => {
     expect(await db.outboxEmail.count()).toBe(1);
   });
 
+  test("an identified visitor who added to cart and never reached checkout gets the reminder; a checkout since exits it", async () => {
+    await setup();
+    await enable("cart_abandonment");
+    const adder = await customer();
+    const wentOn = await customer();
+    for (const [who, minutes] of [[adder, 0], [adder, 5], [wentOn, 0]] as const) {
+      await db.behaviourEvent.create({
+        data: {
+          shopId, eventId: `add-${++serial}`, name: "product_added_to_cart", clientId: `c-${who.id}`, customerId: who.id,
+          productGid: "gid://shopify/Product/9007199254740993001", variantGid: "gid://shopify/ProductVariant/9007199254740993002", quantity: 1, occurredAt: at(minutes),
+        },
+      });
+    }
+    await tick(50);
+    expect(await db.outboxEmail.count()).toBe(0);
+    await checkout(wentOn, 55);
+    await tick(66);
+    const rows = await ledger("cart_abandonment");
+    const sent = rows.find((m) => m.customerId === adder.id && m.triggerKey.startsWith("cart:"))!;
+    expect(sent.status).toBe("sent");
+    const email = await db.outboxEmail.findUniqueOrThrow({ where: { messageId: sent.id } });
+    expect(email.html).toContain("煎茶 Sencha");
+    expect(email.html).toContain("https://joren.test/email/click?t=");
+    const other = rows.find((m) => m.customerId === wentOn.id && m.triggerKey.startsWith("cart:"))!;
+    expect(other.status).toBe("skipped");
+    expect(other.reason).toMatch(/went on to checkout/);
+  });
+
   test("the second reminder at 24 h when enabled", async () => {
     await setup();
     await enable("cart_abandonment", ["secondReminder.enabled=true"]);

@@ -1,13 +1,12 @@
-import { execFileSync } from "node:child_process";
-import { mkdirSync, rmSync } from "node:fs";
 import os from "node:os";
-import path from "node:path";
 import Database from "better-sqlite3";
 import { createDb } from "~/db.server";
 import { shopifyWebhookHeaders } from "~/lib/webhook-signing";
 import { orderWebhook } from "~/modules/demo/sample-store";
 import { registerLocalShop } from "~/modules/shops/install-shop.server";
 import { freeLoopbackPort } from "../ports";
+import { migratedSqliteFile } from "../bench-db";
+import { benchTick } from "../bench-tick";
 import { peakRssMb, startLocalServer } from "../local-server";
 import { info, printJson } from "../output";
 import type { Command } from "./index";
@@ -17,15 +16,6 @@ const SHOP = "joren-bench.myshopify.com";
 function percentile(sorted: number[], p: number): number {
   if (sorted.length === 0) return 0;
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
-}
-
-function freshSqlite(name: string): string {
-  const dir = path.resolve(".tmp/bench");
-  mkdirSync(dir, { recursive: true });
-  const file = path.join(dir, `${name}.sqlite`);
-  for (const suffix of ["", "-wal", "-shm"]) rmSync(file + suffix, { force: true });
-  execFileSync("npx", ["prisma", "migrate", "deploy"], { env: { ...process.env, DATABASE_URL: `file:${file}` }, stdio: "ignore" });
-  return file;
 }
 
 /** The database's own speed on this machine: one INSERT per transaction, as each webhook is one. */
@@ -52,7 +42,7 @@ export function machineInfo() {
 }
 
 async function benchIngest(options: { webhooks: number; concurrency: number }) {
-  const file = freshSqlite("ingest");
+  const file = migratedSqliteFile("ingest");
   const databaseUrl = `file:${file}`;
   const db = await createDb(databaseUrl);
   await registerLocalShop({ db, domain: SHOP });
@@ -94,7 +84,7 @@ async function benchIngest(options: { webhooks: number; concurrency: number }) {
   await server.stop();
   await db.$disconnect();
   latencies.sort((a, b) => a - b);
-  const raw = rawInsertsPerSecond(freshSqlite("raw"), Math.min(options.webhooks, 20_000));
+  const raw = rawInsertsPerSecond(migratedSqliteFile("raw"), Math.min(options.webhooks, 20_000));
   return {
     webhooks: options.webhooks,
     concurrency: options.concurrency,
@@ -111,14 +101,18 @@ async function benchIngest(options: { webhooks: number; concurrency: number }) {
 }
 
 export const benchCommand: Command = {
-  usage: "bench [--webhooks 5000] [--concurrency 16] [--json]",
-  summary: "benchmarks (ingestion: signed webhooks over HTTP vs the database's raw insert rate)",
-  options: { webhooks: { type: "string" }, concurrency: { type: "string" }, json: { type: "boolean" } },
+  usage: "bench [--webhooks 5000] [--concurrency 16] [--tick-orders 10000,100000] [--json]",
+  summary: "benchmarks: ingestion (signed webhooks over HTTP vs the database's raw insert rate) and one engine tick per store size",
+  help: "--tick-orders takes a comma-separated list of store sizes in orders (1% of customers due); add 1000000 for the full run.",
+  options: { webhooks: { type: "string" }, concurrency: { type: "string" }, "tick-orders": { type: "string" }, json: { type: "boolean" } },
   async run(values) {
     const machine = machineInfo();
     info(`machine: ${machine.cpu}, ${machine.cores} cores, ${machine.memoryGb} GB, node ${machine.node}`);
     const ingest = await benchIngest({ webhooks: Number(values.webhooks ?? 5000), concurrency: Number(values.concurrency ?? 16) });
-    const result = { machine, ingest };
+    const tickSizes = String(values["tick-orders"] ?? "10000,100000").split(",").map(Number).filter((n) => n > 0);
+    const sizes = [];
+    for (const orders of tickSizes) sizes.push(await benchTick(orders, info));
+    const result = { machine, ingest, tick: { sizes } };
     if (values.json) printJson(result);
     else {
       info(`ingest: ${ingest.webhooksPerSecond} webhooks/s acked (p50 ${ingest.p50Ms} ms, p99 ${ingest.p99Ms} ms), ` +

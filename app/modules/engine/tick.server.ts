@@ -73,19 +73,23 @@ export async function runTick(db: Db, shopId: string, now: Date, deps: EngineDep
     const row = (summary.decided[scenario] ??= {});
     row[status] = (row[status] ?? 0) + 1;
   };
-  const seen = new Set<string>();
+  // Every row a batch touches leaves the due set (sent, skipped, held out, deferred to a later
+  // time, or claimed by another instance), so the next query returns only new work; a batch
+  // that moved nothing ends the tick rather than loop.
+  let previous = "";
   for (;;) {
     const due = await db.message.findMany({
-      where: {
-        shopId,
-        id: { notIn: [...seen] },
-        OR: [{ status: "planned", dueAt: { lte: now } }, { status: "deferred", deferredUntil: { lte: now } }],
-      },
+      where: { shopId, OR: [{ status: "planned", dueAt: { lte: now } }, { status: "deferred", deferredUntil: { lte: now } }] },
       orderBy: [{ dueAt: "asc" }, { id: "asc" }],
       take: BATCH,
     });
     if (due.length === 0) break;
-    due.forEach((m) => seen.add(m.id));
+    const fingerprint = due.map((m) => m.id).join(",");
+    if (fingerprint === previous) {
+      summary.notes.push(`${due.length} due rows could not be moved this tick; they are retried next tick`);
+      break;
+    }
+    previous = fingerprint;
     const outcomes = await decideBatch(db, shopId, now, settings, configs, contextFor, due);
     const dispatchable: Dispatchable[] = [];
     for (const [id, outcome] of outcomes) {

@@ -36,8 +36,9 @@ async function createSqliteInboxStore(url: string): Promise<InboxStore> {
   const statement = sqlite.prepare(
     `INSERT INTO "WebhookReceipt" (${INSERT_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, 'pending', ?, 0) ON CONFLICT ("shopId", "webhookId") DO NOTHING`,
   );
-  // Prisma's SQLite adapter stores DateTime as ISO-8601 text; match it.
-  const iso = (d: Date | null) => (d ? d.toISOString() : null);
+  // Prisma's SQLite adapter stores DateTime as ISO-8601 text with "+00:00"; match it exactly,
+  // because SQLite compares and sorts these as text.
+  const iso = (d: Date | null) => (d ? d.toISOString().replace("Z", "+00:00") : null);
   return {
     async insert(r) {
       const id = randomUUID();
