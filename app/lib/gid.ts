@@ -18,9 +18,3 @@ export function toGid(resource: ShopifyResource, id: unknown): string | null {
   if (typeof id === "bigint" && id > 0n) return `gid://shopify/${resource}/${id}`;
   return null;
 }
-
-export function gidNumber(gid: string): string {
-  const match = GID.exec(gid);
-  if (!match) throw new Error(`not a Shopify GID: ${gid}`);
-  return match[2];
-}

@@ -1,5 +1,5 @@
 // Structured logs on stderr (stdout stays clean for the CLI's JSON). Never log PII: pass ids,
-// not emails or names; `redact` masks an email when one must be mentioned.
+// not emails or names.
 type Level = "debug" | "info" | "warn" | "error";
 const order: Record<Level, number> = { debug: 10, info: 20, warn: 30, error: 40 };
 
@@ -13,10 +13,4 @@ export function log(level: Level, message: string, fields: Record<string, unknow
   const line = JSON.stringify({ t: new Date().toISOString(), level, msg: message, ...fields });
   if (level === "error") console.error(line);
   else process.stderr.write(line + "\n");
-}
-
-export function redactEmail(email: string | null | undefined): string | null {
-  if (!email) return null;
-  const [user, domain] = email.split("@");
-  return `${user.slice(0, 1)}***@${domain ?? ""}`;
 }

@@ -3,6 +3,7 @@ import Database from "better-sqlite3";
 import { createDb } from "~/db.server";
 import { shopifyWebhookHeaders } from "~/lib/webhook-signing";
 import { orderWebhook } from "~/modules/demo/sample-store";
+import { waitForInboxDrained } from "~/modules/ingest/wait-for-inbox.server";
 import { registerLocalShop } from "~/modules/shops/install-shop.server";
 import { freeLoopbackPort } from "../ports";
 import { migratedSqliteFile } from "../bench-db";
@@ -74,10 +75,7 @@ async function benchIngest(options: { webhooks: number; concurrency: number }) {
     }),
   );
   const ackSeconds = (performance.now() - started) / 1000;
-  const deadline = Date.now() + 600_000;
-  while ((await db.webhookReceipt.count({ where: { status: { in: ["pending", "processing"] } } })) > 0 && Date.now() < deadline) {
-    await new Promise((r) => setTimeout(r, 200));
-  }
+  await waitForInboxDrained(db, 600_000, 200);
   const appliedSeconds = (performance.now() - started) / 1000;
   const stored = await db.order.count();
   const peak = peakRssMb(server.child.pid);

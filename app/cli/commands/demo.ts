@@ -1,6 +1,7 @@
 import { getDb, DEFAULT_DATABASE_URL } from "~/db.server";
 import { shopifyWebhookHeaders } from "~/lib/webhook-signing";
 import { sampleStore } from "~/modules/demo/sample-store";
+import { waitForInboxDrained } from "~/modules/ingest/wait-for-inbox.server";
 import { registerLocalShop } from "~/modules/shops/install-shop.server";
 import { getMirrorSummary } from "~/modules/shops/mirror-summary.server";
 import { localAppSecret, startLocalServer } from "../local-server";
@@ -42,10 +43,7 @@ export const demoCommand: Command = {
       if (!response.ok) failures.push(`${hook.topic} → ${response.status}`);
       progress(++sent, hooks.length);
     }
-    const deadline = Date.now() + 60_000;
-    while ((await db.webhookReceipt.count({ where: { status: { in: ["pending", "processing"] } } })) > 0 && Date.now() < deadline) {
-      await new Promise((r) => setTimeout(r, 100));
-    }
+    await waitForInboxDrained(db, 60_000);
     const summary = { ...(await getMirrorSummary(db, DEMO_SHOP)), webhooksSent: sent, webhooksRefused: failures };
     if (values.json) printJson(summary);
     else {

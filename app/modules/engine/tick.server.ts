@@ -91,9 +91,10 @@ export async function runTick(db: Db, shopId: string, now: Date, deps: EngineDep
     }
     previous = fingerprint;
     const outcomes = await decideBatch(db, shopId, now, settings, configs, contextFor, due);
+    const byId = new Map(due.map((m) => [m.id, m]));
     const dispatchable: Dispatchable[] = [];
     for (const [id, outcome] of outcomes) {
-      const row = due.find((m) => m.id === id)!;
+      const row = byId.get(id)!;
       if ("dispatch" in outcome) {
         dispatchable.push(outcome.dispatch);
         continue;
@@ -140,9 +141,11 @@ async function decideBatch(
   });
   const senderReady = isSenderIdentityComplete(settings);
 
+  const rowsByCustomer = new Map<string, typeof due>();
+  for (const row of due) rowsByCustomer.set(row.customerId, [...(rowsByCustomer.get(row.customerId) ?? []), row]);
   for (const customerId of customerIds) {
     const customer = customers.get(customerId);
-    const rows = due.filter((m) => m.customerId === customerId);
+    const rows = rowsByCustomer.get(customerId) ?? [];
     const survivors: typeof rows = [];
     for (const row of rows) {
       const key = row.scenario as ScenarioKey;
@@ -193,8 +196,9 @@ async function decideBatch(
       capHours: settings.frequencyCapHours,
       now,
     });
+    const survivorsById = new Map(survivors.map((r) => [r.id, r]));
     for (const decision of capped) {
-      const row = survivors.find((r) => r.id === decision.id)!;
+      const row = survivorsById.get(decision.id)!;
       if (!decision.result.pass) {
         outcomes.set(row.id, { status: decision.result.outcome as Decision["status"], reason: decision.result.reason, until: decision.result.until });
         continue;
@@ -229,6 +233,6 @@ function deferOrSkip(latestUsefulAt: Date | null, until: Date, reason: string): 
   return { status: "deferred", reason, until };
 }
 
-export function toLedgerRow(row: { id: string; customerId: string; triggerKey: string; data: string; createdAt: Date }): LedgerRow {
+function toLedgerRow(row: { id: string; customerId: string; triggerKey: string; data: string; createdAt: Date }): LedgerRow {
   return { id: row.id, customerId: row.customerId, triggerKey: row.triggerKey, data: JSON.parse(row.data) as LedgerRow["data"], createdAt: row.createdAt };
 }

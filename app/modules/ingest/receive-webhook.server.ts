@@ -1,5 +1,5 @@
 import type { Db } from "~/db.server";
-import { isForeignKeyViolation, isTransientDbError, isUniqueViolation } from "~/lib/db-errors";
+import { isForeignKeyViolation, isTransientDbError } from "~/lib/db-errors";
 import { log } from "~/lib/log.server";
 import type { InboxStore } from "./inbox-store.server";
 import { getTopic, resolveTopic } from "./topics";
@@ -97,7 +97,6 @@ export async function receiveWebhook(request: Request, deps: ReceiveWebhookDeps)
       });
     if (inserted === 0) return json(200, { duplicate: true });
   } catch (error) {
-    if (isUniqueViolation(error)) return json(200, { duplicate: true });
     if (isForeignKeyViolation(error)) {
       shopCache.delete(verified.shop);
       return json(404, { error: "shop not installed" });

@@ -13,7 +13,3 @@ export const SCENARIOS: Partial<Record<ScenarioKey, AnyScenario>> = {
   browse_abandonment: browseAbandonment,
   welcome,
 };
-
-export function runnableScenarioKeys(): ScenarioKey[] {
-  return Object.keys(SCENARIOS) as ScenarioKey[];
-}
