@@ -2,7 +2,7 @@ import js from "@eslint/js";
 import tseslint from "typescript-eslint";
 
 export default tseslint.config(
-  { ignores: ["build/**", "public/build/**", "app/generated/**", "node_modules/**", "extensions/*/dist/**", "extensions/*/generated/**", ".cache/**", "test-artifacts/**"] },
+  { ignores: ["build/**", "public/build/**", "app/generated/**", "node_modules/**", "extensions/*/dist/**", "extensions/*/generated/**", ".cache/**", "test-artifacts/**", ".tmp/**"] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

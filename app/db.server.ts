@@ -26,7 +26,9 @@ export async function createDb(url: string = process.env.DATABASE_URL ?? DEFAULT
     const parsed = new URL(url);
     const schema = parsed.searchParams.get("schema") ?? undefined;
     parsed.searchParams.delete("schema");
-    return new Client({ adapter: new PrismaPg({ connectionString: parsed.toString(), max: 10 }, { schema }) });
+    // search_path too, so raw SQL (the reports) finds the tables of that schema unqualified
+    const options = schema ? `-c search_path="${schema.replace(/"/g, "")}"` : undefined;
+    return new Client({ adapter: new PrismaPg({ connectionString: parsed.toString(), max: 10, options }, { schema }) });
   }
   // busy timeout: a writer waits for the lock instead of failing at once (the CLI, the demo
   // and a test may share the file with the server).

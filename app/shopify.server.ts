@@ -23,6 +23,10 @@ const shopify = shopifyApp({
   authPathPrefix: "/auth",
   sessionStorage: new CachedSessionStorage(new PrismaSessionStorage(db)),
   distribution: AppDistribution.AppStore,
+  // Shopify managed install (shopify.app.toml has no legacy install flow): the admin's session
+  // token is exchanged for the offline token, no OAuth redirects inside the iframe. It also lets
+  // a local shop's stored offline session serve the admin as is (docs/decisions/0005).
+  future: { unstable_newEmbeddedAuthStrategy: true },
   hooks: {
     afterAuth: async ({ session }) => {
       await onShopInstalled({ db, domain: session.shop, scopes: session.scope ?? null });

@@ -16,7 +16,7 @@ const NOW = new Date("2026-11-23T03:00:00Z");
 const DAY = 86_400_000;
 const CHUNK = 2000;
 
-async function generate(db: Db, shopId: string, customers: number, ordersPerCustomer: number, duePercent: number): Promise<number> {
+export async function generate(db: Db, shopId: string, customers: number, ordersPerCustomer: number, duePercent: number): Promise<number> {
   await db.product.create({ data: { shopId, gid: "gid://shopify/Product/1", title: "Sencha", handle: "sencha", status: "active", variants: { create: { shopId, gid: "gid://shopify/ProductVariant/1", price: 1_620_000n, available: 100 } } } });
   for (let start = 0; start < customers; start += CHUNK) {
     const ids = Array.from({ length: Math.min(CHUNK, customers - start) }, (_, i) => start + i);

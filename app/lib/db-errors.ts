@@ -9,7 +9,10 @@ export function isTransientDbError(error: unknown): boolean {
   const e = error as { code?: string; message?: string } | null;
   return (
     ["P1001", "P1002", "P1008", "P1017", "P2024", "P2034"].includes(e?.code ?? "") ||
-    /SQLITE_BUSY|database is locked|timed out|Connection terminated|ECONNREFUSED|too many clients|could not serialize/i.test(e?.message ?? "")
+    // PostgreSQL's own codes (driver-direct queries): lock or statement timeout, serialization
+    // failure, deadlock, too many connections, starting up or shutting down
+    ["55P03", "57014", "40001", "40P01", "53300", "57P01", "57P03"].includes(e?.code ?? "") ||
+    /SQLITE_BUSY|database is locked|timed out|Connection terminated|ECONNREFUSED|too many clients|could not serialize|lock timeout|statement timeout/i.test(e?.message ?? "")
   );
 }
 

@@ -20,6 +20,12 @@ export function moneyToNumber(milli: bigint | number | null | undefined): number
   return Number(milli) / 1000;
 }
 
+// Building an Intl formatter costs far more than using one; emails format thousands of prices.
+const moneyFormats = new Map<string, Intl.NumberFormat>();
+
 export function formatMoney(milli: bigint, currency: string, locale = "en"): string {
-  return new Intl.NumberFormat(locale, { style: "currency", currency }).format(moneyToNumber(milli));
+  const key = `${locale}|${currency}`;
+  let format = moneyFormats.get(key);
+  if (!format) moneyFormats.set(key, (format = new Intl.NumberFormat(locale, { style: "currency", currency })));
+  return format.format(moneyToNumber(milli));
 }

@@ -1,42 +1,150 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
-import { BlockStack, Card, InlineGrid, Page, Text } from "@shopify/polaris";
-import { getDb } from "~/db.server";
-import { getMirrorSummary } from "~/modules/shops/mirror-summary.server";
-import { authenticate } from "~/shopify.server";
+import { Banner, BlockStack, Card, InlineGrid, Layout, Page, Text } from "@shopify/polaris";
+import { AdminErrorBoundary } from "~/components/AdminErrorBoundary";
+import { useT, type I18n } from "~/i18n/i18n";
+import { stageWord } from "~/i18n/value-words";
+import { getHomeOverview, type AttentionItem } from "~/modules/shops/home-overview.server";
+import { requireAdminShop } from "~/modules/shops/admin-request.server";
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
-  const { session } = await authenticate.admin(request);
-  return getMirrorSummary(await getDb(), session.shop);
+  const { db, shop } = await requireAdminShop(request);
+  return getHomeOverview(db, shop.id, new Date());
 };
 
-export default function Home() {
-  const summary = useLoaderData<typeof loader>();
-  const tiles: [string, number][] = [
-    ["Customers", summary.customers],
-    ["Orders", summary.orders],
-    ["Products", summary.products],
-    ["Storefront events", summary.behaviourEvents],
-  ];
+const SENDER_FIELD_KEYS = { name: "settings.senderName", email: "settings.senderEmail", postalAddress: "settings.senderAddress", contact: "settings.senderContact" } as const;
+
+function AttentionBanner({ item, i18n }: { item: AttentionItem; i18n: I18n }) {
+  const { t } = i18n;
+  switch (item.code) {
+    case "sender_identity_missing":
+      return (
+        <Banner tone="warning" title={t("attention.senderMissing.title")} action={{ content: t("attention.senderMissing.action"), url: "/app/settings" }}>
+          <p>{t("attention.senderMissing.body", { fields: item.fields.map((f) => t(SENDER_FIELD_KEYS[f])).join(i18n.locale === "ja" ? "、" : ", ") })}</p>
+        </Banner>
+      );
+    case "import_not_started":
+      return (
+        <Banner tone="warning" title={t("attention.importNotStarted.title")} action={{ content: t("attention.open"), url: "/app/onboarding" }}>
+          <p>{t("attention.importNotStarted.body")}</p>
+        </Banner>
+      );
+    case "import_running": {
+      const done = Object.values(item.progress.counts).reduce((a, b) => a + b, 0);
+      const stage = stageWord(i18n, item.progress.stage);
+      return (
+        <Banner tone="info" title={t("attention.importRunning.title")} action={{ content: t("attention.open"), url: "/app/onboarding" }}>
+          <p>{t("attention.importRunning.body", { stage, done: i18n.number(done) })}</p>
+        </Banner>
+      );
+    }
+    case "import_failed":
+      return (
+        <Banner tone="critical" title={t("attention.importFailed.title")} action={{ content: t("attention.open"), url: "/app/onboarding" }}>
+          <p>{t("attention.importFailed.body", { error: item.error ?? "" })}</p>
+        </Banner>
+      );
+    case "pixel_not_connected":
+      return (
+        <Banner tone="warning" title={t("attention.pixelMissing.title")} action={{ content: t("attention.open"), url: "/app/onboarding" }}>
+          <p>{t("attention.pixelMissing.body")}</p>
+        </Banner>
+      );
+    case "no_scenario_enabled":
+      return (
+        <Banner tone="info" title={t("attention.noScenario.title")} action={{ content: t("attention.noScenario.action"), url: "/app/scenarios" }}>
+          <p>{t("attention.noScenario.body")}</p>
+        </Banner>
+      );
+    case "messages_failed":
+      return (
+        <Banner tone="critical" title={t("attention.messagesFailed.title", { count: item.count })} action={{ content: t("nav.customers"), url: "/app/customers" }}>
+          <p>{t("attention.messagesFailed.body")}</p>
+        </Banner>
+      );
+    case "first_purchase_by_repeat":
+      return (
+        <Banner tone="warning" title={t("attention.firstPurchaseByRepeat.title", { count: item.count })}>
+          <p>{t("attention.firstPurchaseByRepeat.body")}</p>
+        </Banner>
+      );
+  }
+}
+
+function Kpi(props: { label: string; value: string; help?: string }) {
   return (
-    <Page title="Joren">
-      <BlockStack gap="400">
-        {summary.isLocal ? (
-          <Text as="p" tone="caution">Local shop: no real Shopify store behind it (offline demo / testing).</Text>
-        ) : null}
-        <InlineGrid columns={4} gap="400">
-          {tiles.map(([label, value]) => (
-            <Card key={label}>
-              <Text as="h2" variant="headingSm">{label}</Text>
-              <Text as="p" variant="heading2xl">{value.toLocaleString()}</Text>
-            </Card>
-          ))}
-        </InlineGrid>
-        <Card>
-          <Text as="h2" variant="headingSm">History import</Text>
-          <Text as="p">{summary.importStatus}</Text>
-        </Card>
+    <Card>
+      <BlockStack gap="100">
+        <Text as="h3" variant="headingSm" tone="subdued">{props.label}</Text>
+        <Text as="p" variant="heading2xl">{props.value}</Text>
+        {props.help ? <Text as="p" variant="bodySm" tone="subdued">{props.help}</Text> : null}
       </BlockStack>
+    </Card>
+  );
+}
+
+export default function Home() {
+  const overview = useLoaderData<typeof loader>();
+  const i18n = useT();
+  const { t } = i18n;
+  const { kpis } = overview;
+  const repeatRate = kpis.buyers > 0 ? kpis.repeatBuyers / kpis.buyers : 0;
+  return (
+    <Page title={t("home.title")}>
+      <Layout>
+        {overview.isLocal ? (
+          <Layout.Section>
+            <Banner tone="info">
+              <p>{t("common.localShop")}</p>
+            </Banner>
+          </Layout.Section>
+        ) : null}
+        <Layout.Section>
+          <BlockStack gap="300">
+            <Text as="h2" variant="headingMd">{t("home.attention")}</Text>
+            {overview.attention.length === 0 ? (
+              <Banner tone="success">
+                <p>{t("home.allGood")}</p>
+              </Banner>
+            ) : (
+              overview.attention.map((item) => <AttentionBanner key={item.code} item={item} i18n={i18n} />)
+            )}
+          </BlockStack>
+        </Layout.Section>
+        <Layout.Section>
+          <BlockStack gap="300">
+            <Text as="h2" variant="headingMd">{t("home.kpis")}</Text>
+            <InlineGrid columns={{ xs: 1, sm: 2, md: 3 }} gap="400">
+              <Kpi label={t("home.kpi.customers")} value={i18n.number(kpis.customers)} />
+              <Kpi
+                label={t("home.kpi.repeatRate")}
+                value={i18n.percent(repeatRate)}
+                help={t("home.kpi.repeatRateHelp", { repeat: i18n.number(kpis.repeatBuyers), buyers: i18n.number(kpis.buyers) })}
+              />
+              <Kpi label={t("home.kpi.orders30d")} value={i18n.number(kpis.orders30d)} />
+              <Kpi label={t("home.kpi.revenue30d")} value={i18n.money(kpis.netRevenue30d, overview.currency)} />
+              <Kpi label={t("home.kpi.sent30d")} value={i18n.number(kpis.sent30d)} help={t("home.kpi.heldOut30d", { count: i18n.number(kpis.heldOut30d) })} />
+              <Kpi label={t("home.kpi.scenarios")} value={i18n.number(kpis.enabledScenarios)} />
+            </InlineGrid>
+          </BlockStack>
+        </Layout.Section>
+        <Layout.Section>
+          <BlockStack gap="300">
+            <Text as="h2" variant="headingMd">{t("home.guard")}</Text>
+            <InlineGrid columns={{ xs: 1, sm: 2, md: 3 }} gap="400">
+              <Kpi label={t("home.guard.offersWithheld")} value={i18n.number(overview.guard.offersWithheld)} help={t("home.guard.offersWithheldHelp")} />
+              <Kpi label={t("home.guard.loyaltyVariantsSent")} value={i18n.number(overview.guard.loyaltyVariantsSent)} help={t("home.guard.loyaltyVariantsSentHelp")} />
+              <Kpi
+                label={t("home.guard.redemptionsByRepeat")}
+                value={i18n.number(overview.guard.firstPurchaseRedemptionsByRepeat)}
+                help={t("home.guard.redemptionsByRepeatHelp")}
+              />
+            </InlineGrid>
+          </BlockStack>
+        </Layout.Section>
+      </Layout>
     </Page>
   );
 }
+
+export const ErrorBoundary = AdminErrorBoundary;

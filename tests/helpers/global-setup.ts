@@ -6,7 +6,10 @@ import { mkdirSync, readdirSync, rmSync, statSync } from "node:fs";
 import path from "node:path";
 
 export default function setup(): () => void {
-  execFileSync("npx", ["remix", "build"], { stdio: ["ignore", "ignore", "inherit"] });
+  // JOREN_TEST_SKIP_BUILD=1 reuses the last build (tests that start no server do not need one).
+  // The server runs with NODE_ENV=production, so the build must be one too: under vitest
+  // (NODE_ENV=test) remix would emit React's development JSX calls, which crash a page render.
+  if (process.env.JOREN_TEST_SKIP_BUILD !== "1") withLock(".tmp/remix-build.lock", () => execFileSync("npx", ["remix", "build"], { env: { ...process.env, NODE_ENV: "production" }, stdio: ["ignore", "ignore", "inherit"] }));
   const dir = path.resolve(".tmp/test-base");
   mkdirSync(dir, { recursive: true });
   for (const name of readdirSync(dir)) {
@@ -23,4 +26,25 @@ export default function setup(): () => void {
   return () => {
     for (const suffix of ["", "-wal", "-shm"]) rmSync(base + suffix, { force: true });
   };
+}
+
+/** Two test runs on one machine must not write build/ at the same time. */
+function withLock(dir: string, work: () => void): void {
+  mkdirSync(path.dirname(dir), { recursive: true });
+  const deadline = Date.now() + 10 * 60_000;
+  for (;;) {
+    try {
+      mkdirSync(dir);
+      break;
+    } catch {
+      const stale = (() => { try { return Date.now() - statSync(dir).mtimeMs > 5 * 60_000; } catch { return false; } })();
+      if (stale || Date.now() > deadline) { rmSync(dir, { recursive: true, force: true }); continue; }
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 500);
+    }
+  }
+  try {
+    work();
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }

@@ -1,6 +1,6 @@
 // Shop settings and scenario configs from the CLI: the domain functions and the commands' work
 // (runSettings, runScenario) against a real migrated database, and the wrapper end to end once.
-import { afterEach, beforeEach, describe, expect, test, vi } from "vitest";
+import { afterEach, beforeEach, describe, expect, test } from "vitest";
 import { runScenario } from "~/cli/commands/scenario";
 import { runSettings } from "~/cli/commands/settings";
 import { getScenarioConfig, getScenarioConfigs, setScenarioConfig } from "~/modules/scenarios/scenario-config.server";
@@ -9,6 +9,7 @@ import { DEFAULT_SHOP_SETTINGS } from "~/modules/settings/shop-settings";
 import { registerLocalShop } from "~/modules/shops/install-shop.server";
 import { UnknownShopError, findShopByDomain, getShopSettings, saveShopSettings } from "~/modules/shops/shop-settings.server";
 import { createTestDb, type TestDb } from "../helpers/db";
+import { captureCli } from "../helpers/cli-capture";
 
 const DOMAIN = "cli-settings.myshopify.com";
 
@@ -229,34 +230,7 @@ describe("scenario command", () => {
 });
 
 describe("the commands end to end (npm run joren -- …)", () => {
-  let stdout: string[];
-  let stderr: string[];
-  let savedUrl: string | undefined;
-
-  beforeEach(() => {
-    stdout = [];
-    stderr = [];
-    savedUrl = process.env.DATABASE_URL;
-    process.env.DATABASE_URL = t.url;
-    globalThis.__jorenDb = undefined;
-    vi.spyOn(process.stdout, "write").mockImplementation((chunk: string | Uint8Array) => {
-      stdout.push(String(chunk));
-      return true;
-    });
-    vi.spyOn(process.stderr, "write").mockImplementation((chunk: string | Uint8Array) => {
-      stderr.push(String(chunk));
-      return true;
-    });
-  });
-
-  afterEach(async () => {
-    vi.restoreAllMocks();
-    const db = globalThis.__jorenDb;
-    globalThis.__jorenDb = undefined;
-    if (db) await (await db).$disconnect();
-    if (savedUrl === undefined) delete process.env.DATABASE_URL;
-    else process.env.DATABASE_URL = savedUrl;
-  });
+  const { stdout, stderr } = captureCli(() => t.url);
 
   test("parses the arguments, prints JSON on stdout only, and exits with the right code", async () => {
     const { main } = await import("~/cli/main");

@@ -7,7 +7,9 @@ import { waitForInboxDrained } from "~/modules/ingest/wait-for-inbox.server";
 import { registerLocalShop } from "~/modules/shops/install-shop.server";
 import { freeLoopbackPort } from "../ports";
 import { migratedSqliteFile } from "../bench-db";
+import { benchReports } from "../bench-reports";
 import { benchTick } from "../bench-tick";
+import { benchStorm } from "../bench-storm";
 import { peakRssMb, startLocalServer } from "../local-server";
 import { info, printJson } from "../output";
 import type { Command } from "./index";
@@ -99,18 +101,29 @@ async function benchIngest(options: { webhooks: number; concurrency: number }) {
 }
 
 export const benchCommand: Command = {
-  usage: "bench [--webhooks 5000] [--concurrency 16] [--tick-orders 10000,100000] [--json]",
+  usage: "bench [--storm 20000] [--webhooks 5000] [--concurrency 16] [--tick-orders 10000,100000] [--report-orders 100000] [--json]",
   summary: "benchmarks: ingestion (signed webhooks over HTTP vs the database's raw insert rate) and one engine tick per store size",
-  help: "--tick-orders takes a comma-separated list of store sizes in orders (1% of customers due); add 1000000 for the full run.",
-  options: { webhooks: { type: "string" }, concurrency: { type: "string" }, "tick-orders": { type: "string" }, json: { type: "boolean" } },
+  help: "--storm N runs only the webhook storm (N signed webhooks, mixed topics, redeliveries, out-of-order updates) against 1 instance on SQLite and 2 on PostgreSQL (PG_TEST_URL, default postgresql://root@127.0.0.1:5432/test), and checks the mirror.\n--tick-orders takes a comma-separated list of store sizes in orders (1% of customers due); add 1000000 for the full run.\n--report-orders: the store size for the reports phase (every report once, timed); 1000000 for the full run, 0 to skip.",
+  options: { storm: { type: "string" }, webhooks: { type: "string" }, concurrency: { type: "string" }, "tick-orders": { type: "string" }, "report-orders": { type: "string" }, json: { type: "boolean" } },
   async run(values) {
     const machine = machineInfo();
     info(`machine: ${machine.cpu}, ${machine.cores} cores, ${machine.memoryGb} GB, node ${machine.node}`);
+    if (values.storm !== undefined) {
+      // the storm alone: mixed topics, redeliveries, out-of-order updates; 1 instance on SQLite, 2 on PostgreSQL
+      const storm = await benchStorm(
+        { webhooks: Number(values.storm) || 20_000, concurrency: Number(values.concurrency ?? 16), postgresUrl: process.env.PG_TEST_URL ?? "postgresql://root@127.0.0.1:5432/test" },
+        info,
+      );
+      printJson({ machine, storm });
+      return storm.every((r) => "skipped" in r || (r.lost === 0 && r.duplicated === 0 && r.stale === 0 && r.notApplied === 0 && r.refused === 0)) ? 0 : 1;
+    }
     const ingest = await benchIngest({ webhooks: Number(values.webhooks ?? 5000), concurrency: Number(values.concurrency ?? 16) });
     const tickSizes = String(values["tick-orders"] ?? "10000,100000").split(",").map(Number).filter((n) => n > 0);
     const sizes = [];
     for (const orders of tickSizes) sizes.push(await benchTick(orders, info));
-    const result = { machine, ingest, tick: { sizes } };
+    const reportOrders = Number(values["report-orders"] ?? 100_000);
+    const reports = reportOrders > 0 ? await benchReports(reportOrders, info) : null;
+    const result = { machine, ingest, tick: { sizes }, ...(reports ? { reports } : {}) };
     if (values.json) printJson(result);
     else {
       info(`ingest: ${ingest.webhooksPerSecond} webhooks/s acked (p50 ${ingest.p50Ms} ms, p99 ${ingest.p99Ms} ms), ` +

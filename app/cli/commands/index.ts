@@ -1,8 +1,12 @@
 import type { ParseArgsConfig } from "node:util";
 import { benchCommand } from "./bench";
 import { demoCommand } from "./demo";
+import { guardCommand } from "./guard";
 import { importCommand } from "./import";
 import { outboxCommand } from "./outbox";
+import { recsComputeCommand, recsEvalCommand } from "./recs";
+import { pointsCommand } from "./points";
+import { reportCommand } from "./report";
 import { scenarioCommand } from "./scenario";
 import { settingsCommand } from "./settings";
 import { shopAddCommand, shopsCommand } from "./shops";
@@ -27,5 +31,10 @@ export const COMMANDS: Record<string, Command> = {
   settings: settingsCommand,
   scenario: scenarioCommand,
   outbox: outboxCommand,
+  guard: guardCommand,
   tick: tickCommand,
+  report: reportCommand,
+  "recs:compute": recsComputeCommand,
+  "recs:eval": recsEvalCommand,
+  points: pointsCommand,
 };

@@ -52,6 +52,7 @@ export function shopSettingsView(settings: ShopSettings, timezone: string): Shop
   }
   view.quietHours = settings.quietHours ? `${settings.quietHours.startHour}-${settings.quietHours.endHour}` : "off";
   view.timezone = timezone;
+  view.firstPurchaseCodes = settings.guard.firstPurchaseCodes.join(",");
   return view;
 }
 

@@ -1,7 +1,7 @@
 import { getDb } from "~/db.server";
 import { engineDepsForShop } from "~/modules/engine/engine-deps.server";
 import { runTick } from "~/modules/engine/tick.server";
-import { info, printJson, requireString } from "../output";
+import { info, nowOption, printJson, requireString } from "../output";
 import type { Command } from "./index";
 
 export const tickCommand: Command = {
@@ -11,9 +11,7 @@ export const tickCommand: Command = {
   options: { shop: { type: "string" }, now: { type: "string" } },
   async run(values) {
     const domain = requireString(values, "shop", "the shop's myshopify.com domain");
-    const nowText = values.now as string | undefined;
-    const now = nowText ? new Date(nowText) : new Date();
-    if (Number.isNaN(now.getTime())) throw new Error(`--now "${nowText}" is not an ISO-8601 instant, e.g. 2026-11-23T10:00:00Z`);
+    const now = nowOption(values);
     const db = await getDb();
     const deps = await engineDepsForShop(db, domain);
     info(`tick ${domain} at ${now.toISOString()} (mail: ${deps.transportName})`);

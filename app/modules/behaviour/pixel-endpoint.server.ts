@@ -3,6 +3,7 @@
 import type { Db } from "~/db.server";
 import { parseJsonLossless } from "~/lib/json";
 import { log } from "~/lib/log.server";
+import { MAX_DRAINED_BYTES, readBoundedBody } from "~/lib/request-body.server";
 import { parsePixelRequest } from "./pixel-event-schema";
 import { PixelRateLimiter } from "./pixel-rate-limit";
 import { recordPixelEvents, UnknownShopError } from "./record-pixel-events.server";
@@ -45,35 +46,17 @@ function reject(status: number, error: string, fields: Record<string, unknown> =
 type BodyResult = { ok: true; text: string } | { ok: false; response: Response };
 
 async function readBody(request: Request): Promise<BodyResult> {
-  // Connection: close — the unread remainder of the body must not be taken for the next request
-  // on a keep-alive connection.
-  const tooLarge = (): BodyResult => ({ ok: false, response: reject(413, `body larger than ${MAX_BODY_BYTES} bytes`, {}, { connection: "close" }) });
+  // Connection: close when the remainder is left unread: it must not be taken for the next
+  // request on a keep-alive connection.
+  const tooLarge = (headers?: Record<string, string>): BodyResult => ({ ok: false, response: reject(413, `body larger than ${MAX_BODY_BYTES} bytes`, {}, headers) });
   const declared = Number(request.headers.get("content-length") ?? "0");
-  if (Number.isFinite(declared) && declared > MAX_BODY_BYTES) return tooLarge();
-  if (!request.body) return { ok: true, text: "" };
-
+  if (Number.isFinite(declared) && declared > MAX_DRAINED_BYTES) return tooLarge({ connection: "close" });
   // The declared length can lie (or be absent with chunked encoding): count what arrives.
-  const reader = request.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
-    if (size > MAX_BODY_BYTES) {
-      await reader.cancel().catch(() => undefined);
-      return tooLarge();
-    }
-    chunks.push(value);
-  }
-  const bytes = new Uint8Array(size);
-  let offset = 0;
-  for (const chunk of chunks) {
-    bytes.set(chunk, offset);
-    offset += chunk.byteLength;
-  }
+  const body = await readBoundedBody(request, MAX_BODY_BYTES, MAX_DRAINED_BYTES);
+  if (!body.complete) return tooLarge({ connection: "close" });
+  if (body.size > MAX_BODY_BYTES || declared > MAX_BODY_BYTES) return tooLarge();
   try {
-    return { ok: true, text: new TextDecoder("utf-8", { fatal: true }).decode(bytes) };
+    return { ok: true, text: new TextDecoder("utf-8", { fatal: true }).decode(body.bytes) };
   } catch {
     return { ok: false, response: reject(400, "body is not UTF-8 text") };
   }

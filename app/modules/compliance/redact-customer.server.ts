@@ -56,10 +56,50 @@ export async function redactCustomer(
       },
     });
   }
+  if (emailNormalized) {
+    // a visitor the pixel identified only by the checkout's email, never joined to an account
+    const byEmail = await tx.visitor.findMany({
+      where: { shopId: scope.shopId, OR: [{ email: emailNormalized }, ...(input.email ? [{ email: input.email.trim() }] : [])] },
+      select: { clientId: true },
+    });
+    if (byEmail.length) {
+      await tx.behaviourEvent.deleteMany({ where: { shopId: scope.shopId, clientId: { in: byEmail.map((v) => v.clientId) } } });
+      await tx.visitor.deleteMany({ where: { shopId: scope.shopId, clientId: { in: byEmail.map((v) => v.clientId) } } });
+    }
+  }
+  await eraseMailTraces(tx, scope, ids, input.email, emailNormalized);
   const exportScope = [
     ...(input.customerGid ? [{ customerGid: input.customerGid }] : []),
     ...(emailNormalized ? [{ email: emailNormalized }] : []),
   ];
   if (exportScope.length) await tx.dataRequest.deleteMany({ where: { shopId: scope.shopId, OR: exportScope } });
   return { customers: ids.length };
+}
+
+/**
+ * The mail side of the erasure: the stored copies of emails sent to the person (local outbox),
+ * the address and subject on ledger rows (the rows stay, anonymous, for the scenario reports),
+ * suppressions of the address (the person is gone: a future customer with this address decides
+ * again through Shopify's consent), and raw webhook bodies still holding the address. A webhook
+ * about the person that is not applied yet is dropped: nothing of them may be written after this.
+ */
+async function eraseMailTraces(tx: Tx, scope: ShopScope, ids: string[], email: string | null, emailNormalized: string | null): Promise<void> {
+  const messageScope = {
+    shopId: scope.shopId,
+    OR: [...(ids.length ? [{ customerId: { in: ids } }] : []), ...(email ? [{ email }] : []), ...(emailNormalized ? [{ email: emailNormalized }] : [])],
+  };
+  if (messageScope.OR.length) {
+    const messages = await tx.message.findMany({ where: messageScope, select: { id: true } });
+    if (messages.length) {
+      await tx.outboxEmail.deleteMany({ where: { shopId: scope.shopId, messageId: { in: messages.map((m) => m.id) } } });
+      await tx.message.updateMany({ where: { shopId: scope.shopId, id: { in: messages.map((m) => m.id) } }, data: { email: null, subject: null } });
+    }
+  }
+  if (!emailNormalized) return;
+  await tx.outboxEmail.deleteMany({ where: { shopId: scope.shopId, OR: [{ toEmail: emailNormalized }, ...(email ? [{ toEmail: email }] : [])] } });
+  await tx.suppression.deleteMany({ where: { shopId: scope.shopId, emailNormalized } });
+  const mentions = [...new Set([emailNormalized, ...(email ? [email.trim()] : [])])].map((e) => ({ body: { contains: e } }));
+  // the receipt being applied now (customers/redact itself) is "processing" and clears its own body when done
+  await tx.webhookReceipt.updateMany({ where: { shopId: scope.shopId, status: "pending", OR: mentions }, data: { status: "skipped", error: "dropped: the customer was redacted", body: null } });
+  await tx.webhookReceipt.updateMany({ where: { shopId: scope.shopId, status: { notIn: ["pending", "processing"] }, OR: mentions }, data: { body: null } });
 }

@@ -1,5 +1,6 @@
 import type { Tx } from "~/db.server";
 import type { ShopScope } from "~/modules/ingest/types";
+import { movePointsToCustomer } from "~/modules/points/points-ledger.server";
 import { recomputeCustomerRollups } from "./recompute-rollups.server";
 
 /**
@@ -23,6 +24,7 @@ export async function mergeCustomers(tx: Tx, scope: ShopScope, keptGid: string, 
   await tx.visitor.updateMany(moved);
   await tx.behaviourEvent.updateMany(moved);
   await tx.trigger.updateMany(moved);
+  await movePointsToCustomer(tx, scope.shopId, deleted.id, keptId);
   const deletedConsentNewer =
     deleted.emailConsentAt && (!kept.emailConsentAt || deleted.emailConsentAt > kept.emailConsentAt);
   await tx.customer.update({

@@ -1,5 +1,6 @@
 import type { Tx } from "~/db.server";
 import { classifyCustomer } from "~/modules/guard/classify-customer";
+import { parseShopSettings } from "~/modules/settings/shop-settings";
 import type { ShopScope } from "~/modules/ingest/types";
 
 const YEAR_MS = 365 * 86_400_000;
@@ -15,7 +16,7 @@ export async function recomputeCustomerRollups(tx: Tx, scope: ShopScope, custome
       select: { totalPrice: true, totalRefunded: true, shopifyCreatedAt: true },
       orderBy: { shopifyCreatedAt: "asc" },
     }),
-    tx.shop.findUniqueOrThrow({ where: { id: scope.shopId }, select: { regularSpendThreshold: true } }),
+    tx.shop.findUniqueOrThrow({ where: { id: scope.shopId }, select: { regularSpendThreshold: true, settings: true } }),
   ]);
   const yearAgo = scope.now.getTime() - YEAR_MS;
   let netSpend = 0n;
@@ -35,7 +36,8 @@ export async function recomputeCustomerRollups(tx: Tx, scope: ShopScope, custome
       firstOrderAt: orders[0]?.shopifyCreatedAt ?? null,
       secondOrderAt: orders[1]?.shopifyCreatedAt ?? null,
       lastOrderAt,
-      phase: classifyCustomer({ ordersCount: orders.length, netSpend365, lastOrderAt }, scope.now, shop.regularSpendThreshold),
+      // the merchant's thresholds (regularMinOrders, dormantAfterDays), not the defaults
+      phase: classifyCustomer({ ordersCount: orders.length, netSpend365, lastOrderAt }, scope.now, shop.regularSpendThreshold, parseShopSettings(shop.settings).phaseRules),
       rollupAt: scope.now,
     },
   });

@@ -1,5 +1,5 @@
-// A small, seeded synthetic store as Shopify webhook payloads (the same JSON Shopify sends),
-// so the offline demo and the benchmark feed the real endpoints. Deterministic for a seed.
+// Seeded building blocks shared by the synthetic stores (demo, storm, recommendations) and the
+// ingest benchmark: a PRNG and an orders/create payload as Shopify sends it.
 
 export interface SampleWebhook {
   topic: string;
@@ -27,14 +27,6 @@ const PRODUCTS = [
 const BASE = 9_007_199_254_700_000n;
 const id = (kind: number, n: number) => (BASE + BigInt(kind) * 1_000_000n + BigInt(n)).toString();
 
-export function productWebhook(index: number, available: number, updatedAt: Date): SampleWebhook {
-  const [title, price] = PRODUCTS[index % PRODUCTS.length];
-  const pid = id(1, index);
-  const vid = id(2, index);
-  const body = `{"id":${pid},"admin_graphql_api_id":"gid://shopify/Product/${pid}","title":${JSON.stringify(title)},"handle":"p-${index}","status":"active","product_type":"Tea","vendor":"Joren Demo","tags":"${index < 4 ? "consumable" : ""}","published_at":"2025-01-01T00:00:00Z","updated_at":"${updatedAt.toISOString()}","image":{"src":"https://cdn.example.com/p${index}.jpg"},"variants":[{"id":${vid},"admin_graphql_api_id":"gid://shopify/ProductVariant/${vid}","title":"Default","sku":"SKU-${index}","price":"${price}","inventory_item_id":${id(3, index)},"inventory_quantity":${available},"inventory_policy":"deny","updated_at":"${updatedAt.toISOString()}"}]}`;
-  return { topic: "products/update", body };
-}
-
 export interface SampleOrderInput {
   orderNumber: number;
   customerNumber: number | null;
@@ -56,34 +48,4 @@ export function orderWebhook(o: SampleOrderInput): SampleWebhook {
       : `{"id":${id(5, o.customerNumber)},"admin_graphql_api_id":"gid://shopify/Customer/${id(5, o.customerNumber)}","email":"${o.email}","first_name":"Customer","last_name":"${o.customerNumber}","state":"enabled","locale":"${o.locale}","created_at":"${o.createdAt.toISOString()}","updated_at":"${o.createdAt.toISOString()}","email_marketing_consent":{"state":"${o.consent}","opt_in_level":"single_opt_in","consent_updated_at":"${o.createdAt.toISOString()}"}}`;
   const body = `{"id":${oid},"admin_graphql_api_id":"gid://shopify/Order/${oid}","name":"#${1000 + o.orderNumber}","email":"${o.email}","currency":"JPY","total_price":"${total}","subtotal_price":"${total}","total_discounts":"0","financial_status":"paid","fulfillment_status":null,"cancelled_at":null,"processed_at":"${o.createdAt.toISOString()}","created_at":"${o.createdAt.toISOString()}","updated_at":"${o.createdAt.toISOString()}","discount_codes":[],"checkout_token":"ck-${o.orderNumber}","source_name":"web","customer_locale":"${o.locale}","test":false,"buyer_accepts_marketing":${o.consent === "subscribed"},"customer":${customer},"line_items":[{"id":${id(6, o.orderNumber)},"admin_graphql_api_id":"gid://shopify/LineItem/${id(6, o.orderNumber)}","product_id":${id(1, o.productIndex)},"variant_id":${id(2, o.productIndex)},"title":${JSON.stringify(title)},"quantity":${o.quantity},"price":"${price}","total_discount":"0"}],"refunds":[]}`;
   return { topic: "orders/create", body };
-}
-
-/** A small store: products, then customers' order histories with a long tail of one-time buyers. */
-export function sampleStore(options: { seed?: number; customers?: number; now?: Date } = {}): SampleWebhook[] {
-  const random = seededRandom(options.seed ?? 42);
-  const now = options.now ?? new Date();
-  const hooks: SampleWebhook[] = [];
-  for (let p = 0; p < PRODUCTS.length; p++) hooks.push(productWebhook(p, p === 2 ? 0 : 50, new Date(now.getTime() - 86_400_000)));
-  let orderNumber = 0;
-  const customers = options.customers ?? 30;
-  for (let c = 0; c < customers; c++) {
-    // a few regulars, many one-time buyers (spend concentrates in the top customers)
-    const orders = random() < 0.2 ? 3 + Math.floor(random() * 5) : random() < 0.4 ? 2 : 1;
-    const guest = random() < 0.15;
-    let day = 30 + Math.floor(random() * 300);
-    for (let k = 0; k < orders && day > 0; k++) {
-      hooks.push(orderWebhook({
-        orderNumber: orderNumber++,
-        customerNumber: guest ? null : c,
-        email: `customer${c}@example.jp`,
-        productIndex: Math.floor(random() * PRODUCTS.length),
-        quantity: 1 + Math.floor(random() * 3),
-        createdAt: new Date(now.getTime() - day * 86_400_000),
-        consent: random() < 0.7 ? "subscribed" : "not_subscribed",
-        locale: random() < 0.8 ? "ja" : "en",
-      }));
-      day -= 20 + Math.floor(random() * 60);
-    }
-  }
-  return hooks;
 }

@@ -2,12 +2,15 @@
 // it), create its coupon once, render it, hand the batch to the transport, and record the result.
 import { createHash } from "node:crypto";
 import type { Customer, Message, Shop } from "@prisma/client";
-import type { Db } from "~/db.server";
+import { Prisma, type Db } from "~/db.server";
+import { chunked } from "~/lib/chunks";
 import { log } from "~/lib/log.server";
+import { executeSql } from "~/lib/raw-sql.server";
+import { awardBonusPoints } from "~/modules/points/points-ledger.server";
 import { listUnsubscribeHeaders } from "~/modules/mail/headers";
 import { buildMessageLinks } from "~/modules/mail/links.server";
 import { chooseLocale, renderMessage, type MessageIncentive, type TemplateScenarioKey } from "~/modules/mail/render-message";
-import type { OutgoingMessage } from "~/modules/mail/transport";
+import type { OutgoingMessage, SendResult } from "~/modules/mail/transport";
 import type { MessageContent } from "~/modules/scenarios/scenario-definition";
 import type { ShopSettings } from "~/modules/settings/shop-settings";
 import { isAdminApiError } from "~/modules/shopify/admin-port";
@@ -45,12 +48,9 @@ type Result = { id: string; scenario: string; status: LedgerStatus };
 export async function dispatchMessages(db: Db, ctx: DispatchContext, items: Dispatchable[]): Promise<Result[]> {
   const results: Result[] = [];
   const outgoing: (Prepared & { item: Dispatchable })[] = [];
+  const claimed = await claimRows(db, ctx, items.map((i) => i.row.id));
   for (const item of items) {
-    const claimed = await db.message.updateMany({
-      where: { id: item.row.id, status: { in: ["planned", "deferred"] } },
-      data: { status: "sending", claimedBy: ctx.workerId, claimedUntil: new Date(ctx.now.getTime() + CLAIM_MS), attempts: { increment: 1 } },
-    });
-    if (claimed.count !== 1) continue;
+    if (!claimed.has(item.row.id)) continue;
     try {
       const prepared = await prepare(db, ctx, item);
       if ("defer" in prepared) {
@@ -67,26 +67,24 @@ export async function dispatchMessages(db: Db, ctx: DispatchContext, items: Disp
     const chunk = outgoing.slice(i, i + SEND_CHUNK);
     const sendResults = await ctx.deps.transport.send(chunk.map((c) => c.message));
     const byId = new Map(sendResults.map((r) => [r.messageId, r]));
+    const sent = chunk.filter((entry) => byId.get(entry.item.row.id)?.status === "sent");
+    await recordSent(db, ctx, sent.map((entry) => ({
+      id: entry.item.row.id,
+      email: entry.message.to.email,
+      locale: entry.locale,
+      subject: entry.subject,
+      couponCode: entry.couponCode,
+      // the audience says whether a code was a first-purchase one (the guard's counters)
+      incentive: entry.incentive
+        ? JSON.stringify({ ...entry.incentive, audience: entry.item.content.incentive?.audience ?? null }, (_k, v: unknown) => (typeof v === "bigint" ? v.toString() : v))
+        : null,
+      providerId: providerIdOf(byId.get(entry.item.row.id)),
+      reason: entry.note,
+    })));
     for (const entry of chunk) {
       const result = byId.get(entry.item.row.id);
       const id = entry.item.row.id;
       if (result?.status === "sent") {
-        await db.message.updateMany({
-          where: { id, status: "sending" },
-          data: {
-            status: "sent",
-            sentAt: ctx.now,
-            email: entry.message.to.email,
-            locale: entry.locale,
-            subject: entry.subject,
-            couponCode: entry.couponCode,
-            incentive: entry.incentive ? JSON.stringify(entry.incentive, (_k, v: unknown) => (typeof v === "bigint" ? v.toString() : v)) : null,
-            providerId: result.providerId ?? null,
-            reason: entry.note,
-            claimedBy: null,
-            claimedUntil: null,
-          },
-        });
         results.push({ id, scenario: entry.item.row.scenario, status: "sent" });
       } else if (result?.status === "retry") {
         await release(db, id, "deferred", "mail provider unavailable; retrying", new Date(ctx.now.getTime() + result.retryAfterMs));
@@ -99,6 +97,56 @@ export async function dispatchMessages(db: Db, ctx: DispatchContext, items: Disp
     }
   }
   return results;
+}
+
+/**
+ * Rule 8's claim, for many rows at once: a conditional update marks the rows still planned or
+ * deferred as ours; reading back which rows carry our worker id tells what we won (another
+ * instance's concurrent claim leaves its own id).
+ */
+type SentDetails = { id: string } & Record<(typeof SENT_DETAIL_COLUMNS)[number], string | null>;
+
+const SENT_DETAIL_COLUMNS = ["email", "locale", "subject", "couponCode", "incentive", "providerId", "reason"] as const;
+/** 7 CASE columns × 2 parameters per row + the IN list stays under SQLite's 999 bound parameters */
+const SENT_DETAIL_CHUNK = 60;
+
+/**
+ * Marks sent rows in two statements per chunk instead of one per row (each Prisma statement
+ * costs about a millisecond of compilation here): the shared fields with updateMany, the
+ * per-row details with one CASE update, both in one transaction.
+ */
+async function recordSent(db: Db, ctx: DispatchContext, rows: SentDetails[]): Promise<void> {
+  for (let i = 0; i < rows.length; i += SENT_DETAIL_CHUNK) {
+    const chunk = rows.slice(i, i + SENT_DETAIL_CHUNK);
+    const ids = chunk.map((r) => r.id);
+    const sets = SENT_DETAIL_COLUMNS.map(
+      (column) => Prisma.sql`${Prisma.raw(`"${column}"`)} = CASE "id" ${Prisma.join(chunk.map((r) => Prisma.sql`WHEN ${r.id} THEN ${r[column]}`), " ")} END`,
+    );
+    await db.$transaction([
+      executeSql(db, Prisma.sql`UPDATE "Message" SET ${Prisma.join(sets, ", ")} WHERE "shopId" = ${ctx.shop.id} AND "status" = 'sending' AND "id" IN (${Prisma.join(ids)})`),
+      db.message.updateMany({
+        where: { shopId: ctx.shop.id, id: { in: ids }, status: "sending" },
+        data: { status: "sent", sentAt: ctx.now, claimedBy: null, claimedUntil: null },
+      }),
+    ]);
+  }
+}
+
+function providerIdOf(result: SendResult | undefined): string | null {
+  return result?.status === "sent" ? (result.providerId ?? null) : null;
+}
+
+async function claimRows(db: Db, ctx: DispatchContext, ids: string[]): Promise<Set<string>> {
+  const won = new Set<string>();
+  for (const chunk of chunked(ids)) {
+    await db.message.updateMany({
+      where: { shopId: ctx.shop.id, id: { in: chunk }, status: { in: ["planned", "deferred"] } },
+      data: { status: "sending", claimedBy: ctx.workerId, claimedUntil: new Date(ctx.now.getTime() + CLAIM_MS), attempts: { increment: 1 } },
+    });
+    const mine = await db.message.findMany({ where: { shopId: ctx.shop.id, id: { in: chunk }, status: "sending", claimedBy: ctx.workerId }, select: { id: true } });
+    for (const row of mine) won.add(row.id);
+  }
+  return won;
 }
 
 async function release(db: Db, id: string, status: "deferred" | "failed", reason: string, until: Date | null): Promise<void> {
@@ -140,8 +188,9 @@ async function prepare(db: Db, ctx: DispatchContext, item: Dispatchable): Promis
           endsAt,
         });
       } catch (error) {
-        // A retry after the code was created: Shopify says it is taken, which is what we want.
-        const taken = isAdminApiError(error) && /taken|already/i.test(error.message);
+        // A retry after the code was created: Shopify says it is taken (userError code TAKEN,
+        // "Code must be unique"), which is what we want — the code is this row's own.
+        const taken = isAdminApiError(error) && (error.codes.includes("TAKEN") || /taken|already|must be unique/i.test(error.message));
         if (!taken) {
           log("warn", "coupon creation failed; the send is deferred", { messageId: row.id, error: (error as Error).message });
           return { defer: `coupon could not be created: ${(error as Error).message}`.slice(0, 500) };
@@ -153,7 +202,9 @@ async function prepare(db: Db, ctx: DispatchContext, item: Dispatchable): Promis
           : { kind: "coupon", code: couponCode, amountOff: BigInt(Math.round(wanted.value * 1000)), expiresAt: endsAt };
     }
   } else if (wanted?.kind === "points") {
-    notes.push("bonus points not offered: the points ledger is not available yet");
+    // Keyed by the ledger row, so a retry after a crash never credits twice.
+    await awardBonusPoints(db, ctx.shop.id, customer.id, wanted.value, `${row.scenario} bonus`, row.id, ctx.now);
+    incentive = { kind: "points", points: wanted.value };
   }
   const locale = chooseLocale(customer.locale, ctx.shop.locale);
   const links = buildMessageLinks({
@@ -172,6 +223,7 @@ async function prepare(db: Db, ctx: DispatchContext, item: Dispatchable): Promis
     products: content.products,
     recoveryUrl: content.recoveryUrl,
     incentive,
+    extra: content.extra ?? {},
     sender: { name: sender.name ?? "", postalAddress: sender.postalAddress ?? "", contact: sender.contact ?? "" },
     links,
   });

@@ -4,16 +4,18 @@ import { createOutboxTransport } from "~/modules/mail/outbox-transport";
 import { createPrismaOutboxStore } from "~/modules/mail/prisma-outbox-store.server";
 import { createSendgridTransport } from "~/modules/mail/sendgrid-transport.server";
 import { adminPortForShop } from "~/modules/shopify/admin-port-for-shop.server";
+import { loadSendgridKey } from "~/modules/shops/sendgrid-key.server";
 import type { EngineDeps } from "./tick.server";
 
 /**
- * What the engine talks to for one shop: SendGrid when SENDGRID_API_KEY is set, otherwise the
- * local outbox (development, the demo, tests); the shop's Admin API port (the in-process fake
- * for a local shop); links to this app's public URL.
+ * What the engine talks to for one shop: SendGrid with the shop's own key when the merchant
+ * saved one (a key that cannot be decrypted throws: never fall back to another account), else
+ * with SENDGRID_API_KEY when set, otherwise the local outbox (development, the demo, tests);
+ * the shop's Admin API port (the in-process fake for a local shop); links to this app's public URL.
  */
 export async function engineDepsForShop(db: Db, domain: string, env: NodeJS.ProcessEnv = process.env): Promise<EngineDeps & { shopId: string; transportName: string }> {
   const { admin, shopId } = await adminPortForShop(db, domain);
-  const sendgridKey = env.SENDGRID_API_KEY;
+  const sendgridKey = (await loadSendgridKey(db, shopId, env)) ?? env.SENDGRID_API_KEY;
   const transport = sendgridKey ? createSendgridTransport({ apiKey: sendgridKey }) : createOutboxTransport(createPrismaOutboxStore(db, shopId));
   return {
     shopId,

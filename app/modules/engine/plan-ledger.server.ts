@@ -1,5 +1,6 @@
-import type { Db } from "~/db.server";
-import { isUniqueViolation } from "~/lib/db-errors";
+import { randomUUID } from "node:crypto";
+import { Prisma, type Db } from "~/db.server";
+import { dateParam, dialectOf, insertIgnoringConflicts } from "~/lib/raw-sql.server";
 import type { Candidate } from "~/modules/scenarios/scenario-definition";
 
 // two IN lists per query: 2 × 400 stays under SQLite's 999 bound parameters
@@ -14,37 +15,47 @@ export async function planLedgerRows(db: Db, shopId: string, scenario: string, c
   let created = 0;
   for (let i = 0; i < candidates.length; i += CHUNK) {
     const chunk = candidates.slice(i, i + CHUNK);
-    const existing = await db.message.findMany({
-      where: { shopId, scenario, customerId: { in: [...new Set(chunk.map((c) => c.customerId))] }, triggerKey: { in: [...new Set(chunk.map((c) => c.triggerKey))] } },
-      select: { id: true, customerId: true, triggerKey: true, status: true, dueAt: true },
-    });
+    // By customer only: an IN list on triggerKey as well makes SQLite probe the unique index
+    // for every (customer, key) pair — 160,000 probes for a chunk of 400.
+    const wanted = new Set(chunk.map((c) => `${c.customerId}|${c.triggerKey}`));
+    const existing = (
+      await db.message.findMany({
+        where: { shopId, scenario, customerId: { in: [...new Set(chunk.map((c) => c.customerId))] } },
+        select: { id: true, customerId: true, triggerKey: true, status: true, dueAt: true },
+      })
+    ).filter((m) => wanted.has(`${m.customerId}|${m.triggerKey}`));
     const byKey = new Map(existing.map((m) => [`${m.customerId}|${m.triggerKey}`, m]));
     const fresh: Candidate[] = [];
     for (const candidate of chunk) {
       const row = byKey.get(`${candidate.customerId}|${candidate.triggerKey}`);
       if (!row) fresh.push(candidate);
+      // a moved trigger (e.g. more checkout activity) is rare: updated one by one
       else if (row.status === "planned" && row.dueAt.getTime() !== candidate.dueAt.getTime()) {
         await db.message.updateMany({ where: { id: row.id, status: "planned" }, data: { dueAt: candidate.dueAt, latestUsefulAt: candidate.latestUsefulAt } });
       }
     }
-    for (const candidate of fresh) {
-      try {
-        await db.message.create({
-          data: {
-            shopId,
-            scenario,
-            customerId: candidate.customerId,
-            triggerKey: candidate.triggerKey,
-            dueAt: candidate.dueAt,
-            latestUsefulAt: candidate.latestUsefulAt,
-            data: JSON.stringify(candidate.data),
-          },
-        });
-        created++;
-      } catch (error) {
-        if (!isUniqueViolation(error)) throw error;
-      }
-    }
+    if (fresh.length === 0) continue;
+    // ON CONFLICT DO NOTHING: a row another instance planned meanwhile stays the one row.
+    const dialect = dialectOf(db);
+    const now = dateParam(dialect, new Date());
+    created += await insertIgnoringConflicts(
+      db,
+      "Message",
+      ["id", "shopId", "scenario", "customerId", "triggerKey", "dueAt", "latestUsefulAt", "data", "createdAt", "updatedAt"],
+      fresh.map((c) => [
+        Prisma.sql`${randomUUID()}`,
+        Prisma.sql`${shopId}`,
+        Prisma.sql`${scenario}`,
+        Prisma.sql`${c.customerId}`,
+        Prisma.sql`${c.triggerKey}`,
+        dateParam(dialect, c.dueAt),
+        c.latestUsefulAt ? dateParam(dialect, c.latestUsefulAt) : Prisma.sql`NULL`,
+        Prisma.sql`${JSON.stringify(c.data)}`,
+        now,
+        now,
+      ]),
+      ["shopId", "scenario", "customerId", "triggerKey"],
+    );
   }
   return created;
 }

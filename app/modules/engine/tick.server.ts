@@ -3,12 +3,14 @@
 // dispatches what survives. `now` is always a parameter, so tests and the demo fast-forward time.
 import { randomUUID } from "node:crypto";
 import type { Db } from "~/db.server";
+import { chunked, queryInChunks } from "~/lib/chunks";
 import { normalizeEmail } from "~/lib/email";
+import { knownOrderCounts } from "~/modules/guard/known-orders.server";
 import { decideOffer, OFFER_WITHHELD } from "~/modules/guard/offer-policy";
 import type { AdminPort } from "~/modules/shopify/admin-port";
 import type { MailTransport } from "~/modules/mail/transport";
 import { SCENARIOS } from "~/modules/scenarios/registry";
-import type { LedgerRow, ScenarioContext, ScenarioDefinition } from "~/modules/scenarios/scenario-definition";
+import type { LedgerRow, MessageContent, ScenarioContext, ScenarioDefinition } from "~/modules/scenarios/scenario-definition";
 import { getScenarioConfigs } from "~/modules/scenarios/scenario-config.server";
 import type { ScenarioKey } from "~/modules/settings/scenario-settings";
 import { effectiveTimezone, isSenderIdentityComplete, parseShopSettings, type ShopSettings } from "~/modules/settings/shop-settings";
@@ -60,7 +62,7 @@ export async function runTick(db: Db, shopId: string, now: Date, deps: EngineDep
     db, shopId, now, timezone, storefrontUrl: `https://${shop.domain}`, settings: configs[key].settings,
   });
 
-  summary.recovered = await recoverInterruptedSends(db, shopId, now);
+  summary.recovered = await recoverInterruptedSends(db, shopId, now, { retryUndelivered: deps.transport.recordsDelivery === true });
 
   for (const definition of Object.values(SCENARIOS)) {
     if (!definition || !configs[definition.key].enabled) continue;
@@ -69,9 +71,10 @@ export async function runTick(db: Db, shopId: string, now: Date, deps: EngineDep
   }
   if (!isSenderIdentityComplete(settings)) summary.notes.push("sender identity incomplete: sends wait until it is set (Settings → Sender)");
 
-  const count = (scenario: string, status: LedgerStatus) => {
+  const count = (scenario: string, status: LedgerStatus, n = 1) => {
+    if (n === 0) return;
     const row = (summary.decided[scenario] ??= {});
-    row[status] = (row[status] ?? 0) + 1;
+    row[status] = (row[status] ?? 0) + n;
   };
   // Every row a batch touches leaves the due set (sent, skipped, held out, deferred to a later
   // time, or claimed by another instance), so the next query returns only new work; a batch
@@ -90,25 +93,30 @@ export async function runTick(db: Db, shopId: string, now: Date, deps: EngineDep
       break;
     }
     previous = fingerprint;
-    const outcomes = await decideBatch(db, shopId, now, settings, configs, contextFor, due);
+    const outcomes = await decideBatch(db, shopId, now, settings, timezone, configs, contextFor, due);
     const byId = new Map(due.map((m) => [m.id, m]));
     const dispatchable: Dispatchable[] = [];
+    // Rows with the same outcome are written together: one conditional update per outcome, not per row.
+    const groups = new Map<string, { scenario: string; decision: Decision; ids: string[] }>();
     for (const [id, outcome] of outcomes) {
-      const row = byId.get(id)!;
       if ("dispatch" in outcome) {
         dispatchable.push(outcome.dispatch);
         continue;
       }
-      const claimed = await db.message.updateMany({
-        where: { id, status: { in: ["planned", "deferred"] } },
-        data: {
-          status: outcome.status,
-          reason: outcome.reason,
-          holdout: outcome.status === "held_out",
-          deferredUntil: outcome.until ?? null,
-        },
-      });
-      if (claimed.count === 1) count(row.scenario, outcome.status);
+      const scenario = byId.get(id)!.scenario;
+      const key = JSON.stringify([scenario, outcome.status, outcome.reason, outcome.until?.getTime() ?? null]);
+      const group = groups.get(key) ?? { scenario, decision: outcome, ids: [] };
+      group.ids.push(id);
+      groups.set(key, group);
+    }
+    for (const { scenario, decision, ids } of groups.values()) {
+      for (const chunk of chunked(ids)) {
+        const moved = await db.message.updateMany({
+          where: { shopId, id: { in: chunk }, status: { in: ["planned", "deferred"] } },
+          data: { status: decision.status, reason: decision.reason, holdout: decision.status === "held_out", deferredUntil: decision.until ?? null },
+        });
+        count(scenario, decision.status, moved.count);
+      }
     }
     const results = await dispatchMessages(db, { shop, settings, timezone, now, deps, workerId: deps.workerId ?? randomUUID() }, dispatchable);
     for (const result of results) count(result.scenario, result.status);
@@ -122,77 +130,89 @@ async function decideBatch(
   shopId: string,
   now: Date,
   settings: ShopSettings,
+  timezone: string,
   configs: Awaited<ReturnType<typeof getScenarioConfigs>>,
   contextFor: <K extends ScenarioKey>(key: K) => ScenarioContext<K>,
-  due: Awaited<ReturnType<Db["message"]["findMany"]>>,
+  due: DueRow[],
 ): Promise<Map<string, Decision | { dispatch: Dispatchable }>> {
   const outcomes = new Map<string, Decision | { dispatch: Dispatchable }>();
   const customerIds = [...new Set(due.map((m) => m.customerId))];
   const customers = new Map(
-    (await db.customer.findMany({ where: { shopId, id: { in: customerIds } } })).map((c) => [c.id, c]),
+    (await queryInChunks(customerIds, (chunk) => db.customer.findMany({ where: { shopId, id: { in: chunk } } }))).map((c) => [c.id, c]),
   );
   const emails = [...customers.values()].flatMap((c) => (c.emailNormalized ? [c.emailNormalized] : []));
   const suppressed = new Map(
-    (await db.suppression.findMany({ where: { shopId, emailNormalized: { in: emails } } })).map((s) => [s.emailNormalized, s.reason]),
+    (await queryInChunks(emails, (chunk) => db.suppression.findMany({ where: { shopId, emailNormalized: { in: chunk } } }))).map((s) => [s.emailNormalized, s.reason]),
   );
-  const recent = await db.message.findMany({
-    where: { shopId, customerId: { in: customerIds }, status: "sent", sentAt: { gte: new Date(now.getTime() - settings.frequencyCapHours * HOUR) } },
-    select: { customerId: true, scenario: true, sentAt: true },
-  });
+  const recent = await queryInChunks(customerIds, (chunk) =>
+    db.message.findMany({
+      where: { shopId, customerId: { in: chunk }, status: "sent", sentAt: { gte: new Date(now.getTime() - settings.frequencyCapHours * HOUR) } },
+      select: { customerId: true, scenario: true, sentAt: true },
+    }),
+  );
+  const recentByCustomer = groupBy(recent, (r) => r.customerId);
   const senderReady = isSenderIdentityComplete(settings);
 
-  const rowsByCustomer = new Map<string, typeof due>();
-  for (const row of due) rowsByCustomer.set(row.customerId, [...(rowsByCustomer.get(row.customerId) ?? []), row]);
-  for (const customerId of customerIds) {
-    const customer = customers.get(customerId);
-    const rows = rowsByCustomer.get(customerId) ?? [];
-    const survivors: typeof rows = [];
-    for (const row of rows) {
-      const key = row.scenario as ScenarioKey;
-      const definition = SCENARIOS[key] as ScenarioDefinition<ScenarioKey> | undefined;
-      // 1. scenario on, shop installed (checked by the caller), sender identity configured
-      if (!definition || !configs[key]?.enabled) {
-        outcomes.set(row.id, { status: "skipped", reason: "scenario is off" });
-        continue;
-      }
-      if (row.latestUsefulAt && row.latestUsefulAt < now) {
-        outcomes.set(row.id, { status: "skipped", reason: `no longer useful after ${row.latestUsefulAt.toISOString()}` });
-        continue;
-      }
-      if (!senderReady) {
-        outcomes.set(row.id, deferOrSkip(row.latestUsefulAt, new Date(now.getTime() + SENDER_RETRY_MS), "sender identity is not configured (Settings → Sender)"));
-        continue;
-      }
-      // 2. consent (and suppressions from bounces, spam reports and unsubscribes)
-      const email = customer?.emailNormalized ?? normalizeEmail(customer?.email);
-      const suppression = email ? suppressed.get(email) : undefined;
-      if (suppression === "unsubscribe") {
-        outcomes.set(row.id, { status: "skipped", reason: "unsubscribed from Joren emails" });
-        continue;
-      }
-      const consent = consentDecision({
-        emailConsent: customer?.emailConsent ?? "INVALID",
-        email,
-        deletedAt: customer?.deletedAt,
-        redactedAt: customer?.redactedAt,
-        suppression: { bounced: suppression === "bounce", complained: suppression === "spamreport" },
-      });
-      if (!consent.pass) {
-        outcomes.set(row.id, { status: "skipped", reason: consent.reason });
-        continue;
-      }
-      // 3. the scenario's exits, against the latest data
-      const exit = await definition.exit(contextFor(key), toLedgerRow(row));
-      if (exit) {
-        outcomes.set(row.id, { status: "skipped", reason: exit });
-        continue;
-      }
-      survivors.push(row);
+  // 1–2, row by row from what is already loaded
+  const passedConsent: DueRow[] = [];
+  for (const row of due) {
+    const customer = customers.get(row.customerId);
+    const key = row.scenario as ScenarioKey;
+    // 1. scenario on, shop installed (checked by the caller), sender identity configured
+    if (!SCENARIOS[key] || !configs[key]?.enabled) {
+      outcomes.set(row.id, { status: "skipped", reason: "scenario is off" });
+      continue;
     }
-    // 4. frequency cap with scenario priority
+    if (row.latestUsefulAt && row.latestUsefulAt < now) {
+      outcomes.set(row.id, { status: "skipped", reason: `no longer useful after ${row.latestUsefulAt.toISOString()}` });
+      continue;
+    }
+    if (!senderReady) {
+      outcomes.set(row.id, deferOrSkip(row.latestUsefulAt, new Date(now.getTime() + SENDER_RETRY_MS), "sender identity is not configured (Settings → Sender)"));
+      continue;
+    }
+    // 2. consent (and suppressions from bounces, spam reports and unsubscribes)
+    const email = customer?.emailNormalized ?? normalizeEmail(customer?.email);
+    const suppression = email ? suppressed.get(email) : undefined;
+    if (suppression === "unsubscribe") {
+      outcomes.set(row.id, { status: "skipped", reason: "unsubscribed from Joren emails" });
+      continue;
+    }
+    const consent = consentDecision({
+      emailConsent: customer?.emailConsent ?? "INVALID",
+      email,
+      deletedAt: customer?.deletedAt,
+      redactedAt: customer?.redactedAt,
+      suppression: { bounced: suppression === "bounce", complained: suppression === "spamreport" },
+    });
+    if (!consent.pass) {
+      outcomes.set(row.id, { status: "skipped", reason: consent.reason });
+      continue;
+    }
+    passedConsent.push(row);
+  }
+
+  // 3. the scenarios' exits, against the latest data: one batch call per scenario
+  const ledgerRows = new Map(passedConsent.map((row) => [row.id, toLedgerRow(row)]));
+  const exits = new Map<string, string>();
+  for (const [key, rows] of groupBy(passedConsent, (r) => r.scenario as ScenarioKey)) {
+    const definition = SCENARIOS[key] as ScenarioDefinition<ScenarioKey>;
+    for (const [id, reason] of await definition.exits(contextFor(key), rows.map((r) => ledgerRows.get(r.id)!))) exits.set(id, reason);
+  }
+
+  // 4–5 per customer: frequency cap with scenario priority, then quiet hours in the shop's timezone
+  const quiet = quietHoursDecision(now, timezone, settings.quietHours);
+  const cleared: DueRow[] = [];
+  for (const [customerId, rows] of groupBy(passedConsent, (r) => r.customerId)) {
+    const survivors: DueRow[] = [];
+    for (const row of rows) {
+      const exit = exits.get(row.id);
+      if (exit) outcomes.set(row.id, { status: "skipped", reason: exit });
+      else survivors.push(row);
+    }
     const capped = frequencyCapDecisions({
       candidates: survivors.map((r) => ({ id: r.id, scenarioKey: r.scenario as ScenarioKey, plannedAt: r.dueAt, latestUsefulAt: r.latestUsefulAt })),
-      recentSends: recent.filter((r) => r.customerId === customerId).map((r) => ({ scenarioKey: r.scenario, sentAt: r.sentAt! })),
+      recentSends: (recentByCustomer.get(customerId) ?? []).map((r) => ({ scenarioKey: r.scenario, sentAt: r.sentAt! })),
       capHours: settings.frequencyCapHours,
       now,
     });
@@ -201,21 +221,32 @@ async function decideBatch(
       const row = survivorsById.get(decision.id)!;
       if (!decision.result.pass) {
         outcomes.set(row.id, { status: decision.result.outcome as Decision["status"], reason: decision.result.reason, until: decision.result.until });
-        continue;
-      }
-      // 5. quiet hours in the shop's timezone
-      const quiet = quietHoursDecision(now, contextFor(row.scenario as ScenarioKey).timezone, settings.quietHours);
-      if (!quiet.pass) {
+      } else if (!quiet.pass) {
         outcomes.set(row.id, deferOrSkip(row.latestUsefulAt, quiet.until ?? now, quiet.reason));
+      } else cleared.push(row);
+    }
+  }
+
+  // 6–7: what each email would offer (guarded: first-purchase offers only to prospects), then holdout
+  const contents = new Map<string, MessageContent>();
+  for (const [key, rows] of groupBy(cleared, (r) => r.scenario as ScenarioKey)) {
+    const definition = SCENARIOS[key] as ScenarioDefinition<ScenarioKey>;
+    for (const [id, content] of await definition.contents(contextFor(key), rows.map((r) => ledgerRows.get(r.id)!))) contents.set(id, content);
+  }
+  // rule 6 asks "ordered before?" by account and by email, fresh at decision time — only for
+  // the people a first-purchase offer would reach
+  const offeredFirstPurchase = cleared.flatMap((row) => (contents.get(row.id)?.incentive?.audience === "first_purchase" ? [customers.get(row.customerId)!] : []));
+  const knownOrders = await knownOrderCounts(db, shopId, offeredFirstPurchase.filter(Boolean));
+  for (const [key, rows] of groupBy(cleared, (r) => r.scenario as ScenarioKey)) {
+    for (const row of rows) {
+      const content = contents.get(row.id);
+      if (!content) {
+        outcomes.set(row.id, { status: "skipped", reason: "nothing left to show in the email" });
         continue;
       }
-      // 6. discount guard: first-purchase offers only to prospects
-      const key = row.scenario as ScenarioKey;
-      const definition = SCENARIOS[key] as ScenarioDefinition<ScenarioKey>;
-      const content = await definition.content(contextFor(key), toLedgerRow(row));
-      const offer = decideOffer(content.incentive, { ordersCount: customer?.ordersCount ?? 0 }, settings.guard.loyaltyVariant);
-      // 7. holdout: a stable share is recorded, not sent
-      const holdout = holdoutDecision(customerId, key, settings.holdoutPercent, shopId);
+      const customer = customers.get(row.customerId);
+      const offer = decideOffer(content.incentive, { ordersCount: knownOrders.get(row.customerId) ?? customer?.ordersCount ?? 0 }, settings.guard.loyaltyVariant);
+      const holdout = holdoutDecision(row.customerId, key, settings.holdoutPercent, shopId);
       if (!holdout.pass) {
         outcomes.set(row.id, { status: "held_out", reason: offer.withheld ? `${holdout.reason}; ${OFFER_WITHHELD}` : holdout.reason });
         continue;
@@ -226,6 +257,19 @@ async function decideBatch(
     }
   }
   return outcomes;
+}
+
+type DueRow = Awaited<ReturnType<Db["message"]["findMany"]>>[number];
+
+function groupBy<T, K>(items: readonly T[], keyOf: (item: T) => K): Map<K, T[]> {
+  const groups = new Map<K, T[]>();
+  for (const item of items) {
+    const key = keyOf(item);
+    const list = groups.get(key);
+    if (list) list.push(item);
+    else groups.set(key, [item]);
+  }
+  return groups;
 }
 
 function deferOrSkip(latestUsefulAt: Date | null, until: Date, reason: string): Decision {

@@ -66,7 +66,9 @@ async function createPostgresInboxStore(url: string): Promise<InboxStore> {
   const schema = parsed.searchParams.get("schema");
   parsed.searchParams.delete("schema");
   const table = schema ? `"${schema.replace(/"/g, "")}"."WebhookReceipt"` : `"WebhookReceipt"`;
-  const pool = new pg.Pool({ connectionString: parsed.toString(), max: 4 });
+  // A locked table must not hold the ack past Shopify's 5 s: give up after BUSY_RETRY_MS and
+  // answer 503 (Shopify retries) instead of waiting for the lock.
+  const pool = new pg.Pool({ connectionString: parsed.toString(), max: 4, lock_timeout: BUSY_RETRY_MS, statement_timeout: 2 * BUSY_RETRY_MS });
   const sql = `INSERT INTO ${table} (${INSERT_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, 'pending', $8, 0) ON CONFLICT ("shopId", "webhookId") DO NOTHING`;
   return {
     async insert(r) {

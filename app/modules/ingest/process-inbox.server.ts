@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import type { Db } from "~/db.server";
-import { isTransientDbError } from "~/lib/db-errors";
+import { isTransientDbError, isUniqueViolation } from "~/lib/db-errors";
 import { parseJsonLossless } from "~/lib/json";
 import { log } from "~/lib/log.server";
 import { getTopic, resolveTopic, RetryLater, type ApplyOutcome } from "./topics";
@@ -92,9 +92,13 @@ async function applyReceipt(db: Db, receiptId: string, now: Date): Promise<keyof
       return "retried";
     }
     if (receipt.attempts < MAX_ATTEMPTS) {
+      // A unique violation here is almost always another worker (or instance) creating the same
+      // row — e.g. two orders of one new customer applied at once: the transaction rolled back,
+      // and a prompt retry finds the row. It still uses up an attempt, so a real bug ends "failed".
+      const raced = isUniqueViolation(error);
       await db.webhookReceipt.updateMany({
         where: { id: receipt.id },
-        data: { status: "pending", error: message, claimedBy: null, claimedUntil: new Date(now.getTime() + retryDelayMs(receipt.attempts)) },
+        data: { status: "pending", error: message, claimedBy: null, claimedUntil: new Date(now.getTime() + (raced ? 1000 : retryDelayMs(receipt.attempts))) },
       });
       log("warn", "webhook apply failed; will retry", { webhookId: receipt.webhookId, topic, attempt: receipt.attempts, error: message, retryLater: error instanceof RetryLater });
       return "retried";

@@ -10,6 +10,7 @@ import { log } from "~/lib/log.server";
 import { createInboxWorker } from "~/modules/ingest/inbox-worker.server";
 import { createWriterPriority, type WriterPriority } from "./writer-priority";
 import { scheduleShopTicks } from "./schedule/schedule-ticks.server";
+import { scheduleRecommendationRefresh } from "./schedule/refresh-recommendations.server";
 import { engineDepsForShop } from "~/modules/engine/engine-deps.server";
 import { runTick } from "~/modules/engine/tick.server";
 
@@ -79,9 +80,13 @@ function startScheduler(db: Awaited<ReturnType<typeof getDb>>): void {
   if (process.env.JOREN_DISABLE_SCHEDULER === "1") return;
   scheduleShopTicks({
     db,
+    // node-cron syntax; tests and the multi-instance check tick every few seconds ("*/3 * * * * *")
+    cronExpression: process.env.JOREN_TICK_CRON || undefined,
     runTick: async (shopId, now) => {
       const shop = await db.shop.findUniqueOrThrow({ where: { id: shopId }, select: { domain: true } });
       return runTick(db, shopId, now, await engineDepsForShop(db, shop.domain));
     },
   });
+  // recommendation neighbours, reorder intervals and the 1st→2nd order gap, recomputed daily
+  scheduleRecommendationRefresh({ db });
 }

@@ -8,6 +8,7 @@
 import type { Db } from "~/db.server";
 import { isTransientDbError } from "~/lib/db-errors";
 import { log } from "~/lib/log.server";
+import { MAX_DRAINED_BYTES, readBoundedBody } from "~/lib/request-body.server";
 import type { AdminPort } from "~/modules/shopify/admin-port";
 import { adminPortForShop } from "~/modules/shopify/admin-port-for-shop.server";
 import {
@@ -21,6 +22,7 @@ import {
   unsubscribeConfirmPage,
   type LinkProblem,
 } from "./email-pages";
+import { clientIp, MailRateLimiter, type MailEndpoint } from "./mail-rate-limit";
 import { mailTokenSecret } from "./mail-secret.server";
 import { recordMailEvents, trackingEventId, type RecordMailEventsResult } from "./record-mail-events.server";
 import {
@@ -44,6 +46,29 @@ export interface MailEndpointDeps {
   adminPortFor?: (shopId: string) => Promise<AdminPort>;
   /** SendGrid's verification key (base64 DER SPKI or PEM); SENDGRID_WEBHOOK_PUBLIC_KEY by default */
   sendgridPublicKey?: string | null;
+  /** flood guard; one per process by default (mail-rate-limit.ts) */
+  rateLimiter?: MailRateLimiter;
+}
+
+const processLimiter = new MailRateLimiter();
+
+const RATE_LIMITED_TEXT =
+  "Too many requests from your network. Please wait and try again; nothing was changed.\n" +
+  "リクエストが多すぎます。しばらく待ってからもう一度お試しください（何も変更されていません）。";
+
+/** A 429 with Retry-After when this request is over its endpoint's limit; null to go on. */
+function rateLimited(request: Request, deps: MailEndpointDeps, endpoint: MailEndpoint): Response | null {
+  const result = (deps.rateLimiter ?? processLimiter).take(endpoint, clientIp(request), nowOf(deps).getTime());
+  if (result.ok) return null;
+  log("warn", "mail endpoint rate limited", { endpoint, retryAfterSeconds: result.retryAfterSeconds });
+  // an unread body would be taken for the next request on a keep-alive connection
+  const headers = { "Retry-After": String(result.retryAfterSeconds), ...(request.body ? { Connection: "close" } : {}) };
+  if (endpoint === "sendgrid_events") return jsonResponse(429, { error: "too many requests" }, headers);
+  if (endpoint === "open") {
+    // still an image, so the email renders
+    return new Response(TRANSPARENT_GIF, { status: 429, headers: { "Content-Type": "image/gif", "Cache-Control": "no-store", ...headers } });
+  }
+  return textResponse(429, RATE_LIMITED_TEXT, headers);
 }
 
 /** A 1×1 transparent GIF (43 bytes). */
@@ -53,9 +78,6 @@ export const TRANSPARENT_GIF = Buffer.from("R0lGODlhAQABAIAAAP///wAAACH5BAEAAAAA
 // "List-Unsubscribe=One-Click". Any body is accepted, but only its start is looked at.
 const MAX_UNSUBSCRIBE_BODY_KEPT = 8 * 1024;
 const MAX_UNSUBSCRIBE_BODY_BYTES = 1024 * 1024;
-// An oversized event webhook body is still read (and dropped) up to this size, so the answer
-// reaches the client on a healthy connection; beyond it the connection is closed.
-const MAX_DRAINED_BYTES = 8 * 1024 * 1024;
 
 const PAGE_HEADERS: Record<string, string> = {
   "Content-Type": "text/html; charset=utf-8",
@@ -130,43 +152,6 @@ async function shopName(db: Db, shopId: string): Promise<string | null> {
   return shop?.name ?? null;
 }
 
-interface BodyRead {
-  /** the first `keep` bytes */
-  bytes: Buffer;
-  /** bytes received */
-  size: number;
-  /** false when more than `max` bytes arrived: the rest is left unread */
-  complete: boolean;
-}
-
-/**
- * Reads the body to its end, keeping only its first `keep` bytes, but stops once more than `max`
- * bytes have arrived. A body left unread must be answered with `Connection: close`: the client
- * is still sending it, so the connection cannot carry another request. (Cancelling the stream
- * instead would destroy the socket before the answer goes out.)
- */
-async function readBody(request: Request, keep: number, max: number): Promise<BodyRead> {
-  if (!request.body) return { bytes: Buffer.alloc(0), size: 0, complete: true };
-  const reader = request.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let kept = 0;
-  let size = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) return { bytes: Buffer.concat(chunks), size, complete: true };
-    size += value.byteLength;
-    if (kept < keep) {
-      const part = value.subarray(0, keep - kept);
-      chunks.push(part);
-      kept += part.byteLength;
-    }
-    if (size > max) {
-      reader.releaseLock();
-      return { bytes: Buffer.concat(chunks), size, complete: false };
-    }
-  }
-}
-
 const CLOSE: Record<string, string> = { Connection: "close" };
 
 function isPageForm(body: string): boolean {
@@ -193,7 +178,7 @@ async function unsubscribeGet(request: Request, deps: MailEndpointDeps): Promise
 
 async function unsubscribePost(request: Request, deps: MailEndpointDeps): Promise<Response> {
   const locale = pickPageLocale(request.headers.get("accept-language"));
-  const body = await readBody(request, MAX_UNSUBSCRIBE_BODY_KEPT, MAX_UNSUBSCRIBE_BODY_BYTES);
+  const body = await readBoundedBody(request, MAX_UNSUBSCRIBE_BODY_KEPT, MAX_UNSUBSCRIBE_BODY_BYTES);
   if (!body.complete) {
     log("info", "unsubscribe refused", { reason: "body too large" });
     return textResponse(413, `body larger than ${MAX_UNSUBSCRIBE_BODY_BYTES} bytes: a one-click unsubscribe sends "List-Unsubscribe=One-Click"`, CLOSE);
@@ -223,9 +208,10 @@ async function unsubscribePost(request: Request, deps: MailEndpointDeps): Promis
 /** GET: the confirmation page (never unsubscribes: link scanners fetch links). POST: unsubscribe now. */
 export async function handleUnsubscribeRequest(request: Request, deps: MailEndpointDeps): Promise<Response> {
   try {
-    if (request.method === "GET" || request.method === "HEAD") return await unsubscribeGet(request, deps);
-    if (request.method === "POST") return await unsubscribePost(request, deps);
-    return methodNotAllowed(request, "GET, POST");
+    if (request.method !== "GET" && request.method !== "HEAD" && request.method !== "POST") return methodNotAllowed(request, "GET, POST");
+    const limited = rateLimited(request, deps, "unsubscribe");
+    if (limited) return limited;
+    return request.method === "POST" ? await unsubscribePost(request, deps) : await unsubscribeGet(request, deps);
   } catch (error) {
     log("error", "unsubscribe request failed", { error: describeError(error) });
     return textResponse(500, "internal error");
@@ -260,6 +246,8 @@ async function recordTracking(deps: MailEndpointDeps, payload: TokenPayload, kin
 export async function handleClickRequest(request: Request, deps: MailEndpointDeps): Promise<Response> {
   try {
     if (request.method !== "GET" && request.method !== "HEAD") return methodNotAllowed(request, "GET");
+    const limited = rateLimited(request, deps, "click");
+    if (limited) return limited;
     const check = checkToken(request, deps, "click");
     if (!check.ok) {
       log("info", "click link refused", { reason: check.problem });
@@ -280,6 +268,8 @@ export async function handleClickRequest(request: Request, deps: MailEndpointDep
 export async function handleOpenRequest(request: Request, deps: MailEndpointDeps): Promise<Response> {
   try {
     if (request.method !== "GET" && request.method !== "HEAD") return methodNotAllowed(request, "GET");
+    const limited = rateLimited(request, deps, "open");
+    if (limited) return limited;
     const check = checkToken(request, deps, "open");
     if (!check.ok) log("debug", "open pixel token refused", { reason: check.problem });
     else if (request.method === "GET") await recordTracking(deps, check.payload, "open");
@@ -307,7 +297,7 @@ async function readEventsBody(request: Request): Promise<RawBody> {
   const declared = Number(request.headers.get("content-length") ?? "0");
   if (Number.isFinite(declared) && declared > MAX_DRAINED_BYTES) return tooLarge(CLOSE);
   // The declared length can lie (or be absent with chunked encoding): count what arrives.
-  const body = await readBody(request, MAX_BODY_BYTES, MAX_DRAINED_BYTES);
+  const body = await readBoundedBody(request, MAX_BODY_BYTES, MAX_DRAINED_BYTES);
   if (!body.complete) return tooLarge(CLOSE);
   if (body.size > MAX_BODY_BYTES) return tooLarge();
   return { ok: true, bytes: body.bytes };
@@ -401,7 +391,7 @@ async function sendgridPost(request: Request, deps: MailEndpointDeps): Promise<R
 export async function handleSendgridEventsRequest(request: Request, deps: MailEndpointDeps): Promise<Response> {
   try {
     if (request.method !== "POST") return methodNotAllowed(request, "POST");
-    return await sendgridPost(request, deps);
+    return rateLimited(request, deps, "sendgrid_events") ?? (await sendgridPost(request, deps));
   } catch (error) {
     log("error", "sendgrid events request failed", { error: describeError(error) });
     if (isTransientDbError(error)) return jsonResponse(503, { error: "temporarily unavailable" }, { "Retry-After": "30" });

@@ -13,6 +13,7 @@ const STORE_RETRY_MS = 5_000;
 
 export function createOutboxTransport(store: OutboxStore): MailTransport {
   return {
+    recordsDelivery: true,
     async send(batch: OutgoingMessage[]): Promise<SendResult[]> {
       const refusals = refusalsFor(batch);
       const valid = batch.filter((_, i) => refusals[i] === null);

@@ -24,6 +24,11 @@ export type SendResult =
 
 export interface MailTransport {
   send(batch: OutgoingMessage[]): Promise<SendResult[]>;
+  /**
+   * true when the transport's own record in our database (the local outbox) shows what was
+   * delivered: a message missing from it after a crash was never delivered and can be retried.
+   */
+  readonly recordsDelivery?: boolean;
 }
 
 export const CUSTOM_ARG = {

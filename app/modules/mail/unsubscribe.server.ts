@@ -192,7 +192,8 @@ async function unsubscribeOnce(db: Db, input: UnsubscribeByMessageInput) {
     });
     const eventRecorded = await recordMailEventOnce(tx, input.shopId, {
       eventId: unsubscribeEventId(input.messageId),
-      messageId: input.messageId,
+      // only a message of this shop: a token naming another shop's message must not tie its event to it
+      messageId: applied.messageFound ? input.messageId : null,
       kind: "unsubscribe",
       at: input.now,
     });

@@ -3,6 +3,7 @@ import { normalizeEmail } from "~/lib/email";
 import type { NormalizedOrder, ShopScope } from "~/modules/ingest/types";
 import { ensureCustomerByEmail, ensureCustomerByGid, upsertCustomer } from "~/modules/customers/upsert-customer.server";
 import { recomputeCustomerRollups } from "~/modules/customers/recompute-rollups.server";
+import { syncOrderPoints } from "~/modules/points/points-ledger.server";
 import { isCountedOrder, isPaidStatus } from "./order-counting";
 import { reconcileOrderRefunds, recordRefund } from "./record-refund.server";
 
@@ -90,6 +91,8 @@ export async function recordOrder(
   const previousCustomerId = existing?.customerId ?? null;
   if (customerId) await recomputeCustomerRollups(tx, scope, customerId);
   if (previousCustomerId && previousCustomerId !== customerId) await recomputeCustomerRollups(tx, scope, previousCustomerId);
+  // points follow the order's state (paid, refunded, cancelled, its customer), whatever the webhook order
+  await syncOrderPoints(tx, scope, { orderId });
 
   if (paidAt && counted) {
     await tx.trigger.upsert({
@@ -109,6 +112,7 @@ export async function deleteOrder(tx: Tx, scope: ShopScope, orderGid: string): P
   const existing = await tx.order.findUnique({ where: { shopId_gid: { shopId: scope.shopId, gid: orderGid } } });
   if (!existing) return false;
   await tx.order.delete({ where: { id: existing.id } });
+  await syncOrderPoints(tx, scope, { gid: orderGid });
   if (existing.customerId) await recomputeCustomerRollups(tx, scope, existing.customerId);
   return true;
 }

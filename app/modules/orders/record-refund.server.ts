@@ -1,5 +1,6 @@
 import type { Tx } from "~/db.server";
 import type { NormalizedRefund, ShopScope } from "~/modules/ingest/types";
+import { syncOrderPoints } from "~/modules/points/points-ledger.server";
 import { isCountedOrder } from "./order-counting";
 
 /**
@@ -21,6 +22,8 @@ export async function recordRefund(tx: Tx, scope: ShopScope, orderId: string, re
     },
   });
   await reconcileOrderRefunds(tx, scope, orderId);
+  // one reversal entry per refund, keyed by the refund
+  await syncOrderPoints(tx, scope, { orderId });
   return true;
 }
 

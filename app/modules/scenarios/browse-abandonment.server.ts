@@ -1,8 +1,9 @@
 // 閲覧離脱: an identified visitor viewed products and did not add to cart, check out or order.
 // Sent 2 h after the last view; never to someone who got an abandonment email in the last 14 days.
 import { zonedParts } from "~/modules/engine/rules/shop-time";
-import { orderedSince, productsForEmail } from "./catalog-products.server";
-import { defineScenario, type Candidate } from "./scenario-definition";
+import { queryInChunks } from "~/lib/chunks";
+import { earliestSince, loadEmailProducts, loadOrderActivity } from "./catalog-products.server";
+import { defineScenario, type Candidate, type LedgerRow } from "./scenario-definition";
 
 const DAY = 86_400_000;
 
@@ -40,34 +41,48 @@ export const browseAbandonment = defineScenario({
     return candidates;
   },
 
-  async exit({ db, shopId, now, settings }, row) {
-    const since = new Date(String(row.data.since));
-    if (await orderedSince(db, shopId, row.customerId, since)) return "ordered since browsing";
-    const engaged = await db.behaviourEvent.findFirst({
-      where: { shopId, customerId: row.customerId, occurredAt: { gte: since }, name: { in: ["product_added_to_cart", "checkout_started"] } },
-      select: { id: true },
-    });
-    if (engaged) return "added to cart or started checkout (the cart reminder covers it)";
-    const recentAbandonment = await db.message.findFirst({
-      where: {
-        shopId,
-        customerId: row.customerId,
-        scenario: { in: ["cart_abandonment", "browse_abandonment"] },
-        status: "sent",
-        sentAt: { gte: new Date(now.getTime() - settings.suppressAfterAbandonmentDays * DAY) },
-      },
-      select: { scenario: true },
-    });
-    if (recentAbandonment) return `an abandonment email (${recentAbandonment.scenario}) was sent in the last ${settings.suppressAfterAbandonmentDays} days`;
-    return null;
+  async exits({ db, shopId, now, settings }, rows) {
+    const exits = new Map<string, string>();
+    const customerIds = rows.map((r) => r.customerId);
+    const earliest = earliestSince(rows, now);
+    const activity = await loadOrderActivity(db, shopId, customerIds, earliest);
+    const engaged = await queryInChunks(customerIds, (chunk) =>
+      db.behaviourEvent.findMany({
+        where: { shopId, customerId: { in: chunk }, occurredAt: { gte: earliest }, name: { in: ["product_added_to_cart", "checkout_started"] } },
+        select: { customerId: true, occurredAt: true },
+      }),
+    );
+    const lastEngaged = new Map<string, number>();
+    for (const e of engaged) lastEngaged.set(e.customerId!, Math.max(lastEngaged.get(e.customerId!) ?? 0, e.occurredAt.getTime()));
+    const recent = await queryInChunks(customerIds, (chunk) =>
+      db.message.findMany({
+        where: {
+          shopId,
+          customerId: { in: chunk },
+          scenario: { in: ["cart_abandonment", "browse_abandonment"] },
+          status: "sent",
+          sentAt: { gte: new Date(now.getTime() - settings.suppressAfterAbandonmentDays * DAY) },
+        },
+        select: { customerId: true, scenario: true },
+      }),
+    );
+    const recentScenario = new Map(recent.map((m) => [m.customerId, m.scenario]));
+    for (const row of rows) {
+      const since = new Date(String(row.data.since));
+      if (activity.orderedSince(row.customerId, since)) exits.set(row.id, "ordered since browsing");
+      else if ((lastEngaged.get(row.customerId) ?? 0) >= since.getTime()) exits.set(row.id, "added to cart or started checkout (the cart reminder covers it)");
+      else if (recentScenario.has(row.customerId)) {
+        exits.set(row.id, `an abandonment email (${recentScenario.get(row.customerId)}) was sent in the last ${settings.suppressAfterAbandonmentDays} days`);
+      }
+    }
+    return exits;
   },
 
-  async content({ db, shopId, storefrontUrl }, row) {
-    const products = Array.isArray(row.data.products) ? row.data.products : [];
-    return {
-      products: await productsForEmail(db, shopId, products.map((productGid) => ({ productGid })), storefrontUrl),
-      recoveryUrl: null,
-      incentive: null,
-    };
+  async contents({ db, shopId, storefrontUrl }, rows) {
+    const productsOf = (row: LedgerRow) => (Array.isArray(row.data.products) ? row.data.products : []);
+    const products = await loadEmailProducts(db, shopId, rows.flatMap(productsOf), storefrontUrl);
+    return new Map(
+      rows.map((row) => [row.id, { products: products.forItems(productsOf(row).map((productGid) => ({ productGid }))), recoveryUrl: null, incentive: null }]),
+    );
   },
 });

@@ -1,7 +1,9 @@
 // カゴ落ち: a checkout with an email that was not completed, or an identified visitor who added
 // to cart and did not check out. First reminder 1 h after the last activity, optional second at 24 h.
-import { allSoldOut, orderedSince, productsForEmail } from "./catalog-products.server";
-import { defineScenario, type Candidate } from "./scenario-definition";
+import type { Db } from "~/db.server";
+import { queryInChunks } from "~/lib/chunks";
+import { earliestSince, loadEmailProducts, loadOrderActivity, loadVariantStock, type EmailItem } from "./catalog-products.server";
+import { defineScenario, type Candidate, type LedgerRow, type MessageContent } from "./scenario-definition";
 
 const HOUR = 3_600_000;
 const LOOKBACK_DAYS = 7;
@@ -83,39 +85,73 @@ export const cartAbandonment = defineScenario({
     return candidates;
   },
 
-  async exit({ db, shopId }, row) {
-    const since = new Date(String(row.data.since));
-    if (await orderedSince(db, shopId, row.customerId, since)) return "ordered since the cart was abandoned";
-    if (row.data.source === "checkout") {
-      const checkout = await db.checkout.findUnique({ where: { shopId_token: { shopId, token: String(row.data.token) } } });
-      if (!checkout || checkout.deletedAt) return "checkout no longer exists";
-      if (checkout.completedAt) return "checkout completed";
-      const lines = JSON.parse(checkout.lines) as CheckoutLine[];
-      if (await allSoldOut(db, shopId, lines.flatMap((l) => (l.variantGid ? [l.variantGid] : [])))) return "every item in the cart is out of stock";
-      return null;
+  async exits({ db, shopId, now }, rows) {
+    const exits = new Map<string, string>();
+    const checkouts = await loadCheckouts(db, shopId, rows.flatMap((r) => (r.data.source === "checkout" ? [String(r.data.token)] : [])));
+    const cartRows = rows.filter((r) => r.data.source !== "checkout");
+    const earliest = earliestSince(rows, now);
+    const activity = await loadOrderActivity(db, shopId, rows.map((r) => r.customerId), earliest);
+    const checkoutStarts = await queryInChunks(cartRows.map((r) => r.customerId), (chunk) =>
+      db.checkout.findMany({ where: { shopId, customerId: { in: chunk }, shopifyCreatedAt: { gte: earliest } }, select: { customerId: true, shopifyCreatedAt: true } }),
+    );
+    const lastCheckoutStart = new Map<string, number>();
+    for (const c of checkoutStarts) lastCheckoutStart.set(c.customerId!, Math.max(lastCheckoutStart.get(c.customerId!) ?? 0, c.shopifyCreatedAt.getTime()));
+    const variantsOf = (row: LedgerRow): unknown[] => {
+      if (row.data.source !== "checkout") return Array.isArray(row.data.variants) ? row.data.variants : [];
+      const checkout = checkouts.get(String(row.data.token));
+      return checkout ? checkoutLines(checkout.lines).flatMap((l) => (l.variantGid ? [l.variantGid] : [])) : [];
+    };
+    const stock = await loadVariantStock(db, shopId, rows.flatMap(variantsOf));
+    for (const row of rows) {
+      const since = new Date(String(row.data.since));
+      const reason = ((): string | null => {
+        if (activity.orderedSince(row.customerId, since)) return "ordered since the cart was abandoned";
+        if (row.data.source === "checkout") {
+          const checkout = checkouts.get(String(row.data.token));
+          if (!checkout || checkout.deletedAt) return "checkout no longer exists";
+          if (checkout.completedAt) return "checkout completed";
+        } else if ((lastCheckoutStart.get(row.customerId) ?? 0) >= since.getTime()) {
+          return "went on to checkout (the checkout reminder covers it)";
+        }
+        if (stock.allSoldOut(variantsOf(row))) return "every item in the cart is out of stock";
+        return null;
+      })();
+      if (reason) exits.set(row.id, reason);
     }
-    const checkoutSince = await db.checkout.findFirst({ where: { shopId, customerId: row.customerId, shopifyCreatedAt: { gte: since } }, select: { id: true } });
-    if (checkoutSince) return "went on to checkout (the checkout reminder covers it)";
-    const variants = Array.isArray(row.data.variants) ? row.data.variants : [];
-    if (await allSoldOut(db, shopId, variants)) return "every item in the cart is out of stock";
-    return null;
+    return exits;
   },
 
-  async content({ db, shopId, storefrontUrl, settings }, row) {
-    if (row.data.source === "checkout") {
-      const checkout = await db.checkout.findUniqueOrThrow({ where: { shopId_token: { shopId, token: String(row.data.token) } } });
-      const lines = JSON.parse(checkout.lines) as CheckoutLine[];
-      return {
-        products: await productsForEmail(db, shopId, lines, storefrontUrl),
-        recoveryUrl: checkout.abandonedCheckoutUrl,
-        incentive: settings.incentive.kind === "none" ? null : settings.incentive,
-      };
-    }
-    const products = Array.isArray(row.data.products) ? row.data.products : [];
-    return {
-      products: await productsForEmail(db, shopId, [...new Set(products)].map((productGid) => ({ productGid })), storefrontUrl),
-      recoveryUrl: `${storefrontUrl}/cart`,
-      incentive: settings.incentive.kind === "none" ? null : settings.incentive,
+  async contents({ db, shopId, storefrontUrl, settings }, rows) {
+    const checkouts = await loadCheckouts(db, shopId, rows.flatMap((r) => (r.data.source === "checkout" ? [String(r.data.token)] : [])));
+    const itemsOf = (row: LedgerRow): EmailItem[] => {
+      if (row.data.source === "checkout") {
+        const checkout = checkouts.get(String(row.data.token));
+        return checkout ? checkoutLines(checkout.lines) : [];
+      }
+      const products = Array.isArray(row.data.products) ? row.data.products : [];
+      return [...new Set(products)].map((productGid) => ({ productGid }));
     };
+    const products = await loadEmailProducts(db, shopId, rows.flatMap((r) => itemsOf(r).map((i) => i.productGid)), storefrontUrl);
+    const incentive = settings.incentive.kind === "none" ? null : settings.incentive;
+    const contents = new Map<string, MessageContent>();
+    for (const row of rows) {
+      if (row.data.source === "checkout") {
+        const checkout = checkouts.get(String(row.data.token));
+        if (!checkout) continue;
+        contents.set(row.id, { products: products.forItems(itemsOf(row)), recoveryUrl: checkout.abandonedCheckoutUrl, incentive });
+      } else {
+        contents.set(row.id, { products: products.forItems(itemsOf(row)), recoveryUrl: `${storefrontUrl}/cart`, incentive });
+      }
+    }
+    return contents;
   },
 });
+
+function checkoutLines(json: string): CheckoutLine[] {
+  return JSON.parse(json) as CheckoutLine[];
+}
+
+async function loadCheckouts(db: Db, shopId: string, tokens: string[]) {
+  const rows = await queryInChunks(tokens, (chunk) => db.checkout.findMany({ where: { shopId, token: { in: chunk } } }));
+  return new Map(rows.map((c) => [c.token, c]));
+}

@@ -1,6 +1,7 @@
 // ウェルカム: a new prospect (account created or email captured, no order). 10 minutes after
 // sign-up, optional reminder after 3 days; a first-purchase offer, guarded at send time.
-import { orderedSince } from "./catalog-products.server";
+import { queryInChunks } from "~/lib/chunks";
+import { loadOrderActivity } from "./catalog-products.server";
 import { defineScenario, type Candidate } from "./scenario-definition";
 
 const DAY = 86_400_000;
@@ -45,14 +46,18 @@ export const welcome = defineScenario({
     return candidates;
   },
 
-  async exit({ db, shopId }, row) {
-    const customer = await db.customer.findUnique({ where: { id: row.customerId }, select: { ordersCount: true } });
-    if ((customer?.ordersCount ?? 0) > 0) return "has ordered";
-    if (await orderedSince(db, shopId, row.customerId, new Date(0))) return "has ordered";
-    return null;
+  async exits({ db, shopId }, rows) {
+    const customerIds = rows.map((r) => r.customerId);
+    const counted = await queryInChunks(customerIds, (chunk) =>
+      db.customer.findMany({ where: { shopId, id: { in: chunk }, ordersCount: { gt: 0 } }, select: { id: true } }),
+    );
+    const ordered = new Set(counted.map((c) => c.id));
+    const activity = await loadOrderActivity(db, shopId, customerIds, new Date(0));
+    return new Map(rows.flatMap((row) => (ordered.has(row.customerId) || activity.orderedSince(row.customerId, new Date(0)) ? [[row.id, "has ordered"] as const] : [])));
   },
 
-  async content({ settings }) {
-    return { products: [], recoveryUrl: null, incentive: settings.incentive.kind === "none" ? null : settings.incentive };
+  async contents({ settings }, rows) {
+    const incentive = settings.incentive.kind === "none" ? null : settings.incentive;
+    return new Map(rows.map((row) => [row.id, { products: [], recoveryUrl: null, incentive }]));
   },
 });

@@ -13,6 +13,11 @@ interface SettingName {
 
 const text = (raw: string): Parsed<unknown> => ({ ok: true, value: raw });
 
+function parseTextList(raw: string): Parsed<unknown> {
+  if (raw === "" || /^(none|off)$/i.test(raw)) return { ok: true, value: [] };
+  return { ok: true, value: [...new Set(raw.split(",").map((part) => part.trim()).filter(Boolean))] };
+}
+
 function parseQuietHours(raw: string): Parsed<unknown> {
   if (/^(off|none|false)$/i.test(raw)) return { ok: true, value: null };
   const match = /^(\d{1,2})(?::00)?\s*-\s*(\d{1,2})(?::00)?$/.exec(raw);
@@ -38,6 +43,9 @@ export const SHOP_SETTING_NAMES: Readonly<Record<string, SettingName>> = {
   pointsPerCurrencyUnits: { path: ["points", "perCurrencyUnits"], parse: parseNumber, hint: "currency units per pointsEarned" },
   pointsExpiryDays: { path: ["points", "expiryDays"], parse: parseNumber, hint: "days" },
   loyaltyVariant: { path: ["guard", "loyaltyVariant"], parse: text, hint: "loyalty_coupon, bonus_points or none" },
+  firstPurchaseCodes: { path: ["guard", "firstPurchaseCodes"], parse: parseTextList, hint: "comma-separated codes, e.g. WELCOME10,FIRST5, or none" },
+  checkoutDiscountKind: { path: ["guard", "checkoutDiscount", "kind"], parse: text, hint: "percent or amount" },
+  checkoutDiscountValue: { path: ["guard", "checkoutDiscount", "value"], parse: parseNumber, hint: "percent 1–100, or an amount in shop currency" },
   regularMinOrders: { path: ["phaseRules", "regularMinOrders"], parse: parseNumber, hint: "orders" },
   dormantAfterDays: { path: ["phaseRules", "dormantAfterDays"], parse: parseNumber, hint: "days" },
 };

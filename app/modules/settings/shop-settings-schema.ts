@@ -9,6 +9,7 @@ import { deepMerge, parseWithDefaults } from "./settings-json";
 
 export const LOYALTY_VARIANTS = ["loyalty_coupon", "bonus_points", "none"] as const;
 export type LoyaltyVariant = (typeof LOYALTY_VARIANTS)[number];
+export const GUARD_CHECKOUT_KINDS = ["percent", "amount"] as const;
 
 const senderSchema = z.strictObject({
   /** the "From" name */
@@ -57,6 +58,24 @@ export const shopSettingsSchema = z.strictObject({
     .strictObject({
       /** what a customer who is not new gets instead of a first-purchase offer */
       loyaltyVariant: oneOf(LOYALTY_VARIANTS).default("loyalty_coupon"),
+      /** the merchant's own first-purchase code names (e.g. WELCOME10): redemptions by repeat customers are counted */
+      firstPurchaseCodes: z
+        .array(z.string({ error: "must be text" }).trim().min(1, { error: "a code cannot be empty" }).max(255, { error: "a code is at most 255 characters" }), {
+          error: "must be a list of discount codes",
+        })
+        .max(100, { error: "at most 100 codes" })
+        .default([]),
+      /** what the checkout Discount Function grants a logged-in customer with no orders */
+      checkoutDiscount: z
+        .strictObject({
+          kind: oneOf(GUARD_CHECKOUT_KINDS).default("percent"),
+          value: z.number({ error: "must be a number" }).positive({ error: "must be above 0" }).default(10),
+        })
+        .refine((d) => d.kind !== "percent" || (Number.isInteger(d.value) && d.value <= 100), {
+          error: "a percent off must be a whole number from 1 to 100",
+          path: ["value"],
+        })
+        .prefault({}),
     })
     .prefault({}),
   phaseRules: z

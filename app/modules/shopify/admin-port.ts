@@ -44,6 +44,34 @@ export interface ShopInfo {
   primaryLocale: string | null;
 }
 
+/** One of the app's Shopify Functions deployed to the shop. */
+export interface ShopifyFunctionInfo {
+  id: string;
+  /** the extension's handle (shopify.extension.toml) */
+  handle: string | null;
+  title: string;
+  apiType: string;
+}
+
+export type DiscountClassName = "ORDER" | "PRODUCT" | "SHIPPING";
+
+/** An automatic discount run by one of the app's Discount Functions. */
+export interface AutomaticAppDiscountInput {
+  title: string;
+  functionId: string;
+  startsAt: Date;
+  discountClasses: DiscountClassName[];
+  combinesWith: { orderDiscounts: boolean; productDiscounts: boolean; shippingDiscounts: boolean };
+  /** the Function's configuration: a json metafield on the discount */
+  configuration: { namespace: string; key: string; value: unknown };
+}
+
+export interface AutomaticDiscountStatus {
+  /** ACTIVE, SCHEDULED or EXPIRED */
+  status: string;
+  functionId: string | null;
+}
+
 export interface AdminPort {
   /**
    * Starts a bulk query. The JSONL it produces is grouped: every child row (it carries
@@ -58,6 +86,13 @@ export interface AdminPort {
   createCustomerDiscountCode(input: CustomerDiscountCodeInput): Promise<{ discountGid: string }>;
   createWebPixel(settings: Record<string, string>): Promise<{ id: string }>;
   getShopInfo(): Promise<ShopInfo>;
+  /** The app's Shopify Functions on this shop (every page). */
+  listShopifyFunctions(): Promise<ShopifyFunctionInfo[]>;
+  createAutomaticAppDiscount(input: AutomaticAppDiscountInput): Promise<{ discountId: string }>;
+  /** null when no such automatic discount exists (e.g. the merchant deleted it) */
+  getAutomaticDiscountStatus(discountId: string): Promise<AutomaticDiscountStatus | null>;
+  /** Writes a json metafield on an owner (e.g. a discount's Function configuration). */
+  setJsonMetafield(input: { ownerId: string; namespace: string; key: string; value: unknown }): Promise<void>;
 }
 
 export type AdminOperationName = keyof AdminPort;

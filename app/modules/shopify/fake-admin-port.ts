@@ -7,11 +7,13 @@ import {
   validateDiscountInput,
   type AdminOperationName,
   type AdminPort,
+  type AutomaticAppDiscountInput,
   type BulkOperationInfo,
   type BulkOperationStatus,
   type CustomerDiscountCodeInput,
   type EmailMarketingStateInput,
   type ShopInfo,
+  type ShopifyFunctionInfo,
 } from "./admin-port";
 
 export type FakeBulkRoot = "products" | "customers" | "orders";
@@ -25,6 +27,22 @@ export interface FakeStoreData {
   shop?: Partial<ShopInfo>;
   /** getBulkOperation calls before an operation reports COMPLETED (default 1) */
   pollsToComplete?: number;
+  /** the app's deployed Functions; default: Joren's first-purchase Discount Function */
+  functions?: ShopifyFunctionInfo[];
+}
+
+/** The Function a deployed Joren app has (extensions/joren-first-purchase-discount). */
+export const FAKE_FIRST_PURCHASE_FUNCTION: ShopifyFunctionInfo = {
+  id: "01JOREN0FIRST0PURCHASE0FUNC",
+  handle: "joren-first-purchase-discount",
+  title: "Joren first-purchase discount",
+  apiType: "discount",
+};
+
+export interface FakeAutomaticDiscount {
+  discountId: string;
+  input: AutomaticAppDiscountInput;
+  status: "ACTIVE" | "SCHEDULED" | "EXPIRED";
 }
 
 export type FakeAdminCall =
@@ -34,7 +52,11 @@ export type FakeAdminCall =
   | { op: "updateEmailConsent"; customerGid: string; state: EmailMarketingStateInput }
   | { op: "createCustomerDiscountCode"; input: CustomerDiscountCodeInput }
   | { op: "createWebPixel"; settings: Record<string, string> }
-  | { op: "getShopInfo" };
+  | { op: "getShopInfo" }
+  | { op: "listShopifyFunctions" }
+  | { op: "createAutomaticAppDiscount"; input: AutomaticAppDiscountInput }
+  | { op: "getAutomaticDiscountStatus"; discountId: string }
+  | { op: "setJsonMetafield"; ownerId: string; namespace: string; key: string; value: unknown };
 
 export interface FakeDiscount extends CustomerDiscountCodeInput {
   discountGid: string;
@@ -56,6 +78,10 @@ export interface FakeAdminPort extends AdminPort {
   readonly discounts: FakeDiscount[];
   readonly consents: Map<string, EmailMarketingStateInput>;
   readonly webPixels: { id: string; settings: Record<string, string> }[];
+  readonly functions: ShopifyFunctionInfo[];
+  readonly automaticDiscounts: FakeAutomaticDiscount[];
+  /** the merchant deletes an automatic discount in the Shopify admin */
+  deleteAutomaticDiscount(discountId: string): void;
   /** the next call of `op` throws `error` (once), e.g. an AdminApiError to simulate Shopify refusing */
   failNext(op: AdminOperationName, error?: Error): void;
   /**
@@ -103,6 +129,8 @@ export function createFakeAdminPort(store: FakeStoreData = {}): FakeAdminPort {
   const discounts: FakeDiscount[] = [];
   const consents = new Map<string, EmailMarketingStateInput>();
   const webPixels: { id: string; settings: Record<string, string> }[] = [];
+  const functions: ShopifyFunctionInfo[] = [...(store.functions ?? [FAKE_FIRST_PURCHASE_FUNCTION])];
+  const automaticDiscounts: FakeAutomaticDiscount[] = [];
   let nextEnding: { status: "FAILED" | "CANCELED"; errorCode: string | null; root: FakeBulkRoot | null } | null = null;
   let sequence = 0;
 
@@ -130,6 +158,13 @@ export function createFakeAdminPort(store: FakeStoreData = {}): FakeAdminPort {
     discounts,
     consents,
     webPixels,
+    functions,
+    automaticDiscounts,
+
+    deleteAutomaticDiscount(discountId) {
+      const index = automaticDiscounts.findIndex((d) => d.discountId === discountId);
+      if (index >= 0) automaticDiscounts.splice(index, 1);
+    },
 
     failNext(op, error) {
       failures.set(op, error ?? new AdminApiError({ kind: "http", operation: op, status: 503, messages: ["fake: injected failure"] }));
@@ -244,6 +279,45 @@ export function createFakeAdminPort(store: FakeStoreData = {}): FakeAdminPort {
       calls.push({ op: "getShopInfo" });
       maybeFail("getShopInfo");
       return { ...shop };
+    },
+
+    async listShopifyFunctions() {
+      calls.push({ op: "listShopifyFunctions" });
+      maybeFail("listShopifyFunctions");
+      return functions.map((f) => ({ ...f }));
+    },
+
+    async createAutomaticAppDiscount(input) {
+      calls.push({ op: "createAutomaticAppDiscount", input });
+      maybeFail("createAutomaticAppDiscount");
+      if (!functions.some((f) => f.id === input.functionId)) {
+        throw AdminApiError.fromUserErrors("discountAutomaticAppCreate", [
+          { field: ["automaticAppDiscount", "functionId"], message: "Function not found.", code: "INVALID" },
+        ]);
+      }
+      sequence += 1;
+      const discountId = `gid://shopify/DiscountAutomaticNode/${2_000_000_000_000 + sequence}`;
+      automaticDiscounts.push({ discountId, input: structuredClone(input), status: "ACTIVE" });
+      return { discountId };
+    },
+
+    async getAutomaticDiscountStatus(discountId) {
+      calls.push({ op: "getAutomaticDiscountStatus", discountId });
+      maybeFail("getAutomaticDiscountStatus");
+      const found = automaticDiscounts.find((d) => d.discountId === discountId);
+      return found ? { status: found.status, functionId: found.input.functionId } : null;
+    },
+
+    async setJsonMetafield({ ownerId, namespace, key, value }) {
+      calls.push({ op: "setJsonMetafield", ownerId, namespace, key, value });
+      maybeFail("setJsonMetafield");
+      const found = automaticDiscounts.find((d) => d.discountId === ownerId);
+      if (!found) {
+        throw AdminApiError.fromUserErrors("metafieldsSet", [{ field: ["metafields", "0", "ownerId"], message: "Owner does not exist.", code: "INVALID" }]);
+      }
+      if (found.input.configuration.namespace === namespace && found.input.configuration.key === key) {
+        found.input.configuration = { namespace, key, value: structuredClone(value) };
+      }
     },
   };
 }

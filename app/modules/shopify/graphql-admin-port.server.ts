@@ -15,11 +15,18 @@ import {
   AdminApiError,
   validateDiscountInput,
   type AdminPort,
+  type AutomaticAppDiscountInput,
+  type AutomaticDiscountStatus,
   type BulkOperationInfo,
   type CustomerDiscountCodeInput,
   type EmailMarketingStateInput,
   type ShopInfo,
+  type ShopifyFunctionInfo,
 } from "./admin-port";
+import { automaticDiscountStatus } from "./operations/automatic-discount-status";
+import { discountAutomaticAppCreate } from "./operations/discount-automatic-app-create";
+import { metafieldsSet } from "./operations/metafields-set";
+import { shopifyFunctions, type ShopifyFunctionsData } from "./operations/shopify-functions";
 import { bulkOperation } from "./operations/bulk-operation";
 import { bulkOperationRunQuery } from "./operations/bulk-operation-run-query";
 import { customerEmailMarketingConsentUpdate } from "./operations/customer-email-marketing-consent-update";
@@ -357,6 +364,52 @@ export function createAdminPortOverGraphql(graphql: AdminGraphql, options: Admin
         if (!(error instanceof AdminApiError && error.kind === "graphql" && error.codes.includes("ACCESS_DENIED"))) throw error;
       }
       return { name: shop.name, currencyCode: shop.currencyCode, ianaTimezone: shop.ianaTimezone, primaryLocale };
+    },
+
+    async listShopifyFunctions(): Promise<ShopifyFunctionInfo[]> {
+      const functions: ShopifyFunctionInfo[] = [];
+      let after: string | null = null;
+      for (let page = 0; page < 20; page++) {
+        const { shopifyFunctions: connection }: ShopifyFunctionsData = await execute(shopifyFunctions, { after });
+        functions.push(...connection.nodes);
+        const next: string | null = connection.pageInfo.hasNextPage ? connection.pageInfo.endCursor : null;
+        if (!next) break;
+        after = next;
+      }
+      return functions;
+    },
+
+    async createAutomaticAppDiscount(input: AutomaticAppDiscountInput): Promise<{ discountId: string }> {
+      const data = await execute(discountAutomaticAppCreate, {
+        automaticAppDiscount: {
+          title: input.title,
+          functionId: input.functionId,
+          startsAt: input.startsAt.toISOString(),
+          discountClasses: input.discountClasses,
+          combinesWith: input.combinesWith,
+          metafields: [
+            { namespace: input.configuration.namespace, key: input.configuration.key, type: "json", value: JSON.stringify(input.configuration.value) },
+          ],
+        },
+      });
+      const payload = data.discountAutomaticAppCreate;
+      if (payload.userErrors.length > 0) throw AdminApiError.fromUserErrors(discountAutomaticAppCreate.name, payload.userErrors);
+      if (!payload.automaticAppDiscount) throw invalid(discountAutomaticAppCreate.name, "no automaticAppDiscount and no userErrors");
+      return { discountId: payload.automaticAppDiscount.discountId };
+    },
+
+    async getAutomaticDiscountStatus(discountId: string): Promise<AutomaticDiscountStatus | null> {
+      const data = await execute(automaticDiscountStatus, { id: discountId });
+      const discount = data.node?.automaticDiscount;
+      if (!discount || discount.__typename !== "DiscountAutomaticApp" || !discount.status) return null;
+      return { status: discount.status, functionId: discount.appDiscountType?.functionId ?? null };
+    },
+
+    async setJsonMetafield(input): Promise<void> {
+      const data = await execute(metafieldsSet, {
+        metafields: [{ ownerId: input.ownerId, namespace: input.namespace, key: input.key, type: "json", value: JSON.stringify(input.value) }],
+      });
+      if (data.metafieldsSet.userErrors.length > 0) throw AdminApiError.fromUserErrors(metafieldsSet.name, data.metafieldsSet.userErrors);
     },
   };
 }

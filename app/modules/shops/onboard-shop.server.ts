@@ -1,12 +1,14 @@
 import type { Db } from "~/db.server";
 import { log } from "~/lib/log.server";
+import { activateCheckoutDiscount, type CheckoutDiscountStatus } from "~/modules/guard/checkout-discount.server";
 import { runImportForShop } from "~/modules/import/run-import-for-shop.server";
 import type { AdminPort } from "~/modules/shopify/admin-port";
 
 /**
- * What a fresh install needs before Joren is useful: the storefront pixel (behaviour events)
- * and the history import (without it every existing regular would look new). The pixel is
- * registered once; the import runs in the background and resumes if interrupted.
+ * What a fresh install needs before Joren is useful: the storefront pixel (behaviour events),
+ * the first-purchase checkout discount (the guard's Discount Function) and the history import
+ * (without it every existing regular would look new). The pixel and the discount are created
+ * once; the import runs in the background and resumes if interrupted.
  */
 export async function onboardShop(input: {
   db: Db;
@@ -14,7 +16,8 @@ export async function onboardShop(input: {
   appUrl: string;
   admin: AdminPort;
   runImport?: boolean;
-}): Promise<{ webPixelId: string | null; importStarted: boolean }> {
+  now?: Date;
+}): Promise<{ webPixelId: string | null; importStarted: boolean; checkoutDiscount: CheckoutDiscountStatus | null }> {
   const shop = await input.db.shop.findUniqueOrThrow({ where: { domain: input.domain } });
   let webPixelId = shop.webPixelId;
   if (!webPixelId) {
@@ -26,11 +29,19 @@ export async function onboardShop(input: {
       log("warn", "web pixel registration failed", { shop: input.domain, error: (error as Error).message });
     }
   }
+  // The first-purchase checkout discount (the guard's Function), created once per shop.
+  let checkoutDiscount: CheckoutDiscountStatus | null = null;
+  try {
+    checkoutDiscount = await activateCheckoutDiscount({ db: input.db, shopId: shop.id, admin: input.admin, now: input.now ?? new Date() });
+  } catch (error) {
+    // Not fatal either: onboarding shows the checkout discount as not active, with what to do.
+    log("warn", "first-purchase discount activation failed", { shop: input.domain, error: (error as Error).message });
+  }
   const importStarted = input.runImport !== false;
   if (importStarted) {
     void runImportForShop({ db: input.db, domain: input.domain, admin: input.admin }).catch((error: Error) =>
       log("warn", "history import stopped; it resumes on the next run", { shop: input.domain, error: error.message }),
     );
   }
-  return { webPixelId, importStarted };
+  return { webPixelId, importStarted, checkoutDiscount };
 }

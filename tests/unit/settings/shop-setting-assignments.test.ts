@@ -17,6 +17,9 @@ describe("applySettingAssignments", () => {
       "pointsPerCurrencyUnits=100",
       "pointsExpiryDays=730",
       "loyaltyVariant=bonus_points",
+      "firstPurchaseCodes=WELCOME10, FIRST5,WELCOME10",
+      "checkoutDiscountKind=amount",
+      "checkoutDiscountValue=500",
       "regularMinOrders=4",
       "dormantAfterDays=120",
     ]);
@@ -30,7 +33,7 @@ describe("applySettingAssignments", () => {
         attributionDays: 7,
         timezone: "Asia/Tokyo",
         points: { earnPoints: 2, perCurrencyUnits: 100, expiryDays: 730 },
-        guard: { loyaltyVariant: "bonus_points" },
+        guard: { loyaltyVariant: "bonus_points", firstPurchaseCodes: ["WELCOME10", "FIRST5"], checkoutDiscount: { kind: "amount", value: 500 } },
         phaseRules: { regularMinOrders: 4, dormantAfterDays: 120 },
       },
     });

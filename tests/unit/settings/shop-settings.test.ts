@@ -18,7 +18,7 @@ describe("defaults", () => {
       attributionDays: 5,
       timezone: null,
       points: { earnPoints: 1, perCurrencyUnits: 100, expiryDays: 365 },
-      guard: { loyaltyVariant: "loyalty_coupon" },
+      guard: { loyaltyVariant: "loyalty_coupon", firstPurchaseCodes: [], checkoutDiscount: { kind: "percent", value: 10 } },
       phaseRules: { regularMinOrders: 5, dormantAfterDays: 180 },
     });
   });

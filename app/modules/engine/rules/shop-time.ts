@@ -51,8 +51,9 @@ function formatterFor(timezone: string): Intl.DateTimeFormat {
 /** True for a timezone this runtime's Intl knows (IANA names, "UTC"). */
 export function isValidTimeZone(timezone: string): boolean {
   if (!timezone) return false;
+  if (formatters.has(timezone)) return true;
   try {
-    new Intl.DateTimeFormat(undefined, { timeZone: timezone });
+    formatterFor(timezone);
     return true;
   } catch {
     return false;

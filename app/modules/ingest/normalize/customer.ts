@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { validBirthDate } from "~/modules/import/normalize-bulk";
 import type { NormalizedCustomer } from "../types";
 import { emailMarketingConsent, gidString, idValue, optionalDate, optionalText, resolveGid } from "./primitives";
 
@@ -15,7 +16,15 @@ const customerShape = z.object({
   email_marketing_consent: emailMarketingConsent,
   created_at: optionalDate,
   updated_at: optionalDate,
+  // present only when the subscription asks for the "facts" metafield namespace (docs/scenarios.md, birthday)
+  metafields: z.array(z.object({ namespace: z.string().max(255).nullish(), key: z.string().max(255).nullish(), value: z.unknown() })).max(250).nullish().catch(null),
 });
+
+/** The standard customer metafield facts.birth_date, when the payload carries it. */
+function birthDateOf(metafields: { namespace?: string | null; key?: string | null; value: unknown }[] | null | undefined): string | null {
+  const field = metafields?.find((m) => m.namespace === "facts" && m.key === "birth_date");
+  return typeof field?.value === "string" ? validBirthDate(field.value) : null;
+}
 
 export function toNormalizedCustomer(c: z.infer<typeof customerShape>): NormalizedCustomer | null {
   const gid = resolveGid("Customer", c.admin_graphql_api_id, c.id);
@@ -30,7 +39,7 @@ export function toNormalizedCustomer(c: z.infer<typeof customerShape>): Normaliz
     state: c.state,
     tags: Array.isArray(c.tags) ? c.tags.join(", ") : c.tags ?? null,
     consent: c.email_marketing_consent,
-    birthDate: null,
+    birthDate: birthDateOf(c.metafields),
     createdAt: c.created_at,
     updatedAt: c.updated_at,
   };

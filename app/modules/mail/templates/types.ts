@@ -48,9 +48,13 @@ export interface TemplateContext {
   /** the checkout's recovery link (cart abandonment) */
   recoveryUrl: string | null;
   incentive: MessageIncentive | null;
+  /** scenario-specific facts (points balance, expiring amount and date, …); money as milli-unit strings */
+  extra?: MessageExtra;
   sender: SenderIdentity;
   links: MessageLinks;
 }
+
+export type MessageExtra = Record<string, string | number | null>;
 
 export interface RenderedMessage {
   subject: string;

@@ -1,0 +1,141 @@
+// `bench --storm N`: a webhook storm (app/modules/demo/storm.ts: mixed topics, redeliveries of
+// the same webhook id, out-of-order updates) from this process over loopback against one
+// instance on SQLite and two instances on one PostgreSQL database. Redeliveries go to another
+// instance than the first copy, as a load balancer would spread them. Measures the ack latency,
+// waits until everything is applied, then compares the mirror with the expected state.
+import { randomUUID } from "node:crypto";
+import { createDb, type Db } from "~/db.server";
+import { shopifyWebhookHeaders } from "~/lib/webhook-signing";
+import { checkStorm, stormPlan } from "~/modules/demo/storm";
+import { waitForInboxDrained } from "~/modules/ingest/wait-for-inbox.server";
+import { registerLocalShop } from "~/modules/shops/install-shop.server";
+import { migratedSqliteFile } from "./bench-db";
+import { peakRssMb, startLocalServer, type LocalServer } from "./local-server";
+import { freeLoopbackPort } from "./ports";
+
+const SHOP = "joren-storm.myshopify.com";
+const SECRET = "bench-secret";
+
+function percentile(sorted: number[], p: number): number {
+  if (sorted.length === 0) return 0;
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
+}
+
+async function postgresDatabase(baseUrl: string): Promise<{ url: string; drop(): Promise<void> } | null> {
+  const pg = (await import("pg")).default;
+  const schema = `bench_storm_${randomUUID().replace(/-/g, "").slice(0, 12)}`;
+  const admin = new pg.Client({ connectionString: baseUrl, connectionTimeoutMillis: 3000 });
+  try {
+    await admin.connect();
+    await admin.query(`CREATE SCHEMA "${schema}"`);
+  } catch {
+    return null;
+  } finally {
+    await admin.end().catch(() => undefined);
+  }
+  const url = `${baseUrl}${baseUrl.includes("?") ? "&" : "?"}schema=${schema}`;
+  const { migratePostgres } = await import("../../scripts/migrate-postgres.mjs");
+  await migratePostgres(url, () => {});
+  return {
+    url,
+    async drop() {
+      const c = new pg.Client({ connectionString: baseUrl });
+      await c.connect();
+      await c.query(`DROP SCHEMA "${schema}" CASCADE`);
+      await c.end();
+    },
+  };
+}
+
+async function runStorm(db: Db, servers: LocalServer[], options: { webhooks: number; concurrency: number; database: string }, info: (m: string) => void) {
+  const { shopId } = await registerLocalShop({ db, domain: SHOP });
+  const plan = stormPlan({ count: options.webhooks, seed: 2026 });
+  // Signed up front: the load generator shares the machine, and its own work should not be timed.
+  const requests = plan.deliveries.map((d, i) => ({
+    url: `${servers[(d.duplicate ? i + 1 : i) % servers.length].url}/webhooks`,
+    body: d.body,
+    headers: shopifyWebhookHeaders({ secret: SECRET, body: d.body, topic: d.topic, shop: SHOP, webhookId: d.webhookId }),
+  }));
+  info(`storm: ${options.webhooks} webhooks (${plan.expected.webhookIds} distinct ids) → ${servers.length} instance(s) on ${options.database}, ${options.concurrency} connections…`);
+  const latencies: number[] = [];
+  let refused = 0;
+  let next = 0;
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: options.concurrency }, async () => {
+      while (next < requests.length) {
+        const r = requests[next++];
+        const t0 = performance.now();
+        const response = await fetch(r.url, { method: "POST", headers: r.headers, body: r.body });
+        await response.arrayBuffer();
+        latencies.push(performance.now() - t0);
+        if (response.status !== 200) refused += 1;
+      }
+    }),
+  );
+  const ackSeconds = (performance.now() - started) / 1000;
+  info(`storm: acked in ${ackSeconds.toFixed(1)} s; waiting for the inbox to be applied…`);
+  const drained = await waitForInboxDrained(db, 60 * 60_000, 500);
+  const appliedSeconds = (performance.now() - started) / 1000;
+  const check = await checkStorm(db, shopId, plan.expected);
+  latencies.sort((a, b) => a - b);
+  return {
+    database: options.database,
+    instances: servers.length,
+    webhooks: options.webhooks,
+    distinctWebhookIds: plan.expected.webhookIds,
+    redeliveries: plan.deliveries.filter((d) => d.duplicate).length,
+    concurrency: options.concurrency,
+    ackedPerSecond: Math.round(options.webhooks / ackSeconds),
+    p50Ms: Number(percentile(latencies, 50).toFixed(2)),
+    p99Ms: Number(percentile(latencies, 99).toFixed(2)),
+    refused,
+    drained,
+    appliedSeconds: Math.round(appliedSeconds),
+    appliedPerSecond: Math.round(plan.expected.webhookIds / appliedSeconds),
+    ...check,
+    serverPeakRssMb: servers.map((s) => peakRssMb(s.child.pid)),
+  };
+}
+
+async function startServers(count: number, databaseUrl: string): Promise<LocalServer[]> {
+  const servers: LocalServer[] = [];
+  for (let i = 0; i < count; i++) {
+    servers.push(await startLocalServer({ port: await freeLoopbackPort(), databaseUrl, secret: SECRET, env: { JOREN_DISABLE_SCHEDULER: "1" } }));
+  }
+  return servers;
+}
+
+export type StormResult = Awaited<ReturnType<typeof runStorm>> | { database: string; skipped: string };
+
+/** The storm against one instance on SQLite, then two on PostgreSQL (when it is reachable). */
+export async function benchStorm(options: { webhooks: number; concurrency: number; postgresUrl: string }, info: (m: string) => void): Promise<StormResult[]> {
+  const results: StormResult[] = [];
+  {
+    const databaseUrl = `file:${migratedSqliteFile("storm")}`;
+    const db = await createDb(databaseUrl);
+    const servers = await startServers(1, databaseUrl);
+    try {
+      results.push(await runStorm(db, servers, { ...options, database: "sqlite (embedded, WAL)" }, info));
+    } finally {
+      await Promise.all(servers.map((s) => s.stop()));
+      await db.$disconnect();
+    }
+  }
+  const pg = await postgresDatabase(options.postgresUrl);
+  if (!pg) {
+    info(`storm: PostgreSQL not reachable at ${options.postgresUrl}; skipped (set PG_TEST_URL)`);
+    results.push({ database: "postgresql", skipped: `not reachable at ${options.postgresUrl}` });
+    return results;
+  }
+  const db = await createDb(pg.url);
+  const servers = await startServers(2, pg.url);
+  try {
+    results.push(await runStorm(db, servers, { ...options, database: "postgresql (one database, two app instances)" }, info));
+  } finally {
+    await Promise.all(servers.map((s) => s.stop()));
+    await db.$disconnect();
+    await pg.drop();
+  }
+  return results;
+}

@@ -1,0 +1,402 @@
+// The offline demo's run: a local shop on the real server, fed a synthetic store through the real
+// HTTP endpoints (Shopify-signed webhooks, Web Pixel events, app-proxy forms signed like Shopify's
+// app proxy), then the engine over a fast-forwarded live period, then a summary from the ledger,
+// the guard counters and the reports. Nothing here writes the mirror: only the merchant's own
+// configuration (sender identity, scenario switches) is set directly, as the admin would.
+import { createHmac, randomUUID } from "node:crypto";
+import type { Db } from "~/db.server";
+import { shopifyWebhookHeaders } from "~/lib/webhook-signing";
+import { consentAt, customerProfile, keyedRandom, responseOrder, syntheticStore, type StoreEvent, type SyntheticStoreOptions } from "~/modules/demo/synthetic-store";
+import { engineDepsForShop } from "~/modules/engine/engine-deps.server";
+import { runTick } from "~/modules/engine/tick.server";
+import { guardCounters, type GuardCounters } from "~/modules/guard/guard-counters.server";
+import { waitForInboxDrained } from "~/modules/ingest/wait-for-inbox.server";
+import { refreshRecommendationModelIfStale } from "~/modules/recommendations/recompute-model.server";
+import { getAllReports, resolveReportRange } from "~/modules/reports";
+import { setScenarioConfig } from "~/modules/scenarios/scenario-config.server";
+import { SCENARIO_KEYS } from "~/modules/settings/scenario-keys";
+import { adminPortForShop } from "~/modules/shopify/admin-port-for-shop.server";
+import { registerLocalShop } from "~/modules/shops/install-shop.server";
+import { onboardShop } from "~/modules/shops/onboard-shop.server";
+import { assignShopSettings } from "~/modules/shops/shop-settings.server";
+
+const DAY = 86_400_000;
+const MINUTE = 60_000;
+/** The pixel endpoint takes events at most 30 days old; a little margin for the run's own duration. */
+const PIXEL_MAX_AGE_MS = 29 * DAY;
+
+export const DEMO_SENDER = [
+  "senderName=Joren Demo 茶舗",
+  "senderEmail=shop@joren-demo.example",
+  "senderAddress=東京都渋谷区神南1-2-3 (1-2-3 Jinnan, Shibuya, Tokyo)",
+  "senderContact=support@joren-demo.example",
+  "timezone=Asia/Tokyo",
+];
+
+/**
+ * Beyond the defaults: cart recovery offers 10% off a first order with a second reminder, as many
+ * shops do — so the guard has work (customers who already buy get the loyalty variant instead).
+ */
+const DEMO_TUNING: Partial<Record<string, string[]>> = {
+  cart_abandonment: ["incentive.audience=first_purchase", "incentive.kind=percent", "incentive.value=10", "secondReminder.enabled=true"],
+  welcome: ["reminder.enabled=true"],
+};
+
+/** How often a recipient orders within two days because of the email, by scenario (the rest: 8%). */
+const RESPONSE_RATE: Record<string, number> = { cart_abandonment: 0.2, back_in_stock: 0.25, browse_abandonment: 0.12, replenishment: 0.15, birthday: 0.12 };
+
+export interface DemoRunOptions {
+  db: Db;
+  shop: string;
+  /** where the app answers (the demo's own address for links and forms) */
+  appUrl: string;
+  /** the address a person uses (links in emails); default appUrl */
+  publicUrl?: string;
+  secret: string;
+  seed: number;
+  customers: number;
+  /** the live period the engine runs over, in days */
+  days: number;
+  /** history before the live period, in days */
+  historyDays: number;
+  /** simulated minutes between ticks */
+  tickMinutes: number;
+  /** the end of the timeline (default: now, so the admin's "last 30 days" shows the demo) */
+  end?: Date;
+  /** progress on stderr */
+  progress?: (line: string, done: boolean) => void;
+}
+
+type Counts = Record<string, number>;
+const bump = (counts: Counts, key: string, n = 1) => (counts[key] = (counts[key] ?? 0) + n);
+
+export interface DemoSummary {
+  shop: string;
+  seed: number;
+  customers: number;
+  timeline: { from: string; liveFrom: string; to: string; days: number; historyDays: number; ticks: number };
+  transport: string;
+  fed: {
+    webhooks: Counts;
+    webhooksRefused: Counts;
+    ordersSent: number;
+    pixelEvents: number;
+    pixelRefused: Counts;
+    /** pixel events older than the endpoint's 30-day window: not sent (the pixel would never send them) */
+    pixelTooOld: number;
+    proxyForms: Record<string, Counts>;
+  };
+  /** the inbox's receipts by status: everything sent should be done (or skipped as older) */
+  inbox: Counts;
+  mirror: { customers: number; orders: number; countedOrders: number; checkouts: number; products: number; behaviourEvents: number };
+  messages: { total: number; byStatus: Counts; byScenario: Record<string, Counts>; skippedReasons: Counts };
+  guard: GuardCounters;
+  /** sent emails to someone who had not consented at that moment (by the generator's truth): must be 0 */
+  sentWithoutConsent: number;
+  reports: {
+    from: string;
+    to: string;
+    orders: number;
+    customers: number;
+    netRevenue: number;
+    averageOrderValue: number;
+    averageLtv: number;
+    repeatRate: number;
+    f2Rate: number;
+    paretoTop20Share: number;
+    scenarios: { key: string; planned: number; sent: number; heldOut: number; attributedOrders: number; attributedRevenue: number; conversionLift: number | null; conversionLiftLow: number | null; conversionLiftHigh: number | null; incrementalRevenue: number | null }[];
+  };
+}
+
+/** Shopify's app proxy signature: hex HMAC-SHA256 of the sorted "key=value" pairs, concatenated. */
+function appProxyQuery(secret: string, params: Record<string, string>): string {
+  const message = Object.keys(params).sort().map((k) => `${k}=${params[k]}`).join("");
+  const signature = createHmac("sha256", secret).update(message).digest("hex");
+  return new URLSearchParams({ ...params, signature }).toString();
+}
+
+/** Resets the demo shop through Shopify's own path (shop/redact deletes everything of the shop), then registers it again. */
+async function freshDemoShop(db: Db, appUrl: string, secret: string, shop: string): Promise<string> {
+  const existing = await db.shop.findUnique({ where: { domain: shop }, select: { id: true, isLocal: true } });
+  if (existing && !existing.isLocal) throw new Error(`${shop} is a shop installed from Shopify: the demo only uses a local shop`);
+  if (existing) {
+    const body = JSON.stringify({ shop_id: 1, shop_domain: shop });
+    const response = await fetch(`${appUrl}/webhooks`, { method: "POST", headers: shopifyWebhookHeaders({ secret, body, topic: "shop/redact", shop }), body });
+    if (!response.ok) throw new Error(`resetting the demo shop: shop/redact answered ${response.status}`);
+    if (!(await waitForInboxDrained(db, 120_000, 20))) throw new Error("resetting the demo shop: the inbox did not drain within 2 minutes");
+    for (let i = 0; i < 100 && (await db.shop.count({ where: { domain: shop } })) > 0; i++) await new Promise((r) => setTimeout(r, 50));
+  }
+  return (await registerLocalShop({ db, domain: shop, currency: "JPY", timezone: "Asia/Tokyo", locale: "ja" })).shopId;
+}
+
+/** Sends the store's events to the server; pixel and form posts first wait for the webhooks before them to be applied. */
+class Feeder {
+  readonly fed: DemoSummary["fed"] = { webhooks: {}, webhooksRefused: {}, ordersSent: 0, pixelEvents: 0, pixelRefused: {}, pixelTooOld: 0, proxyForms: {} };
+  private inFlight = new Set<Promise<void>>();
+  private unapplied = false;
+
+  constructor(private readonly db: Db, private readonly appUrl: string, private readonly secret: string, private readonly shop: string, private readonly concurrency = 6) {}
+
+  async send(event: StoreEvent): Promise<void> {
+    if (event.kind === "webhook") {
+      while (this.inFlight.size >= this.concurrency) await Promise.race(this.inFlight);
+      const request = this.postWebhook(event).finally(() => this.inFlight.delete(request));
+      this.inFlight.add(request);
+      this.unapplied = true;
+      return;
+    }
+    if (event.kind === "pixel" && event.at < Date.now() - PIXEL_MAX_AGE_MS) {
+      this.fed.pixelTooOld += 1;
+      return;
+    }
+    await this.settle();
+    if (event.kind === "pixel") await this.postPixel(event.body);
+    else await this.postForm(event);
+  }
+
+  /** Every webhook sent so far is answered and applied by the server's inbox worker. */
+  async settle(): Promise<void> {
+    await Promise.all(this.inFlight);
+    if (!this.unapplied) return;
+    if (!(await waitForInboxDrained(this.db, 120_000, 20))) throw new Error("the server's inbox did not drain within 2 minutes");
+    this.unapplied = false;
+  }
+
+  private async postWebhook(event: StoreEvent & { kind: "webhook" }): Promise<void> {
+    const response = await fetch(`${this.appUrl}/webhooks`, {
+      method: "POST",
+      headers: shopifyWebhookHeaders({ secret: this.secret, body: event.body, topic: event.topic, shop: this.shop, webhookId: randomUUID(), triggeredAt: new Date(event.at) }),
+      body: event.body,
+    });
+    await response.arrayBuffer();
+    if (response.ok) {
+      bump(this.fed.webhooks, event.topic);
+      if (event.order) this.fed.ordersSent += 1;
+    } else bump(this.fed.webhooksRefused, `${event.topic} ${response.status}`);
+  }
+
+  private async postPixel(body: string): Promise<void> {
+    for (let attempt = 0; ; attempt++) {
+      const response = await fetch(`${this.appUrl}/pixel/events`, { method: "POST", headers: { "content-type": "text/plain" }, body });
+      await response.arrayBuffer();
+      if (response.status === 429 && attempt < 5) {
+        // the endpoint's rate limit: wait as told, as a browser's next page view would
+        await new Promise((r) => setTimeout(r, Number(response.headers.get("retry-after") ?? 1) * 1000));
+        continue;
+      }
+      if (response.ok) this.fed.pixelEvents += 1;
+      else bump(this.fed.pixelRefused, String(response.status));
+      return;
+    }
+  }
+
+  private async postForm(event: StoreEvent & { kind: "proxy" }): Promise<void> {
+    const query = appProxyQuery(this.secret, {
+      shop: this.shop,
+      logged_in_customer_id: event.loggedInCustomerId,
+      path_prefix: "/apps/joren",
+      timestamp: String(Math.floor(Date.now() / 1000)),
+    });
+    const response = await fetch(`${this.appUrl}${event.path}?${query}`, {
+      method: "POST",
+      redirect: "manual",
+      headers: { "content-type": "application/json", accept: "application/json" },
+      body: JSON.stringify(event.fields),
+    });
+    let outcome = String(response.status);
+    try {
+      outcome = ((await response.json()) as { outcome?: string }).outcome ?? outcome;
+    } catch {
+      // not JSON (e.g. the route is missing): the status says enough
+    }
+    bump((this.fed.proxyForms[event.path] ??= {}), outcome);
+  }
+}
+
+export async function runDemo(options: DemoRunOptions): Promise<DemoSummary> {
+  const { db, shop, appUrl, secret } = options;
+  const progress = options.progress ?? (() => {});
+  const end = options.end ?? new Date();
+  const liveFrom = end.getTime() - options.days * DAY;
+  const storeOptions: SyntheticStoreOptions = { shop, seed: options.seed, customers: options.customers, end, days: options.days + options.historyDays };
+  const from = end.getTime() - (options.days + options.historyDays) * DAY;
+
+  const shopId = await freshDemoShop(db, appUrl, secret, shop);
+  const configured = await assignShopSettings(db, shopId, DEMO_SENDER);
+  if (!configured.ok) throw new Error(`demo settings refused: ${configured.errors.map((e) => `${e.field}: ${e.message}`).join("; ")}`);
+  for (const key of SCENARIO_KEYS) {
+    const result = await setScenarioConfig(db, shopId, key, { enabled: true, assignments: DEMO_TUNING[key] ?? [] });
+    if (!result.ok) throw new Error(`turning on ${key}: ${result.errors.map((e) => e.message).join("; ")}`);
+  }
+  // What an install does (here against the local shop's in-process Admin API): the storefront
+  // pixel and the guard's checkout discount. No history import: the history arrives as traffic.
+  await onboardShop({ db, domain: shop, appUrl: options.publicUrl ?? appUrl, admin: (await adminPortForShop(db, shop)).admin, runImport: false });
+  // the engine signs links with the server's secret, so the server accepts them
+  const deps = await engineDepsForShop(db, shop, { ...process.env, SHOPIFY_API_SECRET: secret, SHOPIFY_APP_URL: options.publicUrl ?? appUrl });
+
+  const feeder = new Feeder(db, appUrl, secret, shop);
+  const events = syntheticStore(storeOptions);
+  let pending = events.next();
+  // orders placed because of an email, merged into the store's own traffic in time order
+  const responses: StoreEvent[] = [];
+  const responsesPerCustomer = new Map<number, number>();
+  const nextAt = () => Math.min(pending.done ? Infinity : pending.value.at, responses[0]?.at ?? Infinity);
+  const takeNext = (): StoreEvent => {
+    if (responses.length > 0 && (pending.done || responses[0].at < pending.value.at)) return responses.shift()!;
+    const event = pending.value as StoreEvent;
+    pending = events.next();
+    return event;
+  };
+
+  // History: everything before the live period, as fast as the server takes it.
+  let sent = 0;
+  while (!pending.done && pending.value.at < liveFrom) {
+    await feeder.send(pending.value);
+    pending = events.next();
+    if (++sent % 200 === 0) progress(`history: ${sent} events sent (${new Date(pending.done ? liveFrom : pending.value.at).toISOString().slice(0, 10)})`, false);
+  }
+  await feeder.settle();
+  progress(`history: ${sent} events sent`, true);
+
+  // Some recipients act on an email (a held-out customer never got one): the lift the reports measure.
+  const planResponses = async (after: Date, upTo: Date) => {
+    const sentNow = await db.message.findMany({ where: { shopId, status: "sent", sentAt: { gt: after, lte: upTo } }, select: { email: true, scenario: true, sentAt: true } });
+    for (const message of sentNow) {
+      const match = /^(?:customer|guest)(\d+)@demo\.joren\.example$/.exec(message.email ?? "");
+      if (!match || !message.sentAt) continue;
+      const key = `${message.email}|${message.scenario}|${message.sentAt.toISOString()}`;
+      if (keyedRandom(options.seed, key) >= (RESPONSE_RATE[message.scenario] ?? 0.08)) continue;
+      const n = Number(match[1]);
+      const k = responsesPerCustomer.get(n) ?? 0;
+      responsesPerCustomer.set(n, k + 1);
+      const at = message.sentAt.getTime() + (1 + keyedRandom(options.seed, `${key}|delay`) * 47) * 3_600_000;
+      if (at > end.getTime()) continue;
+      const order = responseOrder(storeOptions, n, k, at);
+      let i = responses.length;
+      while (i > 0 && responses[i - 1].at > order.at) i--;
+      responses.splice(i, 0, order);
+    }
+  };
+
+  // Live: each step's traffic, then the engine at the end of the step (as the scheduler would).
+  const step = options.tickMinutes * MINUTE;
+  const steps = Math.ceil((end.getTime() - liveFrom) / step);
+  const width = 30;
+  let ticks = 0;
+  let sentMail = 0;
+  for (let i = 1; i <= steps; i++) {
+    const now = Math.min(end.getTime(), liveFrom + i * step);
+    while (nextAt() <= now) await feeder.send(takeNext());
+    await feeder.settle();
+    // the scheduler recomputes recommendations once a simulated day
+    await refreshRecommendationModelIfStale(db, shopId, new Date(now));
+    const tick = await runTick(db, shopId, new Date(now), deps);
+    ticks += 1;
+    for (const states of Object.values(tick.decided)) sentMail += states.sent ?? 0;
+    await planResponses(new Date(now - step), new Date(now));
+    const filled = Math.round((i / steps) * width);
+    const day = Math.ceil((now - liveFrom) / DAY);
+    progress(`  [${"#".repeat(filled)}${".".repeat(width - filled)}] day ${day}/${options.days}  ${new Date(now).toISOString().slice(0, 16).replace("T", " ")}Z  emails sent ${sentMail}`, i === steps);
+  }
+
+  return summarize({ db, shopId, shop, options, storeOptions, feeder, deps, from, liveFrom, end, ticks });
+}
+
+async function summarize(input: {
+  db: Db;
+  shopId: string;
+  shop: string;
+  options: DemoRunOptions;
+  storeOptions: SyntheticStoreOptions;
+  feeder: Feeder;
+  deps: { transportName: string };
+  from: number;
+  liveFrom: number;
+  end: Date;
+  ticks: number;
+}): Promise<DemoSummary> {
+  const { db, shopId } = input;
+  const [receipts, byScenarioStatus, skipped, customers, orders, countedOrders, checkouts, products, behaviourEvents] = await Promise.all([
+    db.webhookReceipt.groupBy({ by: ["status"], where: { shopId }, _count: { _all: true } }),
+    db.message.groupBy({ by: ["scenario", "status"], where: { shopId }, _count: { _all: true } }),
+    db.message.groupBy({ by: ["reason"], where: { shopId, status: "skipped" }, _count: { _all: true } }),
+    db.customer.count({ where: { shopId } }),
+    db.order.count({ where: { shopId } }),
+    db.order.count({ where: { shopId, counted: true } }),
+    db.checkout.count({ where: { shopId } }),
+    db.product.count({ where: { shopId } }),
+    db.behaviourEvent.count({ where: { shopId } }),
+  ]);
+  const inbox: Counts = {};
+  for (const r of receipts) inbox[r.status] = r._count._all;
+  const byStatus: Counts = {};
+  const byScenario: Record<string, Counts> = {};
+  let total = 0;
+  for (const row of byScenarioStatus) {
+    bump(byStatus, row.status, row._count._all);
+    bump((byScenario[row.scenario] ??= {}), row.status, row._count._all);
+    total += row._count._all;
+  }
+  const skippedReasons: Counts = {};
+  // reasons carry details (dates, names): group by their stable head
+  for (const row of skipped) bump(skippedReasons, (row.reason ?? "unknown").split(/[(:]/)[0].trim(), row._count._all);
+
+  // Consent by the generator's truth: the address tells which synthetic customer it was.
+  let sentWithoutConsent = 0;
+  const sent = await db.message.findMany({ where: { shopId, status: "sent" }, select: { email: true, sentAt: true } });
+  for (const message of sent) {
+    const match = /^(?:customer|guest)(\d+)@demo\.joren\.example$/.exec(message.email ?? "");
+    if (!match || !message.sentAt) continue;
+    const profile = customerProfile(input.storeOptions, Number(match[1]));
+    if (consentAt(profile, message.sentAt.getTime()).state !== "subscribed") sentWithoutConsent += 1;
+  }
+
+  const guard = await guardCounters(db, shopId, { from: new Date(input.liveFrom), to: new Date(input.end.getTime() + DAY) });
+  // the whole timeline: from the first order to the (shop-local) day the timeline ends
+  const range = await resolveReportRange(db, shopId, { now: input.end });
+  const all = await getAllReports(db, shopId, range);
+  return {
+    shop: input.shop,
+    seed: input.options.seed,
+    customers: input.options.customers,
+    timeline: {
+      from: new Date(input.from).toISOString(),
+      liveFrom: new Date(input.liveFrom).toISOString(),
+      to: input.end.toISOString(),
+      days: input.options.days,
+      historyDays: input.options.historyDays,
+      ticks: input.ticks,
+    },
+    transport: input.deps.transportName,
+    fed: input.feeder.fed,
+    inbox,
+    mirror: { customers, orders, countedOrders, checkouts, products, behaviourEvents },
+    messages: { total, byStatus, byScenario, skippedReasons },
+    guard,
+    sentWithoutConsent,
+    reports: {
+      from: all.fromDate,
+      to: all.toDate,
+      orders: all.summary.orders,
+      customers: all.summary.customers,
+      netRevenue: all.summary.netRevenue,
+      averageOrderValue: all.summary.averageOrderValue,
+      averageLtv: all.ltv.average,
+      repeatRate: all.repeat.repeatRate,
+      f2Rate: all.repeat.f2Rate,
+      paretoTop20Share: all.pareto.top20Share,
+      scenarios: all.scenarios.scenarios.map((s) => ({
+        key: s.key,
+        planned: s.planned,
+        sent: s.sent,
+        heldOut: s.heldOut,
+        attributedOrders: s.attributedOrders,
+        attributedRevenue: s.attributedRevenue,
+        conversionLift: s.lift?.conversionLift ?? null,
+        conversionLiftLow: s.lift?.conversionLiftLow ?? null,
+        conversionLiftHigh: s.lift?.conversionLiftHigh ?? null,
+        incrementalRevenue: s.lift?.incrementalRevenue ?? null,
+      })),
+    },
+  };
+}

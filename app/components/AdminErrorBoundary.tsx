@@ -1,0 +1,22 @@
+// The error view of every admin page, inside the app layout (so in the admin's language).
+// Shopify's own responses (re-authentication) go to the library's boundary.
+import { isRouteErrorResponse, useRouteError } from "@remix-run/react";
+import { Banner, Page } from "@shopify/polaris";
+import { boundary } from "@shopify/shopify-app-remix/server";
+import { useT } from "~/i18n/i18n";
+
+export function AdminErrorBoundary() {
+  const error = useRouteError();
+  const { t } = useT();
+  if (isRouteErrorResponse(error) && error.status !== 404 && error.status !== 400 && error.status < 500) return boundary.error(error);
+  const notFound = isRouteErrorResponse(error) && error.status === 404;
+  const badRequest = isRouteErrorResponse(error) && error.status === 400;
+  const detail = isRouteErrorResponse(error) && typeof error.data === "string" && error.data ? error.data : null;
+  return (
+    <Page title={notFound ? t("common.notFoundTitle") : t("common.errorTitle")}>
+      <Banner tone="critical" title={notFound ? t("common.notFoundTitle") : t("common.errorTitle")}>
+        <p>{detail ?? (notFound ? t("common.notFoundBody") : badRequest ? t("common.badRequest") : t("common.errorBody"))}</p>
+      </Banner>
+    </Page>
+  );
+}

@@ -1,0 +1,45 @@
+// Request bodies from the public internet, read with a bound.
+
+/**
+ * An oversized body is still read (and dropped) up to this size, so the 413 reaches the client on
+ * a healthy connection (a client still writing into a closed socket gets EPIPE, not the answer);
+ * beyond it the connection is closed.
+ */
+export const MAX_DRAINED_BYTES = 8 * 1024 * 1024;
+
+export interface BodyRead {
+  /** the first `keep` bytes */
+  bytes: Buffer;
+  /** bytes received */
+  size: number;
+  /** false when more than `max` bytes arrived: the rest is left unread */
+  complete: boolean;
+}
+
+/**
+ * Reads the body to its end, keeping only its first `keep` bytes, but stops once more than `max`
+ * bytes have arrived. A body left unread must be answered with `Connection: close`: the client
+ * is still sending it, so the connection cannot carry another request. (Cancelling the stream
+ * instead would destroy the socket before the answer goes out.)
+ */
+export async function readBoundedBody(request: Request, keep: number, max: number): Promise<BodyRead> {
+  if (!request.body) return { bytes: Buffer.alloc(0), size: 0, complete: true };
+  const reader = request.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let kept = 0;
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) return { bytes: Buffer.concat(chunks), size, complete: true };
+    size += value.byteLength;
+    if (kept < keep) {
+      const part = value.subarray(0, keep - kept);
+      chunks.push(part);
+      kept += part.byteLength;
+    }
+    if (size > max) {
+      reader.releaseLock();
+      return { bytes: Buffer.concat(chunks), size, complete: false };
+    }
+  }
+}

@@ -1,0 +1,183 @@
+// Customer-level reports over the customers acquired in the range (first counted order in it),
+// read from the Customer rollups (counted orders, net spend, first/second/last order) and
+// measured to date. Everything is counted in the database: only a few dozen rows come back
+// (the CLV reads groups by orders and weeks, and a sample of at most CLV_FIT_SAMPLE customers).
+import { Prisma, type Tx } from "~/db.server";
+import { computeClv, CLV_FIT_SAMPLE, type ClvGroup, type ClvSampleCustomer } from "./clv";
+import { monthKey } from "./range";
+import { assembleRepeat, F2_WINDOWS, FUNNEL_STAGES } from "./repeat";
+import { assembleRfm, type RfmCell } from "./rfm";
+import {
+  dateParam,
+  dateValue,
+  daysBetweenSql,
+  dialectOf,
+  localMonthSql,
+  milliSum,
+  plusDaysSql,
+  trueSql,
+  whole,
+  wholeDaysSql,
+  type Dialect, queryRows } from "./sql.server";
+import { ratio, roundMoney } from "./stats";
+import type { ClvReport, LtvCohort, LtvReport, ReportRange, RepeatReport, RfmReport } from "./types";
+
+const DAY_MS = 86_400_000;
+
+function acquired(d: Dialect, shopId: string, range: ReportRange): Prisma.Sql {
+  return Prisma.sql`c."shopId" = ${shopId} AND c."ordersCount" > 0 AND c."firstOrderAt" >= ${dateParam(d, range.from)} AND c."firstOrderAt" < ${dateParam(d, range.to)}`;
+}
+
+/** The middle value of an expression over the acquired customers, by ORDER BY … LIMIT/OFFSET (no percentile function on SQLite). */
+async function medianOf(db: Tx, expression: Prisma.Sql, where: Prisma.Sql, count: number): Promise<number | null> {
+  if (count === 0) return null;
+  const rows = await queryRows<{ v: unknown }[]>(db, Prisma.sql`
+    SELECT ${expression} AS v FROM "Customer" c WHERE ${where} ORDER BY 1 LIMIT ${count % 2 === 1 ? 1 : 2} OFFSET ${Math.floor((count - 1) / 2)}`);
+  const values = rows.map((r) => Number(String(r.v)));
+  return values.length === 0 ? null : values.reduce((s, v) => s + v, 0) / values.length;
+}
+
+export const LTV_WINDOWS = [30, 90, 180, 365] as const;
+
+export async function getLtvReport(db: Tx, shopId: string, range: ReportRange): Promise<LtvReport> {
+  const d = dialectOf(db);
+  const where = acquired(d, shopId, range);
+  const cohortMonth = localMonthSql(d, Prisma.sql`cc.first`, range.timezone, { from: range.from, to: range.to });
+  const net = Prisma.sql`o."totalPrice" - o."totalRefunded"`;
+  // The window ends are computed once per customer (materialised), not once per order.
+  const [totals, cohortRows] = await Promise.all([
+    queryRows<{ n: unknown; total: unknown }[]>(db, Prisma.sql`SELECT COUNT(*) AS n, SUM(c."netSpend") AS total FROM "Customer" c WHERE ${where}`),
+    queryRows<{ m: unknown; customers: unknown; youngest: unknown; n30: unknown; n90: unknown; n180: unknown; n365: unknown }[]>(db, Prisma.sql`
+      WITH cc AS MATERIALIZED (
+        SELECT c.id AS id, c."firstOrderAt" AS first, ${plusDaysSql(d, Prisma.sql`c."firstOrderAt"`, 30)} AS e30,
+          ${plusDaysSql(d, Prisma.sql`c."firstOrderAt"`, 90)} AS e90, ${plusDaysSql(d, Prisma.sql`c."firstOrderAt"`, 180)} AS e180,
+          ${plusDaysSql(d, Prisma.sql`c."firstOrderAt"`, 365)} AS e365
+        FROM "Customer" c WHERE ${where}
+      ), per AS (
+        SELECT cc.id AS id, ${cohortMonth} AS m, cc.first AS first,
+          SUM(CASE WHEN o."shopifyCreatedAt" < cc.e30 THEN ${net} ELSE 0 END) AS n30,
+          SUM(CASE WHEN o."shopifyCreatedAt" < cc.e90 THEN ${net} ELSE 0 END) AS n90,
+          SUM(CASE WHEN o."shopifyCreatedAt" < cc.e180 THEN ${net} ELSE 0 END) AS n180,
+          SUM(CASE WHEN o."shopifyCreatedAt" < cc.e365 THEN ${net} ELSE 0 END) AS n365
+        FROM cc LEFT JOIN "Order" o ON o."shopId" = ${shopId} AND o."customerId" = cc.id AND o.counted = ${trueSql(d)} AND o."shopifyCreatedAt" < cc.e365
+        GROUP BY cc.id, cc.first
+      )
+      SELECT m, COUNT(*) AS customers, MAX(first) AS youngest, SUM(n30) AS n30, SUM(n90) AS n90, SUM(n180) AS n180, SUM(n365) AS n365
+      FROM per GROUP BY m ORDER BY m`),
+  ]);
+  const customers = whole(totals[0]?.n);
+  const median = await medianOf(db, Prisma.sql`c."netSpend"`, where, customers);
+  const cohorts: LtvCohort[] = cohortRows.map((row) => {
+    const size = whole(row.customers);
+    const youngest = dateValue(row.youngest).getTime();
+    const sums = [row.n30, row.n90, row.n180, row.n365].map(milliSum);
+    // A window is reported once every customer of the cohort has lived through it.
+    const value = (i: number) => (range.asOf.getTime() - youngest >= LTV_WINDOWS[i] * DAY_MS ? roundMoney(sums[i] / size) : null);
+    return { cohort: monthKey(whole(row.m)), customers: size, at30: value(0), at90: value(1), at180: value(2), at365: value(3) };
+  });
+  return {
+    customers,
+    average: roundMoney(ratio(milliSum(totals[0]?.total), customers)),
+    median: roundMoney((median ?? 0) / 1000),
+    cohorts,
+  };
+}
+
+export async function getRepeatReport(db: Tx, shopId: string, range: ReportRange): Promise<RepeatReport> {
+  const d = dialectOf(db);
+  const where = acquired(d, shopId, range);
+  const gap = daysBetweenSql(d, Prisma.sql`c."firstOrderAt"`, Prisma.sql`c."secondOrderAt"`);
+  const windows = F2_WINDOWS.map((days) => {
+    // Only customers who have had the whole window can have converted within it.
+    const cutoff = dateParam(d, new Date(range.asOf.getTime() - days * DAY_MS));
+    return Prisma.sql`SUM(CASE WHEN c."firstOrderAt" <= ${cutoff} THEN 1 ELSE 0 END) AS ${Prisma.raw(`e${days}`)},
+      SUM(CASE WHEN c."firstOrderAt" <= ${cutoff} AND c."secondOrderAt" IS NOT NULL AND ${gap} <= ${days} THEN 1 ELSE 0 END) AS ${Prisma.raw(`c${days}`)}`;
+  });
+  const rows = await queryRows<Record<string, unknown>[]>(db, Prisma.sql`
+    SELECT CASE WHEN c."ordersCount" >= ${FUNNEL_STAGES} THEN ${FUNNEL_STAGES} ELSE c."ordersCount" END AS k, COUNT(*) AS n,
+      SUM(CASE WHEN c."secondOrderAt" IS NOT NULL THEN 1 ELSE 0 END) AS seconds, ${Prisma.join(windows, ", ")}
+    FROM "Customer" c WHERE ${where} GROUP BY 1`);
+  const byOrders = new Array<number>(FUNNEL_STAGES).fill(0);
+  const f2 = F2_WINDOWS.map((days) => ({ days, eligible: 0, converted: 0 }));
+  let seconds = 0;
+  for (const row of rows) {
+    byOrders[whole(row.k) - 1] += whole(row.n);
+    seconds += whole(row.seconds);
+    for (const w of f2) {
+      w.eligible += whole(row[`e${w.days}`]);
+      w.converted += whole(row[`c${w.days}`]);
+    }
+  }
+  const medianDays = await medianOf(db, gap, Prisma.sql`${where} AND c."secondOrderAt" IS NOT NULL`, seconds);
+  return assembleRepeat({ byOrders, f2, medianDaysToSecondOrder: medianDays });
+}
+
+export async function getRfmReport(db: Tx, shopId: string, range: ReportRange): Promise<RfmReport> {
+  const d = dialectOf(db);
+  const recency = wholeDaysSql(d, Prisma.sql`c."lastOrderAt"`, dateParam(d, range.asOf));
+  // Ascending quintile from RANK() (ties share their first rank): see quintileFromRank in ./rfm.ts.
+  const scored = Prisma.sql`
+    WITH base AS (SELECT c."ordersCount" AS n, c."netSpend" AS net, ${recency} AS days FROM "Customer" c WHERE ${acquired(d, shopId, range)}),
+    scored AS (
+      SELECT n, net, days,
+        (RANK() OVER (ORDER BY days) - 1) * 5 / COUNT(*) OVER () + 1 AS ra,
+        (RANK() OVER (ORDER BY n) - 1) * 5 / COUNT(*) OVER () + 1 AS f,
+        (RANK() OVER (ORDER BY net) - 1) * 5 / COUNT(*) OVER () + 1 AS m
+      FROM base)`;
+  const [cells, thresholds] = await Promise.all([
+    queryRows<{ r: unknown; fm: unknown; customers: unknown; revenue: unknown; recency: unknown; orders: unknown }[]>(db, Prisma.sql`
+      ${scored} SELECT 6 - ra AS r, (f + m + 1) / 2 AS fm, COUNT(*) AS customers, SUM(net) AS revenue, SUM(days) AS recency, SUM(n) AS orders
+      FROM scored GROUP BY 1, 2`),
+    queryRows<{ k: string; score: unknown; v: unknown }[]>(db, Prisma.sql`
+      ${scored} SELECT 'r' AS k, ra AS score, MIN(days) AS v FROM scored GROUP BY ra
+      UNION ALL SELECT 'f' AS k, f AS score, MIN(n) AS v FROM scored GROUP BY f
+      UNION ALL SELECT 'm' AS k, m AS score, MIN(net) AS v FROM scored GROUP BY m`),
+  ]);
+  const starts = (k: string, scale: (v: unknown) => number) =>
+    thresholds
+      .filter((t) => t.k === k && whole(t.score) > 1)
+      .sort((a, b) => whole(a.score) - whole(b.score))
+      .map((t) => scale(t.v));
+  return assembleRfm(
+    cells.map((c): RfmCell => ({
+      r: whole(c.r),
+      fm: whole(c.fm),
+      customers: whole(c.customers),
+      revenue: milliSum(c.revenue),
+      recencyDaysSum: whole(c.recency),
+      ordersSum: whole(c.orders),
+    })),
+    { recencyDays: starts("r", whole), orders: starts("f", whole), monetary: starts("m", (v) => roundMoney(milliSum(v))) },
+    range.asOf,
+  );
+}
+
+export async function getClvReport(db: Tx, shopId: string, range: ReportRange): Promise<ClvReport> {
+  const d = dialectOf(db);
+  const where = acquired(d, shopId, range);
+  const txDays = daysBetweenSql(d, Prisma.sql`c."firstOrderAt"`, Prisma.sql`c."lastOrderAt"`);
+  const tDays = daysBetweenSql(d, Prisma.sql`c."firstOrderAt"`, dateParam(d, range.asOf));
+  // Whole weeks: the grouping that keeps the prediction to a few thousand rows at most.
+  const groupRows = await queryRows<{ n: unknown; txw: unknown; tw: unknown; customers: unknown; net: unknown }[]>(db, Prisma.sql`
+    SELECT c."ordersCount" AS n, ROUND(${txDays} / 7.0) AS txw, ROUND(${tDays} / 7.0) AS tw, COUNT(*) AS customers, SUM(c."netSpend") AS net
+    FROM "Customer" c WHERE ${where} GROUP BY 1, 2, 3`);
+  const groups: ClvGroup[] = groupRows.map((g) => ({
+    orders: whole(g.n),
+    txWeeks: Number(g.txw),
+    tWeeks: Number(g.tw),
+    customers: whole(g.customers),
+    net: milliSum(g.net),
+  }));
+  const customers = groups.reduce((s, g) => s + g.customers, 0);
+  const step = Math.max(1, Math.ceil(customers / CLV_FIT_SAMPLE));
+  const sampleRows =
+    customers === 0
+      ? []
+      : await queryRows<{ n: unknown; net: unknown }[]>(db, Prisma.sql`
+    SELECT s.n AS n, s.net AS net FROM (
+      SELECT c."ordersCount" AS n, c."netSpend" AS net, ROW_NUMBER() OVER (ORDER BY c."firstOrderAt", c."netSpend") AS rn
+      FROM "Customer" c WHERE ${where}) s
+    WHERE s.rn % ${step} = 0`);
+  const sample: ClvSampleCustomer[] = sampleRows.map((r) => ({ orders: whole(r.n), net: milliSum(r.net) }));
+  return computeClv(groups, sample);
+}

@@ -1,0 +1,23 @@
+// What the admin's scenario forms may post, checked before anything is read from it: anything
+// else is a 400 that writes nothing.
+import { z } from "zod";
+import { isScenarioKey } from "~/modules/settings/scenario-keys";
+
+const scenarioKey = z.string().refine(isScenarioKey, { error: "unknown scenario" });
+
+export const toggleInput = z.strictObject({ intent: z.literal("toggle"), key: scenarioKey, enabled: z.boolean() });
+
+export const scenarioPageInput = z.discriminatedUnion("intent", [
+  z.strictObject({ intent: z.literal("toggle"), enabled: z.boolean() }),
+  z.strictObject({ intent: z.literal("save"), values: z.record(z.string().max(200), z.union([z.string().max(2000), z.boolean()])) }),
+  z.strictObject({ intent: z.literal("testSend"), locale: z.enum(["ja", "en"]) }),
+]);
+
+/** The request's JSON body, or null when it is not JSON. */
+export async function readJson(request: Request): Promise<unknown> {
+  try {
+    return await request.json();
+  } catch {
+    return null;
+  }
+}

@@ -1,0 +1,63 @@
+// The Scenarios page: every scenario of the catalogue in priority order with its switch, whether
+// the engine can run it yet, and its last 30 days from the ledger. Generic over the registry and
+// the settings schemas, so a scenario added there appears here without page changes.
+import type { Tx } from "~/db.server";
+import { hasTemplate } from "~/modules/mail/render-message";
+import { SCENARIO_KEYS, type ScenarioKey } from "~/modules/settings/scenario-settings";
+import { isSenderIdentityComplete } from "~/modules/settings/shop-settings";
+import { getShopSettings } from "~/modules/shops/shop-settings.server";
+import { SCENARIOS } from "./registry";
+import { getScenarioConfigs } from "./scenario-config.server";
+import { EMPTY_RESULTS, scenarioResultsSince, type ScenarioResults } from "./scenario-results.server";
+
+export const RESULTS_WINDOW_DAYS = 30;
+
+/**
+ * running: on and sending · blocked: on, but no email can go out until the sender identity is
+ * complete · off · unavailable: the engine has no module for it yet (its switch is kept).
+ */
+export type ScenarioStatus = "running" | "blocked" | "off" | "unavailable";
+
+export interface ScenarioOverview {
+  key: ScenarioKey;
+  enabled: boolean;
+  /** the engine has a module for it (registry.ts) */
+  available: boolean;
+  /** an email template exists, so it can be previewed and test-sent */
+  previewable: boolean;
+  status: ScenarioStatus;
+  results: ScenarioResults;
+}
+
+export function isScenarioAvailable(key: ScenarioKey): boolean {
+  return SCENARIOS[key] !== undefined;
+}
+
+export function scenarioStatus(enabled: boolean, available: boolean, senderComplete: boolean): ScenarioStatus {
+  if (!available) return "unavailable";
+  if (!enabled) return "off";
+  return senderComplete ? "running" : "blocked";
+}
+
+export async function listScenarioOverview(db: Tx, shopId: string, now: Date): Promise<{ scenarios: ScenarioOverview[]; senderComplete: boolean }> {
+  const since = new Date(now.getTime() - RESULTS_WINDOW_DAYS * 86_400_000);
+  const [configs, results, { settings }] = await Promise.all([
+    getScenarioConfigs(db, shopId),
+    scenarioResultsSince(db, shopId, since),
+    getShopSettings(db, shopId),
+  ]);
+  const senderComplete = isSenderIdentityComplete(settings);
+  const scenarios = SCENARIO_KEYS.map((key): ScenarioOverview => {
+    const available = isScenarioAvailable(key);
+    const enabled = configs[key].enabled;
+    return {
+      key,
+      enabled,
+      available,
+      previewable: hasTemplate(key),
+      status: scenarioStatus(enabled, available, senderComplete),
+      results: results[key] ?? { ...EMPTY_RESULTS },
+    };
+  });
+  return { scenarios, senderComplete };
+}

@@ -1,0 +1,96 @@
+// Home: the shop's key figures and what needs the merchant's attention, as data (the page words
+// it in the admin's language). Counts and sums are single aggregate queries.
+import type { Tx } from "~/db.server";
+import { guardCounters, type GuardCounters } from "~/modules/guard/guard-counters.server";
+import { isSenderIdentityComplete } from "~/modules/settings/shop-settings";
+import { getOnboardingStatus, type ImportProgress } from "./onboarding-status.server";
+import { getShopSettings } from "./shop-settings.server";
+
+export const KPI_WINDOW_DAYS = 30;
+
+export type AttentionItem =
+  | { code: "sender_identity_missing"; fields: ("name" | "email" | "postalAddress" | "contact")[] }
+  | { code: "import_not_started" }
+  | { code: "import_running"; progress: ImportProgress }
+  | { code: "import_failed"; error: string | null }
+  | { code: "pixel_not_connected" }
+  | { code: "no_scenario_enabled" }
+  | { code: "messages_failed"; count: number }
+  /** first-purchase codes redeemed by customers who had ordered before (docs/guard.md: should be 0) */
+  | { code: "first_purchase_by_repeat"; count: number };
+
+export interface HomeOverview {
+  isLocal: boolean;
+  currency: string;
+  kpis: {
+    customers: number;
+    /** customers with at least one counted order */
+    buyers: number;
+    /** customers with two or more counted orders */
+    repeatBuyers: number;
+    /** counted orders and their net revenue (total − refunded) over the last 30 days */
+    orders30d: number;
+    netRevenue30d: number;
+    sent30d: number;
+    heldOut30d: number;
+    enabledScenarios: number;
+  };
+  /** what the first-purchase guard did over the last 30 days */
+  guard: GuardCounters;
+  attention: AttentionItem[];
+}
+
+const SENDER_FIELDS = ["name", "email", "postalAddress", "contact"] as const;
+
+export async function getHomeOverview(db: Tx, shopId: string, now: Date): Promise<HomeOverview> {
+  const since = new Date(now.getTime() - KPI_WINDOW_DAYS * 86_400_000);
+  const [shop, { settings }, onboarding, customers, buyers, repeatBuyers, orders, sent, heldOut, failed, enabledScenarios, guard] = await Promise.all([
+    db.shop.findUniqueOrThrow({ where: { id: shopId }, select: { currency: true } }),
+    getShopSettings(db, shopId),
+    getOnboardingStatus(db, shopId),
+    db.customer.count({ where: { shopId, redactedAt: null } }),
+    db.customer.count({ where: { shopId, ordersCount: { gte: 1 } } }),
+    db.customer.count({ where: { shopId, ordersCount: { gte: 2 } } }),
+    db.order.aggregate({
+      where: { shopId, counted: true, test: false, shopifyCreatedAt: { gte: since, lte: now } },
+      _count: { _all: true },
+      _sum: { totalPrice: true, totalRefunded: true },
+    }),
+    db.message.count({ where: { shopId, status: "sent", sentAt: { gte: since } } }),
+    db.message.count({ where: { shopId, status: "held_out", createdAt: { gte: since } } }),
+    db.message.count({ where: { shopId, status: "failed", updatedAt: { gte: new Date(now.getTime() - 7 * 86_400_000) } } }),
+    db.scenarioConfig.count({ where: { shopId, enabled: true } }),
+    guardCounters(db, shopId, { from: since, to: now }),
+  ]);
+  const net = (orders._sum.totalPrice ?? 0n) - (orders._sum.totalRefunded ?? 0n);
+
+  const attention: AttentionItem[] = [];
+  if (!isSenderIdentityComplete(settings)) {
+    attention.push({ code: "sender_identity_missing", fields: SENDER_FIELDS.filter((f) => !settings.sender[f]?.trim()) });
+  }
+  const job = onboarding.import;
+  if (!job && !onboarding.isLocal) attention.push({ code: "import_not_started" });
+  if (job && (job.status === "running" || job.status === "queued")) attention.push({ code: "import_running", progress: job });
+  if (job?.status === "failed") attention.push({ code: "import_failed", error: job.error });
+  if (!onboarding.pixel.connected) attention.push({ code: "pixel_not_connected" });
+  if (enabledScenarios === 0) attention.push({ code: "no_scenario_enabled" });
+  if (failed > 0) attention.push({ code: "messages_failed", count: failed });
+  if (guard.firstPurchaseRedemptionsByRepeat > 0) attention.push({ code: "first_purchase_by_repeat", count: guard.firstPurchaseRedemptionsByRepeat });
+
+  return {
+    isLocal: onboarding.isLocal,
+    currency: shop.currency,
+    kpis: {
+      customers,
+      buyers,
+      repeatBuyers,
+      orders30d: orders._count._all,
+      netRevenue30d: Number(net) / 1000,
+      sent30d: sent,
+      heldOut30d: heldOut,
+      enabledScenarios,
+    },
+    guard,
+    attention,
+  };
+}

@@ -1,0 +1,292 @@
+import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
+import { json } from "@remix-run/node";
+import { useFetcher, useLoaderData } from "@remix-run/react";
+import { Badge, Banner, BlockStack, Box, Button, Card, Checkbox, FormLayout, InlineGrid, InlineStack, Layout, Page, Select, Text, TextField } from "@shopify/polaris";
+import { useEffect, useState } from "react";
+import { AdminErrorBoundary } from "~/components/AdminErrorBoundary";
+import { useT, type I18n } from "~/i18n/i18n";
+import { optionLabel, scenarioDescription, scenarioName, settingLabel } from "~/i18n/scenario-words";
+import { localizeSettingError } from "~/i18n/setting-errors";
+import { previewScenarioEmails, sendTestEmail } from "~/modules/mail/scenario-preview.server";
+import { readJson, scenarioPageInput } from "~/modules/scenarios/scenario-admin-input";
+import { getScenarioConfig, setScenarioConfig } from "~/modules/scenarios/scenario-config.server";
+import { assignmentsFromForm, settingFields, type SettingFieldSpec, type SettingFormValues } from "~/modules/scenarios/scenario-form";
+import { isScenarioAvailable, RESULTS_WINDOW_DAYS } from "~/modules/scenarios/scenario-overview.server";
+import { EMPTY_RESULTS, scenarioResultsSince } from "~/modules/scenarios/scenario-results.server";
+import { SCENARIO_SCHEMAS, isScenarioKey, type ScenarioKey, type SettingError } from "~/modules/settings/scenario-settings";
+import { requireAdminShop } from "~/modules/shops/admin-request.server";
+
+function scenarioKeyOf(params: { key?: string }): ScenarioKey {
+  const key = params.key ?? "";
+  if (!isScenarioKey(key)) throw new Response(null, { status: 404 });
+  return key;
+}
+
+async function fieldsFor(db: Parameters<typeof getScenarioConfig>[0], shopId: string, key: ScenarioKey) {
+  const config = await getScenarioConfig(db, shopId, key);
+  return { config, fields: settingFields(SCENARIO_SCHEMAS[key], config.settings) };
+}
+
+export const loader = async ({ request, params }: LoaderFunctionArgs) => {
+  const { db, shop } = await requireAdminShop(request);
+  const key = scenarioKeyOf(params);
+  const now = new Date();
+  const [{ config, fields }, results, preview] = await Promise.all([
+    fieldsFor(db, shop.id, key),
+    scenarioResultsSince(db, shop.id, new Date(now.getTime() - RESULTS_WINDOW_DAYS * 86_400_000)),
+    previewScenarioEmails(db, shop.id, key, now),
+  ]);
+  return { key, enabled: config.enabled, available: isScenarioAvailable(key), fields, results: results[key] ?? EMPTY_RESULTS, preview, windowDays: RESULTS_WINDOW_DAYS };
+};
+
+export const action = async ({ request, params }: ActionFunctionArgs) => {
+  const { db, shop } = await requireAdminShop(request);
+  const key = scenarioKeyOf(params);
+  const input = scenarioPageInput.safeParse(await readJson(request));
+  if (!input.success) return json({ intent: "invalid" as const, ok: false as const }, { status: 400 });
+  const data = input.data;
+  if (data.intent === "toggle") {
+    await setScenarioConfig(db, shop.id, key, { enabled: data.enabled });
+    return json({ intent: "toggle" as const, ok: true as const });
+  }
+  if (data.intent === "save") {
+    const { fields } = await fieldsFor(db, shop.id, key);
+    const result = await setScenarioConfig(db, shop.id, key, { assignments: assignmentsFromForm(fields, data.values) });
+    if (!result.ok) return json({ intent: "save" as const, ok: false as const, errors: result.errors }, { status: 400 });
+    return json({ intent: "save" as const, ok: true as const });
+  }
+  const sent = await sendTestEmail(db, shop.domain, key, { locale: data.locale, now: new Date() });
+  return json({ intent: "testSend" as const, ...sent }, { status: sent.ok ? 200 : 422 });
+};
+
+function initialValues(fields: SettingFieldSpec[]): SettingFormValues {
+  return Object.fromEntries(fields.map((f) => [f.path, f.value]));
+}
+
+function Field(props: { field: SettingFieldSpec; value: string | boolean; error?: string; onChange: (value: string | boolean) => void; i18n: I18n }) {
+  const { field, value, error, i18n } = props;
+  const label = settingLabel(field.path, i18n.locale);
+  if (field.kind === "boolean") return <Checkbox label={label} checked={value === true} onChange={(v) => props.onChange(v)} error={error} />;
+  if (field.kind === "choice") {
+    return (
+      <Select
+        label={label}
+        options={field.options.map((o) => ({ label: optionLabel(o, i18n.locale), value: o }))}
+        value={String(value)}
+        onChange={(v) => props.onChange(v)}
+        error={error}
+      />
+    );
+  }
+  return (
+    <TextField
+      label={label}
+      type={field.kind === "number" ? "number" : "text"}
+      value={String(value)}
+      onChange={(v) => props.onChange(v)}
+      error={error}
+      autoComplete="off"
+      helpText={field.kind === "numberList" ? "30,7" : undefined}
+      name={field.path}
+    />
+  );
+}
+
+function EmailPreview(props: { language: "ja" | "en"; subject: string; html: string; i18n: I18n }) {
+  const { t } = props.i18n;
+  const language = t(props.language === "ja" ? "lang.ja" : "lang.en");
+  return (
+    <Card>
+      <BlockStack gap="200">
+        <Text as="h3" variant="headingSm">{language}</Text>
+        <Text as="p" variant="bodySm" tone="subdued">{t("scenario.subject")}</Text>
+        <Text as="p" fontWeight="semibold">{props.subject}</Text>
+        <Box borderColor="border" borderWidth="025" borderRadius="200" overflowX="hidden" overflowY="hidden">
+          <iframe title={t("scenario.previewFrame", { language })} srcDoc={props.html} sandbox="" style={{ width: "100%", height: 560, border: 0 }} />
+        </Box>
+      </BlockStack>
+    </Card>
+  );
+}
+
+export default function ScenarioPage() {
+  const data = useLoaderData<typeof loader>();
+  const i18n = useT();
+  const { t, locale } = i18n;
+  const save = useFetcher<typeof action>();
+  const toggle = useFetcher<typeof action>();
+  const test = useFetcher<typeof action>();
+  const [values, setValues] = useState<SettingFormValues>(() => initialValues(data.fields));
+  const [testLocale, setTestLocale] = useState<"ja" | "en">(locale);
+  // Another scenario, or a successful save: the form shows what is stored. After a refused save
+  // it keeps what the merchant typed.
+  const saved = save.state === "idle" && save.data?.intent === "save" && save.data.ok;
+  // Only a change of scenario resets here: data.fields is a new object on every revalidation.
+  useEffect(() => setValues(initialValues(data.fields)), [data.key]);
+  useEffect(() => {
+    if (saved) setValues(initialValues(data.fields));
+  }, [saved, data.fields]);
+
+  const saveResult = save.data?.intent === "save" ? save.data : null;
+  const errors: SettingError[] = saveResult && !saveResult.ok ? saveResult.errors : [];
+  const fieldPaths = new Set(data.fields.map((f) => f.path));
+  const errorFor = (path: string) => {
+    const found = errors.filter((e) => e.field === path).map((e) => localizeSettingError(e.message, locale));
+    return found.length ? found.join(" ") : undefined;
+  };
+  const otherErrors = errors.filter((e) => !fieldPaths.has(e.field));
+  const enabled = (toggle.json as { enabled?: boolean } | undefined)?.enabled ?? data.enabled;
+  const testResult = test.data?.intent === "testSend" ? test.data : null;
+  const name = scenarioName(data.key, locale);
+
+  return (
+    <Page title={name} subtitle={scenarioDescription(data.key, locale)} backAction={{ content: t("scenario.back"), url: "/app/scenarios" }}>
+      <Layout>
+        <Layout.Section>
+          <BlockStack gap="400">
+            {!data.available ? (
+              <Banner tone="info">
+                <p>{t("scenarios.unavailableHelp")}</p>
+              </Banner>
+            ) : null}
+            <Card>
+              <InlineStack align="space-between" blockAlign="center">
+                <Checkbox
+                  label={t("scenario.enabled")}
+                  checked={enabled}
+                  disabled={!data.available && !data.enabled}
+                  onChange={(value) => toggle.submit({ intent: "toggle", enabled: value }, { method: "post", encType: "application/json" })}
+                />
+                <Badge tone={enabled ? "success" : undefined}>{enabled ? t("common.on") : t("common.off")}</Badge>
+              </InlineStack>
+            </Card>
+            <Card>
+              <BlockStack gap="400">
+                <Text as="h2" variant="headingMd">{t("scenario.settings")}</Text>
+                {saveResult?.ok ? (
+                  <Banner tone="success">
+                    <p>{t("common.saved")}</p>
+                  </Banner>
+                ) : null}
+                {errors.length > 0 ? (
+                  <Banner tone="critical">
+                    <p>{t("common.fixErrors")}</p>
+                    {otherErrors.map((e) => (
+                      <p key={e.field + e.message}>{`${e.field}: ${localizeSettingError(e.message, locale)}`}</p>
+                    ))}
+                  </Banner>
+                ) : null}
+                <FormLayout>
+                  {data.fields.map((field) => (
+                    <Field
+                      key={field.path}
+                      field={field}
+                      value={values[field.path] ?? field.value}
+                      error={errorFor(field.path)}
+                      onChange={(value) => setValues((current) => ({ ...current, [field.path]: value }))}
+                      i18n={i18n}
+                    />
+                  ))}
+                </FormLayout>
+                <InlineStack align="end">
+                  <Button variant="primary" loading={save.state !== "idle"} onClick={() => save.submit({ intent: "save", values }, { method: "post", encType: "application/json" })}>
+                    {t("common.save")}
+                  </Button>
+                </InlineStack>
+              </BlockStack>
+            </Card>
+          </BlockStack>
+        </Layout.Section>
+        <Layout.Section variant="oneThird">
+          <Card>
+            <BlockStack gap="200">
+              <Text as="h2" variant="headingMd">{t("scenario.results", { days: data.windowDays })}</Text>
+              {(
+                [
+                  ["scenarios.col.sent", data.results.sent],
+                  ["scenarios.col.heldOut", data.results.heldOut],
+                  ["scenarios.col.opened", data.results.opened],
+                  ["scenarios.col.clicked", data.results.clicked],
+                  ["status.skipped", data.results.skipped],
+                  ["status.failed", data.results.failed],
+                ] as const
+              ).map(([label, value]) => (
+                <InlineStack key={label} align="space-between">
+                  <Text as="span">{t(label)}</Text>
+                  <Text as="span" fontWeight="semibold">{i18n.number(value)}</Text>
+                </InlineStack>
+              ))}
+            </BlockStack>
+          </Card>
+        </Layout.Section>
+        <Layout.Section>
+          <BlockStack gap="400">
+            <Text as="h2" variant="headingMd">{t("scenario.preview")}</Text>
+            {data.preview ? (
+              <>
+                <Text as="p" tone="subdued">{t("scenario.previewHelp")}</Text>
+                {data.preview.products === "placeholder" ? (
+                  <Banner tone="info">
+                    <p>{t("scenario.previewPlaceholder")}</p>
+                  </Banner>
+                ) : null}
+                {!data.preview.senderComplete ? (
+                  <Banner tone="warning" action={{ content: t("attention.senderMissing.action"), url: "/app/settings" }}>
+                    <p>{t("scenario.previewSender")}</p>
+                  </Banner>
+                ) : null}
+                <InlineGrid columns={{ xs: 1, md: 2 }} gap="400">
+                  <EmailPreview language="ja" subject={data.preview.ja.subject} html={data.preview.ja.html} i18n={i18n} />
+                  <EmailPreview language="en" subject={data.preview.en.subject} html={data.preview.en.html} i18n={i18n} />
+                </InlineGrid>
+                <Card>
+                  <BlockStack gap="300">
+                    {testResult ? (
+                      testResult.ok ? (
+                        <Banner tone="success">
+                          <p>{t("scenario.testSent", { to: testResult.to, transport: testResult.transport })}</p>
+                        </Banner>
+                      ) : (
+                        <Banner tone="critical">
+                          <p>
+                            {testResult.problem === "sender_incomplete"
+                              ? t("scenario.testSenderIncomplete")
+                              : testResult.problem === "provider_unavailable"
+                                ? t("scenario.testProviderDown")
+                                : testResult.problem === "refused"
+                                  ? t("scenario.testRefused", { detail: testResult.detail ?? "" })
+                                  : t("scenario.noTemplate")}
+                          </p>
+                        </Banner>
+                      )
+                    ) : null}
+                    <InlineStack gap="300" blockAlign="end">
+                      <Select
+                        label={t("scenario.testSendLanguage")}
+                        options={[
+                          { label: t("lang.ja"), value: "ja" },
+                          { label: t("lang.en"), value: "en" },
+                        ]}
+                        value={testLocale}
+                        onChange={(v) => setTestLocale(v === "ja" ? "ja" : "en")}
+                      />
+                      <Button loading={test.state !== "idle"} onClick={() => test.submit({ intent: "testSend", locale: testLocale }, { method: "post", encType: "application/json" })}>
+                        {t("scenario.testSend")}
+                      </Button>
+                    </InlineStack>
+                  </BlockStack>
+                </Card>
+              </>
+            ) : (
+              <Banner tone="info">
+                <p>{t("scenario.noTemplate")}</p>
+              </Banner>
+            )}
+          </BlockStack>
+        </Layout.Section>
+      </Layout>
+    </Page>
+  );
+}
+
+export const ErrorBoundary = AdminErrorBoundary;

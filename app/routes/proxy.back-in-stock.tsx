@@ -1,0 +1,20 @@
+// POST https://{shop}/apps/joren/back-in-stock → /proxy/back-in-stock: the storefront "notify me"
+// form. What the request may do is in app/modules/back-in-stock/subscribe.server.ts; signature,
+// body and answer as for every proxy form (app/modules/storefront/proxy-form.server.ts).
+import type { ActionFunctionArgs } from "@remix-run/node";
+import { BACK_IN_STOCK_MESSAGES, BACK_IN_STOCK_STATUS, backInStockFormSchema, subscribeBackInStock } from "~/modules/back-in-stock/subscribe.server";
+import { handleProxyForm, methodNotAllowed } from "~/modules/storefront/proxy-form.server";
+
+export const loader = methodNotAllowed;
+
+export async function action({ request }: ActionFunctionArgs) {
+  return handleProxyForm(request, {
+    schema: backInStockFormSchema,
+    handle: subscribeBackInStock,
+    invalid: "invalid",
+    status: BACK_IN_STOCK_STATUS,
+    messages: BACK_IN_STOCK_MESSAGES,
+    defaultReturnPath: "/",
+    outcomeParam: "joren_back_in_stock",
+  });
+}

@@ -1,0 +1,314 @@
+// The embedded admin in a real browser: Debian's chromium (playwright-core) against the built
+// app server, authenticated the way Shopify admin does it — a session token minted for a local
+// shop with an offline session, in the URL on the document request and in the Authorization
+// header on every data request. Every page is loaded and screenshotted into
+// test-artifacts/screenshots/; a scenario is toggled and settings are saved through the UI and
+// checked in the database; any browser console error fails the test.
+import { existsSync, mkdirSync } from "node:fs";
+import path from "node:path";
+import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
+import { afterAll, beforeAll, beforeEach, expect, test } from "vitest";
+import { parseShopSettings } from "~/modules/settings/shop-settings";
+import { registerLocalShop } from "~/modules/shops/install-shop.server";
+import { startAppServer, TEST_SECRET, type AppServer } from "../helpers/app-server";
+import { createTestDb, type TestDb } from "../helpers/db";
+import { adminHostParam, mintSessionToken } from "../helpers/session-token";
+import { APP_BRIDGE_STUB } from "./app-bridge-stub";
+
+const SHOP = "admin-browser.myshopify.com";
+const API_KEY = "test-api-key";
+const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
+const SCREENSHOTS = path.resolve("test-artifacts/screenshots");
+const DAY = 86_400_000;
+const BROWSER_UA = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/156.0.0.0 Safari/537.36";
+
+let t: TestDb;
+let server: AppServer;
+let browser: Browser;
+let context: BrowserContext;
+let shopId: string;
+let customerId: string;
+const consoleErrors: string[] = [];
+// A refused form post is a 400 by design, and chromium logs every 4xx fetch as a console error:
+// steps that send bad input on purpose allow exactly that message while they run.
+let allowedConsoleErrors: RegExp[] = [];
+const REFUSED_POST = /Failed to load resource: the server responded with a status of 400/;
+
+async function expectingRefusal(work: () => Promise<void>): Promise<void> {
+  allowedConsoleErrors = [REFUSED_POST];
+  try {
+    await work();
+  } finally {
+    allowedConsoleErrors = [];
+  }
+}
+
+async function seed(): Promise<void> {
+  shopId = (await registerLocalShop({ db: t.db, domain: SHOP, currency: "JPY", timezone: "Asia/Tokyo" })).shopId;
+  const now = Date.now();
+  const product = await t.db.product.create({
+    data: { shopId, gid: "gid://shopify/Product/1", title: "Hojicha Tea", handle: "hojicha", status: "active", imageUrl: null },
+  });
+  await t.db.variant.create({ data: { shopId, productId: product.id, gid: "gid://shopify/ProductVariant/11", price: 1_800_000n, available: 12 } });
+  const customer = await t.db.customer.create({
+    data: {
+      shopId,
+      gid: "gid://shopify/Customer/100",
+      email: "hana@example.com",
+      emailNormalized: "hana@example.com",
+      firstName: "Hana",
+      lastName: "Sato",
+      emailConsent: "SUBSCRIBED",
+      ordersCount: 2,
+      netSpend: 3_600_000n,
+      netSpend365: 3_600_000n,
+      phase: "repeat",
+      firstOrderAt: new Date(now - 40 * DAY),
+      secondOrderAt: new Date(now - 5 * DAY),
+      lastOrderAt: new Date(now - 5 * DAY),
+    },
+  });
+  customerId = customer.id;
+  await t.db.customer.create({ data: { shopId, gid: "gid://shopify/Customer/101", email: "ken@example.com", emailNormalized: "ken@example.com", firstName: "Ken", phase: "prospect" } });
+  for (const [i, daysAgo] of [40, 5].entries()) {
+    await t.db.order.create({
+      data: { shopId, gid: `gid://shopify/Order/${500 + i}`, name: `#${1001 + i}`, customerId, totalPrice: 1_800_000n, subtotalPrice: 1_800_000n, shopifyCreatedAt: new Date(now - daysAgo * DAY) },
+    });
+  }
+  await t.db.behaviourEvent.create({
+    data: { shopId, eventId: "ev-1", name: "product_viewed", clientId: "client-1", customerId, productGid: product.gid, occurredAt: new Date(now - 2 * DAY) },
+  });
+  await t.db.message.create({
+    data: { shopId, scenario: "cart_abandonment", customerId, triggerKey: "checkout:abc:1", status: "sent", dueAt: new Date(now - 3 * DAY), sentAt: new Date(now - 3 * DAY), subject: "Your cart is waiting", openedAt: new Date(now - 2 * DAY) },
+  });
+  // The guard withheld a first-purchase offer from a customer who had ordered (Home's counters).
+  await t.db.message.create({
+    data: {
+      shopId, scenario: "browse_abandonment", customerId, triggerKey: "browse:def:1", status: "sent", dueAt: new Date(now - 4 * DAY), sentAt: new Date(now - 4 * DAY),
+      subject: "Your cart is waiting", reason: "first-purchase offer withheld (the customer has ordered before)",
+    },
+  });
+  await t.db.importJob.create({ data: { shopId, status: "running", stage: "customers", counts: JSON.stringify({ products: 1, customers: 2, orders: 0 }) } });
+}
+
+function adminUrl(pathname: string, locale: "en" | "ja"): string {
+  const params = new URLSearchParams({
+    embedded: "1",
+    shop: SHOP,
+    host: adminHostParam(SHOP),
+    locale,
+    id_token: mintSessionToken({ shop: SHOP, apiKey: API_KEY, secret: TEST_SECRET }),
+  });
+  return `${server.url}${pathname}?${params}`;
+}
+
+async function openPage(pathname: string, locale: "en" | "ja" = "en"): Promise<Page> {
+  const page = await context.newPage();
+  page.on("console", (message) => {
+    if (message.type() === "error" && !allowedConsoleErrors.some((allowed) => allowed.test(message.text()))) consoleErrors.push(`${pathname}: ${message.text()}`);
+  });
+  page.on("pageerror", (error) => consoleErrors.push(`${pathname}: ${error.message}`));
+  const response = await page.goto(adminUrl(pathname, locale));
+  expect(response?.status(), `GET ${pathname}; server log:\n${server.output().slice(-3000)}`).toBe(200);
+  // Hydrated: React has attached and App Bridge's stand-in has run.
+  await page.waitForFunction(() => "shopify" in window && document.querySelector("[data-polaris-layer], .Polaris-Page") !== null);
+  if (process.env.DEBUG_ADMIN) console.log("ERRORS", consoleErrors.map((e) => e.split("\n")[0]).join("\n"));
+  return page;
+}
+
+async function screenshot(page: Page, name: string): Promise<void> {
+  await page.screenshot({ path: path.join(SCREENSHOTS, `${name}.png`), fullPage: true });
+}
+
+beforeAll(async () => {
+  if (!existsSync(CHROMIUM)) throw new Error(`chromium is not installed at ${CHROMIUM}: apt-get install -y chromium (.ci/run does this)`);
+  mkdirSync(SCREENSHOTS, { recursive: true });
+  t = await createTestDb();
+  await seed();
+  server = await startAppServer({ databaseUrl: t.url });
+  browser = await chromium.launch({ executablePath: CHROMIUM, args: ["--no-sandbox", "--disable-dev-shm-usage"] });
+  // Headless chromium says "HeadlessChrome" in its user agent, and authenticate.admin answers
+  // bots 410 Gone: the test browses as the desktop Chrome a merchant uses.
+  context = await browser.newContext({ viewport: { width: 1280, height: 900 }, userAgent: BROWSER_UA, locale: "en-US" });
+  await context.exposeFunction("__jorenSessionToken", () => mintSessionToken({ shop: SHOP, apiKey: API_KEY, secret: TEST_SECRET }));
+  await context.route("https://cdn.shopify.com/**", (route) =>
+    route.request().url().includes("app-bridge.js")
+      ? route.fulfill({ status: 200, contentType: "text/javascript", body: APP_BRIDGE_STUB })
+      : route.fulfill({ status: 404, body: "" }),
+  );
+}, 120_000);
+
+beforeEach(() => {
+  consoleErrors.length = 0;
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.stop();
+  await t?.close();
+});
+
+test("a request without a valid session token gets no admin page", async () => {
+  // A browser's user agent: authenticate.admin answers anything that looks like a bot 410.
+  const headers = { "User-Agent": BROWSER_UA };
+  const noToken = await fetch(`${server.url}/app?embedded=1&shop=${SHOP}&host=${adminHostParam(SHOP)}`, { redirect: "manual", headers });
+  expect(noToken.status).toBe(302);
+  expect(noToken.headers.get("location")).toContain("/auth/session-token");
+  const forged = mintSessionToken({ shop: SHOP, apiKey: API_KEY, secret: "not-the-secret" });
+  const bad = await fetch(`${server.url}/app/settings?_data=routes%2Fapp.settings`, { headers: { ...headers, Authorization: `Bearer ${forged}` } });
+  expect(bad.status).toBe(401);
+});
+
+test("Home in English and Japanese, with what needs attention", async () => {
+  const en = await openPage("/app", "en");
+  await expect(en.getByRole("heading", { name: "Home" }).first().isVisible()).resolves.toBe(true);
+  await en.getByText("Sender identity missing").waitFor();
+  await en.getByText("History import running").waitFor();
+  await en.getByRole("heading", { name: "First-purchase guard, last 30 days" }).waitFor();
+  const counter = (label: string) => en.getByRole("heading", { name: label, exact: true }).locator("xpath=..");
+  await counter("First-purchase offers withheld").getByText("1", { exact: true }).waitFor();
+  await counter("Loyalty variants sent").getByText("0", { exact: true }).waitFor();
+  await counter("First-purchase codes used by repeat customers").getByText("0", { exact: true }).waitFor();
+  await screenshot(en, "home-en");
+  const ja = await openPage("/app", "ja");
+  await ja.getByRole("heading", { name: "ホーム" }).first().waitFor();
+  await ja.getByText("送信者情報が未設定です").waitFor();
+  await screenshot(ja, "home-ja");
+  expect(consoleErrors).toEqual([]);
+}, 90_000);
+
+test("Settings: a bad value is refused per field, a good one is saved", async () => {
+  const page = await openPage("/app/settings", "en");
+  await screenshot(page, "settings-en");
+  await page.getByLabel("Sender name").fill("Joren Tea");
+  await page.getByLabel("Sender email").fill("shop@joren-tea.example");
+  await page.getByLabel("Postal address").fill("1-2-3 Shibuya, Tokyo");
+  await page.getByLabel("Contact (email, phone or form URL)").fill("support@joren-tea.example");
+  await page.getByLabel("Control group (% held out to measure lift)").fill("90");
+  await expectingRefusal(async () => {
+    await page.getByRole("button", { name: "Save", exact: true }).click();
+    await page.getByText("must be a whole number from 0 to 50 percent").waitFor();
+  });
+  let stored = parseShopSettings((await t.db.shop.findUniqueOrThrow({ where: { id: shopId } })).settings);
+  expect(stored.sender.name).toBeUndefined();
+  expect(stored.holdoutPercent).toBe(10);
+
+  await page.getByLabel("Control group (% held out to measure lift)").fill("20");
+  await page.getByRole("button", { name: "Save", exact: true }).click();
+  await page.getByText("Saved.", { exact: true }).waitFor();
+  stored = parseShopSettings((await t.db.shop.findUniqueOrThrow({ where: { id: shopId } })).settings);
+  expect(stored).toMatchObject({
+    holdoutPercent: 20,
+    sender: { name: "Joren Tea", email: "shop@joren-tea.example", postalAddress: "1-2-3 Shibuya, Tokyo", contact: "support@joren-tea.example" },
+  });
+  await screenshot(page, "settings-saved-en");
+
+  // The SendGrid key is write-only: stored encrypted, shown by its last four characters only.
+  await page.getByLabel("New key").fill("not-a-key");
+  await expectingRefusal(async () => {
+    await page.getByRole("button", { name: "Save key" }).click();
+    await page.getByText("This is not a SendGrid API key").waitFor();
+  });
+  const key = "SG.abcdefghijklmnopqrstuv.ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789abcdefg";
+  await page.getByLabel("New key").fill(key);
+  await page.getByRole("button", { name: "Save key" }).click();
+  await page.getByText("A key ending in …defg is saved.").waitFor();
+  expect(await page.getByLabel("New key").inputValue()).toBe("");
+  const shop = await t.db.shop.findUniqueOrThrow({ where: { id: shopId } });
+  expect(shop.sendgridKeyEncrypted).toBeTruthy();
+  expect(shop.sendgridKeyEncrypted).not.toContain(key);
+  expect(await page.content()).not.toContain(key);
+  await page.getByRole("button", { name: "Remove key" }).click();
+  await page.getByText("No key saved").waitFor();
+  expect((await t.db.shop.findUniqueOrThrow({ where: { id: shopId } })).sendgridKeyEncrypted).toBeNull();
+  expect(consoleErrors).toEqual([]);
+}, 90_000);
+
+test("Scenarios: toggling cart abandonment writes the switch; its page previews both languages and test-sends", async () => {
+  const page = await openPage("/app/scenarios", "en");
+  await screenshot(page, "scenarios-en");
+  const toggle = page.getByLabel("Turn Cart abandonment on or off");
+  await toggle.click();
+  await expect.poll(async () => (await t.db.scenarioConfig.findUnique({ where: { shopId_key: { shopId, key: "cart_abandonment" } } }))?.enabled, { timeout: 10_000 }).toBe(true);
+  await expect.poll(() => toggle.isChecked()).toBe(true);
+  await page.getByText("Running", { exact: true }).first().waitFor();
+
+  // Client-side navigation: the data request is authenticated by the Authorization header alone.
+  await page.getByRole("link", { name: "Cart abandonment" }).click();
+  await page.getByRole("heading", { name: "Cart abandonment" }).first().waitFor();
+  await page.frameLocator('iframe[title="Email preview (Japanese)"]').getByText("Hojicha Tea").first().waitFor();
+  await page.frameLocator('iframe[title="Email preview (English)"]').getByText("Hojicha Tea").first().waitFor();
+
+  await page.getByLabel("Send after (minutes)").fill("5");
+  await expectingRefusal(async () => {
+    await page.getByRole("button", { name: "Save", exact: true }).click();
+    await page.getByText("must be a whole number from 10 to 1440 minutes").waitFor();
+  });
+  await page.getByLabel("Send after (minutes)").fill("90");
+  await page.getByRole("button", { name: "Save", exact: true }).click();
+  await page.getByText("Saved.", { exact: true }).waitFor();
+  const config = await t.db.scenarioConfig.findUniqueOrThrow({ where: { shopId_key: { shopId, key: "cart_abandonment" } } });
+  expect(JSON.parse(config.settings)).toMatchObject({ enabled: true, delayMinutes: 90 });
+
+  await page.getByRole("button", { name: "Send test email" }).click();
+  await page.getByText("Test email sent to shop@joren-tea.example").waitFor();
+  const outbox = await t.db.outboxEmail.findMany({ where: { shopId } });
+  expect(outbox).toHaveLength(1);
+  expect(outbox[0]).toMatchObject({ toEmail: "shop@joren-tea.example", fromName: "Joren Tea" });
+  expect(outbox[0].subject).toMatch(/^\[テスト\] |^\[Test\] /);
+  await screenshot(page, "scenario-cart-abandonment-en");
+  expect(consoleErrors).toEqual([]);
+}, 120_000);
+
+test("Customers: search, phase, and the profile timeline", async () => {
+  const page = await openPage("/app/customers", "en");
+  await screenshot(page, "customers-en");
+  await page.getByText("ken@example.com").waitFor();
+  await page.getByLabel("Search by email or name").fill("hana@");
+  await page.getByRole("button", { name: "Search" }).click();
+  await page.waitForURL(/q=hana/);
+  await page.getByText("ken@example.com").waitFor({ state: "detached" });
+  await page.getByText("hana@example.com").waitFor();
+  await page.getByRole("link", { name: "Hana Sato" }).click();
+  await page.getByRole("heading", { name: "Hana Sato" }).first().waitFor();
+  await page.getByText("Repeat").first().waitFor();
+  await page.getByText("Order #1002").waitFor();
+  await page.getByText("Storefront: viewed a product").waitFor();
+  await page.getByText("Email: Cart abandonment").waitFor();
+  expect(page.url()).toContain(`/app/customers/${customerId}`);
+  await screenshot(page, "customer-profile-en");
+  expect(consoleErrors).toEqual([]);
+}, 90_000);
+
+test("Onboarding shows the import's progress; Reports and the Japanese pages load", async () => {
+  const onboarding = await openPage("/app/onboarding", "en");
+  await onboarding.getByText("Importing customers").first().waitFor();
+  await expect(onboarding.locator(".Polaris-ProgressBar").count()).resolves.toBe(1);
+  // The checkout discount, asked of the local shop's (fake) Admin API: deployed, not yet created.
+  const discount = onboarding.getByRole("heading", { name: "Checkout discount guard" }).locator("xpath=ancestor::div[contains(@class,'Polaris-BlockStack')][1]");
+  await discount.getByText("Inactive", { exact: true }).waitFor();
+  await discount.getByText("Press Activate to create the automatic discount.", { exact: false }).waitFor();
+  const themeEditor = onboarding.getByRole("link", { name: "Open theme editor" });
+  expect(await themeEditor.getAttribute("href")).toBe(`https://${SHOP}/admin/themes/current/editor?context=apps&activateAppId=${API_KEY}/first-purchase-guard`);
+  await onboarding.getByText("Check in the theme editor").waitFor();
+  await screenshot(onboarding, "onboarding-en");
+  await discount.getByRole("button", { name: "Activate" }).click();
+  await discount.getByText("The checkout discount is active.").waitFor();
+  await discount.getByText("Active", { exact: true }).waitFor();
+  expect((await t.db.shop.findUniqueOrThrow({ where: { id: shopId } })).guardDiscountId).toMatch(/^gid:\/\/shopify\/DiscountAutomaticNode\/\d+$/);
+  await screenshot(onboarding, "onboarding-activated-en");
+  for (const [pathname, name, heading] of [
+    ["/app/reports", "reports-en", "Reports"],
+    ["/app/scenarios", "scenarios-ja", "シナリオ"],
+    ["/app/settings", "settings-ja", "設定"],
+    ["/app/customers", "customers-ja", "顧客"],
+    ["/app/onboarding", "onboarding-ja", "初期設定"],
+    ["/app/reports", "reports-ja", "レポート"],
+  ] as const) {
+    const page = await openPage(pathname, name.endsWith("-ja") ? "ja" : "en");
+    await page.getByRole("heading", { name: heading }).first().waitFor();
+    await screenshot(page, name);
+    await page.close();
+  }
+  expect(consoleErrors).toEqual([]);
+}, 120_000);
