@@ -7,6 +7,8 @@ import { createFakeAdminPort, type FakeAdminPort } from "~/modules/shopify/fake-
 import { createOutboxTransport } from "~/modules/mail/outbox-transport";
 import { createPrismaOutboxStore } from "~/modules/mail/prisma-outbox-store.server";
 import { runTick, type EngineDeps } from "~/modules/engine/tick.server";
+import { AWAITING_PROVIDER_EVENTS } from "~/modules/engine/recover-sends.server";
+import { recordMailEvents } from "~/modules/mail/record-mail-events.server";
 import { registerLocalShop } from "~/modules/shops/install-shop.server";
 import { assignShopSettings } from "~/modules/shops/shop-settings.server";
 import { setScenarioConfig } from "~/modules/scenarios/scenario-config.server";
@@ -378,6 +380,48 @@ describe("holdout, exactly once and recovery", () => {
     expect(after.find((m) => m.id === rowB.id)?.status).toBe("failed");
     expect(after.find((m) => m.id === rowB.id)?.reason).toMatch(/not retried/);
     expect(await db.outboxEmail.count()).toBe(1);
+  });
+
+  test("with SendGrid's event webhook working, an interrupted row is confirmed by its event, or retried once when none came within an hour", async () => {
+    await setup();
+    await enable("cart_abandonment");
+    const owners = [await customer(), await customer(), await customer()];
+    for (const owner of owners) await checkout(owner, 0);
+    await tick(30);
+    const [rowA, rowB, rowC] = await ledger();
+    // a process died with all three handed over (or not) to SendGrid
+    await db.message.updateMany({ where: { shopId }, data: { status: "sending", claimedBy: "dead-instance", claimedUntil: at(40) } });
+    // a transport like SendGrid: nothing of its record lives in our database (fake, counts requests)
+    const handedOver: string[] = [];
+    deps = { ...deps, transport: { send: async (batch) => batch.map((m) => (handedOver.push(m.messageId), { messageId: m.messageId, status: "sent" as const })) } };
+    // SendGrid's event webhook already reported A: that proves both that A went out and that the webhook works
+    await recordMailEvents(db, shopId, [{ eventId: "sg-a-processed", messageId: rowA.id, kind: "processed", at: at(36) }]);
+
+    const first = await tick(61);
+    expect(first.recovered).toBe(3);
+    const status = async () => new Map((await ledger()).map((m) => [m.id, { status: m.status, claimedBy: m.claimedBy, sentAt: m.sentAt, reason: m.reason }]));
+    let rows = await status();
+    expect(rows.get(rowA.id)).toMatchObject({ status: "sent", claimedBy: null, reason: expect.stringMatching(/SendGrid's events show/) });
+    expect(rows.get(rowB.id)).toMatchObject({ status: "sending", claimedBy: AWAITING_PROVIDER_EVENTS });
+    expect(rows.get(rowC.id)).toMatchObject({ status: "sending", claimedBy: AWAITING_PROVIDER_EVENTS });
+
+    // B's delivery event arrives late: it settles B at once, with the event's time
+    await recordMailEvents(db, shopId, [{ eventId: "sg-b-delivered", messageId: rowB.id, kind: "delivered", at: at(70) }]);
+    rows = await status();
+    expect(rows.get(rowB.id)).toMatchObject({ status: "sent", sentAt: at(70), claimedBy: null });
+
+    // inside the hour nothing is retried
+    await tick(90);
+    expect(handedOver).toEqual([]);
+    expect((await status()).get(rowC.id)?.status).toBe("sending");
+
+    // an hour passed without a word about C: SendGrid never had it, so it goes out, once
+    await tick(122);
+    expect(handedOver).toEqual([rowC.id]);
+    rows = await status();
+    expect([...rows.values()].map((r) => r.status)).toEqual(["sent", "sent", "sent"]);
+    await tick(123);
+    expect(handedOver).toEqual([rowC.id]);
   });
 
   test("with the local outbox, a row interrupted before it was stored is sent on the next tick, once", async () => {

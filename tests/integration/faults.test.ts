@@ -1,9 +1,13 @@
-// Faults: a tick process killed with SIGKILL mid-dispatch and restarted; SendGrid down for an hour
-// of simulated time; the database locked while webhooks arrive. Each ends with nothing sent twice
-// and nothing lost. (The history import's crash/resume and Admin API throttling are covered by
+// Faults: a tick process killed with SIGKILL mid-dispatch and restarted; a history import process
+// killed with SIGKILL mid-download and restarted (the real CLI and Admin port, against a stand-in
+// Shopify on 127.0.0.1); SendGrid down for an hour of simulated time; the database locked while
+// webhooks arrive. Each ends with nothing sent twice, nothing lost, nothing stored twice. (The
+// import's other resume paths and Admin API throttling are covered in-process by
 // tests/integration/import.test.ts and admin-port.test.ts; docs/reliability.md lists them.)
 import { spawn } from "node:child_process";
 import { randomUUID } from "node:crypto";
+import path from "node:path";
+import { pathToFileURL } from "node:url";
 import { http, HttpResponse } from "msw";
 import { setupServer } from "msw/node";
 import type { Db } from "~/db.server";
@@ -15,8 +19,10 @@ import { setScenarioConfig } from "~/modules/scenarios/scenario-config.server";
 import { createFakeAdminPort } from "~/modules/shopify/fake-admin-port";
 import { registerLocalShop } from "~/modules/shops/install-shop.server";
 import { assignShopSettings } from "~/modules/shops/shop-settings.server";
+import { GUEST_ORDER_GID, buildBulkStore } from "../fixtures/admin-api/bulk-store";
 import { startAppServer, type AppServer } from "../helpers/app-server";
 import { createTestDb, type TestDb } from "../helpers/db";
+import { startFakeShopifyServer, type FakeShopifyCall, type FakeShopifyServer } from "../helpers/fake-shopify-server";
 import { postWebhook, waitForInbox } from "../helpers/webhooks";
 
 const SHOP = "faults-test.myshopify.com";
@@ -68,7 +74,8 @@ describe("kill -9 during a tick", () => {
   }
 
   test("killed mid-dispatch, then restarted: every email sent once, none lost", { timeout: 240_000 }, async () => {
-    const N = 150;
+    // six send chunks of 100: most of the dispatch lies between the first chunk stored and the last
+    const N = 600;
     await setupShop(N);
     const first = tickProcess(at(61));
     // kill it once some emails are stored and others are not: mid-dispatch
@@ -100,6 +107,208 @@ describe("kill -9 during a tick", () => {
     expect(new Set(outbox.map((o) => o.toEmail)).size).toBe(N);
     // the evidence that the kill landed where it matters
     expect(interrupted + (N - killedAt)).toBeGreaterThan(0);
+  });
+});
+
+describe("kill -9 during a history import", () => {
+  const IMPORT_SHOP = "faults-import.myshopify.com";
+  const TOKEN = "shpat_faults_import_0123456789abcdef";
+  const SCOPES = "read_products,read_customers,write_customers,read_orders,read_all_orders";
+  const store = buildBulkStore({ products: 12, customers: 150, orders: 450 });
+  // The fixture numbers its orders 5100000000000 + n and gives its guest order (the last two rows)
+  // …099, order 99's id in a store this size: the guest order gets an unused id here.
+  const orderRows = store.orders.slice();
+  const [guest, guestLine] = orderRows.slice(-2);
+  if (guest.id !== GUEST_ORDER_GID || guestLine.__parentId !== GUEST_ORDER_GID) throw new Error("bulk-store: the guest order is not the last two rows");
+  orderRows.splice(-2, 2, { ...guest, id: "gid://shopify/Order/5199999999999" }, { ...guestLine, __parentId: "gid://shopify/Order/5199999999999" });
+  const lines = {
+    products: store.products.map((row) => JSON.stringify(row)),
+    customers: store.customers.map((row) => JSON.stringify(row)),
+    orders: orderRows.map((row) => JSON.stringify(row)),
+  };
+  // the first orders download stops here, three quarters in, and hangs: the import cannot finish
+  // before it is killed (it applies orders in batches of 200; it receives ~340)
+  const HOLD_AFTER = Math.floor(lines.orders.length * 0.75);
+  const PRELOAD = pathToFileURL(path.resolve("tests/helpers/route-fetch-to-local.ts")).href;
+
+  interface ImportOutput {
+    shop: string;
+    jobId: string;
+    counts: Record<string, number>;
+    warnings: string[];
+  }
+
+  let shopify: FakeShopifyServer;
+  let reference: TestDb | undefined;
+  beforeEach(async () => {
+    shopify = await startFakeShopifyServer({ shop: IMPORT_SHOP, accessToken: TOKEN, lines });
+  });
+  afterEach(async () => {
+    await shopify.close();
+    await reference?.close();
+    reference = undefined;
+  });
+
+  /** An installed (not local) shop: the CLI gives it the real GraphQL Admin port with this token. */
+  async function installShop(target: Db): Promise<string> {
+    const { id } = await target.shop.create({ data: { domain: IMPORT_SHOP, scopes: SCOPES } });
+    await target.session.create({ data: { id: `offline_${IMPORT_SHOP}`, shop: IMPORT_SHOP, state: "", accessToken: TOKEN, scope: SCOPES } });
+    return id;
+  }
+
+  /** `npm run joren -- import --shop …` in its own process, its fetch routed to the stand-in Shopify. */
+  function importProcess(databaseUrl: string) {
+    const env: NodeJS.ProcessEnv = {
+      ...process.env,
+      DATABASE_URL: databaseUrl,
+      JOREN_TEST_FETCH_TARGET: shopify.origin,
+      JOREN_TEST_FETCH_HOSTS: shopify.hosts.join(","),
+    };
+    const child = spawn(process.execPath, ["--import", "tsx", "--import", PRELOAD, "app/cli/main.ts", "import", "--shop", IMPORT_SHOP], { env });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (d) => (stdout += d));
+    child.stderr.on("data", (d) => (stderr += d));
+    const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.on("exit", (code, signal) => resolve({ code, signal })));
+    return { child, exited, stdout: () => stdout, stderr: () => stderr };
+  }
+
+  /** The CLI's progress lines on stderr ("  orders: 400 / 1203 lines"). */
+  function progressOf(stderr: string) {
+    return [...stderr.matchAll(/^ {2}(products|customers|orders): (\d+)(?: \/ (\d+))? lines$/gm)].map((m) => ({
+      stage: m[1], linesDone: Number(m[2]), objectCount: m[3] === undefined ? null : Number(m[3]),
+    }));
+  }
+
+  /** Everything the import writes, without row ids and wall-clock columns. */
+  async function mirror(target: Db) {
+    const products = await target.product.findMany({
+      orderBy: { gid: "asc" },
+      select: {
+        gid: true, title: true, handle: true, status: true, productType: true, vendor: true, tags: true, imageUrl: true, publishedAt: true, shopifyUpdatedAt: true,
+        variants: { orderBy: { gid: "asc" }, select: { gid: true, title: true, sku: true, price: true, inventoryItemGid: true, available: true, inventoryPolicy: true } },
+      },
+    });
+    const customers = await target.customer.findMany({
+      orderBy: [{ gid: "asc" }, { emailNormalized: "asc" }],
+      select: {
+        gid: true, email: true, emailNormalized: true, firstName: true, lastName: true, phone: true, locale: true, state: true, tags: true,
+        emailConsent: true, emailConsentAt: true, emailConsentOptInLevel: true, emailConsentSource: true, birthDate: true,
+        shopifyCreatedAt: true, shopifyUpdatedAt: true, ordersCount: true, netSpend: true, netSpend365: true,
+        firstOrderAt: true, secondOrderAt: true, lastOrderAt: true, phase: true,
+      },
+    });
+    const orders = await target.order.findMany({
+      orderBy: { gid: "asc" },
+      select: {
+        gid: true, name: true, customerGid: true, email: true, currency: true, totalPrice: true, subtotalPrice: true, totalDiscounts: true,
+        totalRefunded: true, financialStatus: true, fulfillmentStatus: true, cancelledAt: true, cancelReason: true, counted: true, paidAt: true,
+        discountCodes: true, shopifyCreatedAt: true, shopifyUpdatedAt: true,
+        customer: { select: { gid: true, emailNormalized: true } },
+        lines: { orderBy: { gid: "asc" }, select: { gid: true, productGid: true, variantGid: true, quantity: true, price: true, refundedQuantity: true } },
+        refunds: { orderBy: { gid: "asc" }, select: { gid: true, amount: true, lines: true, refundedAt: true } },
+      },
+    });
+    const triggers = await target.trigger.findMany({ orderBy: [{ kind: "asc" }, { subjectKey: "asc" }], select: { kind: true, subjectKey: true, occurredAt: true } });
+    const rows = {
+      products: await target.product.count(), variants: await target.variant.count(), customers: await target.customer.count(),
+      orders: await target.order.count(), orderLines: await target.orderLine.count(), refunds: await target.refund.count(),
+    };
+    return { rows, products, customers, orders, triggers };
+  }
+
+  const ofOp = <K extends FakeShopifyCall["op"]>(calls: FakeShopifyCall[], op: K) => calls.filter((c): c is Extract<FakeShopifyCall, { op: K }> => c.op === op);
+
+  test("killed mid-download, then restarted: resumes from the lines it recorded and ends exactly as a clean import", { timeout: 480_000 }, async () => {
+    // the reference: the same import, uninterrupted, in its own database
+    reference = await createTestDb();
+    await installShop(reference.db);
+    const clean = importProcess(reference.url);
+    expect((await clean.exited).code, clean.stderr()).toBe(0);
+    const cleanOutput = JSON.parse(clean.stdout()) as ImportOutput;
+    const counts = { products: 12, customers: 150, orders: store.expected.orders, productsSkipped: 0, customersSkipped: 0, ordersSkipped: 1 };
+    expect(cleanOutput.counts).toEqual(counts);
+    const expected = await mirror(reference.db);
+    expect(expected.rows).toMatchObject({ products: 12, variants: 24, customers: 150, orders: store.expected.orders, orderLines: store.expected.orders });
+
+    t = await createTestDb();
+    db = t.db;
+    shopId = await installShop(db);
+    const beforeFirst = shopify.calls.length;
+    shopify.holdNextDownload("orders", HOLD_AFTER);
+    const first = importProcess(t.url);
+    // kill it once some orders are applied and the rest are not: mid-import
+    for (const deadline = Date.now() + 180_000; Date.now() < deadline; ) {
+      const job = await db.importJob.findFirst({ where: { shopId }, select: { stage: true, linesDone: true } });
+      if (job?.stage === "orders" && job.linesDone > 0) {
+        first.child.kill("SIGKILL");
+        break;
+      }
+      if (first.child.exitCode !== null || first.child.signalCode !== null) break;
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    const ended = await first.exited;
+    expect(ended.signal, `the import was not killed mid-way: ${first.stderr()}`).toBe("SIGKILL");
+
+    // what the dead process left: products and customers done, orders part-way, in one job
+    const firstCalls = shopify.calls.slice(beforeFirst);
+    expect(ofOp(firstCalls, "bulkOperationRunQuery").map((c) => c.root)).toEqual(["products", "customers", "orders"]);
+    const ordersOperation = ofOp(firstCalls, "bulkOperationRunQuery")[2].id;
+    expect(ofOp(firstCalls, "download").map((c) => [c.root, c.linesServed, c.complete])).toEqual([
+      ["products", lines.products.length, true], ["customers", lines.customers.length, true], ["orders", HOLD_AFTER, false],
+    ]);
+    const killed = await db.importJob.findFirstOrThrow({ where: { shopId } });
+    expect(killed).toMatchObject({ status: "running", stage: "orders", bulkOperationId: ordersOperation, finishedAt: null });
+    expect(killed.linesDone).toBeGreaterThan(0);
+    expect(killed.linesDone).toBeLessThan(HOLD_AFTER);
+    const killedCounts = JSON.parse(killed.counts) as Record<string, number>;
+    expect(killedCounts).toMatchObject({ products: 12, customers: 150 });
+    // the recorded progress was written with the rows: every order it counts is stored, no other
+    expect(killedCounts.orders).toBeGreaterThan(0);
+    expect(killedCounts.orders).toBeLessThan(store.expected.orders);
+    expect(await db.order.count()).toBe(killedCounts.orders);
+    expect(await db.customer.count()).toBe(150);
+
+    // restarted at once: the dead process's heartbeat is fresh, so the job is not taken over
+    // (it could be alive elsewhere) — refused, nothing asked of Shopify, nothing changed
+    const beforeBusy = shopify.calls.length;
+    const busy = importProcess(t.url);
+    expect((await busy.exited).code, busy.stderr()).toBe(1);
+    expect(busy.stderr()).toMatch(new RegExp(`history import ${killed.id} is already running`));
+    expect(shopify.calls.slice(beforeBusy)).toEqual([]);
+    expect(await db.importJob.findMany({ where: { shopId } })).toEqual([killed]);
+
+    // five minutes later the heartbeat is stale and the next run takes the job over; rather than
+    // wait, the heartbeat is dated back
+    await db.importJob.update({ where: { id: killed.id }, data: { heartbeatAt: new Date(Date.now() - 6 * MIN) } });
+    const beforeSecond = shopify.calls.length;
+    const second = importProcess(t.url);
+    expect((await second.exited).code, second.stderr()).toBe(0);
+    expect(JSON.parse(second.stdout())).toEqual({ shop: IMPORT_SHOP, jobId: killed.id, counts, warnings: [] } satisfies ImportOutput);
+
+    // it resumed: no new bulk operation, the recorded one polled and its result read once more,
+    // applied from the line the job recorded on — products and customers not run again
+    const secondCalls = shopify.calls.slice(beforeSecond);
+    expect(ofOp(secondCalls, "bulkOperationRunQuery")).toEqual([]);
+    expect(ofOp(secondCalls, "bulkOperation").map((c) => c.id)).toEqual([ordersOperation]);
+    expect(ofOp(secondCalls, "download")).toEqual([{ op: "download", id: ordersOperation, root: "orders", linesServed: lines.orders.length, complete: true }]);
+    const progress = progressOf(second.stderr());
+    expect(progress.length).toBeGreaterThan(1);
+    expect(progress.every((p) => p.stage === "orders")).toBe(true);
+    expect(progress[0].linesDone).toBe(killed.linesDone);
+    expect(progress.at(-1)).toEqual({ stage: "orders", linesDone: lines.orders.length, objectCount: lines.orders.length });
+    expect(progressOf(first.stderr()).map((p) => p.stage)).toContain("products");
+
+    // one job, finished
+    const jobs = await db.importJob.findMany({ where: { shopId } });
+    expect(jobs).toHaveLength(1);
+    expect(jobs[0]).toMatchObject({ id: killed.id, status: "done", stage: "done", bulkOperationId: null, linesDone: 0, error: null });
+    expect(jobs[0].finishedAt).not.toBeNull();
+    expect(JSON.parse(jobs[0].counts)).toEqual(counts);
+
+    // the mirror is exactly the clean import's: same rows, same values, nothing twice
+    expect(await mirror(db)).toEqual(expected);
+    expect(shopify.calls.filter((c) => c.op === "refused")).toEqual([]);
   });
 });
 

@@ -1,31 +1,104 @@
 import type { Db } from "~/db.server";
+import { chunked } from "~/lib/chunks";
+
+/**
+ * While an interrupted SendGrid row waits for SendGrid's events to say whether it went out, it
+ * stays "sending" under this claim, so no tick claims it and no report counts it as sent.
+ */
+export const AWAITING_PROVIDER_EVENTS = "awaiting-provider-events";
+/** How long an interrupted row waits for an event before it is taken as never sent. */
+export const PROVIDER_EVENTS_WINDOW_MS = 60 * 60_000;
+/** Events from SendGrid itself (not our own open/click links) this recent prove the event webhook works. */
+const EVENT_WEBHOOK_EVIDENCE_MS = 7 * 24 * 60 * 60_000;
+const PROVIDER_EVENT_KINDS = ["processed", "delivered", "deferred", "dropped", "bounce", "spamreport", "unsubscribe"];
+
+type Update = Parameters<Db["message"]["updateMany"]>[0]["data"];
+const release = { claimedBy: null, claimedUntil: null } as const;
+
+const OUTCOMES = {
+  inOutbox: { status: "sent", reason: "recovered after an interruption: the outbox holds it", ...release },
+  neverStored: { status: "deferred", reason: "interrupted before it was stored; retried", ...release },
+  providerSawIt: { status: "sent", reason: "recovered after an interruption: SendGrid's events show it was accepted", ...release },
+  noEventInWindow: { status: "deferred", reason: "interrupted while sending, and SendGrid reported no event for it within an hour: it never went out; retried", ...release },
+  unknowable: {
+    status: "failed",
+    reason: "interrupted while sending; not retried, so it can never arrive twice (configure SendGrid's event webhook and such rows are confirmed or retried instead)",
+    ...release,
+  },
+} satisfies Record<string, Update>;
 
 /**
  * A row left in "sending" past its claim means a process died between claiming it and recording
- * the result. If the local outbox holds it, it was sent. If it does not and the transport is the
- * outbox itself (`retryUndelivered`: its record is in this database, so absence proves it never
- * went out), it is due again at once and goes through every rule again. Otherwise (SendGrid,
- * which may have accepted it before the crash and has no idempotency key) it is NOT retried —
- * an email twice is worse than a missed reminder — and the reason says so.
+ * the result (docs/decisions/0010). What happens next depends on what can prove the outcome:
+ * - the local outbox holds it: it was sent;
+ * - the transport is the outbox itself (`retryUndelivered`: its record is in this database):
+ *   absence proves it never went out, so it is due again at once and goes through every rule;
+ * - SendGrid (no idempotency key: it may have accepted the request before the crash): any event
+ *   for the row proves it went out. Without one yet, and when the shop's event webhook is known
+ *   to work, the row waits up to an hour for one; still nothing, SendGrid never had it, and it is
+ *   retried. With no working event webhook nothing can prove either way, and the row is failed:
+ *   an email twice is worse than a missed reminder.
  */
 export async function recoverInterruptedSends(db: Db, shopId: string, now: Date, options: { retryUndelivered?: boolean } = {}): Promise<number> {
   const stuck = await db.message.findMany({
     where: { shopId, status: "sending", claimedUntil: { lt: now } },
-    select: { id: true },
+    select: { id: true, claimedBy: true },
   });
   if (stuck.length === 0) return 0;
-  const inOutbox = new Set(
-    (await db.outboxEmail.findMany({ where: { shopId, messageId: { in: stuck.map((s) => s.id) } }, select: { messageId: true } })).map((o) => o.messageId),
-  );
-  for (const { id } of stuck) {
-    await db.message.updateMany({
-      where: { id, status: "sending" },
-      data: inOutbox.has(id)
-        ? { status: "sent", sentAt: now, reason: "recovered after an interruption: the outbox holds it", claimedBy: null, claimedUntil: null }
-        : options.retryUndelivered
-          ? { status: "deferred", deferredUntil: now, reason: "interrupted before it was stored; retried", claimedBy: null, claimedUntil: null }
-          : { status: "failed", reason: "interrupted while sending; not retried, so it can never arrive twice", claimedBy: null, claimedUntil: null },
-    });
+  const ids = stuck.map((s) => s.id);
+  const inOutbox = new Set<string>();
+  const seenByProvider = new Set<string>();
+  for (const chunk of chunked(ids)) {
+    for (const o of await db.outboxEmail.findMany({ where: { shopId, messageId: { in: chunk } }, select: { messageId: true } })) inOutbox.add(o.messageId);
+    if (!options.retryUndelivered) {
+      for (const e of await db.mailEvent.findMany({ where: { shopId, messageId: { in: chunk } }, select: { messageId: true }, distinct: ["messageId"] })) {
+        if (e.messageId) seenByProvider.add(e.messageId);
+      }
+    }
+  }
+  const webhookWorks = !options.retryUndelivered && (await eventWebhookWorks(db, shopId, now));
+
+  for (const { id, claimedBy } of stuck) {
+    const data: Update = inOutbox.has(id)
+      ? { ...OUTCOMES.inOutbox, sentAt: now }
+      : options.retryUndelivered
+        ? { ...OUTCOMES.neverStored, deferredUntil: now }
+        : seenByProvider.has(id)
+          ? { ...OUTCOMES.providerSawIt, sentAt: now }
+          : claimedBy === AWAITING_PROVIDER_EVENTS
+            ? { ...OUTCOMES.noEventInWindow, deferredUntil: now }
+            : webhookWorks
+              ? {
+                  reason: "interrupted while sending; waiting up to an hour for SendGrid's events to show whether it went out",
+                  claimedBy: AWAITING_PROVIDER_EVENTS,
+                  claimedUntil: new Date(now.getTime() + PROVIDER_EVENTS_WINDOW_MS),
+                }
+              : OUTCOMES.unknowable;
+    await db.message.updateMany({ where: { id, status: "sending", claimedBy }, data });
   }
   return stuck.length;
+}
+
+async function eventWebhookWorks(db: Db, shopId: string, now: Date): Promise<boolean> {
+  const recent = await db.mailEvent.findFirst({
+    where: { shopId, kind: { in: PROVIDER_EVENT_KINDS }, at: { gte: new Date(now.getTime() - EVENT_WEBHOOK_EVIDENCE_MS) } },
+    select: { id: true },
+  });
+  return recent !== null;
+}
+
+/**
+ * An event for a row waiting after an interruption settles it at once: SendGrid had it. Runs in
+ * the event webhook's transaction; `firstEventAt` maps each message of the batch to its earliest event.
+ */
+export async function confirmAwaitingSends(tx: Pick<Db, "message">, shopId: string, firstEventAt: Map<string, Date>): Promise<number> {
+  if (firstEventAt.size === 0) return 0;
+  const awaiting = await tx.message.findMany({
+    where: { shopId, id: { in: [...firstEventAt.keys()] }, status: "sending", claimedBy: AWAITING_PROVIDER_EVENTS },
+    select: { id: true },
+  });
+  for (const { id } of awaiting) {
+    await tx.message.updateMany({ where: { id, status: "sending", claimedBy: AWAITING_PROVIDER_EVENTS }, data: { ...OUTCOMES.providerSawIt, sentAt: firstEventAt.get(id) } });
+  }
+  return awaiting.length;
 }

@@ -15,6 +15,7 @@
 import { createHash } from "node:crypto";
 import type { Db, Tx } from "~/db.server";
 import { isUniqueViolation } from "~/lib/db-errors";
+import { confirmAwaitingSends } from "~/modules/engine/recover-sends.server";
 import type { MailEventKind } from "./sendgrid-events.server";
 import { suppressEmails } from "./suppress-email.server";
 import { applyUnsubscribe, recordMailEventOnce, type ConsentWriteBack } from "./unsubscribe.server";
@@ -112,6 +113,7 @@ async function recordOnce(db: Db, shopId: string, events: MailEventInput[]): Pro
     });
     const seen = new Set(known.map((e) => e.eventId));
     const writeBacks = new Map<string, ConsentWriteBack>();
+    const firstEventAt = new Map<string, Date>();
 
     for (const event of candidates) {
       const message = messages.get(event.messageId as string);
@@ -132,8 +134,11 @@ async function recordOnce(db: Db, shopId: string, events: MailEventInput[]): Pro
         at: event.at,
       });
       await applyEvent(tx, shopId, event, message, writeBacks);
+      const first = firstEventAt.get(message.id);
+      if (!first || event.at < first) firstEventAt.set(message.id, event.at);
       result.applied += 1;
     }
+    await confirmAwaitingSends(tx, shopId, firstEventAt);
     result.writeBacks = [...writeBacks.values()];
     return result;
   });

@@ -1,14 +1,20 @@
-// The storefront forms behind the app proxy (birthday, back in stock) answer the same way: the
-// signature is verified by the library (400 when missing or wrong), the body is read within a
-// bound and validated, and the outcome goes back as JSON for the block's script or, for a plain
-// form post, as a redirect to a path on the shop's own storefront (never an open redirect) or a
-// small bilingual error page.
+// The storefront forms behind the app proxy (birthday, back in stock) answer the same way: a
+// flood guard per client address (429), the body read within a bound (413 above 64 KiB, drained
+// first so the client reads the answer), the signature verified by the library (400 when missing,
+// wrong or expired), the body validated, and the outcome sent back as JSON for the block's script
+// or, for a plain form post, as a redirect to a path on the shop's own storefront (never an open
+// redirect) or a small bilingual error page.
+import { InvalidShopError } from "@shopify/shopify-api";
 import type { z } from "zod";
 import { getDb, type Db } from "~/db.server";
+import { MAX_DRAINED_BYTES, readBoundedBody } from "~/lib/request-body.server";
+import { clientIp } from "~/modules/mail/mail-rate-limit";
 import { escapeHtml } from "~/modules/mail/templates/escape-html";
 import { authenticate } from "~/shopify.server";
+import { ProxyFormRateLimiter } from "./proxy-form-rate-limit";
 
-const MAX_BODY = 4096;
+/** A form is a few short fields; 64 KiB is plenty. */
+export const MAX_FORM_BODY_BYTES = 64 * 1024;
 
 export type FormLocale = "ja" | "en";
 
@@ -30,8 +36,54 @@ export interface ProxyFormSpec<S extends z.ZodType<{ locale?: string; return_to?
   outcomeParam: string;
 }
 
+/** Refusals before the form is read: the same for every form. */
+const REFUSALS = {
+  unverified: { ja: "このリクエストを確認できませんでした。ページを再読み込みしてお試しください。", en: "This request could not be verified. Please reload the page and try again." },
+  too_large: { ja: "送信内容が大きすぎます。", en: "The form sent is too large." },
+  rate_limited: { ja: "リクエストが多すぎます。しばらく待ってからもう一度お試しください。", en: "Too many requests. Please wait a moment and try again." },
+} satisfies Record<string, Record<FormLocale, string>>;
+
+const processLimiter = new ProxyFormRateLimiter();
+
+/** A body left unread must not be taken for the next request on a keep-alive connection. */
+const CLOSE = { Connection: "close" };
+
 export function methodNotAllowed(): Response {
   return new Response("Method Not Allowed", { status: 405, headers: { Allow: "POST" } });
+}
+
+/**
+ * A path on the shop's own storefront for a plain form post to return to, or `fallback`.
+ * Everything outside visible ASCII is percent-encoded: browsers drop tabs and newlines from a
+ * URL, so "/\t/evil.example" would lead to //evil.example, and a header cannot carry them.
+ */
+export function storefrontPath(requested: string | undefined, fallback: string): string {
+  if (!requested) return fallback;
+  const encoded = requested.replace(/[^\x21-\x7e]+/g, (run) => Array.from(new TextEncoder().encode(run), (byte) => `%${byte.toString(16).toUpperCase().padStart(2, "0")}`).join(""));
+  return /^\/(?![/\\])[^\\]*$/.test(encoded) ? encoded : fallback;
+}
+
+interface Answer {
+  wantsJson: boolean;
+  locale: FormLocale;
+  /** the storefront path the error page links back to */
+  back: string;
+}
+
+function refuse(answer: Answer, status: number, outcome: string, message: Record<FormLocale, string>, headers: Record<string, string> = {}): Response {
+  if (answer.wantsJson) return Response.json({ ok: false, outcome, message: message[answer.locale], messages: message }, { status, headers });
+  const { locale, back } = answer;
+  const body = `<!DOCTYPE html><html lang="${locale}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>${escapeHtml(message[locale])}</title></head><body><p>${escapeHtml(message.ja)}</p><p>${escapeHtml(message.en)}</p><p><a href="${escapeHtml(back)}">← ${locale === "ja" ? "戻る" : "Back"}</a></p></body></html>`;
+  return new Response(body, { status, headers: { "Content-Type": "text/html; charset=utf-8", ...headers } });
+}
+
+function parseFields(text: string, contentType: string): Record<string, unknown> {
+  try {
+    const value: unknown = contentType.includes("application/json") ? JSON.parse(text) : Object.fromEntries(new URLSearchParams(text));
+    return value !== null && typeof value === "object" && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
+  } catch {
+    return {};
+  }
 }
 
 export async function handleProxyForm<S extends z.ZodType<{ locale?: string; return_to?: string }>, O extends string>(
@@ -39,39 +91,49 @@ export async function handleProxyForm<S extends z.ZodType<{ locale?: string; ret
   spec: ProxyFormSpec<S, O>,
 ): Promise<Response> {
   if (request.method !== "POST") return methodNotAllowed();
-  await authenticate.public.appProxy(request);
-  const url = new URL(request.url);
-  const wantsJson = (request.headers.get("accept") ?? "").includes("application/json");
-  const text = await request.text();
-  let fields: Record<string, unknown> = {};
-  if (text.length <= MAX_BODY) {
-    try {
-      fields = (request.headers.get("content-type") ?? "").includes("application/json")
-        ? (JSON.parse(text) as Record<string, unknown>)
-        : Object.fromEntries(new URLSearchParams(text));
-    } catch {
-      fields = {};
-    }
+  const now = new Date();
+  const early: Answer = {
+    wantsJson: (request.headers.get("accept") ?? "").includes("application/json"),
+    locale: formLocale(request.headers.get("accept-language")),
+    back: spec.defaultReturnPath,
+  };
+
+  const limited = processLimiter.take(spec.outcomeParam, clientIp(request), now.getTime());
+  if (!limited.ok) return refuse(early, 429, "rate_limited", REFUSALS.rate_limited, { "Retry-After": String(limited.retryAfterSeconds), ...(request.body ? CLOSE : {}) });
+
+  // The declared length can lie (or be absent with chunked encoding): count what arrives.
+  const declared = Number(request.headers.get("content-length") ?? "0");
+  if (Number.isFinite(declared) && declared > MAX_DRAINED_BYTES) return refuse(early, 413, "too_large", REFUSALS.too_large, CLOSE);
+  const body = await readBoundedBody(request, MAX_FORM_BODY_BYTES, MAX_DRAINED_BYTES);
+  if (!body.complete) return refuse(early, 413, "too_large", REFUSALS.too_large, CLOSE);
+  if (body.size > MAX_FORM_BODY_BYTES) return refuse(early, 413, "too_large", REFUSALS.too_large);
+
+  try {
+    await authenticate.public.appProxy(request);
+  } catch (error) {
+    // the library answers an unverifiable request with an empty 400, and throws for a signed
+    // one naming no shop domain (it cannot name its session): both get the form's refusal
+    if ((error instanceof Response && error.status === 400) || error instanceof InvalidShopError) return refuse(early, 400, "unverified", REFUSALS.unverified);
+    throw error;
   }
+  // The library verifies the last of repeated parameters; Shopify never repeats these, and acting
+  // on another copy than the signed one would let the visitor choose the shop or the customer.
+  const url = new URL(request.url);
+  const shops = url.searchParams.getAll("shop");
+  const customers = url.searchParams.getAll("logged_in_customer_id");
+  if (shops.length > 1 || customers.length > 1) return refuse(early, 400, "unverified", REFUSALS.unverified);
+
+  const fields = parseFields(new TextDecoder().decode(body.bytes), request.headers.get("content-type") ?? "");
   const form = spec.schema.safeParse(fields);
   const locale = formLocale(form.success ? form.data.locale : fields.locale);
   const outcome = form.success
-    ? await spec.handle(await getDb(), {
-        form: form.data,
-        shopDomain: url.searchParams.get("shop"),
-        loggedInCustomerId: url.searchParams.get("logged_in_customer_id"),
-        now: new Date(),
-      })
+    ? await spec.handle(await getDb(), { form: form.data, shopDomain: shops[0] ?? null, loggedInCustomerId: customers[0] ?? null, now })
     : spec.invalid;
   const status = spec.status[outcome];
   const message = spec.messages[outcome];
-  if (wantsJson) return Response.json({ ok: status < 300, outcome, message: message[locale], messages: message }, { status });
-  const requested = form.success ? form.data.return_to : undefined;
-  const back = requested && /^\/(?!\/)[^\\]*$/.test(requested) ? requested : spec.defaultReturnPath;
-  if (status >= 400) {
-    const body = `<!DOCTYPE html><html lang="${locale}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>${escapeHtml(message[locale])}</title></head><body><p>${escapeHtml(message.ja)}</p><p>${escapeHtml(message.en)}</p><p><a href="${escapeHtml(back)}">← ${locale === "ja" ? "戻る" : "Back"}</a></p></body></html>`;
-    return new Response(body, { status, headers: { "Content-Type": "text/html; charset=utf-8" } });
-  }
+  const back = storefrontPath(form.success ? form.data.return_to : undefined, spec.defaultReturnPath);
+  if (early.wantsJson) return Response.json({ ok: status < 300, outcome, message: message[locale], messages: message }, { status });
+  if (status >= 400) return refuse({ ...early, locale, back }, status, outcome, message);
   const target = `${back}${back.includes("?") ? "&" : "?"}${spec.outcomeParam}=${outcome}`;
   return new Response(null, { status: 303, headers: { Location: target } });
 }
