@@ -4,6 +4,7 @@
 // clicks) — then every report once, timed.
 import { rmSync } from "node:fs";
 import { createDb, type Db } from "~/db.server";
+import { LTV_WINDOW_DAYS } from "~/modules/customers/ltv-windows";
 import { registerLocalShop } from "~/modules/shops/install-shop.server";
 import { migratedSqliteFile } from "./bench-db";
 import { generate } from "./bench-tick";
@@ -32,6 +33,16 @@ async function fillRollups(db: Db, shopId: string): Promise<void> {
        "lastOrderAt" = (SELECT MAX(o."shopifyCreatedAt") FROM "Order" o WHERE o."shopId" = "Customer"."shopId" AND o."customerId" = "Customer".id AND o.counted = 1),
        "secondOrderAt" = (SELECT o."shopifyCreatedAt" FROM "Order" o WHERE o."shopId" = "Customer"."shopId" AND o."customerId" = "Customer".id AND o.counted = 1 ORDER BY o."shopifyCreatedAt" LIMIT 1 OFFSET 1)
      WHERE "shopId" = ?`,
+    shopId,
+  );
+  // the LTV windows, once firstOrderAt is known (the same statement as the migration's backfill)
+  await db.$executeRawUnsafe(
+    `UPDATE "Customer" SET ${LTV_WINDOW_DAYS.map(
+      (days) =>
+        `"ltv${days}" = (SELECT COALESCE(SUM(o."totalPrice" - o."totalRefunded"), 0) FROM "Order" o WHERE o."shopId" = "Customer"."shopId" AND o."customerId" = "Customer".id AND o.counted = 1
+           AND o."shopifyCreatedAt" < strftime('%Y-%m-%dT%H:%M:%f', "Customer"."firstOrderAt", '+${days} days') || '+00:00')`,
+    ).join(", ")}
+     WHERE "shopId" = ? AND "firstOrderAt" IS NOT NULL`,
     shopId,
   );
   await db.$executeRawUnsafe(

@@ -358,17 +358,26 @@ describe("holdout, exactly once and recovery", () => {
     expect(await db.message.count({ where: { status: "sent" } })).toBe(15);
   });
 
-  test("a crash between 'sending' and 'sent' never produces a duplicate", async () => {
+  /** `count` cart reminders left "sending" by a process that died (its claims expired at minute 40). */
+  async function interruptedCartReminders(count: number) {
     await setup();
     await enable("cart_abandonment");
-    const a = await customer();
-    const b = await customer();
-    await checkout(a, 0);
-    await checkout(b, 0);
+    const owners = [];
+    for (let i = 0; i < count; i++) owners.push(await customer());
+    for (const owner of owners) await checkout(owner, 0);
     await tick(30);
-    const [rowA, rowB] = await ledger();
+    const rows = await ledger();
+    expect(rows).toHaveLength(count);
+    await db.message.updateMany({ where: { shopId }, data: { status: "sending", claimedBy: "dead-instance", claimedUntil: at(40) } });
+    return { owners, rows };
+  }
+
+  test("a crash between 'sending' and 'sent' never produces a duplicate", async () => {
+    const {
+      owners: [a],
+      rows: [rowA, rowB],
+    } = await interruptedCartReminders(2);
     // A died after the outbox stored it; B died before anything left.
-    await db.message.updateMany({ where: { id: { in: [rowA.id, rowB.id] } }, data: { status: "sending", claimedUntil: at(40) } });
     await db.outboxEmail.create({ data: { shopId, messageId: rowA.id, toEmail: a.email!, fromEmail: "x@y.z", fromName: "x", subject: "s", html: "h", text: "t" } });
     // a transport whose deliveries are not recorded here (SendGrid): B may have gone out, so it is not retried
     const outbox = deps.transport;
@@ -383,14 +392,10 @@ describe("holdout, exactly once and recovery", () => {
   });
 
   test("with SendGrid's event webhook working, an interrupted row is confirmed by its event, or retried once when none came within an hour", async () => {
-    await setup();
-    await enable("cart_abandonment");
-    const owners = [await customer(), await customer(), await customer()];
-    for (const owner of owners) await checkout(owner, 0);
-    await tick(30);
-    const [rowA, rowB, rowC] = await ledger();
     // a process died with all three handed over (or not) to SendGrid
-    await db.message.updateMany({ where: { shopId }, data: { status: "sending", claimedBy: "dead-instance", claimedUntil: at(40) } });
+    const {
+      rows: [rowA, rowB, rowC],
+    } = await interruptedCartReminders(3);
     // a transport like SendGrid: nothing of its record lives in our database (fake, counts requests)
     const handedOver: string[] = [];
     deps = { ...deps, transport: { send: async (batch) => batch.map((m) => (handedOver.push(m.messageId), { messageId: m.messageId, status: "sent" as const })) } };
@@ -425,15 +430,10 @@ describe("holdout, exactly once and recovery", () => {
   });
 
   test("with the local outbox, a row interrupted before it was stored is sent on the next tick, once", async () => {
-    await setup();
-    await enable("cart_abandonment");
-    const a = await customer();
-    const b = await customer();
-    await checkout(a, 0);
-    await checkout(b, 0);
-    await tick(30);
-    const [rowA, rowB] = await ledger();
-    await db.message.updateMany({ where: { id: { in: [rowA.id, rowB.id] } }, data: { status: "sending", claimedUntil: at(40) } });
+    const {
+      owners: [a],
+      rows: [rowA],
+    } = await interruptedCartReminders(2);
     await db.outboxEmail.create({ data: { shopId, messageId: rowA.id, toEmail: a.email!, fromEmail: "x@y.z", fromName: "x", subject: "s", html: "h", text: "t" } });
     const summary = await tick(61);
     expect(summary.recovered).toBe(2);

@@ -21,6 +21,7 @@ import { registerLocalShop } from "~/modules/shops/install-shop.server";
 import { assignShopSettings } from "~/modules/shops/shop-settings.server";
 import { GUEST_ORDER_GID, buildBulkStore } from "../fixtures/admin-api/bulk-store";
 import { startAppServer, type AppServer } from "../helpers/app-server";
+import { importedMirror } from "../helpers/imported-mirror";
 import { createTestDb, type TestDb } from "../helpers/db";
 import { startFakeShopifyServer, type FakeShopifyCall, type FakeShopifyServer } from "../helpers/fake-shopify-server";
 import { postWebhook, waitForInbox } from "../helpers/webhooks";
@@ -180,43 +181,6 @@ describe("kill -9 during a history import", () => {
     }));
   }
 
-  /** Everything the import writes, without row ids and wall-clock columns. */
-  async function mirror(target: Db) {
-    const products = await target.product.findMany({
-      orderBy: { gid: "asc" },
-      select: {
-        gid: true, title: true, handle: true, status: true, productType: true, vendor: true, tags: true, imageUrl: true, publishedAt: true, shopifyUpdatedAt: true,
-        variants: { orderBy: { gid: "asc" }, select: { gid: true, title: true, sku: true, price: true, inventoryItemGid: true, available: true, inventoryPolicy: true } },
-      },
-    });
-    const customers = await target.customer.findMany({
-      orderBy: [{ gid: "asc" }, { emailNormalized: "asc" }],
-      select: {
-        gid: true, email: true, emailNormalized: true, firstName: true, lastName: true, phone: true, locale: true, state: true, tags: true,
-        emailConsent: true, emailConsentAt: true, emailConsentOptInLevel: true, emailConsentSource: true, birthDate: true,
-        shopifyCreatedAt: true, shopifyUpdatedAt: true, ordersCount: true, netSpend: true, netSpend365: true,
-        firstOrderAt: true, secondOrderAt: true, lastOrderAt: true, phase: true,
-      },
-    });
-    const orders = await target.order.findMany({
-      orderBy: { gid: "asc" },
-      select: {
-        gid: true, name: true, customerGid: true, email: true, currency: true, totalPrice: true, subtotalPrice: true, totalDiscounts: true,
-        totalRefunded: true, financialStatus: true, fulfillmentStatus: true, cancelledAt: true, cancelReason: true, counted: true, paidAt: true,
-        discountCodes: true, shopifyCreatedAt: true, shopifyUpdatedAt: true,
-        customer: { select: { gid: true, emailNormalized: true } },
-        lines: { orderBy: { gid: "asc" }, select: { gid: true, productGid: true, variantGid: true, quantity: true, price: true, refundedQuantity: true } },
-        refunds: { orderBy: { gid: "asc" }, select: { gid: true, amount: true, lines: true, refundedAt: true } },
-      },
-    });
-    const triggers = await target.trigger.findMany({ orderBy: [{ kind: "asc" }, { subjectKey: "asc" }], select: { kind: true, subjectKey: true, occurredAt: true } });
-    const rows = {
-      products: await target.product.count(), variants: await target.variant.count(), customers: await target.customer.count(),
-      orders: await target.order.count(), orderLines: await target.orderLine.count(), refunds: await target.refund.count(),
-    };
-    return { rows, products, customers, orders, triggers };
-  }
-
   const ofOp = <K extends FakeShopifyCall["op"]>(calls: FakeShopifyCall[], op: K) => calls.filter((c): c is Extract<FakeShopifyCall, { op: K }> => c.op === op);
 
   test("killed mid-download, then restarted: resumes from the lines it recorded and ends exactly as a clean import", { timeout: 480_000 }, async () => {
@@ -228,7 +192,7 @@ describe("kill -9 during a history import", () => {
     const cleanOutput = JSON.parse(clean.stdout()) as ImportOutput;
     const counts = { products: 12, customers: 150, orders: store.expected.orders, productsSkipped: 0, customersSkipped: 0, ordersSkipped: 1 };
     expect(cleanOutput.counts).toEqual(counts);
-    const expected = await mirror(reference.db);
+    const expected = await importedMirror(reference.db);
     expect(expected.rows).toMatchObject({ products: 12, variants: 24, customers: 150, orders: store.expected.orders, orderLines: store.expected.orders });
 
     t = await createTestDb();
@@ -307,7 +271,7 @@ describe("kill -9 during a history import", () => {
     expect(JSON.parse(jobs[0].counts)).toEqual(counts);
 
     // the mirror is exactly the clean import's: same rows, same values, nothing twice
-    expect(await mirror(db)).toEqual(expected);
+    expect(await importedMirror(db)).toEqual(expected);
     expect(shopify.calls.filter((c) => c.op === "refused")).toEqual([]);
   });
 });

@@ -26,6 +26,7 @@ import {
   buildBulkStore,
   type BulkStore,
 } from "../fixtures/admin-api/bulk-store";
+import { importedMirror } from "../helpers/imported-mirror";
 import { createTestDb, type TestDb } from "../helpers/db";
 
 const CLOCK = new Date("2026-03-01T00:00:00Z");
@@ -82,39 +83,6 @@ function crashingAdmin(fake: FakeAdminPort, crashOn: number, afterLines: number)
   };
 }
 
-/** Everything the import writes, without row ids and wall-clock columns. */
-async function snapshot(db: Db) {
-  const products = await db.product.findMany({
-    orderBy: { gid: "asc" },
-    select: {
-      gid: true, title: true, handle: true, status: true, productType: true, vendor: true, tags: true, imageUrl: true,
-      publishedAt: true, shopifyUpdatedAt: true,
-      variants: { orderBy: { gid: "asc" }, select: { gid: true, title: true, sku: true, price: true, inventoryItemGid: true, available: true, inventoryPolicy: true } },
-    },
-  });
-  const customers = await db.customer.findMany({
-    orderBy: [{ gid: "asc" }, { emailNormalized: "asc" }],
-    select: {
-      gid: true, email: true, emailNormalized: true, firstName: true, lastName: true, phone: true, locale: true, state: true, tags: true,
-      emailConsent: true, emailConsentAt: true, emailConsentOptInLevel: true, emailConsentSource: true, birthDate: true,
-      shopifyCreatedAt: true, shopifyUpdatedAt: true, ordersCount: true, netSpend: true, netSpend365: true,
-      firstOrderAt: true, secondOrderAt: true, lastOrderAt: true, phase: true,
-    },
-  });
-  const orders = await db.order.findMany({
-    orderBy: { gid: "asc" },
-    select: {
-      gid: true, name: true, customerGid: true, email: true, currency: true, totalPrice: true, subtotalPrice: true, totalDiscounts: true,
-      totalRefunded: true, financialStatus: true, fulfillmentStatus: true, cancelledAt: true, cancelReason: true, counted: true, paidAt: true,
-      discountCodes: true, shopifyCreatedAt: true, shopifyUpdatedAt: true,
-      customer: { select: { gid: true, emailNormalized: true } },
-      lines: { orderBy: { gid: "asc" }, select: { gid: true, productGid: true, variantGid: true, quantity: true, price: true, refundedQuantity: true } },
-      refunds: { orderBy: { gid: "asc" }, select: { gid: true, amount: true, lines: true, refundedAt: true } },
-    },
-  });
-  const triggers = await db.trigger.findMany({ orderBy: [{ kind: "asc" }, { subjectKey: "asc" }], select: { kind: true, subjectKey: true, occurredAt: true } });
-  return { products, customers, orders, triggers };
-}
 
 describe("history import", () => {
   test("a full import stores products, customers and orders", async () => {
@@ -170,7 +138,7 @@ describe("history import", () => {
     const clean = await createTestDb();
     const cleanShop = (await clean.db.shop.create({ data: { domain: "joren-import.myshopify.com" } })).id;
     const reference = await run(clean.db, cleanShop, fakeFor(store));
-    const expected = await snapshot(clean.db);
+    const expected = await importedMirror(clean.db);
     await clean.close();
 
     // crash during the orders download (the third result file), after a few batches
@@ -196,7 +164,7 @@ describe("history import", () => {
     expect(progress[0].linesDone).toBe(crashed.linesDone);
 
     expect(resumed.counts).toEqual(reference.counts);
-    expect(await snapshot(t.db)).toEqual(expected);
+    expect(await importedMirror(t.db)).toEqual(expected);
   });
 
   test("a resumed import whose bulk result expired starts a new operation and still ends complete", async () => {

@@ -1,6 +1,9 @@
 // Every report on a small shop computed by hand (tests/helpers/reports-shop.ts), on a real
 // migrated database: SQLite, and PostgreSQL with TEST_DATABASE_URL.
+import { readdirSync, readFileSync } from "node:fs";
+import path from "node:path";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { dialectOf } from "~/lib/raw-sql.server";
 import * as reports from "~/modules/reports";
 import type { ReportRange } from "~/modules/reports";
 import { createTestDb, type TestDb } from "../helpers/db";
@@ -66,6 +69,20 @@ describe("reports on hand-computed data", () => {
         { cohort: "2026-03", customers: 2, at30: 12_000, at90: 12_500, at180: null, at365: null },
       ],
     });
+  });
+
+  test("the migration's back-fill of the LTV windows gives what the rollups give", async () => {
+    const windows = { ltv30: true, ltv90: true, ltv180: true, ltv365: true, id: true } as const;
+    const fromRollups = await t.db.customer.findMany({ where: { shopId }, select: windows, orderBy: { id: "asc" } });
+    expect(fromRollups.some((c) => c.ltv30 > 0n && c.ltv90 > c.ltv30)).toBe(true);
+    await t.db.customer.updateMany({ where: { shopId }, data: { ltv30: 0n, ltv90: 0n, ltv180: 0n, ltv365: 0n } });
+    const dir = dialectOf(t.db) === "postgresql" ? "prisma/postgres/migrations" : "prisma/migrations";
+    const migration = readdirSync(dir).find((name) => name.endsWith("_customer_ltv_windows"));
+    const sql = readFileSync(path.join(dir, String(migration), "migration.sql"), "utf8");
+    const backfill = /-- Backfill[^\n]*\n(UPDATE "Customer"[\s\S]*?;)/.exec(sql)?.[1];
+    expect(backfill).toBeDefined();
+    await t.db.$executeRawUnsafe(String(backfill));
+    expect(await t.db.customer.findMany({ where: { shopId }, select: windows, orderBy: { id: "asc" } })).toEqual(fromRollups);
   });
 
   test("repeat rate, F2 within windows, F3, F4, funnel, median days to the second order", async () => {

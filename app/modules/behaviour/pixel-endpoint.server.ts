@@ -4,6 +4,7 @@ import type { Db } from "~/db.server";
 import { parseJsonLossless } from "~/lib/json";
 import { log } from "~/lib/log.server";
 import { MAX_DRAINED_BYTES, readBoundedBody } from "~/lib/request-body.server";
+import { clientIp } from "./endpoint-rate-limit";
 import { parsePixelRequest } from "./pixel-event-schema";
 import { PixelRateLimiter } from "./pixel-rate-limit";
 import { recordPixelEvents, UnknownShopError } from "./record-pixel-events.server";
@@ -60,11 +61,6 @@ async function readBody(request: Request): Promise<BodyResult> {
   } catch {
     return { ok: false, response: reject(400, "body is not UTF-8 text") };
   }
-}
-
-function clientIp(request: Request): string | null {
-  const first = request.headers.get("x-forwarded-for")?.split(",")[0]?.trim();
-  return first ? first.slice(0, 64) : null;
 }
 
 // Errors may quote query arguments: keep addresses out of the log.

@@ -22,7 +22,8 @@ import {
   unsubscribeConfirmPage,
   type LinkProblem,
 } from "./email-pages";
-import { clientIp, MailRateLimiter, type MailEndpoint } from "./mail-rate-limit";
+import { clientIp } from "~/modules/behaviour/endpoint-rate-limit";
+import { MailRateLimiter, type MailEndpoint } from "./mail-rate-limit";
 import { mailTokenSecret } from "./mail-secret.server";
 import { recordMailEvents, trackingEventId, type RecordMailEventsResult } from "./record-mail-events.server";
 import {

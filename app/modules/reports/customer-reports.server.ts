@@ -14,12 +14,11 @@ import {
   dialectOf,
   localMonthSql,
   milliSum,
-  plusDaysSql,
-  trueSql,
   whole,
   wholeDaysSql,
   type Dialect, queryRows } from "./sql.server";
 import { ratio, roundMoney } from "./stats";
+import { LTV_WINDOW_DAYS } from "~/modules/customers/ltv-windows";
 import type { ClvReport, LtvCohort, LtvReport, ReportRange, RepeatReport, RfmReport } from "./types";
 
 const DAY_MS = 86_400_000;
@@ -37,33 +36,20 @@ async function medianOf(db: Tx, expression: Prisma.Sql, where: Prisma.Sql, count
   return values.length === 0 ? null : values.reduce((s, v) => s + v, 0) / values.length;
 }
 
-export const LTV_WINDOWS = [30, 90, 180, 365] as const;
+export const LTV_WINDOWS = LTV_WINDOW_DAYS;
 
 export async function getLtvReport(db: Tx, shopId: string, range: ReportRange): Promise<LtvReport> {
   const d = dialectOf(db);
   const where = acquired(d, shopId, range);
-  const cohortMonth = localMonthSql(d, Prisma.sql`cc.first`, range.timezone, { from: range.from, to: range.to });
-  const net = Prisma.sql`o."totalPrice" - o."totalRefunded"`;
-  // The window ends are computed once per customer (materialised), not once per order.
+  const cohortMonth = localMonthSql(d, Prisma.sql`c."firstOrderAt"`, range.timezone, { from: range.from, to: range.to });
+  // The window sums are customer rollups (recompute-rollups.server.ts), so this reads the
+  // covering Customer_reports_idx and never an order.
   const [totals, cohortRows] = await Promise.all([
     queryRows<{ n: unknown; total: unknown }[]>(db, Prisma.sql`SELECT COUNT(*) AS n, SUM(c."netSpend") AS total FROM "Customer" c WHERE ${where}`),
     queryRows<{ m: unknown; customers: unknown; youngest: unknown; n30: unknown; n90: unknown; n180: unknown; n365: unknown }[]>(db, Prisma.sql`
-      WITH cc AS MATERIALIZED (
-        SELECT c.id AS id, c."firstOrderAt" AS first, ${plusDaysSql(d, Prisma.sql`c."firstOrderAt"`, 30)} AS e30,
-          ${plusDaysSql(d, Prisma.sql`c."firstOrderAt"`, 90)} AS e90, ${plusDaysSql(d, Prisma.sql`c."firstOrderAt"`, 180)} AS e180,
-          ${plusDaysSql(d, Prisma.sql`c."firstOrderAt"`, 365)} AS e365
-        FROM "Customer" c WHERE ${where}
-      ), per AS (
-        SELECT cc.id AS id, ${cohortMonth} AS m, cc.first AS first,
-          SUM(CASE WHEN o."shopifyCreatedAt" < cc.e30 THEN ${net} ELSE 0 END) AS n30,
-          SUM(CASE WHEN o."shopifyCreatedAt" < cc.e90 THEN ${net} ELSE 0 END) AS n90,
-          SUM(CASE WHEN o."shopifyCreatedAt" < cc.e180 THEN ${net} ELSE 0 END) AS n180,
-          SUM(CASE WHEN o."shopifyCreatedAt" < cc.e365 THEN ${net} ELSE 0 END) AS n365
-        FROM cc LEFT JOIN "Order" o ON o."shopId" = ${shopId} AND o."customerId" = cc.id AND o.counted = ${trueSql(d)} AND o."shopifyCreatedAt" < cc.e365
-        GROUP BY cc.id, cc.first
-      )
-      SELECT m, COUNT(*) AS customers, MAX(first) AS youngest, SUM(n30) AS n30, SUM(n90) AS n90, SUM(n180) AS n180, SUM(n365) AS n365
-      FROM per GROUP BY m ORDER BY m`),
+      SELECT ${cohortMonth} AS m, COUNT(*) AS customers, MAX(c."firstOrderAt") AS youngest,
+        SUM(c.ltv30) AS n30, SUM(c.ltv90) AS n90, SUM(c.ltv180) AS n180, SUM(c.ltv365) AS n365
+      FROM "Customer" c WHERE ${where} GROUP BY 1 ORDER BY 1`),
   ]);
   const customers = whole(totals[0]?.n);
   const median = await medianOf(db, Prisma.sql`c."netSpend"`, where, customers);

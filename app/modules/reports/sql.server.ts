@@ -25,13 +25,6 @@ export function wholeDaysSql(dialect: Dialect, earlier: Prisma.Sql, later: Prism
     : Prisma.sql`CAST(julianday(${later}) - julianday(${earlier}) AS INTEGER)`;
 }
 
-/** A DateTime expression `days` days later, comparable with DateTime columns (text on SQLite). */
-export function plusDaysSql(dialect: Dialect, column: Prisma.Sql, days: number): Prisma.Sql {
-  return dialect === "postgresql"
-    ? Prisma.sql`(${column} + ${days} * INTERVAL '1 day')`
-    : Prisma.sql`(strftime('%Y-%m-%dT%H:%M:%f', ${column}, ${`+${days} days`}) || '+00:00')`;
-}
-
 /** A raw DateTime value (a Date from PostgreSQL, ISO text from SQLite) as a Date. */
 export function dateValue(value: unknown): Date {
   return value instanceof Date ? value : new Date(String(value));

@@ -8,7 +8,7 @@ import { InvalidShopError } from "@shopify/shopify-api";
 import type { z } from "zod";
 import { getDb, type Db } from "~/db.server";
 import { MAX_DRAINED_BYTES, readBoundedBody } from "~/lib/request-body.server";
-import { clientIp } from "~/modules/mail/mail-rate-limit";
+import { clientIp } from "~/modules/behaviour/endpoint-rate-limit";
 import { escapeHtml } from "~/modules/mail/templates/escape-html";
 import { authenticate } from "~/shopify.server";
 import { ProxyFormRateLimiter } from "./proxy-form-rate-limit";
