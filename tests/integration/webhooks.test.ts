@@ -276,11 +276,38 @@ describe("refunds, cancellations, deletes, guests and merges", () => {
 
 describe("compliance and tenancy", () => {
   test("customers/data_request assembles the customer's data for the merchant", async () => {
+    // what Joren itself holds about the person: an email it sent, points, a back-in-stock request, a suppression
+    const person = await t.db.customer.findFirstOrThrow({ where: { shopId, gid: "gid://shopify/Customer/7770001" } });
+    const at = new Date("2026-10-05T00:00:00Z");
+    await t.db.message.create({
+      data: { shopId, customerId: person.id, scenario: "second_purchase", triggerKey: "dr-test", status: "sent", dueAt: at, sentAt: at, email: "regular@example.jp", subject: "また会えて嬉しいです", unsubscribedAt: at },
+    });
+    const earned = await t.db.pointsEntry.create({ data: { shopId, customerId: person.id, key: "dr-test:earn", kind: "earn", points: 120, occurredAt: at } });
+    await t.db.pointsLot.create({ data: { shopId, customerId: person.id, entryId: earned.id, points: 120, remaining: 120, earnedAt: at, expiresAt: new Date("2027-10-05T00:00:00Z") } });
+    await t.db.backInStockSubscription.create({
+      data: { shopId, customerId: person.id, productGid: "gid://shopify/Product/1", variantGid: "gid://shopify/ProductVariant/2", source: "back_in_stock_form", consentAt: at },
+    });
+    await t.db.suppression.create({ data: { shopId, emailNormalized: "regular@example.jp", reason: "unsubscribe", at } });
+
     await send("customers/data_request", `{"shop_id":1,"shop_domain":"${SHOP}","customer":{"id":7770001,"email":"regular@example.jp","phone":null},"orders_requested":[7771001],"data_request":{"id":9}}`);
     const request = await t.db.dataRequest.findFirstOrThrow({ where: { shopId, customerGid: "gid://shopify/Customer/7770001" } });
     const doc = JSON.parse(request.export);
     expect(doc.customers[0].email).toBe("regular@example.jp");
     expect(doc.customers[0].orders.length).toBeGreaterThan(0);
+    expect(doc.customers[0].emails).toEqual([
+      expect.objectContaining({ scenario: "second_purchase", status: "sent", subject: "また会えて嬉しいです", sentAt: at.toISOString(), unsubscribedAt: at.toISOString() }),
+    ]);
+    // the orders earlier in this file earned points too: the balance is every entry's sum
+    const points = doc.customers[0].points as { balance: number; entries: { points: number }[]; expiring: unknown[] };
+    const ledger = await t.db.pointsEntry.findMany({ where: { shopId, customerId: person.id } });
+    expect(points.entries).toHaveLength(ledger.length);
+    expect(points.balance).toBe(ledger.reduce((sum, e) => sum + e.points, 0));
+    expect(points.entries).toContainEqual({ kind: "earn", points: 120, orderGid: null, reason: null, occurredAt: at.toISOString() });
+    expect(points.expiring).toContainEqual({ points: 120, expiresAt: "2027-10-05T00:00:00.000Z" });
+    expect(doc.customers[0].backInStockSubscriptions).toEqual([
+      { productGid: "gid://shopify/Product/1", variantGid: "gid://shopify/ProductVariant/2", source: "back_in_stock_form", consentAt: at.toISOString(), locale: null },
+    ]);
+    expect(doc.suppressions).toEqual([{ email: "regular@example.jp", reason: "unsubscribe", at: at.toISOString() }]);
   });
 
   test("customers/redact erases PII and behaviour but keeps anonymous order totals", async () => {

@@ -25,8 +25,16 @@ export async function exportCustomerData(
           checkouts: true,
           behaviour: { orderBy: { occurredAt: "asc" } },
           visitors: true,
+          messages: { orderBy: { createdAt: "asc" } },
+          pointsEntries: { orderBy: { occurredAt: "asc" } },
+          pointsLots: { where: { remaining: { gt: 0 } }, orderBy: { expiresAt: "asc" } },
+          backInStockSubscriptions: true,
         },
       })
+    : [];
+  const addresses = [...new Set([emailNormalized, ...customers.map((c) => c.emailNormalized)].filter((e): e is string => !!e))];
+  const suppressions = addresses.length
+    ? await tx.suppression.findMany({ where: { shopId: scope.shopId, emailNormalized: { in: addresses } }, select: { emailNormalized: true, reason: true, at: true } })
     : [];
   const document = {
     generatedAt: scope.now.toISOString(),
@@ -43,7 +51,22 @@ export async function exportCustomerData(
       checkouts: c.checkouts.map((k) => ({ token: k.token, createdAt: k.shopifyCreatedAt.toISOString(), completedAt: k.completedAt?.toISOString() ?? null })),
       storefrontEvents: c.behaviour.map((e) => ({ name: e.name, productGid: e.productGid, occurredAt: e.occurredAt.toISOString() })),
       visitors: c.visitors.map((v) => ({ clientId: v.clientId, firstSeenAt: v.firstSeenAt.toISOString(), lastSeenAt: v.lastSeenAt.toISOString() })),
+      // the marketing Joren decided about, and what happened to it
+      emails: c.messages.map((m) => ({
+        scenario: m.scenario, status: m.status, reason: m.reason, email: m.email, subject: m.subject, couponCode: m.couponCode,
+        plannedAt: m.createdAt.toISOString(), sentAt: m.sentAt?.toISOString() ?? null, deliveredAt: m.deliveredAt?.toISOString() ?? null,
+        openedAt: m.openedAt?.toISOString() ?? null, clickedAt: m.clickedAt?.toISOString() ?? null, unsubscribedAt: m.unsubscribedAt?.toISOString() ?? null,
+      })),
+      points: {
+        balance: c.pointsEntries.reduce((sum, e) => sum + e.points, 0),
+        entries: c.pointsEntries.map((e) => ({ kind: e.kind, points: e.points, orderGid: e.orderGid, reason: e.reason, occurredAt: e.occurredAt.toISOString() })),
+        expiring: c.pointsLots.map((l) => ({ points: l.remaining, expiresAt: l.expiresAt.toISOString() })),
+      },
+      backInStockSubscriptions: c.backInStockSubscriptions.map((b) => ({
+        productGid: b.productGid, variantGid: b.variantGid, source: b.source, consentAt: b.consentAt.toISOString(), locale: b.locale,
+      })),
     })),
+    suppressions: suppressions.map((x) => ({ email: x.emailNormalized, reason: x.reason, at: x.at.toISOString() })),
   };
   const saved = await tx.dataRequest.create({
     data: { shopId: scope.shopId, customerGid: input.customerGid, email: emailNormalized, export: JSON.stringify(document) },
