@@ -7,7 +7,7 @@
 // the navigation menu, and passes everything else through unchanged. The app validates these
 // tokens exactly as it validates Shopify's (docs/decisions/0005); nothing in it knows about this.
 import { createServer, request as httpRequest, type IncomingMessage, type Server, type ServerResponse } from "node:http";
-import { adminHostParam, mintSessionToken } from "./session-token";
+import { embeddedAdminUrl, mintSessionToken } from "./session-token";
 
 /** Where the app's pages load App Bridge from (APP_BRIDGE_URL in app/components/EmbeddedAppProvider.tsx). */
 const APP_BRIDGE_URL = "https://cdn.shopify.com/shopifycloud/app-bridge.js";
@@ -71,10 +71,7 @@ export async function startDemoAdminGateway(options: { port: number; target: str
   const target = new URL(options.target);
   const token = () => mintSessionToken({ shop: options.shop, apiKey: options.apiKey, secret: options.secret, lifetimeSeconds: 3600 });
   const url = `http://127.0.0.1:${options.port}`;
-  const adminUrl = (path = "/app") => {
-    const params = new URLSearchParams({ shop: options.shop, host: adminHostParam(options.shop), embedded: "1", id_token: token() });
-    return `${url}${path}?${params}`;
-  };
+  const adminUrl = (path = "/app") => embeddedAdminUrl({ appUrl: url, shop: options.shop, apiKey: options.apiKey, secret: options.secret, path, lifetimeSeconds: 3600 });
 
   const handle = (req: IncomingMessage, res: ServerResponse) => {
     const requestUrl = new URL(req.url ?? "/", url);

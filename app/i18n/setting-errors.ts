@@ -54,3 +54,9 @@ export function localizeSettingError(message: string, locale: Locale): string {
   }
   return message;
 }
+
+/** Every error for one field, localized and joined; undefined when there is none (Polaris' `error` prop). */
+export function fieldErrorText(errors: readonly { field: string; message: string }[], field: string, locale: Locale): string | undefined {
+  const found = errors.filter((e) => e.field === field).map((e) => localizeSettingError(e.message, locale));
+  return found.length ? found.join(" ") : undefined;
+}

@@ -2,6 +2,7 @@
 // class, so a fragment built with one is not recognised as SQL by the other's tagged template;
 // rendering the text ourselves (`?` for SQLite, `$n` for PostgreSQL) works with either.
 import { Prisma, type Tx } from "~/db.server";
+import { chunked } from "./chunks";
 
 export type Dialect = "sqlite" | "postgresql";
 
@@ -42,8 +43,8 @@ export async function insertIgnoringConflicts(
   // SQLite binds at most 999 parameters per statement
   const perStatement = Math.max(1, Math.floor(900 / Math.max(1, columns.length)));
   const quoted = (names: readonly string[]) => names.map((n) => `"${n}"`).join(", ");
-  for (let i = 0; i < rows.length; i += perStatement) {
-    const values = rows.slice(i, i + perStatement).map((row) => Prisma.sql`(${Prisma.join(row)})`);
+  for (const chunk of chunked(rows, perStatement)) {
+    const values = chunk.map((row) => Prisma.sql`(${Prisma.join(row)})`);
     inserted += await executeSql(
       db,
       Prisma.sql`INSERT INTO ${Prisma.raw(`"${table}"`)} (${Prisma.raw(quoted(columns))}) VALUES ${Prisma.join(values)} ON CONFLICT (${Prisma.raw(quoted(conflictColumns))}) DO NOTHING`,

@@ -5,7 +5,7 @@
  * a healthy connection (a client still writing into a closed socket gets EPIPE, not the answer);
  * beyond it the connection is closed.
  */
-export const MAX_DRAINED_BYTES = 8 * 1024 * 1024;
+const MAX_DRAINED_BYTES = 8 * 1024 * 1024;
 
 export interface BodyRead {
   /** the first `keep` bytes */
@@ -42,4 +42,24 @@ export async function readBoundedBody(request: Request, keep: number, max: numbe
       return { bytes: Buffer.concat(chunks), size, complete: false };
     }
   }
+}
+
+/** A body of at most `max` bytes, or the headers its 413 must carry (Connection: close when the rest was left unread). */
+export type LimitedBody = { ok: true; bytes: Buffer } | { ok: false; headers: Record<string, string> };
+
+/** For an answer given before the body was read to its end: the connection cannot carry another request. */
+export const CONNECTION_CLOSE: Readonly<Record<string, string>> = { Connection: "close" };
+
+/**
+ * The whole body when neither its declared length nor what arrives exceeds `max`. An oversized
+ * body is drained up to MAX_DRAINED_BYTES first, so the client reads the 413.
+ */
+export async function readBodyAtMost(request: Request, max: number): Promise<LimitedBody> {
+  const declared = Number(request.headers.get("content-length") ?? "0");
+  if (Number.isFinite(declared) && declared > MAX_DRAINED_BYTES) return { ok: false, headers: { ...CONNECTION_CLOSE } };
+  // The declared length can lie (or be absent with chunked encoding): count what arrives.
+  const body = await readBoundedBody(request, max, MAX_DRAINED_BYTES);
+  if (!body.complete) return { ok: false, headers: { ...CONNECTION_CLOSE } };
+  if (body.size > max || declared > max) return { ok: false, headers: {} };
+  return { ok: true, bytes: body.bytes };
 }

@@ -1,8 +1,9 @@
 // CSV export of one report (a resource route). The admin fetches it with the session token in
 // the Authorization header (App Bridge adds it to fetch) and saves the response as a file.
 import type { LoaderFunctionArgs } from "@remix-run/node";
-import { getAllReports, ReportRangeError, resolveReportRange } from "~/modules/reports";
-import { isCsvReport, reportCsv } from "~/modules/report-export/report-csv";
+import { ReportRangeError, resolveReportRange } from "~/modules/reports";
+import { isCsvReport } from "~/modules/report-export/report-csv";
+import { reportCsvFor } from "~/modules/report-export/report-csv.server";
 import { requireAdminShop } from "~/modules/shops/admin-request.server";
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
@@ -17,7 +18,7 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
     if (error instanceof ReportRangeError) return new Response(error.message, { status: 400 });
     throw error;
   }
-  const csv = reportCsv(report, await getAllReports(db, shop.id, range));
+  const csv = await reportCsvFor(db, shop.id, range, report);
   const filename = `joren-${report}-${range.fromDate}-${range.toDate}.csv`;
   // A byte-order mark, so spreadsheet programs read Japanese text as UTF-8.
   return new Response(`\uFEFF${csv}`, {

@@ -6,7 +6,7 @@ import { useEffect, useState } from "react";
 import { AdminErrorBoundary } from "~/components/AdminErrorBoundary";
 import { useT, type I18n } from "~/i18n/i18n";
 import { optionLabel, scenarioDescription, scenarioName, settingLabel } from "~/i18n/scenario-words";
-import { localizeSettingError } from "~/i18n/setting-errors";
+import { fieldErrorText, localizeSettingError } from "~/i18n/setting-errors";
 import { previewScenarioEmails, sendTestEmail } from "~/modules/mail/scenario-preview.server";
 import { readJson, scenarioPageInput } from "~/modules/scenarios/scenario-admin-input";
 import { getScenarioConfig, setScenarioConfig } from "~/modules/scenarios/scenario-config.server";
@@ -130,10 +130,7 @@ export default function ScenarioPage() {
   const saveResult = save.data?.intent === "save" ? save.data : null;
   const errors: SettingError[] = saveResult && !saveResult.ok ? saveResult.errors : [];
   const fieldPaths = new Set(data.fields.map((f) => f.path));
-  const errorFor = (path: string) => {
-    const found = errors.filter((e) => e.field === path).map((e) => localizeSettingError(e.message, locale));
-    return found.length ? found.join(" ") : undefined;
-  };
+  const errorFor = (path: string) => fieldErrorText(errors, path, locale);
   const otherErrors = errors.filter((e) => !fieldPaths.has(e.field));
   const enabled = (toggle.json as { enabled?: boolean } | undefined)?.enabled ?? data.enabled;
   const testResult = test.data?.intent === "testSend" ? test.data : null;

@@ -6,7 +6,7 @@ import { useEffect, useState } from "react";
 import { AdminErrorBoundary } from "~/components/AdminErrorBoundary";
 import type { MessageKey } from "~/i18n/en";
 import { useT } from "~/i18n/i18n";
-import { localizeSettingError } from "~/i18n/setting-errors";
+import { fieldErrorText } from "~/i18n/setting-errors";
 import { syncCheckoutDiscountFromAdmin } from "~/modules/guard/checkout-discount-admin.server";
 import { LOYALTY_VARIANTS, type SettingError } from "~/modules/settings/shop-settings";
 import { readJson } from "~/modules/scenarios/scenario-admin-input";
@@ -64,10 +64,7 @@ export default function Settings() {
   }, [saved, data.form]);
   const saveResult = save.data?.intent === "sendgridKey" ? undefined : save.data;
   const errors = saveResult && !saveResult.ok ? saveResult.errors : [];
-  const errorFor = (name: string) => {
-    const found = errors.filter((e) => e.field === name).map((e) => localizeSettingError(e.message, locale));
-    return found.length ? found.join(" ") : undefined;
-  };
+  const errorFor = (name: string) => fieldErrorText(errors, name, locale);
   const setText = (name: SettingsFormName) => (value: string) => setForm((f) => ({ ...f, text: { ...f.text, [name]: value } }));
   const field = (name: SettingsFormName, label: MessageKey, options: { type?: "number" | "email" | "text"; multiline?: boolean; help?: MessageKey } = {}) => (
     <TextField

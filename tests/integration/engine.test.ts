@@ -9,15 +9,13 @@ import { createPrismaOutboxStore } from "~/modules/mail/prisma-outbox-store.serv
 import { runTick, type EngineDeps } from "~/modules/engine/tick.server";
 import { AWAITING_PROVIDER_EVENTS } from "~/modules/engine/recover-sends.server";
 import { recordMailEvents } from "~/modules/mail/record-mail-events.server";
-import { registerLocalShop } from "~/modules/shops/install-shop.server";
-import { assignShopSettings } from "~/modules/shops/shop-settings.server";
-import { setScenarioConfig } from "~/modules/scenarios/scenario-config.server";
 import { upsertCustomer } from "~/modules/customers/upsert-customer.server";
 import { recordCheckout } from "~/modules/checkouts/record-checkout.server";
 import { recordOrder } from "~/modules/orders/record-order.server";
 import { recordProduct } from "~/modules/catalog/record-product.server";
 import type { NormalizedCheckout, NormalizedCustomer, NormalizedOrder } from "~/modules/ingest/types";
 import type { ScenarioKey } from "~/modules/settings/scenario-settings";
+import { enableScenario, registerSendingShop } from "../helpers/sending-shop";
 import { createTestDb, type TestDb } from "../helpers/db";
 
 const T0 = new Date("2026-11-02T01:00:00Z"); // 10:00 in Tokyo, a Monday
@@ -34,17 +32,7 @@ let serial = 0;
 async function setup(assignments: string[] = []) {
   t = await createTestDb();
   db = t.db;
-  shopId = (await registerLocalShop({ db, domain: "engine-test.myshopify.com", currency: "JPY", timezone: "Asia/Tokyo" })).shopId;
-  const saved = await assignShopSettings(db, shopId, [
-    "senderName=Joren Tea",
-    "senderEmail=shop@joren-tea.example",
-    "senderAddress=1-2-3 Shibuya, Tokyo",
-    "senderContact=support@joren-tea.example",
-    "holdoutPercent=0",
-    "quietHours=off",
-    ...assignments,
-  ]);
-  if (!saved.ok) throw new Error(JSON.stringify(saved.errors));
+  shopId = await registerSendingShop(db, "engine-test.myshopify.com", ["holdoutPercent=0", "quietHours=off", ...assignments]);
   admin = createFakeAdminPort({});
   deps = { transport: createOutboxTransport(createPrismaOutboxStore(db, shopId)), admin, appUrl: "https://joren.test", mailSecret: "s".repeat(40) };
   await recordProduct(db, { shopId, now: T0 }, {
@@ -54,10 +42,7 @@ async function setup(assignments: string[] = []) {
   });
 }
 
-async function enable(key: ScenarioKey, assignments: string[] = []) {
-  const result = await setScenarioConfig(db, shopId, key, { enabled: true, assignments });
-  if (!result.ok) throw new Error(JSON.stringify(result.errors));
-}
+const enable = (key: ScenarioKey, assignments: string[] = []) => enableScenario(db, shopId, key, assignments);
 
 async function customer(options: { consent?: "SUBSCRIBED" | "NOT_SUBSCRIBED" | "UNSUBSCRIBED"; createdAt?: Date; email?: string } = {}) {
   serial++;

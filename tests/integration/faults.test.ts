@@ -15,13 +15,12 @@ import { recordCheckout } from "~/modules/checkouts/record-checkout.server";
 import { upsertCustomer } from "~/modules/customers/upsert-customer.server";
 import { runTick } from "~/modules/engine/tick.server";
 import { createSendgridTransport } from "~/modules/mail/sendgrid-transport.server";
-import { setScenarioConfig } from "~/modules/scenarios/scenario-config.server";
 import { createFakeAdminPort } from "~/modules/shopify/fake-admin-port";
 import { registerLocalShop } from "~/modules/shops/install-shop.server";
-import { assignShopSettings } from "~/modules/shops/shop-settings.server";
 import { GUEST_ORDER_GID, buildBulkStore } from "../fixtures/admin-api/bulk-store";
 import { startAppServer, type AppServer } from "../helpers/app-server";
 import { importedMirror } from "../helpers/imported-mirror";
+import { enableScenario, registerSendingShop } from "../helpers/sending-shop";
 import { createTestDb, type TestDb } from "../helpers/db";
 import { startFakeShopifyServer, type FakeShopifyCall, type FakeShopifyServer } from "../helpers/fake-shopify-server";
 import { postWebhook, waitForInbox } from "../helpers/webhooks";
@@ -38,13 +37,8 @@ let shopId: string;
 async function setupShop(customers: number) {
   t = await createTestDb();
   db = t.db;
-  shopId = (await registerLocalShop({ db, domain: SHOP, currency: "JPY", timezone: "Asia/Tokyo" })).shopId;
-  const saved = await assignShopSettings(db, shopId, [
-    "senderName=Joren Tea", "senderEmail=shop@joren-tea.example", "senderAddress=1-2-3 Shibuya, Tokyo", "senderContact=support@joren-tea.example", "holdoutPercent=0", "quietHours=off",
-  ]);
-  if (!saved.ok) throw new Error(JSON.stringify(saved.errors));
-  const enabled = await setScenarioConfig(db, shopId, "cart_abandonment", { enabled: true, assignments: [] });
-  if (!enabled.ok) throw new Error(JSON.stringify(enabled.errors));
+  shopId = await registerSendingShop(db, SHOP, ["holdoutPercent=0", "quietHours=off"]);
+  await enableScenario(db, shopId, "cart_abandonment");
   for (let i = 1; i <= customers; i++) {
     const gid = `gid://shopify/Customer/${9007199254700000 + i}`;
     const email = `buyer${i}@example.jp`;

@@ -18,14 +18,13 @@ import { pointsBalance } from "~/modules/points/points-ledger.server";
 import type { NormalizedCheckout, NormalizedCustomer, NormalizedOrder } from "~/modules/ingest/types";
 import { createOutboxTransport } from "~/modules/mail/outbox-transport";
 import { createPrismaOutboxStore } from "~/modules/mail/prisma-outbox-store.server";
-import { setScenarioConfig } from "~/modules/scenarios/scenario-config.server";
 import { parseShopSettings } from "~/modules/settings/shop-settings";
 import { AdminApiError } from "~/modules/shopify/admin-port";
 import { createFakeAdminPort, type FakeAdminPort } from "~/modules/shopify/fake-admin-port";
-import { registerLocalShop } from "~/modules/shops/install-shop.server";
 import { onboardShop } from "~/modules/shops/onboard-shop.server";
 import { assignShopSettings } from "~/modules/shops/shop-settings.server";
 import type { ScenarioKey } from "~/modules/settings/scenario-settings";
+import { enableScenario, registerSendingShop } from "../helpers/sending-shop";
 import { createTestDb, type TestDb } from "../helpers/db";
 
 const DOMAIN = "guard-test.myshopify.com";
@@ -45,20 +44,12 @@ let serial = 0;
 async function setup(assignments: string[] = []) {
   t = await createTestDb();
   db = t.db;
-  shopId = (await registerLocalShop({ db, domain: DOMAIN, currency: "JPY", timezone: "Asia/Tokyo" })).shopId;
-  const saved = await assignShopSettings(db, shopId, [
-    "senderName=Joren Tea", "senderEmail=shop@joren-tea.example", "senderAddress=1-2-3 Shibuya, Tokyo",
-    "senderContact=support@joren-tea.example", "holdoutPercent=0", "quietHours=off", ...assignments,
-  ]);
-  if (!saved.ok) throw new Error(JSON.stringify(saved.errors));
+  shopId = await registerSendingShop(db, DOMAIN, ["holdoutPercent=0", "quietHours=off", ...assignments]);
   admin = createFakeAdminPort({});
   deps = { transport: createOutboxTransport(createPrismaOutboxStore(db, shopId)), admin, appUrl: "https://joren.test", mailSecret: "s".repeat(40) };
 }
 
-async function enable(key: ScenarioKey, assignments: string[] = []) {
-  const result = await setScenarioConfig(db, shopId, key, { enabled: true, assignments });
-  if (!result.ok) throw new Error(JSON.stringify(result.errors));
-}
+const enable = (key: ScenarioKey, assignments: string[] = []) => enableScenario(db, shopId, key, assignments);
 
 async function customer(options: { email?: string; createdAt?: Date } = {}) {
   serial++;

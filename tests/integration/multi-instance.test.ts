@@ -9,10 +9,8 @@ import { spawn } from "node:child_process";
 import type { Db } from "~/db.server";
 import { shopifyWebhookHeaders } from "~/lib/webhook-signing";
 import { checkStorm, stormPlan } from "~/modules/demo/storm";
-import { setScenarioConfig } from "~/modules/scenarios/scenario-config.server";
-import { registerLocalShop } from "~/modules/shops/install-shop.server";
-import { assignShopSettings } from "~/modules/shops/shop-settings.server";
 import { startAppServer, TEST_SECRET, type AppServer } from "../helpers/app-server";
+import { enableScenario, registerSendingShop } from "../helpers/sending-shop";
 import { createTestDb, type TestDb } from "../helpers/db";
 import { waitForInbox } from "../helpers/webhooks";
 
@@ -28,13 +26,8 @@ const servers: AppServer[] = [];
 beforeAll(async () => {
   t = await createTestDb();
   db = t.db;
-  shopId = (await registerLocalShop({ db, domain: SHOP, currency: "JPY", timezone: "Asia/Tokyo" })).shopId;
-  const saved = await assignShopSettings(db, shopId, [
-    "senderName=Joren Tea", "senderEmail=shop@joren-tea.example", "senderAddress=1-2-3 Shibuya, Tokyo", "senderContact=support@joren-tea.example", "holdoutPercent=0", "quietHours=off",
-  ]);
-  if (!saved.ok) throw new Error(JSON.stringify(saved.errors));
-  const enabled = await setScenarioConfig(db, shopId, "cart_abandonment", { enabled: true, assignments: [] });
-  if (!enabled.ok) throw new Error(JSON.stringify(enabled.errors));
+  shopId = await registerSendingShop(db, SHOP, ["holdoutPercent=0", "quietHours=off"]);
+  await enableScenario(db, shopId, "cart_abandonment");
   for (let i = 0; i < INSTANCES; i++) {
     // every instance runs the scheduler, every 3 seconds
     servers.push(await startAppServer({ databaseUrl: t.url, env: { JOREN_DISABLE_SCHEDULER: "0", JOREN_TICK_CRON: "*/3 * * * * *", JOREN_LOG_LEVEL: "error", JOREN_MAIL_TOKEN_SECRET: "s".repeat(40) } }));

@@ -5,10 +5,8 @@
 // 2) After customers/redact no row of any table (every model, read generically, so tables added
 //    later are covered too) holds their email, name, phone, address or Shopify customer id.
 import { Prisma, type Db } from "~/db.server";
-import { setScenarioConfig } from "~/modules/scenarios/scenario-config.server";
-import { registerLocalShop } from "~/modules/shops/install-shop.server";
-import { assignShopSettings } from "~/modules/shops/shop-settings.server";
 import { startAppServer, type AppServer } from "../helpers/app-server";
+import { enableScenario, registerSendingShop } from "../helpers/sending-shop";
 import { createTestDb, type TestDb } from "../helpers/db";
 import { postWebhook, waitForInbox } from "../helpers/webhooks";
 
@@ -29,13 +27,8 @@ let server: AppServer;
 beforeAll(async () => {
   t = await createTestDb();
   db = t.db;
-  shopId = (await registerLocalShop({ db, domain: SHOP, currency: "JPY", timezone: "Asia/Tokyo" })).shopId;
-  const saved = await assignShopSettings(db, shopId, [
-    "senderName=Joren Tea", "senderEmail=shop@joren-tea.example", "senderAddress=1-2-3 Shibuya, Tokyo", "senderContact=support@joren-tea.example", "holdoutPercent=0", "quietHours=off",
-  ]);
-  if (!saved.ok) throw new Error(JSON.stringify(saved.errors));
-  const enabled = await setScenarioConfig(db, shopId, "cart_abandonment", { enabled: true, assignments: [] });
-  if (!enabled.ok) throw new Error(JSON.stringify(enabled.errors));
+  shopId = await registerSendingShop(db, SHOP, ["holdoutPercent=0", "quietHours=off"]);
+  await enableScenario(db, shopId, "cart_abandonment");
   server = await startAppServer({
     databaseUrl: t.url,
     env: { JOREN_LOG_LEVEL: "debug", JOREN_DISABLE_SCHEDULER: "0", JOREN_TICK_CRON: "*/2 * * * * *", JOREN_MAIL_TOKEN_SECRET: "s".repeat(40) },

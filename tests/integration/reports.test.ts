@@ -4,6 +4,8 @@ import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { dialectOf } from "~/lib/raw-sql.server";
+import { CSV_REPORTS } from "~/modules/report-export/report-csv";
+import { reportCsvFor } from "~/modules/report-export/report-csv.server";
 import * as reports from "~/modules/reports";
 import type { ReportRange } from "~/modules/reports";
 import { createTestDb, type TestDb } from "../helpers/db";
@@ -191,6 +193,19 @@ describe("reports on hand-computed data", () => {
       previousYear: { fromDate: "2025-01-01", toDate: "2025-06-14", attributedOrders: 1, attributedRevenue: 3_000 },
       change: 1,
     });
+  });
+
+  test("CSV export: one report's table, stable headers, CRLF rows, empty cells for nulls", async () => {
+    expect(await reportCsvFor(t.db, shopId, range, "ltv")).toBe(
+      "cohort,customers,ltv_30d,ltv_90d,ltv_180d,ltv_365d\r\n2026-01,1,15000,17000,,\r\n2026-02,2,7000,9000,,\r\n2026-03,2,12000,12500,,\r\n",
+    );
+    expect(await reportCsvFor(t.db, shopId, range, "summary")).toBe(
+      `from,to,currency,customers,new_customers,orders,net_revenue,average_order_value\r\n2026-01-01,2026-06-14,JPY,6,5,12,65000,5416.667\r\n`,
+    );
+    for (const report of CSV_REPORTS) {
+      const [header] = (await reportCsvFor(t.db, shopId, range, report)).split("\r\n");
+      expect(header, report).toMatch(/^[a-z_0-9]+(,[a-z_0-9]+)+$/);
+    }
   });
 
   test("another shop's data never shows", async () => {

@@ -7,9 +7,7 @@ import { createFakeAdminPort } from "~/modules/shopify/fake-admin-port";
 import { createOutboxTransport } from "~/modules/mail/outbox-transport";
 import { createPrismaOutboxStore } from "~/modules/mail/prisma-outbox-store.server";
 import { runTick, type EngineDeps } from "~/modules/engine/tick.server";
-import { registerLocalShop } from "~/modules/shops/install-shop.server";
 import { assignShopSettings } from "~/modules/shops/shop-settings.server";
-import { setScenarioConfig } from "~/modules/scenarios/scenario-config.server";
 import { upsertCustomer } from "~/modules/customers/upsert-customer.server";
 import { recordOrder } from "~/modules/orders/record-order.server";
 import { recordProduct } from "~/modules/catalog/record-product.server";
@@ -18,6 +16,7 @@ import { loadRecommendations, recommendProductGids } from "~/modules/recommendat
 import { digestSlot } from "~/modules/scenarios/recommendations.server";
 import type { NormalizedCustomer, NormalizedOrder } from "~/modules/ingest/types";
 import type { ScenarioKey } from "~/modules/settings/scenario-settings";
+import { enableScenario, registerSendingShop } from "../helpers/sending-shop";
 import { createTestDb, type TestDb } from "../helpers/db";
 
 const T0 = new Date("2026-11-02T01:00:00Z"); // 10:00 in Tokyo, a Monday
@@ -39,12 +38,7 @@ async function setup() {
   t = await createTestDb();
   db = t.db;
   serial = 0;
-  shopId = (await registerLocalShop({ db, domain: "scenarios-b.myshopify.com", currency: "JPY", timezone: "Asia/Tokyo" })).shopId;
-  const saved = await assignShopSettings(db, shopId, [
-    "senderName=Joren Tea", "senderEmail=shop@joren-tea.example", "senderAddress=1-2-3 Shibuya, Tokyo", "senderContact=support@joren-tea.example",
-    "holdoutPercent=0", "quietHours=off", "frequencyCapHours=1",
-  ]);
-  if (!saved.ok) throw new Error(JSON.stringify(saved.errors));
+  shopId = await registerSendingShop(db, "scenarios-b.myshopify.com", ["holdoutPercent=0", "quietHours=off", "frequencyCapHours=1"]);
   deps = { transport: createOutboxTransport(createPrismaOutboxStore(db, shopId)), admin: createFakeAdminPort({}), appUrl: "https://joren.test", mailSecret: "s".repeat(40) };
 }
 
@@ -86,10 +80,7 @@ async function view(who: { id: string }, when: Date, productN: number) {
   });
 }
 
-async function enable(key: ScenarioKey, assignments: string[] = []) {
-  const result = await setScenarioConfig(db, shopId, key, { enabled: true, assignments });
-  if (!result.ok) throw new Error(JSON.stringify(result.errors));
-}
+const enable = (key: ScenarioKey, assignments: string[] = []) => enableScenario(db, shopId, key, assignments);
 
 const ledger = (scenario: string) => db.message.findMany({ where: { shopId, scenario }, orderBy: [{ createdAt: "asc" }, { id: "asc" }] });
 const tick = (when: Date) => runTick(db, shopId, when, deps);

@@ -2,6 +2,7 @@
 import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { registerLocalShop } from "~/modules/shops/install-shop.server";
+import { pointsBalance } from "~/modules/points/points-ledger.server";
 import { startAppServer, type AppServer } from "../helpers/app-server";
 import { createTestDb, type TestDb } from "../helpers/db";
 import { consentBody, customerBody, orderBody } from "../helpers/payloads";
@@ -297,11 +298,12 @@ describe("compliance and tenancy", () => {
     expect(doc.customers[0].emails).toEqual([
       expect.objectContaining({ scenario: "second_purchase", status: "sent", subject: "また会えて嬉しいです", sentAt: at.toISOString(), unsubscribedAt: at.toISOString() }),
     ]);
-    // the orders earlier in this file earned points too: the balance is every entry's sum
+    // the orders earlier in this file earned points too: the balance is every entry's sum (no lot has expired)
     const points = doc.customers[0].points as { balance: number; entries: { points: number }[]; expiring: unknown[] };
     const ledger = await t.db.pointsEntry.findMany({ where: { shopId, customerId: person.id } });
     expect(points.entries).toHaveLength(ledger.length);
     expect(points.balance).toBe(ledger.reduce((sum, e) => sum + e.points, 0));
+    expect(points.balance).toBe((await pointsBalance(t.db, shopId, [person.id])).get(person.id)?.balance);
     expect(points.entries).toContainEqual({ kind: "earn", points: 120, orderGid: null, reason: null, occurredAt: at.toISOString() });
     expect(points.expiring).toContainEqual({ points: 120, expiresAt: "2027-10-05T00:00:00.000Z" });
     expect(doc.customers[0].backInStockSubscriptions).toEqual([

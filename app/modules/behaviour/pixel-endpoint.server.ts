@@ -3,7 +3,7 @@
 import type { Db } from "~/db.server";
 import { parseJsonLossless } from "~/lib/json";
 import { log } from "~/lib/log.server";
-import { MAX_DRAINED_BYTES, readBoundedBody } from "~/lib/request-body.server";
+import { readBodyAtMost } from "~/lib/request-body.server";
 import { clientIp } from "./endpoint-rate-limit";
 import { parsePixelRequest } from "./pixel-event-schema";
 import { PixelRateLimiter } from "./pixel-rate-limit";
@@ -47,15 +47,8 @@ function reject(status: number, error: string, fields: Record<string, unknown> =
 type BodyResult = { ok: true; text: string } | { ok: false; response: Response };
 
 async function readBody(request: Request): Promise<BodyResult> {
-  // Connection: close when the remainder is left unread: it must not be taken for the next
-  // request on a keep-alive connection.
-  const tooLarge = (headers?: Record<string, string>): BodyResult => ({ ok: false, response: reject(413, `body larger than ${MAX_BODY_BYTES} bytes`, {}, headers) });
-  const declared = Number(request.headers.get("content-length") ?? "0");
-  if (Number.isFinite(declared) && declared > MAX_DRAINED_BYTES) return tooLarge({ connection: "close" });
-  // The declared length can lie (or be absent with chunked encoding): count what arrives.
-  const body = await readBoundedBody(request, MAX_BODY_BYTES, MAX_DRAINED_BYTES);
-  if (!body.complete) return tooLarge({ connection: "close" });
-  if (body.size > MAX_BODY_BYTES || declared > MAX_BODY_BYTES) return tooLarge();
+  const body = await readBodyAtMost(request, MAX_BODY_BYTES);
+  if (!body.ok) return { ok: false, response: reject(413, `body larger than ${MAX_BODY_BYTES} bytes`, {}, body.headers) };
   try {
     return { ok: true, text: new TextDecoder("utf-8", { fatal: true }).decode(body.bytes) };
   } catch {

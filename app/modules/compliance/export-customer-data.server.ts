@@ -2,6 +2,7 @@ import type { Tx } from "~/db.server";
 import { normalizeEmail } from "~/lib/email";
 import { moneyToNumber } from "~/lib/money";
 import type { ShopScope } from "~/modules/ingest/types";
+import { pointsBalance } from "~/modules/points/points-ledger.server";
 
 /**
  * customers/data_request: assemble everything Joren holds about the person and keep it for
@@ -27,11 +28,12 @@ export async function exportCustomerData(
           visitors: true,
           messages: { orderBy: { createdAt: "asc" } },
           pointsEntries: { orderBy: { occurredAt: "asc" } },
-          pointsLots: { where: { remaining: { gt: 0 } }, orderBy: { expiresAt: "asc" } },
+          pointsLots: { where: { remaining: { gt: 0 }, expiresAt: { gt: scope.now } }, orderBy: { expiresAt: "asc" } },
           backInStockSubscriptions: true,
         },
       })
     : [];
+  const balances = await pointsBalance(tx, scope.shopId, customers.map((c) => c.id), scope.now);
   const addresses = [...new Set([emailNormalized, ...customers.map((c) => c.emailNormalized)].filter((e): e is string => !!e))];
   const suppressions = addresses.length
     ? await tx.suppression.findMany({ where: { shopId: scope.shopId, emailNormalized: { in: addresses } }, select: { emailNormalized: true, reason: true, at: true } })
@@ -58,7 +60,7 @@ export async function exportCustomerData(
         openedAt: m.openedAt?.toISOString() ?? null, clickedAt: m.clickedAt?.toISOString() ?? null, unsubscribedAt: m.unsubscribedAt?.toISOString() ?? null,
       })),
       points: {
-        balance: c.pointsEntries.reduce((sum, e) => sum + e.points, 0),
+        balance: balances.get(c.id)?.balance ?? 0,
         entries: c.pointsEntries.map((e) => ({ kind: e.kind, points: e.points, orderGid: e.orderGid, reason: e.reason, occurredAt: e.occurredAt.toISOString() })),
         expiring: c.pointsLots.map((l) => ({ points: l.remaining, expiresAt: l.expiresAt.toISOString() })),
       },

@@ -18,7 +18,7 @@ export interface SyntheticStoreOptions {
   /** the demo shop's myshopify.com domain (recovery URLs, pixel bodies) */
   shop: string;
   seed?: number;
-  /** customers who arrive over the timeline (about 2 orders each on average; see customersForOrders) */
+  /** customers who arrive over the timeline (about 2 orders each on average) */
   customers: number;
   /** the last instant of the timeline (the demo uses "now", so the admin's "last 30 days" shows it) */
   end: Date;
@@ -141,11 +141,6 @@ const SIGMA = 1.3;
 function timeline(options: SyntheticStoreOptions): { start: number; end: number } {
   const end = options.end.getTime();
   return { start: end - (options.days ?? 425) * DAY, end };
-}
-
-/** How many customers make a store of about this many orders (the generator averages about 2 per customer over 425 days). */
-export function customersForOrders(orders: number): number {
-  return Math.max(1, Math.round(orders / 2));
 }
 
 /** Customer n's profile: a pure function of the options and n. */

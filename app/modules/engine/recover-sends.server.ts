@@ -58,23 +58,20 @@ export async function recoverInterruptedSends(db: Db, shopId: string, now: Date,
   }
   const webhookWorks = !options.retryUndelivered && (await eventWebhookWorks(db, shopId, now));
 
+  const outcomeOf = (id: string, claimedBy: string | null): Update => {
+    if (inOutbox.has(id)) return { ...OUTCOMES.inOutbox, sentAt: now };
+    if (options.retryUndelivered) return { ...OUTCOMES.neverStored, deferredUntil: now };
+    if (seenByProvider.has(id)) return { ...OUTCOMES.providerSawIt, sentAt: now };
+    if (claimedBy === AWAITING_PROVIDER_EVENTS) return { ...OUTCOMES.noEventInWindow, deferredUntil: now };
+    if (!webhookWorks) return OUTCOMES.unknowable;
+    return {
+      reason: "interrupted while sending; waiting up to an hour for SendGrid's events to show whether it went out",
+      claimedBy: AWAITING_PROVIDER_EVENTS,
+      claimedUntil: new Date(now.getTime() + PROVIDER_EVENTS_WINDOW_MS),
+    };
+  };
   for (const { id, claimedBy } of stuck) {
-    const data: Update = inOutbox.has(id)
-      ? { ...OUTCOMES.inOutbox, sentAt: now }
-      : options.retryUndelivered
-        ? { ...OUTCOMES.neverStored, deferredUntil: now }
-        : seenByProvider.has(id)
-          ? { ...OUTCOMES.providerSawIt, sentAt: now }
-          : claimedBy === AWAITING_PROVIDER_EVENTS
-            ? { ...OUTCOMES.noEventInWindow, deferredUntil: now }
-            : webhookWorks
-              ? {
-                  reason: "interrupted while sending; waiting up to an hour for SendGrid's events to show whether it went out",
-                  claimedBy: AWAITING_PROVIDER_EVENTS,
-                  claimedUntil: new Date(now.getTime() + PROVIDER_EVENTS_WINDOW_MS),
-                }
-              : OUTCOMES.unknowable;
-    await db.message.updateMany({ where: { id, status: "sending", claimedBy }, data });
+    await db.message.updateMany({ where: { id, status: "sending", claimedBy }, data: outcomeOf(id, claimedBy) });
   }
   return stuck.length;
 }
@@ -87,18 +84,14 @@ async function eventWebhookWorks(db: Db, shopId: string, now: Date): Promise<boo
   return recent !== null;
 }
 
+export function isAwaitingProviderEvents(message: { status: string; claimedBy: string | null }): boolean {
+  return message.status === "sending" && message.claimedBy === AWAITING_PROVIDER_EVENTS;
+}
+
 /**
- * An event for a row waiting after an interruption settles it at once: SendGrid had it. Runs in
- * the event webhook's transaction; `firstEventAt` maps each message of the batch to its earliest event.
+ * An event for a row waiting after an interruption settles it at once: SendGrid had it, at the
+ * time of its first event. Runs in the event webhook's transaction.
  */
-export async function confirmAwaitingSends(tx: Pick<Db, "message">, shopId: string, firstEventAt: Map<string, Date>): Promise<number> {
-  if (firstEventAt.size === 0) return 0;
-  const awaiting = await tx.message.findMany({
-    where: { shopId, id: { in: [...firstEventAt.keys()] }, status: "sending", claimedBy: AWAITING_PROVIDER_EVENTS },
-    select: { id: true },
-  });
-  for (const { id } of awaiting) {
-    await tx.message.updateMany({ where: { id, status: "sending", claimedBy: AWAITING_PROVIDER_EVENTS }, data: { ...OUTCOMES.providerSawIt, sentAt: firstEventAt.get(id) } });
-  }
-  return awaiting.length;
+export async function confirmAwaitingSend(tx: Pick<Db, "message">, messageId: string, firstEventAt: Date): Promise<void> {
+  await tx.message.updateMany({ where: { id: messageId, status: "sending", claimedBy: AWAITING_PROVIDER_EVENTS }, data: { ...OUTCOMES.providerSawIt, sentAt: firstEventAt } });
 }

@@ -91,7 +91,8 @@ function emptyCounts(): ImportCounts {
   return { products: 0, customers: 0, orders: 0, productsSkipped: 0, customersSkipped: 0, ordersSkipped: 0 };
 }
 
-function readCounts(json: string): ImportCounts {
+/** A job's stored counts, every stage present (zero when missing or unreadable). */
+export function readImportCounts(json: string): ImportCounts {
   let parsed: unknown;
   try {
     parsed = JSON.parse(json);
@@ -188,7 +189,7 @@ export async function runHistoryImport(options: RunHistoryImportOptions): Promis
     stage: job.stage,
     bulkOperationId: job.bulkOperationId,
     linesDone: job.linesDone,
-    counts: readCounts(job.counts),
+    counts: readImportCounts(job.counts),
   };
   log("info", "history import started", { shopId, jobId, stage: state.stage, linesDone: state.linesDone });
 

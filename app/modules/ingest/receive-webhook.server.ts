@@ -1,7 +1,7 @@
 import type { Db } from "~/db.server";
 import { isForeignKeyViolation, isTransientDbError } from "~/lib/db-errors";
 import { log } from "~/lib/log.server";
-import { MAX_DRAINED_BYTES, readBoundedBody } from "~/lib/request-body.server";
+import { readBodyAtMost } from "~/lib/request-body.server";
 import type { InboxStore } from "./inbox-store.server";
 import { getTopic, resolveTopic } from "./topics";
 
@@ -50,14 +50,10 @@ export interface ReceiveWebhookDeps {
   onStored?: () => void;
 }
 
-const CLOSE: Record<string, string> = { Connection: "close" };
-
 export async function receiveWebhook(request: Request, deps: ReceiveWebhookDeps): Promise<Response> {
-  const declared = Number(request.headers.get("content-length") ?? "0");
-  if (declared > MAX_DRAINED_BYTES) return json(413, { error: "payload too large" }, CLOSE);
-  const body = await readBoundedBody(request.clone(), MAX_WEBHOOK_BYTES, MAX_DRAINED_BYTES);
-  if (!body.complete) return json(413, { error: "payload too large" }, CLOSE);
-  if (body.size > MAX_WEBHOOK_BYTES || declared > MAX_WEBHOOK_BYTES) return json(413, { error: "payload too large" });
+  // a clone: authenticate.webhook reads the body again to verify it
+  const body = await readBodyAtMost(request.clone(), MAX_WEBHOOK_BYTES);
+  if (!body.ok) return json(413, { error: "payload too large" }, body.headers);
   const raw = body.bytes.toString("utf8");
 
   // The library answers 400 to a missing signature header; an unsigned request is unauthorised.

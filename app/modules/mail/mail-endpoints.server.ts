@@ -8,7 +8,7 @@
 import type { Db } from "~/db.server";
 import { isTransientDbError } from "~/lib/db-errors";
 import { log } from "~/lib/log.server";
-import { MAX_DRAINED_BYTES, readBoundedBody } from "~/lib/request-body.server";
+import { CONNECTION_CLOSE, readBodyAtMost, readBoundedBody } from "~/lib/request-body.server";
 import type { AdminPort } from "~/modules/shopify/admin-port";
 import { adminPortForShop } from "~/modules/shopify/admin-port-for-shop.server";
 import {
@@ -153,8 +153,6 @@ async function shopName(db: Db, shopId: string): Promise<string | null> {
   return shop?.name ?? null;
 }
 
-const CLOSE: Record<string, string> = { Connection: "close" };
-
 function isPageForm(body: string): boolean {
   try {
     return new URLSearchParams(body).get(PAGE_FORM_FIELD) === "1";
@@ -182,7 +180,7 @@ async function unsubscribePost(request: Request, deps: MailEndpointDeps): Promis
   const body = await readBoundedBody(request, MAX_UNSUBSCRIBE_BODY_KEPT, MAX_UNSUBSCRIBE_BODY_BYTES);
   if (!body.complete) {
     log("info", "unsubscribe refused", { reason: "body too large" });
-    return textResponse(413, `body larger than ${MAX_UNSUBSCRIBE_BODY_BYTES} bytes: a one-click unsubscribe sends "List-Unsubscribe=One-Click"`, CLOSE);
+    return textResponse(413, `body larger than ${MAX_UNSUBSCRIBE_BODY_BYTES} bytes: a one-click unsubscribe sends "List-Unsubscribe=One-Click"`, CONNECTION_CLOSE);
   }
   const fromPage = isPageForm(body.bytes.toString("utf8"));
   const check = checkToken(request, deps, "unsubscribe");
@@ -288,22 +286,6 @@ function rejectEvents(status: number, error: string, fields: Record<string, unkn
   return jsonResponse(status, { error }, headers);
 }
 
-type RawBody = { ok: true; bytes: Buffer } | { ok: false; response: Response };
-
-async function readEventsBody(request: Request): Promise<RawBody> {
-  const tooLarge = (headers?: Record<string, string>): RawBody => ({
-    ok: false,
-    response: rejectEvents(413, `body larger than ${MAX_BODY_BYTES} bytes`, {}, headers),
-  });
-  const declared = Number(request.headers.get("content-length") ?? "0");
-  if (Number.isFinite(declared) && declared > MAX_DRAINED_BYTES) return tooLarge(CLOSE);
-  // The declared length can lie (or be absent with chunked encoding): count what arrives.
-  const body = await readBoundedBody(request, MAX_BODY_BYTES, MAX_DRAINED_BYTES);
-  if (!body.complete) return tooLarge(CLOSE);
-  if (body.size > MAX_BODY_BYTES) return tooLarge();
-  return { ok: true, bytes: body.bytes };
-}
-
 export interface SendgridEventsSummary {
   /** events stored now */
   applied: number;
@@ -347,8 +329,8 @@ async function applySendgridEvents(deps: MailEndpointDeps, events: NormalizedMai
 }
 
 async function sendgridPost(request: Request, deps: MailEndpointDeps): Promise<Response> {
-  const body = await readEventsBody(request);
-  if (!body.ok) return body.response;
+  const body = await readBodyAtMost(request, MAX_BODY_BYTES);
+  if (!body.ok) return rejectEvents(413, `body larger than ${MAX_BODY_BYTES} bytes`, {}, body.headers);
   const publicKey = (deps.sendgridPublicKey === undefined ? process.env.SENDGRID_WEBHOOK_PUBLIC_KEY : deps.sendgridPublicKey)?.trim();
   if (!publicKey) {
     return rejectEvents(503, "event webhook not configured: SENDGRID_WEBHOOK_PUBLIC_KEY is not set", {}, { "Retry-After": "3600" });

@@ -15,7 +15,7 @@
 import { createHash } from "node:crypto";
 import type { Db, Tx } from "~/db.server";
 import { isUniqueViolation } from "~/lib/db-errors";
-import { confirmAwaitingSends } from "~/modules/engine/recover-sends.server";
+import { confirmAwaitingSend, isAwaitingProviderEvents } from "~/modules/engine/recover-sends.server";
 import type { MailEventKind } from "./sendgrid-events.server";
 import { suppressEmails } from "./suppress-email.server";
 import { applyUnsubscribe, recordMailEventOnce, type ConsentWriteBack } from "./unsubscribe.server";
@@ -104,7 +104,7 @@ async function recordOnce(db: Db, shopId: string, events: MailEventInput[]): Pro
     const messageIds = [...new Set(candidates.map((e) => e.messageId as string))];
     const messages = new Map(
       (
-        await tx.message.findMany({ where: { shopId, id: { in: messageIds } }, select: { id: true, customerId: true, email: true } })
+        await tx.message.findMany({ where: { shopId, id: { in: messageIds } }, select: { id: true, customerId: true, email: true, status: true, claimedBy: true } })
       ).map((m) => [m.id, m]),
     );
     const known = await tx.mailEvent.findMany({
@@ -113,7 +113,7 @@ async function recordOnce(db: Db, shopId: string, events: MailEventInput[]): Pro
     });
     const seen = new Set(known.map((e) => e.eventId));
     const writeBacks = new Map<string, ConsentWriteBack>();
-    const firstEventAt = new Map<string, Date>();
+    const awaitingFirstEvent = new Map<string, Date>();
 
     for (const event of candidates) {
       const message = messages.get(event.messageId as string);
@@ -134,11 +134,13 @@ async function recordOnce(db: Db, shopId: string, events: MailEventInput[]): Pro
         at: event.at,
       });
       await applyEvent(tx, shopId, event, message, writeBacks);
-      const first = firstEventAt.get(message.id);
-      if (!first || event.at < first) firstEventAt.set(message.id, event.at);
+      if (isAwaitingProviderEvents(message)) {
+        const first = awaitingFirstEvent.get(message.id);
+        if (!first || event.at < first) awaitingFirstEvent.set(message.id, event.at);
+      }
       result.applied += 1;
     }
-    await confirmAwaitingSends(tx, shopId, firstEventAt);
+    for (const [messageId, at] of awaitingFirstEvent) await confirmAwaitingSend(tx, messageId, at);
     result.writeBacks = [...writeBacks.values()];
     return result;
   });

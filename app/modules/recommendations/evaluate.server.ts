@@ -4,7 +4,7 @@
 // split. The baseline is the shop's bestsellers with the same "already bought" exclusion.
 import type { Db } from "~/db.server";
 import { chunked } from "~/lib/chunks";
-import { isConsumableTagged, loadBestsellers, recommendProductGids } from "./recommend.server";
+import { loadBestsellers, recommendProductGids } from "./recommend.server";
 import { recomputeRecommendationModel } from "./recompute-model.server";
 import type { SyntheticStore } from "./synthetic-purchases";
 
@@ -70,10 +70,17 @@ export async function insertSyntheticStore(db: Db, shopId: string, store: Synthe
 export async function evaluateRecommendations(db: Db, shopId: string, store: SyntheticStore, customerIds: string[], split: Date, k = 10): Promise<EvaluationResult> {
   const train = store.orders.filter((o) => o.at < split);
   const test = store.orders.filter((o) => o.at >= split);
-  const boughtBefore = new Map<number, Set<string>>();
-  for (const o of train) boughtBefore.set(o.customer, new Set([...(boughtBefore.get(o.customer) ?? []), ...o.products]));
-  const boughtAfter = new Map<number, Set<string>>();
-  for (const o of test) boughtAfter.set(o.customer, new Set([...(boughtAfter.get(o.customer) ?? []), ...o.products]));
+  const boughtBy = (orders: typeof store.orders) => {
+    const bought = new Map<number, Set<string>>();
+    for (const o of orders) {
+      const products = bought.get(o.customer) ?? new Set<string>();
+      for (const gid of o.products) products.add(gid);
+      bought.set(o.customer, products);
+    }
+    return bought;
+  };
+  const boughtBefore = boughtBy(train);
+  const boughtAfter = boughtBy(test);
   const evaluated = [...boughtAfter.keys()].filter((c) => boughtBefore.has(c)).sort((a, b) => a - b);
 
   let started = Date.now();
@@ -83,7 +90,7 @@ export async function evaluateRecommendations(db: Db, shopId: string, store: Syn
   const lists = await recommendProductGids(db, shopId, evaluated.map((c) => customerIds[c]), { limit: k, now: split });
   const recommendMs = Date.now() - started;
 
-  const consumable = new Set(store.products.filter((p) => isConsumableTagged(p.consumable ? "consumable" : null)).map((p) => p.gid));
+  const consumable = new Set(store.products.filter((p) => p.consumable).map((p) => p.gid));
   const bestsellers = await loadBestsellers(db, shopId, split);
   let hits = 0;
   let baselineHits = 0;

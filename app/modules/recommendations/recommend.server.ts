@@ -149,7 +149,12 @@ async function loadCustomerHistory(db: Db, shopId: string, ids: string[], now: D
     db.customer.findMany({ where: { shopId, id: { in: chunk } }, select: { id: true, emailNormalized: true } }),
   );
   const idsByEmail = new Map<string, string[]>();
-  for (const c of customers) if (c.emailNormalized) idsByEmail.set(c.emailNormalized, [...(idsByEmail.get(c.emailNormalized) ?? []), c.id]);
+  for (const c of customers) {
+    if (!c.emailNormalized) continue;
+    const ids = idsByEmail.get(c.emailNormalized);
+    if (ids) ids.push(c.id);
+    else idsByEmail.set(c.emailNormalized, [c.id]);
+  }
   const select = { productGid: true, order: { select: { id: true, customerId: true, emailNormalized: true, shopifyCreatedAt: true } } } as const;
   const lines = [
     ...(await queryInChunks(ids, (chunk) =>
@@ -179,7 +184,11 @@ async function loadCustomerHistory(db: Db, shopId: string, ids: string[], now: D
     }),
   );
   const views = new Map<string, Interaction[]>();
-  for (const v of viewRows) views.set(v.customerId!, [...(views.get(v.customerId!) ?? []), { gid: v.productGid!, at: v.occurredAt }]);
+  for (const v of viewRows) {
+    const seen = views.get(v.customerId!);
+    if (seen) seen.push({ gid: v.productGid!, at: v.occurredAt });
+    else views.set(v.customerId!, [{ gid: v.productGid!, at: v.occurredAt }]);
+  }
   return {
     purchases: (id) => [...(purchases.get(id)?.values() ?? [])],
     views: (id) => views.get(id) ?? [],
@@ -189,7 +198,7 @@ async function loadCustomerHistory(db: Db, shopId: string, ids: string[], now: D
 
 const CONSUMABLE_TAGS = new Set(["consumable", "消耗品", "replenishable"]);
 
-export function isConsumableTagged(tags: string | null): boolean {
+function isConsumableTagged(tags: string | null): boolean {
   return (tags ?? "").split(",").some((t) => CONSUMABLE_TAGS.has(t.trim().toLowerCase()));
 }
 

@@ -112,7 +112,9 @@ export function reorderStats(purchases: readonly Purchase[]): Map<string, Reorde
   const byProductPerson = new Map<string, Map<string, number[]>>();
   for (const p of purchases) {
     const people = byProductPerson.get(p.product) ?? new Map<string, number[]>();
-    people.set(p.person, [...(people.get(p.person) ?? []), p.at.getTime()]);
+    const times = people.get(p.person);
+    if (times) times.push(p.at.getTime());
+    else people.set(p.person, [p.at.getTime()]);
     byProductPerson.set(p.product, people);
   }
   const out = new Map<string, ReorderStat>();

@@ -1,4 +1,4 @@
-// Every report for one shop and range, as the CLI prints it (the admin calls the reports one by one).
+// Every report for one shop and range: the CLI report, the demo summary and the admin's Reports page (a CSV export computes only its own report: report-export/report-csv.server.ts).
 import type { Tx } from "~/db.server";
 import { guardCounters } from "~/modules/guard/guard-counters.server";
 import { getCohortReport } from "./cohort-reports.server";

@@ -36,8 +36,6 @@ async function medianOf(db: Tx, expression: Prisma.Sql, where: Prisma.Sql, count
   return values.length === 0 ? null : values.reduce((s, v) => s + v, 0) / values.length;
 }
 
-export const LTV_WINDOWS = LTV_WINDOW_DAYS;
-
 export async function getLtvReport(db: Tx, shopId: string, range: ReportRange): Promise<LtvReport> {
   const d = dialectOf(db);
   const where = acquired(d, shopId, range);
@@ -58,7 +56,7 @@ export async function getLtvReport(db: Tx, shopId: string, range: ReportRange): 
     const youngest = dateValue(row.youngest).getTime();
     const sums = [row.n30, row.n90, row.n180, row.n365].map(milliSum);
     // A window is reported once every customer of the cohort has lived through it.
-    const value = (i: number) => (range.asOf.getTime() - youngest >= LTV_WINDOWS[i] * DAY_MS ? roundMoney(sums[i] / size) : null);
+    const value = (i: number) => (range.asOf.getTime() - youngest >= LTV_WINDOW_DAYS[i] * DAY_MS ? roundMoney(sums[i] / size) : null);
     return { cohort: monthKey(whole(row.m)), customers: size, at30: value(0), at90: value(1), at180: value(2), at365: value(3) };
   });
   return {

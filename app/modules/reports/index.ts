@@ -5,7 +5,6 @@
 // Definitions: docs/reports.md.
 export type * from "./types";
 export { RFM_SEGMENTS } from "./types";
-export { RFM_SEGMENT_LABELS } from "./rfm";
 export { ReportRangeError, resolveReportRange, type ReportRangeInput } from "./range.server";
 export { getSummaryReport, getParetoReport } from "./period-reports.server";
 export { getLtvReport, getRepeatReport, getRfmReport, getClvReport } from "./customer-reports.server";

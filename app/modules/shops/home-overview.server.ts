@@ -1,6 +1,7 @@
 // Home: the shop's key figures and what needs the merchant's attention, as data (the page words
 // it in the admin's language). Counts and sums are single aggregate queries.
 import type { Tx } from "~/db.server";
+import { moneyToNumber } from "~/lib/money";
 import { guardCounters, type GuardCounters } from "~/modules/guard/guard-counters.server";
 import { isSenderIdentityComplete } from "~/modules/settings/shop-settings";
 import { getOnboardingStatus, type ImportProgress } from "./onboarding-status.server";
@@ -85,7 +86,7 @@ export async function getHomeOverview(db: Tx, shopId: string, now: Date): Promis
       buyers,
       repeatBuyers,
       orders30d: orders._count._all,
-      netRevenue30d: Number(net) / 1000,
+      netRevenue30d: moneyToNumber(net),
       sent30d: sent,
       heldOut30d: heldOut,
       enabledScenarios,

@@ -5,8 +5,7 @@ import type { Db, Tx } from "~/db.server";
 import { log } from "~/lib/log.server";
 import { checkoutDiscountStatus, type CheckoutDiscountStatus } from "~/modules/guard/checkout-discount.server";
 import { guardAdminPort } from "~/modules/guard/checkout-discount-admin.server";
-
-export const IMPORT_STAGES = ["products", "customers", "orders"] as const;
+import { IMPORT_STAGES, readImportCounts } from "~/modules/import/run-history-import.server";
 
 export interface ImportProgress {
   status: "queued" | "running" | "done" | "failed";
@@ -28,25 +27,15 @@ export interface OnboardingStatus {
   pixel: { connected: boolean };
 }
 
-function readCounts(json: string): Record<string, number> {
-  try {
-    const parsed: unknown = JSON.parse(json);
-    if (typeof parsed !== "object" || parsed === null) return {};
-    return Object.fromEntries(Object.entries(parsed).filter((entry): entry is [string, number] => typeof entry[1] === "number"));
-  } catch {
-    return {};
-  }
-}
-
 function importProgress(job: { status: string; stage: string; counts: string; error: string | null; startedAt: Date; finishedAt: Date | null; heartbeatAt: Date | null }): ImportProgress {
   const status = (["queued", "running", "done", "failed"] as const).find((s) => s === job.status) ?? "running";
-  const stageIndex = IMPORT_STAGES.indexOf(job.stage as (typeof IMPORT_STAGES)[number]);
+  const stageIndex = (IMPORT_STAGES as readonly string[]).indexOf(job.stage);
   const progress = status === "done" || job.stage === "done" ? 1 : Math.max(0, stageIndex) / IMPORT_STAGES.length;
   return {
     status,
     stage: job.stage,
     progress,
-    counts: readCounts(job.counts),
+    counts: readImportCounts(job.counts),
     error: job.error,
     startedAt: job.startedAt.toISOString(),
     finishedAt: job.finishedAt?.toISOString() ?? null,

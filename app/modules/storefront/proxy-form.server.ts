@@ -7,7 +7,7 @@
 import { InvalidShopError } from "@shopify/shopify-api";
 import type { z } from "zod";
 import { getDb, type Db } from "~/db.server";
-import { MAX_DRAINED_BYTES, readBoundedBody } from "~/lib/request-body.server";
+import { CONNECTION_CLOSE, readBodyAtMost } from "~/lib/request-body.server";
 import { clientIp } from "~/modules/behaviour/endpoint-rate-limit";
 import { escapeHtml } from "~/modules/mail/templates/escape-html";
 import { authenticate } from "~/shopify.server";
@@ -45,8 +45,6 @@ const REFUSALS = {
 
 const processLimiter = new ProxyFormRateLimiter();
 
-/** A body left unread must not be taken for the next request on a keep-alive connection. */
-const CLOSE = { Connection: "close" };
 
 export function methodNotAllowed(): Response {
   return new Response("Method Not Allowed", { status: 405, headers: { Allow: "POST" } });
@@ -99,14 +97,10 @@ export async function handleProxyForm<S extends z.ZodType<{ locale?: string; ret
   };
 
   const limited = processLimiter.take(spec.outcomeParam, clientIp(request), now.getTime());
-  if (!limited.ok) return refuse(early, 429, "rate_limited", REFUSALS.rate_limited, { "Retry-After": String(limited.retryAfterSeconds), ...(request.body ? CLOSE : {}) });
+  if (!limited.ok) return refuse(early, 429, "rate_limited", REFUSALS.rate_limited, { "Retry-After": String(limited.retryAfterSeconds), ...(request.body ? CONNECTION_CLOSE : {}) });
 
-  // The declared length can lie (or be absent with chunked encoding): count what arrives.
-  const declared = Number(request.headers.get("content-length") ?? "0");
-  if (Number.isFinite(declared) && declared > MAX_DRAINED_BYTES) return refuse(early, 413, "too_large", REFUSALS.too_large, CLOSE);
-  const body = await readBoundedBody(request, MAX_FORM_BODY_BYTES, MAX_DRAINED_BYTES);
-  if (!body.complete) return refuse(early, 413, "too_large", REFUSALS.too_large, CLOSE);
-  if (body.size > MAX_FORM_BODY_BYTES) return refuse(early, 413, "too_large", REFUSALS.too_large);
+  const body = await readBodyAtMost(request, MAX_FORM_BODY_BYTES);
+  if (!body.ok) return refuse(early, 413, "too_large", REFUSALS.too_large, body.headers);
 
   try {
     await authenticate.public.appProxy(request);
