@@ -6,7 +6,7 @@
 import { createHmac, randomUUID } from "node:crypto";
 import type { Db } from "~/db.server";
 import { shopifyWebhookHeaders } from "~/lib/webhook-signing";
-import { consentAt, customerProfile, keyedRandom, responseOrder, syntheticStore, type StoreEvent, type SyntheticStoreOptions } from "~/modules/demo/synthetic-store";
+import { consentAt, customerProfile, keyedRandom, responseOrder, syntheticCustomerNumber, syntheticStore, type StoreEvent, type SyntheticStoreOptions } from "~/modules/demo/synthetic-store";
 import { engineDepsForShop } from "~/modules/engine/engine-deps.server";
 import { runTick } from "~/modules/engine/tick.server";
 import { guardCounters, type GuardCounters } from "~/modules/guard/guard-counters.server";
@@ -262,11 +262,10 @@ export async function runDemo(options: DemoRunOptions): Promise<DemoSummary> {
   const planResponses = async (after: Date, upTo: Date) => {
     const sentNow = await db.message.findMany({ where: { shopId, status: "sent", sentAt: { gt: after, lte: upTo } }, select: { email: true, scenario: true, sentAt: true } });
     for (const message of sentNow) {
-      const match = /^(?:customer|guest)(\d+)@demo\.joren\.example$/.exec(message.email ?? "");
-      if (!match || !message.sentAt) continue;
+      const n = syntheticCustomerNumber(message.email);
+      if (n === null || !message.sentAt) continue;
       const key = `${message.email}|${message.scenario}|${message.sentAt.toISOString()}`;
       if (keyedRandom(options.seed, key) >= (RESPONSE_RATE[message.scenario] ?? 0.08)) continue;
-      const n = Number(match[1]);
       const k = responsesPerCustomer.get(n) ?? 0;
       responsesPerCustomer.set(n, k + 1);
       const at = message.sentAt.getTime() + (1 + keyedRandom(options.seed, `${key}|delay`) * 47) * 3_600_000;
@@ -345,9 +344,9 @@ async function summarize(input: {
   let sentWithoutConsent = 0;
   const sent = await db.message.findMany({ where: { shopId, status: "sent" }, select: { email: true, sentAt: true } });
   for (const message of sent) {
-    const match = /^(?:customer|guest)(\d+)@demo\.joren\.example$/.exec(message.email ?? "");
-    if (!match || !message.sentAt) continue;
-    const profile = customerProfile(input.storeOptions, Number(match[1]));
+    const n = syntheticCustomerNumber(message.email);
+    if (n === null || !message.sentAt) continue;
+    const profile = customerProfile(input.storeOptions, n);
     if (consentAt(profile, message.sentAt.getTime()).state !== "subscribed") sentWithoutConsent += 1;
   }
 

@@ -176,6 +176,12 @@ export function customerProfile(options: SyntheticStoreOptions, n: number): Cust
   };
 }
 
+/** The synthetic customer an address belongs to (customer12@… or guest12@… → 12), or null for any other address. */
+export function syntheticCustomerNumber(email: string | null): number | null {
+  const match = /^(?:customer|guest)(\d+)@demo\.joren\.example$/.exec(email ?? "");
+  return match ? Number(match[1]) : null;
+}
+
 // ---------------------------------------------------------------------------------------------
 // Payloads
 
