@@ -1,4 +1,5 @@
 import type { Tx } from "~/db.server";
+import { storedNotNewerThan } from "~/lib/newer-wins";
 import type { NormalizedProduct, ShopScope } from "~/modules/ingest/types";
 import { recordRestockIfAny } from "./record-restock.server";
 
@@ -20,9 +21,12 @@ export async function recordProduct(tx: Tx, scope: ShopScope, product: Normalize
     shopifyUpdatedAt: product.updatedAt,
     deletedAt: null,
   };
-  const productId = existing
-    ? (await tx.product.update({ where: { id: existing.id }, data })).id
-    : (await tx.product.create({ data: { shopId: scope.shopId, gid: product.gid, ...data } })).id;
+  if (existing) {
+    const written = await tx.product.updateMany({ where: { id: existing.id, ...storedNotNewerThan(product.updatedAt) }, data });
+    // a newer version was written by another worker since the read above: its variants stand
+    if (written.count === 0) return { productId: existing.id, applied: false };
+  }
+  const productId = existing ? existing.id : (await tx.product.create({ data: { shopId: scope.shopId, gid: product.gid, ...data } })).id;
 
   const keep = product.variants.map((v) => v.gid);
   await tx.variant.deleteMany({ where: { shopId: scope.shopId, productId, gid: { notIn: keep } } });

@@ -1,5 +1,6 @@
 import type { Tx } from "~/db.server";
 import { normalizeEmail } from "~/lib/email";
+import { storedNotNewerThan } from "~/lib/newer-wins";
 import type { NormalizedConsent, NormalizedCustomer, ShopScope } from "~/modules/ingest/types";
 import { applyEmailConsent } from "./apply-email-consent.server";
 
@@ -56,7 +57,12 @@ export async function upsertCustomer(
     if (!existing.gid) await tx.customer.update({ where: { id }, data: { gid: customer.gid } });
   } else {
     id = existing.id;
-    await tx.customer.update({ where: { id }, data: { gid: customer.gid, ...profile } });
+    const written = await tx.customer.updateMany({ where: { id, ...storedNotNewerThan(customer.updatedAt) }, data: { gid: customer.gid, ...profile } });
+    // a newer version was written by another worker since the read above
+    if (written.count === 0) {
+      applied = false;
+      if (!existing.gid) await tx.customer.update({ where: { id }, data: { gid: customer.gid } });
+    }
   }
   if (customer.consent) {
     await applyEmailConsent(tx, scope, id, customer.consent, options.consentSource ?? "shopify", storedConsent);
