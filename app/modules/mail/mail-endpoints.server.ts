@@ -63,7 +63,7 @@ function rateLimited(request: Request, deps: MailEndpointDeps, endpoint: MailEnd
   if (result.ok) return null;
   log("warn", "mail endpoint rate limited", { endpoint, retryAfterSeconds: result.retryAfterSeconds });
   // an unread body would be taken for the next request on a keep-alive connection
-  const headers = { "Retry-After": String(result.retryAfterSeconds), ...(request.body ? { Connection: "close" } : {}) };
+  const headers = { "Retry-After": String(result.retryAfterSeconds), ...(request.body ? CONNECTION_CLOSE : {}) };
   if (endpoint === "sendgrid_events") return jsonResponse(429, { error: "too many requests" }, headers);
   if (endpoint === "open") {
     // still an image, so the email renders
