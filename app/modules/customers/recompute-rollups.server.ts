@@ -1,4 +1,5 @@
 import type { Tx } from "~/db.server";
+import { queryInChunks } from "~/lib/chunks";
 import { classifyCustomer } from "~/modules/guard/classify-customer";
 import { parseShopSettings } from "~/modules/settings/shop-settings";
 import type { ShopScope } from "~/modules/ingest/types";
@@ -8,48 +9,100 @@ const DAY_MS = 86_400_000;
 const YEAR_MS = 365 * DAY_MS;
 
 /**
+ * Transactions that apply a batch of webhooks or import lines: a customer touched by several of
+ * its orders is recomputed once, when the batch calls `flushDeferredRollups`, not once per order.
+ * Keyed by the transaction object, so every path (orders, refunds, merges, deletes) defers
+ * without a new parameter; the value is the latest `now` each customer was touched at.
+ */
+const deferred = new WeakMap<Tx, Map<string, Map<string, Date>>>();
+
+export function deferRollups(tx: Tx): void {
+  if (!deferred.has(tx)) deferred.set(tx, new Map());
+}
+
+/** Recomputes every customer the batch touched (one set of queries per shop), and stops deferring. */
+export async function flushDeferredRollups(tx: Tx): Promise<number> {
+  const byShop = deferred.get(tx);
+  deferred.delete(tx);
+  let count = 0;
+  for (const [shopId, pending] of byShop ?? []) {
+    await recomputeRollups(tx, shopId, [...pending].map(([customerId, now]) => ({ customerId, now })));
+    count += pending.size;
+  }
+  return count;
+}
+
+/**
  * Rebuilds one customer's rollups from the order mirror (counted orders only). Recomputing
  * from source instead of incrementing keeps them right under duplicates and reordering.
  */
 export async function recomputeCustomerRollups(tx: Tx, scope: ShopScope, customerId: string): Promise<void> {
+  const byShop = deferred.get(tx);
+  if (byShop) {
+    let pending = byShop.get(scope.shopId);
+    if (!pending) byShop.set(scope.shopId, (pending = new Map()));
+    const at = pending.get(customerId);
+    if (!at || at < scope.now) pending.set(customerId, scope.now);
+    return;
+  }
+  await recomputeRollups(tx, scope.shopId, [{ customerId, now: scope.now }]);
+}
+
+async function recomputeRollups(tx: Tx, shopId: string, customers: { customerId: string; now: Date }[]): Promise<void> {
   const [orders, shop] = await Promise.all([
-    tx.order.findMany({
-      where: { shopId: scope.shopId, customerId, counted: true },
-      select: { totalPrice: true, totalRefunded: true, shopifyCreatedAt: true },
-      orderBy: { shopifyCreatedAt: "asc" },
-    }),
-    tx.shop.findUniqueOrThrow({ where: { id: scope.shopId }, select: { regularSpendThreshold: true, settings: true } }),
+    queryInChunks(
+      customers.map((c) => c.customerId),
+      (ids) =>
+        tx.order.findMany({
+          where: { shopId, customerId: { in: ids }, counted: true },
+          select: { customerId: true, totalPrice: true, totalRefunded: true, shopifyCreatedAt: true },
+          orderBy: { shopifyCreatedAt: "asc" },
+        }),
+    ),
+    tx.shop.findUniqueOrThrow({ where: { id: shopId }, select: { regularSpendThreshold: true, settings: true } }),
   ]);
-  const yearAgo = scope.now.getTime() - YEAR_MS;
-  let netSpend = 0n;
-  let netSpend365 = 0n;
-  const firstAt = orders[0]?.shopifyCreatedAt.getTime() ?? 0;
-  const ltv = LTV_WINDOW_DAYS.map(() => 0n);
+  const byCustomer = new Map<string, typeof orders>();
   for (const order of orders) {
-    const net = order.totalPrice - order.totalRefunded;
-    netSpend += net;
-    if (order.shopifyCreatedAt.getTime() >= yearAgo) netSpend365 += net;
-    LTV_WINDOW_DAYS.forEach((days, i) => {
-      if (order.shopifyCreatedAt.getTime() < firstAt + days * DAY_MS) ltv[i] += net;
+    const list = byCustomer.get(order.customerId!);
+    if (list) list.push(order);
+    else byCustomer.set(order.customerId!, [order]);
+  }
+  const phaseRules = parseShopSettings(shop.settings).phaseRules;
+  for (const { customerId, now } of customers) {
+    const own = byCustomer.get(customerId) ?? [];
+    const yearAgo = now.getTime() - YEAR_MS;
+    let netSpend = 0n;
+    let netSpend365 = 0n;
+    const firstAt = own[0]?.shopifyCreatedAt.getTime() ?? 0;
+    const ltv = LTV_WINDOW_DAYS.map(() => 0n);
+    for (const order of own) {
+      const net = order.totalPrice - order.totalRefunded;
+      netSpend += net;
+      if (order.shopifyCreatedAt.getTime() >= yearAgo) netSpend365 += net;
+      LTV_WINDOW_DAYS.forEach((days, i) => {
+        if (order.shopifyCreatedAt.getTime() < firstAt + days * DAY_MS) ltv[i] += net;
+      });
+    }
+    const lastOrderAt = own.at(-1)?.shopifyCreatedAt ?? null;
+    // updateMany: a customer touched earlier in a batch may since have been merged away or
+    // rolled back with its receipt's savepoint
+    await tx.customer.updateMany({
+      where: { id: customerId, shopId },
+      data: {
+        ordersCount: own.length,
+        netSpend,
+        netSpend365,
+        firstOrderAt: own[0]?.shopifyCreatedAt ?? null,
+        secondOrderAt: own[1]?.shopifyCreatedAt ?? null,
+        lastOrderAt,
+        ltv30: ltv[0],
+        ltv90: ltv[1],
+        ltv180: ltv[2],
+        ltv365: ltv[3],
+        // the merchant's thresholds (regularMinOrders, dormantAfterDays), not the defaults
+        phase: classifyCustomer({ ordersCount: own.length, netSpend365, lastOrderAt }, now, shop.regularSpendThreshold, phaseRules),
+        rollupAt: now,
+      },
     });
   }
-  const lastOrderAt = orders.at(-1)?.shopifyCreatedAt ?? null;
-  await tx.customer.update({
-    where: { id: customerId },
-    data: {
-      ordersCount: orders.length,
-      netSpend,
-      netSpend365,
-      firstOrderAt: orders[0]?.shopifyCreatedAt ?? null,
-      secondOrderAt: orders[1]?.shopifyCreatedAt ?? null,
-      lastOrderAt,
-      ltv30: ltv[0],
-      ltv90: ltv[1],
-      ltv180: ltv[2],
-      ltv365: ltv[3],
-      // the merchant's thresholds (regularMinOrders, dormantAfterDays), not the defaults
-      phase: classifyCustomer({ ordersCount: orders.length, netSpend365, lastOrderAt }, scope.now, shop.regularSpendThreshold, parseShopSettings(shop.settings).phaseRules),
-      rollupAt: scope.now,
-    },
-  });
 }

@@ -6,7 +6,7 @@ import { processPendingWebhooks } from "./process-inbox.server";
  * One draining loop per process: woken at once when a webhook is stored, and every second
  * for retries and for receipts another instance stored. Never two drains at once here.
  */
-export function createInboxWorker(db: Db, options: { pollMs?: number; yieldToWriters?: () => Promise<void> } = {}) {
+export function createInboxWorker(db: Db, options: { pollMs?: number; yieldToWriters?: () => Promise<void>; writersWaiting?: () => boolean } = {}) {
   let running: Promise<void> | null = null;
   let again = false;
   let timer: NodeJS.Timeout | null = null;
@@ -20,7 +20,7 @@ export function createInboxWorker(db: Db, options: { pollMs?: number; yieldToWri
       do {
         again = false;
         try {
-          await processPendingWebhooks(db, { yieldToWriters: options.yieldToWriters });
+          await processPendingWebhooks(db, { yieldToWriters: options.yieldToWriters, writersWaiting: options.writersWaiting });
         } catch (error) {
           log("warn", "inbox drain failed; retrying shortly", { error: error instanceof Error ? error.message : String(error) });
         }

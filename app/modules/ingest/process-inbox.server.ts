@@ -1,13 +1,33 @@
 import { randomUUID } from "node:crypto";
-import type { Db } from "~/db.server";
+import type { z } from "zod";
+import type { Db, Tx } from "~/db.server";
 import { isTransientDbError, isUniqueViolation } from "~/lib/db-errors";
 import { parseJsonLossless } from "~/lib/json";
 import { log } from "~/lib/log.server";
-import { getTopic, resolveTopic, RetryLater, type ApplyOutcome } from "./topics";
+import { deferRollups, flushDeferredRollups } from "~/modules/customers/recompute-rollups.server";
+import { getTopic, resolveTopic, RetryLater, type ApplyOutcome, type WebhookTopic } from "./topics";
 
 const CLAIM_MS = 60_000;
 const MAX_ATTEMPTS = 8;
-const BATCH = 50;
+/** receipts claimed at once; they are applied in as few transactions as the budgets below allow */
+const BATCH = 200;
+/**
+ * How long one batch transaction keeps taking receipts. With SQLite it holds the one write lock,
+ * so while webhook acks are waiting to insert it closes after a single receipt's worth of time.
+ */
+const TRANSACTION_BUDGET_MS = 250;
+const TRANSACTION_BUDGET_WHILE_ACKING_MS = 15;
+
+/**
+ * Topics whose receipts share a batch transaction. The others (uninstall, scopes, merges and the
+ * compliance topics) read or erase what earlier receipts wrote, so each runs alone, in its turn.
+ */
+const BATCHED_TOPICS: ReadonlySet<WebhookTopic> = new Set<WebhookTopic>([
+  "orders/create", "orders/updated", "orders/paid", "orders/cancelled", "orders/delete", "refunds/create",
+  "checkouts/create", "checkouts/update", "checkouts/delete",
+  "customers/create", "customers/update", "customers/delete", "customers_email_marketing_consent/update",
+  "products/create", "products/update", "products/delete", "inventory_levels/update",
+]);
 
 export interface ProcessResult {
   done: number;
@@ -17,23 +37,54 @@ export interface ProcessResult {
   failed: number;
 }
 
+export interface ProcessOptions {
+  workerId?: string;
+  now?: () => Date;
+  maxBatches?: number;
+  shopId?: string;
+  /** waits while webhook acks are writing (SQLite's one writer) */
+  yieldToWriters?: () => Promise<void>;
+  /** true while webhook acks are writing: a batch transaction then closes early */
+  writersWaiting?: () => boolean;
+  /** receipts per claim (default 200) */
+  batchSize?: number;
+  /** how long one shared transaction keeps taking receipts (default 250 ms) */
+  transactionBudgetMs?: number;
+}
+
 function retryDelayMs(attempt: number): number {
   return Math.min(60_000 * 2 ** (attempt - 1), 3_600_000);
 }
 
-/**
- * Applies one claimed receipt: the domain writes and the receipt's own "done" are one
- * transaction, so a crash leaves the receipt pending and nothing half-written.
- */
-async function applyReceipt(db: Db, receiptId: string, now: Date): Promise<keyof ProcessResult> {
-  const receipt = await db.webhookReceipt.findUnique({ where: { id: receiptId }, include: { shop: true } });
-  if (!receipt) return "skipped";
+type ClaimedReceipt = {
+  id: string;
+  webhookId: string;
+  topic: string;
+  body: string | null;
+  attempts: number;
+  shopId: string;
+  triggeredAt: Date | null;
+  receivedAt: Date;
+  shop: { domain: string; uninstalledAt: Date | null };
+};
+
+interface ReadyReceipt {
+  receipt: ClaimedReceipt;
+  topic: WebhookTopic;
+  apply: (tx: Tx) => Promise<ApplyOutcome>;
+}
+
+const finishedData = (now: Date) => ({ body: null, processedAt: now, claimedBy: null, claimedUntil: null });
+
+function outcomeError(outcome: ApplyOutcome): string | null {
+  return outcome.status === "skipped" ? outcome.reason : outcome.note ?? null;
+}
+
+/** Validates a claimed receipt; one that cannot be applied is finished here (skipped or rejected). */
+async function prepareReceipt(db: Db, receipt: ClaimedReceipt, now: Date): Promise<ReadyReceipt | keyof ProcessResult> {
   const topic = resolveTopic(receipt.topic);
   const finish = (status: string, error: string | null) =>
-    db.webhookReceipt.updateMany({
-      where: { id: receipt.id },
-      data: { status, error, body: null, processedAt: now, claimedBy: null, claimedUntil: null },
-    });
+    db.webhookReceipt.updateMany({ where: { id: receipt.id }, data: { status, error, ...finishedData(now) } });
   if (!topic || receipt.body === null) {
     await finish("skipped", topic ? "no body" : `unknown topic ${receipt.topic}`);
     return "skipped";
@@ -43,38 +94,38 @@ async function applyReceipt(db: Db, receiptId: string, now: Date): Promise<keyof
     await finish("skipped", "shop uninstalled");
     return "skipped";
   }
-  let parsed: unknown;
+  let parsed: z.ZodSafeParseResult<unknown>;
   try {
-    const result = definition.schema.safeParse(parseJsonLossless(receipt.body));
-    if (!result.success) {
-      const problems = result.error.issues.slice(0, 5).map((i) => `${i.path.join(".") || "(root)"}: ${i.message}`);
-      await finish("rejected", `payload does not match the ${topic} schema: ${problems.join("; ")}`.slice(0, 1000));
-      log("warn", "webhook payload rejected", { webhookId: receipt.webhookId, topic, problems });
-      return "rejected";
-    }
-    parsed = result.data;
+    parsed = definition.schema.safeParse(parseJsonLossless(receipt.body));
   } catch {
     await finish("rejected", "body is not JSON");
     return "rejected";
   }
+  if (!parsed.success) {
+    const problems = parsed.error.issues.slice(0, 5).map((i) => `${i.path.join(".") || "(root)"}: ${i.message}`);
+    await finish("rejected", `payload does not match the ${topic} schema: ${problems.join("; ")}`.slice(0, 1000));
+    log("warn", "webhook payload rejected", { webhookId: receipt.webhookId, topic, problems });
+    return "rejected";
+  }
+  const data = parsed.data;
+  const ctx = { shopId: receipt.shopId, shopDomain: receipt.shop.domain, now: receipt.triggeredAt ?? receipt.receivedAt };
+  return { receipt, topic, apply: (tx) => definition.apply(tx, ctx, data) };
+}
+
+/**
+ * Applies one receipt in a transaction of its own: the domain writes and the receipt's own
+ * "done" commit together, so a crash leaves the receipt pending and nothing half-written.
+ * Failures retry with backoff (a refund before its order), then end `failed`.
+ */
+async function applyAlone(db: Db, ready: ReadyReceipt, now: Date): Promise<keyof ProcessResult> {
+  const { receipt, topic } = ready;
   try {
-    const outcome: ApplyOutcome = await db.$transaction(
+    const outcome = await db.$transaction(
       async (tx) => {
-        const result = await definition.apply(
-          tx,
-          { shopId: receipt.shopId, shopDomain: receipt.shop.domain, now: receipt.triggeredAt ?? receipt.receivedAt },
-          parsed,
-        );
+        const result = await ready.apply(tx);
         await tx.webhookReceipt.updateMany({
           where: { id: receipt.id },
-          data: {
-            status: result.status,
-            error: result.status === "skipped" ? result.reason : result.note ?? null,
-            body: null,
-            processedAt: now,
-            claimedBy: null,
-            claimedUntil: null,
-          },
+          data: { status: result.status, error: outcomeError(result), ...finishedData(now) },
         });
         return result;
       },
@@ -103,46 +154,131 @@ async function applyReceipt(db: Db, receiptId: string, now: Date): Promise<keyof
       log("warn", "webhook apply failed; will retry", { webhookId: receipt.webhookId, topic, attempt: receipt.attempts, error: message, retryLater: error instanceof RetryLater });
       return "retried";
     }
-    await finish("failed", message);
+    await db.webhookReceipt.updateMany({ where: { id: receipt.id }, data: { status: "failed", error: message, ...finishedData(now) } });
     log("error", "webhook apply failed for good", { webhookId: receipt.webhookId, topic, error: message });
     return "failed";
   }
 }
 
 /**
- * Drains due receipts. Each receipt is claimed with a conditional update first, so several
- * workers (or app instances) can drain the same inbox and every receipt is applied once.
+ * Applies the first receipts of `items` in ONE transaction, each inside a savepoint: a receipt
+ * that throws is rolled back to its savepoint alone and handed back (`failedAlone`) to be applied
+ * by itself, where the usual retry rules decide. Rollups are recomputed once per customer at the
+ * end; every applied receipt is finished in the same transaction, so a crash leaves each receipt
+ * pending or done. Returns how many items it took (at least one).
  */
-export async function processPendingWebhooks(
+async function applyBatch(
   db: Db,
-  options: { workerId?: string; now?: () => Date; maxBatches?: number; shopId?: string; yieldToWriters?: () => Promise<void> } = {},
-): Promise<ProcessResult> {
+  items: readonly ReadyReceipt[],
+  now: Date,
+  writersWaiting: () => boolean,
+  budgetMs: number,
+): Promise<{ taken: number; outcomes: (keyof ProcessResult)[]; failedAlone: ReadyReceipt[] }> {
+  const started = performance.now();
+  let taken = 0;
+  const failedAlone: ReadyReceipt[] = [];
+  const outcomes: (keyof ProcessResult)[] = [];
+  await db.$transaction(
+    async (tx) => {
+      deferRollups(tx);
+      const applied: { id: string; outcome: ApplyOutcome }[] = [];
+      for (const item of items) {
+        const budget = writersWaiting() ? Math.min(budgetMs, TRANSACTION_BUDGET_WHILE_ACKING_MS) : budgetMs;
+        if (taken > 0 && performance.now() - started > budget) break;
+        taken++;
+        await tx.$executeRawUnsafe("SAVEPOINT joren_receipt");
+        try {
+          applied.push({ id: item.receipt.id, outcome: await item.apply(tx) });
+          await tx.$executeRawUnsafe("RELEASE SAVEPOINT joren_receipt");
+        } catch {
+          await tx.$executeRawUnsafe("ROLLBACK TO SAVEPOINT joren_receipt");
+          await tx.$executeRawUnsafe("RELEASE SAVEPOINT joren_receipt");
+          failedAlone.push(item);
+        }
+      }
+      await flushDeferredRollups(tx);
+      const plainDone = applied.filter((a) => a.outcome.status === "done" && !outcomeError(a.outcome)).map((a) => a.id);
+      if (plainDone.length > 0) {
+        await tx.webhookReceipt.updateMany({ where: { id: { in: plainDone } }, data: { status: "done", error: null, ...finishedData(now) } });
+      }
+      for (const { id, outcome } of applied) {
+        if (outcome.status === "done" && !outcomeError(outcome)) continue;
+        await tx.webhookReceipt.updateMany({ where: { id }, data: { status: outcome.status, error: outcomeError(outcome), ...finishedData(now) } });
+      }
+      outcomes.push(...applied.map((a) => a.outcome.status));
+    },
+    { timeout: 60_000, maxWait: 10_000 },
+  );
+  return { taken, outcomes, failedAlone };
+}
+
+/**
+ * Drains due receipts. A batch is claimed with one conditional update (safe with several
+ * workers or app instances: a receipt is claimed by one), then applied in shared transactions,
+ * in the order received; see docs/decisions/0015-batched-apply.md.
+ */
+export async function processPendingWebhooks(db: Db, options: ProcessOptions = {}): Promise<ProcessResult> {
   const workerId = options.workerId ?? randomUUID();
   const clock = options.now ?? (() => new Date());
+  const writersWaiting = options.writersWaiting ?? (() => false);
   const result: ProcessResult = { done: 0, skipped: 0, rejected: 0, retried: 0, failed: 0 };
   for (let batch = 0; batch < (options.maxBatches ?? Infinity); batch++) {
     const now = clock();
-    const due = await db.webhookReceipt.findMany({
-      where: {
-        ...(options.shopId ? { shopId: options.shopId } : {}),
-        OR: [
-          { status: "pending", OR: [{ claimedUntil: null }, { claimedUntil: { lte: now } }] },
-          { status: "processing", claimedUntil: { lte: now } },
-        ],
-      },
-      orderBy: { receivedAt: "asc" },
-      take: BATCH,
-      select: { id: true, status: true, attempts: true },
-    });
+    const dueWhere = {
+      ...(options.shopId ? { shopId: options.shopId } : {}),
+      OR: [
+        { status: "pending", OR: [{ claimedUntil: null }, { claimedUntil: { lte: now } }] },
+        { status: "processing", claimedUntil: { lte: now } },
+      ],
+    };
+    const due = await db.webhookReceipt.findMany({ where: dueWhere, orderBy: { receivedAt: "asc" }, take: options.batchSize ?? BATCH, select: { id: true } });
     if (due.length === 0) break;
-    for (const row of due) {
+    await options.yieldToWriters?.();
+    const ids = due.map((d) => d.id);
+    // the due condition again: another worker that claimed a row first keeps it
+    await db.webhookReceipt.updateMany({
+      where: { id: { in: ids }, ...dueWhere },
+      data: { status: "processing", claimedBy: workerId, claimedUntil: new Date(now.getTime() + CLAIM_MS), attempts: { increment: 1 } },
+    });
+    const claimed = await db.webhookReceipt.findMany({
+      where: { id: { in: ids }, status: "processing", claimedBy: workerId },
+      orderBy: [{ receivedAt: "asc" }, { id: "asc" }],
+      select: { id: true, webhookId: true, topic: true, body: true, attempts: true, shopId: true, triggeredAt: true, receivedAt: true, shop: { select: { domain: true, uninstalledAt: true } } },
+    });
+
+    const ready: ReadyReceipt[] = [];
+    for (const receipt of claimed) {
+      const prepared = await prepareReceipt(db, receipt, clock());
+      if (typeof prepared === "string") result[prepared]++;
+      else ready.push(prepared);
+    }
+    // runs of batchable receipts share transactions; any other topic is applied alone in its turn
+    for (let i = 0; i < ready.length; ) {
       await options.yieldToWriters?.();
-      const claimed = await db.webhookReceipt.updateMany({
-        where: { id: row.id, status: row.status, attempts: row.attempts },
-        data: { status: "processing", claimedBy: workerId, claimedUntil: new Date(now.getTime() + CLAIM_MS), attempts: { increment: 1 } },
-      });
-      if (claimed.count !== 1) continue;
-      result[await applyReceipt(db, row.id, clock())]++;
+      if (!BATCHED_TOPICS.has(ready[i].topic)) {
+        result[await applyAlone(db, ready[i], clock())]++;
+        i++;
+        continue;
+      }
+      let end = i;
+      while (end < ready.length && BATCHED_TOPICS.has(ready[end].topic)) end++;
+      const run = ready.slice(i, end);
+      let taken: number;
+      let failedAlone: ReadyReceipt[];
+      try {
+        const applied = await applyBatch(db, run, clock(), writersWaiting, options.transactionBudgetMs ?? TRANSACTION_BUDGET_MS);
+        for (const outcome of applied.outcomes) result[outcome]++;
+        taken = applied.taken;
+        failedAlone = applied.failedAlone;
+      } catch (error) {
+        // the shared transaction itself failed (busy database, a conflict at commit): nothing of
+        // it was written, so its first receipt is applied alone with the usual retry rules
+        log("warn", "inbox batch transaction failed; applying its first receipt alone", { error: error instanceof Error ? error.message.slice(0, 300) : String(error) });
+        taken = 1;
+        failedAlone = [run[0]];
+      }
+      for (const item of failedAlone) result[await applyAlone(db, item, clock())]++;
+      i += taken;
     }
   }
   return result;

@@ -52,7 +52,7 @@ export function getInboxWorker(): Promise<InboxHandle> {
     if (bundled && process.env.JOREN_INBOX_THREAD !== "0") return startInboxThread(import.meta.url);
     const priority = createWriterPriority();
     const db = await getDb();
-    const worker = createInboxWorker(db, { yieldToWriters: priority.yieldToWriters });
+    const worker = createInboxWorker(db, { yieldToWriters: priority.yieldToWriters, writersWaiting: priority.writersWaiting });
     worker.start();
     startScheduler(db);
     return { notify: worker.notify, priority };
@@ -64,7 +64,7 @@ export function getInboxWorker(): Promise<InboxHandle> {
 export async function runInboxThread(): Promise<void> {
   const priority = createWriterPriority((workerData as { priority: SharedArrayBuffer }).priority);
   const db = await getDb();
-  const worker = createInboxWorker(db, { pollMs: 250, yieldToWriters: priority.yieldToWriters });
+  const worker = createInboxWorker(db, { pollMs: 250, yieldToWriters: priority.yieldToWriters, writersWaiting: priority.writersWaiting });
   startScheduler(db);
   worker.start();
   parentPort?.on("message", () => worker.notify());

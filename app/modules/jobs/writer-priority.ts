@@ -12,6 +12,8 @@ export interface WriterPriority {
   run<T>(write: () => Promise<T>): Promise<T>;
   /** worker thread: resolves once no priority write is in progress */
   yieldToWriters(): Promise<void>;
+  /** worker thread: true while a priority write is in progress (a batch transaction closes early) */
+  writersWaiting(): boolean;
 }
 
 export function createWriterPriority(buffer: SharedArrayBuffer = new SharedArrayBuffer(4)): WriterPriority {
@@ -26,6 +28,7 @@ export function createWriterPriority(buffer: SharedArrayBuffer = new SharedArray
         Atomics.sub(counter, WAITING, 1);
       }
     },
+    writersWaiting: () => Atomics.load(counter, WAITING) > 0,
     async yieldToWriters() {
       const deadline = Date.now() + MAX_WAIT_MS;
       while (Atomics.load(counter, WAITING) > 0 && Date.now() < deadline) {
