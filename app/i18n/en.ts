@@ -281,6 +281,10 @@ export const en = {
   "reports.thisPeriod": "This period",
   "reports.lastYear": "Same period last year",
   "common.notFoundBody": "This page or record does not exist (it may have been erased). Go back and pick another one.",
+  // batched import (issue #13): the running stage's progress and time left
+  "onboarding.importStageLines": "{stage}: {done} of {total} records",
+  "onboarding.importTimeLeftMinutes": "About {minutes} min left at the current rate",
+  "onboarding.importTimeLeftSeconds": "Less than a minute left at the current rate",
 } as const;
 
 export type MessageKey = keyof typeof en;

@@ -282,4 +282,8 @@ export const ja: Record<MessageKey, string> = {
   "reports.thisPeriod": "今期",
   "reports.lastYear": "前年同期",
   "common.notFoundBody": "このページまたはデータは存在しません（削除された可能性があります）。前の画面に戻って選び直してください。",
+  // batched import (issue #13): the running stage's progress and time left
+  "onboarding.importStageLines": "{stage}：{total} 件中 {done} 件",
+  "onboarding.importTimeLeftMinutes": "現在のペースで残り約 {minutes} 分",
+  "onboarding.importTimeLeftSeconds": "現在のペースで残り 1 分未満",
 };

@@ -144,6 +144,14 @@ export default function Onboarding() {
                         orders: i18n.number(job.counts.orders ?? 0),
                       })}
                     </Text>
+                    {running && job.objectCount !== null ? (
+                      <Text as="p" tone="subdued">
+                        {t("onboarding.importStageLines", { stage: stageWord(i18n, job.stage), done: i18n.number(job.linesDone), total: i18n.number(job.objectCount) })}
+                        {job.secondsLeft !== null
+                          ? ` · ${job.secondsLeft < 60 ? t("onboarding.importTimeLeftSeconds") : t("onboarding.importTimeLeftMinutes", { minutes: i18n.number(Math.ceil(job.secondsLeft / 60)) })}`
+                          : ""}
+                      </Text>
+                    ) : null}
                     {job.status === "failed" && job.error ? (
                       <Banner tone="critical">
                         <p>{t("onboarding.importFailedHelp", { error: job.error })}</p>

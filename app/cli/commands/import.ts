@@ -1,5 +1,6 @@
 import type { Command } from "./index";
 import { getDb } from "~/db.server";
+import { formatSecondsLeft } from "~/modules/import/import-eta";
 import { runImportForShop } from "~/modules/import/run-import-for-shop.server";
 import { info, printJson, requireString } from "../output";
 
@@ -13,7 +14,12 @@ export const importCommand: Command = {
     const result = await runImportForShop({
       db: await getDb(),
       domain,
-      onProgress: (p) => info(`  ${p.stage}: ${p.linesDone}${p.objectCount ? ` / ${p.objectCount}` : ""} lines`),
+      onProgress: (p) =>
+        info(
+          `  ${p.stage}: ${p.linesDone}${p.objectCount ? ` / ${p.objectCount}` : ""} lines` +
+            (p.linesPerSecond > 0 ? `, ${Math.round(p.linesPerSecond)}/s` : "") +
+            (p.secondsLeft !== null ? `, about ${formatSecondsLeft(p.secondsLeft)} left` : ""),
+        ),
     });
     for (const warning of result.warnings) info(`note: ${warning}`);
     printJson(result);

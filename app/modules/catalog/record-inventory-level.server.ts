@@ -7,8 +7,14 @@ export async function recordInventoryLevel(tx: Tx, scope: ShopScope, level: Norm
   const key = { shopId: scope.shopId, inventoryItemGid: level.inventoryItemGid, locationGid: level.locationGid };
   const existing = await tx.inventoryLevel.findUnique({ where: { shopId_inventoryItemGid_locationGid: key } });
   if (existing && existing.shopifyUpdatedAt > level.updatedAt) return false;
-  if (existing) await tx.inventoryLevel.update({ where: { id: existing.id }, data: { available: level.available, shopifyUpdatedAt: level.updatedAt } });
-  else await tx.inventoryLevel.create({ data: { ...key, available: level.available, shopifyUpdatedAt: level.updatedAt } });
+  if (existing) {
+    // not older than what is held, checked by the UPDATE itself (another worker may have written since the read)
+    const written = await tx.inventoryLevel.updateMany({
+      where: { id: existing.id, shopifyUpdatedAt: { lte: level.updatedAt } },
+      data: { available: level.available, shopifyUpdatedAt: level.updatedAt },
+    });
+    if (written.count === 0) return false;
+  } else await tx.inventoryLevel.create({ data: { ...key, available: level.available, shopifyUpdatedAt: level.updatedAt } });
 
   const total = await tx.inventoryLevel.aggregate({
     where: { shopId: scope.shopId, inventoryItemGid: level.inventoryItemGid },

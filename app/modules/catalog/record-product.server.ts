@@ -51,8 +51,12 @@ export async function recordProduct(tx: Tx, scope: ShopScope, product: Normalize
       inventoryPolicy: variant.inventoryPolicy,
       shopifyUpdatedAt: variant.updatedAt,
     };
-    if (current) await tx.variant.update({ where: { id: current.id }, data: fields });
-    else await tx.variant.create({ data: { shopId: scope.shopId, gid: variant.gid, ...fields } });
+    if (current) {
+      const written = await tx.variant.updateMany({ where: { id: current.id, ...storedNotNewerThan(variant.updatedAt) }, data: fields });
+      if (written.count === 0) continue; // another worker wrote a newer version of this variant
+    } else {
+      await tx.variant.create({ data: { shopId: scope.shopId, gid: variant.gid, ...fields } });
+    }
     await recordRestockIfAny(tx, scope, { variantGid: variant.gid, before: current?.available ?? null, after: available, at: product.updatedAt ?? scope.now });
   }
   return { productId, applied: true };

@@ -1,5 +1,6 @@
 import type { Tx } from "~/db.server";
 import { normalizeEmail } from "~/lib/email";
+import { storedNotNewerThan } from "~/lib/newer-wins";
 import type { NormalizedCheckout, ShopScope } from "~/modules/ingest/types";
 import { ensureCustomerByEmail, upsertCustomer } from "~/modules/customers/upsert-customer.server";
 
@@ -48,9 +49,12 @@ export async function recordCheckout(
     const order = await tx.order.findFirst({ where: { shopId: scope.shopId, checkoutToken: checkout.token }, select: { shopifyCreatedAt: true } });
     if (order) data.completedAt = order.shopifyCreatedAt;
   }
-  const saved = existing
-    ? await tx.checkout.update({ where: { id: existing.id }, data })
-    : await tx.checkout.create({ data: { shopId: scope.shopId, token: checkout.token, ...data } });
+  if (existing) {
+    const written = await tx.checkout.updateMany({ where: { id: existing.id, ...storedNotNewerThan(checkout.updatedAt) }, data });
+    // a newer version was written by another worker since the read above: it stands
+    return { checkoutId: existing.id, applied: written.count === 1 };
+  }
+  const saved = await tx.checkout.create({ data: { shopId: scope.shopId, token: checkout.token, ...data } });
   return { checkoutId: saved.id, applied: true };
 }
 

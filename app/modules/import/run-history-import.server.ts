@@ -11,11 +11,13 @@ import type { Db, Tx } from "~/db.server";
 import { log } from "~/lib/log.server";
 import type { NormalizedCustomer, NormalizedOrder, NormalizedProduct, ShopScope } from "~/modules/ingest/types";
 import { recordProduct } from "~/modules/catalog/record-product.server";
+import { deferRollups, flushDeferredRollups } from "~/modules/customers/recompute-rollups.server";
 import { upsertCustomer } from "~/modules/customers/upsert-customer.server";
 import { recordOrder } from "~/modules/orders/record-order.server";
 import { isAdminApiError, type AdminPort, type BulkOperationInfo } from "~/modules/shopify/admin-port";
 import { BULK_QUERIES, type ImportStage } from "./bulk-queries";
 import { groupBulkLines } from "./group-bulk-lines";
+import { estimateStage } from "./import-eta";
 import {
   InvalidBulkRowError,
   normalizeBulkCustomer,
@@ -36,6 +38,10 @@ export interface HistoryImportProgress {
   linesDone: number;
   /** the bulk operation's object count (lines of its JSONL), when known */
   objectCount: number | null;
+  /** lines applied per second in this run (0 while waiting for Shopify) */
+  linesPerSecond: number;
+  /** the stage's estimated seconds left, null while unknown */
+  secondsLeft: number | null;
 }
 
 export interface RunHistoryImportOptions {
@@ -222,6 +228,9 @@ export async function runHistoryImport(options: RunHistoryImportOptions): Promis
         linesDone: state.linesDone,
         counts: JSON.stringify(state.counts),
         heartbeatAt: now(),
+        // a new stage, or the end: the last batch's estimate no longer applies
+        objectCount: null,
+        secondsLeft: null,
         ...extra,
       },
     });
@@ -238,7 +247,7 @@ export async function runHistoryImport(options: RunHistoryImportOptions): Promis
     for (;;) {
       const op = await admin.getBulkOperation(id);
       await db.importJob.update({ where: { id: jobId }, data: { heartbeatAt: now() } });
-      report({ stage, linesDone: state.linesDone, objectCount: op.objectCount });
+      report({ stage, linesDone: state.linesDone, objectCount: op.objectCount, linesPerSecond: 0, secondsLeft: null });
       if (isTerminal(op)) return op;
       await sleep(pollIntervalMs);
     }
@@ -275,6 +284,8 @@ export async function runHistoryImport(options: RunHistoryImportOptions): Promis
 
   async function applyOperation(stage: ImportStage, op: BulkOperationInfo): Promise<void> {
     if (!op.url) return; // an empty result
+    const linesAtStart = state.linesDone;
+    const startedAt = now().getTime();
     let batch: Prepared[] = [];
     let batchLines = 0;
     let batchSkipped = 0;
@@ -289,13 +300,20 @@ export async function runHistoryImport(options: RunHistoryImportOptions): Promis
         [`${stage}Skipped`]: (state.counts[`${stage}Skipped`] ?? 0) + batchSkipped,
       };
       const items = batch;
+      const estimate = estimateStage({ linesDone, linesAtStart, objectCount: op.objectCount, elapsedMs: at.getTime() - startedAt });
       await db.$transaction(
         async (tx) => {
           const scope: ShopScope = { shopId, now: at };
+          // the webhook inbox's batching: each customer's rollups once per batch, not per order
+          deferRollups(tx);
           for (const item of items) await applyPrepared(tx, scope, item);
+          await flushDeferredRollups(tx);
           await tx.importJob.update({
             where: { id: jobId },
-            data: { stage, bulkOperationId: op.id, linesDone, counts: JSON.stringify(counts), heartbeatAt: at },
+            data: {
+              stage, bulkOperationId: op.id, linesDone, counts: JSON.stringify(counts), heartbeatAt: at,
+              objectCount: op.objectCount, secondsLeft: estimate.secondsLeft,
+            },
           });
         },
         { timeout: TRANSACTION_TIMEOUT_MS, maxWait: 30_000 },
@@ -305,7 +323,7 @@ export async function runHistoryImport(options: RunHistoryImportOptions): Promis
       batch = [];
       batchLines = 0;
       batchSkipped = 0;
-      report({ stage, linesDone, objectCount: op.objectCount });
+      report({ stage, linesDone, objectCount: op.objectCount, ...estimate });
     };
 
     for await (const item of groupBulkLines(admin.fetchJsonl(op.url), state.linesDone)) {

@@ -1,5 +1,6 @@
 import type { Tx } from "~/db.server";
 import { normalizeEmail } from "~/lib/email";
+import { storedNotNewerThan } from "~/lib/newer-wins";
 import type { NormalizedOrder, ShopScope } from "~/modules/ingest/types";
 import { ensureCustomerByEmail, ensureCustomerByGid, upsertCustomer } from "~/modules/customers/upsert-customer.server";
 import { recomputeCustomerRollups } from "~/modules/customers/recompute-rollups.server";
@@ -28,15 +29,13 @@ export async function recordOrder(
   order: NormalizedOrder,
 ): Promise<{ orderId: string; customerId: string | null; applied: boolean }> {
   const existing = await tx.order.findUnique({ where: { shopId_gid: { shopId: scope.shopId, gid: order.gid } } });
-  const stale = Boolean(existing?.shopifyUpdatedAt && order.updatedAt && order.updatedAt < existing.shopifyUpdatedAt);
-  const customerId = stale ? existing!.customerId : await resolveOrderCustomer(tx, scope, order);
+  let stale = Boolean(existing?.shopifyUpdatedAt && order.updatedAt && order.updatedAt < existing.shopifyUpdatedAt);
+  let customerId = stale ? existing!.customerId : await resolveOrderCustomer(tx, scope, order);
 
-  let orderId: string;
+  let orderId = existing?.id ?? "";
   let paidAt = existing?.paidAt ?? null;
   let counted = existing?.counted ?? false;
-  if (stale) {
-    orderId = existing!.id;
-  } else {
+  if (!stale) {
     const data = {
       name: order.name,
       customerId,
@@ -62,16 +61,29 @@ export async function recordOrder(
       shopifyUpdatedAt: order.updatedAt,
       counted: isCountedOrder({ ...order, totalRefunded: existing?.totalRefunded ?? 0n }),
     };
-    orderId = existing
-      ? (await tx.order.update({ where: { id: existing.id }, data })).id
-      : (await tx.order.create({ data: { shopId: scope.shopId, gid: order.gid, ...data } })).id;
-    paidAt = data.paidAt;
-    counted = data.counted;
-    if (existing) await tx.orderLine.deleteMany({ where: { orderId } });
-    if (order.lines.length > 0) {
-      await tx.orderLine.createMany({
-        data: order.lines.map((line) => ({ shopId: scope.shopId, orderId, ...line })),
-      });
+    if (existing) {
+      // "not older than what we hold" is part of the UPDATE (app/lib/newer-wins.ts)
+      const written = await tx.order.updateMany({ where: { id: existing.id, ...storedNotNewerThan(order.updatedAt) }, data });
+      if (written.count === 0) {
+        // a newer version was written by another worker since the read above: it stands
+        stale = true;
+        const current = await tx.order.findUniqueOrThrow({ where: { id: existing.id } });
+        customerId = current.customerId;
+        paidAt = current.paidAt;
+        counted = current.counted;
+      }
+    } else {
+      orderId = (await tx.order.create({ data: { shopId: scope.shopId, gid: order.gid, ...data } })).id;
+    }
+    if (!stale) {
+      paidAt = data.paidAt;
+      counted = data.counted;
+      if (existing) await tx.orderLine.deleteMany({ where: { orderId } });
+      if (order.lines.length > 0) {
+        await tx.orderLine.createMany({
+          data: order.lines.map((line) => ({ shopId: scope.shopId, orderId, ...line })),
+        });
+      }
     }
   }
 

@@ -10,8 +10,13 @@ import { IMPORT_STAGES, readImportCounts } from "~/modules/import/run-history-im
 export interface ImportProgress {
   status: "queued" | "running" | "done" | "failed";
   stage: string;
-  /** 0–1: finished stages out of three (the bulk operations report no totals up front) */
+  /** 0–1: finished stages out of three, plus the running stage's share of its lines once known */
   progress: number;
+  /** the running stage's lines applied and its bulk operation's line count (null until Shopify reports it) */
+  linesDone: number;
+  objectCount: number | null;
+  /** the importer's estimate as of its last batch, null while unknown */
+  secondsLeft: number | null;
   /** objects applied so far, by stage */
   counts: Record<string, number>;
   error: string | null;
@@ -27,14 +32,21 @@ export interface OnboardingStatus {
   pixel: { connected: boolean };
 }
 
-function importProgress(job: { status: string; stage: string; counts: string; error: string | null; startedAt: Date; finishedAt: Date | null; heartbeatAt: Date | null }): ImportProgress {
+function importProgress(job: {
+  status: string; stage: string; counts: string; error: string | null; startedAt: Date; finishedAt: Date | null; heartbeatAt: Date | null;
+  linesDone: number; objectCount: number | null; secondsLeft: number | null;
+}): ImportProgress {
   const status = (["queued", "running", "done", "failed"] as const).find((s) => s === job.status) ?? "running";
   const stageIndex = (IMPORT_STAGES as readonly string[]).indexOf(job.stage);
-  const progress = status === "done" || job.stage === "done" ? 1 : Math.max(0, stageIndex) / IMPORT_STAGES.length;
+  const withinStage = job.objectCount ? Math.min(1, job.linesDone / job.objectCount) : 0;
+  const progress = status === "done" || job.stage === "done" ? 1 : (Math.max(0, stageIndex) + (stageIndex >= 0 ? withinStage : 0)) / IMPORT_STAGES.length;
   return {
     status,
     stage: job.stage,
     progress,
+    linesDone: job.linesDone,
+    objectCount: job.objectCount,
+    secondsLeft: status === "running" ? job.secondsLeft : null,
     counts: readImportCounts(job.counts),
     error: job.error,
     startedAt: job.startedAt.toISOString(),

@@ -1,0 +1,4 @@
+-- AlterTable
+ALTER TABLE "ImportJob" ADD COLUMN "objectCount" INTEGER;
+ALTER TABLE "ImportJob" ADD COLUMN "secondsLeft" INTEGER;
+

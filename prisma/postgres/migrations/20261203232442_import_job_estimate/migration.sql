@@ -1,0 +1,4 @@
+-- AlterTable
+ALTER TABLE "ImportJob" ADD COLUMN     "objectCount" INTEGER,
+ADD COLUMN     "secondsLeft" INTEGER;
+
