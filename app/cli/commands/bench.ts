@@ -10,6 +10,7 @@ import { migratedSqliteFile } from "../bench-db";
 import { benchReports } from "../bench-reports";
 import { benchTick } from "../bench-tick";
 import { benchStorm } from "../bench-storm";
+import { benchImport } from "../bench-import";
 import { peakRssMb, startLocalServer } from "../local-server";
 import { info, printJson } from "../output";
 import type { Command } from "./index";
@@ -101,10 +102,10 @@ async function benchIngest(options: { webhooks: number; concurrency: number }) {
 }
 
 export const benchCommand: Command = {
-  usage: "bench [--storm 20000] [--webhooks 5000] [--concurrency 16] [--tick-orders 10000,100000] [--report-orders 100000] [--json]",
+  usage: "bench [--storm 20000] [--webhooks 5000] [--concurrency 16] [--tick-orders 10000,100000] [--report-orders 100000] [--import-orders 100000,1000000] [--json]",
   summary: "benchmarks: ingestion (signed webhooks over HTTP vs the database's raw insert rate) and one engine tick per store size",
-  help: "--storm N runs only the webhook storm (N signed webhooks, mixed topics, redeliveries, out-of-order updates) against 1 instance on SQLite and 2 on PostgreSQL (PG_TEST_URL, default postgresql://root@127.0.0.1:5432/test), and checks the mirror.\n--tick-orders takes a comma-separated list of store sizes in orders (1% of customers due); add 1000000 for the full run.\n--report-orders: the store size for the reports phase (every report once, timed); 1000000 for the full run, 0 to skip.",
-  options: { storm: { type: "string" }, webhooks: { type: "string" }, concurrency: { type: "string" }, "tick-orders": { type: "string" }, "report-orders": { type: "string" }, json: { type: "boolean" } },
+  help: "--storm N runs only the webhook storm (N signed webhooks, mixed topics, redeliveries, out-of-order updates) against 1 instance on SQLite and 2 on PostgreSQL (PG_TEST_URL, default postgresql://root@127.0.0.1:5432/test), and checks the mirror.\n--tick-orders takes a comma-separated list of store sizes in orders (1% of customers due); add 1000000 for the full run.\n--report-orders: the store size for the reports phase (every report once, timed); 1000000 for the full run, 0 to skip.\n--import-orders: comma-separated synthetic history sizes in orders, each imported from a generated bulk JSONL in a process of its own (seconds, orders/s, peak RSS); default 100000, 0 to skip.",
+  options: { storm: { type: "string" }, webhooks: { type: "string" }, concurrency: { type: "string" }, "tick-orders": { type: "string" }, "report-orders": { type: "string" }, "import-orders": { type: "string" }, json: { type: "boolean" } },
   async run(values) {
     const machine = machineInfo();
     info(`machine: ${machine.cpu}, ${machine.cores} cores, ${machine.memoryGb} GB, node ${machine.node}`);
@@ -123,7 +124,10 @@ export const benchCommand: Command = {
     for (const orders of tickSizes) sizes.push(await benchTick(orders, info));
     const reportOrders = Number(values["report-orders"] ?? 100_000);
     const reports = reportOrders > 0 ? await benchReports(reportOrders, info) : null;
-    const result = { machine, ingest, tick: { sizes }, ...(reports ? { reports } : {}) };
+    const importSizes = String(values["import-orders"] ?? "100000").split(",").map(Number).filter((n) => n > 0);
+    const imports = [];
+    for (const orders of importSizes) imports.push(await benchImport(orders, info));
+    const result = { machine, ingest, tick: { sizes }, ...(reports ? { reports } : {}), ...(imports.length > 0 ? { import: { sizes: imports } } : {}) };
     if (values.json) printJson(result);
     else {
       info(`ingest: ${ingest.webhooksPerSecond} webhooks/s acked (p50 ${ingest.p50Ms} ms, p99 ${ingest.p99Ms} ms), ` +
@@ -131,6 +135,6 @@ export const benchCommand: Command = {
         `raw inserts ${ingest.rawInsertsPerSecond}/s, server peak RSS ${ingest.peakRssMb} MB`);
       printJson(result);
     }
-    return ingest.lost === 0 && ingest.refused === 0 ? 0 : 1;
+    return ingest.lost === 0 && ingest.refused === 0 && imports.every((i) => i.lost === 0) ? 0 : 1;
   },
 };

@@ -1,0 +1,61 @@
+// Child process of `bench --import-orders`: the history import of a synthetic store (N orders,
+// ten per customer, one line each) from a bulk JSONL generated as it is read, so the file is
+// never held in memory and the peak RSS is the importer's own. Prints JSON.
+import { readFileSync } from "node:fs";
+import { createDb } from "~/db.server";
+import { BULK_QUERIES } from "~/modules/import/bulk-queries";
+import { runHistoryImport } from "~/modules/import/run-history-import.server";
+import type { AdminPort } from "~/modules/shopify/admin-port";
+import { createFakeAdminPort } from "~/modules/shopify/fake-admin-port";
+
+const [file, shopId, ordersText] = process.argv.slice(2);
+const orders = Number(ordersText);
+const START = Date.parse("2024-11-23T00:00:00Z");
+const SPAN = 2 * 365 * 86_400_000;
+
+function* orderLines(): Generator<string> {
+  for (let n = 0; n < orders; n++) {
+    const gid = `gid://shopify/Order/${10_000_000 + n}`;
+    const at = new Date(START + Math.floor((n / orders) * SPAN)).toISOString();
+    const money = (amount: number) => `{"shopMoney":{"amount":"${amount}"}}`;
+    yield `{"id":"${gid}","name":"#${n + 1}","email":"c${n % Math.max(1, Math.floor(orders / 10))}@example.jp","customer":{"id":"gid://shopify/Customer/${1 + (n % Math.max(1, Math.floor(orders / 10)))}"},"currencyCode":"JPY","totalPriceSet":${money(1000 + (n % 50) * 100)},"subtotalPriceSet":${money(1000 + (n % 50) * 100)},"totalDiscountsSet":${money(0)},"displayFinancialStatus":"PAID","displayFulfillmentStatus":"FULFILLED","cancelledAt":null,"cancelReason":null,"processedAt":"${at}","createdAt":"${at}","updatedAt":"${at}","discountCodes":[],"sourceName":"web","customerLocale":"ja","test":false,"refunds":[]}`;
+    yield `{"id":"gid://shopify/LineItem/${20_000_000 + n}","title":"Sencha","variantTitle":null,"sku":"S1","quantity":1,"originalUnitPriceSet":${money(1000 + (n % 50) * 100)},"totalDiscountSet":${money(0)},"product":{"id":"gid://shopify/Product/1"},"variant":{"id":"gid://shopify/ProductVariant/1"},"__parentId":"${gid}"}`;
+  }
+}
+
+// Shopify's side stands in: products and customers empty, orders streamed from the generator.
+const fake = createFakeAdminPort({});
+const roots = new Map<string, "products" | "customers" | "orders">();
+const admin: AdminPort = {
+  ...fake,
+  async runBulkQuery(query) {
+    const root = query === BULK_QUERIES.orders ? "orders" : query === BULK_QUERIES.customers ? "customers" : "products";
+    const id = `gid://shopify/BulkOperation/${roots.size + 1}`;
+    roots.set(id, root);
+    return { id };
+  },
+  async getBulkOperation(id) {
+    const lines = roots.get(id) === "orders" ? orders * 2 : 0;
+    return { id, status: "COMPLETED", errorCode: null, objectCount: lines, url: lines > 0 ? `https://bench.invalid/${encodeURIComponent(id)}` : null };
+  },
+  async *fetchJsonl() {
+    yield* orderLines();
+  },
+};
+
+const db = await createDb(`file:${file}`);
+const started = performance.now();
+let lastReport = 0;
+const result = await runHistoryImport({
+  db, shopId, admin, pollIntervalMs: 0, sleep: async () => undefined,
+  onProgress: (p) => {
+    if (p.stage !== "orders" || performance.now() - lastReport < 10_000) return;
+    lastReport = performance.now();
+    process.stderr.write(`import: ${p.linesDone} / ${p.objectCount ?? "?"} lines, ${Math.round(p.linesPerSecond)}/s, ${p.secondsLeft ?? "?"} s left\n`);
+  },
+});
+const seconds = (performance.now() - started) / 1000;
+const hwm = /VmHWM:\s+(\d+) kB/.exec(readFileSync("/proc/self/status", "utf8"));
+const stored = await db.order.count({ where: { shopId } });
+await db.$disconnect();
+process.stdout.write(JSON.stringify({ counts: result.counts, stored, seconds, peakRssMb: hwm ? Math.round(Number(hwm[1]) / 1024) : null }));
