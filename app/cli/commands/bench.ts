@@ -127,7 +127,7 @@ export const benchCommand: Command = {
     const importSizes = String(values["import-orders"] ?? "100000").split(",").map(Number).filter((n) => n > 0);
     const imports = [];
     for (const orders of importSizes) imports.push(await benchImport(orders, info));
-    const result = { machine, ingest, tick: { sizes }, ...(reports ? { reports } : {}), ...(imports.length > 0 ? { import: { sizes: imports } } : {}) };
+    const result = { machine, ingest, tick: { sizes }, ...(reports ? { reports } : {}), ...(imports.length > 0 ? { import: { ...imports[imports.length - 1], sizes: imports } } : {}) };
     if (values.json) printJson(result);
     else {
       info(`ingest: ${ingest.webhooksPerSecond} webhooks/s acked (p50 ${ingest.p50Ms} ms, p99 ${ingest.p99Ms} ms), ` +
