@@ -26,6 +26,7 @@ import {
   buildBulkStore,
   type BulkStore,
 } from "../fixtures/admin-api/bulk-store";
+import { getOnboardingStatus } from "~/modules/shops/onboarding-status.server";
 import { importedMirror } from "../helpers/imported-mirror";
 import { createTestDb, type TestDb } from "../helpers/db";
 
@@ -131,6 +132,30 @@ describe("history import", () => {
     const last = progress.filter((p) => p.stage === "orders").at(-1)!;
     expect(last.linesDone).toBe(store.orders.length);
     expect(last.objectCount).toBe(store.orders.length);
+  });
+
+  test("progress carries this run's rate and the time left; the job row holds them for the onboarding page", async () => {
+    // the import's clock advances one second per reading
+    let tick = 0;
+    const clock = () => new Date(CLOCK.getTime() + 1000 * tick++);
+    const progress: HistoryImportProgress[] = [];
+    const fake = fakeFor(store);
+    // the orders download (third) dies after 6 lines: the row keeps the last batch's estimate
+    await expect(run(t.db, shopId, crashingAdmin(fake, 3, 6), { now: clock, batchSize: 2, onProgress: (p) => progress.push(p) })).rejects.toThrow(/simulated crash/);
+    const interrupted = await getOnboardingStatus(t.db, shopId);
+    expect(interrupted.import).toMatchObject({ status: "running", stage: "orders", objectCount: store.orders.length });
+    expect(interrupted.import!.secondsLeft).toBeGreaterThan(0);
+    expect(interrupted.import!.progress).toBeGreaterThan(2 / 3);
+    expect(interrupted.import!.progress).toBeLessThan(1);
+
+    await run(t.db, shopId, fake, { now: clock, batchSize: 2, onProgress: (p) => progress.push(p) });
+    // after each applied batch (polls while Shopify builds the file report no rate)
+    const applying = progress.filter((p) => p.stage === "orders" && p.secondsLeft !== null);
+    expect(applying.length).toBeGreaterThan(2);
+    expect(applying.every((p) => p.linesPerSecond > 0 && p.objectCount === store.orders.length)).toBe(true);
+    expect(applying.at(-1)!.secondsLeft).toBe(0);
+    // cleared when the import ends
+    expect((await getOnboardingStatus(t.db, shopId)).import).toMatchObject({ status: "done", progress: 1, secondsLeft: null, objectCount: null });
   });
 
   test("a crash mid-import resumes from linesDone and ends in the same state, without duplicates", async () => {
