@@ -170,7 +170,7 @@ describe("kill -9 during a history import", () => {
 
   /** The CLI's progress lines on stderr ("  orders: 400 / 1203 lines"). */
   function progressOf(stderr: string) {
-    return [...stderr.matchAll(/^ {2}(products|customers|orders): (\d+)(?: \/ (\d+))? lines$/gm)].map((m) => ({
+    return [...stderr.matchAll(/^ {2}(products|customers|orders): (\d+)(?: \/ (\d+))? lines(?:, .*)?$/gm)].map((m) => ({
       stage: m[1], linesDone: Number(m[2]), objectCount: m[3] === undefined ? null : Number(m[3]),
     }));
   }
