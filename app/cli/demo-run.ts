@@ -104,7 +104,7 @@ export interface DemoSummary {
     repeatRate: number;
     f2Rate: number;
     paretoTop20Share: number;
-    scenarios: { key: string; planned: number; sent: number; heldOut: number; attributedOrders: number; attributedRevenue: number; conversionLift: number | null; conversionLiftLow: number | null; conversionLiftHigh: number | null; incrementalRevenue: number | null }[];
+    scenarios: { key: string; planned: number; sent: number; heldOut: number; attributedOrders: number; attributedRevenue: number; liftEnoughData: boolean; sentRows: number; heldOutRows: number; conversionLift: number | null; conversionLiftLow: number | null; conversionLiftHigh: number | null; incrementalRevenue: number | null }[];
   };
 }
 
@@ -391,6 +391,9 @@ async function summarize(input: {
         heldOut: s.heldOut,
         attributedOrders: s.attributedOrders,
         attributedRevenue: s.attributedRevenue,
+        liftEnoughData: s.lift?.enoughData ?? false,
+        sentRows: s.lift?.sentRows ?? 0,
+        heldOutRows: s.lift?.heldOutRows ?? 0,
         conversionLift: s.lift?.conversionLift ?? null,
         conversionLiftLow: s.lift?.conversionLiftLow ?? null,
         conversionLiftHigh: s.lift?.conversionLiftHigh ?? null,

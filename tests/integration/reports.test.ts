@@ -173,10 +173,13 @@ describe("reports on hand-computed data", () => {
     expect(cart?.lift).toMatchObject({
       sentConversion: 0.5,
       heldOutConversion: 1,
-      // se = sqrt(0.5·0.5/2 + 1·0/1) = 0.353553; 1.959964 × se = 0.692952
+      // Newcombe's hybrid score interval (continuity-corrected Wilson for 1/2 and 1/1); 1 held out is not enough data
+      enoughData: false,
+      sentRows: 2,
+      heldOutRows: 1,
       conversionLift: -0.5,
-      conversionLiftLow: -1.192952,
-      conversionLiftHigh: 0.192952,
+      conversionLiftLow: -0.973323,
+      conversionLiftHigh: 0.557249,
       revenuePerRecipientLift: -3_500,
       incrementalRevenue: -7_000,
     });

@@ -3,6 +3,7 @@
 // (takes the db) so tests call it directly. Definitions: docs/reports.md.
 import { getDb, type Db } from "~/db.server";
 import { getAllReports, ReportRangeError, resolveReportRange, type AllReports } from "~/modules/reports";
+import { liftText } from "~/modules/reports/stats";
 import { findShopByDomain } from "~/modules/shops/shop-settings.server";
 import { info, printJson, requireString } from "../output";
 import type { Command } from "./index";
@@ -80,9 +81,9 @@ export function reportTable(doc: ReportDocument): string {
   ];
   const width = Math.max(...rows.map(([k]) => k.length));
   const lines = rows.map(([k, v]) => `${k.padEnd(width)}  ${v}`);
-  lines.push("", "scenario".padEnd(20) + "sent".padStart(8) + "held out".padStart(10) + "clicked".padStart(9) + "orders".padStart(8) + "revenue".padStart(14) + "  lift (conversion, 95%)");
+  lines.push("", "scenario".padEnd(20) + "sent".padStart(8) + "held out".padStart(10) + "clicked".padStart(9) + "orders".padStart(8) + "revenue".padStart(14) + "  conversion lift, percentage points [95%]");
   for (const s of [...doc.scenarios.filter((x) => x.planned > 0), doc.scenarioTotal]) {
-    const lift = s.lift ? `${percent(s.lift.conversionLift)} [${percent(s.lift.conversionLiftLow)}, ${percent(s.lift.conversionLiftHigh)}]` : "–";
+    const lift = liftText(s.lift);
     lines.push(s.key.padEnd(20) + String(s.sent).padStart(8) + String(s.heldOut).padStart(10) + String(s.clicked).padStart(9) + String(s.attributedOrders).padStart(8) + money(s.attributedRevenue).padStart(14) + "  " + lift);
   }
   return lines.join("\n") + "\n";

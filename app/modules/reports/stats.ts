@@ -13,3 +13,16 @@ export function roundMoney(value: number): number {
 export function roundRate(value: number): number {
   return Math.round(value * 1e6) / 1e6;
 }
+
+/** A difference of two rates in percentage points, signed: 0.05 → "+5.0 pp" (a lift is not a relative %). */
+export function percentagePoints(difference: number, unit = "pp"): string {
+  const value = (difference * 100).toFixed(1);
+  return `${difference > 0 ? "+" : ""}${value} ${unit}`;
+}
+
+/** A conversion lift as text: the difference with its interval, or "not enough data yet" below the minimum group size. */
+export function liftText(lift: { enoughData: boolean; conversionLift: number; conversionLiftLow: number; conversionLiftHigh: number; sentRows: number; heldOutRows: number } | null): string {
+  if (!lift) return "–";
+  if (!lift.enoughData) return `not enough data yet (${lift.sentRows} sent, ${lift.heldOutRows} held out)`;
+  return `${percentagePoints(lift.conversionLift)} [${percentagePoints(lift.conversionLiftLow)}, ${percentagePoints(lift.conversionLiftHigh)}]`;
+}

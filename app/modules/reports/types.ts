@@ -174,10 +174,15 @@ export interface RfmReport {
 }
 
 export interface LiftEstimate {
+  /** false while either group has fewer than LIFT_MIN_GROUP_SIZE (10) rows: show "not enough data yet", not the figures */
+  enoughData: boolean;
+  /** sent rows and held-out rows (the two groups' sizes) */
+  sentRows: number;
+  heldOutRows: number;
   /** conversion (attributed-window order) rate of the messaged group */
   sentConversion: number;
   heldOutConversion: number;
-  /** sentConversion − heldOutConversion, with a 95% normal-approximation interval */
+  /** sentConversion − heldOutConversion (a difference of fractions: 0.05 = 5 percentage points), with Newcombe's 95% hybrid score interval */
   conversionLift: number;
   conversionLiftLow: number;
   conversionLiftHigh: number;
