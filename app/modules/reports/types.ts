@@ -59,6 +59,26 @@ export interface ClvParameters {
   gammaGamma: { p: number; q: number; gamma: number };
 }
 
+/** The model's check: predicted against actual repeat purchase days over a period after the calibration end (docs/reports.md). */
+export interface ClvCheck {
+  /** "later_period": the range ends before today, so the period after it is the check; "split": the range runs to today, so its last weeks are held back and the model refitted on what came before */
+  kind: "later_period" | "split";
+  /** ISO instants: the calibration ends (the model's measurement instant) and the check period ends */
+  calibrationEnd: string;
+  checkEnd: string;
+  weeks: number;
+  /** customers acquired in the range before calibrationEnd */
+  customers: number;
+  predictedRepeatPurchases: number;
+  actualRepeatPurchases: number;
+  /** predicted / actual − 1; null without actual purchases */
+  relativeError: number | null;
+  /** the BG/NBD parameters of the fit that made the prediction (split: fitted to the shorter calibration) */
+  parameters: ClvParameters["bgnbd"];
+  /** by purchase days in the calibration period: 1, 2, 3, 4, 5+ */
+  byPurchases: { purchases: string; customers: number; predicted: number; actual: number }[];
+}
+
 export interface ClvReport {
   /** "bgnbd_gamma_gamma" when fitted; "historical" when there is too little history (see reason) */
   method: "bgnbd_gamma_gamma" | "historical";
@@ -74,7 +94,12 @@ export interface ClvReport {
   /** average probability that a customer is still "alive" (BG/NBD), null for the fallback */
   averageProbabilityAlive: number | null;
   parameters: ClvParameters | null;
-  /** predicted 12-month value by current segment of order count: 1, 2, 3, 4, 5+ */
+  /** the measurement instant (ISO): the end of the range, or now when the range runs to today; only orders before it are used */
+  measuredAt: string;
+  /** the model's calibration/holdout check; null with checkReason when it cannot be made */
+  check: ClvCheck | null;
+  checkReason: string | null;
+  /** predicted 12-month value by purchase days up to the measurement instant: 1, 2, 3, 4, 5+ */
   byOrders: { orders: string; customers: number; averagePredicted12m: number }[];
 }
 

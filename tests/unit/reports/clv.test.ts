@@ -183,4 +183,15 @@ describe("the 12-month CLV report", () => {
     expect(report.averageProbabilityAlive).toBeGreaterThan(0);
     expect(report.averageProbabilityAlive).toBeLessThanOrEqual(1);
   });
+
+  test("a < 1 (CDNOW's a = 0.793) is modelled, not dropped: the conditional expectation holds for any a ≠ 1", () => {
+    const data = simulate(3000, { r: 0.243, alpha: 4.414, a: 0.793, b: 2.426 }, 39, 1);
+    const u = rng(6);
+    const sample = data.map((o) => ({ orders: o.x + 1, net: (o.x + 1) * (30 + 40 * u()) }));
+    const groups = data.map((o, i) => ({ orders: o.x + 1, txWeeks: o.tx, tWeeks: o.T, customers: 1, net: sample[i].net }));
+    const report = computeClv(groups, sample);
+    expect(report.method).toBe("bgnbd_gamma_gamma");
+    expect(report.parameters?.bgnbd.a).toBeLessThan(1);
+    expect(report.averageExpectedOrders12m).toBeGreaterThan(0);
+  });
 });
