@@ -381,7 +381,7 @@ async function summarize(input: {
       netRevenue: all.summary.netRevenue,
       averageOrderValue: all.summary.averageOrderValue,
       averageLtv: all.ltv.average,
-      repeatRate: all.repeat.repeatRate,
+      repeatRate: all.summary.repeatRate,
       f2Rate: all.repeat.f2Rate,
       paretoTop20Share: all.pareto.top20Share,
       scenarios: all.scenarios.scenarios.map((s) => ({

@@ -27,8 +27,8 @@ function table(header: string[], rows: Cell[][]): string {
 /** The CSV of one report; each takes only the report it prints (the export computes just that one). */
 export const reportCsv = {
   summary(s: SummaryReport, range: { fromDate: string; toDate: string }): string {
-    return table(["from", "to", "currency", "customers", "new_customers", "orders", "net_revenue", "average_order_value"], [
-      [range.fromDate, range.toDate, s.currency, s.customers, s.newCustomers, s.orders, s.netRevenue, s.averageOrderValue],
+    return table(["from", "to", "currency", "customers", "new_customers", "repeat_customers", "repeat_rate", "orders", "net_revenue", "average_order_value"], [
+      [range.fromDate, range.toDate, s.currency, s.customers, s.newCustomers, s.repeatCustomers, s.repeatRate, s.orders, s.netRevenue, s.averageOrderValue],
     ]);
   },
   ltv(ltv: LtvReport): string {

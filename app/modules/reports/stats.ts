@@ -14,10 +14,14 @@ export function roundRate(value: number): number {
   return Math.round(value * 1e6) / 1e6;
 }
 
-/** A difference of two rates in percentage points, signed: 0.05 → "+5.0 pp" (a lift is not a relative %). */
-export function percentagePoints(difference: number, unit = "pp"): string {
+/** A difference of two rates as signed percentage points, one decimal: 0.05 → "+5.0" (a lift is not a relative %). */
+export function signedPoints(difference: number): string {
   const value = (difference * 100).toFixed(1);
-  return `${difference > 0 ? "+" : ""}${value} ${unit}`;
+  return `${difference > 0 ? "+" : ""}${value}`;
+}
+
+function percentagePoints(difference: number): string {
+  return `${signedPoints(difference)} pp`;
 }
 
 /** A conversion lift as text: the difference with its interval, or "not enough data yet" below the minimum group size. */

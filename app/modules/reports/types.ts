@@ -26,6 +26,10 @@ export interface SummaryReport {
   customers: number;
   /** customers whose first counted order is in the range */
   newCustomers: number;
+  /** customers with a counted order in the range that was not their first counted order */
+  repeatCustomers: number;
+  /** repeat rate of the range: repeatCustomers / customers (not F2: see docs/reports.md) */
+  repeatRate: number;
   /** counted orders placed in the range */
   orders: number;
   /** total price minus refunds of those orders */
@@ -116,8 +120,7 @@ export interface RepeatReport {
   customers: number;
   /** those with at least 2 counted orders to date */
   repeatCustomers: number;
-  repeatRate: number;
-  /** F2: first → second order (= repeatRate) */
+  /** F2: the share of them with a second counted order to date (first → second order) */
   f2Rate: number;
   /** share of the cohort whose second order came within N days of the first, among customers whose first order is at least N days old */
   f2Within: { days: 30 | 60 | 90 | 180; eligible: number; rate: number }[];
@@ -231,9 +234,11 @@ export interface ScenarioEffect {
   opened: number;
   clicked: number;
   unsubscribed: number;
-  /** counted orders within attributionDays after a click on this scenario's message to that customer */
+  /** last touch: counted orders within attributionDays after a click (or openAttributionDays after an open) on this scenario's message to that customer, the latest touch winning */
   attributedOrders: number;
   attributedRevenue: number;
+  /** of attributedOrders, those whose last touch was an open */
+  attributedOrdersByOpen: number;
   /** attributedRevenue / distinct customers sent to */
   revenuePerRecipient: number;
   /** null until both groups have at least one customer */
@@ -241,7 +246,10 @@ export interface ScenarioEffect {
 }
 
 export interface ScenarioReport {
+  /** the click window of last-touch attribution, and the lift's outcome window (days) */
   attributionDays: number;
+  /** the open window of last-touch attribution (days; 0 = opens not counted) */
+  openAttributionDays: number;
   scenarios: ScenarioEffect[];
   total: ScenarioEffect;
 }

@@ -1,5 +1,6 @@
 import { DEFAULT_SHOP_SETTINGS } from "~/modules/settings/shop-settings";
 import { applySettingAssignments } from "~/modules/settings/shop-setting-assignments";
+import { localizeSettingError } from "~/i18n/setting-errors";
 
 describe("applySettingAssignments", () => {
   test("sets every documented name", () => {
@@ -111,5 +112,15 @@ describe("applySettingAssignments", () => {
 
   test("no assignments, no change", () => {
     expect(applySettingAssignments(DEFAULT_SHOP_SETTINGS, [])).toEqual({ ok: true, settings: DEFAULT_SHOP_SETTINGS });
+  });
+
+  test("the open attribution window: 0–30 days (0 counts clicks only), refused outside with what to enter, in English and Japanese", () => {
+    const set = applySettingAssignments(DEFAULT_SHOP_SETTINGS, ["openAttributionDays=0"]);
+    expect(set.ok && set.settings.openAttributionDays).toBe(0);
+    const refused = applySettingAssignments(DEFAULT_SHOP_SETTINGS, ["openAttributionDays=31"]);
+    expect(refused.ok).toBe(false);
+    if (refused.ok) return;
+    expect(refused.errors).toEqual([{ field: "openAttributionDays", message: "must be a whole number from 0 to 30 days" }]);
+    expect(localizeSettingError(refused.errors[0].message, "ja")).toBe("0〜30日の整数で入力してください");
   });
 });
