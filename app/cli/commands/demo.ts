@@ -101,7 +101,7 @@ export const demoCommand: Command = {
     const serverEnv = { SHOPIFY_API_KEY: apiKey, SHOPIFY_APP_URL: publicUrl };
     info(`starting Joren (database ${databaseUrl.startsWith("file:") ? databaseUrl : databaseUrl.replace(/\/\/[^@]*@/, "//…@")})`);
     // The demo drives the engine's clock itself: no scheduled ticks at the real time meanwhile.
-    let server = await startLocalServer({ port: appPort, databaseUrl, secret, env: { ...serverEnv, JOREN_DISABLE_SCHEDULER: "1" } });
+    let server = await startLocalServer({ port: appPort, databaseUrl, secret, env: { ...serverEnv, JOREN_DISABLE_SCHEDULER: "1", JOREN_DEMO_CLOCK: "1" } });
     let gateway: DemoAdminGateway | undefined;
     const started = Date.now();
     try {
