@@ -2,7 +2,7 @@
 // Fader–Hardie–Lee's CDNOW parameters, a = 0.793 < 1) fitted at the end of its 39-week
 // calibration period recovers the parameters, and the 39 weeks after it check the prediction.
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { runReport } from "~/cli/commands/report";
+import { reportTable, runReport } from "~/cli/commands/report";
 import { createTestDb, type TestDb } from "../helpers/db";
 import { seedBgNbdShop } from "../helpers/bgnbd-shop";
 
@@ -52,6 +52,7 @@ describe("CLV at the end of a past period", () => {
     expect(Math.abs(check.relativeError ?? 1)).toBeLessThan(0.15);
     // A customer alive at the end still buys: the average CLV is far from the "everyone is gone" $0.05.
     expect(clv.averageExpectedOrders12m).toBeGreaterThan(0.3);
+    expect(reportTable(result.output)).toMatch(/CLV model check\s+[\d.]+ repeat purchases predicted over the 39 weeks from 2025-10-01, \d+ happened/);
   }, 120_000);
 
   test("the default range (to today): measured now, and the model checked against its own last 13 weeks", async () => {

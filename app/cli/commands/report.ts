@@ -64,6 +64,13 @@ export async function runReport(db: Db, domain: string, options: { from?: string
 
 const percent = (v: number) => `${(v * 100).toFixed(1)}%`;
 
+function clvCheckText(clv: ReportDocument["predictedClv"]): string {
+  const c = clv.check;
+  if (!c) return `not available (${clv.checkReason ?? "no check"})`;
+  const error = c.relativeError === null ? "" : `, ${percent(c.relativeError)} off`;
+  return `${c.predictedRepeatPurchases} repeat purchases predicted over the ${c.weeks} weeks from ${c.calibrationEnd.slice(0, 10)}, ${c.actualRepeatPurchases} happened${error} (${c.kind === "split" ? "the range's last weeks held back" : "the period after the range"})`;
+}
+
 /** The readable form: the headline numbers, then one line per scenario. */
 export function reportTable(doc: ReportDocument): string {
   const money = (v: number) => `${v.toLocaleString("en-US", { maximumFractionDigits: 3 })} ${doc.currency}`;
@@ -74,7 +81,8 @@ export function reportTable(doc: ReportDocument): string {
     ["orders", String(doc.orders)],
     ["net revenue", money(doc.netRevenue)],
     ["average LTV / median", `${money(doc.averageLtv)} / ${money(doc.medianLtv)}`],
-    ["predicted 12-month CLV", `${money(doc.predictedClv.averagePredicted12m)} (${doc.predictedClv.method}${doc.predictedClv.reason ? `: ${doc.predictedClv.reason}` : ""})`],
+    ["predicted 12-month CLV", `${money(doc.predictedClv.averagePredicted12m)} (${doc.predictedClv.method}${doc.predictedClv.reason ? `: ${doc.predictedClv.reason}` : ""}; measured at ${doc.predictedClv.measuredAt})`],
+    ["CLV model check", clvCheckText(doc.predictedClv)],
     ["repeat rate (customers ordering again in the range)", percent(doc.repeatRate)],
     ["F2 (acquired customers with a 2nd order)", percent(doc.f2Rate)],
     ["F3 / F4", `${percent(doc.f3Rate)} / ${percent(doc.f4Rate)}`],
