@@ -42,6 +42,7 @@ function printSummary(s: DemoSummary, adminUrl: string | null): void {
   if (reasons.length > 0) info(`  top skip reasons: ${reasons.map(([r, n]) => `${r} (${n})`).join("; ")}`);
   info(`Guard: ${s.guard.offersWithheld} first-purchase offers withheld from customers who had ordered, ${s.guard.loyaltyVariantsSent} loyalty variants sent, ${s.guard.firstPurchaseRedemptionsByRepeat} first-purchase redemptions by repeat customers`);
   info(`Consent: ${s.sentWithoutConsent} emails to anyone who had not consented`);
+  info(`Mail client: ${s.fed.mailOpens} opens and ${s.fed.mailClicks} clicks through the signed /email/open and /email/click links`);
   const r = s.reports;
   info("");
   info(`Reports ${r.from} – ${r.to}: ${r.orders} orders, ${r.customers} customers, net revenue ${yen(r.netRevenue)}, AOV ${yen(r.averageOrderValue)}`);
@@ -52,7 +53,7 @@ function printSummary(s: DemoSummary, adminUrl: string | null): void {
       sc.conversionLift === null
         ? "not measurable yet"
         : liftText({ enoughData: sc.liftEnoughData, sentRows: sc.sentRows, heldOutRows: sc.heldOutRows, conversionLift: sc.conversionLift, conversionLiftLow: sc.conversionLiftLow ?? 0, conversionLiftHigh: sc.conversionLiftHigh ?? 0 });
-    info(`    ${sc.key.padEnd(20)} sent ${String(sc.sent).padStart(5)}  held out ${String(sc.heldOut).padStart(4)}  attributed ${String(sc.attributedOrders).padStart(4)} orders ${yen(sc.attributedRevenue).padStart(10)}  lift ${lift}`);
+    info(`    ${sc.key.padEnd(20)} sent ${String(sc.sent).padStart(5)}  held out ${String(sc.heldOut).padStart(4)}  last-touch ${String(sc.attributedOrders).padStart(4)} orders ${yen(sc.attributedRevenue).padStart(10)}  lift ${lift}`);
   }
   if (adminUrl) {
     info("");
