@@ -11,6 +11,7 @@ import { engineDepsForShop } from "~/modules/engine/engine-deps.server";
 import { runTick } from "~/modules/engine/tick.server";
 import { guardCounters, type GuardCounters } from "~/modules/guard/guard-counters.server";
 import { waitForInboxDrained } from "~/modules/ingest/wait-for-inbox.server";
+import { DEMO_TIME_HEADER } from "~/modules/mail/demo-clock.server";
 import { refreshRecommendationModelIfStale } from "~/modules/recommendations/recompute-model.server";
 import { getAllReports, resolveReportRange } from "~/modules/reports";
 import { setScenarioConfig } from "~/modules/scenarios/scenario-config.server";
@@ -43,6 +44,26 @@ const DEMO_TUNING: Partial<Record<string, string[]>> = {
 };
 
 /** How often a recipient orders within two days because of the email, by scenario (the rest: 8%). */
+/** of the recipients who do not buy: who open (loading the pixel), and of those who click */
+const OPEN_RATE = 0.4;
+const CLICK_RATE = 0.15;
+/** of the recipients who buy: who click through (the rest open and come back on their own) */
+const RESPONDER_CLICK_RATE = 0.7;
+
+interface MailAction {
+  kind: "open" | "click";
+  /** the signed URL as it stands in the rendered email */
+  url: string;
+  at: number;
+}
+
+/** The open pixel and the first tracked link of a rendered email (the local outbox's HTML); none for mail sent elsewhere. */
+function trackingLinks(html: string | undefined): { open?: string; click?: string } {
+  if (!html) return {};
+  const find = (path: string) => new RegExp(`https?://[^"'\\s<>]+${path}\\?t=[^"'\\s<>&]+`).exec(html)?.[0];
+  return { open: find("/email/open"), click: find("/email/click") };
+}
+
 const RESPONSE_RATE: Record<string, number> = { cart_abandonment: 0.2, back_in_stock: 0.25, browse_abandonment: 0.12, replenishment: 0.15, birthday: 0.12 };
 
 export interface DemoRunOptions {
@@ -85,6 +106,10 @@ export interface DemoSummary {
     /** pixel events older than the endpoint's 30-day window: not sent (the pixel would never send them) */
     pixelTooOld: number;
     proxyForms: Record<string, Counts>;
+    /** the simulated mail client's open-pixel loads and link clicks, through /email/open and /email/click */
+    mailOpens: number;
+    mailClicks: number;
+    mailRefused: Counts;
   };
   /** the inbox's receipts by status: everything sent should be done (or skipped as older) */
   inbox: Counts;
@@ -104,7 +129,7 @@ export interface DemoSummary {
     repeatRate: number;
     f2Rate: number;
     paretoTop20Share: number;
-    scenarios: { key: string; planned: number; sent: number; heldOut: number; attributedOrders: number; attributedRevenue: number; conversionLift: number | null; conversionLiftLow: number | null; conversionLiftHigh: number | null; incrementalRevenue: number | null }[];
+    scenarios: { key: string; planned: number; sent: number; heldOut: number; opened: number; clicked: number; attributedOrders: number; attributedRevenue: number; liftEnoughData: boolean; sentRows: number; heldOutRows: number; conversionLift: number | null; conversionLiftLow: number | null; conversionLiftHigh: number | null; incrementalRevenue: number | null }[];
   };
 }
 
@@ -131,7 +156,7 @@ async function freshDemoShop(db: Db, appUrl: string, secret: string, shop: strin
 
 /** Sends the store's events to the server; pixel and form posts first wait for the webhooks before them to be applied. */
 class Feeder {
-  readonly fed: DemoSummary["fed"] = { webhooks: {}, webhooksRefused: {}, ordersSent: 0, pixelEvents: 0, pixelRefused: {}, pixelTooOld: 0, proxyForms: {} };
+  readonly fed: DemoSummary["fed"] = { webhooks: {}, webhooksRefused: {}, ordersSent: 0, pixelEvents: 0, pixelRefused: {}, pixelTooOld: 0, proxyForms: {}, mailOpens: 0, mailClicks: 0, mailRefused: {} };
   private inFlight = new Set<Promise<void>>();
   private unapplied = false;
 
@@ -173,6 +198,21 @@ class Feeder {
       bump(this.fed.webhooks, event.topic);
       if (event.order) this.fed.ordersSent += 1;
     } else bump(this.fed.webhooksRefused, `${event.topic} ${response.status}`);
+  }
+
+  /**
+   * What a mail client does: loads the open pixel or follows a link of the email as rendered
+   * (its signed URLs, pointed at this server), saying when (the demo clock; the server honours
+   * it only when started with JOREN_DEMO_CLOCK=1).
+   */
+  async mailAction(action: MailAction): Promise<void> {
+    const url = new URL(action.url);
+    const response = await fetch(`${this.appUrl}${url.pathname}${url.search}`, { redirect: "manual", headers: { [DEMO_TIME_HEADER]: new Date(action.at).toISOString() } });
+    await response.arrayBuffer();
+    const ok = action.kind === "open" ? response.status === 200 : response.status === 302;
+    if (!ok) bump(this.fed.mailRefused, `${action.kind} ${response.status}`);
+    else if (action.kind === "open") this.fed.mailOpens += 1;
+    else this.fed.mailClicks += 1;
   }
 
   private async postPixel(body: string): Promise<void> {
@@ -258,19 +298,44 @@ export async function runDemo(options: DemoRunOptions): Promise<DemoSummary> {
   await feeder.settle();
   progress(`history: ${sent} events sent`, true);
 
-  // Some recipients act on an email (a held-out customer never got one): the lift the reports measure.
+  // Recipients open and click (through the email's own signed links) and some act on it (a
+  // held-out customer never got one): the opens, clicks and lift the reports measure.
+  const mailActions: MailAction[] = [];
+  const planMail = (action: MailAction) => {
+    if (action.at > end.getTime()) return;
+    let i = mailActions.length;
+    while (i > 0 && mailActions[i - 1].at > action.at) i--;
+    mailActions.splice(i, 0, action);
+  };
   const planResponses = async (after: Date, upTo: Date) => {
-    const sentNow = await db.message.findMany({ where: { shopId, status: "sent", sentAt: { gt: after, lte: upTo } }, select: { email: true, scenario: true, sentAt: true } });
+    const sentNow = await db.message.findMany({ where: { shopId, status: "sent", sentAt: { gt: after, lte: upTo } }, select: { id: true, email: true, scenario: true, sentAt: true } });
+    const rendered = new Map(
+      (await db.outboxEmail.findMany({ where: { shopId, messageId: { in: sentNow.map((m) => m.id) } }, select: { messageId: true, html: true } })).map((o) => [o.messageId, o.html]),
+    );
     for (const message of sentNow) {
       const n = syntheticCustomerNumber(message.email);
       if (n === null || !message.sentAt) continue;
       const key = `${message.email}|${message.scenario}|${message.sentAt.toISOString()}`;
-      if (keyedRandom(options.seed, key) >= (RESPONSE_RATE[message.scenario] ?? 0.08)) continue;
+      const sentAt = message.sentAt.getTime();
+      const links = trackingLinks(rendered.get(message.id));
+      const responds = keyedRandom(options.seed, key) < (RESPONSE_RATE[message.scenario] ?? 0.08);
+      if (!responds) {
+        // Most never act; some open, a few of those click, and buy nothing.
+        if (links.open && keyedRandom(options.seed, `${key}|open`) < OPEN_RATE) {
+          const openAt = sentAt + (0.1 + keyedRandom(options.seed, `${key}|open-delay`) * 24) * 3_600_000;
+          planMail({ kind: "open", url: links.open, at: openAt });
+          if (links.click && keyedRandom(options.seed, `${key}|click`) < CLICK_RATE) planMail({ kind: "click", url: links.click, at: openAt + 5 * 60_000 });
+        }
+        continue;
+      }
       const k = responsesPerCustomer.get(n) ?? 0;
       responsesPerCustomer.set(n, k + 1);
       const at = message.sentAt.getTime() + (1 + keyedRandom(options.seed, `${key}|delay`) * 47) * 3_600_000;
       if (at > end.getTime()) continue;
       const order = responseOrder(storeOptions, n, k, at);
+      // A responder opened the email first; most clicked through, some came back on their own.
+      if (links.open) planMail({ kind: "open", url: links.open, at: at - 30 * 60_000 });
+      if (links.click && keyedRandom(options.seed, `${key}|clicked`) < RESPONDER_CLICK_RATE) planMail({ kind: "click", url: links.click, at: at - 15 * 60_000 });
       let i = responses.length;
       while (i > 0 && responses[i - 1].at > order.at) i--;
       responses.splice(i, 0, order);
@@ -287,6 +352,7 @@ export async function runDemo(options: DemoRunOptions): Promise<DemoSummary> {
     const now = Math.min(end.getTime(), liveFrom + i * step);
     while (nextAt() <= now) await feeder.send(takeNext());
     await feeder.settle();
+    while (mailActions.length > 0 && mailActions[0].at <= now) await feeder.mailAction(mailActions.shift()!);
     // the scheduler recomputes recommendations once a simulated day
     await refreshRecommendationModelIfStale(db, shopId, new Date(now));
     const tick = await runTick(db, shopId, new Date(now), deps);
@@ -381,7 +447,7 @@ async function summarize(input: {
       netRevenue: all.summary.netRevenue,
       averageOrderValue: all.summary.averageOrderValue,
       averageLtv: all.ltv.average,
-      repeatRate: all.repeat.repeatRate,
+      repeatRate: all.summary.repeatRate,
       f2Rate: all.repeat.f2Rate,
       paretoTop20Share: all.pareto.top20Share,
       scenarios: all.scenarios.scenarios.map((s) => ({
@@ -389,8 +455,13 @@ async function summarize(input: {
         planned: s.planned,
         sent: s.sent,
         heldOut: s.heldOut,
+        opened: s.opened,
+        clicked: s.clicked,
         attributedOrders: s.attributedOrders,
         attributedRevenue: s.attributedRevenue,
+        liftEnoughData: s.lift?.enoughData ?? false,
+        sentRows: s.lift?.sentRows ?? 0,
+        heldOutRows: s.lift?.heldOutRows ?? 0,
         conversionLift: s.lift?.conversionLift ?? null,
         conversionLiftLow: s.lift?.conversionLiftLow ?? null,
         conversionLiftHigh: s.lift?.conversionLiftHigh ?? null,

@@ -8,7 +8,9 @@ import { AdminErrorBoundary } from "~/components/AdminErrorBoundary";
 import type { MessageKey } from "~/i18n/en";
 import { useT, type I18n } from "~/i18n/i18n";
 import { scenarioName } from "~/i18n/scenario-words";
-import { getAllReports, ReportRangeError, resolveReportRange, type AllReports } from "~/modules/reports";
+import { getAllReports, ReportRangeError, resolveReportRange, type AllReports, type ClvReport, type LiftEstimate } from "~/modules/reports";
+import { LIFT_MIN_GROUP_SIZE } from "~/modules/reports/lift";
+import { signedPoints } from "~/modules/reports/stats";
 import type { CsvReport } from "~/modules/report-export/report-csv";
 import { requireAdminShop } from "~/modules/shops/admin-request.server";
 
@@ -92,6 +94,65 @@ function rate(i18n: I18n, value: number | null): string {
   return value === null ? i18n.t("common.none") : i18n.percent(value);
 }
 
+/** A difference of rates in percentage points, signed ("+5.0 pp" / "+5.0ポイント"): a lift is not a relative %. */
+function points(i18n: I18n, difference: number): string {
+  return i18n.t("reports.pp", { value: signedPoints(difference) });
+}
+
+/** The conversion lift with its interval, or "not enough data yet" below the minimum group size. */
+function liftCell(i18n: I18n, lift: LiftEstimate | null): string {
+  if (!lift) return i18n.t("reports.liftPending");
+  if (!lift.enoughData) return i18n.t("reports.notEnoughData", { sent: i18n.number(lift.sentRows), held: i18n.number(lift.heldOutRows), min: LIFT_MIN_GROUP_SIZE });
+  return i18n.t("reports.liftInterval", { lift: points(i18n, lift.conversionLift), low: points(i18n, lift.conversionLiftLow), high: points(i18n, lift.conversionLiftHigh) });
+}
+
+/** Incremental revenue (the holdout's answer) with its interval, under the same minimum. */
+function incrementalCell(i18n: I18n, lift: LiftEstimate | null, money: (n: number) => string): string {
+  if (!lift) return i18n.t("reports.liftPending");
+  if (!lift.enoughData) return i18n.t("reports.notEnoughData", { sent: i18n.number(lift.sentRows), held: i18n.number(lift.heldOutRows), min: LIFT_MIN_GROUP_SIZE });
+  return i18n.t("reports.liftInterval", { lift: money(lift.incrementalRevenue), low: money(lift.incrementalRevenueLow), high: money(lift.incrementalRevenueHigh) });
+}
+
+function ClvModel({ clv }: { clv: ClvReport }) {
+  const i18n = useT();
+  const { t } = i18n;
+  const params = clv.parameters;
+  const check = clv.check;
+  return (
+    <BlockStack gap="200">
+      <Text as="p" variant="bodySm" tone="subdued">
+        {clv.method === "bgnbd_gamma_gamma" ? t("reports.clv.model") : t("reports.clv.historical", { reason: clv.reason ?? "" })}
+      </Text>
+      {params ? (
+        <Text as="p" variant="bodySm" tone="subdued">
+          {t("reports.clv.parameters", { ...params.bgnbd, ...params.gammaGamma, at: i18n.dateTime(clv.measuredAt) })}
+        </Text>
+      ) : null}
+      {check ? (
+        <>
+          <Text as="p" variant="bodySm">
+            {t("reports.clv.check", {
+              from: i18n.date(check.calibrationEnd),
+              weeks: i18n.number(check.weeks),
+              predicted: i18n.number(check.predictedRepeatPurchases),
+              actual: i18n.number(check.actualRepeatPurchases),
+              error: check.relativeError === null ? t("common.none") : t("reports.clv.checkError", { value: i18n.percent(Math.abs(check.relativeError)) }),
+            })}
+            {check.kind === "split" ? ` ${t("reports.clv.checkSplit", { weeks: i18n.number(check.weeks) })}` : ""}
+          </Text>
+          <DataTable
+            columnContentTypes={["text", "numeric", "numeric", "numeric"]}
+            headings={[t("reports.clv.col.purchases"), t("reports.customers"), t("reports.clv.col.predicted"), t("reports.clv.col.actual")]}
+            rows={check.byPurchases.map((b) => [b.purchases, i18n.number(b.customers), i18n.number(b.predicted), i18n.number(b.actual)])}
+          />
+        </>
+      ) : (
+        <Text as="p" variant="bodySm" tone="subdued">{t("reports.clv.checkNone", { reason: clv.checkReason ?? "" })}</Text>
+      )}
+    </BlockStack>
+  );
+}
+
 function Reports({ reports }: { reports: AllReports }) {
   const i18n = useT();
   const { t, locale } = i18n;
@@ -114,11 +175,17 @@ function Reports({ reports }: { reports: AllReports }) {
         reports={reports}
         figures={[
           [t("reports.customers"), i18n.number(s.customers)],
+          [t("reports.newCustomers"), i18n.number(s.newCustomers)],
           [t("reports.orders"), i18n.number(s.orders)],
           [t("reports.netRevenue"), money(s.netRevenue)],
           [t("reports.aov"), money(s.averageOrderValue)],
+          [t("reports.repeatRate"), rate(i18n, s.repeatRate)],
         ]}
-      />
+      >
+        <Text as="p" variant="bodySm" tone="subdued">
+          {t("reports.repeatRateHelp", { repeat: i18n.number(s.repeatCustomers), customers: i18n.number(s.customers) })}
+        </Text>
+      </ReportCard>
       <ReportCard
         title="reports.ltv"
         report="ltv"
@@ -135,16 +202,13 @@ function Reports({ reports }: { reports: AllReports }) {
             <BarChart data={ltvSeries} xAxisOptions={{}} yAxisOptions={{ labelFormatter: (v) => money(Number(v)) }} />
           </ChartBox>
         ) : null}
-        <Text as="p" variant="bodySm" tone="subdued">
-          {reports.clv.method === "bgnbd_gamma_gamma" ? t("reports.clv.model") : t("reports.clv.historical", { reason: reports.clv.reason ?? "" })}
-        </Text>
+        <ClvModel clv={reports.clv} />
       </ReportCard>
       <ReportCard
         title="reports.repeat"
         report="repeat"
         reports={reports}
         figures={[
-          [t("reports.repeatRate"), rate(i18n, reports.repeat.repeatRate)],
           [t("reports.f2"), rate(i18n, reports.repeat.f2Rate)],
           [t("reports.f3"), rate(i18n, reports.repeat.f3Rate)],
           [t("reports.medianDays"), reports.repeat.medianDaysToSecondOrder === null ? t("common.none") : i18n.number(reports.repeat.medianDaysToSecondOrder)],
@@ -153,6 +217,7 @@ function Reports({ reports }: { reports: AllReports }) {
         <ChartBox>
           <BarChart data={[{ name: t("reports.customers"), data: reports.repeat.funnel.map((f) => ({ key: f.stage >= 5 ? "F5+" : `F${f.stage}`, value: f.customers })) }]} />
         </ChartBox>
+        <Text as="p" variant="bodySm" tone="subdued">{t("reports.f2Help")}</Text>
         <Text as="p" variant="bodySm" tone="subdued">
           {reports.repeat.f2Within.map((w) => t("reports.f2Within", { days: w.days, rate: rate(i18n, w.rate) })).join(" · ")}
         </Text>
@@ -191,30 +256,48 @@ function Reports({ reports }: { reports: AllReports }) {
         report="scenarios"
         reports={reports}
         figures={[
-          [t("reports.attributedRevenue"), money(reports.scenarios.total.attributedRevenue)],
+          [t("reports.incrementalRevenue"), incrementalCell(i18n, reports.scenarios.total.lift, money)],
+          [t("reports.lastTouchRevenue"), money(reports.scenarios.total.attributedRevenue)],
+          [t("reports.lift"), liftCell(i18n, reports.scenarios.total.lift)],
           [t("reports.emailRevenueChange"), reports.emailRevenue.change === null ? t("common.none") : i18n.percent(reports.emailRevenue.change)],
         ]}
       >
+        <Text as="p" variant="bodySm" tone="subdued">{t("reports.incrementalRevenueHelp")}</Text>
+        <Text as="p" variant="bodySm" tone="subdued">
+          {reports.scenarios.openAttributionDays > 0
+            ? t("reports.lastTouchHelp", { clickDays: reports.scenarios.attributionDays, openDays: reports.scenarios.openAttributionDays })
+            : t("reports.lastTouchHelpClicksOnly", { clickDays: reports.scenarios.attributionDays })}
+        </Text>
         <ChartBox>
           <BarChart
             data={[
-              { name: t("reports.attributedRevenue"), data: reports.scenarios.scenarios.map((sc) => ({ key: scenarioName(sc.key, locale), value: sc.attributedRevenue })) },
+              { name: t("reports.lastTouchRevenue"), data: reports.scenarios.scenarios.map((sc) => ({ key: scenarioName(sc.key, locale), value: sc.attributedRevenue })) },
             ]}
           />
         </ChartBox>
         <DataTable
-          columnContentTypes={["text", "numeric", "numeric", "numeric", "numeric", "numeric", "text"]}
-          headings={[t("scenarios.col.scenario"), t("scenarios.col.sent"), t("scenarios.col.heldOut"), t("scenarios.col.clicked"), t("reports.attributedOrders"), t("reports.attributedRevenue"), t("reports.lift")]}
+          columnContentTypes={["text", "numeric", "numeric", "numeric", "numeric", "numeric", "numeric", "text", "text"]}
+          headings={[
+            t("scenarios.col.scenario"),
+            t("scenarios.col.sent"),
+            t("scenarios.col.heldOut"),
+            t("reports.col.opened"),
+            t("scenarios.col.clicked"),
+            t("reports.col.lastTouchOrders"),
+            t("reports.col.lastTouchRevenue"),
+            t("reports.col.incremental"),
+            t("reports.col.liftPp"),
+          ]}
           rows={[...reports.scenarios.scenarios, reports.scenarios.total].map((sc) => [
             sc.key === reports.scenarios.total.key ? t("reports.total") : scenarioName(sc.key, locale),
             i18n.number(sc.sent),
             i18n.number(sc.heldOut),
+            i18n.number(sc.opened),
             i18n.number(sc.clicked),
             i18n.number(sc.attributedOrders),
             money(sc.attributedRevenue),
-            sc.lift
-              ? `${i18n.percent(sc.lift.conversionLift)} (${i18n.percent(sc.lift.conversionLiftLow)} – ${i18n.percent(sc.lift.conversionLiftHigh)})`
-              : t("reports.liftPending"),
+            incrementalCell(i18n, sc.lift, money),
+            liftCell(i18n, sc.lift),
           ])}
         />
       </ReportCard>

@@ -141,6 +141,7 @@ export default function Settings() {
                   ) : null}
                   {field("holdoutPercent", "settings.holdoutPercent", { type: "number" })}
                   {field("attributionDays", "settings.attributionDays", { type: "number" })}
+                  {field("openAttributionDays", "settings.openAttributionDays", { type: "number", help: "settings.openAttributionDaysHelp" })}
                   {field("timezone", "settings.timezone", { help: "settings.timezoneHelp" })}
                 </FormLayout>
               </BlockStack>

@@ -1,8 +1,9 @@
 // GET /email/click?t=…: records the click and redirects to the URL signed into the token.
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { getDb } from "~/db.server";
+import { demoClock } from "~/modules/mail/demo-clock.server";
 import { handleClickRequest } from "~/modules/mail/mail-endpoints.server";
 
-export const loader = async ({ request }: LoaderFunctionArgs) => handleClickRequest(request, { db: await getDb() });
+export const loader = async ({ request }: LoaderFunctionArgs) => handleClickRequest(request, { db: await getDb(), now: demoClock(request) });
 
-export const action = async ({ request }: ActionFunctionArgs) => handleClickRequest(request, { db: await getDb() });
+export const action = async ({ request }: ActionFunctionArgs) => handleClickRequest(request, { db: await getDb(), now: demoClock(request) });

@@ -69,7 +69,14 @@ async function seed(): Promise<void> {
     },
   });
   customerId = customer.id;
-  await t.db.customer.create({ data: { shopId, gid: "gid://shopify/Customer/101", email: "ken@example.com", emailNormalized: "ken@example.com", firstName: "Ken", phase: "prospect" } });
+  const ken = await t.db.customer.create({ data: { shopId, gid: "gid://shopify/Customer/101", email: "ken@example.com", emailNormalized: "ken@example.com", firstName: "Ken", phase: "prospect" } });
+  // The reports' lift: win-back 10 sent and 10 held out (enough for an interval), cart 1 and 1 (not enough data yet).
+  const lift = (scenario: string, status: "sent" | "held_out", i: number) => ({
+    shopId, scenario, customerId: ken.id, triggerKey: `lift:${scenario}:${status}:${i}`, status, holdout: status === "held_out", dueAt: new Date(now - DAY), sentAt: status === "sent" ? new Date(now - DAY) : null,
+  });
+  await t.db.message.createMany({
+    data: [...Array.from({ length: 10 }, (_, i) => [lift("winback", "sent", i), lift("winback", "held_out", i)]).flat(), lift("cart_abandonment", "held_out", 0)],
+  });
   for (const [i, daysAgo] of [40, 5].entries()) {
     await t.db.order.create({
       data: { shopId, gid: `gid://shopify/Order/${500 + i}`, name: `#${1001 + i}`, customerId, totalPrice: 1_800_000n, subtotalPrice: 1_800_000n, shopifyCreatedAt: new Date(now - daysAgo * DAY) },
@@ -174,6 +181,27 @@ test("Home in English and Japanese, with what needs attention", async () => {
   await ja.getByRole("heading", { name: "ホーム" }).first().waitFor();
   await ja.getByText("送信者情報が未設定です").waitFor();
   await screenshot(ja, "home-ja");
+  expect(consoleErrors).toEqual([]);
+}, 90_000);
+
+test("Reports: lift in percentage points with its interval, 'not enough data yet', and the CLV model's check, in English and Japanese", async () => {
+  const en = await openPage("/app/reports", "en");
+  await en.getByRole("heading", { name: "Scenario effect" }).waitFor();
+  // Win-back: 0 of 10 sent and 0 of 10 held out converted — Newcombe's interval, not Wald's zero width.
+  await en.getByText("0.0 pp (-34.5 pp to +34.5 pp)").first().waitFor();
+  await en.getByText("Not enough data yet (1 sent, 1 held out; needs 10 each)").first().waitFor();
+  await en.getByText("Incremental revenue (vs held-out group, 95% interval)").first().waitFor();
+  await en.getByText("Last-touch attributed revenue").first().waitFor();
+  await en.getByText("Orders within 5 days of a click or 5 days of an open", { exact: false }).waitFor();
+  await en.getByText("Model check not available: too little history", { exact: false }).waitFor();
+  await en.getByText("1 of 1 customers who ordered in the range placed a repeat order").waitFor();
+  await screenshot(en, "reports-lift-en");
+  const ja = await openPage("/app/reports", "ja");
+  await ja.getByText("0.0ポイント（-34.5ポイント〜+34.5ポイント）").first().waitFor();
+  await ja.getByText("まだデータが足りません（送信1件・対照群1件。各10件必要）").first().waitFor();
+  await ja.getByText("増分売上（対照群との比較・95%区間）").first().waitFor();
+  await ja.getByText("モデルの検証はできません", { exact: false }).waitFor();
+  await screenshot(ja, "reports-lift-ja");
   expect(consoleErrors).toEqual([]);
 }, 90_000);
 

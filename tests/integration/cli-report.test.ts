@@ -34,7 +34,8 @@ describe("report command", () => {
       orders: 12,
       netRevenue: 65_000,
       averageLtv: 12_000,
-      repeatRate: 0.6,
+      // the range's repeat rate (A, B, E, F of 6) is not F2 (A, B, E of the 5 acquired)
+      repeatRate: 0.666667,
       f2Rate: 0.6,
       paretoTop20Share: 0.615385,
       medianDaysToSecondOrder: 15,

@@ -27,7 +27,8 @@ const store: SyntheticStoreOptions = { shop: SHOP, seed: SEED, customers: CUSTOM
 
 beforeAll(async () => {
   t = await createTestDb();
-  server = await startAppServer({ databaseUrl: t.url });
+  // the simulated mail client says when it opened or clicked (app/modules/mail/demo-clock.server.ts)
+  server = await startAppServer({ databaseUrl: t.url, env: { JOREN_DEMO_CLOCK: "1" } });
   summary = await runDemo({
     db: t.db, shop: SHOP, appUrl: server.url, secret: TEST_SECRET, seed: SEED, customers: CUSTOMERS, days: DAYS, historyDays: HISTORY_DAYS, tickMinutes: 120, end: END,
   });
@@ -98,6 +99,23 @@ test("guard interventions agree with the ledger's reasons", async () => {
   });
   expect(summary.guard.offersWithheld).toBe(withheld);
   expect(summary.guard.firstPurchaseRedemptionsByRepeat).toBe(0);
+});
+
+test("the simulated mail client opened and clicked through the signed endpoints, so every revenue column has data", async () => {
+  expect(summary.fed.mailRefused).toEqual({});
+  expect(summary.fed.mailOpens).toBeGreaterThan(0);
+  expect(summary.fed.mailClicks).toBeGreaterThan(0);
+  // recorded by the endpoints themselves, at the simulated instants
+  const opened = await t.db.message.count({ where: { shopId, openedAt: { not: null } } });
+  const clicked = await t.db.message.count({ where: { shopId, clickedAt: { not: null } } });
+  expect(opened).toBe(summary.fed.mailOpens);
+  expect(clicked).toBe(summary.fed.mailClicks);
+  const late = await t.db.message.count({ where: { shopId, openedAt: { gt: END } } });
+  expect(late).toBe(0);
+  const total = summary.reports.scenarios.reduce((s, x) => ({ opened: s.opened + x.opened, clicked: s.clicked + x.clicked, revenue: s.revenue + x.attributedRevenue }), { opened: 0, clicked: 0, revenue: 0 });
+  expect(total.opened).toBeGreaterThan(0);
+  expect(total.clicked).toBeGreaterThan(0);
+  expect(total.revenue).toBeGreaterThan(0);
 });
 
 test("the reports describe the store: spend concentrates, some customers come back", () => {

@@ -8,6 +8,7 @@ import { CSV_REPORTS } from "~/modules/report-export/report-csv";
 import { reportCsvFor } from "~/modules/report-export/report-csv.server";
 import * as reports from "~/modules/reports";
 import type { ReportRange } from "~/modules/reports";
+import { assignShopSettings } from "~/modules/shops/shop-settings.server";
 import { createTestDb, type TestDb } from "../helpers/db";
 import { REPORTS_NOW, seedReportsShop } from "../helpers/reports-shop";
 
@@ -49,6 +50,9 @@ describe("reports on hand-computed data", () => {
       currency: "JPY",
       customers: 6,
       newCustomers: 5,
+      // ordered again in the range: A, B and E (after a first order in it) and F (who had ordered in 2025); not C or D
+      repeatCustomers: 4,
+      repeatRate: 0.666667,
       orders: 12,
       netRevenue: 65_000,
       averageOrderValue: 5416.667,
@@ -57,7 +61,7 @@ describe("reports on hand-computed data", () => {
 
   test("summary of February in Tokyo includes B's order of 31 January 16:00 UTC", async () => {
     const feb = await reports.resolveReportRange(t.db, shopId, { from: "2026-02-01", to: "2026-02-28", now: REPORTS_NOW });
-    expect(await reports.getSummaryReport(t.db, shopId, feb)).toMatchObject({ customers: 3, newCustomers: 2, orders: 3, netRevenue: 19_000 });
+    expect(await reports.getSummaryReport(t.db, shopId, feb)).toMatchObject({ customers: 3, newCustomers: 2, repeatCustomers: 1, repeatRate: 0.333333, orders: 3, netRevenue: 19_000 });
   });
 
   test("LTV: average, median and the first-order cohorts at 30/90/180/365 days", async () => {
@@ -91,7 +95,6 @@ describe("reports on hand-computed data", () => {
     expect(await reports.getRepeatReport(t.db, shopId, range)).toEqual({
       customers: 5,
       repeatCustomers: 3,
-      repeatRate: 0.6,
       f2Rate: 0.6,
       f2Within: [
         { days: 30, eligible: 5, rate: 0.4 },
@@ -173,10 +176,13 @@ describe("reports on hand-computed data", () => {
     expect(cart?.lift).toMatchObject({
       sentConversion: 0.5,
       heldOutConversion: 1,
-      // se = sqrt(0.5·0.5/2 + 1·0/1) = 0.353553; 1.959964 × se = 0.692952
+      // Newcombe's hybrid score interval (continuity-corrected Wilson for 1/2 and 1/1); 1 held out is not enough data
+      enoughData: false,
+      sentRows: 2,
+      heldOutRows: 1,
       conversionLift: -0.5,
-      conversionLiftLow: -1.192952,
-      conversionLiftHigh: 0.192952,
+      conversionLiftLow: -0.973323,
+      conversionLiftHigh: 0.557249,
       revenuePerRecipientLift: -3_500,
       incrementalRevenue: -7_000,
     });
@@ -185,6 +191,27 @@ describe("reports on hand-computed data", () => {
     expect(welcome).toMatchObject({ planned: 2, sent: 2, clicked: 2, attributedOrders: 1, attributedRevenue: 1_000, revenuePerRecipient: 500, lift: null });
     expect(scenarios.find((s) => s.key === "birthday")).toMatchObject({ planned: 0, lift: null });
     expect(total).toMatchObject({ key: "total", planned: 5, heldOut: 1, sent: 4, clicked: 3, attributedOrders: 2, attributedRevenue: 6_000, revenuePerRecipient: 1_500 });
+  });
+
+  test("last-touch attribution counts opens too (window openAttributionDays, 0 = clicks only); a later touch takes the order", async () => {
+    const { shopId: opens, customerIds } = await seedReportsShop(t.db, "reports-opens.myshopify.com");
+    const openRange = await reports.resolveReportRange(t.db, opens, { from: "2026-01-01", to: "2026-06-14", now: REPORTS_NOW });
+    // B opens a win-back email on 30 March and orders on 1 April without clicking.
+    await t.db.message.create({
+      data: { shopId: opens, customerId: customerIds.B, triggerKey: "test:opens", scenario: "winback", status: "sent", dueAt: new Date("2026-03-29T03:00:00Z"), sentAt: new Date("2026-03-29T03:00:00Z"), openedAt: new Date("2026-03-30T00:00:00Z"), createdAt: new Date("2026-03-29T02:00:00Z") },
+    });
+    const withOpens = await reports.getScenarioReport(t.db, opens, openRange);
+    expect(withOpens.openAttributionDays).toBe(5);
+    expect(withOpens.scenarios.find((s) => s.key === "winback")).toMatchObject({ opened: 1, clicked: 0, attributedOrders: 1, attributedOrdersByOpen: 1, attributedRevenue: 4_000 });
+    // A opened cart at 04:00 and clicked at 05:00 on 24 January: the click is the last touch, so nothing changes there.
+    expect(withOpens.scenarios.find((s) => s.key === "cart_abandonment")).toMatchObject({ attributedOrders: 1, attributedOrdersByOpen: 0, attributedRevenue: 5_000 });
+    expect(withOpens.total).toMatchObject({ attributedOrders: 3, attributedOrdersByOpen: 1, attributedRevenue: 10_000 });
+    expect((await reports.getEmailRevenueReport(t.db, opens, openRange)).current.attributedRevenue).toBe(10_000);
+
+    expect((await assignShopSettings(t.db, opens, ["openAttributionDays=0"])).ok).toBe(true);
+    const clicksOnly = await reports.getScenarioReport(t.db, opens, openRange);
+    expect(clicksOnly.scenarios.find((s) => s.key === "winback")).toMatchObject({ attributedOrders: 0, attributedRevenue: 0 });
+    expect(clicksOnly.total.attributedRevenue).toBe(6_000);
   });
 
   test("email-driven revenue against the same period last year", async () => {
@@ -200,7 +227,7 @@ describe("reports on hand-computed data", () => {
       "cohort,customers,ltv_30d,ltv_90d,ltv_180d,ltv_365d\r\n2026-01,1,15000,17000,,\r\n2026-02,2,7000,9000,,\r\n2026-03,2,12000,12500,,\r\n",
     );
     expect(await reportCsvFor(t.db, shopId, range, "summary")).toBe(
-      `from,to,currency,customers,new_customers,orders,net_revenue,average_order_value\r\n2026-01-01,2026-06-14,JPY,6,5,12,65000,5416.667\r\n`,
+      `from,to,currency,customers,new_customers,repeat_customers,repeat_rate,orders,net_revenue,average_order_value\r\n2026-01-01,2026-06-14,JPY,6,5,4,0.666667,12,65000,5416.667\r\n`,
     );
     for (const report of CSV_REPORTS) {
       const [header] = (await reportCsvFor(t.db, shopId, range, report)).split("\r\n");

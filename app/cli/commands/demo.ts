@@ -3,6 +3,7 @@
 // it, prints the summary and keeps serving the admin until Ctrl-C (or stops with --exit).
 import { DEFAULT_DATABASE_URL, getDb } from "~/db.server";
 import { startDemoAdminGateway, type DemoAdminGateway } from "../demo-admin-gateway";
+import { liftText } from "~/modules/reports/stats";
 import { runDemo, type DemoSummary } from "../demo-run";
 import { localAppSecret, startLocalServer } from "../local-server";
 import { info, printJson } from "../output";
@@ -41,14 +42,18 @@ function printSummary(s: DemoSummary, adminUrl: string | null): void {
   if (reasons.length > 0) info(`  top skip reasons: ${reasons.map(([r, n]) => `${r} (${n})`).join("; ")}`);
   info(`Guard: ${s.guard.offersWithheld} first-purchase offers withheld from customers who had ordered, ${s.guard.loyaltyVariantsSent} loyalty variants sent, ${s.guard.firstPurchaseRedemptionsByRepeat} first-purchase redemptions by repeat customers`);
   info(`Consent: ${s.sentWithoutConsent} emails to anyone who had not consented`);
+  info(`Mail client: ${s.fed.mailOpens} opens and ${s.fed.mailClicks} clicks through the signed /email/open and /email/click links`);
   const r = s.reports;
   info("");
   info(`Reports ${r.from} – ${r.to}: ${r.orders} orders, ${r.customers} customers, net revenue ${yen(r.netRevenue)}, AOV ${yen(r.averageOrderValue)}`);
   info(`  LTV ${yen(r.averageLtv)} · repeat rate ${pct(r.repeatRate)} · F2 ${pct(r.f2Rate)} · top 20% of customers bring ${pct(r.paretoTop20Share)} of revenue`);
-  info(`  Lift per scenario (conversion, sent vs held out, 95% interval):`);
+  info(`  Lift per scenario (conversion, sent vs held out, percentage points, 95% interval):`);
   for (const sc of r.scenarios.filter((x) => x.planned > 0)) {
-    const lift = sc.conversionLift === null ? "not measurable yet" : `${pct(sc.conversionLift)} [${pct(sc.conversionLiftLow!)}, ${pct(sc.conversionLiftHigh!)}]`;
-    info(`    ${sc.key.padEnd(20)} sent ${String(sc.sent).padStart(5)}  held out ${String(sc.heldOut).padStart(4)}  attributed ${String(sc.attributedOrders).padStart(4)} orders ${yen(sc.attributedRevenue).padStart(10)}  lift ${lift}`);
+    const lift =
+      sc.conversionLift === null
+        ? "not measurable yet"
+        : liftText({ enoughData: sc.liftEnoughData, sentRows: sc.sentRows, heldOutRows: sc.heldOutRows, conversionLift: sc.conversionLift, conversionLiftLow: sc.conversionLiftLow ?? 0, conversionLiftHigh: sc.conversionLiftHigh ?? 0 });
+    info(`    ${sc.key.padEnd(20)} sent ${String(sc.sent).padStart(5)}  held out ${String(sc.heldOut).padStart(4)}  last-touch ${String(sc.attributedOrders).padStart(4)} orders ${yen(sc.attributedRevenue).padStart(10)}  lift ${lift}`);
   }
   if (adminUrl) {
     info("");
@@ -97,7 +102,7 @@ export const demoCommand: Command = {
     const serverEnv = { SHOPIFY_API_KEY: apiKey, SHOPIFY_APP_URL: publicUrl };
     info(`starting Joren (database ${databaseUrl.startsWith("file:") ? databaseUrl : databaseUrl.replace(/\/\/[^@]*@/, "//…@")})`);
     // The demo drives the engine's clock itself: no scheduled ticks at the real time meanwhile.
-    let server = await startLocalServer({ port: appPort, databaseUrl, secret, env: { ...serverEnv, JOREN_DISABLE_SCHEDULER: "1" } });
+    let server = await startLocalServer({ port: appPort, databaseUrl, secret, env: { ...serverEnv, JOREN_DISABLE_SCHEDULER: "1", JOREN_DEMO_CLOCK: "1" } });
     let gateway: DemoAdminGateway | undefined;
     const started = Date.now();
     try {

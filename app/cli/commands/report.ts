@@ -3,6 +3,7 @@
 // (takes the db) so tests call it directly. Definitions: docs/reports.md.
 import { getDb, type Db } from "~/db.server";
 import { getAllReports, ReportRangeError, resolveReportRange, type AllReports } from "~/modules/reports";
+import { liftText } from "~/modules/reports/stats";
 import { findShopByDomain } from "~/modules/shops/shop-settings.server";
 import { info, printJson, requireString } from "../output";
 import type { Command } from "./index";
@@ -26,7 +27,8 @@ export function reportDocument(all: AllReports) {
     ltvCustomers: ltv.customers,
     ltvCohorts: ltv.cohorts,
     predictedClv: all.clv,
-    repeatRate: repeat.repeatRate,
+    repeatRate: summary.repeatRate,
+    repeatCustomers: summary.repeatCustomers,
     f2Rate: repeat.f2Rate,
     f2Within: repeat.f2Within,
     f3Rate: repeat.f3Rate,
@@ -38,6 +40,7 @@ export function reportDocument(all: AllReports) {
     cohorts: all.cohorts.cohorts,
     rfm: all.rfm,
     attributionDays: all.scenarios.attributionDays,
+    openAttributionDays: all.scenarios.openAttributionDays,
     scenarios: all.scenarios.scenarios,
     guard: all.guard,
     scenarioTotal: all.scenarios.total,
@@ -61,6 +64,13 @@ export async function runReport(db: Db, domain: string, options: { from?: string
 
 const percent = (v: number) => `${(v * 100).toFixed(1)}%`;
 
+function clvCheckText(clv: ReportDocument["predictedClv"]): string {
+  const c = clv.check;
+  if (!c) return `not available (${clv.checkReason ?? "no check"})`;
+  const error = c.relativeError === null ? "" : `, ${percent(c.relativeError)} off`;
+  return `${c.predictedRepeatPurchases} repeat purchases predicted over the ${c.weeks} weeks from ${c.calibrationEnd.slice(0, 10)}, ${c.actualRepeatPurchases} happened${error} (${c.kind === "split" ? "the range's last weeks held back" : "the period after the range"})`;
+}
+
 /** The readable form: the headline numbers, then one line per scenario. */
 export function reportTable(doc: ReportDocument): string {
   const money = (v: number) => `${v.toLocaleString("en-US", { maximumFractionDigits: 3 })} ${doc.currency}`;
@@ -71,8 +81,10 @@ export function reportTable(doc: ReportDocument): string {
     ["orders", String(doc.orders)],
     ["net revenue", money(doc.netRevenue)],
     ["average LTV / median", `${money(doc.averageLtv)} / ${money(doc.medianLtv)}`],
-    ["predicted 12-month CLV", `${money(doc.predictedClv.averagePredicted12m)} (${doc.predictedClv.method}${doc.predictedClv.reason ? `: ${doc.predictedClv.reason}` : ""})`],
-    ["repeat rate (F2)", percent(doc.repeatRate)],
+    ["predicted 12-month CLV", `${money(doc.predictedClv.averagePredicted12m)} (${doc.predictedClv.method}${doc.predictedClv.reason ? `: ${doc.predictedClv.reason}` : ""}; measured at ${doc.predictedClv.measuredAt})`],
+    ["CLV model check", clvCheckText(doc.predictedClv)],
+    ["repeat rate (customers ordering again in the range)", percent(doc.repeatRate)],
+    ["F2 (acquired customers with a 2nd order)", percent(doc.f2Rate)],
     ["F3 / F4", `${percent(doc.f3Rate)} / ${percent(doc.f4Rate)}`],
     ["median days to 2nd order", doc.medianDaysToSecondOrder === null ? "–" : String(doc.medianDaysToSecondOrder)],
     ["top 20% revenue share", percent(doc.paretoTop20Share)],
@@ -80,9 +92,9 @@ export function reportTable(doc: ReportDocument): string {
   ];
   const width = Math.max(...rows.map(([k]) => k.length));
   const lines = rows.map(([k, v]) => `${k.padEnd(width)}  ${v}`);
-  lines.push("", "scenario".padEnd(20) + "sent".padStart(8) + "held out".padStart(10) + "clicked".padStart(9) + "orders".padStart(8) + "revenue".padStart(14) + "  lift (conversion, 95%)");
+  lines.push("", "scenario".padEnd(20) + "sent".padStart(8) + "held out".padStart(10) + "clicked".padStart(9) + "orders".padStart(8) + "revenue".padStart(14) + "  conversion lift, percentage points [95%]");
   for (const s of [...doc.scenarios.filter((x) => x.planned > 0), doc.scenarioTotal]) {
-    const lift = s.lift ? `${percent(s.lift.conversionLift)} [${percent(s.lift.conversionLiftLow)}, ${percent(s.lift.conversionLiftHigh)}]` : "–";
+    const lift = liftText(s.lift);
     lines.push(s.key.padEnd(20) + String(s.sent).padStart(8) + String(s.heldOut).padStart(10) + String(s.clicked).padStart(9) + String(s.attributedOrders).padStart(8) + money(s.attributedRevenue).padStart(14) + "  " + lift);
   }
   return lines.join("\n") + "\n";

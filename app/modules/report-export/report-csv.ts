@@ -27,15 +27,15 @@ function table(header: string[], rows: Cell[][]): string {
 /** The CSV of one report; each takes only the report it prints (the export computes just that one). */
 export const reportCsv = {
   summary(s: SummaryReport, range: { fromDate: string; toDate: string }): string {
-    return table(["from", "to", "currency", "customers", "new_customers", "orders", "net_revenue", "average_order_value"], [
-      [range.fromDate, range.toDate, s.currency, s.customers, s.newCustomers, s.orders, s.netRevenue, s.averageOrderValue],
+    return table(["from", "to", "currency", "customers", "new_customers", "repeat_customers", "repeat_rate", "orders", "net_revenue", "average_order_value"], [
+      [range.fromDate, range.toDate, s.currency, s.customers, s.newCustomers, s.repeatCustomers, s.repeatRate, s.orders, s.netRevenue, s.averageOrderValue],
     ]);
   },
   ltv(ltv: LtvReport): string {
     return table(["cohort", "customers", "ltv_30d", "ltv_90d", "ltv_180d", "ltv_365d"], ltv.cohorts.map((c) => [c.cohort, c.customers, c.at30, c.at90, c.at180, c.at365]));
   },
   clv(clv: ClvReport): string {
-    return table(["orders", "customers", "average_predicted_12m"], clv.byOrders.map((b) => [b.orders, b.customers, b.averagePredicted12m]));
+    return table(["purchase_days", "customers", "average_predicted_12m"], clv.byOrders.map((b) => [b.orders, b.customers, b.averagePredicted12m]));
   },
   repeat(repeat: RepeatReport): string {
     return table(["stage", "customers", "conversion"], repeat.funnel.map((f) => [f.stage, f.customers, f.conversion]));
@@ -58,7 +58,7 @@ export const reportCsv = {
   },
   scenarios(scenarios: ScenarioReport): string {
     return table(
-      ["scenario", "planned", "held_out", "sent", "delivered", "opened", "clicked", "unsubscribed", "attributed_orders", "attributed_revenue", "revenue_per_recipient", "conversion_lift", "conversion_lift_low", "conversion_lift_high", "incremental_revenue", "incremental_revenue_low", "incremental_revenue_high"],
+      ["scenario", "planned", "held_out", "sent", "delivered", "opened", "clicked", "unsubscribed", "last_touch_orders", "last_touch_orders_by_open", "last_touch_revenue", "revenue_per_recipient", "lift_enough_data", "conversion_lift", "conversion_lift_low", "conversion_lift_high", "incremental_revenue", "incremental_revenue_low", "incremental_revenue_high"],
       [...scenarios.scenarios, scenarios.total].map((s) => [
         s.key,
         s.planned,
@@ -69,8 +69,10 @@ export const reportCsv = {
         s.clicked,
         s.unsubscribed,
         s.attributedOrders,
+        s.attributedOrdersByOpen,
         s.attributedRevenue,
         s.revenuePerRecipient,
+        s.lift ? String(s.lift.enoughData) : null,
         s.lift?.conversionLift,
         s.lift?.conversionLiftLow,
         s.lift?.conversionLiftHigh,

@@ -7,7 +7,7 @@
 // customer's net revenue (p(γ + n·m)/(pn + q − 1) with n·m = net), so group sums are exact.
 import { expectedOrders, fitBgNbd, fitGammaGamma, probabilityAlive, type BgNbdObservation, type BgNbdParams, type GammaGammaParams } from "./clv-model";
 import { ratio, roundMoney, roundRate } from "./stats";
-import type { ClvReport } from "./types";
+import type { ClvCheck, ClvParameters, ClvReport } from "./types";
 
 export const CLV_MIN_CUSTOMERS = 100;
 export const CLV_MIN_REPEAT_CUSTOMERS = 20;
@@ -17,6 +17,7 @@ export const CLV_FIT_SAMPLE = 3_000;
 const HORIZON_WEEKS = 365 / 7;
 
 export interface ClvGroup {
+  /** distinct purchase days (shop-local) up to the measurement instant: 1 + repeat purchases */
   orders: number;
   /** weeks from the first to the last order */
   txWeeks: number;
@@ -25,6 +26,8 @@ export interface ClvGroup {
   customers: number;
   /** their net revenue summed (currency units) */
   net: number;
+  /** their distinct purchase days after the measurement instant, up to the end of the check period (0 without one) */
+  later?: number;
 }
 
 export interface ClvSampleCustomer {
@@ -33,6 +36,9 @@ export interface ClvSampleCustomer {
 }
 
 const BUCKETS = ["1", "2", "3", "4", "5+"];
+
+/** The report as the model computes it; the measurement instant and the check are added by the query (customer-reports.server.ts). */
+export type ClvModelReport = Omit<ClvReport, "measuredAt" | "check" | "checkReason">;
 
 function bucketOf(orders: number): number {
   return Math.min(orders, 5) - 1;
@@ -50,7 +56,7 @@ function byOrders(rows: { orders: number; customers: number; predicted: number }
 }
 
 /** The fallback: each customer keeps spending and ordering at their yearly rate so far (tenure counted as at least a year). */
-function historical(groups: readonly ClvGroup[], reason: string): ClvReport {
+function historical(groups: readonly ClvGroup[], reason: string): ClvModelReport {
   let customers = 0;
   let total = 0;
   let orders = 0;
@@ -79,31 +85,91 @@ function sixDigits(v: number): number {
   return Number(v.toPrecision(6));
 }
 
-export function computeClv(groups: readonly ClvGroup[], sample: readonly ClvSampleCustomer[]): ClvReport {
+/** Why the groups are too few to model (customers, repeat customers, days of history), or null. */
+export function tooLittleHistory(groups: readonly ClvGroup[]): string | null {
   const customers = groups.reduce((s, g) => s + g.customers, 0);
   const repeaters = groups.reduce((s, g) => s + (g.orders >= 2 ? g.customers : 0), 0);
   const historyWeeks = groups.reduce((max, g) => Math.max(max, g.tWeeks), 0);
-  if (customers < CLV_MIN_CUSTOMERS) return historical(groups, `fewer than ${CLV_MIN_CUSTOMERS} customers`);
-  if (repeaters < CLV_MIN_REPEAT_CUSTOMERS) return historical(groups, `fewer than ${CLV_MIN_REPEAT_CUSTOMERS} repeat customers`);
-  if (historyWeeks * 7 < CLV_MIN_HISTORY_DAYS) return historical(groups, `less than ${CLV_MIN_HISTORY_DAYS} days of order history`);
+  if (customers < CLV_MIN_CUSTOMERS) return `fewer than ${CLV_MIN_CUSTOMERS} customers`;
+  if (repeaters < CLV_MIN_REPEAT_CUSTOMERS) return `fewer than ${CLV_MIN_REPEAT_CUSTOMERS} repeat customers`;
+  if (historyWeeks * 7 < CLV_MIN_HISTORY_DAYS) return `less than ${CLV_MIN_HISTORY_DAYS} days of order history`;
+  return null;
+}
 
-  // BG/NBD is fitted on the groups themselves, each weighted by its customers: every customer counts.
-  const bgnbd = fitBgNbd(groups.map((g): BgNbdObservation => ({ x: g.orders - 1, tx: g.txWeeks, T: Math.max(g.tWeeks, g.txWeeks), weight: g.customers })));
-  // E[orders] needs a > 1 (the mean of the dropout distribution); a fit at the edge means the data cannot pin it down.
-  if (!bgnbd || !(bgnbd.a > 1)) return historical(groups, "the BG/NBD fit did not reach usable parameters (too little repeat behaviour to model)");
+export function computeClv(groups: readonly ClvGroup[], sample: readonly ClvSampleCustomer[]): ClvModelReport {
+  const tooLittle = tooLittleHistory(groups);
+  if (tooLittle) return historical(groups, tooLittle);
+
+  const bgnbd = fitBgNbdOnGroups(groups);
+  if (!bgnbd) return historical(groups, "the BG/NBD fit did not reach usable parameters (too little repeat behaviour to model)");
   const gammaGamma = fitGammaGamma(sample.filter((c) => c.net > 0).map((c) => ({ n: c.orders, m: c.net / c.orders })));
   if (!gammaGamma || !(gammaGamma.q > 1)) return historical(groups, "the Gamma-Gamma fit did not reach usable parameters (order values too uneven to model)");
   return modelled(groups, bgnbd, gammaGamma);
 }
 
-export function modelled(groups: readonly ClvGroup[], bgnbd: BgNbdParams, gammaGamma: GammaGammaParams): ClvReport {
+function observation(g: ClvGroup): BgNbdObservation {
+  return { x: g.orders - 1, tx: g.txWeeks, T: Math.max(g.tWeeks, g.txWeeks) };
+}
+
+/**
+ * BG/NBD fitted on the groups themselves, each weighted by its customers (every customer
+ * counts); null when the fit gives no usable conditional expectation. The expectation
+ * (equation 10) holds for any a ≠ 1 — for a < 1, as in Fader–Hardie–Lee's own CDNOW fit
+ * (a = 0.793), both (a − 1) and the bracket are negative — so the guard checks what the
+ * report uses: a finite, non-negative expectation for every group.
+ */
+export function fitBgNbdOnGroups(groups: readonly ClvGroup[]): BgNbdParams | null {
+  const params = fitBgNbd(groups.map((g): BgNbdObservation => ({ ...observation(g), weight: g.customers })));
+  if (!params || Math.abs(params.a - 1) < 1e-6) return null;
+  const usable = groups.every((g) => {
+    const e = expectedOrders(params, observation(g), HORIZON_WEEKS);
+    return Number.isFinite(e) && e >= 0;
+  });
+  return usable ? params : null;
+}
+
+function roundParams(bgnbd: BgNbdParams): ClvParameters["bgnbd"] {
+  return { r: sixDigits(bgnbd.r), alpha: sixDigits(bgnbd.alpha), a: sixDigits(bgnbd.a), b: sixDigits(bgnbd.b) };
+}
+
+/**
+ * The model's check: the repeat purchase days BG/NBD predicts over the check period, from each
+ * customer's history at its start, against those that happened (FHL 2005, figure 4 and table 2).
+ */
+export function holdoutCheck(groups: readonly ClvGroup[], bgnbd: BgNbdParams, period: { kind: ClvCheck["kind"]; calibrationEnd: Date; checkEnd: Date }): ClvCheck {
+  const weeks = (period.checkEnd.getTime() - period.calibrationEnd.getTime()) / (7 * 86_400_000);
+  const acc = BUCKETS.map(() => ({ customers: 0, predicted: 0, actual: 0 }));
+  for (const g of groups) {
+    const b = acc[bucketOf(g.orders)];
+    if (!b) continue;
+    b.customers += g.customers;
+    b.predicted += expectedOrders(bgnbd, observation(g), weeks) * g.customers;
+    b.actual += g.later ?? 0;
+  }
+  const predicted = acc.reduce((s, b) => s + b.predicted, 0);
+  const actual = acc.reduce((s, b) => s + b.actual, 0);
+  return {
+    kind: period.kind,
+    calibrationEnd: period.calibrationEnd.toISOString(),
+    checkEnd: period.checkEnd.toISOString(),
+    weeks: Math.round(weeks * 10) / 10,
+    customers: acc.reduce((s, b) => s + b.customers, 0),
+    predictedRepeatPurchases: Math.round(predicted * 10) / 10,
+    actualRepeatPurchases: actual,
+    relativeError: actual > 0 ? roundRate(predicted / actual - 1) : null,
+    parameters: roundParams(bgnbd),
+    byPurchases: acc.map((b, i) => ({ purchases: BUCKETS[i], customers: b.customers, predicted: Math.round(b.predicted * 10) / 10, actual: b.actual })),
+  };
+}
+
+export function modelled(groups: readonly ClvGroup[], bgnbd: BgNbdParams, gammaGamma: GammaGammaParams): ClvModelReport {
   const { p, q, gamma } = gammaGamma;
   let customers = 0;
   let total = 0;
   let orders = 0;
   let alive = 0;
   const rows = groups.map((g) => {
-    const o: BgNbdObservation = { x: g.orders - 1, tx: g.txWeeks, T: Math.max(g.tWeeks, g.txWeeks) };
+    const o = observation(g);
     const expected = expectedOrders(bgnbd, o, HORIZON_WEEKS);
     // Σ E[M] over the group = (count·pγ + p·Σnet) / (pn + q − 1)
     const valueSum = (g.customers * p * gamma + p * Math.max(0, g.net)) / (p * g.orders + q - 1);
@@ -123,7 +189,7 @@ export function modelled(groups: readonly ClvGroup[], bgnbd: BgNbdParams, gammaG
     averageExpectedOrders12m: roundRate(ratio(orders, customers)),
     averageProbabilityAlive: roundRate(ratio(alive, customers)),
     parameters: {
-      bgnbd: { r: sixDigits(bgnbd.r), alpha: sixDigits(bgnbd.alpha), a: sixDigits(bgnbd.a), b: sixDigits(bgnbd.b) },
+      bgnbd: roundParams(bgnbd),
       gammaGamma: { p: sixDigits(p), q: sixDigits(q), gamma: sixDigits(gamma) },
     },
     byOrders: byOrders(rows),

@@ -3,7 +3,7 @@
 // measured to date. Everything is counted in the database: only a few dozen rows come back
 // (the CLV reads groups by orders and weeks, and a sample of at most CLV_FIT_SAMPLE customers).
 import { Prisma, type Tx } from "~/db.server";
-import { computeClv, CLV_FIT_SAMPLE, type ClvGroup, type ClvSampleCustomer } from "./clv";
+import { computeClv, CLV_FIT_SAMPLE, fitBgNbdOnGroups, holdoutCheck, tooLittleHistory, type ClvGroup, type ClvSampleCustomer } from "./clv";
 import { monthKey } from "./range";
 import { assembleRepeat, F2_WINDOWS, FUNNEL_STAGES } from "./repeat";
 import { assembleRfm, type RfmCell } from "./rfm";
@@ -12,7 +12,9 @@ import {
   dateValue,
   daysBetweenSql,
   dialectOf,
+  localDaySql,
   localMonthSql,
+  trueSql,
   milliSum,
   whole,
   wholeDaysSql,
@@ -136,21 +138,47 @@ export async function getRfmReport(db: Tx, shopId: string, range: ReportRange): 
   );
 }
 
-export async function getClvReport(db: Tx, shopId: string, range: ReportRange): Promise<ClvReport> {
+const WEEK_MS = 7 * DAY_MS;
+/** The check's period: the year after the range when there is one, else the range's last quarter year (see docs/reports.md). */
+const CHECK_MAX_WEEKS = 52;
+const SPLIT_WEEKS = 13;
+
+/**
+ * One row per (purchase days, tx weeks, T weeks) of the customers acquired in the range whose
+ * first order is before `end`, from their counted orders before `end` — nothing later — with T
+ * measured at `end`; plus each group's purchase days in [end, laterEnd) for the model's check.
+ * Purchase days are distinct shop-local calendar days, as in the BG/NBD literature: two orders
+ * on one day (a forgotten item) are one purchase.
+ */
+async function clvObservations(db: Tx, shopId: string, range: ReportRange, end: Date, laterEnd: Date): Promise<{ groups: ClvGroup[]; sample: ClvSampleCustomer[] }> {
   const d = dialectOf(db);
-  const where = acquired(d, shopId, range);
-  const txDays = daysBetweenSql(d, Prisma.sql`c."firstOrderAt"`, Prisma.sql`c."lastOrderAt"`);
-  const tDays = daysBetweenSql(d, Prisma.sql`c."firstOrderAt"`, dateParam(d, range.asOf));
+  const t = Prisma.sql`o."shopifyCreatedAt"`;
+  const before = Prisma.sql`${t} < ${dateParam(d, end)}`;
+  const day = localDaySql(d, t, range.timezone, { from: range.from, to: laterEnd });
+  const perCustomer = Prisma.sql`
+    WITH per AS (
+      SELECT c.id AS id,
+        COUNT(DISTINCT CASE WHEN ${before} THEN ${day} END) AS days,
+        MIN(CASE WHEN ${before} THEN ${t} END) AS first,
+        MAX(CASE WHEN ${before} THEN ${t} END) AS last,
+        SUM(CASE WHEN ${before} THEN o."totalPrice" - o."totalRefunded" ELSE 0 END) AS net,
+        COUNT(DISTINCT CASE WHEN ${before} THEN NULL ELSE ${day} END) AS later
+      FROM "Customer" c JOIN "Order" o ON o."shopId" = c."shopId" AND o."customerId" = c.id AND o.counted = ${trueSql(d)} AND ${t} < ${dateParam(d, laterEnd)}
+      WHERE ${acquired(d, shopId, range)} AND c."firstOrderAt" < ${dateParam(d, end)}
+      GROUP BY c.id)`;
+  const txDays = daysBetweenSql(d, Prisma.sql`per.first`, Prisma.sql`per.last`);
+  const tDays = daysBetweenSql(d, Prisma.sql`per.first`, dateParam(d, end));
   // Whole weeks: the grouping that keeps the prediction to a few thousand rows at most.
-  const groupRows = await queryRows<{ n: unknown; txw: unknown; tw: unknown; customers: unknown; net: unknown }[]>(db, Prisma.sql`
-    SELECT c."ordersCount" AS n, ROUND(${txDays} / 7.0) AS txw, ROUND(${tDays} / 7.0) AS tw, COUNT(*) AS customers, SUM(c."netSpend") AS net
-    FROM "Customer" c WHERE ${where} GROUP BY 1, 2, 3`);
+  const groupRows = await queryRows<{ n: unknown; txw: unknown; tw: unknown; customers: unknown; net: unknown; later: unknown }[]>(db, Prisma.sql`
+    ${perCustomer} SELECT per.days AS n, ROUND(${txDays} / 7.0) AS txw, ROUND(${tDays} / 7.0) AS tw, COUNT(*) AS customers, SUM(per.net) AS net, SUM(per.later) AS later
+    FROM per WHERE per.days > 0 GROUP BY 1, 2, 3`);
   const groups: ClvGroup[] = groupRows.map((g) => ({
     orders: whole(g.n),
     txWeeks: Number(g.txw),
     tWeeks: Number(g.tw),
     customers: whole(g.customers),
     net: milliSum(g.net),
+    later: whole(g.later),
   }));
   const customers = groups.reduce((s, g) => s + g.customers, 0);
   const step = Math.max(1, Math.ceil(customers / CLV_FIT_SAMPLE));
@@ -158,10 +186,30 @@ export async function getClvReport(db: Tx, shopId: string, range: ReportRange): 
     customers === 0
       ? []
       : await queryRows<{ n: unknown; net: unknown }[]>(db, Prisma.sql`
-    SELECT s.n AS n, s.net AS net FROM (
-      SELECT c."ordersCount" AS n, c."netSpend" AS net, ROW_NUMBER() OVER (ORDER BY c."firstOrderAt", c."netSpend") AS rn
-      FROM "Customer" c WHERE ${where}) s
+    ${perCustomer} SELECT s.n AS n, s.net AS net FROM (
+      SELECT per.days AS n, per.net AS net, ROW_NUMBER() OVER (ORDER BY per.first, per.net, per.id) AS rn FROM per WHERE per.days > 0) s
     WHERE s.rn % ${step} = 0`);
-  const sample: ClvSampleCustomer[] = sampleRows.map((r) => ({ orders: whole(r.n), net: milliSum(r.net) }));
-  return computeClv(groups, sample);
+  return { groups, sample: sampleRows.map((r) => ({ orders: whole(r.n), net: milliSum(r.net) })) };
+}
+
+export async function getClvReport(db: Tx, shopId: string, range: ReportRange): Promise<ClvReport> {
+  // The measurement instant: the range's end (or now, for a range that runs to today).
+  const end = new Date(Math.min(range.to.getTime(), range.asOf.getTime()));
+  const laterEnd = new Date(Math.min(range.asOf.getTime(), end.getTime() + CHECK_MAX_WEEKS * WEEK_MS));
+  const hasLater = laterEnd.getTime() - end.getTime() >= WEEK_MS;
+  const { groups, sample } = await clvObservations(db, shopId, range, end, hasLater ? laterEnd : end);
+  const report = computeClv(groups, sample);
+  const measured = { ...report, measuredAt: end.toISOString() };
+  if (hasLater) {
+    if (!report.parameters) return { ...measured, check: null, checkReason: `no fitted model to check (${report.reason})` };
+    return { ...measured, check: holdoutCheck(groups, report.parameters.bgnbd, { kind: "later_period", calibrationEnd: end, checkEnd: laterEnd }), checkReason: null };
+  }
+  // The range runs to today: hold back its last weeks, refit on what came before, and compare.
+  const calibrationEnd = new Date(end.getTime() - SPLIT_WEEKS * WEEK_MS);
+  const split = await clvObservations(db, shopId, range, calibrationEnd, end);
+  const tooLittle = tooLittleHistory(split.groups);
+  if (tooLittle) return { ...measured, check: null, checkReason: `too little history before the last ${SPLIT_WEEKS} weeks to check the model (${tooLittle})` };
+  const bgnbd = fitBgNbdOnGroups(split.groups);
+  if (!bgnbd) return { ...measured, check: null, checkReason: `the BG/NBD fit before the last ${SPLIT_WEEKS} weeks did not reach usable parameters` };
+  return { ...measured, check: holdoutCheck(split.groups, bgnbd, { kind: "split", calibrationEnd, checkEnd: end }), checkReason: null };
 }

@@ -10,22 +10,51 @@ export function countedOrdersInRange(db: Tx, shopId: string, range: ReportRange)
   return Prisma.sql`o."shopId" = ${shopId} AND o.counted = ${trueSql(d)} AND o."shopifyCreatedAt" >= ${dateParam(d, range.from)} AND o."shopifyCreatedAt" < ${dateParam(d, range.to)}`;
 }
 
-export async function getSummaryReport(db: Tx, shopId: string, range: ReportRange): Promise<SummaryReport> {
-  const [totals, newCustomers] = await Promise.all([
+/** What happened in [from, to): the Summary report's figures, and Home's "Last 30 days" tiles (one definition for both). */
+export interface PeriodActivity {
+  /** distinct customers with a counted order in the period */
+  customers: number;
+  /** customers whose first counted order is in the period */
+  newCustomers: number;
+  /** customers with a counted order in the period that was not their first (they had ordered before, or ordered again in it) */
+  repeatCustomers: number;
+  orders: number;
+  /** currency units */
+  netRevenue: number;
+}
+
+export async function getPeriodActivity(db: Tx, shopId: string, span: { from: Date; to: Date }): Promise<PeriodActivity> {
+  const d = dialectOf(db);
+  const counted = Prisma.sql`o."shopId" = ${shopId} AND o.counted = ${trueSql(d)} AND o."shopifyCreatedAt" >= ${dateParam(d, span.from)} AND o."shopifyCreatedAt" < ${dateParam(d, span.to)}`;
+  const [totals, repeaters, newCustomers] = await Promise.all([
     queryRows<{ orders: unknown; net: unknown; customers: unknown }[]>(db, Prisma.sql`
       SELECT COUNT(*) AS orders, SUM(o."totalPrice" - o."totalRefunded") AS net, COUNT(DISTINCT o."customerId") AS customers
-      FROM ${ordersTable(dialectOf(db))} WHERE ${countedOrdersInRange(db, shopId, range)}`),
-    db.customer.count({ where: { shopId, ordersCount: { gt: 0 }, firstOrderAt: { gte: range.from, lt: range.to } } }),
+      FROM ${ordersTable(d)} WHERE ${counted}`),
+    queryRows<{ n: unknown }[]>(db, Prisma.sql`
+      SELECT COUNT(DISTINCT o."customerId") AS n FROM "Order" o JOIN "Customer" c ON c.id = o."customerId" AND c."shopId" = o."shopId"
+      WHERE ${counted} AND o."shopifyCreatedAt" > c."firstOrderAt"`),
+    db.customer.count({ where: { shopId, ordersCount: { gt: 0 }, firstOrderAt: { gte: span.from, lt: span.to } } }),
   ]);
-  const orders = whole(totals[0]?.orders);
-  const netRevenue = milliSum(totals[0]?.net);
   return {
-    currency: range.currency,
     customers: whole(totals[0]?.customers),
     newCustomers,
-    orders,
-    netRevenue: roundMoney(netRevenue),
-    averageOrderValue: roundMoney(ratio(netRevenue, orders)),
+    repeatCustomers: whole(repeaters[0]?.n),
+    orders: whole(totals[0]?.orders),
+    netRevenue: milliSum(totals[0]?.net),
+  };
+}
+
+export async function getSummaryReport(db: Tx, shopId: string, range: ReportRange): Promise<SummaryReport> {
+  const a = await getPeriodActivity(db, shopId, range);
+  return {
+    currency: range.currency,
+    customers: a.customers,
+    newCustomers: a.newCustomers,
+    repeatCustomers: a.repeatCustomers,
+    repeatRate: roundRate(ratio(a.repeatCustomers, a.customers)),
+    orders: a.orders,
+    netRevenue: roundMoney(a.netRevenue),
+    averageOrderValue: roundMoney(ratio(a.netRevenue, a.orders)),
   };
 }
 

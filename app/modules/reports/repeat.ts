@@ -21,12 +21,10 @@ export function assembleRepeat(counts: RepeatCounts): RepeatReport {
   for (let stage = 1; stage <= FUNNEL_STAGES; stage += 1) {
     funnel.push({ stage, customers: atLeast[stage], conversion: stage === 1 ? 1 : roundRate(ratio(atLeast[stage], atLeast[stage - 1])) });
   }
-  const repeatRate = roundRate(ratio(atLeast[2], atLeast[1]));
   return {
     customers: atLeast[1],
     repeatCustomers: atLeast[2],
-    repeatRate,
-    f2Rate: repeatRate,
+    f2Rate: roundRate(ratio(atLeast[2], atLeast[1])),
     f2Within: counts.f2.map(({ days, eligible, converted }) => ({ days, eligible, rate: roundRate(ratio(converted, eligible)) })),
     f3Rate: roundRate(ratio(atLeast[3], atLeast[2])),
     f4Rate: roundRate(ratio(atLeast[4], atLeast[3])),

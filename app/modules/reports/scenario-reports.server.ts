@@ -1,8 +1,10 @@
 // Scenario effect and email-driven revenue, from the message ledger.
 // - The messages of a range are the ledger rows planned (created) in it.
-// - Attribution: a counted order by the message's customer placed within attributionDays after
-//   the message's (first) click. An order that follows clicks on several messages goes to the
-//   latest click before it (last click), so no order is counted twice.
+// - Attribution (last touch): a counted order by the message's customer placed within
+//   attributionDays after the message's (first) click, or openAttributionDays after its (first)
+//   open. An order that follows touches on several messages goes to the latest touch before it
+//   (a click over an open at the same instant), so no order is counted twice. This is what the
+//   email was near, not what it caused: the holdout's incremental revenue (lift) is that.
 // - Lift: every sent and every held-out row is one unit; its outcome is the customer's counted
 //   orders within attributionDays after it was sent (held out: after it would have been — the
 //   end of its deferral, else its due time). Method: ./lift.ts.
@@ -22,45 +24,67 @@ function withinDaysAfter(d: Dialect, later: Prisma.Sql, earlier: Prisma.Sql, day
     : Prisma.sql`${later} >= ${earlier} AND julianday(${later}) < julianday(${earlier}) + ${days}`;
 }
 
-async function attributionDaysOf(db: Tx, shopId: string): Promise<number> {
-  return (await getShopSettings(db, shopId)).settings.attributionDays;
+/** How long after a click, and after an open, an order is credited to the email (settings; 0 days: that touch is not counted). */
+export interface AttributionWindows {
+  clickDays: number;
+  openDays: number;
+}
+
+async function attributionWindowsOf(db: Tx, shopId: string): Promise<AttributionWindows> {
+  const { settings } = await getShopSettings(db, shopId);
+  return { clickDays: settings.attributionDays, openDays: settings.openAttributionDays };
 }
 
 interface AttributionRow {
   scenario: string;
   orderId: string;
-  clickedAt: Date;
+  touchedAt: Date;
+  touch: "click" | "open";
   net: number;
 }
 
-/** Orders attributed to clicks, one row per (order, message) pair in the window; last click picked in JS. */
-async function attributedPairs(db: Tx, shopId: string, messageWhere: Prisma.Sql, orderWhere: Prisma.Sql, days: number): Promise<Map<string, AttributionRow>> {
+const TOUCH_COLUMNS = { click: Prisma.sql`m."clickedAt"`, open: Prisma.sql`m."openedAt"` } as const;
+
+/**
+ * Orders attributed by last touch: one query per touch (click, open) for the (order, message)
+ * pairs in that touch's window, then the latest touch per order picked in JS.
+ * `messageWhere` gets the touch's column, so a period can select the touches in it.
+ */
+async function attributedPairs(db: Tx, shopId: string, messageWhere: (touch: Prisma.Sql) => Prisma.Sql, orderWhere: Prisma.Sql, windows: AttributionWindows): Promise<Map<string, AttributionRow>> {
   const d = dialectOf(db);
-  const rows = await queryRows<{ scenario: string; orderId: string; clickedAt: Date | string; net: unknown }[]>(db, Prisma.sql`
-    SELECT m.scenario AS scenario, o.id AS "orderId", m."clickedAt" AS "clickedAt", o."totalPrice" - o."totalRefunded" AS net
-    FROM "Message" m JOIN "Order" o ON o."shopId" = m."shopId" AND o."customerId" = m."customerId"
-    WHERE m."shopId" = ${shopId} AND m."clickedAt" IS NOT NULL AND ${messageWhere}
-      AND o.counted = ${trueSql(d)} AND ${orderWhere}
-      AND ${withinDaysAfter(d, Prisma.sql`o."shopifyCreatedAt"`, Prisma.sql`m."clickedAt"`, days)}`);
+  const touches = (["click", "open"] as const).filter((touch) => (touch === "click" ? windows.clickDays : windows.openDays) > 0);
   const byOrder = new Map<string, AttributionRow>();
-  for (const row of rows) {
-    const clickedAt = new Date(row.clickedAt);
-    const current = byOrder.get(row.orderId);
-    if (current && current.clickedAt.getTime() >= clickedAt.getTime()) continue;
-    byOrder.set(row.orderId, { scenario: row.scenario, orderId: row.orderId, clickedAt, net: Number(String(row.net)) / 1000 });
+  for (const touch of touches) {
+    const column = TOUCH_COLUMNS[touch];
+    const days = touch === "click" ? windows.clickDays : windows.openDays;
+    const rows = await queryRows<{ scenario: string; orderId: string; touchedAt: Date | string; net: unknown }[]>(db, Prisma.sql`
+      SELECT m.scenario AS scenario, o.id AS "orderId", ${column} AS "touchedAt", o."totalPrice" - o."totalRefunded" AS net
+      FROM "Message" m JOIN "Order" o ON o."shopId" = m."shopId" AND o."customerId" = m."customerId"
+      WHERE m."shopId" = ${shopId} AND ${column} IS NOT NULL AND ${messageWhere(column)}
+        AND o.counted = ${trueSql(d)} AND ${orderWhere}
+        AND ${withinDaysAfter(d, Prisma.sql`o."shopifyCreatedAt"`, column, days)}`);
+    for (const row of rows) {
+      const touchedAt = new Date(row.touchedAt);
+      const current = byOrder.get(row.orderId);
+      // clicks come first, so at an equal instant the click keeps the order
+      if (current && current.touchedAt.getTime() >= touchedAt.getTime()) continue;
+      byOrder.set(row.orderId, { scenario: row.scenario, orderId: row.orderId, touchedAt, touch, net: Number(String(row.net)) / 1000 });
+    }
   }
   return byOrder;
 }
 
 function emptyEffect(key: string): ScenarioEffect {
-  return { key, planned: 0, heldOut: 0, sent: 0, delivered: 0, opened: 0, clicked: 0, unsubscribed: 0, attributedOrders: 0, attributedRevenue: 0, revenuePerRecipient: 0, lift: null };
+  return { key, planned: 0, heldOut: 0, sent: 0, delivered: 0, opened: 0, clicked: 0, unsubscribed: 0, attributedOrders: 0, attributedRevenue: 0, attributedOrdersByOpen: 0, revenuePerRecipient: 0, lift: null };
 }
 
 const emptyOutcome = (): GroupOutcome => ({ n: 0, conversions: 0, revenue: 0, revenueSquares: 0 });
 
 export async function getScenarioReport(db: Tx, shopId: string, range: ReportRange): Promise<ScenarioReport> {
   const d = dialectOf(db);
-  const days = await attributionDaysOf(db, shopId);
+  const windows = await attributionWindowsOf(db, shopId);
+  // The lift's outcome window: the click window (a held-out customer has no touch to count from).
+  const days = windows.clickDays;
   const inRange = Prisma.sql`m."createdAt" >= ${dateParam(d, range.from)} AND m."createdAt" < ${dateParam(d, range.to)}`;
   const exposure = Prisma.sql`(CASE WHEN m.status = 'sent' THEN m."sentAt" ELSE COALESCE(m."deferredUntil", m."dueAt") END)`;
   const [statusCounts, recipients, attributed, outcomes] = await Promise.all([
@@ -72,7 +96,7 @@ export async function getScenarioReport(db: Tx, shopId: string, range: ReportRan
     queryRows<{ scenario: string; n: unknown }[]>(db, Prisma.sql`
       SELECT m.scenario AS scenario, COUNT(DISTINCT m."customerId") AS n FROM "Message" m
       WHERE m."shopId" = ${shopId} AND m.status = 'sent' AND ${inRange} GROUP BY m.scenario`),
-    attributedPairs(db, shopId, inRange, Prisma.sql`1 = 1`, days),
+    attributedPairs(db, shopId, () => inRange, Prisma.sql`1 = 1`, windows),
     queryRows<{ scenario: string; held: unknown; n: unknown; conversions: unknown; revenue: unknown; squares: unknown }[]>(db, Prisma.sql`
       SELECT per.scenario AS scenario, per.held AS held, COUNT(*) AS n,
         SUM(CASE WHEN per.orders > 0 THEN 1 ELSE 0 END) AS conversions,
@@ -107,6 +131,7 @@ export async function getScenarioReport(db: Tx, shopId: string, range: ReportRan
     const e = effect(a.scenario);
     e.attributedOrders += 1;
     e.attributedRevenue += a.net;
+    if (a.touch === "open") e.attributedOrdersByOpen += 1;
   }
   const recipientsBy = new Map(recipients.map((r) => [r.scenario, whole(r.n)]));
   const groups = new Map<string, { sent: GroupOutcome; held: GroupOutcome }>();
@@ -128,26 +153,26 @@ export async function getScenarioReport(db: Tx, shopId: string, range: ReportRan
     e.attributedRevenue = roundMoney(e.attributedRevenue);
     e.revenuePerRecipient = roundMoney(ratio(e.attributedRevenue, recipientsOf));
     e.lift = g ? computeLift(g.sent, g.held) : null;
-    for (const field of ["planned", "heldOut", "sent", "delivered", "opened", "clicked", "unsubscribed", "attributedOrders", "attributedRevenue"] as const) total[field] += e[field];
+    for (const field of ["planned", "heldOut", "sent", "delivered", "opened", "clicked", "unsubscribed", "attributedOrders", "attributedRevenue", "attributedOrdersByOpen"] as const) total[field] += e[field];
     if (g) for (const side of ["sent", "held"] as const) for (const f of ["n", "conversions", "revenue", "revenueSquares"] as const) totalGroups[side][f] += g[side][f];
     totalRecipients += recipientsOf;
   }
   total.attributedRevenue = roundMoney(total.attributedRevenue);
   total.revenuePerRecipient = roundMoney(ratio(total.attributedRevenue, totalRecipients));
   total.lift = computeLift(totalGroups.sent, totalGroups.held);
-  return { attributionDays: days, scenarios: [...effects.values()], total };
+  return { attributionDays: windows.clickDays, openAttributionDays: windows.openDays, scenarios: [...effects.values()], total };
 }
 
-async function emailRevenueBetween(db: Tx, shopId: string, from: Date, to: Date, days: number): Promise<{ attributedOrders: number; attributedRevenue: number }> {
+async function emailRevenueBetween(db: Tx, shopId: string, from: Date, to: Date, windows: AttributionWindows): Promise<{ attributedOrders: number; attributedRevenue: number }> {
   const d = dialectOf(db);
-  // Clicks up to `days` before the period can still bring orders inside it.
-  const clickedSince = new Date(from.getTime() - days * 86_400_000);
+  // Touches up to a window before the period can still bring orders inside it.
+  const touchedSince = new Date(from.getTime() - Math.max(windows.clickDays, windows.openDays) * 86_400_000);
   const attributed = await attributedPairs(
     db,
     shopId,
-    Prisma.sql`m."clickedAt" >= ${dateParam(d, clickedSince)} AND m."clickedAt" < ${dateParam(d, to)}`,
+    (touch) => Prisma.sql`${touch} >= ${dateParam(d, touchedSince)} AND ${touch} < ${dateParam(d, to)}`,
     Prisma.sql`o."shopifyCreatedAt" >= ${dateParam(d, from)} AND o."shopifyCreatedAt" < ${dateParam(d, to)}`,
-    days,
+    windows,
   );
   let revenue = 0;
   for (const a of attributed.values()) revenue += a.net;
@@ -155,7 +180,7 @@ async function emailRevenueBetween(db: Tx, shopId: string, from: Date, to: Date,
 }
 
 export async function getEmailRevenueReport(db: Tx, shopId: string, range: ReportRange): Promise<EmailRevenueReport> {
-  const days = await attributionDaysOf(db, shopId);
+  const windows = await attributionWindowsOf(db, shopId);
   const fromDate = parseLocalDate(range.fromDate);
   const toDate = parseLocalDate(range.toDate);
   if (!fromDate || !toDate) throw new Error(`unresolved report range ${range.fromDate}..${range.toDate}`);
@@ -163,8 +188,8 @@ export async function getEmailRevenueReport(db: Tx, shopId: string, range: Repor
   const lastTo = sameDayLastYear(toDate);
   const previousSpan = localDaysToInstants(lastFrom, lastTo, range.timezone);
   const [current, previous] = await Promise.all([
-    emailRevenueBetween(db, shopId, range.from, range.to, days),
-    emailRevenueBetween(db, shopId, previousSpan.from, previousSpan.to, days),
+    emailRevenueBetween(db, shopId, range.from, range.to, windows),
+    emailRevenueBetween(db, shopId, previousSpan.from, previousSpan.to, windows),
   ]);
   const period = (from: string, to: string, v: typeof current): EmailRevenuePeriod => ({ fromDate: from, toDate: to, ...v });
   return {

@@ -66,6 +66,18 @@ export function offsetChanges(timezone: string, from: Date, to: Date): { at: Dat
   return changes;
 }
 
+/** The zone's UTC offset in minutes at a DateTime expression, for SQLite: the offsets over the span written into the query as a CASE. */
+function sqliteOffsetSql(dialect: Dialect, column: Prisma.Sql, timezone: string, span: { from: Date; to: Date }): Prisma.Sql {
+  const first = offsetMinutes(span.from, timezone);
+  const changes = offsetChanges(timezone, span.from, span.to);
+  return changes.length === 0
+    ? Prisma.sql`${first}`
+    : Prisma.sql`(CASE ${Prisma.join(
+        changes.map((c, i) => Prisma.sql`WHEN ${column} < ${dateParam(dialect, c.at)} THEN ${i === 0 ? first : changes[i - 1].offset}`),
+        " ",
+      )} ELSE ${changes[changes.length - 1].offset} END)`;
+}
+
 /**
  * The shop-local month of a DateTime expression as year × 12 + month − 1. PostgreSQL knows the
  * zones; for SQLite the zone's offsets over the span are written into the query as a CASE.
@@ -75,17 +87,17 @@ export function localMonthSql(dialect: Dialect, column: Prisma.Sql, timezone: st
     const local = Prisma.sql`((${column} AT TIME ZONE 'UTC') AT TIME ZONE ${timezone})`;
     return Prisma.sql`(CAST(EXTRACT(YEAR FROM ${local}) AS INTEGER) * 12 + CAST(EXTRACT(MONTH FROM ${local}) AS INTEGER) - 1)`;
   }
-  const first = offsetMinutes(span.from, timezone);
-  const changes = offsetChanges(timezone, span.from, span.to);
-  const offset =
-    changes.length === 0
-      ? Prisma.sql`${first}`
-      : Prisma.sql`(CASE ${Prisma.join(
-          changes.map((c, i) => Prisma.sql`WHEN ${column} < ${dateParam(dialect, c.at)} THEN ${i === 0 ? first : changes[i - 1].offset}`),
-          " ",
-        )} ELSE ${changes[changes.length - 1].offset} END)`;
-  const local = Prisma.sql`(julianday(${column}) + ${offset} / 1440.0)`;
+  const local = Prisma.sql`(julianday(${column}) + ${sqliteOffsetSql(dialect, column, timezone, span)} / 1440.0)`;
   return Prisma.sql`(CAST(strftime('%Y', ${local}) AS INTEGER) * 12 + CAST(strftime('%m', ${local}) AS INTEGER) - 1)`;
+}
+
+/** The shop-local calendar day of a DateTime expression as a whole number (only equality between days is meaningful). */
+export function localDaySql(dialect: Dialect, column: Prisma.Sql, timezone: string, span: { from: Date; to: Date }): Prisma.Sql {
+  if (dialect === "postgresql") {
+    return Prisma.sql`(CAST(((${column} AT TIME ZONE 'UTC') AT TIME ZONE ${timezone}) AS DATE) - DATE '2000-01-01')`;
+  }
+  // Julian days begin at noon UTC: + 0.5 moves the boundary to local midnight.
+  return Prisma.sql`CAST(julianday(${column}) + ${sqliteOffsetSql(dialect, column, timezone, span)} / 1440.0 + 0.5 AS INTEGER)`;
 }
 
 /** A SUM of milli-unit money from a raw query (bigint, number, Decimal or string by driver) in currency units. */

@@ -26,6 +26,10 @@ export interface SummaryReport {
   customers: number;
   /** customers whose first counted order is in the range */
   newCustomers: number;
+  /** customers with a counted order in the range that was not their first counted order */
+  repeatCustomers: number;
+  /** repeat rate of the range: repeatCustomers / customers (not F2: see docs/reports.md) */
+  repeatRate: number;
   /** counted orders placed in the range */
   orders: number;
   /** total price minus refunds of those orders */
@@ -59,6 +63,26 @@ export interface ClvParameters {
   gammaGamma: { p: number; q: number; gamma: number };
 }
 
+/** The model's check: predicted against actual repeat purchase days over a period after the calibration end (docs/reports.md). */
+export interface ClvCheck {
+  /** "later_period": the range ends before today, so the period after it is the check; "split": the range runs to today, so its last weeks are held back and the model refitted on what came before */
+  kind: "later_period" | "split";
+  /** ISO instants: the calibration ends (the model's measurement instant) and the check period ends */
+  calibrationEnd: string;
+  checkEnd: string;
+  weeks: number;
+  /** customers acquired in the range before calibrationEnd */
+  customers: number;
+  predictedRepeatPurchases: number;
+  actualRepeatPurchases: number;
+  /** predicted / actual − 1; null without actual purchases */
+  relativeError: number | null;
+  /** the BG/NBD parameters of the fit that made the prediction (split: fitted to the shorter calibration) */
+  parameters: ClvParameters["bgnbd"];
+  /** by purchase days in the calibration period: 1, 2, 3, 4, 5+ */
+  byPurchases: { purchases: string; customers: number; predicted: number; actual: number }[];
+}
+
 export interface ClvReport {
   /** "bgnbd_gamma_gamma" when fitted; "historical" when there is too little history (see reason) */
   method: "bgnbd_gamma_gamma" | "historical";
@@ -74,7 +98,12 @@ export interface ClvReport {
   /** average probability that a customer is still "alive" (BG/NBD), null for the fallback */
   averageProbabilityAlive: number | null;
   parameters: ClvParameters | null;
-  /** predicted 12-month value by current segment of order count: 1, 2, 3, 4, 5+ */
+  /** the measurement instant (ISO): the end of the range, or now when the range runs to today; only orders before it are used */
+  measuredAt: string;
+  /** the model's calibration/holdout check; null with checkReason when it cannot be made */
+  check: ClvCheck | null;
+  checkReason: string | null;
+  /** predicted 12-month value by purchase days up to the measurement instant: 1, 2, 3, 4, 5+ */
   byOrders: { orders: string; customers: number; averagePredicted12m: number }[];
 }
 
@@ -91,8 +120,7 @@ export interface RepeatReport {
   customers: number;
   /** those with at least 2 counted orders to date */
   repeatCustomers: number;
-  repeatRate: number;
-  /** F2: first → second order (= repeatRate) */
+  /** F2: the share of them with a second counted order to date (first → second order) */
   f2Rate: number;
   /** share of the cohort whose second order came within N days of the first, among customers whose first order is at least N days old */
   f2Within: { days: 30 | 60 | 90 | 180; eligible: number; rate: number }[];
@@ -174,10 +202,15 @@ export interface RfmReport {
 }
 
 export interface LiftEstimate {
+  /** false while either group has fewer than LIFT_MIN_GROUP_SIZE (10) rows: show "not enough data yet", not the figures */
+  enoughData: boolean;
+  /** sent rows and held-out rows (the two groups' sizes) */
+  sentRows: number;
+  heldOutRows: number;
   /** conversion (attributed-window order) rate of the messaged group */
   sentConversion: number;
   heldOutConversion: number;
-  /** sentConversion − heldOutConversion, with a 95% normal-approximation interval */
+  /** sentConversion − heldOutConversion (a difference of fractions: 0.05 = 5 percentage points), with Newcombe's 95% hybrid score interval */
   conversionLift: number;
   conversionLiftLow: number;
   conversionLiftHigh: number;
@@ -201,9 +234,11 @@ export interface ScenarioEffect {
   opened: number;
   clicked: number;
   unsubscribed: number;
-  /** counted orders within attributionDays after a click on this scenario's message to that customer */
+  /** last touch: counted orders within attributionDays after a click (or openAttributionDays after an open) on this scenario's message to that customer, the latest touch winning */
   attributedOrders: number;
   attributedRevenue: number;
+  /** of attributedOrders, those whose last touch was an open */
+  attributedOrdersByOpen: number;
   /** attributedRevenue / distinct customers sent to */
   revenuePerRecipient: number;
   /** null until both groups have at least one customer */
@@ -211,7 +246,10 @@ export interface ScenarioEffect {
 }
 
 export interface ScenarioReport {
+  /** the click window of last-touch attribution, and the lift's outcome window (days) */
   attributionDays: number;
+  /** the open window of last-touch attribution (days; 0 = opens not counted) */
+  openAttributionDays: number;
   scenarios: ScenarioEffect[];
   total: ScenarioEffect;
 }

@@ -38,6 +38,7 @@ export const SHOP_SETTING_NAMES: Readonly<Record<string, SettingName>> = {
   quietHours: { path: ["quietHours"], parse: parseQuietHours, hint: "e.g. 21-8, or off" },
   holdoutPercent: { path: ["holdoutPercent"], parse: parseNumber, hint: "percent, 0–50" },
   attributionDays: { path: ["attributionDays"], parse: parseNumber, hint: "days, 1–30" },
+  openAttributionDays: { path: ["openAttributionDays"], parse: parseNumber, hint: "days, 0–30 (0: opens are not counted)" },
   timezone: { path: ["timezone"], parse: parseTimezone, hint: "e.g. Asia/Tokyo, or shop" },
   pointsEarned: { path: ["points", "earnPoints"], parse: parseNumber, hint: "points earned per pointsPerCurrencyUnits" },
   pointsPerCurrencyUnits: { path: ["points", "perCurrencyUnits"], parse: parseNumber, hint: "currency units per pointsEarned" },

@@ -43,6 +43,8 @@ export const shopSettingsSchema = z.strictObject({
   holdoutPercent: wholeNumber(0, 50, "percent").default(10),
   /** an order within this many days of a click is attributed to the email */
   attributionDays: wholeNumber(1, 30, "days").default(5),
+  /** an order within this many days of an open is attributed to the email (last touch, with clicks); 0 = opens are not counted */
+  openAttributionDays: wholeNumber(0, 30, "days").default(5),
   /** overrides the shop's Shopify timezone (Shop.timezone); null = follow Shopify */
   timezone: timezoneSchema.nullable().default(null),
   // Earning is a ratio (points per so many currency units), not a float like 0.01, so point

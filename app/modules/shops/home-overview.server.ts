@@ -1,7 +1,7 @@
 // Home: the shop's key figures and what needs the merchant's attention, as data (the page words
 // it in the admin's language). Counts and sums are single aggregate queries.
 import type { Tx } from "~/db.server";
-import { moneyToNumber } from "~/lib/money";
+import { getPeriodActivity } from "~/modules/reports/period-reports.server";
 import { guardCounters, type GuardCounters } from "~/modules/guard/guard-counters.server";
 import { isSenderIdentityComplete } from "~/modules/settings/shop-settings";
 import { getOnboardingStatus, type ImportProgress } from "./onboarding-status.server";
@@ -23,12 +23,14 @@ export type AttentionItem =
 export interface HomeOverview {
   isLocal: boolean;
   currency: string;
+  /** every figure covers the last 30 days, as the tiles' header says (definitions: docs/reports.md, Summary) */
   kpis: {
+    /** customers with a counted order in the period */
     customers: number;
-    /** customers with at least one counted order */
-    buyers: number;
-    /** customers with two or more counted orders */
-    repeatBuyers: number;
+    /** customers whose first counted order is in the period */
+    newCustomers: number;
+    /** customers with a counted order in the period that was not their first */
+    repeatCustomers: number;
     /** counted orders and their net revenue (total − refunded) over the last 30 days */
     orders30d: number;
     netRevenue30d: number;
@@ -45,25 +47,18 @@ const SENDER_FIELDS = ["name", "email", "postalAddress", "contact"] as const;
 
 export async function getHomeOverview(db: Tx, shopId: string, now: Date): Promise<HomeOverview> {
   const since = new Date(now.getTime() - KPI_WINDOW_DAYS * 86_400_000);
-  const [shop, { settings }, onboarding, customers, buyers, repeatBuyers, orders, sent, heldOut, failed, enabledScenarios, guard] = await Promise.all([
+  const [shop, { settings }, onboarding, activity, sent, heldOut, failed, enabledScenarios, guard] = await Promise.all([
     db.shop.findUniqueOrThrow({ where: { id: shopId }, select: { currency: true } }),
     getShopSettings(db, shopId),
     getOnboardingStatus(db, shopId),
-    db.customer.count({ where: { shopId, redactedAt: null } }),
-    db.customer.count({ where: { shopId, ordersCount: { gte: 1 } } }),
-    db.customer.count({ where: { shopId, ordersCount: { gte: 2 } } }),
-    db.order.aggregate({
-      where: { shopId, counted: true, test: false, shopifyCreatedAt: { gte: since, lte: now } },
-      _count: { _all: true },
-      _sum: { totalPrice: true, totalRefunded: true },
-    }),
+    // The Summary report's own definitions over [now − 30 days, now): Home and Reports agree.
+    getPeriodActivity(db, shopId, { from: since, to: now }),
     db.message.count({ where: { shopId, status: "sent", sentAt: { gte: since } } }),
     db.message.count({ where: { shopId, status: "held_out", createdAt: { gte: since } } }),
     db.message.count({ where: { shopId, status: "failed", updatedAt: { gte: new Date(now.getTime() - 7 * 86_400_000) } } }),
     db.scenarioConfig.count({ where: { shopId, enabled: true } }),
     guardCounters(db, shopId, { from: since, to: now }),
   ]);
-  const net = (orders._sum.totalPrice ?? 0n) - (orders._sum.totalRefunded ?? 0n);
 
   const attention: AttentionItem[] = [];
   if (!isSenderIdentityComplete(settings)) {
@@ -82,11 +77,11 @@ export async function getHomeOverview(db: Tx, shopId: string, now: Date): Promis
     isLocal: onboarding.isLocal,
     currency: shop.currency,
     kpis: {
-      customers,
-      buyers,
-      repeatBuyers,
-      orders30d: orders._count._all,
-      netRevenue30d: moneyToNumber(net),
+      customers: activity.customers,
+      newCustomers: activity.newCustomers,
+      repeatCustomers: activity.repeatCustomers,
+      orders30d: activity.orders,
+      netRevenue30d: activity.netRevenue,
       sent30d: sent,
       heldOut30d: heldOut,
       enabledScenarios,

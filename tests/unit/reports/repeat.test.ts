@@ -15,7 +15,6 @@ describe("repeat rate, F2–F4 and the funnel", () => {
     });
     expect(report.customers).toBe(10);
     expect(report.repeatCustomers).toBe(6);
-    expect(report.repeatRate).toBe(0.6);
     expect(report.f2Rate).toBe(0.6);
     // 4 of the 6 with two orders have a third; 3 of those 4 a fourth
     expect(report.f3Rate).toBeCloseTo(4 / 6, 6);
@@ -33,6 +32,6 @@ describe("repeat rate, F2–F4 and the funnel", () => {
 
   test("nobody: rates are 0, the median is null", () => {
     const report = assembleRepeat({ byOrders: [0, 0, 0, 0, 0], f2: [], medianDaysToSecondOrder: null });
-    expect(report).toMatchObject({ customers: 0, repeatRate: 0, f3Rate: 0, f4Rate: 0, medianDaysToSecondOrder: null });
+    expect(report).toMatchObject({ customers: 0, f2Rate: 0, f3Rate: 0, f4Rate: 0, medianDaysToSecondOrder: null });
   });
 });

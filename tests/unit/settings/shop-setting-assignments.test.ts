@@ -1,5 +1,6 @@
 import { DEFAULT_SHOP_SETTINGS } from "~/modules/settings/shop-settings";
 import { applySettingAssignments } from "~/modules/settings/shop-setting-assignments";
+import { localizeSettingError } from "~/i18n/setting-errors";
 
 describe("applySettingAssignments", () => {
   test("sets every documented name", () => {
@@ -13,6 +14,7 @@ describe("applySettingAssignments", () => {
       "frequencyCapHours=24",
       "timezone=Asia/Tokyo",
       "attributionDays=7",
+      "openAttributionDays=2",
       "pointsEarned=2",
       "pointsPerCurrencyUnits=100",
       "pointsExpiryDays=730",
@@ -31,6 +33,7 @@ describe("applySettingAssignments", () => {
         quietHours: { startHour: 22, endHour: 7 },
         holdoutPercent: 20,
         attributionDays: 7,
+        openAttributionDays: 2,
         timezone: "Asia/Tokyo",
         points: { earnPoints: 2, perCurrencyUnits: 100, expiryDays: 730 },
         guard: { loyaltyVariant: "bonus_points", firstPurchaseCodes: ["WELCOME10", "FIRST5"], checkoutDiscount: { kind: "amount", value: 500 } },
@@ -111,5 +114,15 @@ describe("applySettingAssignments", () => {
 
   test("no assignments, no change", () => {
     expect(applySettingAssignments(DEFAULT_SHOP_SETTINGS, [])).toEqual({ ok: true, settings: DEFAULT_SHOP_SETTINGS });
+  });
+
+  test("the open attribution window: 0–30 days (0 counts clicks only), refused outside with what to enter, in English and Japanese", () => {
+    const set = applySettingAssignments(DEFAULT_SHOP_SETTINGS, ["openAttributionDays=0"]);
+    expect(set.ok && set.settings.openAttributionDays).toBe(0);
+    const refused = applySettingAssignments(DEFAULT_SHOP_SETTINGS, ["openAttributionDays=31"]);
+    expect(refused.ok).toBe(false);
+    if (refused.ok) return;
+    expect(refused.errors).toEqual([{ field: "openAttributionDays", message: "must be a whole number from 0 to 30 days" }]);
+    expect(localizeSettingError(refused.errors[0].message, "ja")).toBe("0〜30日の整数で入力してください");
   });
 });

@@ -16,6 +16,7 @@ describe("defaults", () => {
       quietHours: { startHour: 21, endHour: 8 },
       holdoutPercent: 10,
       attributionDays: 5,
+      openAttributionDays: 5,
       timezone: null,
       points: { earnPoints: 1, perCurrencyUnits: 100, expiryDays: 365 },
       guard: { loyaltyVariant: "loyalty_coupon", firstPurchaseCodes: [], checkoutDiscount: { kind: "percent", value: 10 } },
