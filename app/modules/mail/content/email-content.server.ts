@@ -35,24 +35,35 @@ export async function getEmailContent(db: Db, shopId: string, key: ScenarioKey):
   return draft;
 }
 
-export type SaveResult<T> = { ok: true; value: T } | { ok: false; errors: ContentError[] };
+export type SaveResult = { ok: true; content: ContentDraft; brand: BrandDraft } | { ok: false; errors: ContentError[] };
 
-/** Both languages or neither: one transaction. A blank field goes back to the default. */
-export async function saveEmailContent(db: Db, shopId: string, key: ScenarioKey, input: unknown): Promise<SaveResult<ContentDraft>> {
-  const parsed = contentDraftSchema(mergeFieldsForScenario(key)).safeParse(input);
-  if (!parsed.success) return { ok: false, errors: contentErrors(parsed.error.issues) };
-  const draft = parsed.data;
-  await db.$transaction(
-    CONTENT_LOCALES.map((locale) => {
-      const data = Object.fromEntries(CONTENT_FIELDS.map((f) => [f, storedValue(draft[locale][f])])) as Record<(typeof CONTENT_FIELDS)[number], string | null>;
+/**
+ * The scenario's wording (both languages) and the shop's brand, saved together in one
+ * transaction or not at all. A blank field goes back to the default.
+ */
+export async function saveEmailDesign(db: Db, shopId: string, key: ScenarioKey, input: { content: unknown; brand: unknown }): Promise<SaveResult> {
+  const content = contentDraftSchema(mergeFieldsForScenario(key)).safeParse(input.content);
+  const brand = brandDraftSchema.safeParse(input.brand);
+  if (!content.success || !brand.success) {
+    return {
+      ok: false,
+      errors: [...(content.success ? [] : contentErrors(content.error.issues)), ...(brand.success ? [] : contentErrors(brand.error.issues, "brand"))],
+    };
+  }
+  const brandData = Object.fromEntries(BRAND_FIELDS.map((f) => [f, storedValue(brand.data[f])])) as Record<(typeof BRAND_FIELDS)[number], string | null>;
+  await db.$transaction([
+    ...CONTENT_LOCALES.map((locale) => {
+      const data = Object.fromEntries(CONTENT_FIELDS.map((f) => [f, storedValue(content.data[locale][f])])) as Record<(typeof CONTENT_FIELDS)[number], string | null>;
       return db.emailContent.upsert({
         where: { shopId_scenario_locale: { shopId, scenario: key, locale } },
         create: { shopId, scenario: key, locale, ...data },
         update: data,
       });
     }),
-  );
-  return { ok: true, value: await getEmailContent(db, shopId, key) };
+    db.emailBrand.upsert({ where: { shopId }, create: { shopId, ...brandData }, update: brandData }),
+  ]);
+  const [savedContent, savedBrand] = await Promise.all([getEmailContent(db, shopId, key), getEmailBrand(db, shopId)]);
+  return { ok: true, content: savedContent, brand: savedBrand };
 }
 
 export function brandDraftOf(row: EmailBrand | null): BrandDraft {
@@ -61,14 +72,6 @@ export function brandDraftOf(row: EmailBrand | null): BrandDraft {
 
 export async function getEmailBrand(db: Db, shopId: string): Promise<BrandDraft> {
   return brandDraftOf(await db.emailBrand.findUnique({ where: { shopId } }));
-}
-
-export async function saveEmailBrand(db: Db, shopId: string, input: unknown): Promise<SaveResult<BrandDraft>> {
-  const parsed = brandDraftSchema.safeParse(input);
-  if (!parsed.success) return { ok: false, errors: contentErrors(parsed.error.issues, "brand") };
-  const data = Object.fromEntries(BRAND_FIELDS.map((f) => [f, storedValue(parsed.data[f])])) as Record<(typeof BRAND_FIELDS)[number], string | null>;
-  const row = await db.emailBrand.upsert({ where: { shopId }, create: { shopId, ...data }, update: data });
-  return { ok: true, value: brandDraftOf(row) };
 }
 
 /** The brand as the layout applies it, in one language. */

@@ -199,5 +199,6 @@ ${footerHtml}
     ].join("\n"),
   ].join("\n\n");
 
-  return { subject: spec.subject, preheader: spec.preheader, html, text: text + "\n" };
+  const wording = { subject: defaults.subject, preheader: defaults.preheader, heading: defaults.heading, body: defaults.paragraphs.join("\n\n"), buttonLabel: defaults.cta.label };
+  return { subject: spec.subject, preheader: spec.preheader, html, text: text + "\n", defaults: wording };
 }

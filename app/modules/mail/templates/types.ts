@@ -83,6 +83,8 @@ export interface RenderedMessage {
   preheader: string;
   html: string;
   text: string;
+  /** Joren's own wording for this recipient, before the merchant's (the editor shows it as the default) */
+  defaults: Record<keyof ContentOverrides, string>;
 }
 
 export type Template = (ctx: TemplateContext) => RenderedMessage;
