@@ -154,7 +154,7 @@ export function EmailContentEditor(props: {
                 onChange={(value) => setBrandField(field, value)}
                 autoComplete="off"
                 multiline={field.startsWith("footer") ? 2 : undefined}
-                placeholder={field === "shopName" ? props.shopName : field.endsWith("Color") ? "#111827" : undefined}
+                placeholder={field === "shopName" ? props.shopName : field === "headerColor" ? "#ffffff" : field === "buttonColor" ? "#111827" : undefined}
                 helpText={
                   field === "shopName"
                     ? t("emailContent.shopNameHelp", { name: props.shopName })
