@@ -8,6 +8,7 @@ import { runTick, type EngineDeps } from "~/modules/engine/tick.server";
 import { TEST_SENDS_PER_HOUR } from "~/modules/mail/scenario-preview.server";
 import { createOutboxTransport } from "~/modules/mail/outbox-transport";
 import { createPrismaOutboxStore } from "~/modules/mail/prisma-outbox-store.server";
+import { onboardShop } from "~/modules/shops/onboard-shop.server";
 import { createFakeAdminPort } from "~/modules/shopify/fake-admin-port";
 import { startAppServer, TEST_SECRET, type AppServer } from "../helpers/app-server";
 import { createTestDb, type TestDb } from "../helpers/db";
@@ -156,4 +157,12 @@ test("a test send goes to the typed address as the chosen customer, is no ledger
   const limited = await post("/app/scenarios/welcome", { intent: "testSend", locale: "ja", to: "qa@agency.example" });
   expect(limited.json).toMatchObject({ ok: false, problem: "rate_limited" });
   expect(await db.outboxEmail.count({ where: { shopId, toEmail: "qa@agency.example" } })).toBe(TEST_SENDS_PER_HOUR);
+});
+
+test("onboarding takes the shop's name from Shopify, so emails never show the domain", async () => {
+  const domain = "fresh-install.myshopify.com";
+  await registerSendingShop(db, domain, []);
+  expect((await db.shop.findUniqueOrThrow({ where: { domain } })).name).toBe("fresh-install");
+  await onboardShop({ db, domain, appUrl: "https://joren.test", admin: createFakeAdminPort({ shop: { name: "茶房 Kissa" } }), runImport: false });
+  expect((await db.shop.findUniqueOrThrow({ where: { domain } })).name).toBe("茶房 Kissa");
 });
