@@ -1,13 +1,17 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
+import type { ShouldRevalidateFunction } from "@remix-run/react";
 import { json } from "@remix-run/node";
 import { useFetcher, useLoaderData } from "@remix-run/react";
-import { Badge, Banner, BlockStack, Box, Button, Card, Checkbox, FormLayout, InlineGrid, InlineStack, Layout, Page, Select, Text, TextField } from "@shopify/polaris";
+import { Badge, Banner, BlockStack, Button, Card, Checkbox, FormLayout, InlineStack, Layout, Page, Select, Text, TextField } from "@shopify/polaris";
 import { useEffect, useState } from "react";
 import { AdminErrorBoundary } from "~/components/AdminErrorBoundary";
+import { EmailContentEditor } from "~/components/EmailContentEditor";
+import { TestSendCard } from "~/components/TestSendCard";
 import { useT, type I18n } from "~/i18n/i18n";
 import { optionLabel, scenarioDescription, scenarioName, settingLabel } from "~/i18n/scenario-words";
 import { fieldErrorText, localizeSettingError } from "~/i18n/setting-errors";
-import { previewScenarioEmails, sendTestEmail } from "~/modules/mail/scenario-preview.server";
+import { emailShopName, getEmailBrand, getEmailContent, mergeFieldsForScenario, saveEmailDesign } from "~/modules/mail/content/email-content.server";
+import { previewScenarioEmails, sendTestEmail, TEST_SENDS_PER_HOUR } from "~/modules/mail/scenario-preview.server";
 import { readJson, scenarioPageInput } from "~/modules/scenarios/scenario-admin-input";
 import { getScenarioConfig, setScenarioConfig } from "~/modules/scenarios/scenario-config.server";
 import { assignmentsFromForm, settingFields, type SettingFieldSpec, type SettingFormValues } from "~/modules/scenarios/scenario-form";
@@ -15,6 +19,8 @@ import { isScenarioAvailable, RESULTS_WINDOW_DAYS } from "~/modules/scenarios/sc
 import { EMPTY_RESULTS, scenarioResultsSince } from "~/modules/scenarios/scenario-results.server";
 import { SCENARIO_SCHEMAS, isScenarioKey, type ScenarioKey, type SettingError } from "~/modules/settings/scenario-settings";
 import { requireAdminShop } from "~/modules/shops/admin-request.server";
+import { getShopSettings } from "~/modules/shops/shop-settings.server";
+import type { Db } from "~/db.server";
 
 function scenarioKeyOf(params: { key?: string }): ScenarioKey {
   const key = params.key ?? "";
@@ -31,19 +37,46 @@ export const loader = async ({ request, params }: LoaderFunctionArgs) => {
   const { db, shop } = await requireAdminShop(request);
   const key = scenarioKeyOf(params);
   const now = new Date();
-  const [{ config, fields }, results, preview] = await Promise.all([
+  const [{ config, fields }, results, preview, email] = await Promise.all([
     fieldsFor(db, shop.id, key),
     scenarioResultsSince(db, shop.id, new Date(now.getTime() - RESULTS_WINDOW_DAYS * 86_400_000)),
     previewScenarioEmails(db, shop.id, key, now),
+    emailEditorData(db, shop.id, key),
   ]);
-  return { key, enabled: config.enabled, available: isScenarioAvailable(key), fields, results: results[key] ?? EMPTY_RESULTS, preview, windowDays: RESULTS_WINDOW_DAYS };
+  return { key, enabled: config.enabled, available: isScenarioAvailable(key), fields, results: results[key] ?? EMPTY_RESULTS, preview, windowDays: RESULTS_WINDOW_DAYS, email };
 };
+
+async function emailEditorData(db: Db, shopId: string, key: ScenarioKey) {
+  const [content, brand, { settings }, shop] = await Promise.all([
+    getEmailContent(db, shopId, key),
+    getEmailBrand(db, shopId),
+    getShopSettings(db, shopId),
+    db.shop.findUniqueOrThrow({ where: { id: shopId }, select: { name: true, domain: true } }),
+  ]);
+  return {
+    content,
+    brand,
+    mergeFields: mergeFieldsForScenario(key),
+    shopName: emailShopName(shop, null),
+    senderEmail: settings.sender.email ?? "",
+    testLimit: TEST_SENDS_PER_HOUR,
+  };
+}
+
+// Typing in the email editor asks for a preview on every pause: that changes nothing the page shows.
+export const shouldRevalidate: ShouldRevalidateFunction = ({ formAction, defaultShouldRevalidate }) =>
+  formAction?.endsWith("/preview") ? false : defaultShouldRevalidate;
 
 export const action = async ({ request, params }: ActionFunctionArgs) => {
   const { db, shop } = await requireAdminShop(request);
   const key = scenarioKeyOf(params);
-  const input = scenarioPageInput.safeParse(await readJson(request));
-  if (!input.success) return json({ intent: "invalid" as const, ok: false as const }, { status: 400 });
+  const body = await readJson(request);
+  const input = scenarioPageInput.safeParse(body);
+  if (!input.success) {
+    // the only free-form field of a test send is the address
+    if ((body as { intent?: unknown } | null)?.intent === "testSend") return json({ intent: "testSend" as const, ok: false as const, problem: "bad_address" as const }, { status: 400 });
+    return json({ intent: "invalid" as const, ok: false as const }, { status: 400 });
+  }
   const data = input.data;
   if (data.intent === "toggle") {
     await setScenarioConfig(db, shop.id, key, { enabled: data.enabled });
@@ -55,7 +88,12 @@ export const action = async ({ request, params }: ActionFunctionArgs) => {
     if (!result.ok) return json({ intent: "save" as const, ok: false as const, errors: result.errors }, { status: 400 });
     return json({ intent: "save" as const, ok: true as const });
   }
-  const sent = await sendTestEmail(db, shop.domain, key, { locale: data.locale, now: new Date() });
+  if (data.intent === "saveContent") {
+    const saved = await saveEmailDesign(db, shop.id, key, { content: data.content, brand: data.brand });
+    if (!saved.ok) return json({ intent: "saveContent" as const, ok: false as const, errors: saved.errors }, { status: 400 });
+    return json({ intent: "saveContent" as const, ok: true as const });
+  }
+  const sent = await sendTestEmail(db, shop.domain, key, { locale: data.locale, now: new Date(), to: data.to, customerId: data.customerId ?? null });
   return json({ intent: "testSend" as const, ...sent }, { status: sent.ok ? 200 : 422 });
 };
 
@@ -92,32 +130,13 @@ function Field(props: { field: SettingFieldSpec; value: string | boolean; error?
   );
 }
 
-function EmailPreview(props: { language: "ja" | "en"; subject: string; html: string; i18n: I18n }) {
-  const { t } = props.i18n;
-  const language = t(props.language === "ja" ? "lang.ja" : "lang.en");
-  return (
-    <Card>
-      <BlockStack gap="200">
-        <Text as="h3" variant="headingSm">{language}</Text>
-        <Text as="p" variant="bodySm" tone="subdued">{t("scenario.subject")}</Text>
-        <Text as="p" fontWeight="semibold">{props.subject}</Text>
-        <Box borderColor="border" borderWidth="025" borderRadius="200" overflowX="hidden" overflowY="hidden">
-          <iframe title={t("scenario.previewFrame", { language })} srcDoc={props.html} sandbox="" style={{ width: "100%", height: 560, border: 0 }} />
-        </Box>
-      </BlockStack>
-    </Card>
-  );
-}
-
 export default function ScenarioPage() {
   const data = useLoaderData<typeof loader>();
   const i18n = useT();
   const { t, locale } = i18n;
   const save = useFetcher<typeof action>();
   const toggle = useFetcher<typeof action>();
-  const test = useFetcher<typeof action>();
   const [values, setValues] = useState<SettingFormValues>(() => initialValues(data.fields));
-  const [testLocale, setTestLocale] = useState<"ja" | "en">(locale);
   // Another scenario, or a successful save: the form shows what is stored. After a refused save
   // it keeps what the merchant typed.
   const saved = save.state === "idle" && save.data?.intent === "save" && save.data.ok;
@@ -133,7 +152,6 @@ export default function ScenarioPage() {
   const errorFor = (path: string) => fieldErrorText(errors, path, locale);
   const otherErrors = errors.filter((e) => !fieldPaths.has(e.field));
   const enabled = (toggle.json as { enabled?: boolean } | undefined)?.enabled ?? data.enabled;
-  const testResult = test.data?.intent === "testSend" ? test.data : null;
   const name = scenarioName(data.key, locale);
 
   return (
@@ -232,47 +250,17 @@ export default function ScenarioPage() {
                     <p>{t("scenario.previewSender")}</p>
                   </Banner>
                 ) : null}
-                <InlineGrid columns={{ xs: 1, md: 2 }} gap="400">
-                  <EmailPreview language="ja" subject={data.preview.ja.subject} html={data.preview.ja.html} i18n={i18n} />
-                  <EmailPreview language="en" subject={data.preview.en.subject} html={data.preview.en.html} i18n={i18n} />
-                </InlineGrid>
-                <Card>
-                  <BlockStack gap="300">
-                    {testResult ? (
-                      testResult.ok ? (
-                        <Banner tone="success">
-                          <p>{t("scenario.testSent", { to: testResult.to, transport: testResult.transport })}</p>
-                        </Banner>
-                      ) : (
-                        <Banner tone="critical">
-                          <p>
-                            {testResult.problem === "sender_incomplete"
-                              ? t("scenario.testSenderIncomplete")
-                              : testResult.problem === "provider_unavailable"
-                                ? t("scenario.testProviderDown")
-                                : testResult.problem === "refused"
-                                  ? t("scenario.testRefused", { detail: testResult.detail ?? "" })
-                                  : t("scenario.noTemplate")}
-                          </p>
-                        </Banner>
-                      )
-                    ) : null}
-                    <InlineStack gap="300" blockAlign="end">
-                      <Select
-                        label={t("scenario.testSendLanguage")}
-                        options={[
-                          { label: t("lang.ja"), value: "ja" },
-                          { label: t("lang.en"), value: "en" },
-                        ]}
-                        value={testLocale}
-                        onChange={(v) => setTestLocale(v === "ja" ? "ja" : "en")}
-                      />
-                      <Button loading={test.state !== "idle"} onClick={() => test.submit({ intent: "testSend", locale: testLocale }, { method: "post", encType: "application/json" })}>
-                        {t("scenario.testSend")}
-                      </Button>
-                    </InlineStack>
-                  </BlockStack>
-                </Card>
+                <EmailContentEditor
+                  scenarioKey={data.key}
+                  content={data.email.content}
+                  brand={data.email.brand}
+                  defaults={{ ja: data.preview.ja.defaults, en: data.preview.en.defaults }}
+                  preview={{ ja: data.preview.ja, en: data.preview.en }}
+                  mergeFields={data.email.mergeFields}
+                  shopName={data.email.shopName}
+                  i18n={i18n}
+                />
+                <TestSendCard senderEmail={data.email.senderEmail} limit={data.email.testLimit} i18n={i18n} />
               </>
             ) : (
               <Banner tone="info">

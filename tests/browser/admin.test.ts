@@ -288,6 +288,57 @@ test("Scenarios: toggling cart abandonment writes the switch; its page previews 
   expect(consoleErrors).toEqual([]);
 }, 120_000);
 
+test("Email content: the preview follows the editor before saving, in both languages; saved, reset, and test-sent as a customer", async () => {
+  const page = await openPage("/app/scenarios/welcome", "en");
+  const enFrame = page.frameLocator('iframe[title="Email preview (English)"]');
+  await enFrame.getByRole("heading", { name: /^Welcome to / }).waitFor();
+
+  // Typed text reaches the preview as text, never as markup.
+  await page.getByLabel("Heading", { exact: true }).fill("Tea for <b>you</b>");
+  await enFrame.getByRole("heading", { name: "Tea for <b>you</b>" }).waitFor();
+  await page.getByRole("button", { name: "Reset to default" }).click();
+  await enFrame.getByRole("heading", { name: /^Welcome to / }).waitFor();
+
+  // A broken merge field is named while typing (the preview route answers 422 and keeps the last good preview).
+  allowedConsoleErrors = [/status of 422/];
+  await page.getByLabel("Subject", { exact: true }).fill("Hello {{bogus}}");
+  await page.getByText("{{bogus}} is not available in this email").waitFor();
+  allowedConsoleErrors = [];
+  await page.getByLabel("Subject", { exact: true }).fill("Hello {{first_name}}, fresh tea inside");
+  await page.locator('[data-preview-subject="en"]').getByText("Hello Hana, fresh tea inside").waitFor();
+  await page.getByLabel("Shop name in emails").fill("Kissa Tea");
+  await page.getByLabel("Button colour").fill("#0f766e");
+  await enFrame.getByText("Kissa Tea").first().waitFor();
+  await expect.poll(async () => (await enFrame.locator('td[bgcolor="#0f766e"]').count()) > 0, { timeout: 10_000 }).toBe(true);
+  expect(await t.db.emailContent.count({ where: { shopId } }), "nothing is stored before Save").toBe(0);
+
+  await page.getByRole("button", { name: "Save email content" }).click();
+  await page.getByText("Email content saved.").waitFor();
+  expect(await t.db.emailContent.findFirstOrThrow({ where: { shopId, scenario: "welcome", locale: "en" } })).toMatchObject({ subject: "Hello {{first_name}}, fresh tea inside", heading: null });
+  expect(await t.db.emailBrand.findUniqueOrThrow({ where: { shopId } })).toMatchObject({ shopName: "Kissa Tea", buttonColor: "#0f766e" });
+  await screenshot(page, "email-content-en");
+
+  // Test send to a typed address, rendered as a customer picked by search.
+  await page.getByLabel("Send to").fill("qa@agency.example");
+  await page.getByLabel("Search customers").fill("Hana");
+  await page.getByLabel("Render as customer").selectOption({ label: "Hana Sato · hana@example.com" });
+  await page.getByLabel("Language of the test email").selectOption("en");
+  await page.getByRole("button", { name: "Send test email" }).click();
+  await page.getByText("Test email sent to qa@agency.example").waitFor();
+  const sent = await t.db.outboxEmail.findFirstOrThrow({ where: { shopId, toEmail: "qa@agency.example" } });
+  expect(sent.subject).toBe("[Test] Hello Hana, fresh tea inside");
+  expect(sent.html).toContain("Hojicha Tea");
+  await screenshot(page, "email-content-test-send-en");
+  expect(consoleErrors).toEqual([]);
+
+  const ja = await openPage("/app/scenarios/welcome", "ja");
+  await ja.getByLabel("見出し").fill("{{first_name}}さん、ようこそ");
+  await ja.frameLocator('iframe[title="メールのプレビュー（日本語）"]').getByRole("heading", { name: "花子さん、ようこそ" }).waitFor();
+  await ja.getByText("メールに表示するショップ名").waitFor();
+  await screenshot(ja, "email-content-ja");
+  expect(consoleErrors).toEqual([]);
+}, 180_000);
+
 test("Customers: search, phase, and the profile timeline", async () => {
   const page = await openPage("/app/customers", "en");
   await screenshot(page, "customers-en");

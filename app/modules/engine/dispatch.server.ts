@@ -8,6 +8,7 @@ import { log } from "~/lib/log.server";
 import { executeSql } from "~/lib/raw-sql.server";
 import { awardBonusPoints } from "~/modules/points/points-ledger.server";
 import { listUnsubscribeHeaders } from "~/modules/mail/headers";
+import { brandStyle, emailShopName, loadShopEmailLook, type ShopEmailLook } from "~/modules/mail/content/email-content.server";
 import { buildMessageLinks } from "~/modules/mail/links.server";
 import { chooseLocale, renderMessage, type MessageIncentive, type TemplateScenarioKey } from "~/modules/mail/render-message";
 import type { OutgoingMessage, SendResult } from "~/modules/mail/transport";
@@ -49,10 +50,12 @@ export async function dispatchMessages(db: Db, ctx: DispatchContext, items: Disp
   const results: Result[] = [];
   const outgoing: (Prepared & { item: Dispatchable })[] = [];
   const claimed = await claimRows(db, ctx, items.map((i) => i.row.id));
+  // the merchant's wording and brand, read once for the whole batch
+  const look = claimed.size > 0 ? await loadShopEmailLook(db, ctx.shop.id) : null;
   for (const item of items) {
-    if (!claimed.has(item.row.id)) continue;
+    if (!claimed.has(item.row.id) || !look) continue;
     try {
-      const prepared = await prepare(db, ctx, item);
+      const prepared = await prepare(db, ctx, item, look);
       if ("defer" in prepared) {
         await release(db, item.row.id, "deferred", prepared.defer, new Date(ctx.now.getTime() + COUPON_RETRY_MS));
         results.push({ id: item.row.id, scenario: item.row.scenario, status: "deferred" });
@@ -165,7 +168,7 @@ interface Prepared {
   note: string | null;
 }
 
-async function prepare(db: Db, ctx: DispatchContext, item: Dispatchable): Promise<Prepared | { defer: string }> {
+async function prepare(db: Db, ctx: DispatchContext, item: Dispatchable, look: ShopEmailLook): Promise<Prepared | { defer: string }> {
   const { row, customer, content } = item;
   const notes = item.note ? [item.note] : [];
   let incentive: MessageIncentive | null = null;
@@ -218,7 +221,7 @@ async function prepare(db: Db, ctx: DispatchContext, item: Dispatchable): Promis
   const sender = ctx.settings.sender;
   const rendered = renderMessage(row.scenario as TemplateScenarioKey, {
     locale,
-    shop: { name: ctx.shop.name ?? ctx.shop.domain, currency: ctx.shop.currency, url: `https://${ctx.shop.domain}`, timezone: ctx.timezone },
+    shop: { name: emailShopName(ctx.shop, look.brand), currency: ctx.shop.currency, url: `https://${ctx.shop.domain}`, timezone: ctx.timezone },
     customer: { firstName: customer.firstName },
     products: content.products,
     recoveryUrl: content.recoveryUrl,
@@ -226,6 +229,8 @@ async function prepare(db: Db, ctx: DispatchContext, item: Dispatchable): Promis
     extra: content.extra ?? {},
     sender: { name: sender.name ?? "", postalAddress: sender.postalAddress ?? "", contact: sender.contact ?? "" },
     links,
+    content: look.content(row.scenario, locale),
+    brand: brandStyle(look.brand, locale),
   });
   const message: OutgoingMessage = {
     messageId: row.id,

@@ -29,6 +29,16 @@ export async function onboardShop(input: {
       log("warn", "web pixel registration failed", { shop: input.domain, error: (error as Error).message });
     }
   }
+  // The store's name as customers know it, for the emails (a fresh install knows only the domain).
+  if (!shop.name || shop.name === input.domain.replace(/\.myshopify\.com$/, "")) {
+    try {
+      const { name } = await input.admin.getShopInfo();
+      if (name.trim()) await input.db.shop.updateMany({ where: { id: shop.id }, data: { name: name.trim() } });
+    } catch (error) {
+      // Not fatal: emails use the domain until the next onboarding, or the brand's shop name.
+      log("warn", "shop name lookup failed", { shop: input.domain, error: (error as Error).message });
+    }
+  }
   // The first-purchase checkout discount (the guard's Function), created once per shop.
   let checkoutDiscount: CheckoutDiscountStatus | null = null;
   try {

@@ -1,9 +1,10 @@
 // The shared email frame: table-based HTML with inline styles (what mail clients render
 // reliably), a plain-text twin, the legally required sender footer, the unsubscribe link and
 // the open pixel. Scenario templates supply only their words and which blocks to show.
+import { fillMergeFields, mergeValues } from "../content/merge-fields";
 import { escapeHtml } from "./escape-html";
 import { SenderIdentityMissingError, UnsubscribeLinkMissingError } from "./errors";
-import { formatPrice, greeting, incentiveLine } from "./format";
+import { formatPrice, greeting, incentiveLine, oneLine } from "./format";
 import type { Locale, RenderedMessage, SenderIdentity, TemplateContext, TemplateProduct } from "./types";
 
 export interface MessageSpec {
@@ -77,8 +78,55 @@ function productLineText(ctx: TemplateContext, product: TemplateProduct): string
   return `- ${product.title} (${price})${quantity}\n  ${ctx.links.clickUrl(product.url)}`;
 }
 
-export function renderLayout(ctx: TemplateContext, spec: MessageSpec): RenderedMessage {
+/** The merchant's wording replaces the default field by field, merge fields filled for this recipient. */
+function withMerchantContent(ctx: TemplateContext, spec: MessageSpec): MessageSpec {
+  const content = ctx.content;
+  if (!content) return spec;
+  const values = mergeValues(ctx);
+  const fill = (text: string | null | undefined) => (text?.trim() ? fillMergeFields(text.trim(), values, ctx.locale) : null);
+  const body = fill(content.body);
+  return {
+    ...spec,
+    subject: oneLine(fill(content.subject) ?? spec.subject, 150),
+    preheader: fill(content.preheader) ?? spec.preheader,
+    heading: fill(content.heading) ?? spec.heading,
+    paragraphs: body ? body.split(/\n\s*\n/).map((p) => p.trim()).filter(Boolean) : spec.paragraphs,
+    cta: { ...spec.cta, label: oneLine(fill(content.buttonLabel) ?? spec.cta.label, 60) },
+  };
+}
+
+const DEFAULT_HEADER = "#ffffff";
+const DEFAULT_BUTTON = "#111827";
+
+/** Black or white text, whichever reads better on the brand colour (WCAG relative luminance). */
+function textOn(background: string): string {
+  const channel = (i: number) => {
+    const c = parseInt(background.slice(i, i + 2), 16) / 255;
+    return c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4;
+  };
+  const luminance = 0.2126 * channel(1) + 0.7152 * channel(3) + 0.0722 * channel(5);
+  return luminance > 0.179 ? "#111827" : "#ffffff";
+}
+
+function safeColour(value: string | null | undefined, fallback: string): string {
+  return value && /^#[0-9a-fA-F]{6}$/.test(value) ? value.toLowerCase() : fallback;
+}
+
+function headerHtml(ctx: TemplateContext, shopHref: string, background: string): string {
+  const logo = ctx.brand?.logoUrl;
+  const inner =
+    logo && logo.startsWith("https://")
+      ? `<img src="${escapeHtml(logo)}" alt="${escapeHtml(ctx.shop.name)}" height="40" style="display:block;border:0;height:40px;width:auto;max-width:240px">`
+      : escapeHtml(ctx.shop.name);
+  return `<tr><td bgcolor="${background}" style="padding:24px 32px;border-bottom:1px solid #e5e7eb;border-radius:8px 8px 0 0;background:${background};${FONT};font-size:18px;font-weight:700"><a href="${shopHref}" style="color:${textOn(background)};text-decoration:none">${inner}</a></td></tr>`;
+}
+
+export function renderLayout(ctx: TemplateContext, defaults: MessageSpec): RenderedMessage {
   assertSendable(ctx);
+  const spec = withMerchantContent(ctx, defaults);
+  const headerColour = safeColour(ctx.brand?.headerColor, DEFAULT_HEADER);
+  const buttonColour = safeColour(ctx.brand?.buttonColor, DEFAULT_BUTTON);
+  const brandFooter = ctx.brand?.footer?.trim() ? fillMergeFields(ctx.brand.footer.trim(), mergeValues(ctx), ctx.locale) : null;
   const footer = FOOTER[ctx.locale];
   const shopHref = escapeHtml(ctx.links.clickUrl(ctx.shop.url));
   const ctaHref = escapeHtml(ctx.links.clickUrl(spec.cta.target));
@@ -88,7 +136,7 @@ export function renderLayout(ctx: TemplateContext, spec: MessageSpec): RenderedM
   const hello = greeting(ctx.customer.firstName, ctx.locale);
 
   const paragraphsHtml = [hello, ...spec.paragraphs]
-    .map((p) => `<p style="margin:0 0 16px;${FONT};font-size:15px;line-height:1.7;color:#111827">${escapeHtml(p)}</p>`)
+    .map((p) => `<p style="margin:0 0 16px;${FONT};font-size:15px;line-height:1.7;color:#111827">${escapeHtml(p).replace(/\r?\n/g, "<br>")}</p>`)
     .join("\n");
   const productsHtml =
     products.length > 0
@@ -97,8 +145,8 @@ export function renderLayout(ctx: TemplateContext, spec: MessageSpec): RenderedM
   const offerHtml = offer
     ? `<table role="presentation" width="100%" cellpadding="0" cellspacing="0" border="0" style="margin:8px 0 16px"><tr><td style="padding:16px;background:#fef3c7;border-radius:6px;${FONT};font-size:15px;font-weight:600;color:#92400e">${escapeHtml(offer)}</td></tr></table>`
     : "";
-  const ctaHtml = `<table role="presentation" cellpadding="0" cellspacing="0" border="0" style="margin:8px 0 24px"><tr><td bgcolor="#111827" style="border-radius:6px"><a href="${ctaHref}" style="display:inline-block;padding:12px 24px;${FONT};font-size:15px;font-weight:600;color:#ffffff;text-decoration:none">${escapeHtml(spec.cta.label)}</a></td></tr></table>`;
-  const footerHtml = `<p style="margin:0 0 8px">${escapeHtml(footer.why(ctx.shop.name))}</p>
+  const ctaHtml = `<table role="presentation" cellpadding="0" cellspacing="0" border="0" style="margin:8px 0 24px"><tr><td bgcolor="${buttonColour}" style="border-radius:6px;background:${buttonColour}"><a href="${ctaHref}" style="display:inline-block;padding:12px 24px;${FONT};font-size:15px;font-weight:600;color:${textOn(buttonColour)};text-decoration:none">${escapeHtml(spec.cta.label)}</a></td></tr></table>`;
+  const footerHtml = `${brandFooter ? `<p style="margin:0 0 8px">${escapeHtml(brandFooter).replace(/\r?\n/g, "<br>")}</p>\n` : ""}<p style="margin:0 0 8px">${escapeHtml(footer.why(ctx.shop.name))}</p>
 <p style="margin:0 0 8px">${escapeHtml(ctx.sender.name)}<br>${escapeHtml(ctx.sender.postalAddress).replace(/\r?\n/g, "<br>")}<br>${escapeHtml(footer.contact + footer.colon + ctx.sender.contact)}</p>
 <p style="margin:0">${escapeHtml(footer.unsubscribeHint)} <a href="${unsubscribeHref}" style="color:#6b7280;text-decoration:underline">${escapeHtml(footer.unsubscribe)}</a></p>`;
 
@@ -114,7 +162,7 @@ export function renderLayout(ctx: TemplateContext, spec: MessageSpec): RenderedM
 <table role="presentation" width="100%" cellpadding="0" cellspacing="0" border="0" style="background:#f3f4f6">
 <tr><td align="center" style="padding:24px 12px">
 <table role="presentation" width="600" cellpadding="0" cellspacing="0" border="0" style="width:100%;max-width:600px;background:#ffffff;border-radius:8px">
-<tr><td style="padding:24px 32px;border-bottom:1px solid #e5e7eb;${FONT};font-size:18px;font-weight:700"><a href="${shopHref}" style="color:#111827;text-decoration:none">${escapeHtml(ctx.shop.name)}</a></td></tr>
+${headerHtml(ctx, shopHref, headerColour)}
 <tr><td style="padding:32px">
 <h1 style="margin:0 0 16px;${FONT};font-size:22px;line-height:1.4;color:#111827">${escapeHtml(spec.heading)}</h1>
 ${paragraphsHtml}
@@ -142,6 +190,7 @@ ${footerHtml}
     `${spec.cta.label}: ${ctx.links.clickUrl(spec.cta.target)}`,
     [
       "--",
+      ...(brandFooter ? [brandFooter] : []),
       footer.why(ctx.shop.name),
       ctx.sender.name,
       ctx.sender.postalAddress,
@@ -150,5 +199,6 @@ ${footerHtml}
     ].join("\n"),
   ].join("\n\n");
 
-  return { subject: spec.subject, preheader: spec.preheader, html, text: text + "\n" };
+  const wording = { subject: defaults.subject, preheader: defaults.preheader, heading: defaults.heading, body: defaults.paragraphs.join("\n\n"), buttonLabel: defaults.cta.label };
+  return { subject: spec.subject, preheader: spec.preheader, html, text: text + "\n", defaults: wording };
 }

@@ -52,6 +52,28 @@ export interface TemplateContext {
   extra?: MessageExtra;
   sender: SenderIdentity;
   links: MessageLinks;
+  /** the merchant's wording for this scenario in ctx.locale; a missing or null field keeps the default */
+  content?: ContentOverrides;
+  brand?: BrandStyle;
+}
+
+/** Plain text with merge fields ({{first_name}}, app/modules/mail/content/merge-fields.ts). */
+export interface ContentOverrides {
+  subject?: string | null;
+  preheader?: string | null;
+  heading?: string | null;
+  /** paragraphs separated by a blank line */
+  body?: string | null;
+  buttonLabel?: string | null;
+}
+
+/** The shop's brand, the same in every email. Colours are "#rrggbb", the logo an https URL. */
+export interface BrandStyle {
+  logoUrl: string | null;
+  headerColor: string | null;
+  buttonColor: string | null;
+  /** an extra footer line in ctx.locale */
+  footer: string | null;
 }
 
 export type MessageExtra = Record<string, string | number | null>;
@@ -61,6 +83,8 @@ export interface RenderedMessage {
   preheader: string;
   html: string;
   text: string;
+  /** Joren's own wording for this recipient, before the merchant's (the editor shows it as the default) */
+  defaults: Record<keyof ContentOverrides, string>;
 }
 
 export type Template = (ctx: TemplateContext) => RenderedMessage;
