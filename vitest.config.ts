@@ -1,14 +1,14 @@
 import { defineConfig } from "vitest/config";
 import path from "node:path";
-import { testTiers } from "./tests/helpers/tiers";
+import { testTiers } from "./tests/helpers/tiers.ts";
 
 // Four tiers (README "Tests"): a file's tier follows from what it imports, so a new test lands in
 // the right one without editing this list. Only the tiers that need them build the app or
 // migrate a base database; `npm run test:pg` reruns just integration and server on PostgreSQL.
-const tiers = testTiers(__dirname);
+const tiers = testTiers(import.meta.dirname);
 
 export default defineConfig({
-  resolve: { alias: { "~": path.resolve(__dirname, "app") } },
+  resolve: { alias: { "~": path.resolve(import.meta.dirname, "app") } },
   test: {
     globals: true,
     environment: "node",

@@ -4,7 +4,7 @@ const skip = (reason: string): RuleResult => ({ pass: false, outcome: "skipped",
 const pass = (): RuleResult => ({ pass: true });
 
 describe("RULE_ORDER", () => {
-  test("is PRODUCT.md's fixed order", () => {
+  test("is docs/product.md's fixed order", () => {
     expect(RULE_ORDER).toEqual(["scenario_on", "consent", "exits", "frequency_cap", "quiet_hours", "guard", "holdout", "exactly_once"]);
   });
 });

@@ -1,4 +1,4 @@
-// The fixed order of PRODUCT.md's "Rules every send obeys", re-checked at send time. The order
+// The fixed order of docs/product.md's "Rules every send obeys", re-checked at send time. The order
 // matters: a customer without consent is "skipped" before the cap could "defer" them, and the
 // holdout comes after every other rule so the control group holds people who would have been
 // sent — otherwise lift would compare unlike groups.
