@@ -13,4 +13,14 @@ export default tseslint.config(
       "no-console": "off",
     },
   },
+  // Type-aware rules: a promise nobody awaits loses its error (an unhandled rejection kills the
+  // process) and its ordering; `void` marks the few that are deliberately fire-and-forget.
+  {
+    files: ["**/*.ts", "**/*.tsx"],
+    languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
+    rules: {
+      "@typescript-eslint/no-floating-promises": "error",
+      "@typescript-eslint/no-misused-promises": "error",
+    },
+  },
 );

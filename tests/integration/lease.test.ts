@@ -1,7 +1,7 @@
 // The Lease table under real concurrency: separate database clients (as separate app instances
 // would have) race for the same key. Runs on SQLite, and on PostgreSQL with TEST_DATABASE_URL.
 import cron, { type Logger, type RunCoordinator } from "node-cron";
-import { afterEach, beforeEach, describe, expect, test } from "vitest";
+import { afterEach, beforeEach, describe, expect, test, vi } from "vitest";
 import { createDb, type Db } from "~/db.server";
 import { acquireLease, pruneExpiredLeases, releaseLease } from "~/modules/jobs/schedule/db-lease.server";
 import { CRON_LEASE_PREFIX, createLeaseRunCoordinator } from "~/modules/jobs/schedule/lease-coordinator.server";
@@ -28,6 +28,45 @@ afterEach(async () => {
 
 const at = (ms: number) => new Date(T0.getTime() + ms);
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+// The cron tests run on a fake clock (node-cron's timers and Date, and the ticks' sleeps) while
+// the database stays real: every query is tracked, and time moves on only once the queries of
+// the fires so far have settled, so each fire sees the database as the previous ones left it.
+const inFlight = new Set<Promise<unknown>>();
+function tracked(db: Db): Db {
+  return db.$extends({
+    query: {
+      $allOperations({ args, query }) {
+        const pending = query(args);
+        inFlight.add(pending);
+        const settle = () => inFlight.delete(pending);
+        pending.then(settle, settle);
+        return pending;
+      },
+    },
+  }) as unknown as Db;
+}
+function useFakeClock(): void {
+  vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout", "setInterval", "clearInterval", "Date"], now: T0 });
+}
+/** Moves the fake clock on by `ms`, then lets every query the timers started finish. */
+async function elapse(ms: number): Promise<void> {
+  await vi.advanceTimersByTimeAsync(ms);
+  while (inFlight.size > 0) {
+    await Promise.allSettled([...inFlight]);
+    await vi.advanceTimersByTimeAsync(0);
+  }
+}
+/** Stops a schedule while its last tick may still be sleeping on the fake clock. */
+async function stopOnFakeClock(stops: Promise<unknown>): Promise<void> {
+  let stopped = false;
+  void stops.then(() => (stopped = true));
+  for (let i = 0; i < 100 && !stopped; i++) await elapse(100);
+  await stops;
+}
+afterEach(() => {
+  vi.useRealTimers();
+});
 
 /** Every holder, each on its own client, asks for the key at the same moment. */
 function race(key: string, now: Date): Promise<boolean[]> {
@@ -138,19 +177,20 @@ describe("lease run coordinator (node-cron RunCoordinator)", () => {
   });
 
   test("two node-cron tasks with the same name on different instances run each fire once", async () => {
+    useFakeClock();
     const runs: string[] = [];
     const tasks = HOLDERS.map((holder, i) =>
       cron.schedule("* * * * * *", ({ date }) => void runs.push(date.toISOString()), {
         name: "lease-test",
         distributed: true,
-        runCoordinator: createLeaseRunCoordinator(clients[i], { holder }),
+        runCoordinator: createLeaseRunCoordinator(tracked(clients[i]), { holder }),
         distributedLease: 60_000,
         logger: quietLogger,
       }),
     );
-    await sleep(3_300);
+    await elapse(3_300);
     for (const task of tasks) await task.destroy();
-    await sleep(200);
+    await elapse(200);
     expect(runs.length).toBeGreaterThanOrEqual(2);
     expect(new Set(runs).size).toBe(runs.length);
   });
@@ -166,9 +206,10 @@ describe("scheduleShopTicks", () => {
     const ticks: { shopId: string; slot: string; holder: string }[] = [];
     const active = new Map<string, number>();
     let overlapped = false;
+    useFakeClock();
     const handles = HOLDERS.slice(0, 2).map((holder, i) =>
       scheduleShopTicks({
-        db: clients[i],
+        db: tracked(clients[i]),
         holder,
         cronExpression: "* * * * * *",
         runTick: async (shopId, now) => {
@@ -181,8 +222,10 @@ describe("scheduleShopTicks", () => {
         },
       }),
     );
-    await sleep(4_300);
-    await Promise.all(handles.map((h) => h.stop()));
+    // a second at a time, so the slow shop's tick spans fires while its lease is held
+    for (let second = 0; second < 4; second++) await elapse(1_000);
+    await elapse(300);
+    await stopOnFakeClock(Promise.all(handles.map((h) => h.stop())));
 
     expect(overlapped).toBe(false);
     expect(ticks.every((tick) => tick.shopId === a.id || tick.shopId === b.id)).toBe(true);
@@ -203,8 +246,9 @@ describe("scheduleShopTicks", () => {
     ]);
     const failures: string[] = [];
     const ticked: string[] = [];
+    useFakeClock();
     const handle = scheduleShopTicks({
-      db: t.db,
+      db: tracked(t.db),
       holder: "solo",
       cronExpression: "* * * * * *",
       onTickError: (shopId) => failures.push(shopId),
@@ -213,8 +257,8 @@ describe("scheduleShopTicks", () => {
         if (shopId === a.id) throw new Error("boom");
       },
     });
-    await sleep(1_300);
-    await handle.stop();
+    await elapse(1_300);
+    await stopOnFakeClock(handle.stop());
     expect(failures.length).toBeGreaterThanOrEqual(1);
     expect(new Set(failures)).toEqual(new Set([a.id]));
     expect(ticked).toContain(b.id);

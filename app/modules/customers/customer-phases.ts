@@ -1,4 +1,4 @@
-// The phases in PRODUCT.md's order, for lists and filters (client and server alike).
+// The phases in docs/product.md's order, for lists and filters (client and server alike).
 import type { CustomerPhase } from "~/modules/guard/classify-customer";
 
 export type { CustomerPhase } from "~/modules/guard/classify-customer";

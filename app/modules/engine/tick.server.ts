@@ -1,5 +1,5 @@
 // The engine's clock-driven runner: tick(shop, now) plans the scenarios' trigger instances into
-// the ledger, then takes every due row through the send rules in PRODUCT.md's fixed order and
+// the ledger, then takes every due row through the send rules in docs/product.md's fixed order and
 // dispatches what survives. `now` is always a parameter, so tests and the demo fast-forward time.
 import { randomUUID } from "node:crypto";
 import type { Db } from "~/db.server";

@@ -1,4 +1,4 @@
-// The customer phases of PRODUCT.md, as one pure function used by ingestion, the engine,
+// The customer phases of docs/product.md, as one pure function used by ingestion, the engine,
 // the guard and the reports alike.
 export type CustomerPhase = "prospect" | "new" | "repeat" | "regular" | "dormant";
 

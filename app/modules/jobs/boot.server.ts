@@ -2,7 +2,7 @@
 //
 // In the built server the webhook inbox is applied on a worker thread with its own database
 // connection: HTTP acks stay on the main thread and never queue behind a mirror transaction,
-// and the second core does the applying (docs/decisions/0004-inbox-worker-thread.md).
+// and the second core does the applying (docs/decisions/0004-webhook-inbox.md).
 // Elsewhere (tests importing modules, the CLI) it runs in-process.
 import { isMainThread, parentPort, Worker, workerData } from "node:worker_threads";
 import { getDb } from "~/db.server";

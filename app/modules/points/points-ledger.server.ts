@@ -1,4 +1,4 @@
-// The points ledger (PRODUCT.md "Points", docs/points.md). Entries are the history, one per
+// The points ledger (docs/product.md "Points", docs/points.md). Entries are the history, one per
 // source and unique in the database; lots are what is left to spend, with an expiry. Every write
 // keeps sum(entries) = sum(lots.remaining): a grant creates an entry and its lot, a deduction an
 // entry and the matching decrements, taken from the lots that expire first.

@@ -1,4 +1,4 @@
-// Offline evaluation (PRODUCT.md "Recommendations"): a synthetic store is written into a real
+// Offline evaluation (docs/product.md "Recommendations"): a synthetic store is written into a real
 // database, the shipped pipeline (recomputeRecommendationModel + recommendProductGids) runs with
 // the clock at a time split, and each list is scored against what the customer bought after the
 // split. The baseline is the shop's bestsellers with the same "already bought" exclusion.

@@ -1,4 +1,4 @@
-// Per-customer recommendation lists (PRODUCT.md "Recommendations"): the neighbours of what each
+// Per-customer recommendation lists (docs/product.md "Recommendations"): the neighbours of what each
 // customer recently bought and viewed, minus what must not be shown, topped up with the shop's
 // bestsellers. Answers a whole batch of customers with a fixed number of queries, so scenario
 // `contents` can call it for 500 ledger rows at once.

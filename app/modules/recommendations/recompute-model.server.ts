@@ -61,7 +61,7 @@ export async function loadShopHistory(db: Db, shopId: string, now: Date): Promis
     cursor = page[page.length - 1].id;
     for (const order of page) {
       orders++;
-      // a guest order and an account with the same email are one person (PRODUCT.md)
+      // a guest order and an account with the same email are one person (docs/product.md)
       const person = order.emailNormalized ? `e:${order.emailNormalized}` : order.customerId ? `c:${order.customerId}` : `o:${order.id}`;
       const products = [...new Set(order.lines.flatMap((l) => (l.productGid ? [l.productGid] : [])))];
       if (products.length === 0) continue;

@@ -1,4 +1,4 @@
-// The scenarios the engine runs, by key. The rest of PRODUCT.md's catalogue joins here as each
+// The scenarios the engine runs, by key. The rest of docs/product.md's catalogue joins here as each
 // one is built (one module per scenario).
 import type { ScenarioKey } from "~/modules/settings/scenario-settings";
 import { backInStock } from "./back-in-stock.server";

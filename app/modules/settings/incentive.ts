@@ -1,5 +1,5 @@
 // What a scenario's email may offer. `audience: first_purchase` is guarded: only prospects get it,
-// everyone else the shop's loyalty variant (PRODUCT.md, "The new-vs-repeat discount guard").
+// everyone else the shop's loyalty variant (docs/product.md, "The new-vs-repeat discount guard").
 import { z } from "zod";
 import { oneOf, wholeNumber } from "./setting-fields";
 

@@ -1,4 +1,4 @@
-// The built-in scenarios in PRODUCT.md's priority order: when two compete for the frequency cap,
+// The built-in scenarios in docs/product.md's priority order: when two compete for the frequency cap,
 // the one listed first wins (cart > browse > back-in-stock > birthday > points-expiry >
 // second-purchase > replenishment > winback > welcome > points-statement > recommendations).
 export const SCENARIO_KEYS = [

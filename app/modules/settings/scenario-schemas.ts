@@ -1,4 +1,4 @@
-// Per-scenario settings with PRODUCT.md's defaults ("Built-in scenarios"). Every scenario is off
+// Per-scenario settings with docs/product.md's defaults ("Built-in scenarios"). Every scenario is off
 // until the merchant turns it on. Hours are shop-local (0–23); the engine ticks every minute and
 // compares them with the shop's clock.
 import { z } from "zod";
@@ -96,7 +96,7 @@ export const SCENARIO_SCHEMAS = {
   recommendations: z.strictObject({
     enabled: off(),
     // Monthly by default: the post-visit trigger already covers timeliness, and too many
-    // messages cost trust (PRODUCT.md).
+    // messages cost trust (docs/product.md).
     cadence: oneOf(["weekly", "monthly"] as const).default("monthly"),
     /** days after a visit without an order; 0 = no post-visit email */
     postVisitDays: wholeNumber(0, 30, "days").default(3),

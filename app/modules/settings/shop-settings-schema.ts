@@ -1,4 +1,4 @@
-// The shop's settings (Shop.settings, a JSON string) with PRODUCT.md's defaults. Every field has a
+// The shop's settings (Shop.settings, a JSON string) with docs/product.md's defaults. Every field has a
 // default except the sender identity, which only the merchant can supply; until it is complete no
 // marketing email may go out (senderIdentityProblems says what is missing).
 import { z } from "zod";

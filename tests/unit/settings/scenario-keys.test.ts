@@ -1,7 +1,7 @@
 import { SCENARIO_KEYS, isScenarioKey, scenarioPriority } from "~/modules/settings/scenario-keys";
 
 describe("SCENARIO_KEYS / scenarioPriority", () => {
-  test("follow PRODUCT.md's priority order", () => {
+  test("follow docs/product.md's priority order", () => {
     expect(SCENARIO_KEYS).toEqual([
       "cart_abandonment",
       "browse_abandonment",

@@ -13,7 +13,7 @@ import {
 const percentCoupon = (audience: string) => ({ audience, kind: "percent", value: 10, expiresDays: 14 });
 
 describe("defaults", () => {
-  test("are PRODUCT.md's, every scenario off", () => {
+  test("are docs/product.md's, every scenario off", () => {
     expect(DEFAULT_SCENARIO_SETTINGS).toEqual({
       cart_abandonment: {
         enabled: false,

@@ -9,7 +9,7 @@ import {
 } from "~/modules/settings/shop-settings";
 
 describe("defaults", () => {
-  test("are PRODUCT.md's", () => {
+  test("are docs/product.md's", () => {
     expect(DEFAULT_SHOP_SETTINGS).toEqual({
       sender: {},
       frequencyCapHours: 16,

@@ -1,4 +1,4 @@
-// Rule 2 of PRODUCT.md: only a customer whose Shopify email marketing state is SUBSCRIBED, with
+// Rule 2 of docs/product.md: only a customer whose Shopify email marketing state is SUBSCRIBED, with
 // a deliverable address, gets marketing email. Anything unknown is treated as "no consent".
 import { PASS, skipped, type RuleResult } from "./rule-result";
 

@@ -1,4 +1,4 @@
-// Rule 4 of PRODUCT.md: at most one Joren marketing email per customer per cap window. Among
+// Rule 4 of docs/product.md: at most one Joren marketing email per customer per cap window. Among
 // the candidates of one tick the higher-priority scenario wins; a loser waits for the window
 // to end, or is dropped when waiting would outlive its usefulness — with the reason recorded.
 //
@@ -32,7 +32,7 @@ export interface FrequencyCapInput {
   capHours: number;
   /** the tick's time: a candidate planned earlier would be sent now, so the cap is measured from now */
   now?: Date;
-  /** lower = more important; PRODUCT.md's order by default */
+  /** lower = more important; docs/product.md's order by default */
   priority?: (key: ScenarioKey) => number;
 }
 

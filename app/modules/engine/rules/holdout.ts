@@ -1,4 +1,4 @@
-// Rule 7 of PRODUCT.md: a stable share of each scenario's audience is a control group, so lift
+// Rule 7 of docs/product.md: a stable share of each scenario's audience is a control group, so lift
 // can be measured at any store size. Membership is a pure function of (salt, scenario, customer):
 // it survives restarts and instances, and differs per scenario so one customer is not excluded
 // from everything. The salt is per shop (its id), so shops do not share control groups.

@@ -1,5 +1,4 @@
-// The send rules of PRODUCT.md as pure functions over plain data (the engine loads the data).
-export { RULE_ORDER, firstFailingRule, type RuleName, type RuleVerdict } from "./rule-order";
+// The send rules of docs/product.md as pure functions over plain data (the engine loads the data).
 export { PASS, deferred, heldOut, skipped, type RuleOutcome, type RuleResult } from "./rule-result";
 export { consentDecision, EMAIL_CONSENT_STATES, type ConsentInput, type EmailConsentState } from "./consent";
 export {

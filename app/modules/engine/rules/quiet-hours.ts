@@ -1,4 +1,4 @@
-// Rule 5 of PRODUCT.md: no marketing email during the shop's quiet hours (21:00–08:00 shop time
+// Rule 5 of docs/product.md: no marketing email during the shop's quiet hours (21:00–08:00 shop time
 // by default). A send that falls inside is deferred to the window's end, never dropped.
 import { PASS, deferred, type RuleResult } from "./rule-result";
 import { nextLocalHour, zonedParts } from "./shop-time";
