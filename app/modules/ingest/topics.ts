@@ -16,7 +16,7 @@ import { deleteOrder, recordOrder } from "~/modules/orders/record-order.server";
 import { recordRefund } from "~/modules/orders/record-refund.server";
 import { redactShop, uninstallShop } from "~/modules/shops/uninstall-shop.server";
 import { checkoutDeletePayload, checkoutPayload } from "./normalize/checkout";
-import { anyPayload, customerRedactPayload, dataRequestPayload } from "./normalize/compliance";
+import { anyPayload, customerRedactPayload, dataRequestPayload, sameShopDomain, shopRedactPayload } from "./normalize/compliance";
 import { consentPayload, customerDeletePayload, customerPayload, mergePayload } from "./normalize/customer";
 import { orderDeletePayload, orderPayload, refundPayload } from "./normalize/order";
 import { inventoryLevelPayload, productDeletePayload, productPayload } from "./normalize/product";
@@ -147,6 +147,7 @@ export const TOPICS = {
     schema: dataRequestPayload,
     whenUninstalled: true,
     async apply(tx, ctx, input) {
+      if (!sameShopDomain(input.shopDomain, ctx.shopDomain)) return skipped("payload names another shop");
       const result = await exportCustomerData(tx, ctx, input);
       return done(`export ${result.dataRequestId} (${result.customers} customer records)`);
     },
@@ -155,14 +156,20 @@ export const TOPICS = {
     schema: customerRedactPayload,
     whenUninstalled: true,
     async apply(tx, ctx, input) {
+      if (!sameShopDomain(input.shopDomain, ctx.shopDomain)) return skipped("payload names another shop");
       const result = await redactCustomer(tx, ctx, input);
       return done(`redacted ${result.customers} customer records`);
     },
   }),
   "shop/redact": topic({
-    schema: anyPayload,
+    schema: shopRedactPayload,
     whenUninstalled: true,
-    async apply(tx, ctx) {
+    async apply(tx, ctx, input) {
+      if (!sameShopDomain(input.shopDomain, ctx.shopDomain)) return skipped("payload names another shop");
+      // Shopify sends shop/redact 48 h after app/uninstalled and never to an installed shop:
+      // erasing an installed shop on request would let one replayed body wipe a live store.
+      const shop = await tx.shop.findUniqueOrThrow({ where: { id: ctx.shopId }, select: { uninstalledAt: true } });
+      if (!shop.uninstalledAt) return skipped("shop is installed: shop/redact is honoured only after app/uninstalled");
       await redactShop(tx, ctx.shopId, ctx.shopDomain);
       return done();
     },

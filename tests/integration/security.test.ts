@@ -1,0 +1,125 @@
+// Issue 12's hostile cases, each over HTTP against the real server (docs/security.md lists them
+// with their answers): replayed compliance webhooks, the access log, header injection through
+// the sender name.
+import { DEFAULT_SHOP_SETTINGS } from "~/modules/settings/shop-settings";
+import { settingsToForm } from "~/modules/shops/settings-form";
+import { registerLocalShop } from "~/modules/shops/install-shop.server";
+import { runSettings } from "~/cli/commands/settings";
+import { startAppServer, TEST_SECRET, type AppServer } from "../helpers/app-server";
+import { createTestDb, type TestDb } from "../helpers/db";
+import { customerBody, orderBody } from "../helpers/payloads";
+import { mintSessionToken } from "../helpers/session-token";
+import { postWebhook, waitForInbox } from "../helpers/webhooks";
+
+const SHOP = "security-test.myshopify.com";
+const OTHER = "security-other.myshopify.com";
+const BROWSER_UA = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/156.0.0.0 Safari/537.36";
+let t: TestDb;
+let server: AppServer;
+let shopId: string;
+
+beforeAll(async () => {
+  t = await createTestDb();
+  shopId = (await registerLocalShop({ db: t.db, domain: SHOP })).shopId;
+  await registerLocalShop({ db: t.db, domain: OTHER });
+  server = await startAppServer({ databaseUrl: t.url, env: { JOREN_ACCESS_LOG: "1" } });
+}, 120_000);
+afterAll(async () => {
+  await server?.stop();
+  await t?.close();
+});
+
+async function send(topic: string, body: string, shop = SHOP) {
+  const res = await postWebhook(server.url, { topic, body, shop });
+  await waitForInbox(t.db);
+  return res;
+}
+
+describe("compliance webhooks: the topic header is not signed", () => {
+  const CUSTOMER = "6620001";
+  const order = orderBody({ id: "6621001", customerId: CUSTOMER, email: "replay@example.jp", total: "1200", createdAt: "2026-03-01T00:00:00Z" });
+
+  beforeAll(async () => {
+    expect((await send("customers/update", customerBody({ id: CUSTOMER, email: "replay@example.jp", updatedAt: "2026-03-01T00:00:00Z" }))).status).toBe(200);
+    expect((await send("orders/create", order)).status).toBe(200);
+  });
+
+  const customerStillThere = async () =>
+    t.db.customer.findUniqueOrThrow({ where: { shopId_gid: { shopId, gid: `gid://shopify/Customer/${CUSTOMER}` } }, select: { email: true, redactedAt: true } });
+
+  test("a signed orders/create body replayed as customers/redact, customers/data_request or shop/redact: 400, nothing erased", async () => {
+    for (const topic of ["customers/redact", "customers/data_request", "shop/redact"]) {
+      const res = await send(topic, order);
+      expect(res.status, topic).toBe(400);
+      expect(await res.text()).toContain(`not a ${topic} payload`);
+    }
+    expect(await customerStillThere()).toEqual({ email: "replay@example.jp", redactedAt: null });
+    expect(await t.db.shop.count({ where: { domain: SHOP } })).toBe(1);
+    expect(await t.db.webhookReceipt.count({ where: { shopId, topic: { in: ["customers/redact", "customers/data_request", "shop/redact"] } } })).toBe(0);
+  });
+
+  test("a compliance body naming another shop than the header: 400, nothing erased", async () => {
+    const redactOther = `{"shop_id":2,"shop_domain":"${OTHER}","customer":{"id":${CUSTOMER},"email":"replay@example.jp","phone":null},"orders_to_redact":[]}`;
+    expect((await send("customers/redact", redactOther)).status).toBe(400);
+    expect((await send("shop/redact", `{"shop_id":2,"shop_domain":"${OTHER}"}`)).status).toBe(400);
+    expect(await customerStillThere()).toEqual({ email: "replay@example.jp", redactedAt: null });
+  });
+
+  test("shop/redact for an installed shop is recorded and skipped; after app/uninstalled it erases the shop", async () => {
+    const body = `{"shop_id":2,"shop_domain":"${OTHER}"}`;
+    expect((await send("shop/redact", body, OTHER)).status).toBe(200);
+    const receipt = await t.db.webhookReceipt.findFirstOrThrow({ where: { topic: "shop/redact", shop: { domain: OTHER } } });
+    expect(receipt).toMatchObject({ status: "skipped", error: "shop is installed: shop/redact is honoured only after app/uninstalled" });
+    expect(await t.db.shop.count({ where: { domain: OTHER } })).toBe(1);
+
+    expect((await send("app/uninstalled", `{"id":2,"domain":"${OTHER}"}`, OTHER)).status).toBe(200);
+    expect((await send("shop/redact", body, OTHER)).status).toBe(200);
+    expect(await t.db.shop.count({ where: { domain: OTHER } })).toBe(0);
+  });
+
+  test("a genuine customers/redact for this shop still erases the customer", async () => {
+    const res = await send("customers/redact", `{"shop_id":1,"shop_domain":"${SHOP}","customer":{"id":${CUSTOMER},"email":"replay@example.jp","phone":null},"orders_to_redact":[6621001]}`);
+    expect(res.status).toBe(200);
+    expect((await t.db.customer.findFirstOrThrow({ where: { shopId, redactedAt: { not: null } }, select: { email: true } })).email).toBeNull();
+  });
+});
+
+describe("the access log", () => {
+  test("logs paths only: no search terms, id_token or proxy signatures", async () => {
+    const token = mintSessionToken({ shop: SHOP, apiKey: "test-api-key", secret: TEST_SECRET });
+    const secrets = ["hanako.search@example.org", token, "a1b2c3d4e5f6deadbeef"];
+    await fetch(`${server.url}/app/customers?q=${encodeURIComponent(secrets[0])}&id_token=${token}&shop=${SHOP}`, { redirect: "manual", headers: { "User-Agent": BROWSER_UA } });
+    await fetch(`${server.url}/proxy/birthday?shop=${SHOP}&logged_in_customer_id=1&timestamp=1&signature=${secrets[2]}`, { redirect: "manual" });
+    await new Promise((r) => setTimeout(r, 200)); // the child's log line reaches our pipe after the response
+    const output = server.output();
+    expect(output).toMatch(/GET \/app\/customers \d{3}/);
+    expect(output).toMatch(/GET \/proxy\/birthday \d{3}/);
+    for (const secret of [...secrets, encodeURIComponent(secrets[0])]) expect(output).not.toContain(secret);
+  });
+});
+
+describe("the sender name goes into the From header", () => {
+  const injected = "Joren Tea\r\nBcc: victim@example.org";
+
+  test("the admin's Settings form refuses CR/LF with an error naming the fix, and stores nothing", async () => {
+    const form = settingsToForm(DEFAULT_SHOP_SETTINGS);
+    form.text.senderName = injected;
+    const token = mintSessionToken({ shop: SHOP, apiKey: "test-api-key", secret: TEST_SECRET });
+    const res = await fetch(`${server.url}/app/settings?_data=routes%2Fapp.settings`, {
+      method: "POST",
+      headers: { "User-Agent": BROWSER_UA, Authorization: `Bearer ${token}`, "content-type": "application/json" },
+      body: JSON.stringify({ intent: "save", form }),
+    });
+    expect(res.status).toBe(400);
+    expect(await res.json()).toMatchObject({ ok: false, errors: [{ message: "must be one line, without line breaks or control characters" }] });
+    expect(JSON.parse((await t.db.shop.findUniqueOrThrow({ where: { id: shopId } })).settings).sender?.name).toBeUndefined();
+  });
+
+  test("the CLI refuses it too, and the Japanese admin says what to do", async () => {
+    const result = await runSettings(t.db, SHOP, [`senderName=${injected}`]);
+    expect(result).toMatchObject({ ok: false, exitCode: 2 });
+    expect(!result.ok && result.message).toContain("must be one line, without line breaks or control characters");
+    const { localizeSettingError } = await import("~/i18n/setting-errors");
+    expect(localizeSettingError("must be one line, without line breaks or control characters", "ja")).toBe("改行や制御文字を含めず1行で入力してください");
+  });
+});
