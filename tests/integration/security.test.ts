@@ -123,3 +123,53 @@ describe("the sender name goes into the From header", () => {
     expect(localizeSettingError("must be one line, without line breaks or control characters", "ja")).toBe("改行や制御文字を含めず1行で入力してください");
   });
 });
+
+describe("values no database can store", () => {
+  const REPORTS = "security-reports.myshopify.com";
+  let reportsShopId: string;
+  beforeAll(async () => {
+    reportsShopId = (await registerLocalShop({ db: t.db, domain: REPORTS })).shopId;
+  });
+
+  const receiptOf = (webhookId: string) => t.db.webhookReceipt.findFirstOrThrow({ where: { webhookId }, select: { status: true, error: true, attempts: true } });
+
+  test("year 0001 or 9999, a 15-digit total, a lone surrogate: rejected once with the reason, never retried", async () => {
+    const cases: [string, string, RegExp][] = [
+      ["year-0001", orderBody({ id: "6631001", total: "100", createdAt: "0001-01-01T00:00:00Z" }), /created_at: a date outside 1970–2099/],
+      ["year-9999", orderBody({ id: "6631002", total: "100", createdAt: "2026-01-01T00:00:00Z", updatedAt: "9999-12-31T23:59:59Z" }), /updated_at: a date outside 1970–2099/],
+      ["15-digit", orderBody({ id: "6631003", total: "999999999999999", createdAt: "2026-01-01T00:00:00Z" }), /total_price: an amount of 1,000,000,000,000 or more/],
+      [
+        "surrogate",
+        orderBody({ id: "6631004", total: "100", createdAt: "2026-01-01T00:00:00Z", lines: [{ id: "66310041", productId: "1", variantId: "2", title: "Tea \ud800", quantity: 1, price: "100" }] }),
+        /line_items\.0\.title: text contains a lone UTF-16 surrogate/,
+      ],
+    ];
+    for (const [webhookId, body] of cases) {
+      expect((await postWebhook(server.url, { topic: "orders/create", shop: REPORTS, body, webhookId })).status).toBe(200);
+    }
+    await waitForInbox(t.db);
+    for (const [webhookId, , reason] of cases) {
+      const receipt = await receiptOf(webhookId);
+      expect(receipt, webhookId).toMatchObject({ status: "rejected", attempts: 1 });
+      expect(receipt.error).toMatch(reason);
+    }
+    expect(await t.db.order.count({ where: { shopId: reportsShopId } })).toBe(0);
+  });
+
+  test("the reports answer over extreme-but-valid orders (largest amount, earliest and latest dates)", async () => {
+    const extremes = [
+      orderBody({ id: "6632001", customerId: "6632101", email: "big1@example.jp", total: "999999999999.999", createdAt: "1970-01-01T00:00:01Z" }),
+      orderBody({ id: "6632002", customerId: "6632101", email: "big1@example.jp", total: "999999999999", createdAt: "2099-12-31T23:00:00Z" }),
+      orderBody({ id: "6632003", customerId: "6632102", email: "big2@example.jp", total: "999999999999", createdAt: new Date(Date.now() - 86_400_000).toISOString() }),
+      orderBody({ id: "6632004", customerId: "6632102", email: "big2@example.jp", total: "999999999999", createdAt: new Date(Date.now() - 2 * 86_400_000).toISOString() }),
+    ];
+    for (const body of extremes) expect((await postWebhook(server.url, { topic: "orders/create", shop: REPORTS, body })).status).toBe(200);
+    await waitForInbox(t.db);
+    expect(await t.db.order.count({ where: { shopId: reportsShopId } })).toBe(4);
+    const token = mintSessionToken({ shop: REPORTS, apiKey: "test-api-key", secret: TEST_SECRET });
+    for (const query of ["", "&from=1970-01-01&to=2099-12-31"]) {
+      const res = await fetch(`${server.url}/app/reports?_data=routes%2Fapp.reports._index${query}`, { headers: { "User-Agent": BROWSER_UA, Authorization: `Bearer ${token}` } });
+      expect(res.status, `${query}: ${server.output().slice(-2000)}`).toBe(200);
+    }
+  });
+});

@@ -3,6 +3,7 @@ import type { Db } from "~/db.server";
 import { isTransientDbError, isUniqueViolation } from "~/lib/db-errors";
 import { parseJsonLossless } from "~/lib/json";
 import { log } from "~/lib/log.server";
+import { unstorableText } from "./normalize/unstorable-text";
 import { getTopic, resolveTopic, RetryLater, type ApplyOutcome } from "./topics";
 
 const CLAIM_MS = 60_000;
@@ -45,7 +46,14 @@ async function applyReceipt(db: Db, receiptId: string, now: Date): Promise<keyof
   }
   let parsed: unknown;
   try {
-    const result = definition.schema.safeParse(parseJsonLossless(receipt.body));
+    const body = parseJsonLossless(receipt.body);
+    const unstorable = unstorableText(body);
+    if (unstorable) {
+      await finish("rejected", `payload cannot be stored: ${unstorable}`.slice(0, 1000));
+      log("warn", "webhook payload rejected", { webhookId: receipt.webhookId, topic, problems: [unstorable] });
+      return "rejected";
+    }
+    const result = definition.schema.safeParse(body);
     if (!result.success) {
       const problems = result.error.issues.slice(0, 5).map((i) => `${i.path.join(".") || "(root)"}: ${i.message}`);
       await finish("rejected", `payload does not match the ${topic} schema: ${problems.join("; ")}`.slice(0, 1000));
