@@ -165,6 +165,8 @@ describe("values no database can store", () => {
     ];
     for (const body of extremes) expect((await postWebhook(server.url, { topic: "orders/create", shop: REPORTS, body })).status).toBe(200);
     await waitForInbox(t.db);
+    const receipts = await t.db.webhookReceipt.findMany({ where: { shopId: reportsShopId, topic: "orders/create", status: { not: "rejected" } }, select: { status: true, error: true } });
+    expect(receipts).toEqual(extremes.map(() => ({ status: "done", error: null })));
     expect(await t.db.order.count({ where: { shopId: reportsShopId } })).toBe(4);
     const token = mintSessionToken({ shop: REPORTS, apiKey: "test-api-key", secret: TEST_SECRET });
     for (const query of ["", "&from=1970-01-01&to=2099-12-31"]) {

@@ -8,6 +8,7 @@ import { deleteProduct, recordProduct } from "~/modules/catalog/record-product.s
 import { recordInventoryLevel } from "~/modules/catalog/record-inventory-level.server";
 import { exportCustomerData } from "~/modules/compliance/export-customer-data.server";
 import { redactCustomer } from "~/modules/compliance/redact-customer.server";
+import { isCustomerTombstoned } from "~/modules/compliance/tombstones.server";
 import { markCustomerDeleted, mergeCustomers } from "~/modules/customers/merge-customers.server";
 import { recordEmailConsent } from "~/modules/customers/record-consent.server";
 import { recomputeCustomerRollups } from "~/modules/customers/recompute-rollups.server";
@@ -46,19 +47,41 @@ function topic<S extends z.ZodType>(definition: TopicDefinition<S>): TopicDefini
 const done = (note?: string): ApplyOutcome => ({ status: "done", ...(note ? { note } : {}) });
 const skipped = (reason: string): ApplyOutcome => ({ status: "skipped", reason });
 
-/** A topic whose payload is upserted if newer: stored, or skipped as older than what we hold. */
-function upsertTopic<S extends z.ZodType>(schema: S, record: string, write: (tx: Tx, ctx: TopicContext, data: z.output<S>) => Promise<{ applied: boolean }>) {
+type PersonRef = { customerGid: string | null; email: string | null; at: Date | null };
+const REDACTED = "the customer was redacted; a webhook not newer than the redaction does not bring them back";
+
+/**
+ * A topic whose payload is upserted if newer: stored, or skipped as older than what we hold —
+ * or as naming a redacted person (`person`: who the record is about, and as of when).
+ */
+function upsertTopic<S extends z.ZodType>(
+  schema: S,
+  record: string,
+  write: (tx: Tx, ctx: TopicContext, data: z.output<S>) => Promise<{ applied: boolean }>,
+  person?: (data: z.output<S>) => PersonRef,
+) {
   return topic({
     schema,
     async apply(tx, ctx, data) {
+      if (person && (await isCustomerTombstoned(tx, ctx.shopId, person(data)))) return skipped(REDACTED);
       return (await write(tx, ctx, data)).applied ? done() : skipped(`older than the stored ${record}`);
     },
   });
 }
 
-const upsertOrderTopic = upsertTopic(orderPayload, "order", recordOrder);
-const upsertCheckoutTopic = upsertTopic(checkoutPayload, "checkout", recordCheckout);
-const upsertCustomerTopic = upsertTopic(customerPayload, "customer", (tx, ctx, customer) => upsertCustomer(tx, ctx, customer));
+const personOfRecord = (r: { customerGid: string | null; email: string | null; updatedAt: Date | null; createdAt: Date | null }): PersonRef => ({
+  customerGid: r.customerGid,
+  email: r.email,
+  at: r.updatedAt ?? r.createdAt,
+});
+const upsertOrderTopic = upsertTopic(orderPayload, "order", recordOrder, personOfRecord);
+const upsertCheckoutTopic = upsertTopic(checkoutPayload, "checkout", recordCheckout, personOfRecord);
+const upsertCustomerTopic = upsertTopic(
+  customerPayload,
+  "customer",
+  (tx, ctx, customer) => upsertCustomer(tx, ctx, customer),
+  (c) => personOfRecord({ ...c, customerGid: c.gid }),
+);
 const upsertProductTopic = upsertTopic(productPayload, "product", recordProduct);
 
 export const TOPICS = {
@@ -126,6 +149,7 @@ export const TOPICS = {
   "customers_email_marketing_consent/update": topic({
     schema: consentPayload,
     async apply(tx, ctx, input) {
+      if (await isCustomerTombstoned(tx, ctx.shopId, { customerGid: input.customerGid, email: input.email, at: input.consent?.updatedAt ?? null })) return skipped(REDACTED);
       return (await recordEmailConsent(tx, ctx, input)) ? done() : skipped("consent not newer than the stored one");
     },
   }),
