@@ -1,6 +1,7 @@
 // Issue 12's hostile cases, each over HTTP against the real server (docs/security.md lists them
 // with their answers): replayed compliance webhooks, the access log, header injection through
 // the sender name.
+import { existsSync, readFileSync } from "node:fs";
 import { DEFAULT_SHOP_SETTINGS } from "~/modules/settings/shop-settings";
 import { settingsToForm } from "~/modules/shops/settings-form";
 import { registerLocalShop } from "~/modules/shops/install-shop.server";
@@ -173,5 +174,67 @@ describe("values no database can store", () => {
       const res = await fetch(`${server.url}/app/reports?_data=routes%2Fapp.reports._index${query}`, { headers: { "User-Agent": BROWSER_UA, Authorization: `Bearer ${token}` } });
       expect(res.status, `${query}: ${server.output().slice(-2000)}`).toBe(200);
     }
+  });
+});
+
+describe("customers/redact erases the bytes, and a late older webhook cannot bring the person back", () => {
+  const ERASED = "erase-me-shop.myshopify.com";
+  const CUSTOMER = "6640001";
+  const EMAIL = "Kiyoko.Erasable@Example.net";
+  const PII = ["kiyoko.erasable@example.net", "KiyokoErasable", "SugiuraErasable", "+819077770001", "ErasableStreet 9-9"];
+  let erasedShopId: string;
+  const customerJson = (updatedAt: string) =>
+    `{"id":${CUSTOMER},"admin_graphql_api_id":"gid://shopify/Customer/${CUSTOMER}","email":"${EMAIL}","first_name":"KiyokoErasable","last_name":"SugiuraErasable","phone":"+819077770001","state":"enabled","locale":"ja","created_at":"2026-01-01T00:00:00Z","updated_at":"${updatedAt}","default_address":{"address1":"ErasableStreet 9-9","city":"Tokyo"}}`;
+
+  beforeAll(async () => {
+    erasedShopId = (await registerLocalShop({ db: t.db, domain: ERASED })).shopId;
+  });
+
+  test("no byte of the person's email, name, phone or address is left in the SQLite file; older webhooks are skipped", async () => {
+    expect((await send("customers/update", customerJson("2026-02-01T00:00:00Z"), ERASED)).status).toBe(200);
+    const order = orderBody({ id: "6641001", customerId: CUSTOMER, email: EMAIL, total: "3000", createdAt: "2026-02-02T00:00:00Z" });
+    expect((await send("orders/create", order, ERASED)).status).toBe(200);
+    const customer = await t.db.customer.findUniqueOrThrow({ where: { shopId_gid: { shopId: erasedShopId, gid: `gid://shopify/Customer/${CUSTOMER}` } } });
+    // a sent mail in the local outbox (its HTML names the person)
+    const message = await t.db.message.create({
+      data: { shopId: erasedShopId, scenario: "welcome", customerId: customer.id, triggerKey: "erase-test", dueAt: new Date(), status: "sent", email: EMAIL, subject: "Hello KiyokoErasable" },
+    });
+    await t.db.outboxEmail.create({
+      data: { shopId: erasedShopId, messageId: message.id, toEmail: EMAIL, fromEmail: "shop@example.jp", fromName: "Shop", subject: "Hello KiyokoErasable", html: "<p>Dear KiyokoErasable SugiuraErasable</p>", text: "Dear KiyokoErasable" },
+    });
+
+    const redact = `{"shop_id":9,"shop_domain":"${ERASED}","customer":{"id":${CUSTOMER},"email":"${EMAIL}","phone":"+819077770001"},"orders_to_redact":[6641001]}`;
+    expect((await send("customers/redact", redact, ERASED)).status).toBe(200);
+    if (t.url.startsWith("file:")) {
+      // strings(1) over the database file and its write-ahead log: nothing of the person
+      await t.db.$disconnect(); // our own connection must not hold old WAL frames open
+      const file = t.url.slice("file:".length);
+      const bytes = Buffer.concat([readFileSync(file), ...[`${file}-wal`].filter(existsSync).map((f) => readFileSync(f))]).toString("latin1").toLowerCase();
+      for (const value of PII) expect(bytes.includes(value.toLowerCase()), `the SQLite file still holds "${value}"`).toBe(false);
+      await t.db.$connect();
+    }
+
+    // a late redelivery of older webhooks: skipped, the person stays erased (their bodies pass
+    // through the inbox and are cleared when skipped: docs/security.md)
+    const lateCustomer = await postWebhook(server.url, { topic: "customers/update", shop: ERASED, body: customerJson("2026-02-01T00:00:00Z"), webhookId: "late-customer" });
+    const lateOrder = await postWebhook(server.url, { topic: "orders/updated", shop: ERASED, body: order, webhookId: "late-order" });
+    expect([lateCustomer.status, lateOrder.status]).toEqual([200, 200]);
+    // a receipt put back for a moment (database busy) is not "due" for waitForInbox: wait for both
+    for (let i = 0; i < 150 && (await t.db.webhookReceipt.count({ where: { webhookId: { in: ["late-customer", "late-order"] }, status: { in: ["pending", "processing"] } } })) > 0; i++) {
+      await waitForInbox(t.db);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    for (const webhookId of ["late-customer", "late-order"]) {
+      expect(await t.db.webhookReceipt.findFirstOrThrow({ where: { webhookId }, select: { status: true, error: true } })).toEqual({
+        status: "skipped",
+        error: "the customer was redacted; a webhook not newer than the redaction does not bring them back",
+      });
+    }
+    expect(await t.db.customer.count({ where: { shopId: erasedShopId, OR: [{ emailNormalized: EMAIL.toLowerCase() }, { gid: { not: null } }] } })).toBe(0);
+    // the tombstone holds hashes, never the values
+    const tombstones = await t.db.redactionTombstone.findMany({ where: { shopId: erasedShopId } });
+    expect(tombstones).toHaveLength(2);
+    expect(JSON.stringify(tombstones)).not.toMatch(new RegExp(`${CUSTOMER}|erasable`, "i"));
+
   });
 });

@@ -2,7 +2,8 @@
 // shop (never the values), so a late redelivery of an older webhook about them is skipped
 // instead of bringing them back. Why keyed and why "not newer than": ADR 0014.
 import { createHmac, hkdfSync } from "node:crypto";
-import type { Tx } from "~/db.server";
+import type { Db, Tx } from "~/db.server";
+import { dialectOf } from "~/lib/raw-sql.server";
 import { normalizeEmail } from "~/lib/email";
 import { encryptionKey } from "~/modules/shops/sendgrid-key.server";
 
@@ -37,4 +38,21 @@ export async function isCustomerTombstoned(tx: Tx, shopId: string, ref: { custom
     select: { hash: true },
   });
   return found !== null;
+}
+
+/**
+ * After an erasure commits: on SQLite, copy the write-ahead log into the database file and empty
+ * it, so older log frames holding the person's data are gone too (secure_delete zeroes the file's
+ * own free space). PostgreSQL keeps dead row versions until VACUUM reuses them; they are not
+ * reachable through SQL (docs/security.md says what that means for disks and backups).
+ */
+export async function eraseFreedPages(db: Db): Promise<void> {
+  if (dialectOf(db) !== "sqlite") return;
+  // busy = 1 while a reader still uses older frames: try again shortly, a bounded number of times
+  for (let attempt = 0; attempt < 20; attempt++) {
+    const [result] = await db.$queryRawUnsafe<{ busy: number | bigint }[]>("PRAGMA wal_checkpoint(TRUNCATE)");
+    if (!result || Number(result.busy) === 0) return;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error("the write-ahead log could not be emptied after an erasure: readers kept it busy");
 }

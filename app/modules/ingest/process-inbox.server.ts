@@ -88,6 +88,10 @@ async function applyReceipt(db: Db, receiptId: string, now: Date): Promise<keyof
       },
       { timeout: 30_000, maxWait: 10_000 },
     );
+    if (outcome.status === "done") {
+      // the apply stands either way: a failure here is logged, never a retry of the apply
+      await definition.afterCommit?.(db).catch((error: unknown) => log("warn", "webhook after-commit step failed", { webhookId: receipt.webhookId, topic, error: String(error).slice(0, 300) }));
+    }
     return outcome.status;
   } catch (error) {
     const message = error instanceof Error ? error.message.slice(0, 500) : String(error);

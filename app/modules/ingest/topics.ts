@@ -2,13 +2,13 @@
 // the domain function that applies it. shopify.app.toml declares the same list; a test checks
 // that they agree.
 import type { z } from "zod";
-import type { Tx } from "~/db.server";
+import type { Db, Tx } from "~/db.server";
 import { deleteCheckout, recordCheckout } from "~/modules/checkouts/record-checkout.server";
 import { deleteProduct, recordProduct } from "~/modules/catalog/record-product.server";
 import { recordInventoryLevel } from "~/modules/catalog/record-inventory-level.server";
 import { exportCustomerData } from "~/modules/compliance/export-customer-data.server";
 import { redactCustomer } from "~/modules/compliance/redact-customer.server";
-import { isCustomerTombstoned } from "~/modules/compliance/tombstones.server";
+import { eraseFreedPages, isCustomerTombstoned } from "~/modules/compliance/tombstones.server";
 import { markCustomerDeleted, mergeCustomers } from "~/modules/customers/merge-customers.server";
 import { recordEmailConsent } from "~/modules/customers/record-consent.server";
 import { recomputeCustomerRollups } from "~/modules/customers/recompute-rollups.server";
@@ -38,6 +38,8 @@ interface TopicDefinition<S extends z.ZodType> {
   /** compliance and uninstall topics are accepted for shops that are no longer installed */
   whenUninstalled?: boolean;
   apply(tx: Tx, ctx: TopicContext, data: z.output<S>): Promise<ApplyOutcome>;
+  /** after the apply transaction committed ("done"): work that cannot run inside it */
+  afterCommit?(db: Db): Promise<void>;
 }
 
 function topic<S extends z.ZodType>(definition: TopicDefinition<S>): TopicDefinition<S> {
@@ -179,6 +181,7 @@ export const TOPICS = {
   "customers/redact": topic({
     schema: customerRedactPayload,
     whenUninstalled: true,
+    afterCommit: eraseFreedPages,
     async apply(tx, ctx, input) {
       if (!sameShopDomain(input.shopDomain, ctx.shopDomain)) return skipped("payload names another shop");
       const result = await redactCustomer(tx, ctx, input);
