@@ -49,8 +49,11 @@ app.use(build.publicPath, express.static(build.assetsBuildDirectory, { immutable
 app.use(express.static(path.resolve(root, "public"), { maxAge: "1h" }));
 // Email links carry signed tokens that act like passwords (unsubscribe): never log them.
 const unlogged = /^\/(webhooks|pixel\/events|sendgrid\/events|email\/)/;
+// The path only: query strings carry customer search terms (emails, names), Shopify's id_token
+// and app-proxy signatures (docs/security.md). req.path is the URL without its query.
+morgan.token("path-only", (req) => req.path);
 if (process.env.JOREN_ACCESS_LOG !== "0") {
-  app.use(morgan("tiny", { skip: (req) => unlogged.test(req.path) }));
+  app.use(morgan(":method :path-only :status :res[content-length] - :response-time ms", { skip: (req) => unlogged.test(req.path) }));
 }
 app.all("*", createRequestHandler({ build, mode: process.env.NODE_ENV ?? "production" }));
 

@@ -36,6 +36,9 @@ export async function createDb(url: string = process.env.DATABASE_URL ?? DEFAULT
   // WAL lets readers (CLI, reports) work while the server writes.
   await client.$queryRawUnsafe("PRAGMA journal_mode = WAL");
   await client.$queryRawUnsafe("PRAGMA synchronous = NORMAL");
+  // Deleted and overwritten content is zeroed, not left in free pages where `strings` finds it:
+  // an erased customer must be gone from the file, not just from SQL (docs/security.md).
+  await client.$queryRawUnsafe("PRAGMA secure_delete = ON");
   return client;
 }
 

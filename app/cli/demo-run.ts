@@ -145,10 +145,15 @@ async function freshDemoShop(db: Db, appUrl: string, secret: string, shop: strin
   const existing = await db.shop.findUnique({ where: { domain: shop }, select: { id: true, isLocal: true } });
   if (existing && !existing.isLocal) throw new Error(`${shop} is a shop installed from Shopify: the demo only uses a local shop`);
   if (existing) {
-    const body = JSON.stringify({ shop_id: 1, shop_domain: shop });
-    const response = await fetch(`${appUrl}/webhooks`, { method: "POST", headers: shopifyWebhookHeaders({ secret, body, topic: "shop/redact", shop }), body });
-    if (!response.ok) throw new Error(`resetting the demo shop: shop/redact answered ${response.status}`);
-    if (!(await waitForInboxDrained(db, 120_000, 20))) throw new Error("resetting the demo shop: the inbox did not drain within 2 minutes");
+    // as Shopify does it: app/uninstalled first, then shop/redact (honoured only for an uninstalled shop)
+    for (const [topic, body] of [
+      ["app/uninstalled", JSON.stringify({ id: 1, domain: shop })],
+      ["shop/redact", JSON.stringify({ shop_id: 1, shop_domain: shop })],
+    ] as const) {
+      const response = await fetch(`${appUrl}/webhooks`, { method: "POST", headers: shopifyWebhookHeaders({ secret, body, topic, shop }), body });
+      if (!response.ok) throw new Error(`resetting the demo shop: ${topic} answered ${response.status}`);
+      if (!(await waitForInboxDrained(db, 120_000, 20))) throw new Error("resetting the demo shop: the inbox did not drain within 2 minutes");
+    }
     for (let i = 0; i < 100 && (await db.shop.count({ where: { domain: shop } })) > 0; i++) await new Promise((r) => setTimeout(r, 50));
   }
   return (await registerLocalShop({ db, domain: shop, currency: "JPY", timezone: "Asia/Tokyo", locale: "ja" })).shopId;

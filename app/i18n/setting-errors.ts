@@ -44,6 +44,8 @@ const PATTERNS: [RegExp, (m: RegExpExecArray) => string][] = [
   [/^"(.*)" is not a comma-separated list of numbers/, (m) => `「${m[1]}」はカンマ区切りの数値ではありません`],
   [/^"(.*)" is not a window like 21-8, or off/, (m) => `「${m[1]}」は 21-8 のような時間帯ではありません`],
   [/^is not a known setting$/, () => "不明な設定です"],
+  // security (issue 12): header injection through the sender name
+  [/^must be one line, without line breaks or control characters$/, () => "改行や制御文字を含めず1行で入力してください"],
 ];
 
 export function localizeSettingError(message: string, locale: Locale): string {

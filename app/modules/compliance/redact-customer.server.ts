@@ -1,6 +1,7 @@
 import type { Tx } from "~/db.server";
 import { normalizeEmail } from "~/lib/email";
 import type { ShopScope } from "~/modules/ingest/types";
+import { writeTombstones } from "./tombstones.server";
 
 /**
  * customers/redact: erase the person. PII goes (profile, emails on orders and checkouts,
@@ -21,6 +22,7 @@ export async function redactCustomer(
     ? await tx.customer.findMany({ where: { shopId: scope.shopId, OR: or }, select: { id: true } })
     : [];
   const ids = customers.map((c) => c.id);
+  await writeTombstones(tx, scope.shopId, { customerGid: input.customerGid, email: input.email }, scope.now);
 
   const orderScope = {
     shopId: scope.shopId,

@@ -5,6 +5,7 @@ import { isTransientDbError, isUniqueViolation } from "~/lib/db-errors";
 import { parseJsonLossless } from "~/lib/json";
 import { log } from "~/lib/log.server";
 import { deferRollups, flushDeferredRollups } from "~/modules/customers/recompute-rollups.server";
+import { unstorableText } from "./normalize/unstorable-text";
 import { getTopic, resolveTopic, RetryLater, type ApplyOutcome, type WebhookTopic } from "./topics";
 
 const CLAIM_MS = 60_000;
@@ -96,7 +97,14 @@ async function prepareReceipt(db: Db, receipt: ClaimedReceipt, now: Date): Promi
   }
   let parsed: z.ZodSafeParseResult<unknown>;
   try {
-    parsed = definition.schema.safeParse(parseJsonLossless(receipt.body));
+    const body = parseJsonLossless(receipt.body);
+    const unstorable = unstorableText(body);
+    if (unstorable) {
+      await finish("rejected", `payload cannot be stored: ${unstorable}`.slice(0, 1000));
+      log("warn", "webhook payload rejected", { webhookId: receipt.webhookId, topic, problems: [unstorable] });
+      return "rejected";
+    }
+    parsed = definition.schema.safeParse(body);
   } catch {
     await finish("rejected", "body is not JSON");
     return "rejected";
@@ -131,6 +139,10 @@ async function applyAlone(db: Db, ready: ReadyReceipt, now: Date): Promise<keyof
       },
       { timeout: 30_000, maxWait: 10_000 },
     );
+    if (outcome.status === "done") {
+      // the apply stands either way: a failure here is logged, never a retry of the apply
+      await getTopic(topic).afterCommit?.(db).catch((error: unknown) => log("warn", "webhook after-commit step failed", { webhookId: receipt.webhookId, topic, error: String(error).slice(0, 300) }));
+    }
     return outcome.status;
   } catch (error) {
     const message = error instanceof Error ? error.message.slice(0, 500) : String(error);

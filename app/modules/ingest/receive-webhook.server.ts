@@ -1,8 +1,10 @@
 import type { Db } from "~/db.server";
 import { isForeignKeyViolation, isTransientDbError } from "~/lib/db-errors";
+import { parseJsonLossless } from "~/lib/json";
 import { log } from "~/lib/log.server";
 import { readBodyAtMost } from "~/lib/request-body.server";
 import type { InboxStore } from "./inbox-store.server";
+import { complianceMismatch } from "./normalize/compliance";
 import { getTopic, resolveTopic } from "./topics";
 
 /** Larger than any real order payload; anything beyond is refused before it is read. */
@@ -77,6 +79,14 @@ export async function receiveWebhook(request: Request, deps: ReceiveWebhookDeps)
   if (!topic) {
     log("warn", "webhook for a topic Joren does not handle: ignored", meta);
     return json(200, { ignored: "topic not handled" });
+  }
+
+  // Compliance topics erase data, and the topic header is not signed: check the body is that
+  // topic's payload for this shop before anything is stored (docs/security.md).
+  const mismatch = complianceMismatch(topic, verified.shop, parseJsonLossless(raw));
+  if (mismatch) {
+    log("warn", "compliance webhook refused: the body does not fit its topic and shop", { ...meta, reason: mismatch });
+    return json(400, { error: mismatch });
   }
 
   try {

@@ -2,12 +2,13 @@
 // the domain function that applies it. shopify.app.toml declares the same list; a test checks
 // that they agree.
 import type { z } from "zod";
-import type { Tx } from "~/db.server";
+import type { Db, Tx } from "~/db.server";
 import { deleteCheckout, recordCheckout } from "~/modules/checkouts/record-checkout.server";
 import { deleteProduct, recordProduct } from "~/modules/catalog/record-product.server";
 import { recordInventoryLevel } from "~/modules/catalog/record-inventory-level.server";
 import { exportCustomerData } from "~/modules/compliance/export-customer-data.server";
 import { redactCustomer } from "~/modules/compliance/redact-customer.server";
+import { eraseFreedPages, isCustomerTombstoned } from "~/modules/compliance/tombstones.server";
 import { markCustomerDeleted, mergeCustomers } from "~/modules/customers/merge-customers.server";
 import { recordEmailConsent } from "~/modules/customers/record-consent.server";
 import { recomputeCustomerRollups } from "~/modules/customers/recompute-rollups.server";
@@ -16,7 +17,7 @@ import { deleteOrder, recordOrder } from "~/modules/orders/record-order.server";
 import { recordRefund } from "~/modules/orders/record-refund.server";
 import { redactShop, uninstallShop } from "~/modules/shops/uninstall-shop.server";
 import { checkoutDeletePayload, checkoutPayload } from "./normalize/checkout";
-import { anyPayload, customerRedactPayload, dataRequestPayload } from "./normalize/compliance";
+import { anyPayload, customerRedactPayload, dataRequestPayload, sameShopDomain, shopRedactPayload } from "./normalize/compliance";
 import { consentPayload, customerDeletePayload, customerPayload, mergePayload } from "./normalize/customer";
 import { orderDeletePayload, orderPayload, refundPayload } from "./normalize/order";
 import { inventoryLevelPayload, productDeletePayload, productPayload } from "./normalize/product";
@@ -37,6 +38,8 @@ interface TopicDefinition<S extends z.ZodType> {
   /** compliance and uninstall topics are accepted for shops that are no longer installed */
   whenUninstalled?: boolean;
   apply(tx: Tx, ctx: TopicContext, data: z.output<S>): Promise<ApplyOutcome>;
+  /** after the apply transaction committed ("done"): work that cannot run inside it */
+  afterCommit?(db: Db): Promise<void>;
 }
 
 function topic<S extends z.ZodType>(definition: TopicDefinition<S>): TopicDefinition<S> {
@@ -46,19 +49,41 @@ function topic<S extends z.ZodType>(definition: TopicDefinition<S>): TopicDefini
 const done = (note?: string): ApplyOutcome => ({ status: "done", ...(note ? { note } : {}) });
 const skipped = (reason: string): ApplyOutcome => ({ status: "skipped", reason });
 
-/** A topic whose payload is upserted if newer: stored, or skipped as older than what we hold. */
-function upsertTopic<S extends z.ZodType>(schema: S, record: string, write: (tx: Tx, ctx: TopicContext, data: z.output<S>) => Promise<{ applied: boolean }>) {
+type PersonRef = { customerGid: string | null; email: string | null; at: Date | null };
+const REDACTED = "the customer was redacted; a webhook not newer than the redaction does not bring them back";
+
+/**
+ * A topic whose payload is upserted if newer: stored, or skipped as older than what we hold —
+ * or as naming a redacted person (`person`: who the record is about, and as of when).
+ */
+function upsertTopic<S extends z.ZodType>(
+  schema: S,
+  record: string,
+  write: (tx: Tx, ctx: TopicContext, data: z.output<S>) => Promise<{ applied: boolean }>,
+  person?: (data: z.output<S>) => PersonRef,
+) {
   return topic({
     schema,
     async apply(tx, ctx, data) {
+      if (person && (await isCustomerTombstoned(tx, ctx.shopId, person(data)))) return skipped(REDACTED);
       return (await write(tx, ctx, data)).applied ? done() : skipped(`older than the stored ${record}`);
     },
   });
 }
 
-const upsertOrderTopic = upsertTopic(orderPayload, "order", recordOrder);
-const upsertCheckoutTopic = upsertTopic(checkoutPayload, "checkout", recordCheckout);
-const upsertCustomerTopic = upsertTopic(customerPayload, "customer", (tx, ctx, customer) => upsertCustomer(tx, ctx, customer));
+const personOfRecord = (r: { customerGid: string | null; email: string | null; updatedAt: Date | null; createdAt: Date | null }): PersonRef => ({
+  customerGid: r.customerGid,
+  email: r.email,
+  at: r.updatedAt ?? r.createdAt,
+});
+const upsertOrderTopic = upsertTopic(orderPayload, "order", recordOrder, personOfRecord);
+const upsertCheckoutTopic = upsertTopic(checkoutPayload, "checkout", recordCheckout, personOfRecord);
+const upsertCustomerTopic = upsertTopic(
+  customerPayload,
+  "customer",
+  (tx, ctx, customer) => upsertCustomer(tx, ctx, customer),
+  (c) => personOfRecord({ ...c, customerGid: c.gid }),
+);
 const upsertProductTopic = upsertTopic(productPayload, "product", recordProduct);
 
 export const TOPICS = {
@@ -126,6 +151,7 @@ export const TOPICS = {
   "customers_email_marketing_consent/update": topic({
     schema: consentPayload,
     async apply(tx, ctx, input) {
+      if (await isCustomerTombstoned(tx, ctx.shopId, { customerGid: input.customerGid, email: input.email, at: input.consent?.updatedAt ?? null })) return skipped(REDACTED);
       return (await recordEmailConsent(tx, ctx, input)) ? done() : skipped("consent not newer than the stored one");
     },
   }),
@@ -147,6 +173,7 @@ export const TOPICS = {
     schema: dataRequestPayload,
     whenUninstalled: true,
     async apply(tx, ctx, input) {
+      if (!sameShopDomain(input.shopDomain, ctx.shopDomain)) return skipped("payload names another shop");
       const result = await exportCustomerData(tx, ctx, input);
       return done(`export ${result.dataRequestId} (${result.customers} customer records)`);
     },
@@ -154,15 +181,22 @@ export const TOPICS = {
   "customers/redact": topic({
     schema: customerRedactPayload,
     whenUninstalled: true,
+    afterCommit: eraseFreedPages,
     async apply(tx, ctx, input) {
+      if (!sameShopDomain(input.shopDomain, ctx.shopDomain)) return skipped("payload names another shop");
       const result = await redactCustomer(tx, ctx, input);
       return done(`redacted ${result.customers} customer records`);
     },
   }),
   "shop/redact": topic({
-    schema: anyPayload,
+    schema: shopRedactPayload,
     whenUninstalled: true,
-    async apply(tx, ctx) {
+    async apply(tx, ctx, input) {
+      if (!sameShopDomain(input.shopDomain, ctx.shopDomain)) return skipped("payload names another shop");
+      // Shopify sends shop/redact 48 h after app/uninstalled and never to an installed shop:
+      // erasing an installed shop on request would let one replayed body wipe a live store.
+      const shop = await tx.shop.findUniqueOrThrow({ where: { id: ctx.shopId }, select: { uninstalledAt: true } });
+      if (!shop.uninstalledAt) return skipped("shop is installed: shop/redact is honoured only after app/uninstalled");
       await redactShop(tx, ctx.shopId, ctx.shopDomain);
       return done();
     },

@@ -2,6 +2,8 @@
 // hands them here; a transport either sends them (SendGrid) or stores them (the local outbox).
 // Every message in, one result out, keyed by the ledger id.
 
+import { hasControlCharacter } from "~/lib/control-characters";
+
 export interface OutgoingMessage {
   /** our ledger id; it travels as the custom arg `joren_message_id` and comes back on events */
   messageId: string;
@@ -59,6 +61,8 @@ export function invalidMessageReason(message: OutgoingMessage): string | null {
   if (!EMAIL.test(message.to.email)) return "recipient address is not a plain email address";
   if (!EMAIL.test(message.from.email)) return "sender address is not a plain email address";
   if (!message.from.name.trim()) return "sender name is empty";
+  // the name becomes part of the From header: a line break would start a header of its own
+  if (hasControlCharacter(message.from.name)) return "sender name contains a line break or control character";
   if (!message.subject.trim()) return "subject is empty";
   if (/[\r\n]/.test(message.subject)) return "subject contains a line break";
   if (!message.html.trim() || !message.text.trim()) return "html and text bodies are both required";

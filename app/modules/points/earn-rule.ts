@@ -11,10 +11,17 @@ export interface EarnRate {
 
 const MILLI = 1000n;
 
-/** Points for an amount: floor(amount × earnPoints / perCurrencyUnits), amount in milli-units. */
+/**
+ * The most one order earns. Ledger entries are 32-bit integers on PostgreSQL: an extreme but
+ * valid order (a trillion yen at 1000 points per yen) must be booked, not retried forever.
+ */
+export const MAX_POINTS_PER_ORDER = 100_000_000;
+
+/** Points for an amount: floor(amount × earnPoints / perCurrencyUnits), amount in milli-units, at most MAX_POINTS_PER_ORDER. */
 export function pointsForAmount(amountMilli: bigint, rate: EarnRate): number {
   if (amountMilli <= 0n) return 0;
-  return Number((amountMilli * BigInt(rate.earnPoints)) / (BigInt(rate.perCurrencyUnits) * MILLI));
+  const points = (amountMilli * BigInt(rate.earnPoints)) / (BigInt(rate.perCurrencyUnits) * MILLI);
+  return points > BigInt(MAX_POINTS_PER_ORDER) ? MAX_POINTS_PER_ORDER : Number(points);
 }
 
 export interface OrderPointsState {

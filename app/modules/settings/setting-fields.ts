@@ -1,6 +1,7 @@
 // Zod field builders whose every failure reads as one plain sentence a merchant can act on
 // ("must be a whole number from 0 to 50"), instead of zod's developer-facing defaults.
 import { z } from "zod";
+import { hasControlCharacter } from "~/lib/control-characters";
 
 export function wholeNumber(min: number, max: number, unit = "") {
   const error = `must be a whole number from ${min} to ${max}${unit ? ` ${unit}` : ""}`;
@@ -25,5 +26,20 @@ export function optionalText(max: number) {
   return z.preprocess(
     (value) => (typeof value === "string" && value.trim() === "" ? undefined : typeof value === "string" ? value.trim() : value),
     z.string({ error: "must be text" }).max(max, { error: `must be at most ${max} characters` }).optional(),
+  );
+}
+
+/**
+ * Text that ends up in a mail header (the "From" name): a CR or LF there would let the value
+ * start a header of its own (Bcc:, a second From:), so any control character is refused.
+ */
+export function singleLineText(max: number) {
+  return z.preprocess(
+    (value) => (typeof value === "string" && value.trim() === "" ? undefined : typeof value === "string" ? value.trim() : value),
+    z
+      .string({ error: "must be text" })
+      .max(max, { error: `must be at most ${max} characters` })
+      .refine((text) => !hasControlCharacter(text), { error: "must be one line, without line breaks or control characters" })
+      .optional(),
   );
 }

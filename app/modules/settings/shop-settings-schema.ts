@@ -3,7 +3,7 @@
 // marketing email may go out (senderIdentityProblems says what is missing).
 import { z } from "zod";
 import { canonicalTimeZone, isValidTimeZone } from "~/modules/engine/rules/shop-time";
-import { oneOf, optionalText, wholeNumber } from "./setting-fields";
+import { oneOf, optionalText, singleLineText, wholeNumber } from "./setting-fields";
 import { issuesToErrors, type SettingError } from "./setting-errors";
 import { deepMerge, parseWithDefaults } from "./settings-json";
 
@@ -12,8 +12,8 @@ export type LoyaltyVariant = (typeof LOYALTY_VARIANTS)[number];
 export const GUARD_CHECKOUT_KINDS = ["percent", "amount"] as const;
 
 const senderSchema = z.strictObject({
-  /** the "From" name */
-  name: optionalText(100),
+  /** the "From" name: one line, because it goes into the From header */
+  name: singleLineText(100),
   email: z.preprocess(
     (value) => (typeof value === "string" ? value.trim() || undefined : value),
     z.email({ error: "must be an email address such as shop@example.com" }).optional(),

@@ -31,11 +31,18 @@ describe("the local outbox transport", () => {
   test("refuses what SendGrid's transport would refuse, and stores the rest", async () => {
     const saved: OutgoingMessage[] = [];
     const outbox = createOutboxTransport({ save: async (messages) => void saved.push(...messages) });
-    const results = await outbox.send([message(1, { headers: {} }), message(2), message(3, { subject: "a\r\nBcc: x@example.com" })]);
+    const results = await outbox.send([
+      message(1, { headers: {} }),
+      message(2),
+      message(3, { subject: "a\r\nBcc: x@example.com" }),
+      // a sender name stored before settings refused line breaks must not reach the From header
+      message(4, { from: { email: "news@tea.example", name: "Tea\r\nBcc: x@example.com" } }),
+    ]);
     expect(results).toEqual([
       { messageId: "msg_1", status: "failed", permanent: true, error: "List-Unsubscribe and List-Unsubscribe-Post headers are required" },
       { messageId: "msg_2", status: "sent", providerId: "outbox:msg_2" },
       { messageId: "msg_3", status: "failed", permanent: true, error: "subject contains a line break" },
+      { messageId: "msg_4", status: "failed", permanent: true, error: "sender name contains a line break or control character" },
     ]);
     expect(saved.map((m) => m.messageId)).toEqual(["msg_2"]);
   });

@@ -7,7 +7,19 @@ import { parseMoney } from "~/lib/money";
 export const idValue = z.union([z.number().int().positive(), z.string().regex(/^\d{1,20}$/)]);
 export const gidString = z.string().max(200).regex(/^gid:\/\/shopify\/[A-Za-z]+\/\d+/);
 
-const isoDate = z.string().max(40).refine((v) => !Number.isNaN(Date.parse(v)), "not a date");
+// Values that parse but can never be a real record (year 0001 or 9999, a 15-digit total) are
+// refused here, at validation, so the inbox records them as rejected with the reason instead of
+// retrying a write that fails every time — and the reports never meet them (docs/security.md).
+const EARLIEST = Date.UTC(1970, 0, 1);
+const LATEST = Date.UTC(2100, 0, 1);
+/** Larger than any real order, small enough that sums over millions of them fit in 64 bits. */
+export const MAX_AMOUNT_MILLI = 1_000_000_000_000n * 1000n;
+
+const isoDate = z
+  .string()
+  .max(40)
+  .refine((v) => !Number.isNaN(Date.parse(v)), "not a date")
+  .refine((v) => Date.parse(v) >= EARLIEST && Date.parse(v) < LATEST, "a date outside 1970–2099 cannot be a real record");
 export const date = isoDate.transform((v) => new Date(v));
 export const optionalDate = isoDate.nullish().transform((v) => (v ? new Date(v) : null));
 
@@ -22,6 +34,10 @@ export const money = z
     const parsed = parseMoney(v);
     if (parsed === null) {
       ctx.addIssue({ code: "custom", message: `not an amount: ${String(v).slice(0, 32)}` });
+      return z.NEVER;
+    }
+    if (parsed > MAX_AMOUNT_MILLI || parsed < -MAX_AMOUNT_MILLI) {
+      ctx.addIssue({ code: "custom", message: "an amount of 1,000,000,000,000 or more cannot be a real order" });
       return z.NEVER;
     }
     return parsed;
