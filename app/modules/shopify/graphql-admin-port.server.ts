@@ -383,7 +383,7 @@ export function createAdminPortOverGraphql(graphql: AdminGraphql, options: Admin
       const data = await execute(discountAutomaticAppCreate, {
         automaticAppDiscount: {
           title: input.title,
-          functionId: input.functionId,
+          functionHandle: input.functionHandle,
           startsAt: input.startsAt.toISOString(),
           discountClasses: input.discountClasses,
           combinesWith: input.combinesWith,
