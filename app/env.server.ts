@@ -7,7 +7,7 @@ const schema = z.object({
   SHOPIFY_API_SECRET: z.string().min(1, "set SHOPIFY_API_SECRET to the app's client secret; webhooks are verified with it"),
   SHOPIFY_APP_URL: z.string().url("set SHOPIFY_APP_URL to the public https URL of this app (e.g. the Shopify CLI tunnel)"),
   SCOPES: z.string().default(
-    "read_customers,write_customers,read_orders,read_all_orders,read_products,read_inventory,write_discounts,write_pixels,read_customer_events,write_app_proxy",
+    "write_customers,read_customer_merge,read_orders,read_all_orders,read_products,read_inventory,read_locales,write_discounts,write_pixels,read_customer_events,write_app_proxy",
   ),
   DATABASE_URL: z.string().default("file:./prisma/dev.sqlite"),
   PORT: z.coerce.number().int().positive().default(3000),

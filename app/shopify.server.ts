@@ -26,7 +26,9 @@ const shopify = shopifyApp({
   // Shopify managed install (shopify.app.toml has no legacy install flow): the admin's session
   // token is exchanged for the offline token, no OAuth redirects inside the iframe. It also lets
   // a local shop's stored offline session serve the admin as is (docs/decisions/0005).
-  future: { unstable_newEmbeddedAuthStrategy: true },
+  // expiringOfflineAccessTokens: the offline session keeps an expiring token with its refresh
+  // token; background work refreshes it (app/modules/shopify/offline-token.server.ts)
+  future: { unstable_newEmbeddedAuthStrategy: true, expiringOfflineAccessTokens: true },
   hooks: {
     afterAuth: async ({ session }) => {
       await onShopInstalled({ db, domain: session.shop, scopes: session.scope ?? null });

@@ -3,7 +3,7 @@
 // validation, once-only registration, and a signed-in but tampered request writing nothing.
 import { createHmac } from "node:crypto";
 import { registerLocalShop } from "~/modules/shops/install-shop.server";
-import { birthDateSchema } from "~/modules/birthdays/storefront-birthday.server";
+import { BIRTHDAY_MESSAGES, birthDateSchema } from "~/modules/birthdays/storefront-birthday.server";
 import { startAppServer, TEST_SECRET, type AppServer } from "../helpers/app-server";
 import { createTestDb, type TestDb } from "../helpers/db";
 
@@ -80,12 +80,16 @@ test("guests are told to log in; invalid dates are refused; neither writes", asy
   expect(await t.db.customer.count({ where: { gid: "gid://shopify/Customer/2002" } })).toBe(0);
 });
 
-test("a plain form post is redirected back to the page; a failed one gets a page in both languages", async () => {
-  const ok = await post(signedQuery(proxyParams("3003")), { birthDate: "2000-02-29", return_to: "/pages/birthday" }, false);
-  expect(ok.status).toBe(303);
-  expect(ok.headers.get("location")).toBe("/pages/birthday?joren_birthday=saved");
+test("a plain form post gets the confirmation inside the shop's theme with a link back (Liquid cannot read a query string); a failed one gets a page in both languages", async () => {
+  const ok = await post(signedQuery(proxyParams("3003")), { birthDate: "2000-02-29", return_to: "/pages/birthday", locale: "ja" }, false);
+  expect(ok.status).toBe(200);
+  expect(ok.headers.get("content-type")).toMatch(/^application\/liquid/);
+  const confirmation = await ok.text();
+  expect(confirmation).toContain('data-joren-outcome="joren_birthday=saved"');
+  expect(confirmation).toContain(BIRTHDAY_MESSAGES.saved.ja);
+  expect(confirmation).toContain('<a href="/pages/birthday">');
   const offsite = await post(signedQuery(proxyParams("3004")), { birthDate: "2000-01-01", return_to: "//evil.example/x" }, false);
-  expect(offsite.headers.get("location")).toBe("/account?joren_birthday=saved");
+  expect(await offsite.text()).toContain('<a href="/account">');
   const bad = await post(signedQuery(proxyParams("3005")), { birthDate: "nope" }, false);
   expect(bad.status).toBe(400);
   const page = await bad.text();

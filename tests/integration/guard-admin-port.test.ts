@@ -14,6 +14,7 @@ import { createGraphqlAdminPort } from "~/modules/shopify/graphql-admin-port.ser
 import { onShopInstalled } from "~/modules/shops/install-shop.server";
 import { assignShopSettings } from "~/modules/shops/shop-settings.server";
 import { createTestDb, type TestDb } from "../helpers/db";
+import { CurrencyCode, DiscountClass, LanguageCode } from "../../extensions/joren-first-purchase-discount/src/types";
 
 const SHOP = "joren-guard.myshopify.com";
 const ENDPOINT = `https://${SHOP}/admin/api/2026-04/graphql.json`;
@@ -93,7 +94,7 @@ describe("Discount Function operations", () => {
     answers = ["discount-automatic-app-create.success.json"];
     const result = await port().createAutomaticAppDiscount({
       title: "Joren first purchase",
-      functionId: FUNCTION_ID,
+      functionHandle: FIRST_PURCHASE_FUNCTION_HANDLE,
       startsAt: new Date("2026-11-02T00:00:00Z"),
       discountClasses: ["ORDER"],
       combinesWith: { orderDiscounts: false, productDiscounts: false, shippingDiscounts: false },
@@ -104,7 +105,7 @@ describe("Discount Function operations", () => {
     expect(recorded[0].variables).toEqual({
       automaticAppDiscount: {
         title: "Joren first purchase",
-        functionId: FUNCTION_ID,
+        functionHandle: FIRST_PURCHASE_FUNCTION_HANDLE,
         startsAt: "2026-11-02T00:00:00.000Z",
         discountClasses: ["ORDER"],
         combinesWith: { orderDiscounts: false, productDiscounts: false, shippingDiscounts: false },
@@ -117,13 +118,13 @@ describe("Discount Function operations", () => {
     answers = ["discount-automatic-app-create.user-errors.json"];
     const error = await port()
       .createAutomaticAppDiscount({
-        title: "t", functionId: "nope", startsAt: new Date(), discountClasses: ["ORDER"],
+        title: "t", functionHandle: "nope", startsAt: new Date(), discountClasses: ["ORDER"],
         combinesWith: { orderDiscounts: false, productDiscounts: false, shippingDiscounts: false },
         configuration: { namespace: "$app:joren", key: "k", value: {} },
       })
       .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(AdminApiError);
-    expect((error as AdminApiError).message).toMatch(/automaticAppDiscount\.functionId: Function not found/);
+    expect((error as AdminApiError).message).toMatch(/automaticAppDiscount\.functionHandle: Function not found/);
   });
 
   test("the discount's status, and null for a deleted one", async () => {
@@ -164,11 +165,11 @@ describe("activation over HTTP", () => {
     const metafield = (create.variables.automaticAppDiscount as { metafields: { value: string }[] }).metafields[0];
     // what Shopify will hand the Function is exactly what the app wrote
     const granted = cartLinesDiscountsGenerateRun({
-      cart: { buyerIdentity: { customer: { id: "gid://shopify/Customer/1", numberOfOrders: 0 } }, cost: { subtotalAmount: { currencyCode: "JPY" } } },
-      discount: { discountClasses: ["ORDER"], metafield: { jsonValue: JSON.parse(metafield.value) } },
-      localization: { language: { isoCode: "JA" } },
+      cart: { buyerIdentity: { customer: { id: "gid://shopify/Customer/1", numberOfOrders: 0 } }, cost: { subtotalAmount: { currencyCode: CurrencyCode.Jpy } } },
+      discount: { discountClasses: [DiscountClass.Order], metafield: { jsonValue: JSON.parse(metafield.value) } },
+      localization: { language: { isoCode: LanguageCode.Ja } },
     });
-    expect(granted.operations[0].orderDiscountsAdd.candidates[0]).toMatchObject({ value: { percentage: { value: 15 } }, message: "初回購入15%オフ" });
+    expect(granted.operations[0]?.orderDiscountsAdd?.candidates[0]).toMatchObject({ value: { percentage: { value: "15" } }, message: "初回購入15%オフ" });
 
     recorded.length = 0;
     answers = ["automatic-discount-status.active.json", "metafields-set.success.json", "shopify-functions.page1.json", "shopify-functions.page2.json", "automatic-discount-status.active.json"];

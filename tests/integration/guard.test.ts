@@ -26,6 +26,7 @@ import { assignShopSettings } from "~/modules/shops/shop-settings.server";
 import type { ScenarioKey } from "~/modules/settings/scenario-settings";
 import { enableScenario, registerSendingShop } from "../helpers/sending-shop";
 import { createTestDb, type TestDb } from "../helpers/db";
+import { CurrencyCode, DiscountClass, LanguageCode } from "../../extensions/joren-first-purchase-discount/src/types";
 
 const DOMAIN = "guard-test.myshopify.com";
 const T0 = new Date("2026-11-02T01:00:00Z"); // 10:00 in Tokyo
@@ -338,12 +339,12 @@ describe("checkout: the Function and its activation", () => {
     const config = firstPurchaseFunctionConfig(settings, "JPY");
     const run = (customer: { id: string; numberOfOrders: number } | null) =>
       cartLinesDiscountsGenerateRun({
-        cart: { buyerIdentity: { customer }, cost: { subtotalAmount: { currencyCode: "JPY" } } },
-        discount: { discountClasses: ["ORDER"], metafield: { jsonValue: JSON.parse(JSON.stringify(config)) } },
-        localization: { language: { isoCode: "JA" } },
+        cart: { buyerIdentity: { customer }, cost: { subtotalAmount: { currencyCode: CurrencyCode.Jpy } } },
+        discount: { discountClasses: [DiscountClass.Order], metafield: { jsonValue: JSON.parse(JSON.stringify(config)) } },
+        localization: { language: { isoCode: LanguageCode.Ja } },
       }).operations;
-    expect(run({ id: "gid://shopify/Customer/1", numberOfOrders: 0 })[0].orderDiscountsAdd.candidates[0]).toMatchObject({
-      value: { fixedAmount: { amount: 500 } },
+    expect(run({ id: "gid://shopify/Customer/1", numberOfOrders: 0 })[0]?.orderDiscountsAdd?.candidates[0]).toMatchObject({
+      value: { fixedAmount: { amount: "500" } },
       message: "初回購入￥500オフ",
     });
     expect(run({ id: "gid://shopify/Customer/2", numberOfOrders: 1 })).toEqual([]);

@@ -50,9 +50,10 @@ export function firstPurchaseFunctionConfig(settings: ShopSettings, currency: st
   };
 }
 
-async function findFunctionId(admin: AdminPort): Promise<string | null> {
+/** Is the Function deployed to the shop (`shopify app deploy`)? */
+async function functionDeployed(admin: AdminPort): Promise<boolean> {
   const functions = await admin.listShopifyFunctions();
-  return functions.find((f) => f.handle === FIRST_PURCHASE_FUNCTION_HANDLE)?.id ?? null;
+  return functions.some((f) => f.handle === FIRST_PURCHASE_FUNCTION_HANDLE);
 }
 
 function isPendingClaim(value: string | null): boolean {
@@ -87,8 +88,7 @@ export async function activateCheckoutDiscount(input: {
     }
     await db.shop.updateMany({ where: { id: shopId, guardDiscountId: shop.guardDiscountId }, data: { guardDiscountId: null } });
   }
-  const functionId = await findFunctionId(admin);
-  if (!functionId) return { functionFound: false, discountId: null, active: false };
+  if (!(await functionDeployed(admin))) return { functionFound: false, discountId: null, active: false };
 
   const claim = `${CLAIM_PREFIX}${now.getTime()}:${randomUUID()}`;
   const staleBefore = `${CLAIM_PREFIX}${now.getTime() - CLAIM_TTL_MS}`;
@@ -100,7 +100,7 @@ export async function activateCheckoutDiscount(input: {
   try {
     const { discountId } = await admin.createAutomaticAppDiscount({
       title: FIRST_PURCHASE_DISCOUNT_TITLE,
-      functionId,
+      functionHandle: FIRST_PURCHASE_FUNCTION_HANDLE,
       startsAt: now,
       discountClasses: ["ORDER"],
       combinesWith: { orderDiscounts: false, productDiscounts: false, shippingDiscounts: false },
@@ -130,8 +130,8 @@ export async function syncCheckoutDiscountConfig(input: { db: Db; shopId: string
 export async function checkoutDiscountStatus(input: { db: Db; shopId: string; admin: AdminPort }): Promise<CheckoutDiscountStatus> {
   const shop = await input.db.shop.findUniqueOrThrow({ where: { id: input.shopId }, select: { guardDiscountId: true, domain: true } });
   const discountId = shop.guardDiscountId && !isPendingClaim(shop.guardDiscountId) ? shop.guardDiscountId : null;
-  const functionId = await findFunctionId(input.admin);
+  const functionFound = await functionDeployed(input.admin);
   const status = discountId ? await input.admin.getAutomaticDiscountStatus(discountId) : null;
   if (discountId && !status) log("warn", "the first-purchase discount is gone from Shopify", { shop: shop.domain, discountId });
-  return { functionFound: functionId !== null, discountId, active: status?.status === "ACTIVE" };
+  return { functionFound, discountId, active: status?.status === "ACTIVE" };
 }

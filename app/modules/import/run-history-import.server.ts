@@ -140,7 +140,7 @@ async function applyPrepared(tx: Tx, scope: ShopScope, item: Prepared): Promise<
 
 const STAGE_SCOPES: Record<ImportStage, string> = {
   products: "read_products",
-  customers: "read_customers (and protected customer data access)",
+  customers: "write_customers (it includes read_customers) and protected customer data access",
   orders: "read_orders and read_all_orders (orders older than 60 days)",
 };
 

@@ -12,7 +12,7 @@ import { eraseFreedPages, isCustomerTombstoned } from "~/modules/compliance/tomb
 import { markCustomerDeleted, mergeCustomers } from "~/modules/customers/merge-customers.server";
 import { recordEmailConsent } from "~/modules/customers/record-consent.server";
 import { recomputeCustomerRollups } from "~/modules/customers/recompute-rollups.server";
-import { upsertCustomer } from "~/modules/customers/upsert-customer.server";
+import { ensureCustomerByGid, upsertCustomer } from "~/modules/customers/upsert-customer.server";
 import { deleteOrder, recordOrder } from "~/modules/orders/record-order.server";
 import { recordRefund } from "~/modules/orders/record-refund.server";
 import { redactShop, uninstallShop } from "~/modules/shops/uninstall-shop.server";
@@ -150,9 +150,13 @@ export const TOPICS = {
   }),
   "customers_email_marketing_consent/update": topic({
     schema: consentPayload,
-    async apply(tx, ctx, input) {
-      if (await isCustomerTombstoned(tx, ctx.shopId, { customerGid: input.customerGid, email: input.email, at: input.consent?.updatedAt ?? null })) return skipped(REDACTED);
-      return (await recordEmailConsent(tx, ctx, input)) ? done() : skipped("consent not newer than the stored one");
+    async apply(tx, ctx, { consent, ...input }) {
+      if (await isCustomerTombstoned(tx, ctx.shopId, { customerGid: input.customerGid, email: input.email, at: consent?.updatedAt ?? null })) return skipped(REDACTED);
+      if (!consent) {
+        await ensureCustomerByGid(tx, ctx, input.customerGid, input.email);
+        return skipped("no consent state in the payload (null): the stored consent stays as it is");
+      }
+      return (await recordEmailConsent(tx, ctx, { ...input, consent })) ? done() : skipped("consent not newer than the stored one");
     },
   }),
   "products/create": upsertProductTopic,
@@ -166,6 +170,7 @@ export const TOPICS = {
   "inventory_levels/update": topic({
     schema: inventoryLevelPayload,
     async apply(tx, ctx, level) {
+      if (!level) return skipped("the payload names no inventory item or location (Shopify's example payload is {})");
       return (await recordInventoryLevel(tx, ctx, level)) ? done() : skipped("older than the stored level");
     },
   }),

@@ -58,7 +58,11 @@ export type DiscountClassName = "ORDER" | "PRODUCT" | "SHIPPING";
 /** An automatic discount run by one of the app's Discount Functions. */
 export interface AutomaticAppDiscountInput {
   title: string;
-  functionId: string;
+  /**
+   * the Function's extension handle (shopify.extension.toml): stable across deploys and shops,
+   * unlike its id; Admin API 2026-04 deprecates functionId in favour of it
+   */
+  functionHandle: string;
   startsAt: Date;
   discountClasses: DiscountClassName[];
   combinesWith: { orderDiscounts: boolean; productDiscounts: boolean; shippingDiscounts: boolean };

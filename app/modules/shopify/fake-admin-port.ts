@@ -290,9 +290,9 @@ export function createFakeAdminPort(store: FakeStoreData = {}): FakeAdminPort {
     async createAutomaticAppDiscount(input) {
       calls.push({ op: "createAutomaticAppDiscount", input });
       maybeFail("createAutomaticAppDiscount");
-      if (!functions.some((f) => f.id === input.functionId)) {
+      if (!functions.some((f) => f.handle === input.functionHandle)) {
         throw AdminApiError.fromUserErrors("discountAutomaticAppCreate", [
-          { field: ["automaticAppDiscount", "functionId"], message: "Function not found.", code: "INVALID" },
+          { field: ["automaticAppDiscount", "functionHandle"], message: "Function not found.", code: "INVALID" },
         ]);
       }
       sequence += 1;
@@ -305,7 +305,7 @@ export function createFakeAdminPort(store: FakeStoreData = {}): FakeAdminPort {
       calls.push({ op: "getAutomaticDiscountStatus", discountId });
       maybeFail("getAutomaticDiscountStatus");
       const found = automaticDiscounts.find((d) => d.discountId === discountId);
-      return found ? { status: found.status, functionId: found.input.functionId } : null;
+      return found ? { status: found.status, functionId: functions.find((f) => f.handle === found.input.functionHandle)?.id ?? null } : null;
     },
 
     async setJsonMetafield({ ownerId, namespace, key, value }) {

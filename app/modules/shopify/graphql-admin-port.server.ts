@@ -33,6 +33,7 @@ import { customerEmailMarketingConsentUpdate } from "./operations/customer-email
 import { discountCodeBasicCreate } from "./operations/discount-code-basic-create";
 import type { AdminOperation } from "./operations/operation";
 import { shopInfo } from "./operations/shop-info";
+import { OfflineTokenError, type AccessTokenSource } from "./offline-token.server";
 import { shopLocales } from "./operations/shop-locales";
 import { webPixelCreate } from "./operations/web-pixel-create";
 import { readLines } from "./read-lines";
@@ -95,7 +96,8 @@ function messageOf(error: unknown): string {
 export interface FetchAdminGraphqlOptions {
   /** the shop's myshopify domain, e.g. joren-demo.myshopify.com */
   shop: string;
-  accessToken: string;
+  /** a fixed token, or a source that refreshes an expiring offline token (offline-token.server.ts) */
+  accessToken: string | AccessTokenSource;
   apiVersion?: string;
   fetch?: typeof fetch;
 }
@@ -110,17 +112,23 @@ export function createFetchAdminGraphql(options: FetchAdminGraphqlOptions): Admi
   if (!options.accessToken) throw new Error("an Admin API access token is required");
   const endpoint = `https://${options.shop}/admin/api/${apiVersion}/graphql.json`;
 
+  const source = options.accessToken;
   return async (query, variables) => {
     const doFetch = options.fetch ?? globalThis.fetch;
-    const response = await doFetch(endpoint, {
-      method: "POST",
-      headers: {
-        "Content-Type": "application/json",
-        Accept: "application/json",
-        "X-Shopify-Access-Token": options.accessToken,
-      },
-      body: JSON.stringify({ query, variables }),
-    });
+    const send = (token: string) =>
+      doFetch(endpoint, {
+        method: "POST",
+        headers: { "Content-Type": "application/json", Accept: "application/json", "X-Shopify-Access-Token": token },
+        body: JSON.stringify({ query, variables }),
+      });
+    let token = typeof source === "string" ? source : await source.current();
+    let response = await send(token);
+    if (response.status === 401 && typeof source !== "string") {
+      // an expired token: refreshed once, then the same call again
+      await response.text();
+      token = await source.refresh(token);
+      response = await send(token);
+    }
     const text = await response.text();
     if (!response.ok) {
       throw new AdminHttpError(response.status, parseRetryAfter(response.headers.get("Retry-After")), describeBody(text));
@@ -219,7 +227,8 @@ export function createAdminPortOverGraphql(graphql: AdminGraphql, options: Admin
       try {
         body = await graphql(operation.document, variables);
       } catch (error) {
-        if (error instanceof AdminApiError) throw error;
+        // a refused refresh needs the merchant, not another try
+        if (error instanceof AdminApiError || error instanceof OfflineTokenError) throw error;
         if (error instanceof AdminHttpError) {
           const apiError = new AdminApiError({
             kind: "http", operation: operation.name, status: error.status, messages: error.detail ? [error.detail] : [], cause: error,
@@ -383,7 +392,7 @@ export function createAdminPortOverGraphql(graphql: AdminGraphql, options: Admin
       const data = await execute(discountAutomaticAppCreate, {
         automaticAppDiscount: {
           title: input.title,
-          functionId: input.functionId,
+          functionHandle: input.functionHandle,
           startsAt: input.startsAt.toISOString(),
           discountClasses: input.discountClasses,
           combinesWith: input.combinesWith,

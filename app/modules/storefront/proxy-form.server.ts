@@ -2,8 +2,10 @@
 // flood guard per client address (429), the body read within a bound (413 above 64 KiB, drained
 // first so the client reads the answer), the signature verified by the library (400 when missing,
 // wrong or expired), the body validated, and the outcome sent back as JSON for the block's script
-// or, for a plain form post, as a redirect to a path on the shop's own storefront (never an open
-// redirect) or a small bilingual error page.
+// or, for a plain form post, as a confirmation page Shopify renders inside the shop's theme
+// (application/liquid) with a link back to the form's page (a path on the shop's own storefront,
+// never another site), or a small bilingual error page. Not a redirect back with a query marker:
+// Liquid has no request.query_string, so the page could never show it (ADR 0013).
 import { InvalidShopError } from "@shopify/shopify-api";
 import type { z } from "zod";
 import { getDb, type Db } from "~/db.server";
@@ -32,7 +34,7 @@ export interface ProxyFormSpec<S extends z.ZodType<{ locale?: string; return_to?
   messages: Record<O, Record<FormLocale, string>>;
   /** where a plain form post returns when the form names no page */
   defaultReturnPath: string;
-  /** the query parameter that tells the page the outcome, e.g. joren_birthday */
+  /** names the form: its rate-limit bucket and the confirmation's data-joren-outcome, e.g. joren_birthday */
   outcomeParam: string;
 }
 
@@ -73,6 +75,25 @@ function refuse(answer: Answer, status: number, outcome: string, message: Record
   const { locale, back } = answer;
   const body = `<!DOCTYPE html><html lang="${locale}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>${escapeHtml(message[locale])}</title></head><body><p>${escapeHtml(message.ja)}</p><p>${escapeHtml(message.en)}</p><p><a href="${escapeHtml(back)}">← ${locale === "ja" ? "戻る" : "Back"}</a></p></body></html>`;
   return new Response(body, { status, headers: { "Content-Type": "text/html; charset=utf-8", ...headers } });
+}
+
+/**
+ * Text for a page Shopify renders as Liquid: HTML-escaped, and braces and percent signs as
+ * entities, so nothing a visitor sent (the return path) can become a Liquid tag or output.
+ */
+function liquidText(value: string): string {
+  return escapeHtml(value).replace(/[{}%]/g, (c) => `&#${c.charCodeAt(0)};`);
+}
+
+/** The plain form post's answer: the outcome inside the shop's theme, with the way back. */
+function confirmationPage(formName: string, outcome: string, locale: FormLocale, message: Record<FormLocale, string>, back: string): Response {
+  const backLabel = locale === "ja" ? "元のページに戻る" : "Back to the page";
+  const body = `<div class="joren-confirmation" data-joren-outcome="${liquidText(`${formName}=${outcome}`)}" style="margin: 2em auto; max-width: 40em">
+  <p role="status">${liquidText(message[locale])}</p>
+  <p><a href="${liquidText(back)}">${backLabel}</a></p>
+</div>
+`;
+  return new Response(body, { status: 200, headers: { "Content-Type": "application/liquid; charset=utf-8" } });
 }
 
 function parseFields(text: string, contentType: string): Record<string, unknown> {
@@ -128,6 +149,5 @@ export async function handleProxyForm<S extends z.ZodType<{ locale?: string; ret
   const back = storefrontPath(form.success ? form.data.return_to : undefined, spec.defaultReturnPath);
   if (early.wantsJson) return Response.json({ ok: status < 300, outcome, message: message[locale], messages: message }, { status });
   if (status >= 400) return refuse({ ...early, locale, back }, status, outcome, message);
-  const target = `${back}${back.includes("?") ? "&" : "?"}${spec.outcomeParam}=${outcome}`;
-  return new Response(null, { status: 303, headers: { Location: target } });
+  return confirmationPage(spec.outcomeParam, outcome, locale, message, back);
 }

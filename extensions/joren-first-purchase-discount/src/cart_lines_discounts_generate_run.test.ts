@@ -1,7 +1,7 @@
 // The Function on typed inputs, as Shopify would hand them over for the input query.
 import { cartLinesDiscountsGenerateRun } from "./cart_lines_discounts_generate_run";
 import { parseFirstPurchaseConfig, type FirstPurchaseConfig } from "./config";
-import type { CartInput, DiscountClass } from "./types";
+import { CurrencyCode, DiscountClass, LanguageCode, type CartInput } from "./types";
 
 const CONFIG: FirstPurchaseConfig = {
   version: 1,
@@ -16,20 +16,20 @@ function input(options: {
   customer?: { numberOfOrders: number } | null;
   config?: unknown;
   classes?: DiscountClass[];
-  language?: string;
-  currency?: string;
+  language?: LanguageCode;
+  currency?: CurrencyCode;
 }): CartInput {
   const customer = options.customer === undefined ? { numberOfOrders: 0 } : options.customer;
   return {
     cart: {
       buyerIdentity: { customer: customer ? { id: "gid://shopify/Customer/9007199254740993", ...customer } : null },
-      cost: { subtotalAmount: { currencyCode: options.currency ?? "JPY" } },
+      cost: { subtotalAmount: { currencyCode: options.currency ?? CurrencyCode.Jpy } },
     },
     discount: {
-      discountClasses: options.classes ?? ["ORDER"],
+      discountClasses: options.classes ?? [DiscountClass.Order],
       metafield: options.config === null ? null : { jsonValue: options.config === undefined ? CONFIG : options.config },
     },
-    localization: { language: { isoCode: options.language ?? "JA" } },
+    localization: { language: { isoCode: options.language ?? LanguageCode.Ja } },
   };
 }
 
@@ -41,14 +41,14 @@ describe("who gets the first-purchase discount", () => {
           orderDiscountsAdd: {
             selectionStrategy: "FIRST",
             candidates: [
-              { message: "初回購入10%オフ", targets: [{ orderSubtotal: { excludedCartLineIds: [] } }], value: { percentage: { value: 10 } } },
+              { message: "初回購入10%オフ", targets: [{ orderSubtotal: { excludedCartLineIds: [] } }], value: { percentage: { value: "10" } } },
             ],
           },
         },
       ],
     });
-    const english = cartLinesDiscountsGenerateRun(input({ language: "EN" }));
-    expect(english.operations[0].orderDiscountsAdd.candidates[0].message).toBe("10% off your first order");
+    const english = cartLinesDiscountsGenerateRun(input({ language: LanguageCode.En }));
+    expect(english.operations[0]?.orderDiscountsAdd?.candidates[0]?.message).toBe("10% off your first order");
   });
 
   test.each([1, 2, 57])("a logged-in customer with %i orders gets nothing", (numberOfOrders) => {
@@ -65,12 +65,12 @@ describe("who gets the first-purchase discount", () => {
   test("a fixed amount is granted in the configured currency only", () => {
     const amount = { ...CONFIG, kind: "amount", value: 500, currencyCode: "JPY" };
     const granted = cartLinesDiscountsGenerateRun(input({ config: amount }));
-    expect(granted.operations[0].orderDiscountsAdd.candidates[0].value).toEqual({ fixedAmount: { amount: 500 } });
-    expect(cartLinesDiscountsGenerateRun(input({ config: amount, currency: "USD" }))).toEqual({ operations: [] });
+    expect(granted.operations[0]?.orderDiscountsAdd?.candidates[0]?.value).toEqual({ fixedAmount: { amount: "500" } });
+    expect(cartLinesDiscountsGenerateRun(input({ config: amount, currency: CurrencyCode.Usd }))).toEqual({ operations: [] });
   });
 
   test("a discount without the ORDER class gets no order discount", () => {
-    expect(cartLinesDiscountsGenerateRun(input({ classes: ["PRODUCT", "SHIPPING"] }))).toEqual({ operations: [] });
+    expect(cartLinesDiscountsGenerateRun(input({ classes: [DiscountClass.Product, DiscountClass.Shipping] }))).toEqual({ operations: [] });
   });
 });
 

@@ -4,28 +4,29 @@
 // unreadable configuration, a discount created without the ORDER class, or a fixed amount
 // configured in another currency than the cart's.
 import { parseFirstPurchaseConfig } from "./config";
-import type { CartInput, CartLinesDiscountsGenerateRunResult } from "./types";
+import { DiscountClass, LanguageCode, OrderDiscountSelectionStrategy, type CartInput, type CartLinesDiscountsGenerateRunResult } from "./types";
 
 const NO_DISCOUNT: CartLinesDiscountsGenerateRunResult = { operations: [] };
 
 export function cartLinesDiscountsGenerateRun(input: CartInput): CartLinesDiscountsGenerateRunResult {
-  if (!input.discount.discountClasses.includes("ORDER")) return NO_DISCOUNT;
+  if (!input.discount.discountClasses.includes(DiscountClass.Order)) return NO_DISCOUNT;
   const customer = input.cart.buyerIdentity?.customer ?? null;
   if (!customer || customer.numberOfOrders !== 0) return NO_DISCOUNT;
   const config = parseFirstPurchaseConfig(input.discount.metafield?.jsonValue ?? null);
   if (!config || !config.enabled) return NO_DISCOUNT;
   if (config.kind === "amount" && config.currencyCode !== input.cart.cost.subtotalAmount.currencyCode) return NO_DISCOUNT;
-  const japanese = input.localization.language.isoCode.toUpperCase() === "JA";
+  const japanese = input.localization.language.isoCode === LanguageCode.Ja;
   return {
     operations: [
       {
         orderDiscountsAdd: {
-          selectionStrategy: "FIRST",
+          selectionStrategy: OrderDiscountSelectionStrategy.First,
           candidates: [
             {
               message: japanese ? config.message.ja : config.message.en,
               targets: [{ orderSubtotal: { excludedCartLineIds: [] } }],
-              value: config.kind === "percent" ? { percentage: { value: config.value } } : { fixedAmount: { amount: config.value } },
+              // Decimal travels as a string in the Function API (the CLI's typegen maps it so)
+              value: config.kind === "percent" ? { percentage: { value: String(config.value) } } : { fixedAmount: { amount: String(config.value) } },
             },
           ],
         },

@@ -1,37 +1,15 @@
-// The Function's input and output, as the input query (cart_lines_discounts_generate_run.graphql)
-// and the Discount Function API (2026-04) shape them. `shopify app function typegen` generates
-// the same types into generated/api.ts from Shopify's schema; these hand-written ones keep the
-// code and its tests typed without the CLI.
-export type DiscountClass = "ORDER" | "PRODUCT" | "SHIPPING";
-
-export interface CartInput {
-  cart: {
-    buyerIdentity: {
-      /** null for a guest: a Function cannot tell who a guest is */
-      customer: { id: string; numberOfOrders: number } | null;
-    } | null;
-    cost: { subtotalAmount: { currencyCode: string } };
-  };
-  discount: {
-    discountClasses: DiscountClass[];
-    metafield: { jsonValue: unknown } | null;
-  };
-  localization: { language: { isoCode: string } };
-}
-
-export interface OrderDiscountCandidate {
-  message: string;
-  targets: { orderSubtotal: { excludedCartLineIds: string[] } }[];
-  value: { percentage: { value: number } } | { fixedAmount: { amount: number } };
-}
-
-export interface CartOperation {
-  orderDiscountsAdd: {
-    candidates: OrderDiscountCandidate[];
-    selectionStrategy: "FIRST" | "MAXIMUM";
-  };
-}
-
-export interface CartLinesDiscountsGenerateRunResult {
-  operations: CartOperation[];
-}
+// The Function's input and output types, generated from Shopify's Discount Function API schema
+// (schema.graphql) and the input query by graphql-code-generator — the `codegen` block in
+// package.json, which `shopify app function typegen` and `shopify app deploy` run. Regenerate
+// with `npm run codegen:function` after changing the query; tests/unit/discount-function checks
+// the committed generated/api.ts is current.
+export {
+  CurrencyCode,
+  DiscountClass,
+  LanguageCode,
+  OrderDiscountSelectionStrategy,
+  type CartInput,
+  type CartLinesDiscountsGenerateRunResult,
+  type CartOperation,
+  type OrderDiscountCandidate,
+} from "../generated/api";

@@ -77,10 +77,11 @@ export const consentPayload = z
   })
   .transform((c, ctx) => {
     const gid = resolveGid("Customer", null, c.customer_id);
-    if (!gid || !c.email_marketing_consent) {
-      ctx.addIssue({ code: "custom", message: "consent update needs a customer id and a known consent state" });
+    if (!gid) {
+      ctx.addIssue({ code: "custom", message: "consent update needs a customer id" });
       return z.NEVER;
     }
+    // consent is null when the payload's state is null or one Joren does not know: nothing to change
     return { customerGid: gid, email: c.email_address, consent: c.email_marketing_consent };
   });
 

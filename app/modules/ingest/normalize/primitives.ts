@@ -56,13 +56,14 @@ export const consentStates = ["SUBSCRIBED", "NOT_SUBSCRIBED", "PENDING", "UNSUBS
 
 export const emailMarketingConsent = z
   .object({
-    state: z.string().max(40),
+    // Shopify's own examples (API 2023-07 to 2025-10) send "state": null: no consent is known
+    state: z.string().max(40).nullish(),
     opt_in_level: z.string().max(40).nullish(),
     consent_updated_at: isoDate.nullish(),
   })
   .nullish()
   .transform((c) => {
-    if (!c) return null;
+    if (!c?.state) return null;
     const state = c.state.toUpperCase();
     if (!(consentStates as readonly string[]).includes(state)) return null;
     return {

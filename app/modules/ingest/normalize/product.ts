@@ -76,18 +76,24 @@ export const productDeletePayload = z.object({ id: idValue }).transform((p, ctx)
   return { gid };
 });
 
+/**
+ * inventory_levels/update. Shopify's example payload since API 2024-07 is `{}`: a level that
+ * names no item and no location carries nothing to record (null, skipped by the topic); one that
+ * names them must say when it changed, or newer-wins could not order it.
+ */
 export const inventoryLevelPayload = z
   .object({
-    inventory_item_id: idValue,
-    location_id: idValue,
-    available: z.number().int().min(-1_000_000_000).max(1_000_000_000).nullable(),
-    updated_at: date,
+    inventory_item_id: idValue.nullish(),
+    location_id: idValue.nullish(),
+    available: z.number().int().min(-1_000_000_000).max(1_000_000_000).nullish(),
+    updated_at: date.nullish(),
   })
-  .transform((l, ctx): NormalizedInventoryLevel => {
-    const inventoryItemGid = toGid("InventoryItem", l.inventory_item_id);
-    const locationGid = toGid("Location", l.location_id);
-    if (!inventoryItemGid || !locationGid) {
-      ctx.addIssue({ code: "custom", message: "inventory level needs an inventory item and a location" });
+  .transform((l, ctx): NormalizedInventoryLevel | null => {
+    if (l.inventory_item_id == null && l.location_id == null) return null;
+    const inventoryItemGid = l.inventory_item_id == null ? null : toGid("InventoryItem", l.inventory_item_id);
+    const locationGid = l.location_id == null ? null : toGid("Location", l.location_id);
+    if (!inventoryItemGid || !locationGid || !l.updated_at) {
+      ctx.addIssue({ code: "custom", message: "inventory level needs an inventory item, a location and updated_at" });
       return z.NEVER;
     }
     return { inventoryItemGid, locationGid, available: l.available ?? 0, updatedAt: l.updated_at };
