@@ -6,6 +6,7 @@
 import { spawn } from "node:child_process";
 import type { Db } from "~/db.server";
 import { shopifyWebhookHeaders } from "~/lib/webhook-signing";
+import { pixelTraffic } from "~/modules/demo/pixel-traffic";
 import { checkStorm, stormPlan } from "~/modules/demo/storm";
 import { startAppServer, TEST_SECRET, type AppServer } from "../helpers/app-server";
 import { enableScenario, registerSendingShop } from "../helpers/sending-shop";
@@ -27,121 +28,178 @@ beforeAll(async () => {
   shopId = await registerSendingShop(db, SHOP, ["holdoutPercent=0", "quietHours=off"]);
   await enableScenario(db, shopId, "cart_abandonment");
   await enableScenario(db, shopId, "browse_abandonment");
-  for (let i = 0; i < INSTANCES; i++) {
-    servers.push(await startAppServer({ databaseUrl: t.url, env: { JOREN_DISABLE_SCHEDULER: "0", JOREN_TICK_CRON: "*/3 * * * * *", JOREN_LOG_LEVEL: "error", JOREN_MAIL_TOKEN_SECRET: "s".repeat(40) } }));
-  }
 }, 120_000);
 afterAll(async () => {
-  await Promise.all(servers.map((s) => s.stop()));
   await t?.close();
 });
 
-interface PixelRequest {
-  body: string;
-  eventIds: string[];
-}
-
-/** `count` requests of 1–3 events from up to 60 browsers; every tenth repeats an earlier request. */
-function pixelPlan(count: number): PixelRequest[] {
-  const plan: PixelRequest[] = [];
-  const names = ["page_viewed", "product_viewed", "product_added_to_cart"] as const;
-  for (let i = 0; i < count; i++) {
-    if (i % 10 === 9) {
-      plan.push(plan[i - 7]);
-      continue;
+describe("under a webhook storm and ticks", () => {
+  beforeAll(async () => {
+    for (let i = 0; i < INSTANCES; i++) {
+      servers.push(await startAppServer({ databaseUrl: t.url, env: { JOREN_DISABLE_SCHEDULER: "0", JOREN_TICK_CRON: "*/3 * * * * *", JOREN_LOG_LEVEL: "error", JOREN_MAIL_TOKEN_SECRET: "s".repeat(40) } }));
     }
-    const clientId = `load-client-${i % 60}`;
-    const events = Array.from({ length: 1 + (i % 3) }, (_, k) => {
-      const name = names[(i + k) % names.length];
-      const productVariant = { id: String(45_600_000_000_000_000n + BigInt(i % 7)), product: { id: String(820_982_911_946_154_500n + BigInt(i % 7)), url: "/products/tea" } };
-      const data = name === "page_viewed" ? {} : name === "product_viewed" ? { productVariant } : { cartLine: { quantity: 1, merchandise: productVariant } };
-      return {
-        id: `load-evt-${i}-${k}`,
-        name,
-        clientId,
-        timestamp: new Date(Date.now() - 60_000).toISOString(),
-        context: { document: { location: { href: `https://${SHOP}/products/tea` } } },
-        data,
-      };
+  }, 120_000);
+  afterAll(async () => {
+    await Promise.all(servers.map((s) => s.stop()));
+  });
+
+  test(`${INSTANCES} instance(s): pixel events during a webhook storm and ticks are each stored once, never a 5xx`, { timeout: 300_000 }, async () => {
+    const storm = stormPlan({ count: 600, seed: 17, customers: 40, checkoutAgeMinutes: 120 });
+    const pixel = pixelTraffic({ shop: SHOP, requests: 900 });
+    const accepted = new Set<string>();
+    const pixelStatuses = new Map<number, number>();
+    const stormStatuses = new Map<number, number>();
+    const tally = (map: Map<number, number>, status: number) => map.set(status, (map.get(status) ?? 0) + 1);
+
+    // A CLI tick process races the instances' scheduled ticks while the traffic arrives.
+    const env: NodeJS.ProcessEnv = { ...process.env, DATABASE_URL: t.url, JOREN_MAIL_TOKEN_SECRET: "s".repeat(40), SHOPIFY_APP_URL: "https://joren.test" };
+    delete env.SENDGRID_API_KEY;
+    const cli = spawn(process.execPath, ["--import", "tsx", "app/cli/main.ts", "tick", "--shop", SHOP], { env, stdio: ["ignore", "ignore", "pipe"] });
+    let cliErr = "";
+    cli.stderr.on("data", (d) => (cliErr += d));
+    const cliExit = new Promise<number | null>((resolve) => cli.on("exit", (code) => resolve(code)));
+
+    let nextWebhook = 0;
+    const webhooks = Array.from({ length: 8 }, async () => {
+      while (nextWebhook < storm.deliveries.length) {
+        const i = nextWebhook++;
+        const d = storm.deliveries[i];
+        const headers = shopifyWebhookHeaders({ secret: TEST_SECRET, body: d.body, topic: d.topic, shop: SHOP, webhookId: d.webhookId });
+        // A webhook ack may answer 503 when the database stays locked for seconds (an overloaded
+        // machine): Shopify then delivers it again, and so does this sender.
+        for (let attempt = 1; ; attempt++) {
+          const answer = await fetch(`${servers[i % servers.length].url}/webhooks`, { method: "POST", headers, body: d.body });
+          tally(stormStatuses, answer.status);
+          await answer.arrayBuffer();
+          if (answer.status !== 503 || attempt === 5) break;
+          await new Promise((r) => setTimeout(r, 500));
+        }
+      }
     });
-    plan.push({ body: JSON.stringify({ shop: SHOP, customer: null, events }), eventIds: events.map((e) => e.id) });
+    let nextPixel = 0;
+    const pixels = Array.from({ length: 8 }, async () => {
+      while (nextPixel < pixel.length) {
+        const i = nextPixel++;
+        const request = pixel[i];
+        // every fifth request reaches every instance at the same moment (same event ids)
+        const targets = i % 5 === 0 ? servers : [servers[i % servers.length]];
+        const answers = await Promise.all(
+          targets.map((s) => fetch(`${s.url}/pixel/events`, { method: "POST", headers: { "content-type": "text/plain;charset=UTF-8" }, body: request.body })),
+        );
+        for (const answer of answers) {
+          tally(pixelStatuses, answer.status);
+          await answer.arrayBuffer();
+          if (answer.ok) for (const id of request.eventIds) accepted.add(id);
+        }
+      }
+    });
+    await Promise.all([...webhooks, ...pixels]);
+
+    expect(Object.fromEntries(pixelStatuses)).toEqual({ 200: pixel.length + Math.ceil(pixel.length / 5) * (INSTANCES - 1) });
+    expect([...stormStatuses.keys()].filter((status) => status !== 503)).toEqual([200]);
+    expect(accepted.size).toBe(new Set(pixel.flatMap((r) => r.eventIds)).size);
+
+    // Applied behind the answer: wait until the accepted events are in, then count them.
+    const deadline = Date.now() + 120_000;
+    let stored = 0;
+    while (Date.now() < deadline) {
+      stored = await db.behaviourEvent.count({ where: { shopId, eventId: { startsWith: "load-evt-" } } });
+      if (stored >= accepted.size) break;
+      await new Promise((r) => setTimeout(r, 250));
+    }
+    const rows = await db.behaviourEvent.findMany({ where: { shopId, eventId: { startsWith: "load-evt-" } }, select: { eventId: true } });
+    const ids = rows.map((r) => r.eventId);
+    expect(ids.length).toBe(new Set(ids).size);
+    expect(new Set(ids)).toEqual(accepted);
+    const browsers = new Set(pixel.flatMap((r) => r.clientIds));
+    expect(await db.visitor.count({ where: { shopId, clientId: { startsWith: "load-client-" } } })).toBe(browsers.size);
+
+    await waitForInbox(db, 180_000);
+    expect(await checkStorm(db, shopId, storm.expected)).toEqual({ lost: 0, duplicated: 0, stale: 0, notApplied: 0 });
+    expect(await cliExit, cliErr).toBe(0);
+    for (const server of servers) expect(server.process.exitCode).toBeNull();
+  });
+});
+
+/** Holds the write lock of the whole database (SQLite) or of the pixel's tables (PostgreSQL). */
+async function lockPixelTables(url: string): Promise<() => Promise<void>> {
+  if (url.startsWith("postgres")) {
+    const pg = (await import("pg")).default;
+    const parsed = new URL(url);
+    const schema = parsed.searchParams.get("schema")!;
+    parsed.searchParams.delete("schema");
+    const client = new pg.Client({ connectionString: parsed.toString() });
+    await client.connect();
+    await client.query("BEGIN");
+    await client.query(`LOCK TABLE "${schema}"."Visitor", "${schema}"."BehaviourEvent" IN ACCESS EXCLUSIVE MODE`);
+    return async () => {
+      await client.query("ROLLBACK");
+      await client.end();
+    };
   }
-  return plan;
+  const { default: Database } = await import("better-sqlite3");
+  const sqlite = new Database(url.replace(/^file:/, ""));
+  sqlite.exec("BEGIN EXCLUSIVE");
+  return async () => {
+    sqlite.exec("ROLLBACK");
+    sqlite.close();
+  };
 }
 
-test(`${INSTANCES} instance(s): pixel events during a webhook storm and ticks are each stored once, never a 5xx`, { timeout: 300_000 }, async () => {
-  const storm = stormPlan({ count: 600, seed: 17, customers: 40, checkoutAgeMinutes: 120 });
-  const pixel = pixelPlan(900);
-  const accepted = new Set<string>();
-  const pixelStatuses = new Map<number, number>();
-  const stormStatuses = new Map<number, number>();
-  const tally = (map: Map<number, number>, status: number) => map.set(status, (map.get(status) ?? 0) + 1);
-
-  // A CLI tick process races the instances' scheduled ticks while the traffic arrives.
-  const env: NodeJS.ProcessEnv = { ...process.env, DATABASE_URL: t.url, JOREN_MAIL_TOKEN_SECRET: "s".repeat(40), SHOPIFY_APP_URL: "https://joren.test" };
-  delete env.SENDGRID_API_KEY;
-  const cli = spawn(process.execPath, ["--import", "tsx", "app/cli/main.ts", "tick", "--shop", SHOP], { env, stdio: ["ignore", "ignore", "pipe"] });
-  let cliErr = "";
-  cli.stderr.on("data", (d) => (cliErr += d));
-  const cliExit = new Promise<number | null>((resolve) => cli.on("exit", (code) => resolve(code)));
-
-  let nextWebhook = 0;
-  const webhooks = Array.from({ length: 8 }, async () => {
-    while (nextWebhook < storm.deliveries.length) {
-      const i = nextWebhook++;
-      const d = storm.deliveries[i];
-      const headers = shopifyWebhookHeaders({ secret: TEST_SECRET, body: d.body, topic: d.topic, shop: SHOP, webhookId: d.webhookId });
-      // A webhook ack may answer 503 when the database stays locked for seconds (an overloaded
-      // machine): Shopify then delivers it again, and so does this sender.
-      for (let attempt = 1; ; attempt++) {
-        const answer = await fetch(`${servers[i % servers.length].url}/webhooks`, { method: "POST", headers, body: d.body });
-        tally(stormStatuses, answer.status);
-        await answer.arrayBuffer();
-        if (answer.status !== 503 || attempt === 5) break;
-        await new Promise((r) => setTimeout(r, 500));
-      }
+test("the database locked (as by a long tick): answered 200 at once until the queue is full, then 503 with Retry-After; all accepted are stored once, even when the server is stopped", { timeout: 120_000 }, async () => {
+  const server = await startAppServer({ databaseUrl: t.url, env: { JOREN_PIXEL_BUFFER_EVENTS: "4", JOREN_LOG_LEVEL: "error" } });
+  const post = (id: string) =>
+    fetch(`${server.url}/pixel/events`, {
+      method: "POST",
+      headers: { "content-type": "text/plain" },
+      body: JSON.stringify({ shop: SHOP, customer: null, event: { id, name: "page_viewed", clientId: "locked-client", timestamp: new Date().toISOString(), data: {} } }),
+    });
+  const storedOf = (prefix: string) => db.behaviourEvent.count({ where: { shopId, eventId: { startsWith: prefix } } });
+  const until = async (check: () => Promise<boolean>) => {
+    const deadline = Date.now() + 30_000;
+    while (!(await check())) {
+      if (Date.now() > deadline) throw new Error("condition not met in time");
+      await new Promise((r) => setTimeout(r, 100));
     }
-  });
-  let nextPixel = 0;
-  const pixels = Array.from({ length: 8 }, async () => {
-    while (nextPixel < pixel.length) {
-      const i = nextPixel++;
-      const request = pixel[i];
-      // every fifth request reaches every instance at the same moment (same event ids)
-      const targets = i % 5 === 0 ? servers : [servers[i % servers.length]];
-      const answers = await Promise.all(
-        targets.map((s) => fetch(`${s.url}/pixel/events`, { method: "POST", headers: { "content-type": "text/plain;charset=UTF-8" }, body: request.body })),
-      );
-      for (const answer of answers) {
-        tally(pixelStatuses, answer.status);
-        await answer.arrayBuffer();
-        if (answer.ok) for (const id of request.eventIds) accepted.add(id);
+  };
+  try {
+    expect((await post("locked-warm")).status).toBe(200);
+    await until(async () => (await storedOf("locked-warm")) === 1);
+
+    let unlock = await lockPixelTables(t.url);
+    try {
+      for (let i = 0; i < 4; i++) {
+        const started = performance.now();
+        const answer = await post(`locked-a-${i}`);
+        expect(answer.status).toBe(200);
+        expect(performance.now() - started).toBeLessThan(2_000);
       }
+      const full = await post("locked-refused");
+      expect(full.status).toBe(503);
+      expect(full.headers.get("retry-after")).toBe("5");
+      expect(full.headers.get("access-control-allow-origin")).toBe("*");
+    } finally {
+      await unlock();
     }
-  });
-  await Promise.all([...webhooks, ...pixels]);
+    await until(async () => (await storedOf("locked-a-")) === 4);
+    expect(await storedOf("locked-refused")).toBe(0);
 
-  expect(Object.fromEntries(pixelStatuses)).toEqual({ 200: pixel.length + Math.ceil(pixel.length / 5) * (INSTANCES - 1) });
-  expect([...stormStatuses.keys()].filter((status) => status !== 503)).toEqual([200]);
-  expect(accepted.size).toBe(new Set(pixel.flatMap((r) => r.eventIds)).size);
-
-  // Applied behind the answer: wait until the accepted events are in, then count them.
-  const deadline = Date.now() + 120_000;
-  let stored = 0;
-  while (Date.now() < deadline) {
-    stored = await db.behaviourEvent.count({ where: { shopId, eventId: { startsWith: "load-evt-" } } });
-    if (stored >= accepted.size) break;
-    await new Promise((r) => setTimeout(r, 250));
+    // Accepted but not yet written when the server is told to stop: written before it exits.
+    unlock = await lockPixelTables(t.url);
+    try {
+      for (let i = 0; i < 3; i++) expect((await post(`locked-b-${i}`)).status).toBe(200);
+      const exited = new Promise((resolve) => server.process.once("exit", resolve));
+      server.process.kill("SIGTERM");
+      await new Promise((r) => setTimeout(r, 300));
+      expect(server.process.exitCode).toBeNull();
+      await unlock();
+      await exited;
+    } finally {
+      await unlock().catch(() => undefined);
+    }
+    expect(await storedOf("locked-b-")).toBe(3);
+    expect(await storedOf("locked-")).toBe(1 + 4 + 3);
+  } finally {
+    await server.stop();
   }
-  const rows = await db.behaviourEvent.findMany({ where: { shopId, eventId: { startsWith: "load-evt-" } }, select: { eventId: true } });
-  const ids = rows.map((r) => r.eventId);
-  expect(ids.length).toBe(new Set(ids).size);
-  expect(new Set(ids)).toEqual(accepted);
-  const browsers = new Set(pixel.flatMap((r) => (JSON.parse(r.body) as { events: { clientId: string }[] }).events.map((e) => e.clientId)));
-  expect(await db.visitor.count({ where: { shopId, clientId: { startsWith: "load-client-" } } })).toBe(browsers.size);
-
-  await waitForInbox(db, 180_000);
-  expect(await checkStorm(db, shopId, storm.expected)).toEqual({ lost: 0, duplicated: 0, stale: 0, notApplied: 0 });
-  expect(await cliExit, cliErr).toBe(0);
-  for (const server of servers) expect(server.process.exitCode).toBeNull();
 });
