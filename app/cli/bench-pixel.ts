@@ -10,17 +10,12 @@ import { stormPlan } from "~/modules/demo/storm";
 import { waitForInboxDrained } from "~/modules/ingest/wait-for-inbox.server";
 import { registerLocalShop } from "~/modules/shops/install-shop.server";
 import { migratedSqliteFile } from "./bench-db";
-import { postgresDatabase } from "./bench-storm";
+import { percentile, postgresDatabase } from "./bench-storm";
 import { startLocalServer, type LocalServer } from "./local-server";
 import { freeLoopbackPort } from "./ports";
 
 const SHOP = "joren-pixel.myshopify.com";
 const SECRET = "bench-secret";
-
-function percentile(sorted: number[], p: number): number {
-  if (sorted.length === 0) return 0;
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
-}
 
 async function run(db: Db, servers: LocalServer[], options: { requests: number; webhooks: number; concurrency: number }) {
   const { shopId } = await registerLocalShop({ db, domain: SHOP });

@@ -16,7 +16,7 @@ import { freeLoopbackPort } from "./ports";
 const SHOP = "joren-storm.myshopify.com";
 const SECRET = "bench-secret";
 
-function percentile(sorted: number[], p: number): number {
+export function percentile(sorted: number[], p: number): number {
   if (sorted.length === 0) return 0;
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
 }

@@ -40,8 +40,8 @@ type BatchOutcome = "progress" | "busy";
 
 const pause = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
-function describe(error: unknown): string {
-  // errors may quote query arguments: keep addresses out of the log
+/** An error for the log: errors may quote query arguments, so addresses are masked. */
+export function describeError(error: unknown): string {
   const text = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
   return text.replace(/[^\s@"'<>()]+@[^\s@"'<>()]+/g, "[email]").slice(0, 500);
 }
@@ -144,10 +144,10 @@ export class PixelBuffer {
       }
       item.attempts += 1;
       if (item.attempts < MAX_ATTEMPTS) {
-        log("warn", "pixel events not applied; will retry", { shop: input.shopDomain, attempt: item.attempts, error: describe(error) });
+        log("warn", "pixel events not applied; will retry", { shop: input.shopDomain, attempt: item.attempts, error: describeError(error) });
         return "busy";
       }
-      log("error", "pixel events dropped after repeated failures", { shop: input.shopDomain, events: input.events.length, error: describe(error) });
+      log("error", "pixel events dropped after repeated failures", { shop: input.shopDomain, events: input.events.length, error: describeError(error) });
       return "settled";
     }
   }

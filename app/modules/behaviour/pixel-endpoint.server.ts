@@ -8,7 +8,7 @@ import { log } from "~/lib/log.server";
 import { readBodyAtMost } from "~/lib/request-body.server";
 import { clientIp } from "./endpoint-rate-limit";
 import { parsePixelRequest } from "./pixel-event-schema";
-import type { PixelBuffer } from "./pixel-buffer.server";
+import { describeError, type PixelBuffer } from "./pixel-buffer.server";
 import { getPixelBuffer } from "./pixel-intake.server";
 import { PixelRateLimiter } from "./pixel-rate-limit";
 
@@ -77,12 +77,6 @@ async function readBody(request: Request): Promise<BodyResult> {
   } catch {
     return { ok: false, response: reject(400, "body is not UTF-8 text") };
   }
-}
-
-// Errors may quote query arguments: keep addresses out of the log.
-function describeError(error: unknown): string {
-  const text = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
-  return text.replace(/[^\s@"'<>()]+@[^\s@"'<>()]+/g, "[email]").slice(0, 500);
 }
 
 async function handlePost(request: Request, deps: PixelEndpointDeps): Promise<Response> {
