@@ -150,8 +150,6 @@ class Feeder {
 
   async send(event: StoreEvent): Promise<void> {
     if (event.kind === "webhook") {
-      // a webhook follows the storefront events before it, as in the store's own timeline
-      await this.settlePixel();
       while (this.inFlight.size >= this.concurrency) await Promise.race(this.inFlight);
       const request = this.postWebhook(event).finally(() => this.inFlight.delete(request));
       this.inFlight.add(request);
@@ -162,7 +160,7 @@ class Feeder {
       this.fed.pixelTooOld += 1;
       return;
     }
-    await this.settle();
+    await this.settleWebhooks();
     if (event.kind === "pixel") await this.postPixel(event.body);
     else await this.postForm(event);
   }
@@ -174,9 +172,13 @@ class Feeder {
     this.pixelUnapplied = false;
   }
 
-  /** Every webhook and pixel event sent so far is answered and applied by the server. */
+  /** Every webhook and pixel event sent so far is answered and applied by the server (before a tick). */
   async settle(): Promise<void> {
+    await this.settleWebhooks();
     await this.settlePixel();
+  }
+
+  private async settleWebhooks(): Promise<void> {
     await Promise.all(this.inFlight);
     if (!this.unapplied) return;
     if (!(await waitForInboxDrained(this.db, 120_000, 20))) throw new Error("the server's inbox did not drain within 2 minutes");
