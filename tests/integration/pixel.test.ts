@@ -539,7 +539,7 @@ describe("property: arbitrary bodies", () => {
     fc.record({ shop, customer, event: pixelEvent, events: fc.array(pixelEvent) }, { requiredKeys: [] }).map((b) => JSON.stringify(b)),
   );
 
-  test("never a 5xx, always CORS, and rows change only on a 200", async () => {
+  test("never a 5xx, always CORS, and rows change only on a 200", { timeout: 120_000 }, async () => {
     let storing = 0;
     await fc.assert(
       fc.asyncProperty(body, async (text) => {
