@@ -11,7 +11,10 @@ import { checkStorm, stormPlan } from "~/modules/demo/storm";
 import { startAppServer, TEST_SECRET, type AppServer } from "../helpers/app-server";
 import { enableScenario, registerSendingShop } from "../helpers/sending-shop";
 import { createTestDb, type TestDb } from "../helpers/db";
+import { lockDatabase } from "../helpers/lock-db";
 import { waitForInbox } from "../helpers/webhooks";
+
+const PIXEL_TABLES = ["Visitor", "BehaviourEvent"];
 
 const SHOP = "pixel-load.myshopify.com";
 const onPostgres = Boolean(process.env.TEST_DATABASE_URL);
@@ -121,31 +124,6 @@ describe("under a webhook storm and ticks", () => {
   });
 });
 
-/** Holds the write lock of the whole database (SQLite) or of the pixel's tables (PostgreSQL). */
-async function lockPixelTables(url: string): Promise<() => Promise<void>> {
-  if (url.startsWith("postgres")) {
-    const pg = (await import("pg")).default;
-    const parsed = new URL(url);
-    const schema = parsed.searchParams.get("schema")!;
-    parsed.searchParams.delete("schema");
-    const client = new pg.Client({ connectionString: parsed.toString() });
-    await client.connect();
-    await client.query("BEGIN");
-    await client.query(`LOCK TABLE "${schema}"."Visitor", "${schema}"."BehaviourEvent" IN ACCESS EXCLUSIVE MODE`);
-    return async () => {
-      await client.query("ROLLBACK");
-      await client.end();
-    };
-  }
-  const { default: Database } = await import("better-sqlite3");
-  const sqlite = new Database(url.replace(/^file:/, ""));
-  sqlite.exec("BEGIN EXCLUSIVE");
-  return async () => {
-    sqlite.exec("ROLLBACK");
-    sqlite.close();
-  };
-}
-
 test("the database locked (as by a long tick): answered 200 at once until the queue is full, then 503 with Retry-After; all accepted are stored once, even when the server is stopped", { timeout: 120_000 }, async () => {
   const server = await startAppServer({ databaseUrl: t.url, env: { JOREN_PIXEL_BUFFER_EVENTS: "4", JOREN_LOG_LEVEL: "error" } });
   const post = (id: string) =>
@@ -166,7 +144,7 @@ test("the database locked (as by a long tick): answered 200 at once until the qu
     expect((await post("locked-warm")).status).toBe(200);
     await until(async () => (await storedOf("locked-warm")) === 1);
 
-    let unlock = await lockPixelTables(t.url);
+    let unlock = await lockDatabase(t.url, PIXEL_TABLES);
     try {
       for (let i = 0; i < 4; i++) {
         const started = performance.now();
@@ -185,7 +163,7 @@ test("the database locked (as by a long tick): answered 200 at once until the qu
     expect(await storedOf("locked-refused")).toBe(0);
 
     // Accepted but not yet written when the server is told to stop: written before it exits.
-    unlock = await lockPixelTables(t.url);
+    unlock = await lockDatabase(t.url, PIXEL_TABLES);
     try {
       for (let i = 0; i < 3; i++) expect((await post(`locked-b-${i}`)).status).toBe(200);
       const exited = new Promise((resolve) => server.process.once("exit", resolve));
