@@ -64,5 +64,11 @@ const server = app.listen(port, host, () => console.error(`[joren] listening on 
 server.keepAliveTimeout = 65_000;
 server.headersTimeout = 66_000;
 for (const signal of ["SIGTERM", "SIGINT"]) {
-  process.once(signal, () => server.close(() => process.exit(0)));
+  process.once(signal, () => {
+    const closed = new Promise((resolve) => server.close(resolve));
+    // Pixel events are answered before they are written, and the browser never sends them
+    // again: write what is queued before exiting (bounded; docs/decisions/0020).
+    const drained = build.entry.module.drainPixelBuffer();
+    Promise.allSettled([closed, drained]).then(() => process.exit(0));
+  });
 }

@@ -11,10 +11,12 @@ export const streamTimeout = 5000;
 // The inbox worker starts with the server, so webhooks stored before a restart are applied.
 void getInboxWorker();
 
-// Entry points server.mjs reaches through the build: the inbox worker thread, and the webhook
+// Entry points server.mjs reaches through the build: the inbox worker thread, the webhook
 // fast path (the same handler as routes/webhooks.tsx, without the router).
 export { runInboxThread } from "./modules/jobs/boot.server";
 export { handleWebhookRequest } from "./modules/ingest/webhook-endpoint.server";
+// server.mjs writes the accepted pixel events before the process exits
+export { drainPixelBuffer } from "./modules/behaviour/pixel-intake.server";
 
 export default async function handleRequest(
   request: Request,

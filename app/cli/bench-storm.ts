@@ -16,12 +16,12 @@ import { freeLoopbackPort } from "./ports";
 const SHOP = "joren-storm.myshopify.com";
 const SECRET = "bench-secret";
 
-function percentile(sorted: number[], p: number): number {
+export function percentile(sorted: number[], p: number): number {
   if (sorted.length === 0) return 0;
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
 }
 
-async function postgresDatabase(baseUrl: string): Promise<{ url: string; drop(): Promise<void> } | null> {
+export async function postgresDatabase(baseUrl: string): Promise<{ url: string; drop(): Promise<void> } | null> {
   const pg = (await import("pg")).default;
   const schema = `bench_storm_${randomUUID().replace(/-/g, "").slice(0, 12)}`;
   const admin = new pg.Client({ connectionString: baseUrl, connectionTimeoutMillis: 3000 });

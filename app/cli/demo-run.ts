@@ -11,6 +11,7 @@ import { engineDepsForShop } from "~/modules/engine/engine-deps.server";
 import { runTick } from "~/modules/engine/tick.server";
 import { guardCounters, type GuardCounters } from "~/modules/guard/guard-counters.server";
 import { waitForInboxDrained } from "~/modules/ingest/wait-for-inbox.server";
+import { waitForPixelEvents } from "~/modules/behaviour/wait-for-pixel.server";
 import { DEMO_TIME_HEADER } from "~/modules/mail/demo-clock.server";
 import { refreshRecommendationModelIfStale } from "~/modules/recommendations/recompute-model.server";
 import { getAllReports, resolveReportRange } from "~/modules/reports";
@@ -163,9 +164,19 @@ async function freshDemoShop(db: Db, appUrl: string, secret: string, shop: strin
 class Feeder {
   readonly fed: DemoSummary["fed"] = { webhooks: {}, webhooksRefused: {}, ordersSent: 0, pixelEvents: 0, pixelRefused: {}, pixelTooOld: 0, proxyForms: {}, mailOpens: 0, mailClicks: 0, mailRefused: {} };
   private inFlight = new Set<Promise<void>>();
+  /** events the pixel endpoint accepted: its queue writes them behind the answer */
+  private pixelAccepted = 0;
+  private pixelUnapplied = false;
   private unapplied = false;
 
-  constructor(private readonly db: Db, private readonly appUrl: string, private readonly secret: string, private readonly shop: string, private readonly concurrency = 6) {}
+  constructor(
+    private readonly db: Db,
+    private readonly appUrl: string,
+    private readonly secret: string,
+    private readonly shop: string,
+    private readonly shopId: string,
+    private readonly concurrency = 6,
+  ) {}
 
   async send(event: StoreEvent): Promise<void> {
     if (event.kind === "webhook") {
@@ -179,13 +190,25 @@ class Feeder {
       this.fed.pixelTooOld += 1;
       return;
     }
-    await this.settle();
+    await this.settleWebhooks();
     if (event.kind === "pixel") await this.postPixel(event.body);
     else await this.postForm(event);
   }
 
-  /** Every webhook sent so far is answered and applied by the server's inbox worker. */
+  /** Every pixel event accepted so far is written by the server's pixel queue. */
+  private async settlePixel(): Promise<void> {
+    if (!this.pixelUnapplied) return;
+    if (!(await waitForPixelEvents(this.db, this.shopId, this.pixelAccepted, 120_000, 10))) throw new Error("the server's pixel queue did not drain within 2 minutes");
+    this.pixelUnapplied = false;
+  }
+
+  /** Every webhook and pixel event sent so far is answered and applied by the server (before a tick). */
   async settle(): Promise<void> {
+    await this.settleWebhooks();
+    await this.settlePixel();
+  }
+
+  private async settleWebhooks(): Promise<void> {
     await Promise.all(this.inFlight);
     if (!this.unapplied) return;
     if (!(await waitForInboxDrained(this.db, 120_000, 20))) throw new Error("the server's inbox did not drain within 2 minutes");
@@ -223,14 +246,17 @@ class Feeder {
   private async postPixel(body: string): Promise<void> {
     for (let attempt = 0; ; attempt++) {
       const response = await fetch(`${this.appUrl}/pixel/events`, { method: "POST", headers: { "content-type": "text/plain" }, body });
-      await response.arrayBuffer();
+      const answer = await response.text();
       if (response.status === 429 && attempt < 5) {
         // the endpoint's rate limit: wait as told, as a browser's next page view would
         await new Promise((r) => setTimeout(r, Number(response.headers.get("retry-after") ?? 1) * 1000));
         continue;
       }
-      if (response.ok) this.fed.pixelEvents += 1;
-      else bump(this.fed.pixelRefused, String(response.status));
+      if (response.ok) {
+        this.fed.pixelEvents += 1;
+        this.pixelAccepted += (JSON.parse(answer) as { accepted: number }).accepted;
+        this.pixelUnapplied = true;
+      } else bump(this.fed.pixelRefused, String(response.status));
       return;
     }
   }
@@ -279,7 +305,7 @@ export async function runDemo(options: DemoRunOptions): Promise<DemoSummary> {
   // the engine signs links with the server's secret, so the server accepts them
   const deps = await engineDepsForShop(db, shop, { ...process.env, SHOPIFY_API_SECRET: secret, SHOPIFY_APP_URL: options.publicUrl ?? appUrl });
 
-  const feeder = new Feeder(db, appUrl, secret, shop);
+  const feeder = new Feeder(db, appUrl, secret, shop, shopId);
   const events = syntheticStore(storeOptions);
   let pending = events.next();
   // orders placed because of an email, merged into the store's own traffic in time order

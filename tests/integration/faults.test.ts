@@ -23,6 +23,7 @@ import { importedMirror } from "../helpers/imported-mirror";
 import { enableScenario, registerSendingShop } from "../helpers/sending-shop";
 import { createTestDb, type TestDb } from "../helpers/db";
 import { startFakeShopifyServer, type FakeShopifyCall, type FakeShopifyServer } from "../helpers/fake-shopify-server";
+import { lockDatabase } from "../helpers/lock-db";
 import { postWebhook, waitForInbox } from "../helpers/webhooks";
 
 const SHOP = "faults-test.myshopify.com";
@@ -319,31 +320,6 @@ describe("the database locked while webhooks arrive", () => {
   let server: AppServer | undefined;
   afterEach(async () => server?.stop());
 
-  /** Holds the write lock of the whole database (SQLite) or of the inbox table (PostgreSQL). */
-  async function lockDatabase(url: string): Promise<() => Promise<void>> {
-    if (url.startsWith("postgres")) {
-      const pg = (await import("pg")).default;
-      const parsed = new URL(url);
-      const schema = parsed.searchParams.get("schema")!;
-      parsed.searchParams.delete("schema");
-      const client = new pg.Client({ connectionString: parsed.toString() });
-      await client.connect();
-      await client.query("BEGIN");
-      await client.query(`LOCK TABLE "${schema}"."WebhookReceipt" IN ACCESS EXCLUSIVE MODE`);
-      return async () => {
-        await client.query("ROLLBACK");
-        await client.end();
-      };
-    }
-    const { default: Database } = await import("better-sqlite3");
-    const sqlite = new Database(url.replace(/^file:/, ""));
-    sqlite.exec("BEGIN EXCLUSIVE");
-    return async () => {
-      sqlite.exec("ROLLBACK");
-      sqlite.close();
-    };
-  }
-
   test("answered 503 with Retry-After (Shopify retries), never a 200 that loses it; the retry lands once", { timeout: 120_000 }, async () => {
     t = await createTestDb();
     db = t.db;
@@ -352,7 +328,7 @@ describe("the database locked while webhooks arrive", () => {
     const bodies = [1, 2, 3].map((i) => JSON.stringify({ id: 9007199254741000 + i, admin_graphql_api_id: `gid://shopify/Product/${9007199254741000 + i}`, title: `Tea ${i}`, handle: `tea-${i}`, status: "active", product_type: "", vendor: "Joren", tags: "", created_at: T0.toISOString(), updated_at: T0.toISOString(), published_at: T0.toISOString(), variants: [], images: [], image: null }));
     const ids = bodies.map(() => randomUUID());
 
-    const unlock = await lockDatabase(t.url);
+    const unlock = await lockDatabase(t.url, ["WebhookReceipt"]);
     let statuses: number[];
     try {
       const answers = await Promise.all(bodies.map((body, i) => postWebhook(server!.url, { topic: "products/create", shop: SHOP, body, webhookId: ids[i] })));

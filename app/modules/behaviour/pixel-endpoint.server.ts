@@ -1,13 +1,16 @@
 // POST /pixel/events: the Web Pixel's collector. Public and unsigned (docs/pixel.md): every
-// answer is decided here, and no exception leaves this function.
+// answer is decided here, and no exception leaves this function. A valid request is accepted
+// into the pixel queue and answered at once; the queue applies it behind the answer
+// (pixel-buffer.server.ts, docs/decisions/0020).
 import type { Db } from "~/db.server";
 import { parseJsonLossless } from "~/lib/json";
 import { log } from "~/lib/log.server";
 import { readBodyAtMost } from "~/lib/request-body.server";
 import { clientIp } from "./endpoint-rate-limit";
 import { parsePixelRequest } from "./pixel-event-schema";
+import { describeError, type PixelBuffer } from "./pixel-buffer.server";
+import { getPixelBuffer } from "./pixel-intake.server";
 import { PixelRateLimiter } from "./pixel-rate-limit";
-import { recordPixelEvents, UnknownShopError } from "./record-pixel-events.server";
 
 export const MAX_BODY_BYTES = 64 * 1024;
 
@@ -19,13 +22,33 @@ export const CORS_HEADERS: Record<string, string> = {
 };
 
 export interface PixelEndpointDeps {
+  /** reads only: is the shop installed */
   db: Db;
+  /** defaults to the process-wide queue */
+  buffer?: PixelBuffer;
   now?: () => Date;
   /** defaults to one limiter per process */
   rateLimiter?: PixelRateLimiter;
 }
 
 const processLimiter = new PixelRateLimiter();
+
+// Shops rarely change, and at storefront rates every request would read the same row. Cached
+// per client: a test's database (or a broken one) never answers from another's cache.
+const SHOP_CACHE_MS = 2_000;
+const installedShops = new WeakMap<Db, Map<string, number>>();
+
+async function shopInstalled(db: Db, domain: string, nowMs: number): Promise<boolean> {
+  let cache = installedShops.get(db);
+  if (!cache) installedShops.set(db, (cache = new Map()));
+  if ((cache.get(domain) ?? 0) > nowMs) return true;
+  const shop = await db.shop.findUnique({ where: { domain }, select: { uninstalledAt: true } });
+  // only an installed shop is cached, so a shop installed a moment ago is accepted at once
+  if (!shop || shop.uninstalledAt) return false;
+  if (cache.size > 10_000) cache.clear();
+  cache.set(domain, nowMs + SHOP_CACHE_MS);
+  return true;
+}
 
 function respond(status: number, body: unknown, headers: Record<string, string> = {}): Response {
   return new Response(body === null ? null : JSON.stringify(body), {
@@ -56,12 +79,6 @@ async function readBody(request: Request): Promise<BodyResult> {
   }
 }
 
-// Errors may quote query arguments: keep addresses out of the log.
-function describeError(error: unknown): string {
-  const text = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
-  return text.replace(/[^\s@"'<>()]+@[^\s@"'<>()]+/g, "[email]").slice(0, 500);
-}
-
 async function handlePost(request: Request, deps: PixelEndpointDeps): Promise<Response> {
   const now = (deps.now ?? (() => new Date()))();
   const body = await readBody(request);
@@ -89,13 +106,14 @@ async function handlePost(request: Request, deps: PixelEndpointDeps): Promise<Re
     return reject(429, "too many events", { shop: shopDomain, clientIds }, { "Retry-After": String(limited.retryAfterSeconds) });
   }
 
-  try {
-    const result = await recordPixelEvents(deps.db, { shopDomain, customer, events, now });
-    return respond(200, { ...result, ignored });
-  } catch (error) {
-    if (error instanceof UnknownShopError) return reject(404, "unknown shop", { shop: shopDomain });
-    throw error;
+  if (!(await shopInstalled(deps.db, shopDomain, Date.now()))) return reject(404, "unknown shop", { shop: shopDomain });
+  if (events.length > 0) {
+    const taken = (deps.buffer ?? (await getPixelBuffer())).offer({ shopDomain, customer, events, now });
+    if (!taken.ok) {
+      return reject(503, "busy, retry later", { shop: shopDomain, events: events.length }, { "Retry-After": String(taken.retryAfterSeconds) });
+    }
   }
+  return respond(200, { accepted: events.length, ignored });
 }
 
 /** The whole HTTP behaviour of the pixel endpoint; see docs/pixel.md for the contract. */
