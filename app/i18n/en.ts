@@ -118,7 +118,6 @@ export const en = {
   "customers.col.orders": "Orders",
   "customers.col.spend": "Net spend",
   "customers.col.lastOrder": "Last order",
-  "customers.showing": "Showing the first {count}. Narrow the search to find others.",
   "customer.notFound": "This customer does not exist or was erased on request. Go back to the list.",
   "customer.profile": "Profile",
   "customer.consent": "Email consent",
@@ -281,6 +280,25 @@ export const en = {
   "reports.thisPeriod": "This period",
   "reports.lastYear": "Same period last year",
   "common.notFoundBody": "This page or record does not exist (it may have been erased). Go back and pick another one.",
+  // --- admin pages (issue #15, i15-admin): customers list and profile ---
+  "customers.segmentFilter": "RFM segment",
+  "customers.allSegments": "All segments",
+  "customers.consentFilter": "Email consent",
+  "customers.allConsent": "Any consent",
+  "customers.col.consent": "Email consent",
+  "customers.noFilterMatch": "No customer matches these filters. Choose “All” in one of them to see more.",
+  "customers.range": "{first}–{last} of {total} customers",
+  "customers.pageOf": "Page {page} of {pages}",
+  "customers.previousPage": "Previous page",
+  "customers.nextPage": "Next page",
+  "customer.points": "Points balance",
+  "customer.pointsExpiry": "{points} points expire on {date}",
+  "consent.SUBSCRIBED": "Subscribed",
+  "consent.PENDING": "Pending confirmation",
+  "consent.NOT_SUBSCRIBED": "Not subscribed",
+  "consent.UNSUBSCRIBED": "Unsubscribed",
+  "consent.INVALID": "Invalid address",
+  "consent.REDACTED": "Erased",
 } as const;
 
 export type MessageKey = keyof typeof en;

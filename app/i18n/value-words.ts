@@ -2,6 +2,7 @@
 // a value this admin does not know yet is shown as stored instead of failing.
 import type { MessageKey } from "./en";
 import type { I18n } from "./i18n";
+import { RFM_SEGMENT_LABELS } from "~/modules/reports/rfm";
 
 function wordFor<T extends string>(i18n: I18n, known: readonly T[], prefix: string, value: string): string {
   return (known as readonly string[]).includes(value) ? i18n.t(`${prefix}${value}` as MessageKey) : value;
@@ -19,3 +20,8 @@ export type BadgeTone = "success" | "info" | "attention" | "warning" | "critical
 export function phaseTone(phase: string): BadgeTone {
   return ({ prospect: undefined, new: "info", repeat: "success", regular: "success", dormant: "warning" } as Record<string, BadgeTone>)[phase];
 }
+
+export const consentWord = (i18n: I18n, state: string) =>
+  wordFor(i18n, ["SUBSCRIBED", "PENDING", "NOT_SUBSCRIBED", "UNSUBSCRIBED", "INVALID", "REDACTED"], "consent.", state);
+export const segmentWord = (i18n: I18n, segment: string) =>
+  (RFM_SEGMENT_LABELS as Record<string, { ja: string; en: string } | undefined>)[segment]?.[i18n.locale] ?? segment;
