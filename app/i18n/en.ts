@@ -299,6 +299,18 @@ export const en = {
   "consent.UNSUBSCRIBED": "Unsubscribed",
   "consent.INVALID": "Invalid address",
   "consent.REDACTED": "Erased",
+  // --- admin pages (issue #15, i15-admin): scenario results and trend ---
+  "scenarios.col.orders": "Orders",
+  "scenarios.col.revenue": "Revenue",
+  "scenarios.col.lift": "Lift",
+  "scenarios.liftPending": "Needs held-out customers",
+  "scenario.trend.title": "Last {weeks} weeks",
+  "scenario.trend.help": "Emails sent each week and how many of them were opened and clicked; orders are those the clicks brought within the attribution window (last click).",
+  "scenario.trend.empty": "Nothing sent in these weeks yet. The trend appears once the scenario sends.",
+  "scenario.trend.sent": "Sent",
+  "scenario.trend.opened": "Opened",
+  "scenario.trend.clicked": "Clicked",
+  "scenario.trend.orders": "Orders",
 } as const;
 
 export type MessageKey = keyof typeof en;

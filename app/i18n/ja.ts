@@ -300,4 +300,16 @@ export const ja: Record<MessageKey, string> = {
   "consent.UNSUBSCRIBED": "配信停止",
   "consent.INVALID": "無効なアドレス",
   "consent.REDACTED": "削除済み",
+  // --- admin pages (issue #15, i15-admin): scenario results and trend ---
+  "scenarios.col.orders": "注文",
+  "scenarios.col.revenue": "売上",
+  "scenarios.col.lift": "リフト",
+  "scenarios.liftPending": "対照群が必要です",
+  "scenario.trend.title": "直近{weeks}週間",
+  "scenario.trend.help": "週ごとの送信数と、そのうち開封・クリックされた数。注文は、クリックから計測期間内に入った注文です（ラストクリック）。",
+  "scenario.trend.empty": "この期間の送信はまだありません。シナリオが送信を始めると推移が表示されます。",
+  "scenario.trend.sent": "送信",
+  "scenario.trend.opened": "開封",
+  "scenario.trend.clicked": "クリック",
+  "scenario.trend.orders": "注文",
 };

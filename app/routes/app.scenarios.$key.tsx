@@ -4,6 +4,7 @@ import { useFetcher, useLoaderData } from "@remix-run/react";
 import { Badge, Banner, BlockStack, Box, Button, Card, Checkbox, FormLayout, InlineGrid, InlineStack, Layout, Page, Select, Text, TextField } from "@shopify/polaris";
 import { useEffect, useState } from "react";
 import { AdminErrorBoundary } from "~/components/AdminErrorBoundary";
+import { ScenarioTrendChart, trendChartLinks } from "~/components/ScenarioTrendChart";
 import { useT, type I18n } from "~/i18n/i18n";
 import { optionLabel, scenarioDescription, scenarioName, settingLabel } from "~/i18n/scenario-words";
 import { fieldErrorText, localizeSettingError } from "~/i18n/setting-errors";
@@ -13,6 +14,7 @@ import { getScenarioConfig, setScenarioConfig } from "~/modules/scenarios/scenar
 import { assignmentsFromForm, settingFields, type SettingFieldSpec, type SettingFormValues } from "~/modules/scenarios/scenario-form";
 import { isScenarioAvailable, RESULTS_WINDOW_DAYS } from "~/modules/scenarios/scenario-overview.server";
 import { EMPTY_RESULTS, scenarioResultsSince } from "~/modules/scenarios/scenario-results.server";
+import { scenarioWeeklyTrend } from "~/modules/scenarios/scenario-trend.server";
 import { SCENARIO_SCHEMAS, isScenarioKey, type ScenarioKey, type SettingError } from "~/modules/settings/scenario-settings";
 import { requireAdminShop } from "~/modules/shops/admin-request.server";
 
@@ -31,13 +33,16 @@ export const loader = async ({ request, params }: LoaderFunctionArgs) => {
   const { db, shop } = await requireAdminShop(request);
   const key = scenarioKeyOf(params);
   const now = new Date();
-  const [{ config, fields }, results, preview] = await Promise.all([
+  const [{ config, fields }, results, preview, trend] = await Promise.all([
     fieldsFor(db, shop.id, key),
     scenarioResultsSince(db, shop.id, new Date(now.getTime() - RESULTS_WINDOW_DAYS * 86_400_000)),
     previewScenarioEmails(db, shop.id, key, now),
+    scenarioWeeklyTrend(db, shop.id, key, now),
   ]);
-  return { key, enabled: config.enabled, available: isScenarioAvailable(key), fields, results: results[key] ?? EMPTY_RESULTS, preview, windowDays: RESULTS_WINDOW_DAYS };
+  return { key, enabled: config.enabled, available: isScenarioAvailable(key), fields, results: results[key] ?? EMPTY_RESULTS, preview, windowDays: RESULTS_WINDOW_DAYS, trend };
 };
+
+export const links = () => trendChartLinks;
 
 export const action = async ({ request, params }: ActionFunctionArgs) => {
   const { db, shop } = await requireAdminShop(request);
@@ -215,6 +220,9 @@ export default function ScenarioPage() {
               ))}
             </BlockStack>
           </Card>
+        </Layout.Section>
+        <Layout.Section>
+          <ScenarioTrendChart trend={data.trend} />
         </Layout.Section>
         <Layout.Section>
           <BlockStack gap="400">

@@ -34,7 +34,7 @@ interface AttributionRow {
 }
 
 /** Orders attributed to clicks, one row per (order, message) pair in the window; last click picked in JS. */
-async function attributedPairs(db: Tx, shopId: string, messageWhere: Prisma.Sql, orderWhere: Prisma.Sql, days: number): Promise<Map<string, AttributionRow>> {
+export async function attributedPairs(db: Tx, shopId: string, messageWhere: Prisma.Sql, orderWhere: Prisma.Sql, days: number): Promise<Map<string, AttributionRow>> {
   const d = dialectOf(db);
   const rows = await queryRows<{ scenario: string; orderId: string; clickedAt: Date | string; net: unknown }[]>(db, Prisma.sql`
     SELECT m.scenario AS scenario, o.id AS "orderId", m."clickedAt" AS "clickedAt", o."totalPrice" - o."totalRefunded" AS net
