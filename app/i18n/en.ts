@@ -11,7 +11,7 @@ export const en = {
 
   "common.save": "Save",
   "common.saved": "Saved.",
-  "settings.discountSyncFailed": "Your settings are saved, but the checkout discount in Shopify still has the old offer: {error}. Save again in a few minutes; if it keeps failing, check the checkout discount on the Onboarding page.",
+  "settings.discountSyncFailed": "Your settings are saved, but the checkout discount in Shopify still has the old offer. {error}.",
   "common.loading": "Loading…",
   "common.none": "—",
   "common.on": "On",
@@ -221,10 +221,10 @@ export const en = {
   "onboarding.discount.notCreatedHelp": "The Discount Function is deployed, but no discount uses it yet. Press Activate to create the automatic discount.",
   "onboarding.discount.inactiveHelp": "Joren's discount is paused, expired or was deleted in Shopify. If you paused it, resume it under Discounts in your Shopify admin; if you deleted it, press Activate to create it again.",
   "onboarding.discount.notDeployedHelp": "Shopify does not know the app's Discount Function yet. Deploy the app's extensions (shopify app deploy), then reload this page.",
-  "onboarding.discount.couldNotCheck": "Could not check: {error}. Reload the page; if it keeps failing, open the app again from your Shopify admin.",
+  "onboarding.discount.couldNotCheck": "Could not check. {error}.",
   "onboarding.discount.activate": "Activate",
   "onboarding.discount.activated": "The checkout discount is active.",
-  "onboarding.discount.activateFailed": "Activation failed: {error}. Check that Joren may manage discounts (open the app again from your Shopify admin to grant missing permissions), then press Activate again.",
+  "onboarding.discount.activateFailed": "Activation failed. {error}, then press Activate again.",
   "onboarding.discount.activateNotDeployed": "The Discount Function is not deployed. Run shopify app deploy, then press Activate again.",
   "onboarding.active": "Active",
   "onboarding.inactive": "Not active",
@@ -311,6 +311,17 @@ export const en = {
   "scenario.trend.opened": "Opened",
   "scenario.trend.clicked": "Clicked",
   "scenario.trend.orders": "Orders",
+  // --- admin pages (issue #15, i15-admin): Shopify Admin API problems in plain words ---
+  "adminError.permission": "Shopify did not allow Joren to do this. Open Joren again from your Shopify admin and approve the permissions it asks for",
+  "adminError.session": "Joren has no access to your store yet. Open Joren from your Shopify admin once so it can sign in",
+  "adminError.throttled": "Shopify asked Joren to slow down. Wait a minute and try again",
+  "adminError.unavailable": "Shopify could not be reached. Try again in a few minutes",
+  "adminError.refused": "Shopify refused the change. Check the discount under Discounts in your Shopify admin, then try again",
+  "adminError.not_found": "Shopify no longer has this item (it may have been deleted). Reload the page",
+  "adminError.unknown": "Something went wrong talking to Shopify. Try again; if it keeps happening, contact support (the details are in the server log)",
+  // --- admin pages (issue #15, i15-admin): checkout guard on Home ---
+  "home.guardInactive.title": "The checkout guard is not active",
+  "home.guardInactive.body": "Customers who have ordered before can use first-purchase offers at checkout until it is. Activate it now; it takes a few seconds.",
 } as const;
 
 export type MessageKey = keyof typeof en;

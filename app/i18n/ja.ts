@@ -12,7 +12,7 @@ export const ja: Record<MessageKey, string> = {
 
   "common.save": "保存",
   "common.saved": "保存しました。",
-  "settings.discountSyncFailed": "設定は保存しましたが、Shopifyのチェックアウト割引は古い特典のままです：{error}。数分後にもう一度保存してください。繰り返し失敗する場合は、初期設定ページでチェックアウトの割引を確認してください。",
+  "settings.discountSyncFailed": "設定は保存しましたが、Shopifyのチェックアウト割引は古い特典のままです。{error}。",
   "common.loading": "読み込み中…",
   "common.none": "—",
   "common.on": "オン",
@@ -222,10 +222,10 @@ export const ja: Record<MessageKey, string> = {
   "onboarding.discount.notCreatedHelp": "割引のFunctionはデプロイ済みですが、まだ割引が作成されていません。［有効にする］を押すと自動割引を作成します。",
   "onboarding.discount.inactiveHelp": "Jorenの割引はShopifyで一時停止中・期限切れ、または削除されています。一時停止した場合はShopify管理画面の［ディスカウント］で再開してください。削除した場合は［有効にする］で作り直せます。",
   "onboarding.discount.notDeployedHelp": "アプリの割引FunctionがまだShopifyに登録されていません。アプリの拡張機能をデプロイ（shopify app deploy）してから、このページを再読み込みしてください。",
-  "onboarding.discount.couldNotCheck": "確認できませんでした：{error}。ページを再読み込みしてください。繰り返し失敗する場合は、Shopify管理画面からアプリを開き直してください。",
+  "onboarding.discount.couldNotCheck": "確認できませんでした。{error}。",
   "onboarding.discount.activate": "有効にする",
   "onboarding.discount.activated": "チェックアウトの割引を有効にしました。",
-  "onboarding.discount.activateFailed": "有効にできませんでした：{error}。Jorenに割引の管理権限があるか確認し（Shopify管理画面からアプリを開き直すと不足している権限を許可できます）、もう一度［有効にする］を押してください。",
+  "onboarding.discount.activateFailed": "有効にできませんでした。{error}。そのうえで［有効にする］をもう一度押してください。",
   "onboarding.discount.activateNotDeployed": "割引のFunctionがデプロイされていません。shopify app deploy を実行してから、もう一度［有効にする］を押してください。",
   "onboarding.active": "有効",
   "onboarding.inactive": "無効",
@@ -312,4 +312,15 @@ export const ja: Record<MessageKey, string> = {
   "scenario.trend.opened": "開封",
   "scenario.trend.clicked": "クリック",
   "scenario.trend.orders": "注文",
+  // --- admin pages (issue #15, i15-admin): Shopify Admin API problems in plain words ---
+  "adminError.permission": "Shopifyがこの操作を許可しませんでした。Shopify管理画面からJorenを開き直し、求められる権限を承認してください",
+  "adminError.session": "Jorenはまだストアにアクセスできません。Shopify管理画面から一度Jorenを開いてサインインしてください",
+  "adminError.throttled": "Shopifyへのリクエストが多すぎます。1分ほど待ってからもう一度お試しください",
+  "adminError.unavailable": "Shopifyに接続できませんでした。数分後にもう一度お試しください",
+  "adminError.refused": "Shopifyが変更を受け付けませんでした。Shopify管理画面の「ディスカウント」で内容を確認し、もう一度お試しください",
+  "adminError.not_found": "Shopifyにこの項目がありません（削除された可能性があります）。ページを再読み込みしてください",
+  "adminError.unknown": "Shopifyとの通信で問題が起きました。もう一度お試しください。繰り返す場合はサポートにご連絡ください（詳細はサーバーログにあります）",
+  // --- admin pages (issue #15, i15-admin): checkout guard on Home ---
+  "home.guardInactive.title": "チェックアウトのガードが有効になっていません",
+  "home.guardInactive.body": "有効にするまで、購入経験のある顧客もチェックアウトで初回購入特典を使えてしまいます。今すぐ有効にしてください（数秒で完了します）。",
 };
