@@ -322,6 +322,8 @@ export const en = {
   // --- admin pages (issue #15, i15-admin): checkout guard on Home ---
   "home.guardInactive.title": "The checkout guard is not active",
   "home.guardInactive.body": "Customers who have ordered before can use first-purchase offers at checkout until it is. Activate it now; it takes a few seconds.",
+  // --- admin pages (issue #15, i15-admin): not found ---
+  "common.notFoundHome": "Go to Home",
 } as const;
 
 export type MessageKey = keyof typeof en;

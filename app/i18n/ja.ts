@@ -323,4 +323,6 @@ export const ja: Record<MessageKey, string> = {
   // --- admin pages (issue #15, i15-admin): checkout guard on Home ---
   "home.guardInactive.title": "チェックアウトのガードが有効になっていません",
   "home.guardInactive.body": "有効にするまで、購入経験のある顧客もチェックアウトで初回購入特典を使えてしまいます。今すぐ有効にしてください（数秒で完了します）。",
+  // --- admin pages (issue #15, i15-admin): not found ---
+  "common.notFoundHome": "ホームへ",
 };
