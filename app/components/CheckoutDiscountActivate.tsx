@@ -8,7 +8,8 @@ import type { ActivateCheckoutDiscountResult } from "~/modules/guard/checkout-di
 
 type ActivateAnswer = ActivateCheckoutDiscountResult | { ok: false; reason: "invalid" };
 
-export function CheckoutDiscountActivate() {
+/** canActivate: the guard is not active now (after a success the page's state says so instead). */
+export function CheckoutDiscountActivate({ canActivate }: { canActivate: boolean }) {
   const i18n = useT();
   const { t } = i18n;
   const activate = useFetcher<ActivateAnswer>();
@@ -31,7 +32,7 @@ export function CheckoutDiscountActivate() {
           </p>
         </Banner>
       ) : null}
-      {result?.ok === true ? null : (
+      {result?.ok === true || !canActivate ? null : (
         <activate.Form method="post" action="/app/onboarding">
           <input type="hidden" name="intent" value="activateCheckoutDiscount" />
           <InlineStack>

@@ -25,7 +25,7 @@ function CheckoutGuardBanner({ state }: { state: CheckoutDiscountState }) {
       <Banner tone="warning" title={t("home.guardInactive.title")}>
         <BlockStack gap="200">
           <p>{t("home.guardInactive.body")}</p>
-          <CheckoutDiscountActivate />
+          <CheckoutDiscountActivate canActivate />
         </BlockStack>
       </Banner>
     );

@@ -76,7 +76,7 @@ function CheckoutDiscountCard({ state }: { state: CheckoutDiscountState }) {
         </InlineStack>
         <Text as="p">{t("onboarding.discountFunctionHelp")}</Text>
         <Text as="p" tone={state.state === "unknown" ? "critical" : "subdued"}>{discountHelp(state, i18n)}</Text>
-        {canActivate ? <CheckoutDiscountActivate /> : null}
+        <CheckoutDiscountActivate canActivate={canActivate} />
       </BlockStack>
     </Card>
   );
