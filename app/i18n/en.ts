@@ -324,6 +324,21 @@ export const en = {
   "home.guardInactive.body": "Customers who have ordered before can use first-purchase offers at checkout until it is. Activate it now; it takes a few seconds.",
   // --- admin pages (issue #15, i15-admin): not found ---
   "common.notFoundHome": "Go to Home",
+  // --- admin pages (issue #15, i15-admin): why a message was skipped, deferred or held out ---
+  "reason.quietHours": "waiting for the end of quiet hours",
+  "reason.frequencyCap": "held back by the frequency cap (too soon after another email)",
+  "reason.controlGroup": "in the control group (not sent, to measure lift)",
+  "reason.bounced": "the address bounced",
+  "reason.spam": "the recipient reported spam",
+  "reason.redacted": "the customer's data was erased on request",
+  "reason.deleted": "the customer was deleted in Shopify",
+  "reason.noEmail": "no email address",
+  "reason.noConsent": "no email marketing consent",
+  "reason.scenarioOff": "the scenario was turned off",
+  "reason.unsubscribed": "unsubscribed from these emails",
+  "reason.nothingToShow": "nothing left to show in the email",
+  "reason.interrupted": "sending was interrupted; settled without sending twice",
+  "reason.offerWithheld": "first-purchase offer withheld (the customer has ordered before)",
 } as const;
 
 export type MessageKey = keyof typeof en;

@@ -325,4 +325,19 @@ export const ja: Record<MessageKey, string> = {
   "home.guardInactive.body": "有効にするまで、購入経験のある顧客もチェックアウトで初回購入特典を使えてしまいます。今すぐ有効にしてください（数秒で完了します）。",
   // --- admin pages (issue #15, i15-admin): not found ---
   "common.notFoundHome": "ホームへ",
+  // --- admin pages (issue #15, i15-admin): why a message was skipped, deferred or held out ---
+  "reason.quietHours": "配信停止時間帯の終了待ち",
+  "reason.frequencyCap": "送信頻度の上限により保留（直前に別のメールを送信）",
+  "reason.controlGroup": "対照群（効果測定のため送信しません）",
+  "reason.bounced": "アドレスが不達（バウンス）",
+  "reason.spam": "受信者が迷惑メールとして報告",
+  "reason.redacted": "依頼により顧客データを削除済み",
+  "reason.deleted": "Shopifyで顧客が削除されました",
+  "reason.noEmail": "メールアドレスがありません",
+  "reason.noConsent": "メール配信の同意がありません",
+  "reason.scenarioOff": "シナリオがオフにされました",
+  "reason.unsubscribed": "このメールの配信停止済み",
+  "reason.nothingToShow": "メールに表示できる内容がなくなりました",
+  "reason.interrupted": "送信が中断されました（二重送信なく処理済み）",
+  "reason.offerWithheld": "初回購入特典を除外（購入経験のある顧客）",
 };

@@ -4,7 +4,7 @@ import { Badge, BlockStack, Card, InlineStack, Layout, Page, Text } from "@shopi
 import { AdminErrorBoundary } from "~/components/AdminErrorBoundary";
 import { useT, type I18n } from "~/i18n/i18n";
 import { scenarioName } from "~/i18n/scenario-words";
-import { consentWord, eventWord, phaseTone, phaseWord, statusWord } from "~/i18n/value-words";
+import { consentWord, eventWord, phaseTone, phaseWord, reasonWord, statusWord } from "~/i18n/value-words";
 import { getCustomerProfile, type TimelineItem } from "~/modules/customers/customer-timeline.server";
 import { pointsBalance } from "~/modules/points/points-ledger.server";
 import { requireAdminShop } from "~/modules/shops/admin-request.server";
@@ -41,7 +41,7 @@ function TimelineEntry({ item, currency, i18n }: { item: TimelineItem; currency:
     badges.push({ label: statusWord(i18n, item.status), tone: item.status === "sent" ? "success" : item.status === "failed" ? "critical" : undefined });
     if (item.opened) badges.push({ label: t("customer.opened"), tone: "info" });
     if (item.clicked) badges.push({ label: t("customer.clicked"), tone: "info" });
-    detail = [item.subject, item.reason].filter(Boolean).join(" — ") || null;
+    detail = [item.subject, item.reason ? reasonWord(i18n, item.reason) : null].filter(Boolean).join(" — ") || null;
   }
   return (
     <BlockStack gap="050">
