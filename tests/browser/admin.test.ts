@@ -306,12 +306,14 @@ test("Customers: search, phase, and the profile timeline", async () => {
   await list.waitForURL(/sort=spend/);
   await list.getByText("hana@example.com").waitFor();
   const ja = await openPage("/app/customers", "ja");
-  await ja.getByText("購読中").first().waitFor();
+  await ja.getByRole("cell", { name: "購読中" }).first().waitFor();
   await ja.getByText("2人中 1〜2人目").waitFor();
   await screenshot(ja, "customers-list-ja");
   const profileJa = await openPage(`/app/customers/${customerId}`, "ja");
   await profileJa.getByText("ポイント残高").waitFor();
-  await profileJa.getByText("購読中").waitFor();
+  await profileJa.getByRole("heading", { name: "プロフィール" }).locator("xpath=..").getByText("購読中", { exact: true }).waitFor();
+  // the engine's English reason, in Japanese
+  await profileJa.getByText("初回購入特典を除外（購入経験のある顧客）", { exact: false }).waitFor();
   await screenshot(profileJa, "customer-profile-ja");
   expect(consoleErrors).toEqual([]);
 }, 90_000);
