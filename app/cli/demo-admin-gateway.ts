@@ -71,7 +71,13 @@ export async function startDemoAdminGateway(options: { port: number; target: str
   const target = new URL(options.target);
   const token = () => mintSessionToken({ shop: options.shop, apiKey: options.apiKey, secret: options.secret, lifetimeSeconds: 3600 });
   const url = `http://127.0.0.1:${options.port}`;
-  const adminUrl = (path = "/app") => embeddedAdminUrl({ appUrl: url, shop: options.shop, apiKey: options.apiKey, secret: options.secret, path, lifetimeSeconds: 3600 });
+  // The page's own query (`?from=…&to=…`, `?locale=ja`) rides along: Shopify admin keeps the
+  // app's path and query when it opens the app, and adds only its own parameters.
+  const adminUrl = (path = "/app", query?: URLSearchParams) => {
+    const address = new URL(embeddedAdminUrl({ appUrl: url, shop: options.shop, apiKey: options.apiKey, secret: options.secret, path, lifetimeSeconds: 3600, locale: query?.get("locale") ?? undefined }));
+    for (const [key, value] of query ?? []) if (!address.searchParams.has(key) && key !== "id_token") address.searchParams.append(key, value);
+    return address.toString();
+  };
 
   const handle = (req: IncomingMessage, res: ServerResponse) => {
     const requestUrl = new URL(req.url ?? "/", url);
@@ -89,7 +95,7 @@ export async function startDemoAdminGateway(options: { port: number; target: str
     // Shopify admin always opens the app with one, so the gateway does too.
     const isDocument = req.method === "GET" && !requestUrl.searchParams.has("_data") && !req.headers.authorization;
     if (isDocument && (requestUrl.pathname === "/app" || requestUrl.pathname.startsWith("/app/")) && !requestUrl.searchParams.has("id_token")) {
-      res.writeHead(302, { location: adminUrl(requestUrl.pathname) });
+      res.writeHead(302, { location: adminUrl(requestUrl.pathname, requestUrl.searchParams) });
       res.end();
       return;
     }

@@ -1,7 +1,7 @@
 // The error view of every admin page, inside the app layout (so in the admin's language).
 // Shopify's own responses (re-authentication) go to the library's boundary.
 import { isRouteErrorResponse, useRouteError } from "@remix-run/react";
-import { Banner, Page } from "@shopify/polaris";
+import { Banner, Card, EmptyState, Page } from "@shopify/polaris";
 import { boundary } from "@shopify/shopify-app-remix/server";
 import { useT } from "~/i18n/i18n";
 
@@ -12,6 +12,17 @@ export function AdminErrorBoundary() {
   const notFound = isRouteErrorResponse(error) && error.status === 404;
   const badRequest = isRouteErrorResponse(error) && error.status === 400;
   const detail = isRouteErrorResponse(error) && typeof error.data === "string" && error.data ? error.data : null;
+  if (notFound) {
+    return (
+      <Page title={t("common.notFoundTitle")}>
+        <Card>
+          <EmptyState heading={t("common.notFoundTitle")} action={{ content: t("common.notFoundHome"), url: "/app" }} image="">
+            <p>{detail ?? t("common.notFoundBody")}</p>
+          </EmptyState>
+        </Card>
+      </Page>
+    );
+  }
   return (
     <Page title={notFound ? t("common.notFoundTitle") : t("common.errorTitle")}>
       <Banner tone="critical" title={notFound ? t("common.notFoundTitle") : t("common.errorTitle")}>

@@ -2,15 +2,43 @@ import type { LoaderFunctionArgs } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
 import { Banner, BlockStack, Card, InlineGrid, Layout, Page, Text } from "@shopify/polaris";
 import { AdminErrorBoundary } from "~/components/AdminErrorBoundary";
+import { CheckoutDiscountActivate } from "~/components/CheckoutDiscountActivate";
 import { useT, type I18n } from "~/i18n/i18n";
 import { stageWord } from "~/i18n/value-words";
+import { adminErrorWords } from "~/i18n/admin-error-words";
+import { adminProblemOf } from "~/modules/shopify/admin-problem";
 import { getHomeOverview, type AttentionItem } from "~/modules/shops/home-overview.server";
 import { requireAdminShop } from "~/modules/shops/admin-request.server";
+import { getCheckoutDiscountState, type CheckoutDiscountState } from "~/modules/shops/onboarding-status.server";
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   const { db, shop } = await requireAdminShop(request);
-  return getHomeOverview(db, shop.id, new Date());
+  const [overview, checkoutDiscount] = await Promise.all([getHomeOverview(db, shop.id, new Date()), getCheckoutDiscountState(db, shop)]);
+  return { ...overview, checkoutDiscount };
 };
+
+/** The checkout guard when it is not protecting checkout, with the fix at hand. */
+function CheckoutGuardBanner({ state }: { state: CheckoutDiscountState }) {
+  const { t } = useT();
+  if (state.state === "inactive" || state.state === "not_created") {
+    return (
+      <Banner tone="warning" title={t("home.guardInactive.title")}>
+        <BlockStack gap="200">
+          <p>{t("home.guardInactive.body")}</p>
+          <CheckoutDiscountActivate canActivate />
+        </BlockStack>
+      </Banner>
+    );
+  }
+  if (state.state === "function_not_deployed") {
+    return (
+      <Banner tone="critical" title={t("home.guardInactive.title")} action={{ content: t("attention.open"), url: "/app/onboarding" }}>
+        <p>{t("onboarding.discount.notDeployedHelp")}</p>
+      </Banner>
+    );
+  }
+  return null;
+}
 
 const SENDER_FIELD_KEYS = { name: "settings.senderName", email: "settings.senderEmail", postalAddress: "settings.senderAddress", contact: "settings.senderContact" } as const;
 
@@ -41,7 +69,7 @@ function AttentionBanner({ item, i18n }: { item: AttentionItem; i18n: I18n }) {
     case "import_failed":
       return (
         <Banner tone="critical" title={t("attention.importFailed.title")} action={{ content: t("attention.open"), url: "/app/onboarding" }}>
-          <p>{t("attention.importFailed.body", { error: item.error ?? "" })}</p>
+          <p>{t("attention.importFailed.body", { error: adminErrorWords(i18n, adminProblemOf(item.error ?? "")) })}</p>
         </Banner>
       );
     case "pixel_not_connected":
@@ -102,7 +130,8 @@ export default function Home() {
         <Layout.Section>
           <BlockStack gap="300">
             <Text as="h2" variant="headingMd">{t("home.attention")}</Text>
-            {overview.attention.length === 0 ? (
+            <CheckoutGuardBanner state={overview.checkoutDiscount} />
+            {overview.attention.length === 0 && overview.checkoutDiscount.state === "active" ? (
               <Banner tone="success">
                 <p>{t("home.allGood")}</p>
               </Banner>

@@ -4,18 +4,22 @@ import { Badge, BlockStack, Card, InlineStack, Layout, Page, Text } from "@shopi
 import { AdminErrorBoundary } from "~/components/AdminErrorBoundary";
 import { useT, type I18n } from "~/i18n/i18n";
 import { scenarioName } from "~/i18n/scenario-words";
-import { eventWord, phaseTone, phaseWord, statusWord } from "~/i18n/value-words";
+import { consentWord, eventWord, phaseTone, phaseWord, reasonWord, statusWord } from "~/i18n/value-words";
 import { getCustomerProfile, type TimelineItem } from "~/modules/customers/customer-timeline.server";
+import { pointsBalance } from "~/modules/points/points-ledger.server";
 import { requireAdminShop } from "~/modules/shops/admin-request.server";
 
 export const loader = async ({ request, params }: LoaderFunctionArgs) => {
   const { db, shop } = await requireAdminShop(request);
-  const [profile, { currency }] = await Promise.all([
-    getCustomerProfile(db, shop.id, params.id ?? ""),
+  const id = params.id ?? "";
+  const [profile, { currency }, balances] = await Promise.all([
+    getCustomerProfile(db, shop.id, id),
     db.shop.findUniqueOrThrow({ where: { id: shop.id }, select: { currency: true } }),
+    pointsBalance(db, shop.id, [id]),
   ]);
   if (!profile) throw new Response(null, { status: 404 });
-  return { profile, currency };
+  const points = balances.get(id) ?? { balance: 0, nextExpiry: null };
+  return { profile, currency, points: { balance: points.balance, nextExpiry: points.nextExpiry && { points: points.nextExpiry.points, at: points.nextExpiry.at.toISOString() } } };
 };
 
 function TimelineEntry({ item, currency, i18n }: { item: TimelineItem; currency: string; i18n: I18n }) {
@@ -37,7 +41,7 @@ function TimelineEntry({ item, currency, i18n }: { item: TimelineItem; currency:
     badges.push({ label: statusWord(i18n, item.status), tone: item.status === "sent" ? "success" : item.status === "failed" ? "critical" : undefined });
     if (item.opened) badges.push({ label: t("customer.opened"), tone: "info" });
     if (item.clicked) badges.push({ label: t("customer.clicked"), tone: "info" });
-    detail = [item.subject, item.reason].filter(Boolean).join(" — ") || null;
+    detail = [item.subject, item.reason ? reasonWord(i18n, item.reason) : null].filter(Boolean).join(" — ") || null;
   }
   return (
     <BlockStack gap="050">
@@ -54,7 +58,7 @@ function TimelineEntry({ item, currency, i18n }: { item: TimelineItem; currency:
 }
 
 export default function CustomerProfilePage() {
-  const { profile, currency } = useLoaderData<typeof loader>();
+  const { profile, currency, points } = useLoaderData<typeof loader>();
   const i18n = useT();
   const { t } = i18n;
   const facts: [string, string][] = [
@@ -63,7 +67,8 @@ export default function CustomerProfilePage() {
     [t("customer.spend365"), i18n.money(Number(profile.netSpend365) / 1000, currency)],
     [t("customer.firstOrder"), i18n.date(profile.firstOrderAt)],
     [t("customers.col.lastOrder"), i18n.date(profile.lastOrderAt)],
-    [t("customer.consent"), profile.emailConsent],
+    [t("customer.consent"), consentWord(i18n, profile.emailConsent)],
+    [t("customer.points"), i18n.number(points.balance)],
   ];
   return (
     <Page
@@ -83,6 +88,11 @@ export default function CustomerProfilePage() {
                   <Text as="span">{value}</Text>
                 </InlineStack>
               ))}
+              {points.nextExpiry ? (
+                <Text as="p" variant="bodySm" tone="subdued">
+                  {t("customer.pointsExpiry", { points: i18n.number(points.nextExpiry.points), date: i18n.date(points.nextExpiry.at) })}
+                </Text>
+              ) : null}
             </BlockStack>
           </Card>
         </Layout.Section>

@@ -1,10 +1,13 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { json } from "@remix-run/node";
-import { useFetcher, useLoaderData, useRevalidator } from "@remix-run/react";
+import { useLoaderData, useRevalidator } from "@remix-run/react";
 import { Badge, Banner, BlockStack, Button, Card, InlineStack, Layout, Page, ProgressBar, Text } from "@shopify/polaris";
 import { useEffect } from "react";
 import { z } from "zod";
 import { AdminErrorBoundary } from "~/components/AdminErrorBoundary";
+import { CheckoutDiscountActivate } from "~/components/CheckoutDiscountActivate";
+import { adminErrorWords } from "~/i18n/admin-error-words";
+import { adminProblemOf } from "~/modules/shopify/admin-problem";
 import { useT, type I18n } from "~/i18n/i18n";
 import { stageWord } from "~/i18n/value-words";
 import { getEnv } from "~/env.server";
@@ -44,7 +47,8 @@ function discountBadge(state: CheckoutDiscountState, t: I18n["t"]) {
   }
 }
 
-function discountHelp(state: CheckoutDiscountState, t: I18n["t"]): string {
+function discountHelp(state: CheckoutDiscountState, i18n: I18n): string {
+  const { t } = i18n;
   switch (state.state) {
     case "active":
       return t("onboarding.discount.activeHelp");
@@ -55,14 +59,13 @@ function discountHelp(state: CheckoutDiscountState, t: I18n["t"]): string {
     case "function_not_deployed":
       return t("onboarding.discount.notDeployedHelp");
     case "unknown":
-      return t("onboarding.discount.couldNotCheck", { error: state.error });
+      return t("onboarding.discount.couldNotCheck", { error: adminErrorWords(i18n, state.problem) });
   }
 }
 
 function CheckoutDiscountCard({ state }: { state: CheckoutDiscountState }) {
-  const { t } = useT();
-  const activate = useFetcher<typeof action>();
-  const result = activate.state === "idle" ? activate.data : undefined;
+  const i18n = useT();
+  const { t } = i18n;
   const canActivate = state.state === "not_created" || state.state === "inactive";
   return (
     <Card>
@@ -72,31 +75,8 @@ function CheckoutDiscountCard({ state }: { state: CheckoutDiscountState }) {
           {discountBadge(state, t)}
         </InlineStack>
         <Text as="p">{t("onboarding.discountFunctionHelp")}</Text>
-        <Text as="p" tone={state.state === "unknown" ? "critical" : "subdued"}>{discountHelp(state, t)}</Text>
-        {result?.ok === true ? (
-          <Banner tone="success">
-            <p>{t("onboarding.discount.activated")}</p>
-          </Banner>
-        ) : null}
-        {result?.ok === false ? (
-          <Banner tone="critical">
-            <p>
-              {result.reason === "admin_error"
-                ? t("onboarding.discount.activateFailed", { error: result.error })
-                : result.reason === "function_not_deployed"
-                  ? t("onboarding.discount.activateNotDeployed")
-                  : t("common.badRequest")}
-            </p>
-          </Banner>
-        ) : null}
-        {canActivate ? (
-          <activate.Form method="post">
-            <input type="hidden" name="intent" value="activateCheckoutDiscount" />
-            <InlineStack>
-              <Button submit variant="primary" loading={activate.state !== "idle"}>{t("onboarding.discount.activate")}</Button>
-            </InlineStack>
-          </activate.Form>
-        ) : null}
+        <Text as="p" tone={state.state === "unknown" ? "critical" : "subdued"}>{discountHelp(state, i18n)}</Text>
+        <CheckoutDiscountActivate canActivate={canActivate} />
       </BlockStack>
     </Card>
   );
@@ -154,7 +134,7 @@ export default function Onboarding() {
                     ) : null}
                     {job.status === "failed" && job.error ? (
                       <Banner tone="critical">
-                        <p>{t("onboarding.importFailedHelp", { error: job.error })}</p>
+                        <p>{t("onboarding.importFailedHelp", { error: adminErrorWords(i18n, adminProblemOf(job.error)) })}</p>
                       </Banner>
                     ) : null}
                     {running ? (

@@ -6,6 +6,7 @@ import { Badge, Banner, BlockStack, Button, Card, Checkbox, FormLayout, InlineSt
 import { useEffect, useState } from "react";
 import { AdminErrorBoundary } from "~/components/AdminErrorBoundary";
 import { EmailContentEditor } from "~/components/EmailContentEditor";
+import { ScenarioTrendChart, trendChartLinks } from "~/components/ScenarioTrendChart";
 import { TestSendCard } from "~/components/TestSendCard";
 import { useT, type I18n } from "~/i18n/i18n";
 import { optionLabel, scenarioDescription, scenarioName, settingLabel } from "~/i18n/scenario-words";
@@ -17,6 +18,7 @@ import { getScenarioConfig, setScenarioConfig } from "~/modules/scenarios/scenar
 import { assignmentsFromForm, settingFields, type SettingFieldSpec, type SettingFormValues } from "~/modules/scenarios/scenario-form";
 import { isScenarioAvailable, RESULTS_WINDOW_DAYS } from "~/modules/scenarios/scenario-overview.server";
 import { EMPTY_RESULTS, scenarioResultsSince } from "~/modules/scenarios/scenario-results.server";
+import { scenarioWeeklyTrend } from "~/modules/scenarios/scenario-trend.server";
 import { SCENARIO_SCHEMAS, isScenarioKey, type ScenarioKey, type SettingError } from "~/modules/settings/scenario-settings";
 import { requireAdminShop } from "~/modules/shops/admin-request.server";
 import { getShopSettings } from "~/modules/shops/shop-settings.server";
@@ -37,14 +39,17 @@ export const loader = async ({ request, params }: LoaderFunctionArgs) => {
   const { db, shop } = await requireAdminShop(request);
   const key = scenarioKeyOf(params);
   const now = new Date();
-  const [{ config, fields }, results, preview, email] = await Promise.all([
+  const [{ config, fields }, results, preview, email, trend] = await Promise.all([
     fieldsFor(db, shop.id, key),
     scenarioResultsSince(db, shop.id, new Date(now.getTime() - RESULTS_WINDOW_DAYS * 86_400_000)),
     previewScenarioEmails(db, shop.id, key, now),
     emailEditorData(db, shop.id, key),
+    scenarioWeeklyTrend(db, shop.id, key, now),
   ]);
-  return { key, enabled: config.enabled, available: isScenarioAvailable(key), fields, results: results[key] ?? EMPTY_RESULTS, preview, windowDays: RESULTS_WINDOW_DAYS, email };
+  return { key, enabled: config.enabled, available: isScenarioAvailable(key), fields, results: results[key] ?? EMPTY_RESULTS, preview, windowDays: RESULTS_WINDOW_DAYS, email, trend };
 };
+
+export const links = () => trendChartLinks;
 
 async function emailEditorData(db: Db, shopId: string, key: ScenarioKey) {
   const [content, brand, { settings }, shop] = await Promise.all([
@@ -233,6 +238,9 @@ export default function ScenarioPage() {
               ))}
             </BlockStack>
           </Card>
+        </Layout.Section>
+        <Layout.Section>
+          <ScenarioTrendChart trend={data.trend} />
         </Layout.Section>
         <Layout.Section>
           <BlockStack gap="400">

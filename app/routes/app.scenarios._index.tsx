@@ -12,7 +12,11 @@ import { requireAdminShop } from "~/modules/shops/admin-request.server";
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   const { db, shop } = await requireAdminShop(request);
-  return { ...(await listScenarioOverview(db, shop.id, new Date())), windowDays: RESULTS_WINDOW_DAYS };
+  const [overview, { currency }] = await Promise.all([
+    listScenarioOverview(db, shop.id, new Date()),
+    db.shop.findUniqueOrThrow({ where: { id: shop.id }, select: { currency: true } }),
+  ]);
+  return { ...overview, currency, windowDays: RESULTS_WINDOW_DAYS };
 };
 
 export const action = async ({ request }: ActionFunctionArgs) => {
@@ -43,7 +47,7 @@ function ToggleCell({ scenario }: { scenario: ScenarioOverview }) {
 }
 
 export default function Scenarios() {
-  const { scenarios, senderComplete, windowDays } = useLoaderData<typeof loader>();
+  const { scenarios, senderComplete, windowDays, currency } = useLoaderData<typeof loader>();
   const i18n = useT();
   const { t, locale } = i18n;
   const rows = scenarios.map((s) => [
@@ -60,6 +64,15 @@ export default function Scenarios() {
     i18n.number(s.results.heldOut),
     i18n.number(s.results.opened),
     i18n.number(s.results.clicked),
+    i18n.number(s.effect.attributedOrders),
+    i18n.money(s.effect.attributedRevenue, currency),
+    s.effect.lift ? (
+      <Text as="span" key="lift" tone={s.effect.lift.conversionLiftLow > 0 ? "success" : undefined}>
+        {i18n.percent(s.effect.lift.conversionLift)}
+      </Text>
+    ) : (
+      <Text as="span" key="lift" tone="subdued">{t("scenarios.liftPending")}</Text>
+    ),
     <ToggleCell key="toggle" scenario={s} />,
   ]);
   const anyBlocked = scenarios.some((s) => s.status === "blocked");
@@ -73,7 +86,7 @@ export default function Scenarios() {
         ) : null}
         <Card padding="0">
           <DataTable
-            columnContentTypes={["text", "text", "numeric", "numeric", "numeric", "numeric", "text"]}
+            columnContentTypes={["text", "text", "numeric", "numeric", "numeric", "numeric", "numeric", "numeric", "numeric", "text"]}
             headings={[
               t("scenarios.col.scenario"),
               t("scenarios.col.status"),
@@ -81,6 +94,9 @@ export default function Scenarios() {
               t("scenarios.col.heldOut"),
               t("scenarios.col.opened"),
               t("scenarios.col.clicked"),
+              t("scenarios.col.orders"),
+              t("scenarios.col.revenue"),
+              t("scenarios.col.lift"),
               t("scenarios.col.switch"),
             ]}
             rows={rows}

@@ -5,6 +5,7 @@ import { Banner, BlockStack, Button, Card, Checkbox, FormLayout, InlineStack, La
 import { useEffect, useState } from "react";
 import { AdminErrorBoundary } from "~/components/AdminErrorBoundary";
 import type { MessageKey } from "~/i18n/en";
+import { adminErrorWords } from "~/i18n/admin-error-words";
 import { useT } from "~/i18n/i18n";
 import { fieldErrorText } from "~/i18n/setting-errors";
 import { syncCheckoutDiscountFromAdmin } from "~/modules/guard/checkout-discount-admin.server";
@@ -40,14 +41,15 @@ export const action = async ({ request }: ActionFunctionArgs) => {
   // The settings are stored by now; the checkout Function's copy is refreshed after, and its
   // failure is only reported (the save stands, saving again retries).
   const sync = await syncCheckoutDiscountFromAdmin({ db, shop });
-  return json({ intent: "save" as const, ok: true as const, errors: [] as SettingError[], discountSyncError: sync.ok ? null : sync.error });
+  return json({ intent: "save" as const, ok: true as const, errors: [] as SettingError[], discountSyncError: sync.ok ? null : sync.problem });
 };
 
 const HOURS = Array.from({ length: 24 }, (_, h) => ({ label: `${String(h).padStart(2, "0")}:00`, value: String(h) }));
 
 export default function Settings() {
   const data = useLoaderData<typeof loader>();
-  const { t, locale } = useT();
+  const i18n = useT();
+  const { t, locale } = i18n;
   const save = useFetcher<typeof action>();
   const keyFetcher = useFetcher<typeof action>();
   const [newKey, setNewKey] = useState("");
@@ -92,7 +94,7 @@ export default function Settings() {
             ) : null}
             {saveResult?.ok && "discountSyncError" in saveResult && saveResult.discountSyncError ? (
               <Banner tone="warning">
-                <p>{t("settings.discountSyncFailed", { error: saveResult.discountSyncError })}</p>
+                <p>{t("settings.discountSyncFailed", { error: adminErrorWords(i18n, saveResult.discountSyncError) })}</p>
               </Banner>
             ) : null}
             {errors.length > 0 || saveResult?.intent === "invalid" ? (

@@ -260,12 +260,16 @@ test("Scenarios: toggling cart abandonment writes the switch; its page previews 
   await expect.poll(async () => (await t.db.scenarioConfig.findUnique({ where: { shopId_key: { shopId, key: "cart_abandonment" } } }))?.enabled, { timeout: 10_000 }).toBe(true);
   await expect.poll(() => toggle.isChecked()).toBe(true);
   await page.getByText("Running", { exact: true }).first().waitFor();
+  for (const column of ["Orders", "Revenue", "Lift"]) await page.getByRole("columnheader", { name: column, exact: true }).waitFor();
 
   // Client-side navigation: the data request is authenticated by the Authorization header alone.
   await page.getByRole("link", { name: "Cart abandonment" }).click();
   await page.getByRole("heading", { name: "Cart abandonment" }).first().waitFor();
   await page.frameLocator('iframe[title="Email preview (Japanese)"]').getByText("Hojicha Tea").first().waitFor();
   await page.frameLocator('iframe[title="Email preview (English)"]').getByText("Hojicha Tea").first().waitFor();
+  // the weekly trend: the cart email sent three days ago is in the newest week's line chart
+  await page.getByRole("heading", { name: "Last 12 weeks" }).waitFor();
+  await page.locator('[data-testid="scenario-trend"] svg').first().waitFor();
 
   await page.getByLabel("Send after (minutes)").fill("5");
   await expectingRefusal(async () => {
@@ -355,7 +359,41 @@ test("Customers: search, phase, and the profile timeline", async () => {
   await page.getByText("Storefront: viewed a product").waitFor();
   await page.getByText("Email: Cart abandonment").waitFor();
   expect(page.url()).toContain(`/app/customers/${customerId}`);
+  // consent in words and the points balance (no points yet)
+  const profile = page.getByRole("heading", { name: "Profile" }).locator("xpath=..");
+  await profile.getByText("Subscribed", { exact: true }).waitFor();
+  await profile.getByText("Points balance").waitFor();
+  expect(await page.getByText("SUBSCRIBED", { exact: true }).count()).toBe(0);
   await screenshot(page, "customer-profile-en");
+
+  // filters, total and sort go into the address (so a reload or a shared link keeps them)
+  const list = await openPage("/app/customers", "en");
+  await list.getByText("1–2 of 2 customers").waitFor();
+  await list.getByText("Page 1 of 1").waitFor();
+  await list.getByLabel("Email consent").selectOption("UNSUBSCRIBED");
+  await list.getByRole("button", { name: "Search" }).click();
+  await list.waitForURL(/consent=UNSUBSCRIBED/);
+  await list.getByText("No customer matches these filters.", { exact: false }).waitFor();
+  await list.getByLabel("Email consent").selectOption("SUBSCRIBED");
+  await list.getByLabel("RFM segment").selectOption("new_customers");
+  await list.getByRole("button", { name: "Search" }).click();
+  await list.waitForURL(/segment=new_customers/);
+  await list.getByText("hana@example.com").waitFor();
+  await list.getByText("1–1 of 1 customers").waitFor();
+  await screenshot(list, "customers-filtered-en");
+  await list.getByRole("button", { name: "Net spend" }).click();
+  await list.waitForURL(/sort=spend/);
+  await list.getByText("hana@example.com").waitFor();
+  const ja = await openPage("/app/customers", "ja");
+  await ja.getByRole("cell", { name: "購読中" }).first().waitFor();
+  await ja.getByText("2人中 1〜2人目").waitFor();
+  await screenshot(ja, "customers-list-ja");
+  const profileJa = await openPage(`/app/customers/${customerId}`, "ja");
+  await profileJa.getByText("ポイント残高").waitFor();
+  await profileJa.getByRole("heading", { name: "プロフィール" }).locator("xpath=..").getByText("購読中", { exact: true }).waitFor();
+  // the engine's English reason, in Japanese
+  await profileJa.getByText("初回購入特典を除外（購入経験のある顧客）", { exact: false }).waitFor();
+  await screenshot(profileJa, "customer-profile-ja");
   expect(consoleErrors).toEqual([]);
 }, 90_000);
 
@@ -389,5 +427,37 @@ test("Onboarding shows the import's progress; Reports and the Japanese pages loa
     await screenshot(page, name);
     await page.close();
   }
+  expect(consoleErrors).toEqual([]);
+}, 120_000);
+
+test("Home says the checkout guard is off and Activate fixes it (en, ja); an unknown page is a styled 404", async () => {
+  // as if the merchant deleted the discount: Joren has none recorded
+  await t.db.shop.update({ where: { id: shopId }, data: { guardDiscountId: null } });
+  const ja = await openPage("/app", "ja");
+  await ja.getByText("チェックアウトのガードが有効になっていません").waitFor();
+  await ja.getByRole("button", { name: "有効にする" }).waitFor();
+  await screenshot(ja, "home-guard-off-ja");
+  const en = await openPage("/app", "en");
+  await en.getByText("The checkout guard is not active").waitFor();
+  await screenshot(en, "home-guard-off-en");
+  await en.getByRole("button", { name: "Activate" }).click();
+  await en.getByText("The checkout guard is not active").waitFor({ state: "detached" });
+  expect((await t.db.shop.findUniqueOrThrow({ where: { id: shopId } })).guardDiscountId).toMatch(/^gid:\/\/shopify\/DiscountAutomaticNode\/\d+$/);
+
+  for (const locale of ["en", "ja"] as const) {
+    const page = await context.newPage();
+    allowedConsoleErrors = [/status of 404/];
+    try {
+      const response = await page.goto(adminUrl("/app/no-such-page", locale));
+      expect(response?.status()).toBe(404);
+      await page.getByText(locale === "ja" ? "ホームへ" : "Go to Home").waitFor();
+      await screenshot(page, `not-found-${locale}`);
+    } finally {
+      allowedConsoleErrors = [];
+    }
+    await page.close();
+  }
+  const favicon = await fetch(`${server.url}/favicon.svg`);
+  expect([favicon.status, favicon.headers.get("content-type")]).toEqual([200, expect.stringContaining("svg")]);
   expect(consoleErrors).toEqual([]);
 }, 120_000);

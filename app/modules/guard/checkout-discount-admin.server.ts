@@ -5,20 +5,44 @@ import type { Db } from "~/db.server";
 import { log } from "~/lib/log.server";
 import type { ShopAdminPort } from "~/modules/shopify/admin-port-for-shop.server";
 import { adminPortForShop } from "~/modules/shopify/admin-port-for-shop.server";
-import { activateCheckoutDiscount, syncCheckoutDiscountConfig, type CheckoutDiscountStatus } from "./checkout-discount.server";
+import { parseShopSettings } from "~/modules/settings/shop-settings";
+import { adminProblemOf, type AdminProblem } from "~/modules/shopify/admin-problem";
+import {
+  activateCheckoutDiscount,
+  firstPurchaseDiscountInput,
+  firstPurchaseFunctionConfig,
+  isPendingClaim,
+  syncCheckoutDiscountConfig,
+  type CheckoutDiscountStatus,
+} from "./checkout-discount.server";
 
 /**
  * A local shop's fake keeps its discounts in memory and adminPortForShop makes a new one per
  * call, so "Activate" and the next page load would ask two different fakes. Kept per process
- * instead; after a restart the fake has forgotten the discount and the page honestly says it is
- * not active (Activate creates it again).
+ * instead. A local shop has no Shopify that outlives a process, so a new fake starts with the
+ * discount Joren recorded as created (by onboarding in another process — the demo's CLI — or
+ * before a restart): the guard is active from the start, as it stays in a real store.
  */
 const localPorts = new Map<string, ShopAdminPort>();
 
 export async function guardAdminPort(db: Db, domain: string): Promise<ShopAdminPort> {
   const cached = localPorts.get(domain);
   if (cached) return cached;
-  const port = await adminPortForShop(db, domain);
+  const shop = await db.shop.findUnique({ where: { domain }, select: { isLocal: true, guardDiscountId: true, settings: true, currency: true, installedAt: true } });
+  const recorded = shop?.isLocal && shop.guardDiscountId && !isPendingClaim(shop.guardDiscountId) ? shop.guardDiscountId : null;
+  const port = await adminPortForShop(db, domain, {
+    fakeStore: recorded
+      ? {
+          automaticDiscounts: [
+            {
+              discountId: recorded,
+              status: "ACTIVE",
+              input: firstPurchaseDiscountInput(shop!.installedAt, firstPurchaseFunctionConfig(parseShopSettings(shop!.settings), shop!.currency)),
+            },
+          ],
+        }
+      : undefined,
+  });
   if (port.local) localPorts.set(domain, port);
   return port;
 }
@@ -26,7 +50,7 @@ export async function guardAdminPort(db: Db, domain: string): Promise<ShopAdminP
 export type ActivateCheckoutDiscountResult =
   | { ok: true; status: CheckoutDiscountStatus }
   | { ok: false; reason: "function_not_deployed" }
-  | { ok: false; reason: "admin_error"; error: string };
+  | { ok: false; reason: "admin_error"; problem: AdminProblem };
 
 /** The merchant pressed "Activate": a discount deleted in Shopify is created anew. */
 export async function activateCheckoutDiscountFromAdmin(input: { db: Db; shop: { id: string; domain: string }; now: Date }): Promise<ActivateCheckoutDiscountResult> {
@@ -37,11 +61,11 @@ export async function activateCheckoutDiscountFromAdmin(input: { db: Db; shop: {
     return { ok: true, status };
   } catch (error) {
     log("warn", "first-purchase discount activation from the admin failed", { shop: input.shop.domain, error: (error as Error).message });
-    return { ok: false, reason: "admin_error", error: (error as Error).message };
+    return { ok: false, reason: "admin_error", problem: adminProblemOf(error) };
   }
 }
 
-export type SyncCheckoutDiscountResult = { ok: true; synced: boolean } | { ok: false; error: string };
+export type SyncCheckoutDiscountResult = { ok: true; synced: boolean } | { ok: false; problem: AdminProblem };
 
 /** After the settings are saved: the Function's configuration follows them. */
 export async function syncCheckoutDiscountFromAdmin(input: { db: Db; shop: { id: string; domain: string } }): Promise<SyncCheckoutDiscountResult> {
@@ -50,6 +74,6 @@ export async function syncCheckoutDiscountFromAdmin(input: { db: Db; shop: { id:
     return { ok: true, synced: await syncCheckoutDiscountConfig({ db: input.db, shopId: input.shop.id, admin }) };
   } catch (error) {
     log("warn", "first-purchase discount configuration could not be updated", { shop: input.shop.domain, error: (error as Error).message });
-    return { ok: false, error: (error as Error).message };
+    return { ok: false, problem: adminProblemOf(error) };
   }
 }

@@ -5,7 +5,7 @@ import { randomUUID } from "node:crypto";
 import type { Db } from "~/db.server";
 import { log } from "~/lib/log.server";
 import { parseShopSettings, type ShopSettings } from "~/modules/settings/shop-settings";
-import type { AdminPort } from "~/modules/shopify/admin-port";
+import type { AdminPort, AutomaticAppDiscountInput } from "~/modules/shopify/admin-port";
 import type { FirstPurchaseConfig } from "../../../extensions/joren-first-purchase-discount/src/config";
 
 /** the extension's handle in its shopify.extension.toml */
@@ -56,10 +56,22 @@ async function functionDeployed(admin: AdminPort): Promise<boolean> {
   return functions.some((f) => f.handle === FIRST_PURCHASE_FUNCTION_HANDLE);
 }
 
-function isPendingClaim(value: string | null): boolean {
+export function isPendingClaim(value: string | null): boolean {
   return value !== null && value.startsWith(CLAIM_PREFIX);
 }
 
+
+/** The automatic discount Joren creates in Shopify for the first-purchase Function. */
+export function firstPurchaseDiscountInput(startsAt: Date, config: unknown): AutomaticAppDiscountInput {
+  return {
+    title: FIRST_PURCHASE_DISCOUNT_TITLE,
+    functionHandle: FIRST_PURCHASE_FUNCTION_HANDLE,
+    startsAt,
+    discountClasses: ["ORDER"],
+    combinesWith: { orderDiscounts: false, productDiscounts: false, shippingDiscounts: false },
+    configuration: { ...FIRST_PURCHASE_CONFIG_METAFIELD, value: config },
+  };
+}
 /**
  * Creates the automatic first-purchase discount once per shop. The shop row is claimed with a
  * conditional update first, so two onboarding requests at once cannot both create one; the
@@ -98,14 +110,7 @@ export async function activateCheckoutDiscount(input: {
   });
   if (claimed.count !== 1) return checkoutDiscountStatus({ db, shopId, admin });
   try {
-    const { discountId } = await admin.createAutomaticAppDiscount({
-      title: FIRST_PURCHASE_DISCOUNT_TITLE,
-      functionHandle: FIRST_PURCHASE_FUNCTION_HANDLE,
-      startsAt: now,
-      discountClasses: ["ORDER"],
-      combinesWith: { orderDiscounts: false, productDiscounts: false, shippingDiscounts: false },
-      configuration: { ...FIRST_PURCHASE_CONFIG_METAFIELD, value: config },
-    });
+    const { discountId } = await admin.createAutomaticAppDiscount(firstPurchaseDiscountInput(now, config));
     await db.shop.updateMany({ where: { id: shopId, guardDiscountId: claim }, data: { guardDiscountId: discountId } });
     return { functionFound: true, discountId, active: true };
   } catch (error) {

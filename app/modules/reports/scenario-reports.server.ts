@@ -50,7 +50,7 @@ const TOUCH_COLUMNS = { click: Prisma.sql`m."clickedAt"`, open: Prisma.sql`m."op
  * pairs in that touch's window, then the latest touch per order picked in JS.
  * `messageWhere` gets the touch's column, so a period can select the touches in it.
  */
-async function attributedPairs(db: Tx, shopId: string, messageWhere: (touch: Prisma.Sql) => Prisma.Sql, orderWhere: Prisma.Sql, windows: AttributionWindows): Promise<Map<string, AttributionRow>> {
+export async function attributedPairs(db: Tx, shopId: string, messageWhere: (touch: Prisma.Sql) => Prisma.Sql, orderWhere: Prisma.Sql, windows: AttributionWindows): Promise<Map<string, AttributionRow>> {
   const d = dialectOf(db);
   const touches = (["click", "open"] as const).filter((touch) => (touch === "click" ? windows.clickDays : windows.openDays) > 0);
   const byOrder = new Map<string, AttributionRow>();

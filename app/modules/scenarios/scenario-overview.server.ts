@@ -2,6 +2,10 @@
 // the engine can run it yet, and its last 30 days from the ledger. Generic over the registry and
 // the settings schemas, so a scenario added there appears here without page changes.
 import type { Tx } from "~/db.server";
+import { formatLocalDate, localDateOf } from "~/modules/reports/range";
+import { resolveReportRange } from "~/modules/reports/range.server";
+import { getScenarioReport } from "~/modules/reports/scenario-reports.server";
+import type { LiftEstimate } from "~/modules/reports/types";
 import { hasTemplate } from "~/modules/mail/render-message";
 import { SCENARIO_KEYS, type ScenarioKey } from "~/modules/settings/scenario-settings";
 import { isSenderIdentityComplete } from "~/modules/settings/shop-settings";
@@ -27,6 +31,8 @@ export interface ScenarioOverview {
   previewable: boolean;
   status: ScenarioStatus;
   results: ScenarioResults;
+  /** orders and revenue from its clicks (last click) and its lift over the held-out customers, as on the Reports page */
+  effect: { attributedOrders: number; attributedRevenue: number; lift: LiftEstimate | null };
 }
 
 export function isScenarioAvailable(key: ScenarioKey): boolean {
@@ -41,11 +47,15 @@ export function scenarioStatus(enabled: boolean, available: boolean, senderCompl
 
 export async function listScenarioOverview(db: Tx, shopId: string, now: Date): Promise<{ scenarios: ScenarioOverview[]; senderComplete: boolean }> {
   const since = new Date(now.getTime() - RESULTS_WINDOW_DAYS * 86_400_000);
-  const [configs, results, { settings }] = await Promise.all([
+  const [configs, results, { settings, timezone }] = await Promise.all([
     getScenarioConfigs(db, shopId),
     scenarioResultsSince(db, shopId, since),
     getShopSettings(db, shopId),
   ]);
+  // the same window in shop-local days, for the report's attribution and lift
+  const range = await resolveReportRange(db, shopId, { from: formatLocalDate(localDateOf(since, timezone)), to: formatLocalDate(localDateOf(now, timezone)), now });
+  const report = await getScenarioReport(db, shopId, range);
+  const effects = new Map(report.scenarios.map((e) => [e.key, e]));
   const senderComplete = isSenderIdentityComplete(settings);
   const scenarios = SCENARIO_KEYS.map((key): ScenarioOverview => {
     const available = isScenarioAvailable(key);
@@ -57,6 +67,11 @@ export async function listScenarioOverview(db: Tx, shopId: string, now: Date): P
       previewable: hasTemplate(key),
       status: scenarioStatus(enabled, available, senderComplete),
       results: results[key] ?? { ...EMPTY_RESULTS },
+      effect: {
+        attributedOrders: effects.get(key)?.attributedOrders ?? 0,
+        attributedRevenue: effects.get(key)?.attributedRevenue ?? 0,
+        lift: effects.get(key)?.lift ?? null,
+      },
     };
   });
   return { scenarios, senderComplete };

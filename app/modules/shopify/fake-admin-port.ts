@@ -29,6 +29,8 @@ export interface FakeStoreData {
   pollsToComplete?: number;
   /** the app's deployed Functions; default: Joren's first-purchase Discount Function */
   functions?: ShopifyFunctionInfo[];
+  /** automatic discounts the store already has (a local shop's, recreated from what Joren recorded) */
+  automaticDiscounts?: FakeAutomaticDiscount[];
 }
 
 /** The Function a deployed Joren app has (extensions/joren-first-purchase-discount). */
@@ -130,7 +132,7 @@ export function createFakeAdminPort(store: FakeStoreData = {}): FakeAdminPort {
   const consents = new Map<string, EmailMarketingStateInput>();
   const webPixels: { id: string; settings: Record<string, string> }[] = [];
   const functions: ShopifyFunctionInfo[] = [...(store.functions ?? [FAKE_FIRST_PURCHASE_FUNCTION])];
-  const automaticDiscounts: FakeAutomaticDiscount[] = [];
+  const automaticDiscounts: FakeAutomaticDiscount[] = (store.automaticDiscounts ?? []).map((d) => structuredClone(d));
   let nextEnding: { status: "FAILED" | "CANCELED"; errorCode: string | null; root: FakeBulkRoot | null } | null = null;
   let sequence = 0;
 

@@ -5,6 +5,7 @@ import type { Db, Tx } from "~/db.server";
 import { log } from "~/lib/log.server";
 import { checkoutDiscountStatus, type CheckoutDiscountStatus } from "~/modules/guard/checkout-discount.server";
 import { guardAdminPort } from "~/modules/guard/checkout-discount-admin.server";
+import { adminProblemOf, type AdminProblem } from "~/modules/shopify/admin-problem";
 import { IMPORT_STAGES, readImportCounts } from "~/modules/import/run-history-import.server";
 
 export interface ImportProgress {
@@ -74,7 +75,7 @@ export type CheckoutDiscountState =
   /** the Function is deployed but Joren has created no discount for it yet */
   | { state: "not_created" }
   | { state: "function_not_deployed" }
-  | { state: "unknown"; error: string };
+  | { state: "unknown"; problem: AdminProblem };
 
 export function checkoutDiscountState(status: CheckoutDiscountStatus): CheckoutDiscountState {
   if (status.active && status.discountId) return { state: "active", discountId: status.discountId };
@@ -88,7 +89,7 @@ export async function getCheckoutDiscountState(db: Db, shop: { id: string; domai
     return checkoutDiscountState(await checkoutDiscountStatus({ db, shopId: shop.id, admin }));
   } catch (error) {
     log("warn", "checkout discount status could not be read", { shop: shop.domain, error: (error as Error).message });
-    return { state: "unknown", error: (error as Error).message };
+    return { state: "unknown", problem: adminProblemOf(error) };
   }
 }
 
