@@ -8,6 +8,7 @@ import { createHash, createHmac, generateKeyPairSync, sign, type KeyObject } fro
 import fc from "fast-check";
 import { Prisma, type Db } from "~/db.server";
 import { shopifyWebhookHeaders, signWebhookBody } from "~/lib/webhook-signing";
+import { waitForPixelEvents } from "~/modules/behaviour/wait-for-pixel.server";
 import { recordProduct } from "~/modules/catalog/record-product.server";
 import { buildMessageLinks } from "~/modules/mail/links.server";
 import { mailTokenSecret } from "~/modules/mail/mail-secret.server";
@@ -281,8 +282,11 @@ describe("POST /pixel/events", () => {
 
   test("another shop's customer id is never joined to that shop's customer", async () => {
     const before = await shopB();
+    const storedBefore = await db.behaviourEvent.count({ where: { shopId: a.shopId } });
     const res = await postPixel(JSON.stringify({ shop: SHOP_A, customer: { id: b.gid, email: B_EMAIL }, event: pixelEvent({ name: "product_added_to_cart", data: { cartLine: { quantity: 1, merchandise: { id: "1", product: { id: "2" } } } } }) }));
     expect(res.status).toBe(200);
+    // the pixel queue writes behind the answer: judge the stored event, not the moment before it
+    expect(await waitForPixelEvents(db, a.shopId, storedBefore + 1, 15_000)).toBe(true);
     expect(await shopB()).toEqual(before);
     const rows = await db.behaviourEvent.findMany({ where: { shopId: a.shopId }, select: { customerId: true } });
     expect(rows.some((r) => r.customerId === b.customerId)).toBe(false);
