@@ -30,7 +30,7 @@ export interface AttributionWindows {
   openDays: number;
 }
 
-async function attributionWindowsOf(db: Tx, shopId: string): Promise<AttributionWindows> {
+export async function attributionWindowsOf(db: Tx, shopId: string): Promise<AttributionWindows> {
   const { settings } = await getShopSettings(db, shopId);
   return { clickDays: settings.attributionDays, openDays: settings.openAttributionDays };
 }

@@ -3,9 +3,8 @@
 // days — the Reports page's rule). Weeks are the seven-day spans ending now, so the newest week
 // is always complete up to this moment and no timezone is involved.
 import { Prisma, type Tx } from "~/db.server";
-import { attributedPairs } from "~/modules/reports/scenario-reports.server";
+import { attributedPairs, attributionWindowsOf } from "~/modules/reports/scenario-reports.server";
 import { daysBetweenSql, dateParam, dialectOf, queryRows, whole } from "~/modules/reports/sql.server";
-import { getShopSettings } from "~/modules/shops/shop-settings.server";
 
 export const TREND_WEEKS = 12;
 const WEEK_MS = 7 * 86_400_000;
@@ -27,7 +26,7 @@ export async function scenarioWeeklyTrend(db: Tx, shopId: string, scenario: stri
     const days = daysBetweenSql(d, dateParam(d, start), column);
     return d === "postgresql" ? Prisma.sql`CAST(FLOOR(${days} / 7) AS INTEGER)` : Prisma.sql`CAST(${days} / 7 AS INTEGER)`;
   };
-  const { settings } = await getShopSettings(db, shopId);
+  const windows = await attributionWindowsOf(db, shopId);
   const [sends, attributed] = await Promise.all([
     queryRows<{ w: unknown; sent: unknown; opened: unknown; clicked: unknown }[]>(db, Prisma.sql`
       SELECT ${bucketOf(Prisma.sql`m."sentAt"`)} AS w, COUNT(*) AS sent, COUNT(m."openedAt") AS opened, COUNT(m."clickedAt") AS clicked
@@ -41,7 +40,7 @@ export async function scenarioWeeklyTrend(db: Tx, shopId: string, scenario: stri
       shopId,
       (touch) => Prisma.sql`${touch} >= ${dateParam(d, start)} AND ${touch} < ${dateParam(d, now)}`,
       Prisma.sql`1 = 1`,
-      { clickDays: settings.attributionDays, openDays: settings.openAttributionDays },
+      windows,
     ),
   ]);
   const trend: TrendWeek[] = Array.from({ length: weeks }, (_, i) => ({ from: new Date(start.getTime() + i * WEEK_MS).toISOString(), sent: 0, opened: 0, clicked: 0, orders: 0 }));
