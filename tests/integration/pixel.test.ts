@@ -231,52 +231,73 @@ describe("identifying the person", () => {
     expect(await t.db.behaviourEvent.count({ where: { customerId: foreign.id } })).toBe(0);
   });
 
-  test("a claimed id the shop has is attached, in GID or numeric form", async () => {
+  // Before ADR 0024 these claims picked the person; the endpoint is unsigned, so they were a way
+  // to send someone else browse mail. They are kept on the visitor as claims only.
+  test("a claimed id the shop has is recorded as a claim, never attached, in GID or numeric form", async () => {
     const own = await t.db.customer.create({ data: { shopId, gid: "gid://shopify/Customer/777" } });
     for (const id of ["gid://shopify/Customer/777", "777", 777]) {
       const clientId = unique("client");
       await send(request({ shop: SHOP, customer: { id, email: null }, event: viewed({ clientId }) }));
       const row = await t.db.behaviourEvent.findFirstOrThrow({ where: { shopId, clientId } });
-      expect(row.customerId).toBe(own.id);
+      expect(row.customerId).toBeNull();
+      const visitor = await t.db.visitor.findUniqueOrThrow({ where: { shopId_clientId: { shopId, clientId } } });
+      expect(visitor).toMatchObject({ customerId: null, linkedVia: null, claimedCustomerGid: "gid://shopify/Customer/777" });
     }
+    expect(await t.db.behaviourEvent.count({ where: { customerId: own.id } })).toBe(0);
   });
 
-  test("a checkout email ties the visitor's earlier anonymous events to the customer", async () => {
-    const guest = await t.db.customer.create({ data: { shopId, gid: null, email: "buyer@example.com", emailNormalized: "buyer@example.com" } });
-    const account = await t.db.customer.create({
-      data: { shopId, gid: "gid://shopify/Customer/888", email: "Buyer@Example.com", emailNormalized: "buyer@example.com" },
-    });
+  test("a checkout email, in the customer object or inside the event, is a claim and links nobody", async () => {
+    const person = await t.db.customer.create({ data: { shopId, gid: "gid://shopify/Customer/999", emailNormalized: "solo@example.com" } });
+    const clientId = unique("client");
+    const checkout = event("checkout_started", { checkout: { token: unique("ck-unmirrored"), email: "Solo@Example.com", lineItems: [] } }, { clientId });
+    await send(request({ shop: SHOP, customer: { id: null, email: "  SOLO@example.COM " }, events: [viewed({ clientId }), checkout] }));
+    expect(await t.db.behaviourEvent.count({ where: { shopId, clientId, customerId: null } })).toBe(2);
+    expect(await t.db.visitor.findUniqueOrThrow({ where: { shopId_clientId: { shopId, clientId } } })).toMatchObject({ customerId: null, email: "solo@example.com" });
+    expect(await t.db.behaviourEvent.count({ where: { customerId: person.id } })).toBe(0);
+  });
+
+  test("a checkout token that Shopify's signed checkout shares links the browser and its earlier anonymous events", async () => {
+    const buyer = await t.db.customer.create({ data: { shopId, gid: "gid://shopify/Customer/888", emailNormalized: "buyer@example.com" } });
+    const token = unique("ck-mirrored");
+    await t.db.checkout.create({ data: { shopId, token, customerId: buyer.id, email: "buyer@example.com", emailNormalized: "buyer@example.com", shopifyCreatedAt: NOW } });
     const clientId = unique("client");
     const earlier = [viewed({ clientId, timestamp: minutesAgo(30) }), viewed({ clientId, timestamp: minutesAgo(20) })];
     await send(request({ shop: SHOP, customer: null, events: earlier }));
     expect(await t.db.behaviourEvent.count({ where: { shopId, clientId, customerId: null } })).toBe(2);
 
-    const checkout = event(
-      "checkout_started",
-      { checkout: { token: "ck-email", email: "  BUYER@example.COM ", lineItems: [] } },
-      { clientId },
-    );
-    expect((await send(request({ shop: SHOP, customer: { id: null, email: "  BUYER@example.COM " }, event: checkout }))).status).toBe(200);
+    const checkout = event("checkout_started", { checkout: { token, email: null, lineItems: [] } }, { clientId });
+    expect((await send(request({ shop: SHOP, customer: null, event: checkout }))).status).toBe(200);
+    expect(await t.db.behaviourEvent.count({ where: { shopId, clientId, customerId: buyer.id } })).toBe(3);
+    expect(await t.db.visitor.findUniqueOrThrow({ where: { shopId_clientId: { shopId, clientId } } })).toMatchObject({ customerId: buyer.id, linkedVia: "checkout" });
 
-    const rows = await t.db.behaviourEvent.findMany({ where: { shopId, clientId } });
-    expect(rows).toHaveLength(3);
-    // The account (it has a GID) wins over the guest row with the same email.
-    expect(rows.every((r) => r.customerId === account.id)).toBe(true);
-    expect(await t.db.behaviourEvent.count({ where: { customerId: guest.id } })).toBe(0);
-    const visitor = await t.db.visitor.findUniqueOrThrow({ where: { shopId_clientId: { shopId, clientId } } });
-    expect(visitor).toMatchObject({ customerId: account.id, email: "buyer@example.com" });
-
-    // Later anonymous events from that browser belong to the same person.
-    await send(request({ shop: SHOP, customer: null, event: viewed({ clientId }) }));
-    expect(await t.db.behaviourEvent.count({ where: { shopId, clientId, customerId: account.id } })).toBe(4);
+    // Later events from that browser belong to the same person, whoever a request claims to be.
+    const other = await t.db.customer.create({ data: { shopId, gid: "gid://shopify/Customer/889", emailNormalized: "other@example.com" } });
+    await send(request({ shop: SHOP, customer: { id: other.gid, email: "other@example.com" }, event: viewed({ clientId }) }));
+    expect(await t.db.behaviourEvent.count({ where: { shopId, clientId, customerId: buyer.id } })).toBe(4);
+    expect(await t.db.behaviourEvent.count({ where: { customerId: other.id } })).toBe(0);
+    expect(await t.db.visitor.findUniqueOrThrow({ where: { shopId_clientId: { shopId, clientId } } })).toMatchObject({ customerId: buyer.id, claimedCustomerGid: other.gid });
   });
 
-  test("the checkout email inside the event identifies even without a customer object", async () => {
-    const person = await t.db.customer.create({ data: { shopId, gid: "gid://shopify/Customer/999", emailNormalized: "solo@example.com" } });
+  test("a checkout mirrored while the browser's checkout_started was unseen is joined by the browser's next event", async () => {
+    const buyer = await t.db.customer.create({ data: { shopId, gid: "gid://shopify/Customer/890" } });
+    const token = unique("ck-late");
     const clientId = unique("client");
-    const checkout = event("checkout_started", { checkout: { token: "ck-solo", email: "Solo@Example.com", lineItems: [] } }, { clientId });
-    await send(request({ shop: SHOP, customer: null, event: checkout }));
-    expect((await t.db.behaviourEvent.findFirstOrThrow({ where: { shopId, clientId } })).customerId).toBe(person.id);
+    await send(request({ shop: SHOP, customer: null, event: event("checkout_started", { checkout: { token, email: null, lineItems: [] } }, { clientId }) }));
+    // written without the join (as two PostgreSQL transactions that missed each other would)
+    await t.db.checkout.create({ data: { shopId, token, customerId: buyer.id, shopifyCreatedAt: NOW } });
+    expect(await t.db.behaviourEvent.count({ where: { shopId, clientId, customerId: null } })).toBe(1);
+    await send(request({ shop: SHOP, customer: null, event: viewed({ clientId }) }));
+    expect(await t.db.behaviourEvent.count({ where: { shopId, clientId, customerId: buyer.id } })).toBe(2);
+  });
+
+  test("another shop's checkout with the token links nobody", async () => {
+    const foreign = await t.db.customer.create({ data: { shopId: otherShopId, gid: "gid://shopify/Customer/891" } });
+    const token = unique("ck-foreign");
+    await t.db.checkout.create({ data: { shopId: otherShopId, token, customerId: foreign.id, shopifyCreatedAt: NOW } });
+    const clientId = unique("client");
+    await send(request({ shop: SHOP, customer: null, event: event("checkout_started", { checkout: { token, email: null, lineItems: [] } }, { clientId }) }));
+    expect((await t.db.visitor.findUniqueOrThrow({ where: { shopId_clientId: { shopId, clientId } } })).customerId).toBeNull();
+    expect(await t.db.behaviourEvent.count({ where: { customerId: foreign.id } })).toBe(0);
   });
 
   test("an email known only in another shop identifies nobody and creates no customer", async () => {

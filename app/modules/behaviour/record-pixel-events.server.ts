@@ -3,6 +3,7 @@ import { isUniqueViolation } from "~/lib/db-errors";
 import { normalizeEmail } from "~/lib/email";
 import { toGid } from "~/lib/gid";
 import type { ParsedPixelEvent } from "./pixel-event-schema";
+import { customerOfCheckouts, linkVisitor } from "./visitor-links.server";
 
 /** The pixel named a shop that is not (or no longer) installed. */
 export class UnknownShopError extends Error {
@@ -27,53 +28,56 @@ export interface RecordPixelEventsResult {
 const MAX_ATTEMPTS = 3;
 
 /**
- * The person behind the request, among the shop's existing customers only: pixel data is
- * unsigned, so it never creates a customer and a claimed id counts only if the shop has it.
+ * Records the browser (clientId) and what it claims, and returns the customer its events carry:
+ * its verified link only. The request's customer id and email are unsigned claims: they are kept
+ * on the visitor and never pick the person (ADR 0024). A checkout token in this request, or in the
+ * browser's earlier checkout_started events while it is unlinked, joins it to the customer of a
+ * mirrored checkout of this shop with that token; a newer checkout moves the link.
  */
-async function identifyCustomer(tx: Tx, shopId: string, claimedId: unknown, email: string | null): Promise<string | null> {
-  const live = { shopId, redactedAt: null, deletedAt: null };
-  const gid = toGid("Customer", claimedId);
-  if (gid) {
-    const byGid = await tx.customer.findFirst({ where: { ...live, gid }, select: { id: true } });
-    if (byGid) return byGid.id;
-  }
-  if (!email) return null;
-  const candidates = await tx.customer.findMany({
-    where: { ...live, emailNormalized: email },
-    select: { id: true, gid: true },
-    orderBy: { createdAt: "asc" },
-  });
-  return (candidates.find((c) => c.gid) ?? candidates[0])?.id ?? null;
-}
-
-/** Ties each browser (clientId) to the person, returning the customer its new events carry. */
 async function touchVisitor(
   tx: Tx,
   shopId: string,
   clientId: string,
-  identified: string | null,
-  email: string | null,
+  claims: { email: string | null; customerGid: string | null },
+  tokens: string[],
   now: Date,
 ): Promise<string | null> {
   const where = { shopId_clientId: { shopId, clientId } };
   const existing = await tx.visitor.findUnique({ where });
   if (!existing) {
-    await tx.visitor.create({ data: { shopId, clientId, customerId: identified, email, firstSeenAt: now, lastSeenAt: now } });
-    return identified;
+    await tx.visitor.create({
+      data: { shopId, clientId, email: claims.email, claimedCustomerGid: claims.customerGid, firstSeenAt: now, lastSeenAt: now },
+    });
+  } else {
+    await tx.visitor.update({
+      where,
+      data: {
+        lastSeenAt: existing.lastSeenAt > now ? existing.lastSeenAt : now,
+        ...(claims.email ? { email: claims.email } : {}),
+        ...(claims.customerGid ? { claimedCustomerGid: claims.customerGid } : {}),
+      },
+    });
   }
-  await tx.visitor.update({
-    where,
-    data: {
-      lastSeenAt: existing.lastSeenAt > now ? existing.lastSeenAt : now,
-      ...(identified ? { customerId: identified } : {}),
-      ...(email ? { email } : {}),
-    },
+  // An unlinked browser retries its earlier tokens: the checkout webhook may have been mirrored
+  // while this browser's checkout_started was still in flight (two transactions that missed
+  // each other on PostgreSQL), so the next event repairs it.
+  const candidates = existing?.customerId ? tokens : [...tokens, ...(await earlierTokens(tx, shopId, clientId))];
+  const checkoutCustomer = await customerOfCheckouts(tx, shopId, candidates);
+  if (checkoutCustomer && checkoutCustomer !== existing?.customerId) {
+    await linkVisitor(tx, shopId, clientId, checkoutCustomer, "checkout", now);
+    return checkoutCustomer;
+  }
+  return existing?.customerId ?? null;
+}
+
+async function earlierTokens(tx: Tx, shopId: string, clientId: string): Promise<string[]> {
+  const rows = await tx.behaviourEvent.findMany({
+    where: { shopId, clientId, name: "checkout_started", checkoutToken: { not: null } },
+    select: { checkoutToken: true },
+    orderBy: { occurredAt: "desc" },
+    take: 5,
   });
-  if (identified && existing.customerId === null) {
-    // The browsing before the login or the checkout email belongs to the same person.
-    await tx.behaviourEvent.updateMany({ where: { shopId, clientId, customerId: null }, data: { customerId: identified } });
-  }
-  return identified ?? existing.customerId;
+  return rows.flatMap((r) => (r.checkoutToken ? [r.checkoutToken] : []));
 }
 
 async function recordOnce(db: Db, input: RecordPixelEventsInput): Promise<RecordPixelEventsResult> {
@@ -82,12 +86,14 @@ async function recordOnce(db: Db, input: RecordPixelEventsInput): Promise<Record
     if (!shop || shop.uninstalledAt) throw new UnknownShopError(input.shopDomain);
     if (input.events.length === 0) return { stored: 0, duplicates: 0 };
 
-    const email = normalizeEmail(input.customer?.email) ?? firstCheckoutEmail(input.events);
-    const identified = await identifyCustomer(tx, shop.id, input.customer?.id, email);
-
+    const claims = {
+      email: normalizeEmail(input.customer?.email) ?? firstCheckoutEmail(input.events),
+      customerGid: toGid("Customer", input.customer?.id),
+    };
     const customerByClient = new Map<string, string | null>();
     for (const clientId of new Set(input.events.map((e) => e.clientId))) {
-      customerByClient.set(clientId, await touchVisitor(tx, shop.id, clientId, identified, email, input.now));
+      const tokens = input.events.flatMap((e) => (e.clientId === clientId && e.checkout?.token ? [e.checkout.token] : []));
+      customerByClient.set(clientId, await touchVisitor(tx, shop.id, clientId, claims, tokens, input.now));
     }
 
     const known = await tx.behaviourEvent.findMany({
@@ -132,8 +138,8 @@ function firstCheckoutEmail(events: ParsedPixelEvent[]): string | null {
 }
 
 /**
- * Stores one pixel request in one transaction: the visitor, who it is, and its events, each
- * event once per shop. Throws UnknownShopError for a shop that is missing or uninstalled.
+ * Stores one pixel request in one transaction: the visitor with its claims and verified link,
+ * and its events, each event once per shop. Throws UnknownShopError for a shop that is missing or uninstalled.
  */
 export async function recordPixelEvents(db: Db, input: RecordPixelEventsInput): Promise<RecordPixelEventsResult> {
   for (let attempt = 1; ; attempt += 1) {

@@ -2,6 +2,7 @@ import type { Tx } from "~/db.server";
 import { normalizeEmail } from "~/lib/email";
 import { storedNotNewerThan } from "~/lib/newer-wins";
 import type { NormalizedCheckout, ShopScope } from "~/modules/ingest/types";
+import { linkVisitorsByCheckout } from "~/modules/behaviour/visitor-links.server";
 import { ensureCustomerByEmail, upsertCustomer } from "~/modules/customers/upsert-customer.server";
 
 /**
@@ -52,9 +53,12 @@ export async function recordCheckout(
   if (existing) {
     const written = await tx.checkout.updateMany({ where: { id: existing.id, ...storedNotNewerThan(checkout.updatedAt) }, data });
     // a newer version was written by another worker since the read above: it stands
+    if (written.count === 1 && customerId) await linkVisitorsByCheckout(tx, scope.shopId, checkout.token, customerId, scope.now);
     return { checkoutId: existing.id, applied: written.count === 1 };
   }
   const saved = await tx.checkout.create({ data: { shopId: scope.shopId, token: checkout.token, ...data } });
+  // Shopify signed this checkout: the browsers whose checkout_started carried its token are its customer's
+  if (customerId) await linkVisitorsByCheckout(tx, scope.shopId, checkout.token, customerId, scope.now);
   return { checkoutId: saved.id, applied: true };
 }
 

@@ -58,10 +58,15 @@ export async function redactCustomer(
       },
     });
   }
-  if (emailNormalized) {
-    // a visitor the pixel identified only by the checkout's email, never joined to an account
+  if (emailNormalized || input.customerGid) {
+    // a browser that only claimed to be this person (the pixel's unsigned email or customer id)
+    const byClaim = [
+      ...(emailNormalized ? [{ email: emailNormalized }] : []),
+      ...(input.email ? [{ email: input.email.trim() }] : []),
+      ...(input.customerGid ? [{ claimedCustomerGid: input.customerGid }] : []),
+    ];
     const byEmail = await tx.visitor.findMany({
-      where: { shopId: scope.shopId, OR: [{ email: emailNormalized }, ...(input.email ? [{ email: input.email.trim() }] : [])] },
+      where: { shopId: scope.shopId, OR: byClaim },
       select: { clientId: true },
     });
     if (byEmail.length) {

@@ -1,4 +1,4 @@
-// 閲覧離脱: an identified visitor viewed products and did not add to cart, check out or order.
+// 閲覧離脱: a visitor linked to a customer (ADR 0024) viewed products and did not add to cart, check out or order.
 // Sent 2 h after the last view; never to someone who got an abandonment email in the last 14 days.
 import { zonedParts } from "~/modules/engine/rules/shop-time";
 import { queryInChunks } from "~/lib/chunks";
@@ -6,6 +6,9 @@ import { earliestSince, loadEmailProducts, loadOrderActivity } from "./catalog-p
 import { defineScenario, type Candidate, type LedgerRow } from "./scenario-definition";
 
 const DAY = 86_400_000;
+
+const productsOf = (row: LedgerRow): string[] =>
+  Array.isArray(row.data.products) ? row.data.products.filter((p): p is string => typeof p === "string") : [];
 
 export const browseAbandonment = defineScenario({
   key: "browse_abandonment",
@@ -17,22 +20,22 @@ export const browseAbandonment = defineScenario({
       select: { customerId: true, productGid: true, occurredAt: true },
       orderBy: { occurredAt: "asc" },
     });
-    const sessions = new Map<string, { first: Date; last: Date; products: string[] }>();
+    const sessions = new Map<string, { customerId: string; day: string; first: Date; last: Date; products: string[] }>();
     for (const view of views) {
       // one browse session per customer per shop-local day
       const day = zonedParts(view.occurredAt, timezone);
-      const key = `${view.customerId}|${day.year}-${String(day.month).padStart(2, "0")}-${String(day.day).padStart(2, "0")}`;
-      const session = sessions.get(key) ?? { first: view.occurredAt, last: view.occurredAt, products: [] };
+      const localDay = `${day.year}-${String(day.month).padStart(2, "0")}-${String(day.day).padStart(2, "0")}`;
+      const key = `${view.customerId}|${localDay}`;
+      const session = sessions.get(key) ?? { customerId: view.customerId!, day: localDay, first: view.occurredAt, last: view.occurredAt, products: [] };
       session.last = view.occurredAt;
       session.products = [view.productGid!, ...session.products.filter((p) => p !== view.productGid)];
       sessions.set(key, session);
     }
     const candidates: Candidate[] = [];
-    for (const [key, session] of sessions) {
-      const [customerId, day] = key.split("|");
+    for (const session of sessions.values()) {
       candidates.push({
-        customerId,
-        triggerKey: `browse:${day}`,
+        customerId: session.customerId,
+        triggerKey: `browse:${session.day}`,
         dueAt: new Date(session.last.getTime() + settings.delayMinutes * 60_000),
         latestUsefulAt: new Date(session.last.getTime() + 2 * DAY),
         data: { since: session.first.toISOString(), products: session.products.slice(0, settings.maxProducts) },
@@ -41,8 +44,11 @@ export const browseAbandonment = defineScenario({
     return candidates;
   },
 
-  async exits({ db, shopId, now, settings }, rows) {
+  async exits({ db, shopId, now, settings, storefrontUrl }, rows) {
     const exits = new Map<string, string>();
+    // The viewed product ids come from the unsigned pixel: only the shop's own active products
+    // are ever shown, and a session with none of them sends nothing.
+    const catalogue = await loadEmailProducts(db, shopId, rows.flatMap(productsOf), storefrontUrl);
     const customerIds = rows.map((r) => r.customerId);
     const earliest = earliestSince(rows, now);
     const activity = await loadOrderActivity(db, shopId, customerIds, earliest);
@@ -69,7 +75,9 @@ export const browseAbandonment = defineScenario({
     const recentScenario = new Map(recent.map((m) => [m.customerId, m.scenario]));
     for (const row of rows) {
       const since = new Date(String(row.data.since));
-      if (activity.orderedSince(row.customerId, since)) exits.set(row.id, "ordered since browsing");
+      if (catalogue.forItems(productsOf(row).map((productGid) => ({ productGid }))).length === 0) {
+        exits.set(row.id, "nothing left to show in the email (none of the viewed products is an active product of the shop's catalogue)");
+      } else if (activity.orderedSince(row.customerId, since)) exits.set(row.id, "ordered since browsing");
       else if ((lastEngaged.get(row.customerId) ?? 0) >= since.getTime()) exits.set(row.id, "added to cart or started checkout (the cart reminder covers it)");
       else if (recentScenario.has(row.customerId)) {
         exits.set(row.id, `an abandonment email (${recentScenario.get(row.customerId)}) was sent in the last ${settings.suppressAfterAbandonmentDays} days`);
@@ -79,10 +87,13 @@ export const browseAbandonment = defineScenario({
   },
 
   async contents({ db, shopId, storefrontUrl }, rows) {
-    const productsOf = (row: LedgerRow) => (Array.isArray(row.data.products) ? row.data.products : []);
     const products = await loadEmailProducts(db, shopId, rows.flatMap(productsOf), storefrontUrl);
+    // a row whose products all left the catalogue since the exits were checked gets no content (skipped)
     return new Map(
-      rows.map((row) => [row.id, { products: products.forItems(productsOf(row).map((productGid) => ({ productGid }))), recoveryUrl: null, incentive: null }]),
+      rows.flatMap((row) => {
+        const shown = products.forItems(productsOf(row).map((productGid) => ({ productGid })));
+        return shown.length > 0 ? [[row.id, { products: shown, recoveryUrl: null, incentive: null }] as const] : [];
+      }),
     );
   },
 });
