@@ -60,7 +60,9 @@ function minimalData(event: TrackedEvent): Record<string, unknown> {
 
 function customerOf(event: TrackedEvent, loggedIn: Partial<PixelCustomer> | null | undefined): PixelRequestBody["customer"] {
   const id = loggedIn?.id ? String(loggedIn.id) : null;
-  // The checkout email is what ties a guest's browsing to a person.
+  // Sent as claims only: the app never routes mail on them (the endpoint is unsigned). What ties
+  // this browser to a person is the checkout token, joined to Shopify's signed checkouts/* webhook
+  // (docs/decisions/0024-pixel-identity-verified-links.md).
   const checkoutEmail = event.name === "checkout_started" ? event.data?.checkout?.email : null;
   const email = checkoutEmail || loggedIn?.email || null;
   return id || email ? { id, email } : null;
