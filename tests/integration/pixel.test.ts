@@ -7,6 +7,7 @@ import { PixelBuffer, PIXEL_RETRY_AFTER_SECONDS } from "~/modules/behaviour/pixe
 import { handlePixelRequest, MAX_BODY_BYTES } from "~/modules/behaviour/pixel-endpoint.server";
 import { recordPixelEvents, type RecordPixelEventsInput } from "~/modules/behaviour/record-pixel-events.server";
 import { perMinute, PixelRateLimiter } from "~/modules/behaviour/pixel-rate-limit";
+import { redactCustomer } from "~/modules/compliance/redact-customer.server";
 import { startAppServer, type AppServer } from "../helpers/app-server";
 import { createTestDb, type TestDb } from "../helpers/db";
 
@@ -298,6 +299,16 @@ describe("identifying the person", () => {
     await send(request({ shop: SHOP, customer: null, event: event("checkout_started", { checkout: { token, email: null, lineItems: [] } }, { clientId }) }));
     expect((await t.db.visitor.findUniqueOrThrow({ where: { shopId_clientId: { shopId, clientId } } })).customerId).toBeNull();
     expect(await t.db.behaviourEvent.count({ where: { customerId: foreign.id } })).toBe(0);
+  });
+
+  test("customers/redact erases a browser that only claimed to be the person, with its events", async () => {
+    const person = await t.db.customer.create({ data: { shopId, gid: "gid://shopify/Customer/892" } });
+    const clientId = unique("client");
+    await send(request({ shop: SHOP, customer: { id: person.gid, email: null }, event: viewed({ clientId }) }));
+    expect(await t.db.visitor.count({ where: { shopId, clientId } })).toBe(1);
+    await t.db.$transaction((tx) => redactCustomer(tx, { shopId, now: NOW }, { customerGid: person.gid, email: null, orderGids: [] }));
+    expect(await t.db.visitor.count({ where: { shopId, clientId } })).toBe(0);
+    expect(await t.db.behaviourEvent.count({ where: { shopId, clientId } })).toBe(0);
   });
 
   test("an email known only in another shop identifies nobody and creates no customer", async () => {
