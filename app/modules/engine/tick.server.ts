@@ -20,6 +20,7 @@ import { frequencyCapDecisions } from "./rules/frequency-cap";
 import { holdoutDecision } from "./rules/holdout";
 import { quietHoursDecision } from "./rules/quiet-hours";
 import { dispatchMessages, type Dispatchable } from "./dispatch.server";
+import { decideDue, type DueDecision, type LedgerStatus } from "./message-ledger.server";
 import { planLedgerRows } from "./plan-ledger.server";
 import { recoverInterruptedSends } from "./recover-sends.server";
 
@@ -32,7 +33,7 @@ export interface EngineDeps {
   workerId?: string;
 }
 
-export type LedgerStatus = "planned" | "deferred" | "sending" | "sent" | "held_out" | "skipped" | "failed";
+export type { LedgerStatus } from "./message-ledger.server";
 
 export interface TickSummary {
   shop: string;
@@ -47,7 +48,7 @@ const BATCH = 500;
 const HOUR = 3_600_000;
 const SENDER_RETRY_MS = HOUR;
 
-type Decision = { status: "skipped" | "deferred" | "held_out"; reason: string; until?: Date };
+type Decision = DueDecision;
 
 export async function runTick(db: Db, shopId: string, now: Date, deps: EngineDeps): Promise<TickSummary> {
   const shop = await db.shop.findUniqueOrThrow({ where: { id: shopId } });
@@ -111,13 +112,7 @@ export async function runTick(db: Db, shopId: string, now: Date, deps: EngineDep
       groups.set(key, group);
     }
     for (const { scenario, decision, ids } of groups.values()) {
-      for (const chunk of chunked(ids)) {
-        const moved = await db.message.updateMany({
-          where: { shopId, id: { in: chunk }, status: { in: ["planned", "deferred"] } },
-          data: { status: decision.status, reason: decision.reason, holdout: decision.status === "held_out", deferredUntil: decision.until ?? null },
-        });
-        count(scenario, decision.status, moved.count);
-      }
+      for (const chunk of chunked(ids)) count(scenario, decision.status, await decideDue(db, shopId, chunk, decision));
     }
     const results = await dispatchMessages(db, { shop, settings, timezone, now, deps, workerId: deps.workerId ?? randomUUID() }, dispatchable);
     for (const result of results) count(result.scenario, result.status);
