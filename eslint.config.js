@@ -23,4 +23,22 @@ export default tseslint.config(
       "@typescript-eslint/no-misused-promises": "error",
     },
   },
+  // The message ledger has one writer (docs/engine-rules.md, "The message ledger"): every
+  // create/update/delete of Message goes through app/modules/engine/message-ledger.server.ts.
+  // Raw SQL writes are held by tests/unit/message-ledger-owner.test.ts. The bench seeder writes
+  // fixture rows into a scratch database.
+  {
+    files: ["app/**/*.ts", "app/**/*.tsx"],
+    ignores: ["app/modules/engine/message-ledger.server.ts", "app/cli/bench-*.ts"],
+    rules: {
+      "no-restricted-syntax": [
+        "error",
+        {
+          selector:
+            "CallExpression[callee.type='MemberExpression'][callee.property.name=/^(create|createMany|createManyAndReturn|update|updateMany|updateManyAndReturn|upsert|delete|deleteMany)$/][callee.object.type='MemberExpression'][callee.object.property.name='message']",
+          message: "Only app/modules/engine/message-ledger.server.ts writes the Message ledger: call one of its named transitions (or add one there).",
+        },
+      ],
+    },
+  },
 );

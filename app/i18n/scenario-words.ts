@@ -1,57 +1,23 @@
-// Scenario names, descriptions and setting labels in both languages. Setting labels are keyed by
-// the setting's dotted path and shared between scenarios; a setting without a label here (a new
-// scenario's) is shown under its path made readable, so new scenarios need no page changes.
+// Scenario names, descriptions and setting labels in both languages. A scenario's name and
+// description live in its own folder (app/modules/scenarios/<key>/words.ts); setting labels are
+// keyed by the setting's dotted path and shared between scenarios, so they stay here. A setting
+// without a label here (a new scenario's) is shown under its path made readable, so new
+// scenarios need no page changes.
+import { SCENARIO_MODULES } from "~/modules/scenarios/all";
 import type { ScenarioKey } from "~/modules/settings/scenario-keys";
 import type { Locale } from "./locale";
 
 type Words = Record<Locale, string>;
 
-export const SCENARIO_WORDS: Record<ScenarioKey, { name: Words; description: Words }> = {
-  cart_abandonment: {
-    name: { en: "Cart abandonment", ja: "カゴ落ち" },
-    description: { en: "Reminds a shopper who left items in the cart or checkout.", ja: "カートや購入手続きに商品を残したお客様にお知らせします。" },
-  },
-  browse_abandonment: {
-    name: { en: "Browse abandonment", ja: "閲覧離脱" },
-    description: { en: "Follows up on products a known visitor viewed but did not buy.", ja: "閲覧したものの購入しなかった商品をご案内します。" },
-  },
-  back_in_stock: {
-    name: { en: "Back in stock", ja: "再入荷" },
-    description: { en: "Tells subscribers and recent viewers when a sold-out item returns.", ja: "売り切れ商品の再入荷を登録者や最近の閲覧者にお知らせします。" },
-  },
-  birthday: {
-    name: { en: "Birthday", ja: "バースデー" },
-    description: { en: "A greeting and a coupon on the customer's birthday.", ja: "お誕生日にお祝いとクーポンをお届けします。" },
-  },
-  points_expiry: {
-    name: { en: "Points expiry", ja: "ポイント失効" },
-    description: { en: "Warns before points expire.", ja: "ポイントの有効期限が近づいたらお知らせします。" },
-  },
-  second_purchase: {
-    name: { en: "Second purchase (F2)", ja: "2回目購入（F2）" },
-    description: { en: "Suggests a second order at the shop's typical gap after the first.", ja: "初回購入から、ショップの平均的な間隔で2回目の購入をご提案します。" },
-  },
-  replenishment: {
-    name: { en: "Replenishment", ja: "定期リマインド" },
-    description: { en: "Reminds before a consumable is expected to run out.", ja: "消耗品がなくなる頃に再購入をご案内します。" },
-  },
-  winback: {
-    name: { en: "Win-back", ja: "休眠掘り起こし" },
-    description: { en: "Reaches customers who have not ordered for a long time.", ja: "長く購入のないお客様に再来店を促します。" },
-  },
-  welcome: {
-    name: { en: "Welcome", ja: "ウェルカム" },
-    description: { en: "Greets a new subscriber who has not ordered yet.", ja: "まだ購入のない新規登録者を歓迎します。" },
-  },
-  points_statement: {
-    name: { en: "Points statement", ja: "ポイント明細" },
-    description: { en: "A monthly statement of the customer's points.", ja: "毎月、ポイント残高をお知らせします。" },
-  },
-  recommendations: {
-    name: { en: "Recommendations", ja: "レコメンド" },
-    description: { en: "Personal product picks, periodically or after a visit.", ja: "定期的に、または来店後に、おすすめ商品をお届けします。" },
-  },
-};
+/** What a scenario's folder says about it in both languages. */
+export interface ScenarioWords {
+  name: Words;
+  description: Words;
+}
+
+export const SCENARIO_WORDS = Object.fromEntries(
+  Object.entries(SCENARIO_MODULES).map(([key, module]) => [key, module.words]),
+) as Record<ScenarioKey, ScenarioWords>;
 
 export function scenarioName(key: string, locale: Locale): string {
   return (SCENARIO_WORDS as Record<string, { name: Words } | undefined>)[key]?.name[locale] ?? key;

@@ -13,7 +13,7 @@ import { recordOrder } from "~/modules/orders/record-order.server";
 import { recordProduct } from "~/modules/catalog/record-product.server";
 import { recomputeRecommendationModel } from "~/modules/recommendations/recompute-model.server";
 import { loadRecommendations, recommendProductGids } from "~/modules/recommendations/recommend.server";
-import { digestSlot } from "~/modules/scenarios/recommendations.server";
+import { digestSlot } from "~/modules/scenarios/recommendations/definition.server";
 import type { NormalizedCustomer, NormalizedOrder } from "~/modules/ingest/types";
 import type { ScenarioKey } from "~/modules/settings/scenario-settings";
 import { enableScenario, registerSendingShop } from "../helpers/sending-shop";

@@ -1,4 +1,5 @@
 import type { Tx } from "~/db.server";
+import { forgetRecipient } from "~/modules/engine/message-ledger.server";
 import { normalizeEmail } from "~/lib/email";
 import type { ShopScope } from "~/modules/ingest/types";
 import { writeTombstones } from "./tombstones.server";
@@ -99,7 +100,7 @@ async function eraseMailTraces(tx: Tx, scope: ShopScope, ids: string[], email: s
     const messages = await tx.message.findMany({ where: messageScope, select: { id: true } });
     if (messages.length) {
       await tx.outboxEmail.deleteMany({ where: { shopId: scope.shopId, messageId: { in: messages.map((m) => m.id) } } });
-      await tx.message.updateMany({ where: { shopId: scope.shopId, id: { in: messages.map((m) => m.id) } }, data: { email: null, subject: null } });
+      await forgetRecipient(tx, scope.shopId, messages.map((m) => m.id));
     }
   }
   if (!emailNormalized) return;

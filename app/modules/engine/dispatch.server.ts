@@ -2,10 +2,8 @@
 // it), create its coupon once, render it, hand the batch to the transport, and record the result.
 import { createHash } from "node:crypto";
 import type { Customer, Message, Shop } from "@prisma/client";
-import { Prisma, type Db } from "~/db.server";
-import { chunked } from "~/lib/chunks";
+import type { Db } from "~/db.server";
 import { log } from "~/lib/log.server";
-import { executeSql } from "~/lib/raw-sql.server";
 import { awardBonusPoints } from "~/modules/points/points-ledger.server";
 import { listUnsubscribeHeaders } from "~/modules/mail/headers";
 import { brandStyle, emailShopName, loadShopEmailLook, type ShopEmailLook } from "~/modules/mail/content/email-content.server";
@@ -15,7 +13,8 @@ import type { OutgoingMessage, SendResult } from "~/modules/mail/transport";
 import type { MessageContent } from "~/modules/scenarios/scenario-definition";
 import type { ShopSettings } from "~/modules/settings/shop-settings";
 import { isAdminApiError } from "~/modules/shopify/admin-port";
-import type { EngineDeps, LedgerStatus } from "./tick.server";
+import { assignCoupon, claimForSending, deferSending, markFailed, markSent, type LedgerStatus } from "./message-ledger.server";
+import type { EngineDeps } from "./tick.server";
 
 export interface Dispatchable {
   row: Message;
@@ -49,7 +48,7 @@ type Result = { id: string; scenario: string; status: LedgerStatus };
 export async function dispatchMessages(db: Db, ctx: DispatchContext, items: Dispatchable[]): Promise<Result[]> {
   const results: Result[] = [];
   const outgoing: (Prepared & { item: Dispatchable })[] = [];
-  const claimed = await claimRows(db, ctx, items.map((i) => i.row.id));
+  const claimed = await claimForSending(db, ctx.shop.id, items.map((i) => i.row.id), ctx.workerId, new Date(ctx.now.getTime() + CLAIM_MS));
   // the merchant's wording and brand, read once for the whole batch
   const look = claimed.size > 0 ? await loadShopEmailLook(db, ctx.shop.id) : null;
   for (const item of items) {
@@ -57,12 +56,12 @@ export async function dispatchMessages(db: Db, ctx: DispatchContext, items: Disp
     try {
       const prepared = await prepare(db, ctx, item, look);
       if ("defer" in prepared) {
-        await release(db, item.row.id, "deferred", prepared.defer, new Date(ctx.now.getTime() + COUPON_RETRY_MS));
+        await deferSending(db, item.row.id, prepared.defer, new Date(ctx.now.getTime() + COUPON_RETRY_MS));
         results.push({ id: item.row.id, scenario: item.row.scenario, status: "deferred" });
       } else outgoing.push({ item, ...prepared });
     } catch (error) {
       const reason = `could not prepare the email: ${(error as Error).message}`.slice(0, 500);
-      await release(db, item.row.id, "failed", reason, null);
+      await markFailed(db, item.row.id, reason);
       results.push({ id: item.row.id, scenario: item.row.scenario, status: "failed" });
     }
   }
@@ -71,7 +70,7 @@ export async function dispatchMessages(db: Db, ctx: DispatchContext, items: Disp
     const sendResults = await ctx.deps.transport.send(chunk.map((c) => c.message));
     const byId = new Map(sendResults.map((r) => [r.messageId, r]));
     const sent = chunk.filter((entry) => byId.get(entry.item.row.id)?.status === "sent");
-    await recordSent(db, ctx, sent.map((entry) => ({
+    await markSent(db, ctx.shop.id, sent.map((entry) => ({
       id: entry.item.row.id,
       email: entry.message.to.email,
       locale: entry.locale,
@@ -83,18 +82,18 @@ export async function dispatchMessages(db: Db, ctx: DispatchContext, items: Disp
         : null,
       providerId: providerIdOf(byId.get(entry.item.row.id)),
       reason: entry.note,
-    })));
+    })), ctx.now);
     for (const entry of chunk) {
       const result = byId.get(entry.item.row.id);
       const id = entry.item.row.id;
       if (result?.status === "sent") {
         results.push({ id, scenario: entry.item.row.scenario, status: "sent" });
       } else if (result?.status === "retry") {
-        await release(db, id, "deferred", "mail provider unavailable; retrying", new Date(ctx.now.getTime() + result.retryAfterMs));
+        await deferSending(db, id, "mail provider unavailable; retrying", new Date(ctx.now.getTime() + result.retryAfterMs));
         results.push({ id, scenario: entry.item.row.scenario, status: "deferred" });
       } else {
         const reason = result?.status === "failed" ? result.error : "the transport returned no result";
-        await release(db, id, "failed", reason.slice(0, 500), null);
+        await markFailed(db, id, reason.slice(0, 500));
         results.push({ id, scenario: entry.item.row.scenario, status: "failed" });
       }
     }
@@ -102,61 +101,8 @@ export async function dispatchMessages(db: Db, ctx: DispatchContext, items: Disp
   return results;
 }
 
-/**
- * Rule 8's claim, for many rows at once: a conditional update marks the rows still planned or
- * deferred as ours; reading back which rows carry our worker id tells what we won (another
- * instance's concurrent claim leaves its own id).
- */
-type SentDetails = { id: string } & Record<(typeof SENT_DETAIL_COLUMNS)[number], string | null>;
-
-const SENT_DETAIL_COLUMNS = ["email", "locale", "subject", "couponCode", "incentive", "providerId", "reason"] as const;
-/** 7 CASE columns × 2 parameters per row + the IN list stays under SQLite's 999 bound parameters */
-const SENT_DETAIL_CHUNK = 60;
-
-/**
- * Marks sent rows in two statements per chunk instead of one per row (each Prisma statement
- * costs about a millisecond of compilation here): the shared fields with updateMany, the
- * per-row details with one CASE update, both in one transaction.
- */
-async function recordSent(db: Db, ctx: DispatchContext, rows: SentDetails[]): Promise<void> {
-  for (let i = 0; i < rows.length; i += SENT_DETAIL_CHUNK) {
-    const chunk = rows.slice(i, i + SENT_DETAIL_CHUNK);
-    const ids = chunk.map((r) => r.id);
-    const sets = SENT_DETAIL_COLUMNS.map(
-      (column) => Prisma.sql`${Prisma.raw(`"${column}"`)} = CASE "id" ${Prisma.join(chunk.map((r) => Prisma.sql`WHEN ${r.id} THEN ${r[column]}`), " ")} END`,
-    );
-    await db.$transaction([
-      executeSql(db, Prisma.sql`UPDATE "Message" SET ${Prisma.join(sets, ", ")} WHERE "shopId" = ${ctx.shop.id} AND "status" = 'sending' AND "id" IN (${Prisma.join(ids)})`),
-      db.message.updateMany({
-        where: { shopId: ctx.shop.id, id: { in: ids }, status: "sending" },
-        data: { status: "sent", sentAt: ctx.now, claimedBy: null, claimedUntil: null },
-      }),
-    ]);
-  }
-}
-
 function providerIdOf(result: SendResult | undefined): string | null {
   return result?.status === "sent" ? (result.providerId ?? null) : null;
-}
-
-async function claimRows(db: Db, ctx: DispatchContext, ids: string[]): Promise<Set<string>> {
-  const won = new Set<string>();
-  for (const chunk of chunked(ids)) {
-    await db.message.updateMany({
-      where: { shopId: ctx.shop.id, id: { in: chunk }, status: { in: ["planned", "deferred"] } },
-      data: { status: "sending", claimedBy: ctx.workerId, claimedUntil: new Date(ctx.now.getTime() + CLAIM_MS), attempts: { increment: 1 } },
-    });
-    const mine = await db.message.findMany({ where: { shopId: ctx.shop.id, id: { in: chunk }, status: "sending", claimedBy: ctx.workerId }, select: { id: true } });
-    for (const row of mine) won.add(row.id);
-  }
-  return won;
-}
-
-async function release(db: Db, id: string, status: "deferred" | "failed", reason: string, until: Date | null): Promise<void> {
-  await db.message.updateMany({
-    where: { id, status: "sending" },
-    data: { status, reason, deferredUntil: until, claimedBy: null, claimedUntil: null },
-  });
 }
 
 interface Prepared {
@@ -179,7 +125,7 @@ async function prepare(db: Db, ctx: DispatchContext, item: Dispatchable, look: S
       notes.push("no coupon: a code can only be bound to a customer account");
     } else {
       couponCode = row.couponCode ?? couponCodeFor(row.id);
-      if (!row.couponCode) await db.message.update({ where: { id: row.id }, data: { couponCode } });
+      if (!row.couponCode) await assignCoupon(db, row.id, couponCode);
       const endsAt = new Date(ctx.now.getTime() + wanted.expiresDays * DAY);
       try {
         await ctx.deps.admin.createCustomerDiscountCode({

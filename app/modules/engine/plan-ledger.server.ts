@@ -1,7 +1,6 @@
-import { randomUUID } from "node:crypto";
-import { Prisma, type Db } from "~/db.server";
-import { dateParam, dialectOf, insertIgnoringConflicts } from "~/lib/raw-sql.server";
+import type { Db } from "~/db.server";
 import type { Candidate } from "~/modules/scenarios/scenario-definition";
+import { planMessages, reschedulePlanned } from "./message-ledger.server";
 
 // two IN lists per query: 2 × 400 stays under SQLite's 999 bound parameters
 const CHUNK = 400;
@@ -31,31 +30,10 @@ export async function planLedgerRows(db: Db, shopId: string, scenario: string, c
       if (!row) fresh.push(candidate);
       // a moved trigger (e.g. more checkout activity) is rare: updated one by one
       else if (row.status === "planned" && row.dueAt.getTime() !== candidate.dueAt.getTime()) {
-        await db.message.updateMany({ where: { id: row.id, status: "planned" }, data: { dueAt: candidate.dueAt, latestUsefulAt: candidate.latestUsefulAt } });
+        await reschedulePlanned(db, row.id, candidate.dueAt, candidate.latestUsefulAt);
       }
     }
-    if (fresh.length === 0) continue;
-    // ON CONFLICT DO NOTHING: a row another instance planned meanwhile stays the one row.
-    const dialect = dialectOf(db);
-    const now = dateParam(dialect, new Date());
-    created += await insertIgnoringConflicts(
-      db,
-      "Message",
-      ["id", "shopId", "scenario", "customerId", "triggerKey", "dueAt", "latestUsefulAt", "data", "createdAt", "updatedAt"],
-      fresh.map((c) => [
-        Prisma.sql`${randomUUID()}`,
-        Prisma.sql`${shopId}`,
-        Prisma.sql`${scenario}`,
-        Prisma.sql`${c.customerId}`,
-        Prisma.sql`${c.triggerKey}`,
-        dateParam(dialect, c.dueAt),
-        c.latestUsefulAt ? dateParam(dialect, c.latestUsefulAt) : Prisma.sql`NULL`,
-        Prisma.sql`${JSON.stringify(c.data)}`,
-        now,
-        now,
-      ]),
-      ["shopId", "scenario", "customerId", "triggerKey"],
-    );
+    created += await planMessages(db, shopId, scenario, fresh);
   }
   return created;
 }

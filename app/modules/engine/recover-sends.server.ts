@@ -1,31 +1,23 @@
 import type { Db } from "~/db.server";
 import { chunked } from "~/lib/chunks";
+import { AWAITING_PROVIDER_EVENTS, confirmAwaitingSend as confirmSent, settleInterrupted, type InterruptedOutcome } from "./message-ledger.server";
 
-/**
- * While an interrupted SendGrid row waits for SendGrid's events to say whether it went out, it
- * stays "sending" under this claim, so no tick claims it and no report counts it as sent.
- */
-export const AWAITING_PROVIDER_EVENTS = "awaiting-provider-events";
+export { AWAITING_PROVIDER_EVENTS } from "./message-ledger.server";
 /** How long an interrupted row waits for an event before it is taken as never sent. */
 export const PROVIDER_EVENTS_WINDOW_MS = 60 * 60_000;
 /** Events from SendGrid itself (not our own open/click links) this recent prove the event webhook works. */
 const EVENT_WEBHOOK_EVIDENCE_MS = 7 * 24 * 60 * 60_000;
 const PROVIDER_EVENT_KINDS = ["processed", "delivered", "deferred", "dropped", "bounce", "spamreport", "unsubscribe"];
 
-type Update = Parameters<Db["message"]["updateMany"]>[0]["data"];
-const release = { claimedBy: null, claimedUntil: null } as const;
-
-const OUTCOMES = {
-  inOutbox: { status: "sent", reason: "recovered after an interruption: the outbox holds it", ...release },
-  neverStored: { status: "deferred", reason: "interrupted before it was stored; retried", ...release },
-  providerSawIt: { status: "sent", reason: "recovered after an interruption: SendGrid's events show it was accepted", ...release },
-  noEventInWindow: { status: "deferred", reason: "interrupted while sending, and SendGrid reported no event for it within an hour: it never went out; retried", ...release },
-  unknowable: {
-    status: "failed",
-    reason: "interrupted while sending; not retried, so it can never arrive twice (configure SendGrid's event webhook and such rows are confirmed or retried instead)",
-    ...release,
-  },
-} satisfies Record<string, Update>;
+const REASONS = {
+  inOutbox: "recovered after an interruption: the outbox holds it",
+  neverStored: "interrupted before it was stored; retried",
+  providerSawIt: "recovered after an interruption: SendGrid's events show it was accepted",
+  noEventInWindow: "interrupted while sending, and SendGrid reported no event for it within an hour: it never went out; retried",
+  unknowable:
+    "interrupted while sending; not retried, so it can never arrive twice (configure SendGrid's event webhook and such rows are confirmed or retried instead)",
+  awaiting: "interrupted while sending; waiting up to an hour for SendGrid's events to show whether it went out",
+};
 
 /**
  * A row left in "sending" past its claim means a process died between claiming it and recording
@@ -58,21 +50,15 @@ export async function recoverInterruptedSends(db: Db, shopId: string, now: Date,
   }
   const webhookWorks = !options.retryUndelivered && (await eventWebhookWorks(db, shopId, now));
 
-  const outcomeOf = (id: string, claimedBy: string | null): Update => {
-    if (inOutbox.has(id)) return { ...OUTCOMES.inOutbox, sentAt: now };
-    if (options.retryUndelivered) return { ...OUTCOMES.neverStored, deferredUntil: now };
-    if (seenByProvider.has(id)) return { ...OUTCOMES.providerSawIt, sentAt: now };
-    if (claimedBy === AWAITING_PROVIDER_EVENTS) return { ...OUTCOMES.noEventInWindow, deferredUntil: now };
-    if (!webhookWorks) return OUTCOMES.unknowable;
-    return {
-      reason: "interrupted while sending; waiting up to an hour for SendGrid's events to show whether it went out",
-      claimedBy: AWAITING_PROVIDER_EVENTS,
-      claimedUntil: new Date(now.getTime() + PROVIDER_EVENTS_WINDOW_MS),
-    };
+  const outcomeOf = (id: string, claimedBy: string | null): InterruptedOutcome => {
+    if (inOutbox.has(id)) return { to: "sent", reason: REASONS.inOutbox, sentAt: now };
+    if (options.retryUndelivered) return { to: "deferred", reason: REASONS.neverStored, deferredUntil: now };
+    if (seenByProvider.has(id)) return { to: "sent", reason: REASONS.providerSawIt, sentAt: now };
+    if (claimedBy === AWAITING_PROVIDER_EVENTS) return { to: "deferred", reason: REASONS.noEventInWindow, deferredUntil: now };
+    if (!webhookWorks) return { to: "failed", reason: REASONS.unknowable };
+    return { to: "awaiting-provider-events", reason: REASONS.awaiting, until: new Date(now.getTime() + PROVIDER_EVENTS_WINDOW_MS) };
   };
-  for (const { id, claimedBy } of stuck) {
-    await db.message.updateMany({ where: { id, status: "sending", claimedBy }, data: outcomeOf(id, claimedBy) });
-  }
+  for (const { id, claimedBy } of stuck) await settleInterrupted(db, id, claimedBy, outcomeOf(id, claimedBy));
   return stuck.length;
 }
 
@@ -93,5 +79,5 @@ export function isAwaitingProviderEvents(message: { status: string; claimedBy: s
  * time of its first event. Runs in the event webhook's transaction.
  */
 export async function confirmAwaitingSend(tx: Pick<Db, "message">, messageId: string, firstEventAt: Date): Promise<void> {
-  await tx.message.updateMany({ where: { id: messageId, status: "sending", claimedBy: AWAITING_PROVIDER_EVENTS }, data: { ...OUTCOMES.providerSawIt, sentAt: firstEventAt } });
+  await confirmSent(tx, messageId, REASONS.providerSawIt, firstEventAt);
 }

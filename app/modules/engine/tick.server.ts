@@ -9,8 +9,9 @@ import { knownOrderCounts } from "~/modules/guard/known-orders.server";
 import { decideOffer, OFFER_WITHHELD } from "~/modules/guard/offer-policy";
 import type { AdminPort } from "~/modules/shopify/admin-port";
 import type { MailTransport } from "~/modules/mail/transport";
-import { SCENARIOS } from "~/modules/scenarios/registry";
-import type { LedgerRow, MessageContent, ScenarioContext, ScenarioDefinition } from "~/modules/scenarios/scenario-definition";
+import { parseRowData } from "~/modules/scenarios/all";
+import { SCENARIO_DEFINITIONS, scenarioDefinition } from "~/modules/scenarios/all.server";
+import type { LedgerRow, MessageContent, ScenarioContext } from "~/modules/scenarios/scenario-definition";
 import { getScenarioConfigs } from "~/modules/scenarios/scenario-config.server";
 import type { ScenarioKey } from "~/modules/settings/scenario-settings";
 import { effectiveTimezone, isSenderIdentityComplete, parseShopSettings, type ShopSettings } from "~/modules/settings/shop-settings";
@@ -19,6 +20,7 @@ import { frequencyCapDecisions } from "./rules/frequency-cap";
 import { holdoutDecision } from "./rules/holdout";
 import { quietHoursDecision } from "./rules/quiet-hours";
 import { dispatchMessages, type Dispatchable } from "./dispatch.server";
+import { decideDue, type DueDecision, type LedgerStatus } from "./message-ledger.server";
 import { planLedgerRows } from "./plan-ledger.server";
 import { recoverInterruptedSends } from "./recover-sends.server";
 
@@ -31,7 +33,7 @@ export interface EngineDeps {
   workerId?: string;
 }
 
-export type LedgerStatus = "planned" | "deferred" | "sending" | "sent" | "held_out" | "skipped" | "failed";
+export type { LedgerStatus } from "./message-ledger.server";
 
 export interface TickSummary {
   shop: string;
@@ -46,7 +48,7 @@ const BATCH = 500;
 const HOUR = 3_600_000;
 const SENDER_RETRY_MS = HOUR;
 
-type Decision = { status: "skipped" | "deferred" | "held_out"; reason: string; until?: Date };
+type Decision = DueDecision;
 
 export async function runTick(db: Db, shopId: string, now: Date, deps: EngineDeps): Promise<TickSummary> {
   const shop = await db.shop.findUniqueOrThrow({ where: { id: shopId } });
@@ -64,10 +66,10 @@ export async function runTick(db: Db, shopId: string, now: Date, deps: EngineDep
 
   summary.recovered = await recoverInterruptedSends(db, shopId, now, { retryUndelivered: deps.transport.recordsDelivery === true });
 
-  for (const definition of Object.values(SCENARIOS)) {
-    if (!definition || !configs[definition.key].enabled) continue;
-    const candidates = await (definition as ScenarioDefinition<ScenarioKey>).plan(contextFor(definition.key));
-    summary.planned[definition.key] = await planLedgerRows(db, shopId, definition.key, candidates);
+  for (const key of Object.keys(SCENARIO_DEFINITIONS) as ScenarioKey[]) {
+    if (!configs[key].enabled) continue;
+    const candidates = await scenarioDefinition(key).plan(contextFor(key));
+    summary.planned[key] = await planLedgerRows(db, shopId, key, candidates);
   }
   if (!isSenderIdentityComplete(settings)) summary.notes.push("sender identity incomplete: sends wait until it is set (Settings → Sender)");
 
@@ -110,13 +112,7 @@ export async function runTick(db: Db, shopId: string, now: Date, deps: EngineDep
       groups.set(key, group);
     }
     for (const { scenario, decision, ids } of groups.values()) {
-      for (const chunk of chunked(ids)) {
-        const moved = await db.message.updateMany({
-          where: { shopId, id: { in: chunk }, status: { in: ["planned", "deferred"] } },
-          data: { status: decision.status, reason: decision.reason, holdout: decision.status === "held_out", deferredUntil: decision.until ?? null },
-        });
-        count(scenario, decision.status, moved.count);
-      }
+      for (const chunk of chunked(ids)) count(scenario, decision.status, await decideDue(db, shopId, chunk, decision));
     }
     const results = await dispatchMessages(db, { shop, settings, timezone, now, deps, workerId: deps.workerId ?? randomUUID() }, dispatchable);
     for (const result of results) count(result.scenario, result.status);
@@ -159,7 +155,7 @@ async function decideBatch(
     const customer = customers.get(row.customerId);
     const key = row.scenario as ScenarioKey;
     // 1. scenario on, shop installed (checked by the caller), sender identity configured
-    if (!SCENARIOS[key] || !configs[key]?.enabled) {
+    if (!(key in SCENARIO_DEFINITIONS) || !configs[key]?.enabled) {
       outcomes.set(row.id, { status: "skipped", reason: "scenario is off" });
       continue;
     }
@@ -192,18 +188,28 @@ async function decideBatch(
     passedConsent.push(row);
   }
 
-  // 3. the scenarios' exits, against the latest data: one batch call per scenario
-  const ledgerRows = new Map(passedConsent.map((row) => [row.id, toLedgerRow(row)]));
+  // 3. the scenarios' exits, against the latest data: one batch call per scenario. Each row's
+  // data is parsed with its scenario's row schema first (app/modules/scenarios/<key>/data.ts).
+  const ledgerRows = new Map<string, LedgerRow>();
+  const readable: DueRow[] = [];
+  for (const row of passedConsent) {
+    const parsed = parseRowData(row.scenario as ScenarioKey, row.data);
+    if (!parsed.ok) {
+      outcomes.set(row.id, { status: "skipped", reason: parsed.reason });
+      continue;
+    }
+    ledgerRows.set(row.id, { id: row.id, customerId: row.customerId, triggerKey: row.triggerKey, data: parsed.data, createdAt: row.createdAt });
+    readable.push(row);
+  }
   const exits = new Map<string, string>();
-  for (const [key, rows] of groupBy(passedConsent, (r) => r.scenario as ScenarioKey)) {
-    const definition = SCENARIOS[key] as ScenarioDefinition<ScenarioKey>;
-    for (const [id, reason] of await definition.exits(contextFor(key), rows.map((r) => ledgerRows.get(r.id)!))) exits.set(id, reason);
+  for (const [key, rows] of groupBy(readable, (r) => r.scenario as ScenarioKey)) {
+    for (const [id, reason] of await scenarioDefinition(key).exits(contextFor(key), rows.map((r) => ledgerRows.get(r.id)!))) exits.set(id, reason);
   }
 
   // 4–5 per customer: frequency cap with scenario priority, then quiet hours in the shop's timezone
   const quiet = quietHoursDecision(now, timezone, settings.quietHours);
   const cleared: DueRow[] = [];
-  for (const [customerId, rows] of groupBy(passedConsent, (r) => r.customerId)) {
+  for (const [customerId, rows] of groupBy(readable, (r) => r.customerId)) {
     const survivors: DueRow[] = [];
     for (const row of rows) {
       const exit = exits.get(row.id);
@@ -230,8 +236,7 @@ async function decideBatch(
   // 6–7: what each email would offer (guarded: first-purchase offers only to prospects), then holdout
   const contents = new Map<string, MessageContent>();
   for (const [key, rows] of groupBy(cleared, (r) => r.scenario as ScenarioKey)) {
-    const definition = SCENARIOS[key] as ScenarioDefinition<ScenarioKey>;
-    for (const [id, content] of await definition.contents(contextFor(key), rows.map((r) => ledgerRows.get(r.id)!))) contents.set(id, content);
+    for (const [id, content] of await scenarioDefinition(key).contents(contextFor(key), rows.map((r) => ledgerRows.get(r.id)!))) contents.set(id, content);
   }
   // rule 6 asks "ordered before?" by account and by email, fresh at decision time — only for
   // the people a first-purchase offer would reach
@@ -275,8 +280,4 @@ function groupBy<T, K>(items: readonly T[], keyOf: (item: T) => K): Map<K, T[]> 
 function deferOrSkip(latestUsefulAt: Date | null, until: Date, reason: string): Decision {
   if (latestUsefulAt && until > latestUsefulAt) return { status: "skipped", reason: `${reason}; no longer useful by then` };
   return { status: "deferred", reason, until };
-}
-
-function toLedgerRow(row: { id: string; customerId: string; triggerKey: string; data: string; createdAt: Date }): LedgerRow {
-  return { id: row.id, customerId: row.customerId, triggerKey: row.triggerKey, data: JSON.parse(row.data) as LedgerRow["data"], createdAt: row.createdAt };
 }

@@ -15,6 +15,7 @@
 import { createHash } from "node:crypto";
 import type { Db, Tx } from "~/db.server";
 import { isUniqueViolation } from "~/lib/db-errors";
+import { recordEngagement } from "~/modules/engine/message-ledger.server";
 import { confirmAwaitingSend, isAwaitingProviderEvents } from "~/modules/engine/recover-sends.server";
 import type { MailEventKind } from "./sendgrid-events.server";
 import { suppressEmails } from "./suppress-email.server";
@@ -68,10 +69,7 @@ const TIMESTAMP_OF: Partial<Record<MailEventKind, MessageTimestamp>> = {
 };
 
 async function markEarliest(tx: Tx, messageId: string, field: MessageTimestamp, at: Date): Promise<void> {
-  await tx.message.updateMany({
-    where: { id: messageId, OR: [{ [field]: null }, { [field]: { gt: at } }] },
-    data: { [field]: at },
-  });
+  await recordEngagement(tx, messageId, field, at);
 }
 
 interface LedgerMessage {

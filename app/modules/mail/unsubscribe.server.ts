@@ -1,6 +1,7 @@
 // Unsubscribing the recipient of one email: consent, suppression, the ledger and a mail event in
 // one transaction, then Shopify's consent written back (after the commit, so a slow or failing
 // Admin API never holds the transaction or loses the unsubscribe).
+import { recordUnsubscribe } from "~/modules/engine/message-ledger.server";
 import type { Db, Tx } from "~/db.server";
 import { isUniqueViolation } from "~/lib/db-errors";
 import { log } from "~/lib/log.server";
@@ -87,8 +88,7 @@ export async function applyUnsubscribe(tx: Tx, input: ApplyUnsubscribeInput): Pr
 
   let messageMarked = false;
   if (message && !message.unsubscribedAt) {
-    const { count } = await tx.message.updateMany({ where: { id: message.id, unsubscribedAt: null }, data: { unsubscribedAt: input.at } });
-    messageMarked = count > 0;
+    messageMarked = await recordUnsubscribe(tx, message.id, input.at);
   }
 
   return {

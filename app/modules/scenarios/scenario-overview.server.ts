@@ -1,6 +1,6 @@
 // The Scenarios page: every scenario of the catalogue in priority order with its switch, whether
-// the engine can run it yet, and its last 30 days from the ledger. Generic over the registry and
-// the settings schemas, so a scenario added there appears here without page changes.
+// the engine can run it yet, and its last 30 days from the ledger. Generic over the scenario lists
+// (all.ts, all.server.ts), so a scenario added there appears here without page changes.
 import type { Tx } from "~/db.server";
 import { formatLocalDate, localDateOf } from "~/modules/reports/range";
 import { resolveReportRange } from "~/modules/reports/range.server";
@@ -10,7 +10,7 @@ import { hasTemplate } from "~/modules/mail/render-message";
 import { SCENARIO_KEYS, type ScenarioKey } from "~/modules/settings/scenario-settings";
 import { isSenderIdentityComplete } from "~/modules/settings/shop-settings";
 import { getShopSettings } from "~/modules/shops/shop-settings.server";
-import { SCENARIOS } from "./registry";
+import { SCENARIO_DEFINITIONS } from "./all.server";
 import { getScenarioConfigs } from "./scenario-config.server";
 import { EMPTY_RESULTS, scenarioResultsSince, type ScenarioResults } from "./scenario-results.server";
 
@@ -25,7 +25,7 @@ export type ScenarioStatus = "running" | "blocked" | "off" | "unavailable";
 export interface ScenarioOverview {
   key: ScenarioKey;
   enabled: boolean;
-  /** the engine has a module for it (registry.ts) */
+  /** the engine has a module for it (all.server.ts) */
   available: boolean;
   /** an email template exists, so it can be previewed and test-sent */
   previewable: boolean;
@@ -36,7 +36,7 @@ export interface ScenarioOverview {
 }
 
 export function isScenarioAvailable(key: ScenarioKey): boolean {
-  return SCENARIOS[key] !== undefined;
+  return (SCENARIO_DEFINITIONS as Partial<Record<string, unknown>>)[key] !== undefined;
 }
 
 export function scenarioStatus(enabled: boolean, available: boolean, senderComplete: boolean): ScenarioStatus {
