@@ -131,15 +131,18 @@ const saveBar = (page: Page, locale: "en" | "ja" = "en") => page.getByRole("regi
 async function screenshot(page: Page, name: string): Promise<void> {
   // Chromium does not paint a cross-origin iframe outside the viewport (the email previews are
   // sandboxed, so their origin is opaque), and a full-page screenshot does not wake it: the
-  // previews came out blank unless the test had scrolled past them. Each frame is brought into
-  // view and given two animation frames to paint, as when a merchant scrolls to it.
-  for (const frame of await page.locator("iframe").all()) {
-    await frame.scrollIntoViewIfNeeded();
+  // previews came out blank unless the test had scrolled to them (the Japanese email page). So
+  // the viewport is made as tall as the page for the shot, and every frame gets two animation
+  // frames to paint, as when a merchant scrolls to it; the fixed save bar stays at the top.
+  const viewport = page.viewportSize() ?? { width: 1280, height: 900 };
+  const height = await page.evaluate(() => document.documentElement.scrollHeight);
+  await page.setViewportSize({ width: viewport.width, height: Math.max(viewport.height, height) });
+  try {
     await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve))));
+    await page.screenshot({ path: path.join(SCREENSHOTS, `${name}.png`), fullPage: true });
+  } finally {
+    await page.setViewportSize(viewport);
   }
-  // back to the top, where the fixed save bar is drawn
-  await page.evaluate(() => window.scrollTo(0, 0));
-  await page.screenshot({ path: path.join(SCREENSHOTS, `${name}.png`), fullPage: true });
 }
 
 beforeAll(async () => {
