@@ -7,6 +7,7 @@
 // the navigation menu, and passes everything else through unchanged. The app validates these
 // tokens exactly as it validates Shopify's (docs/decisions/0005); nothing in it knows about this.
 import { createServer, request as httpRequest, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import { appBridgeStandIn } from "./app-bridge-stand-in";
 import { embeddedAdminUrl, mintSessionToken } from "./session-token";
 
 /** Where the app's pages load App Bridge from (APP_BRIDGE_URL in app/components/EmbeddedAppProvider.tsx). */
@@ -15,50 +16,13 @@ const APP_BRIDGE_URL = "https://cdn.shopify.com/shopifycloud/app-bridge.js";
 const STAND_IN_PATH = "/__joren_demo/app-bridge.js";
 const TOKEN_PATH = "/__joren_demo/session-token";
 
-// What the app relies on from App Bridge: window.shopify (idToken, loading, toast), the
-// Authorization header on its own requests, and the ui-* elements. The nav menu is drawn as a
-// bar at the top (Shopify admin draws it beside the iframe); a link click dispatches
-// shopify:navigate on the link like App Bridge, so the app navigates client-side.
-const STAND_IN = `
-(() => {
-  const nativeFetch = window.fetch.bind(window);
-  const idToken = async () => (await (await nativeFetch(${JSON.stringify(TOKEN_PATH)})).json()).token;
-  const toast = (message) => {
-    const box = document.createElement("div");
-    box.textContent = message;
-    box.style.cssText = "position:fixed;bottom:24px;left:50%;transform:translateX(-50%);background:#303030;color:#fff;padding:10px 16px;border-radius:8px;z-index:1000;font:14px system-ui";
-    document.body.appendChild(box);
-    setTimeout(() => box.remove(), 3000);
-  };
-  window.shopify = { idToken, loading: () => {}, toast: { show: toast, hide: () => {} }, config: {} };
-  window.fetch = async (input, init) => {
-    const target = typeof input === "string" ? input : input instanceof URL ? input.href : input.url;
-    const url = new URL(target, location.href);
-    if (url.origin !== location.origin || url.pathname === ${JSON.stringify(TOKEN_PATH)}) return nativeFetch(input, init);
-    const headers = new Headers((init && init.headers) || (input instanceof Request ? input.headers : undefined));
-    if (!headers.has("Authorization")) headers.set("Authorization", "Bearer " + (await idToken()));
-    return nativeFetch(input, { ...(init || {}), headers });
-  };
-  const style = document.createElement("style");
-  style.textContent = "ui-nav-menu{display:flex;gap:20px;padding:10px 20px;background:#1a1a1a;font:14px system-ui,sans-serif;position:sticky;top:0;z-index:500}" +
-    "ui-nav-menu a{color:#fff;text-decoration:none}ui-nav-menu a:hover{text-decoration:underline}";
-  document.head.appendChild(style);
-  class NavMenu extends HTMLElement {
-    connectedCallback() {
-      this.addEventListener("click", (event) => {
-        const link = event.target instanceof Element ? event.target.closest("a") : null;
-        if (!link) return;
-        event.preventDefault();
-        link.dispatchEvent(new CustomEvent("shopify:navigate", { bubbles: true }));
-      });
-    }
-  }
-  if (!customElements.get("ui-nav-menu")) customElements.define("ui-nav-menu", NavMenu);
-  for (const name of ["ui-title-bar", "ui-save-bar", "ui-modal"]) {
-    if (!customElements.get(name)) customElements.define(name, class extends HTMLElement { connectedCallback() { this.style.display = "none"; } });
-  }
-})();
-`;
+// App Bridge's part, played by the stand-in shared with the browser tests: the nav menu drawn as
+// a bar at the top (Shopify admin draws it beside the iframe), the title bar, the save bar.
+const STAND_IN = appBridgeStandIn({
+  idToken: `async () => (await (await nativeFetch(${JSON.stringify(TOKEN_PATH)})).json()).token`,
+  tokenPath: TOKEN_PATH,
+  navMenu: "bar",
+});
 
 export interface DemoAdminGateway {
   url: string;

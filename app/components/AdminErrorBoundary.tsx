@@ -1,5 +1,6 @@
 // The error view of every admin page, inside the app layout (so in the admin's language).
 // Shopify's own responses (re-authentication) go to the library's boundary.
+import { TitleBar } from "@shopify/app-bridge-react";
 import { isRouteErrorResponse, useRouteError } from "@remix-run/react";
 import { Banner, Card, EmptyState, Page } from "@shopify/polaris";
 import { boundary } from "@shopify/shopify-app-remix/server";
@@ -14,20 +15,26 @@ export function AdminErrorBoundary() {
   const detail = isRouteErrorResponse(error) && typeof error.data === "string" && error.data ? error.data : null;
   if (notFound) {
     return (
-      <Page title={t("common.notFoundTitle")}>
+      <>
+        <TitleBar title={t("common.notFoundTitle")} />
+      <Page>
         <Card>
           <EmptyState heading={t("common.notFoundTitle")} action={{ content: t("common.notFoundHome"), url: "/app" }} image="">
             <p>{detail ?? t("common.notFoundBody")}</p>
           </EmptyState>
         </Card>
       </Page>
+      </>
     );
   }
   return (
-    <Page title={notFound ? t("common.notFoundTitle") : t("common.errorTitle")}>
+    <>
+      <TitleBar title={notFound ? t("common.notFoundTitle") : t("common.errorTitle")} />
+    <Page>
       <Banner tone="critical" title={notFound ? t("common.notFoundTitle") : t("common.errorTitle")}>
         <p>{detail ?? (notFound ? t("common.notFoundBody") : badRequest ? t("common.badRequest") : t("common.errorBody"))}</p>
       </Banner>
     </Page>
+    </>
   );
 }

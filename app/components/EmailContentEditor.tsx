@@ -3,6 +3,7 @@
 import { useFetcher } from "@remix-run/react";
 import { Banner, BlockStack, Box, Button, Card, FormLayout, InlineGrid, InlineStack, Tabs, Text, TextField } from "@shopify/polaris";
 import { useEffect, useRef, useState } from "react";
+import { useSaveBarForm } from "~/components/PageSaveBar";
 import type { I18n, MessageKey } from "~/i18n/i18n";
 import type { BrandDraft, BrandField, ContentDraft, ContentError, ContentField, ContentLocale } from "~/modules/mail/content/email-content-schema";
 
@@ -84,15 +85,43 @@ export function EmailContentEditor(props: {
     if (preview.state === "idle" && preview.data?.ok) setShown({ ja: preview.data.ja, en: preview.data.en });
   }, [preview.state, preview.data]);
 
-  const saveAnswer = save.data?.intent === "saveContent" ? save.data : null;
+  // After a save, the editor shows what was stored (the page's data has been reloaded by then).
+  const appliedSave = useRef<unknown>(null);
+  useEffect(() => {
+    if (save.state !== "idle" || save.data?.intent !== "saveContent" || save.data.ok !== true || appliedSave.current === save.data) return;
+    appliedSave.current = save.data;
+    setContent(props.content);
+    setBrand(props.brand);
+  }, [save.state, save.data, props.content, props.brand]);
+  // Discard: the stored content and its preview again, and no errors of the discarded draft.
+  const [discarded, setDiscarded] = useState(false);
+  const submit = () => {
+    setDiscarded(false);
+    save.submit({ intent: "saveContent", content, brand }, { method: "post", encType: "application/json" });
+  };
+  useSaveBarForm("email-content", {
+    dirty: JSON.stringify({ content, brand }) !== JSON.stringify({ content: props.content, brand: props.brand }),
+    saving: save.state !== "idle",
+    save: submit,
+    discard: () => {
+      edited.current = false;
+      setContent(props.content);
+      setBrand(props.brand);
+      setShown(props.preview);
+      setDiscarded(true);
+    },
+  });
+
+  const saveAnswer = save.data?.intent === "saveContent" && !discarded ? save.data : null;
   const saveErrors = saveAnswer && saveAnswer.ok === false && Array.isArray(saveAnswer.errors) ? (saveAnswer.errors as ContentError[]) : [];
-  const previewErrors = preview.data && !preview.data.ok ? preview.data.errors : [];
+  const previewErrors = preview.data && !preview.data.ok && !discarded ? preview.data.errors : [];
   // The newest check wins: live validation while typing, the save's answer right after saving.
   const errors = save.state === "idle" && saveErrors.length > 0 ? saveErrors : previewErrors;
   const errorFor = (field: string) => errorText(errors.find((e) => e.field === field), i18n);
 
   const change = (update: () => void) => {
     edited.current = true;
+    setDiscarded(false);
     update();
   };
   const setField = (locale: ContentLocale, field: ContentField, value: string) =>
@@ -173,7 +202,7 @@ export function EmailContentEditor(props: {
       </Card>
       <InlineStack align="end" gap="300" blockAlign="center">
         {preview.state !== "idle" ? <Text as="span" tone="subdued">{t("emailContent.previewUpdating")}</Text> : null}
-        <Button variant="primary" loading={save.state !== "idle"} onClick={() => save.submit({ intent: "saveContent", content, brand }, { method: "post", encType: "application/json" })}>
+        <Button variant="primary" loading={save.state !== "idle"} onClick={submit}>
           {t("emailContent.save")}
         </Button>
       </InlineStack>

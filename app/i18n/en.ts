@@ -10,6 +10,7 @@ export const en = {
   "nav.onboarding": "Onboarding",
 
   "common.save": "Save",
+  "common.discard": "Discard",
   "common.saved": "Saved.",
   "settings.discountSyncFailed": "Your settings are saved, but the checkout discount in Shopify still has the old offer. {error}.",
   "common.loading": "Loading…",

@@ -11,6 +11,7 @@ export const ja: Record<MessageKey, string> = {
   "nav.onboarding": "初期設定",
 
   "common.save": "保存",
+  "common.discard": "破棄",
   "common.saved": "保存しました。",
   "settings.discountSyncFailed": "設定は保存しましたが、Shopifyのチェックアウト割引は古い特典のままです。{error}。",
   "common.loading": "読み込み中…",

@@ -1,3 +1,4 @@
+import { TitleBar } from "@shopify/app-bridge-react";
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
 import { Banner, BlockStack, Card, InlineGrid, Layout, Page, Text } from "@shopify/polaris";
@@ -118,7 +119,9 @@ export default function Home() {
   const { kpis } = overview;
   const repeatRate = kpis.customers > 0 ? kpis.repeatCustomers / kpis.customers : 0;
   return (
-    <Page title={t("home.title")}>
+    <>
+      <TitleBar title={t("home.title")} />
+    <Page>
       <Layout>
         {overview.isLocal ? (
           <Layout.Section>
@@ -174,6 +177,7 @@ export default function Home() {
         </Layout.Section>
       </Layout>
     </Page>
+    </>
   );
 }
 

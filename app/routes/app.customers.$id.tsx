@@ -1,5 +1,6 @@
+import { TitleBar } from "@shopify/app-bridge-react";
 import type { LoaderFunctionArgs } from "@remix-run/node";
-import { useLoaderData } from "@remix-run/react";
+import { useLoaderData, useNavigate } from "@remix-run/react";
 import { Badge, BlockStack, Card, InlineStack, Layout, Page, Text } from "@shopify/polaris";
 import { AdminErrorBoundary } from "~/components/AdminErrorBoundary";
 import { useT, type I18n } from "~/i18n/i18n";
@@ -60,6 +61,7 @@ function TimelineEntry({ item, currency, i18n }: { item: TimelineItem; currency:
 export default function CustomerProfilePage() {
   const { profile, currency, points } = useLoaderData<typeof loader>();
   const i18n = useT();
+  const navigate = useNavigate();
   const { t } = i18n;
   const facts: [string, string][] = [
     [t("customers.col.orders"), i18n.number(profile.ordersCount)],
@@ -71,11 +73,13 @@ export default function CustomerProfilePage() {
     [t("customer.points"), i18n.number(points.balance)],
   ];
   return (
+    <>
+      <TitleBar title={profile.name ?? profile.email ?? t("customer.noName")}>
+        <button variant="breadcrumb" onClick={() => navigate("/app/customers")}>{t("customers.title")}</button>
+      </TitleBar>
     <Page
-      title={profile.name ?? profile.email ?? t("customer.noName")}
       subtitle={profile.name ? (profile.email ?? undefined) : undefined}
       titleMetadata={<Badge tone={phaseTone(profile.phase)}>{phaseWord(i18n, profile.phase)}</Badge>}
-      backAction={{ content: t("customers.title"), url: "/app/customers" }}
     >
       <Layout>
         <Layout.Section variant="oneThird">
@@ -110,6 +114,7 @@ export default function CustomerProfilePage() {
         </Layout.Section>
       </Layout>
     </Page>
+    </>
   );
 }
 

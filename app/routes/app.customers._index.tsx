@@ -1,3 +1,4 @@
+import { TitleBar } from "@shopify/app-bridge-react";
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { Form, useLoaderData, useNavigate, useNavigation } from "@remix-run/react";
 import { Badge, BlockStack, Button, Card, DataTable, EmptyState, InlineStack, Link, Page, Pagination, Select, Text, TextField } from "@shopify/polaris";
@@ -39,13 +40,16 @@ export default function Customers() {
 
   if (!hasCustomers) {
     return (
-      <Page title={t("customers.title")}>
+      <>
+        <TitleBar title={t("customers.title")} />
+      <Page>
         <Card>
           <EmptyState heading={t("customers.empty.title")} image="">
             <p>{t("customers.empty.body")}</p>
           </EmptyState>
         </Card>
       </Page>
+      </>
     );
   }
 
@@ -68,7 +72,9 @@ export default function Customers() {
   const option = (value: string, label: string) => ({ value, label });
 
   return (
-    <Page title={t("customers.title")}>
+    <>
+      <TitleBar title={t("customers.title")} />
+    <Page>
       <BlockStack gap="400">
         <Card>
           <Form method="get">
@@ -142,6 +148,7 @@ export default function Customers() {
         )}
       </BlockStack>
     </Page>
+    </>
   );
 }
 

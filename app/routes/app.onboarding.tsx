@@ -1,3 +1,4 @@
+import { TitleBar } from "@shopify/app-bridge-react";
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { useLoaderData, useRevalidator } from "@remix-run/react";
@@ -99,7 +100,9 @@ export default function Onboarding() {
   }, [running, revalidator]);
 
   return (
-    <Page title={t("onboarding.title")}>
+    <>
+      <TitleBar title={t("onboarding.title")} />
+    <Page>
       <Layout>
         <Layout.Section>
           <BlockStack gap="400">
@@ -175,6 +178,7 @@ export default function Onboarding() {
         </Layout.Section>
       </Layout>
     </Page>
+    </>
   );
 }
 

@@ -1,3 +1,4 @@
+import { TitleBar } from "@shopify/app-bridge-react";
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { Form, useLoaderData, useNavigation } from "@remix-run/react";
 import { Banner, BlockStack, Button, Card, DataTable, InlineGrid, InlineStack, Layout, Page, Text, TextField } from "@shopify/polaris";
@@ -321,7 +322,9 @@ export default function ReportsPage() {
   const [from, setFrom] = useState(data.reports?.fromDate ?? data.from ?? "");
   const [to, setTo] = useState(data.reports?.toDate ?? data.to ?? "");
   return (
-    <Page title={t("reports.title")} subtitle={data.reports ? t("reports.range", { from: data.reports.fromDate, to: data.reports.toDate, timezone: data.reports.timezone }) : undefined}>
+    <>
+      <TitleBar title={t("reports.title")} />
+    <Page subtitle={data.reports ? t("reports.range", { from: data.reports.fromDate, to: data.reports.toDate, timezone: data.reports.timezone }) : undefined}>
       <PolarisVizProvider>
         <Layout>
           <Layout.Section>
@@ -351,6 +354,7 @@ export default function ReportsPage() {
         </Layout>
       </PolarisVizProvider>
     </Page>
+    </>
   );
 }
 

@@ -1,10 +1,12 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import type { ShouldRevalidateFunction } from "@remix-run/react";
 import { json } from "@remix-run/node";
-import { useFetcher, useLoaderData } from "@remix-run/react";
-import { Badge, Banner, BlockStack, Button, Card, Checkbox, FormLayout, InlineStack, Layout, Page, Select, Text, TextField } from "@shopify/polaris";
+import { useFetcher, useLoaderData, useNavigate } from "@remix-run/react";
+import { Badge, Banner, BlockStack, Card, Checkbox, FormLayout, InlineStack, Layout, Page, Select, Text, TextField } from "@shopify/polaris";
 import { useEffect, useState } from "react";
+import { TitleBar } from "@shopify/app-bridge-react";
 import { AdminErrorBoundary } from "~/components/AdminErrorBoundary";
+import { useSaveBarForm } from "~/components/PageSaveBar";
 import { EmailContentEditor } from "~/components/EmailContentEditor";
 import { ScenarioTrendChart, trendChartLinks } from "~/components/ScenarioTrendChart";
 import { TestSendCard } from "~/components/TestSendCard";
@@ -151,7 +153,21 @@ export default function ScenarioPage() {
     if (saved) setValues(initialValues(data.fields));
   }, [saved, data.fields]);
 
-  const saveResult = save.data?.intent === "save" ? save.data : null;
+  const navigate = useNavigate();
+  const [discarded, setDiscarded] = useState(false);
+  useSaveBarForm("scenario-settings", {
+    dirty: JSON.stringify(values) !== JSON.stringify(initialValues(data.fields)),
+    saving: save.state !== "idle",
+    save: () => {
+      setDiscarded(false);
+      save.submit({ intent: "save", values }, { method: "post", encType: "application/json" });
+    },
+    discard: () => {
+      setValues(initialValues(data.fields));
+      setDiscarded(true);
+    },
+  });
+  const saveResult = save.data?.intent === "save" && !discarded ? save.data : null;
   const errors: SettingError[] = saveResult && !saveResult.ok ? saveResult.errors : [];
   const fieldPaths = new Set(data.fields.map((f) => f.path));
   const errorFor = (path: string) => fieldErrorText(errors, path, locale);
@@ -160,7 +176,11 @@ export default function ScenarioPage() {
   const name = scenarioName(data.key, locale);
 
   return (
-    <Page title={name} subtitle={scenarioDescription(data.key, locale)} backAction={{ content: t("scenario.back"), url: "/app/scenarios" }}>
+    <>
+      <TitleBar title={name}>
+        <button variant="breadcrumb" onClick={() => navigate("/app/scenarios")}>{t("scenario.back")}</button>
+      </TitleBar>
+    <Page subtitle={scenarioDescription(data.key, locale)}>
       <Layout>
         <Layout.Section>
           <BlockStack gap="400">
@@ -208,11 +228,6 @@ export default function ScenarioPage() {
                     />
                   ))}
                 </FormLayout>
-                <InlineStack align="end">
-                  <Button variant="primary" loading={save.state !== "idle"} onClick={() => save.submit({ intent: "save", values }, { method: "post", encType: "application/json" })}>
-                    {t("common.save")}
-                  </Button>
-                </InlineStack>
               </BlockStack>
             </Card>
           </BlockStack>
@@ -279,6 +294,7 @@ export default function ScenarioPage() {
         </Layout.Section>
       </Layout>
     </Page>
+    </>
   );
 }
 

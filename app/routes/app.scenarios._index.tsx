@@ -1,3 +1,4 @@
+import { TitleBar } from "@shopify/app-bridge-react";
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { useFetcher, useLoaderData } from "@remix-run/react";
@@ -77,7 +78,9 @@ export default function Scenarios() {
   ]);
   const anyBlocked = scenarios.some((s) => s.status === "blocked");
   return (
-    <Page title={t("scenarios.title")} subtitle={t("scenarios.subtitle", { days: windowDays })}>
+    <>
+      <TitleBar title={t("scenarios.title")} />
+    <Page subtitle={t("scenarios.subtitle", { days: windowDays })}>
       <BlockStack gap="400">
         {anyBlocked || !senderComplete ? (
           <Banner tone="warning" action={{ content: t("attention.senderMissing.action"), url: "/app/settings" }}>
@@ -105,6 +108,7 @@ export default function Scenarios() {
         </Card>
       </BlockStack>
     </Page>
+    </>
   );
 }
 

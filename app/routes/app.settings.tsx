@@ -3,7 +3,9 @@ import { json } from "@remix-run/node";
 import { useFetcher, useLoaderData } from "@remix-run/react";
 import { Banner, BlockStack, Button, Card, Checkbox, FormLayout, InlineStack, Layout, Page, Select, Text, TextField } from "@shopify/polaris";
 import { useEffect, useState } from "react";
+import { TitleBar } from "@shopify/app-bridge-react";
 import { AdminErrorBoundary } from "~/components/AdminErrorBoundary";
+import { useSaveBarForm } from "~/components/PageSaveBar";
 import type { MessageKey } from "~/i18n/en";
 import { adminErrorWords } from "~/i18n/admin-error-words";
 import { useT } from "~/i18n/i18n";
@@ -64,7 +66,22 @@ export default function Settings() {
   useEffect(() => {
     if (saved) setForm(data.form);
   }, [saved, data.form]);
-  const saveResult = save.data?.intent === "sendgridKey" ? undefined : save.data;
+  // Discard puts the stored values back and clears the last save's errors with them.
+  const [discarded, setDiscarded] = useState(false);
+  const submit = () => {
+    setDiscarded(false);
+    save.submit({ intent: "save", form }, { method: "post", encType: "application/json" });
+  };
+  useSaveBarForm("settings", {
+    dirty: JSON.stringify(form) !== JSON.stringify(data.form),
+    saving: save.state !== "idle",
+    save: submit,
+    discard: () => {
+      setForm(data.form);
+      setDiscarded(true);
+    },
+  });
+  const saveResult = save.data?.intent === "sendgridKey" || discarded ? undefined : save.data;
   const errors = saveResult && !saveResult.ok ? saveResult.errors : [];
   const errorFor = (name: string) => fieldErrorText(errors, name, locale);
   const setText = (name: SettingsFormName) => (value: string) => setForm((f) => ({ ...f, text: { ...f.text, [name]: value } }));
@@ -83,7 +100,9 @@ export default function Settings() {
   );
 
   return (
-    <Page title={t("settings.title")}>
+    <>
+      <TitleBar title={t("settings.title")} />
+    <Page>
       <Layout>
         <Layout.Section>
           <BlockStack gap="400">
@@ -183,11 +202,6 @@ export default function Settings() {
                 </FormLayout>
               </BlockStack>
             </Card>
-            <InlineStack align="end">
-              <Button variant="primary" loading={save.state !== "idle"} onClick={() => save.submit({ intent: "save", form }, { method: "post", encType: "application/json" })}>
-                {t("common.save")}
-              </Button>
-            </InlineStack>
             <Card>
               <BlockStack gap="300">
                 <Text as="h2" variant="headingMd">{t("settings.sendgrid")}</Text>
@@ -227,6 +241,7 @@ export default function Settings() {
         </Layout.Section>
       </Layout>
     </Page>
+    </>
   );
 }
 

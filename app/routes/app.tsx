@@ -2,6 +2,7 @@ import type { HeadersFunction, LoaderFunctionArgs } from "@remix-run/node";
 import { Link, Outlet, useLoaderData, useNavigation, useRouteError } from "@remix-run/react";
 import { boundary } from "@shopify/shopify-app-remix/server";
 import { EmbeddedAppProvider } from "~/components/EmbeddedAppProvider";
+import { SaveBarScope } from "~/components/PageSaveBar";
 import { NavMenu } from "@shopify/app-bridge-react";
 import polarisStyles from "@shopify/polaris/build/esm/styles.css";
 import { Box, InlineStack, Spinner, Text } from "@shopify/polaris";
@@ -66,7 +67,10 @@ export default function AppLayout() {
       <I18nProvider locale={locale} timeZone={timezone}>
         <Navigation />
         <LoadingIndicator />
-        <Outlet />
+        {/* one contextual save bar for whichever forms the page has */}
+        <SaveBarScope id="joren-save-bar">
+          <Outlet />
+        </SaveBarScope>
       </I18nProvider>
     </EmbeddedAppProvider>
   );

@@ -123,8 +123,26 @@ async function openPage(pathname: string, locale: "en" | "ja" = "en"): Promise<P
   return page;
 }
 
+/** App Bridge's title bar (drawn by the stand-in, as Shopify admin draws it above the app). */
+const titleBar = (page: Page, title: string) => page.locator("ui-title-bar").getByRole("heading", { name: title, exact: true });
+/** App Bridge's contextual save bar, by its "Unsaved changes" words in the admin's language. */
+const saveBar = (page: Page, locale: "en" | "ja" = "en") => page.getByRole("region", { name: locale === "ja" ? "未保存の変更" : "Unsaved changes" });
+
 async function screenshot(page: Page, name: string): Promise<void> {
-  await page.screenshot({ path: path.join(SCREENSHOTS, `${name}.png`), fullPage: true });
+  // Chromium does not paint a cross-origin iframe outside the viewport (the email previews are
+  // sandboxed, so their origin is opaque), and a full-page screenshot does not wake it: the
+  // previews came out blank unless the test had scrolled to them (the Japanese email page). So
+  // the viewport is made as tall as the page for the shot, and every frame gets two animation
+  // frames to paint, as when a merchant scrolls to it; the fixed save bar stays at the top.
+  const viewport = page.viewportSize() ?? { width: 1280, height: 900 };
+  const height = await page.evaluate(() => document.documentElement.scrollHeight);
+  await page.setViewportSize({ width: viewport.width, height: Math.max(viewport.height, height) });
+  try {
+    await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve))));
+    await page.screenshot({ path: path.join(SCREENSHOTS, `${name}.png`), fullPage: true });
+  } finally {
+    await page.setViewportSize(viewport);
+  }
 }
 
 beforeAll(async () => {
@@ -205,9 +223,18 @@ test("Reports: lift in percentage points with its interval, 'not enough data yet
   expect(consoleErrors).toEqual([]);
 }, 90_000);
 
-test("Settings: a bad value is refused per field, a good one is saved", async () => {
+test("Settings: the title bar, the save bar (shown when changed, Discard restores), a bad value refused per field, a good one saved", async () => {
   const page = await openPage("/app/settings", "en");
+  await titleBar(page, "Settings").waitFor();
   await screenshot(page, "settings-en");
+  expect(await saveBar(page).count(), "no save bar before a change").toBe(0);
+  await page.getByLabel("Sender name").fill("Somebody else");
+  await saveBar(page).waitFor();
+  await screenshot(page, "settings-save-bar-en");
+  await saveBar(page).getByRole("button", { name: "Discard" }).click();
+  await saveBar(page).waitFor({ state: "detached" });
+  expect(await page.getByLabel("Sender name").inputValue()).toBe("");
+
   await page.getByLabel("Sender name").fill("Joren Tea");
   await page.getByLabel("Sender email").fill("shop@joren-tea.example");
   await page.getByLabel("Postal address").fill("1-2-3 Shibuya, Tokyo");
@@ -221,9 +248,11 @@ test("Settings: a bad value is refused per field, a good one is saved", async ()
   expect(stored.sender.name).toBeUndefined();
   expect(stored.holdoutPercent).toBe(10);
 
+  await saveBar(page).waitFor(); // a refused save keeps the changes and the bar
   await page.getByLabel("Control group (% held out to measure lift)").fill("20");
-  await page.getByRole("button", { name: "Save", exact: true }).click();
+  await saveBar(page).getByRole("button", { name: "Save", exact: true }).click();
   await page.getByText("Saved.", { exact: true }).waitFor();
+  await saveBar(page).waitFor({ state: "detached" });
   stored = parseShopSettings((await t.db.shop.findUniqueOrThrow({ where: { id: shopId } })).settings);
   expect(stored).toMatchObject({
     holdoutPercent: 20,
@@ -264,7 +293,7 @@ test("Scenarios: toggling cart abandonment writes the switch; its page previews 
 
   // Client-side navigation: the data request is authenticated by the Authorization header alone.
   await page.getByRole("link", { name: "Cart abandonment" }).click();
-  await page.getByRole("heading", { name: "Cart abandonment" }).first().waitFor();
+  await titleBar(page, "Cart abandonment").waitFor();
   await page.frameLocator('iframe[title="Email preview (Japanese)"]').getByText("Hojicha Tea").first().waitFor();
   await page.frameLocator('iframe[title="Email preview (English)"]').getByText("Hojicha Tea").first().waitFor();
   // the weekly trend: the cart email sent three days ago is in the newest week's line chart
@@ -277,8 +306,9 @@ test("Scenarios: toggling cart abandonment writes the switch; its page previews 
     await page.getByText("must be a whole number from 10 to 1440 minutes").waitFor();
   });
   await page.getByLabel("Send after (minutes)").fill("90");
-  await page.getByRole("button", { name: "Save", exact: true }).click();
+  await saveBar(page).getByRole("button", { name: "Save", exact: true }).click();
   await page.getByText("Saved.", { exact: true }).waitFor();
+  await saveBar(page).waitFor({ state: "detached" });
   const config = await t.db.scenarioConfig.findUniqueOrThrow({ where: { shopId_key: { shopId, key: "cart_abandonment" } } });
   expect(JSON.parse(config.settings)).toMatchObject({ enabled: true, delayMinutes: 90 });
 
@@ -315,9 +345,11 @@ test("Email content: the preview follows the editor before saving, in both langu
   await enFrame.getByText("Kissa Tea").first().waitFor();
   await expect.poll(async () => (await enFrame.locator('td[bgcolor="#0f766e"]').count()) > 0, { timeout: 10_000 }).toBe(true);
   expect(await t.db.emailContent.count({ where: { shopId } }), "nothing is stored before Save").toBe(0);
+  await saveBar(page).waitFor();
 
   await page.getByRole("button", { name: "Save email content" }).click();
   await page.getByText("Email content saved.").waitFor();
+  await saveBar(page).waitFor({ state: "detached" });
   expect(await t.db.emailContent.findFirstOrThrow({ where: { shopId, scenario: "welcome", locale: "en" } })).toMatchObject({ subject: "Hello {{first_name}}, fresh tea inside", heading: null });
   expect(await t.db.emailBrand.findUniqueOrThrow({ where: { shopId } })).toMatchObject({ shopName: "Kissa Tea", buttonColor: "#0f766e" });
   await screenshot(page, "email-content-en");
@@ -336,10 +368,23 @@ test("Email content: the preview follows the editor before saving, in both langu
   expect(consoleErrors).toEqual([]);
 
   const ja = await openPage("/app/scenarios/welcome", "ja");
+  await titleBar(ja, "ウェルカム").waitFor();
+  await ja.locator("ui-title-bar").getByRole("button", { name: "シナリオ" }).waitFor();
   await ja.getByLabel("見出し").fill("{{first_name}}さん、ようこそ");
-  await ja.frameLocator('iframe[title="メールのプレビュー（日本語）"]').getByRole("heading", { name: "花子さん、ようこそ" }).waitFor();
+  const jaFrame = ja.frameLocator('iframe[title="メールのプレビュー（日本語）"]');
+  await jaFrame.getByRole("heading", { name: "花子さん、ようこそ" }).waitFor();
+  // the Japanese preview's document itself holds the Japanese wording (the body's default text too)
+  expect(await jaFrame.locator("body").textContent()).toContain("花子さん、ようこそ");
+  expect(await jaFrame.locator("body").textContent()).toContain("ご登録いただき");
   await ja.getByText("メールに表示するショップ名").waitFor();
+  await saveBar(ja, "ja").waitFor();
   await screenshot(ja, "email-content-ja");
+  // Discard: the stored heading (none: Joren's default) and its preview come back
+  await saveBar(ja, "ja").getByRole("button", { name: "破棄" }).click();
+  await saveBar(ja, "ja").waitFor({ state: "detached" });
+  expect(await ja.getByLabel("見出し").inputValue()).toBe("");
+  await jaFrame.getByRole("heading", { name: "Kissa Teaへようこそ" }).waitFor();
+  expect((await t.db.emailContent.findFirst({ where: { shopId, scenario: "welcome", locale: "ja" } }))?.heading ?? null, "the discarded heading is not stored").toBeNull();
   expect(consoleErrors).toEqual([]);
 }, 180_000);
 
@@ -423,7 +468,7 @@ test("Onboarding shows the import's progress; Reports and the Japanese pages loa
     ["/app/reports", "reports-ja", "レポート"],
   ] as const) {
     const page = await openPage(pathname, name.endsWith("-ja") ? "ja" : "en");
-    await page.getByRole("heading", { name: heading }).first().waitFor();
+    await titleBar(page, heading).waitFor();
     await screenshot(page, name);
     await page.close();
   }
@@ -461,3 +506,48 @@ test("Home says the checkout guard is off and Activate fixes it (en, ja); an unk
   expect([favicon.status, favicon.headers.get("content-type")]).toEqual([200, expect.stringContaining("svg")]);
   expect(consoleErrors).toEqual([]);
 }, 120_000);
+
+test("Japanese settings: the title bar, the save bar's 保存/破棄, and leaving with unsaved changes asks first", async () => {
+  const page = await openPage("/app/settings", "ja");
+  await titleBar(page, "設定").waitFor();
+  const field = page.getByLabel("1人あたりのメール送信間隔（時間）");
+  const stored = await field.inputValue();
+  await field.fill("36");
+  const bar = saveBar(page, "ja");
+  await bar.waitFor();
+  await bar.getByRole("button", { name: "破棄" }).click();
+  await bar.waitFor({ state: "detached" });
+  expect(await field.inputValue()).toBe(stored);
+
+  // Leaving (App Bridge's nav menu asks the app to navigate) waits for the merchant's answer.
+  await field.fill("36");
+  await bar.waitFor();
+  const navigateHome = () => page.evaluate(() => {
+    const link = Object.assign(document.createElement("a"), { href: "/app" });
+    document.body.appendChild(link);
+    link.dispatchEvent(new CustomEvent("shopify:navigate", { bubbles: true }));
+    link.remove();
+  });
+  await navigateHome();
+  const leave = page.getByRole("dialog", { name: "このページから移動しますか？" });
+  await leave.getByRole("button", { name: "このページに残る" }).click();
+  await leave.waitFor({ state: "detached" });
+  expect(new URL(page.url()).pathname).toBe("/app/settings");
+  expect(await field.inputValue()).toBe("36");
+
+  await bar.getByRole("button", { name: "保存" }).click();
+  await page.getByText("保存しました。", { exact: true }).waitFor();
+  await bar.waitFor({ state: "detached" });
+  expect(parseShopSettings((await t.db.shop.findUniqueOrThrow({ where: { id: shopId } })).settings).frequencyCapHours).toBe(36);
+  await screenshot(page, "settings-saved-ja");
+
+  // Changed again and left anyway: the merchant confirms, the app goes Home, nothing is saved.
+  await field.fill("48");
+  await bar.waitFor();
+  await navigateHome();
+  await leave.getByRole("button", { name: "移動する" }).click();
+  await titleBar(page, "ホーム").waitFor();
+  expect(new URL(page.url()).pathname).toBe("/app");
+  expect(parseShopSettings((await t.db.shop.findUniqueOrThrow({ where: { id: shopId } })).settings).frequencyCapHours).toBe(36);
+  expect(consoleErrors).toEqual([]);
+}, 90_000);

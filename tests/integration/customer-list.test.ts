@@ -87,6 +87,15 @@ test("sorts by last order, spend and orders, both directions, across pages", asy
   expect(dated).toEqual([...dated].sort((a, b) => b - a));
   // customers who never ordered come last
   expect(times.slice(dated.length).every((v) => v === null)).toBe(true);
+  // oldest first: still never-ordered last, and the page that holds the boundary is topped up
+  // from them (the list reads the two groups separately)
+  const oldest = await allPages({ dir: "asc" });
+  expect(oldest.map((c) => c.id)).toHaveLength(COUNT);
+  const ascTimes = oldest.map((c) => (c.lastOrderAt ? Date.parse(c.lastOrderAt) : null));
+  const ascDated = ascTimes.filter((v): v is number => v !== null);
+  expect(ascDated).toEqual([...dated].reverse());
+  expect(ascTimes.slice(ascDated.length).every((v) => v === null)).toBe(true);
+  expect(new Set(oldest.map((c) => c.id)).size).toBe(COUNT);
 
   const spendDesc = (await allPages({ sort: "spend" })).map((c) => BigInt(c.netSpend));
   expect(spendDesc).toEqual([...spendDesc].sort((a, b) => (a < b ? 1 : a > b ? -1 : 0)));

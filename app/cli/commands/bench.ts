@@ -11,6 +11,7 @@ import { benchReports } from "../bench-reports";
 import { benchTick } from "../bench-tick";
 import { benchPixel, pixelBenchPassed } from "../bench-pixel";
 import { benchStorm } from "../bench-storm";
+import { benchCustomerList } from "../bench-customer-list";
 import { benchImport } from "../bench-import";
 import { peakRssMb, startLocalServer } from "../local-server";
 import { info, printJson } from "../output";
@@ -103,13 +104,18 @@ async function benchIngest(options: { webhooks: number; concurrency: number }) {
 }
 
 export const benchCommand: Command = {
-  usage: "bench [--storm 20000] [--webhooks 5000] [--pixel-requests 3000] [--concurrency 16] [--tick-orders 10000,100000] [--report-orders 100000] [--import-orders 100000,1000000] [--json]",
+  usage: "bench [--storm 20000] [--customer-list 100000] [--webhooks 5000] [--pixel-requests 3000] [--concurrency 16] [--tick-orders 10000,100000] [--report-orders 100000] [--import-orders 100000,1000000] [--json]",
   summary: "benchmarks: ingestion (signed webhooks over HTTP vs the database's raw insert rate), pixel events under a storm, one engine tick per store size, reports and the history import",
-  help: "--storm N runs only the webhook storm (N signed webhooks, mixed topics, redeliveries, out-of-order updates) against 1 instance on SQLite and 2 on PostgreSQL (PG_TEST_URL, default postgresql://root@127.0.0.1:5432/test), and checks the mirror.\n--tick-orders takes a comma-separated list of store sizes in orders (1% of customers due); add 1000000 for the full run.\n--pixel-requests N: pixel requests (1–3 events each) posted while as many storm webhooks arrive, 1 instance on SQLite and 2 on PostgreSQL; 0 to skip.\n--report-orders: the store size for the reports phase (every report once, timed); 1000000 for the full run, 0 to skip.\n--import-orders: comma-separated synthetic history sizes in orders, each imported from a generated bulk JSONL in a process of its own (seconds, orders/s, peak RSS); default 100000, 0 to skip.",
-  options: { storm: { type: "string" }, webhooks: { type: "string" }, concurrency: { type: "string" }, "tick-orders": { type: "string" }, "report-orders": { type: "string" }, "pixel-requests": { type: "string" }, "import-orders": { type: "string" }, json: { type: "boolean" } },
+  help: "--customer-list N runs only the Customers page's list query (count + one page of 50) for each sort and filter on a shop of N customers, first/middle/last page, on SQLite and PostgreSQL (PG_TEST_URL).\n--storm N runs only the webhook storm (N signed webhooks, mixed topics, redeliveries, out-of-order updates) against 1 instance on SQLite and 2 on PostgreSQL (PG_TEST_URL, default postgresql://root@127.0.0.1:5432/test), and checks the mirror.\n--tick-orders takes a comma-separated list of store sizes in orders (1% of customers due); add 1000000 for the full run.\n--pixel-requests N: pixel requests (1–3 events each) posted while as many storm webhooks arrive, 1 instance on SQLite and 2 on PostgreSQL; 0 to skip.\n--report-orders: the store size for the reports phase (every report once, timed); 1000000 for the full run, 0 to skip.\n--import-orders: comma-separated synthetic history sizes in orders, each imported from a generated bulk JSONL in a process of its own (seconds, orders/s, peak RSS); default 100000, 0 to skip.",
+  options: { storm: { type: "string" }, "customer-list": { type: "string" }, webhooks: { type: "string" }, concurrency: { type: "string" }, "tick-orders": { type: "string" }, "report-orders": { type: "string" }, "pixel-requests": { type: "string" }, "import-orders": { type: "string" }, json: { type: "boolean" } },
   async run(values) {
     const machine = machineInfo();
     info(`machine: ${machine.cpu}, ${machine.cores} cores, ${machine.memoryGb} GB, node ${machine.node}`);
+    if (values["customer-list"] !== undefined) {
+      const customerList = await benchCustomerList({ customers: Number(values["customer-list"]) || 100_000, postgresUrl: process.env.PG_TEST_URL ?? "postgresql://root@127.0.0.1:5432/test" }, info);
+      printJson({ machine, customerList });
+      return 0;
+    }
     if (values.storm !== undefined) {
       // the storm alone: mixed topics, redeliveries, out-of-order updates; 1 instance on SQLite, 2 on PostgreSQL
       const storm = await benchStorm(

@@ -115,12 +115,43 @@ export function rfmSegmentWhere(scoring: RfmScoring, segment: RfmSegmentKey): Pr
   return { ordersCount: { gt: 0 }, OR: byRecency.length ? byRecency : [{ id: { in: [] } }] };
 }
 
-function orderBy(query: CustomerListQuery): Prisma.CustomerOrderByWithRelationInput[] {
-  const dir = query.dir;
-  // the id last, so equal values keep one order from page to page
-  if (query.sort === "spend") return [{ netSpend: dir }, { id: dir }];
-  if (query.sort === "orders") return [{ ordersCount: dir }, { id: dir }];
-  return [{ lastOrderAt: { sort: dir, nulls: "last" } }, { id: dir }];
+const LIST_SELECT = { id: true, email: true, firstName: true, lastName: true, phase: true, ordersCount: true, netSpend: true, lastOrderAt: true, emailConsent: true } as const;
+
+type ListRow = Prisma.CustomerGetPayload<{ select: typeof LIST_SELECT }>;
+
+/**
+ * One page sorted by spend or orders: the index (shopId, column, id) in either direction. The id
+ * comes last, so equal values keep one order from page to page.
+ */
+function sortedPage(db: Tx, where: Prisma.CustomerWhereInput, query: CustomerListQuery, skip: number): Promise<ListRow[]> {
+  const column = query.sort === "spend" ? "netSpend" : "ordersCount";
+  return db.customer.findMany({ where, orderBy: [{ [column]: query.dir }, { id: query.dir }], skip, take: CUSTOMER_PAGE_SIZE, select: LIST_SELECT });
+}
+
+/**
+ * One page sorted by last order, never-ordered customers last in both directions. Asked as one
+ * ORDER BY … NULLS LAST, PostgreSQL cannot walk a default-order btree descending (that gives
+ * nulls first) and sorts the whole shop instead; so the customers with an order are paged on
+ * (shopId, lastOrderAt, id) and the page is topped up from those without one, by id on the same
+ * index. One extra count tells where the first part ends.
+ */
+export async function lastOrderPage(db: Tx, where: Prisma.CustomerWhereInput, dir: "asc" | "desc", skip: number): Promise<ListRow[]> {
+  const ordered: Prisma.CustomerWhereInput = { ...where, lastOrderAt: { not: null } };
+  const withOrders = await db.customer.count({ where: ordered });
+  const first =
+    skip < withOrders
+      ? await db.customer.findMany({ where: ordered, orderBy: [{ lastOrderAt: dir }, { id: dir }], skip, take: CUSTOMER_PAGE_SIZE, select: LIST_SELECT })
+      : [];
+  const rest = CUSTOMER_PAGE_SIZE - first.length;
+  if (rest === 0) return first;
+  const never = await db.customer.findMany({
+    where: { ...where, lastOrderAt: null },
+    orderBy: { id: dir },
+    skip: Math.max(0, skip - withOrders),
+    take: rest,
+    select: LIST_SELECT,
+  });
+  return [...first, ...never];
 }
 
 export async function listCustomers(db: Tx, shopId: string, query: CustomerListQuery, now: Date = new Date()): Promise<CustomerListPage> {
@@ -146,13 +177,8 @@ export async function listCustomers(db: Tx, shopId: string, query: CustomerListQ
   const total = await db.customer.count({ where });
   const pageCount = Math.max(1, Math.ceil(total / CUSTOMER_PAGE_SIZE));
   const page = Math.min(query.page, pageCount);
-  const rows = await db.customer.findMany({
-    where,
-    orderBy: orderBy(query),
-    skip: (page - 1) * CUSTOMER_PAGE_SIZE,
-    take: CUSTOMER_PAGE_SIZE,
-    select: { id: true, email: true, firstName: true, lastName: true, phase: true, ordersCount: true, netSpend: true, lastOrderAt: true, emailConsent: true },
-  });
+  const skip = (page - 1) * CUSTOMER_PAGE_SIZE;
+  const rows = query.sort === "last_order" ? await lastOrderPage(db, where, query.dir, skip) : await sortedPage(db, where, query, skip);
   return {
     total,
     page,
