@@ -29,7 +29,7 @@ export const browseAbandonment = defineScenario({
     }
     const candidates: Candidate[] = [];
     for (const [key, session] of sessions) {
-      const [customerId, day] = key.split("|");
+      const [customerId, day] = key.split("|") as [string, string]; // keys are `${customerId}|${day}`
       candidates.push({
         customerId,
         triggerKey: `browse:${day}`,
