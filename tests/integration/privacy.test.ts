@@ -106,8 +106,8 @@ test("no PII in the logs through webhook, pixel, tick, unsubscribe, data request
   // 2) every table, every row, every column
   const traces: string[] = [];
   for (const model of Object.values(Prisma.ModelName)) {
-    const delegate = (db as unknown as Record<string, { findMany(args: object): Promise<Record<string, unknown>[]> }>)[model[0].toLowerCase() + model.slice(1)];
-    const rows = await delegate.findMany({});
+    const delegate = (db as unknown as Record<string, { findMany(args: object): Promise<Record<string, unknown>[]> }>)[model[0]!.toLowerCase() + model.slice(1)];
+    const rows = await delegate!.findMany({});
     for (const row of rows) {
       const text = JSON.stringify(row, (_k, v: unknown) => (typeof v === "bigint" ? v.toString() : v)).toLowerCase();
       for (const value of [...PII, CUSTOMER_ID]) {
