@@ -1,5 +1,6 @@
 import js from "@eslint/js";
 import tseslint from "typescript-eslint";
+import prettier from "eslint-config-prettier";
 
 export default tseslint.config(
   { ignores: ["build/**", "public/build/**", "app/generated/**", "node_modules/**", "extensions/*/dist/**", "extensions/*/generated/**", ".cache/**", "test-artifacts/**", ".tmp/**"] },
@@ -41,4 +42,6 @@ export default tseslint.config(
       ],
     },
   },
+  // Last: turns off the stylistic rules that would fight the formatter (Prettier owns layout).
+  prettier,
 );

@@ -9,6 +9,7 @@ import type { AdminPort } from "~/modules/shopify/admin-port";
 import { createFakeAdminPort } from "~/modules/shopify/fake-admin-port";
 
 const [file, shopId, ordersText] = process.argv.slice(2);
+if (!file || !shopId || !ordersText) throw new Error("usage: bench-import-run <sqlite file> <shop id> <orders>");
 const orders = Number(ordersText);
 const START = Date.parse("2024-11-23T00:00:00Z");
 const SPAN = 2 * 365 * 86_400_000;

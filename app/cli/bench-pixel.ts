@@ -13,6 +13,7 @@ import { migratedSqliteFile } from "./bench-db";
 import { percentile, postgresDatabase } from "./bench-storm";
 import { startLocalServer, type LocalServer } from "./local-server";
 import { freeLoopbackPort } from "./ports";
+import { cycleAt, itemAt } from "~/lib/arrays";
 
 const SHOP = "joren-pixel.myshopify.com";
 const SECRET = "bench-secret";
@@ -22,7 +23,7 @@ async function run(db: Db, servers: LocalServer[], options: { requests: number; 
   const pixel = pixelTraffic({ shop: SHOP, requests: options.requests, browsers: 400, prefix: "bench" });
   const storm = stormPlan({ count: options.webhooks, seed: 2027 });
   const webhooks = storm.deliveries.map((d, i) => ({
-    url: `${servers[i % servers.length].url}/webhooks`,
+    url: `${cycleAt(servers, i, "server").url}/webhooks`,
     body: d.body,
     headers: shopifyWebhookHeaders({ secret: SECRET, body: d.body, topic: d.topic, shop: SHOP, webhookId: d.webhookId }),
   }));
@@ -40,12 +41,13 @@ async function run(db: Db, servers: LocalServer[], options: { requests: number; 
       while (nextPixel < pixel.length) {
         const i = nextPixel++;
         const t0 = performance.now();
-        const response = await fetch(`${servers[i % servers.length].url}/pixel/events`, { method: "POST", headers: { "content-type": "text/plain" }, body: pixel[i].body });
+        const request = itemAt(pixel, i, "pixel request");
+        const response = await fetch(`${cycleAt(servers, i, "server").url}/pixel/events`, { method: "POST", headers: { "content-type": "text/plain" }, body: request.body });
         await response.arrayBuffer();
         latencies.push(performance.now() - t0);
         if (response.ok) {
-          acceptedEvents += pixel[i].eventIds.length;
-          for (const id of pixel[i].eventIds) accepted.add(id);
+          acceptedEvents += request.eventIds.length;
+          for (const id of request.eventIds) accepted.add(id);
         } else if (response.status === 503) refused += 1;
         else serverErrors += 1;
       }
@@ -54,7 +56,7 @@ async function run(db: Db, servers: LocalServer[], options: { requests: number; 
   await Promise.all(
     Array.from({ length: options.concurrency }, async () => {
       while (nextWebhook < webhooks.length) {
-        const r = webhooks[nextWebhook++];
+        const r = itemAt(webhooks, nextWebhook++, "webhook");
         const t0 = performance.now();
         const response = await fetch(r.url, { method: "POST", headers: r.headers, body: r.body });
         await response.arrayBuffer();

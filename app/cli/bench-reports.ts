@@ -8,6 +8,7 @@ import { LTV_WINDOW_DAYS } from "~/modules/customers/ltv-windows";
 import { registerLocalShop } from "~/modules/shops/install-shop.server";
 import { migratedSqliteFile } from "./bench-db";
 import { generate } from "./bench-tick";
+import { cycleAt } from "~/lib/arrays";
 
 const NOW = new Date("2026-11-23T03:00:00Z");
 const DAY = 86_400_000;
@@ -59,7 +60,7 @@ async function generateMessages(db: Db, shopId: string, customers: number): Prom
     const heldOut = n % 10 === 0;
     const sentAt = new Date(NOW.getTime() - (5 + (n % 300)) * DAY);
     rows.push({
-      shopId, scenario: SCENARIOS[n % SCENARIOS.length], customerId: `c${n}`, triggerKey: `bench:${n}`,
+      shopId, scenario: cycleAt(SCENARIOS, n, "scenario"), customerId: `c${n}`, triggerKey: `bench:${n}`,
       status: heldOut ? "held_out" : "sent", holdout: heldOut, dueAt: sentAt, createdAt: sentAt,
       sentAt: heldOut ? null : sentAt, deliveredAt: heldOut ? null : sentAt,
       openedAt: heldOut || n % 2 ? null : sentAt, clickedAt: heldOut || n % 4 ? null : new Date(sentAt.getTime() + 3_600_000),

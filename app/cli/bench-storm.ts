@@ -12,13 +12,13 @@ import { registerLocalShop } from "~/modules/shops/install-shop.server";
 import { migratedSqliteFile } from "./bench-db";
 import { peakRssMb, startLocalServer, type LocalServer } from "./local-server";
 import { freeLoopbackPort } from "./ports";
+import { cycleAt, itemAt, percentileOf } from "~/lib/arrays";
 
 const SHOP = "joren-storm.myshopify.com";
 const SECRET = "bench-secret";
 
 export function percentile(sorted: number[], p: number): number {
-  if (sorted.length === 0) return 0;
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
+  return percentileOf(sorted, p);
 }
 
 export async function postgresDatabase(baseUrl: string): Promise<{ url: string; drop(): Promise<void> } | null> {
@@ -52,7 +52,7 @@ async function runStorm(db: Db, servers: LocalServer[], options: { webhooks: num
   const plan = stormPlan({ count: options.webhooks, seed: 2026 });
   // Signed up front: the load generator shares the machine, and its own work should not be timed.
   const requests = plan.deliveries.map((d, i) => ({
-    url: `${servers[(d.duplicate ? i + 1 : i) % servers.length].url}/webhooks`,
+    url: `${cycleAt(servers, d.duplicate ? i + 1 : i, "server").url}/webhooks`,
     body: d.body,
     headers: shopifyWebhookHeaders({ secret: SECRET, body: d.body, topic: d.topic, shop: SHOP, webhookId: d.webhookId }),
   }));
@@ -64,7 +64,7 @@ async function runStorm(db: Db, servers: LocalServer[], options: { webhooks: num
   await Promise.all(
     Array.from({ length: options.concurrency }, async () => {
       while (next < requests.length) {
-        const r = requests[next++];
+        const r = itemAt(requests, next++, "request");
         const t0 = performance.now();
         const response = await fetch(r.url, { method: "POST", headers: r.headers, body: r.body });
         await response.arrayBuffer();

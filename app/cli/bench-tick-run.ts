@@ -8,6 +8,7 @@ import { createPrismaOutboxStore } from "~/modules/mail/prisma-outbox-store.serv
 import { createFakeAdminPort } from "~/modules/shopify/fake-admin-port";
 
 const [file, shopId, nowText] = process.argv.slice(2);
+if (!file || !shopId || !nowText) throw new Error("usage: bench-tick-run <sqlite file> <shop id> <now as ISO time>");
 const db = await createDb(`file:${file}`);
 const started = performance.now();
 const summary = await runTick(db, shopId, new Date(nowText), {

@@ -21,6 +21,7 @@ import { adminPortForShop } from "~/modules/shopify/admin-port-for-shop.server";
 import { registerLocalShop } from "~/modules/shops/install-shop.server";
 import { onboardShop } from "~/modules/shops/onboard-shop.server";
 import { assignShopSettings } from "~/modules/shops/shop-settings.server";
+import { firstPiece, itemAt } from "~/lib/arrays";
 
 const DAY = 86_400_000;
 const MINUTE = 60_000;
@@ -313,7 +314,8 @@ export async function runDemo(options: DemoRunOptions): Promise<DemoSummary> {
   const responsesPerCustomer = new Map<number, number>();
   const nextAt = () => Math.min(pending.done ? Infinity : pending.value.at, responses[0]?.at ?? Infinity);
   const takeNext = (): StoreEvent => {
-    if (responses.length > 0 && (pending.done || responses[0].at < pending.value.at)) return responses.shift()!;
+    const firstResponse = responses[0];
+    if (firstResponse && (pending.done || firstResponse.at < pending.value.at)) return responses.shift() ?? firstResponse;
     const event = pending.value as StoreEvent;
     pending = events.next();
     return event;
@@ -335,7 +337,7 @@ export async function runDemo(options: DemoRunOptions): Promise<DemoSummary> {
   const planMail = (action: MailAction) => {
     if (action.at > end.getTime()) return;
     let i = mailActions.length;
-    while (i > 0 && mailActions[i - 1].at > action.at) i--;
+    while (i > 0 && itemAt(mailActions, i - 1, "mail action").at > action.at) i--;
     mailActions.splice(i, 0, action);
   };
   const planResponses = async (after: Date, upTo: Date) => {
@@ -368,7 +370,7 @@ export async function runDemo(options: DemoRunOptions): Promise<DemoSummary> {
       if (links.open) planMail({ kind: "open", url: links.open, at: at - 30 * 60_000 });
       if (links.click && keyedRandom(options.seed, `${key}|clicked`) < RESPONDER_CLICK_RATE) planMail({ kind: "click", url: links.click, at: at - 15 * 60_000 });
       let i = responses.length;
-      while (i > 0 && responses[i - 1].at > order.at) i--;
+      while (i > 0 && itemAt(responses, i - 1, "response").at > order.at) i--;
       responses.splice(i, 0, order);
     }
   };
@@ -383,7 +385,7 @@ export async function runDemo(options: DemoRunOptions): Promise<DemoSummary> {
     const now = Math.min(end.getTime(), liveFrom + i * step);
     while (nextAt() <= now) await feeder.send(takeNext());
     await feeder.settle();
-    while (mailActions.length > 0 && mailActions[0].at <= now) await feeder.mailAction(mailActions.shift()!);
+    while ((mailActions[0]?.at ?? Infinity) <= now) await feeder.mailAction(mailActions.shift()!);
     // the scheduler recomputes recommendations once a simulated day
     await refreshRecommendationModelIfStale(db, shopId, new Date(now));
     const tick = await runTick(db, shopId, new Date(now), deps);
@@ -435,7 +437,7 @@ async function summarize(input: {
   }
   const skippedReasons: Counts = {};
   // reasons carry details (dates, names): group by their stable head
-  for (const row of skipped) bump(skippedReasons, (row.reason ?? "unknown").split(/[(:]/)[0].trim(), row._count._all);
+  for (const row of skipped) bump(skippedReasons, firstPiece(row.reason ?? "unknown", /[(:]/).trim(), row._count._all);
 
   // Consent by the generator's truth: the address tells which synthetic customer it was.
   let sentWithoutConsent = 0;

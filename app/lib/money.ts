@@ -9,6 +9,7 @@ export function parseMoney(value: unknown): bigint | null {
   const match = /^(-)?(\d{1,15})(?:\.(\d{1,6}))?$/.exec(text);
   if (!match) return null;
   const [, sign, whole, frac = ""] = match;
+  if (whole === undefined) return null; // the pattern requires the whole part; this narrows the type
   const milli = BigInt(whole) * SCALE + BigInt((frac + "000").slice(0, 3));
   // round half up on a 4th+ decimal, which Shopify never sends for shop money
   const rounded = frac.length > 3 && Number(frac[3]) >= 5 ? milli + 1n : milli;

@@ -317,7 +317,7 @@ test("Scenarios: toggling cart abandonment writes the switch; its page previews 
   const outbox = await t.db.outboxEmail.findMany({ where: { shopId } });
   expect(outbox).toHaveLength(1);
   expect(outbox[0]).toMatchObject({ toEmail: "shop@joren-tea.example", fromName: "Joren Tea" });
-  expect(outbox[0].subject).toMatch(/^\[テスト\] |^\[Test\] /);
+  expect(outbox[0]!.subject).toMatch(/^\[テスト\] |^\[Test\] /);
   await screenshot(page, "scenario-cart-abandonment-en");
   expect(consoleErrors).toEqual([]);
 }, 120_000);

@@ -148,7 +148,7 @@ export async function startFakeShopifyServer(options: FakeShopifyServerOptions):
       host === options.shop && path === API_PATH
         ? graphql(request, response)
         : host === RESULT_HOST
-          ? Promise.resolve(download(request, response, path))
+          ? Promise.resolve(download(request, response, path!))
           : Promise.resolve(refuse(response, 404, `nothing at https://${String(host)}${path}`));
     handled.catch((error: unknown) => {
       calls.push({ op: "refused", reason: `server error: ${(error as Error).message}` });

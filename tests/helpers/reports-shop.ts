@@ -4,6 +4,7 @@
 import type { Db } from "~/db.server";
 import { recomputeCustomerRollups } from "~/modules/customers/recompute-rollups.server";
 import { registerLocalShop } from "~/modules/shops/install-shop.server";
+import { must } from "./must";
 
 export const REPORTS_NOW = new Date("2026-06-15T03:00:00Z");
 
@@ -82,7 +83,7 @@ export async function seedReportsShop(db: Db, domain: string): Promise<{ shopId:
       data: {
         shopId,
         scenario: m.scenario,
-        customerId: customerIds[m.customer],
+        customerId: must(customerIds[m.customer], `customer ${m.customer}`),
         triggerKey: `test:${i}`,
         status: m.status,
         holdout: m.status === "held_out",

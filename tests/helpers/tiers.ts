@@ -26,7 +26,7 @@ export function tierOf(file: string, root: string): Tier {
   const seen = new Set<string>();
   const visit = (module: string): void => {
     for (const match of readFileSync(module, "utf8").matchAll(RELATIVE_IMPORT)) {
-      const target = resolveTs(path.resolve(path.dirname(module), match[1]));
+      const target = resolveTs(path.resolve(path.dirname(module), match[1]!));
       if (!target || seen.has(target) || !target.startsWith(helpers + path.sep)) continue;
       seen.add(target);
       visit(target);

@@ -79,12 +79,12 @@ describe("request shape", () => {
     expect(result).toEqual({ id: "gid://shopify/BulkOperation/5873452712013" });
     expect(recorded).toHaveLength(1);
     const [request] = recorded;
-    expect(new URL(request.url).pathname).toBe("/admin/api/2026-04/graphql.json");
-    expect(request.method).toBe("POST");
-    expect(request.headers.get("x-shopify-access-token")).toBe(TOKEN);
-    expect(request.headers.get("content-type")).toBe("application/json");
-    expect(request.query).toMatch(/mutation bulkOperationRunQuery\(\$query: String!, \$groupObjects: Boolean!\)/);
-    expect(request.variables).toEqual({ query: "{ products { edges { node { id } } } }", groupObjects: true });
+    expect(new URL(request!.url).pathname).toBe("/admin/api/2026-04/graphql.json");
+    expect(request!.method).toBe("POST");
+    expect(request!.headers.get("x-shopify-access-token")).toBe(TOKEN);
+    expect(request!.headers.get("content-type")).toBe("application/json");
+    expect(request!.query).toMatch(/mutation bulkOperationRunQuery\(\$query: String!, \$groupObjects: Boolean!\)/);
+    expect(request!.variables).toEqual({ query: "{ products { edges { node { id } } } }", groupObjects: true });
   });
 
   test("the api version can be chosen", async () => {
@@ -118,8 +118,8 @@ describe("request shape", () => {
       endsAt: new Date("2026-03-15T00:00:00Z"),
     });
     expect(result).toEqual({ discountGid: "gid://shopify/DiscountCodeNode/1473284211000" });
-    expect(recorded[0].query).toMatch(/discountCodeBasicCreate\(basicCodeDiscount: \$basicCodeDiscount\)/);
-    expect(recorded[0].variables).toEqual({
+    expect(recorded[0]!.query).toMatch(/discountCodeBasicCreate\(basicCodeDiscount: \$basicCodeDiscount\)/);
+    expect(recorded[0]!.variables).toEqual({
       basicCodeDiscount: {
         title: "Joren: second order 15%",
         code: "JOREN-7QK2-MX",
@@ -139,7 +139,7 @@ describe("request shape", () => {
       code: "JOREN-500", title: "¥500 off", customerGid: "gid://shopify/Customer/5", amount: 500,
       startsAt: new Date("2026-03-01T00:00:00Z"), endsAt: new Date("2026-03-02T00:00:00Z"),
     });
-    const input = recorded[0].variables.basicCodeDiscount as { customerGets: unknown };
+    const input = recorded[0]!.variables.basicCodeDiscount as { customerGets: unknown };
     expect(input.customerGets).toEqual({ value: { discountAmount: { amount: "500", appliesOnEachItem: false } }, items: { all: true } });
   });
 
@@ -154,10 +154,10 @@ describe("request shape", () => {
     answer(ok("customer-email-marketing-consent-update.success.json"), ok("customer-email-marketing-consent-update.success.json"));
     await port().updateEmailConsent("gid://shopify/Customer/9007199254740993", "UNSUBSCRIBED");
     await port().updateEmailConsent("gid://shopify/Customer/9007199254740993", "SUBSCRIBED");
-    expect(recorded[0].variables).toEqual({
+    expect(recorded[0]!.variables).toEqual({
       input: { customerId: "gid://shopify/Customer/9007199254740993", emailMarketingConsent: { marketingState: "UNSUBSCRIBED" } },
     });
-    expect(recorded[1].variables).toEqual({
+    expect(recorded[1]!.variables).toEqual({
       input: {
         customerId: "gid://shopify/Customer/9007199254740993",
         emailMarketingConsent: { marketingState: "SUBSCRIBED", marketingOptInLevel: "SINGLE_OPT_IN" },
@@ -169,7 +169,7 @@ describe("request shape", () => {
     answer(ok("web-pixel-create.success.json"));
     const settings = { accountID: "joren-demo.myshopify.com", endpoint: "https://joren.example/pixel" };
     expect(await port().createWebPixel(settings)).toEqual({ id: "gid://shopify/WebPixel/1278148739" });
-    expect(recorded[0].variables).toEqual({ webPixel: { settings: JSON.stringify(settings) } });
+    expect(recorded[0]!.variables).toEqual({ webPixel: { settings: JSON.stringify(settings) } });
   });
 });
 
@@ -184,8 +184,8 @@ describe("answers", () => {
       objectCount: 1432,
       errorCode: null,
     });
-    expect(recorded[0].query).toMatch(/node\(id: \$id\)[\s\S]*\.\.\. on BulkOperation/);
-    expect(recorded[0].variables).toEqual({ id: "gid://shopify/BulkOperation/5873452712013" });
+    expect(recorded[0]!.query).toMatch(/node\(id: \$id\)[\s\S]*\.\.\. on BulkOperation/);
+    expect(recorded[0]!.variables).toEqual({ id: "gid://shopify/BulkOperation/5873452712013" });
   });
 
   test("a FAILED bulk operation gives its error code", async () => {
@@ -225,7 +225,7 @@ describe("answers", () => {
   test("the shop's info, with its primary locale", async () => {
     answer(ok("shop-info.json"), ok("shop-locales.json"));
     expect(await port().getShopInfo()).toEqual({ name: "Joren Tea Demo", currencyCode: "JPY", ianaTimezone: "Asia/Tokyo", primaryLocale: "ja" });
-    expect(recorded[0].query).toMatch(/shop \{\s*name\s*currencyCode\s*ianaTimezone/);
+    expect(recorded[0]!.query).toMatch(/shop \{\s*name\s*currencyCode\s*ianaTimezone/);
   });
 
   test("without read_locales the locale is unknown, not an error", async () => {

@@ -88,8 +88,8 @@ test("a receipt that fails mid-batch is rolled back alone and retried; the rest 
 
   const receipts = await t.db.webhookReceipt.findMany({ where: { shopId, webhookId: { in: ["batch-31", "batch-32", "batch-33", "batch-34", "batch-35"] } }, orderBy: { webhookId: "asc" } });
   expect(receipts.map((r) => r.status)).toEqual(["done", "pending", expect.not.stringMatching(/^done$/), "done", "done"]);
-  expect(receipts[1].error).toMatch(/not mirrored yet/);
-  expect(receipts[1].body).not.toBeNull(); // kept for the retry
+  expect(receipts[1]!.error).toMatch(/not mirrored yet/);
+  expect(receipts[1]!.body).not.toBeNull(); // kept for the retry
   // nothing of the failed order stayed behind, the receipts around it are whole
   expect(await t.db.customer.count({ where: { shopId, email: "overflow@example.jp" } })).toBe(0);
   expect(await t.db.order.count({ where: { shopId, gid: "gid://shopify/Order/9200000000000000002" } })).toBe(0);

@@ -189,11 +189,11 @@ describe("/email/unsubscribe", () => {
       const page = await (await fetch(unsubscribeUrl, { headers: { "accept-language": language } })).text();
       const form = /<form method="post" action="([^"]+)">.*?name="([^"]+)" value="([^"]+)"/.exec(page);
       expect(form).not.toBeNull();
-      const action = new URL(form![1].replace(/&amp;/g, "&"), unsubscribeUrl).toString();
+      const action = new URL(form![1]!.replace(/&amp;/g, "&"), unsubscribeUrl).toString();
       const res = await fetch(action, {
         method: "POST",
         headers: { "content-type": "application/x-www-form-urlencoded", "accept-language": language },
-        body: new URLSearchParams({ [form![2]]: form![3] }).toString(),
+        body: new URLSearchParams({ [form![2]!]: form![3]! }).toString(),
       });
       expect(res.status).toBe(200);
       expect(res.headers.get("content-type")).toMatch(/^text\/html/);
@@ -392,8 +392,8 @@ describe("/sendgrid/events", () => {
 
     const message = (f: Fixture) => t.db.message.findUniqueOrThrow({ where: { id: f.messageId } });
     const ma = await message(a);
-    expect(ma.deliveredAt?.getTime()).toBe(events[1].timestamp * 1000);
-    expect(ma.openedAt?.getTime()).toBe(events[2].timestamp * 1000);
+    expect(ma.deliveredAt?.getTime()).toBe(events[1]!.timestamp * 1000);
+    expect(ma.openedAt?.getTime()).toBe(events[2]!.timestamp * 1000);
     expect((await message(bounced)).bouncedAt).not.toBeNull();
     expect((await message(blocked)).bouncedAt).not.toBeNull();
     expect((await message(complainer)).complainedAt).not.toBeNull();
@@ -564,7 +564,7 @@ describe("unsubscribeByMessage", () => {
     // logged with ids only
     expect(logged.lines).toEqual([expect.stringContaining("marked for a later sync")]);
     expect(logged.lines[0]).toContain(f.customerId);
-    expect(logged.lines[0].toLowerCase()).not.toContain(f.email.toLowerCase());
+    expect(logged.lines[0]!.toLowerCase()).not.toContain(f.email.toLowerCase());
     expect(logged.lines[0]).not.toContain(f.customerGid!);
     expect(admin.consents.size).toBe(0);
     const customer = await t.db.customer.findUniqueOrThrow({ where: { id: f.customerId } });
@@ -645,7 +645,7 @@ describe("the Prisma outbox store", () => {
     const rows = await t.db.outboxEmail.findMany({ where: { messageId: f.messageId } });
     expect(rows).toHaveLength(1);
     expect(rows[0]).toMatchObject({ shopId, subject: "First", toEmail: f.email.trim(), fromName: "Tea" });
-    expect(JSON.parse(rows[0].headers)).toMatchObject({ customArgs: { joren_message_id: f.messageId, shop_id: shopId } });
+    expect(JSON.parse(rows[0]!.headers)).toMatchObject({ customArgs: { joren_message_id: f.messageId, shop_id: shopId } });
   });
 });
 

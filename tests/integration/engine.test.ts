@@ -97,10 +97,10 @@ describe("cart abandonment", () => {
     const summary = await tick(61);
     expect(summary.decided.cart_abandonment).toEqual({ sent: 1 });
     const [message] = await ledger("cart_abandonment");
-    expect(message.status).toBe("sent");
-    expect(message.email).toBe(buyer.email);
-    expect(message.locale).toBe("ja");
-    const email = await db.outboxEmail.findUniqueOrThrow({ where: { messageId: message.id } });
+    expect(message!.status).toBe("sent");
+    expect(message!.email).toBe(buyer.email);
+    expect(message!.locale).toBe("ja");
+    const email = await db.outboxEmail.findUniqueOrThrow({ where: { messageId: message!.id } });
     expect(email.html).toContain("煎茶 Sencha");
     expect(email.html).toContain("https://joren.test/email/click?t=");
     expect(email.text).toContain("1-2-3 Shibuya, Tokyo");
@@ -187,10 +187,10 @@ describe("cart abandonment", () => {
     await checkout(buyer, evening);
     await tick(evening + 61);
     const [deferred] = await ledger();
-    expect(deferred.status).toBe("deferred");
-    expect(deferred.deferredUntil?.toISOString()).toBe("2026-11-02T23:00:00.000Z"); // 08:00 Tokyo
+    expect(deferred!.status).toBe("deferred");
+    expect(deferred!.deferredUntil?.toISOString()).toBe("2026-11-02T23:00:00.000Z"); // 08:00 Tokyo
     await tick(22 * 60 + 1);
-    expect((await ledger())[0].status).toBe("sent");
+    expect((await ledger())[0]!.status).toBe("sent");
   });
 
   test("the sender identity is required before any send", async () => {
@@ -200,8 +200,8 @@ describe("cart abandonment", () => {
     const summary = await tick(61);
     expect(summary.notes.join(" ")).toMatch(/sender identity/);
     const [row] = await ledger();
-    expect(row.status).toBe("deferred");
-    expect(row.reason).toMatch(/sender identity/);
+    expect(row!.status).toBe("deferred");
+    expect(row!.reason).toMatch(/sender identity/);
   });
 });
 
@@ -244,7 +244,7 @@ describe("browse abandonment and the frequency cap", () => {
     const browse = rows.find((m) => m.scenario === "browse_abandonment")!;
     expect(browse.status).not.toBe("sent");
     await tick(60 * 20);
-    expect((await ledger("browse_abandonment"))[0].status).toBe("skipped");
+    expect((await ledger("browse_abandonment"))[0]!.status).toBe("skipped");
     expect(await db.outboxEmail.count()).toBe(1);
   });
 });
@@ -258,11 +258,11 @@ describe("welcome and the discount guard", () => {
     expect(await db.outboxEmail.count()).toBe(0);
     await tick(11);
     const [row] = await ledger("welcome");
-    expect(row.status).toBe("sent");
-    expect(row.couponCode).toMatch(/^JOREN-[0-9A-F]{10}$/);
+    expect(row!.status).toBe("sent");
+    expect(row!.couponCode).toMatch(/^JOREN-[0-9A-F]{10}$/);
     expect(admin.discounts).toHaveLength(1);
-    expect(admin.discounts[0]).toMatchObject({ code: row.couponCode, customerGid: prospect.gid });
-    expect((await db.outboxEmail.findUniqueOrThrow({ where: { messageId: row.id } })).html).toContain(row.couponCode!);
+    expect(admin.discounts[0]).toMatchObject({ code: row!.couponCode, customerGid: prospect.gid });
+    expect((await db.outboxEmail.findUniqueOrThrow({ where: { messageId: row!.id } })).html).toContain(row!.couponCode!);
   });
 
   test("a prospect who orders between planning and sending gets nothing", async () => {
@@ -273,8 +273,8 @@ describe("welcome and the discount guard", () => {
     await order(prospect, 7);
     await tick(11);
     const [row] = await ledger("welcome");
-    expect(row.status).toBe("skipped");
-    expect(row.reason).toMatch(/ordered/);
+    expect(row!.status).toBe("skipped");
+    expect(row!.reason).toMatch(/ordered/);
     expect(admin.discounts).toHaveLength(0);
   });
 
@@ -286,9 +286,9 @@ describe("welcome and the discount guard", () => {
     await checkout(regular, 0);
     await tick(61);
     const [row] = await ledger("cart_abandonment");
-    expect(row.status).toBe("sent");
-    expect(row.reason).toMatch(/first-purchase offer withheld/);
-    expect(JSON.parse(row.incentive!)).toMatchObject({ kind: "coupon", percentOff: 10 });
+    expect(row!.status).toBe("sent");
+    expect(row!.reason).toMatch(/first-purchase offer withheld/);
+    expect(JSON.parse(row!.incentive!)).toMatchObject({ kind: "coupon", percentOff: 10 });
     expect(admin.discounts[0]).toMatchObject({ customerGid: regular.gid });
   });
 
@@ -300,7 +300,7 @@ describe("welcome and the discount guard", () => {
     await checkout(regular, 0);
     await tick(61);
     const [row] = await ledger("cart_abandonment");
-    expect(row.couponCode).toBeNull();
+    expect(row!.couponCode).toBeNull();
     expect(admin.discounts).toHaveLength(0);
   });
 });
@@ -338,7 +338,7 @@ describe("holdout, exactly once and recovery", () => {
     expect(one.code, one.stderr).toBe(0);
     expect(two.code, two.stderr).toBe(0);
     const sentByEach = [one, two].map((r) => (JSON.parse(r.stdout) as { decided: { cart_abandonment?: { sent?: number } } }).decided.cart_abandonment?.sent ?? 0);
-    expect(sentByEach[0] + sentByEach[1]).toBe(15);
+    expect(sentByEach[0]! + sentByEach[1]!).toBe(15);
     expect(await db.outboxEmail.count()).toBe(15);
     expect(await db.message.count({ where: { status: "sent" } })).toBe(15);
   });
@@ -363,16 +363,16 @@ describe("holdout, exactly once and recovery", () => {
       rows: [rowA, rowB],
     } = await interruptedCartReminders(2);
     // A died after the outbox stored it; B died before anything left.
-    await db.outboxEmail.create({ data: { shopId, messageId: rowA.id, toEmail: a.email!, fromEmail: "x@y.z", fromName: "x", subject: "s", html: "h", text: "t" } });
+    await db.outboxEmail.create({ data: { shopId, messageId: rowA!.id, toEmail: a!.email!, fromEmail: "x@y.z", fromName: "x", subject: "s", html: "h", text: "t" } });
     // a transport whose deliveries are not recorded here (SendGrid): B may have gone out, so it is not retried
     const outbox = deps.transport;
     deps = { ...deps, transport: { send: (batch) => outbox.send(batch) } };
     const summary = await tick(61);
     expect(summary.recovered).toBe(2);
     const after = await ledger();
-    expect(after.find((m) => m.id === rowA.id)?.status).toBe("sent");
-    expect(after.find((m) => m.id === rowB.id)?.status).toBe("failed");
-    expect(after.find((m) => m.id === rowB.id)?.reason).toMatch(/not retried/);
+    expect(after.find((m) => m.id === rowA!.id)?.status).toBe("sent");
+    expect(after.find((m) => m.id === rowB!.id)?.status).toBe("failed");
+    expect(after.find((m) => m.id === rowB!.id)?.reason).toMatch(/not retried/);
     expect(await db.outboxEmail.count()).toBe(1);
   });
 
@@ -385,33 +385,33 @@ describe("holdout, exactly once and recovery", () => {
     const handedOver: string[] = [];
     deps = { ...deps, transport: { send: async (batch) => batch.map((m) => (handedOver.push(m.messageId), { messageId: m.messageId, status: "sent" as const })) } };
     // SendGrid's event webhook already reported A: that proves both that A went out and that the webhook works
-    await recordMailEvents(db, shopId, [{ eventId: "sg-a-processed", messageId: rowA.id, kind: "processed", at: at(36) }]);
+    await recordMailEvents(db, shopId, [{ eventId: "sg-a-processed", messageId: rowA!.id, kind: "processed", at: at(36) }]);
 
     const first = await tick(61);
     expect(first.recovered).toBe(3);
     const status = async () => new Map((await ledger()).map((m) => [m.id, { status: m.status, claimedBy: m.claimedBy, sentAt: m.sentAt, reason: m.reason }]));
     let rows = await status();
-    expect(rows.get(rowA.id)).toMatchObject({ status: "sent", claimedBy: null, reason: expect.stringMatching(/SendGrid's events show/) });
-    expect(rows.get(rowB.id)).toMatchObject({ status: "sending", claimedBy: AWAITING_PROVIDER_EVENTS });
-    expect(rows.get(rowC.id)).toMatchObject({ status: "sending", claimedBy: AWAITING_PROVIDER_EVENTS });
+    expect(rows.get(rowA!.id)).toMatchObject({ status: "sent", claimedBy: null, reason: expect.stringMatching(/SendGrid's events show/) });
+    expect(rows.get(rowB!.id)).toMatchObject({ status: "sending", claimedBy: AWAITING_PROVIDER_EVENTS });
+    expect(rows.get(rowC!.id)).toMatchObject({ status: "sending", claimedBy: AWAITING_PROVIDER_EVENTS });
 
     // B's delivery event arrives late: it settles B at once, with the event's time
-    await recordMailEvents(db, shopId, [{ eventId: "sg-b-delivered", messageId: rowB.id, kind: "delivered", at: at(70) }]);
+    await recordMailEvents(db, shopId, [{ eventId: "sg-b-delivered", messageId: rowB!.id, kind: "delivered", at: at(70) }]);
     rows = await status();
-    expect(rows.get(rowB.id)).toMatchObject({ status: "sent", sentAt: at(70), claimedBy: null });
+    expect(rows.get(rowB!.id)).toMatchObject({ status: "sent", sentAt: at(70), claimedBy: null });
 
     // inside the hour nothing is retried
     await tick(90);
     expect(handedOver).toEqual([]);
-    expect((await status()).get(rowC.id)?.status).toBe("sending");
+    expect((await status()).get(rowC!.id)?.status).toBe("sending");
 
     // an hour passed without a word about C: SendGrid never had it, so it goes out, once
     await tick(122);
-    expect(handedOver).toEqual([rowC.id]);
+    expect(handedOver).toEqual([rowC!.id]);
     rows = await status();
     expect([...rows.values()].map((r) => r.status)).toEqual(["sent", "sent", "sent"]);
     await tick(123);
-    expect(handedOver).toEqual([rowC.id]);
+    expect(handedOver).toEqual([rowC!.id]);
   });
 
   test("with the local outbox, a row interrupted before it was stored is sent on the next tick, once", async () => {
@@ -419,7 +419,7 @@ describe("holdout, exactly once and recovery", () => {
       owners: [a],
       rows: [rowA],
     } = await interruptedCartReminders(2);
-    await db.outboxEmail.create({ data: { shopId, messageId: rowA.id, toEmail: a.email!, fromEmail: "x@y.z", fromName: "x", subject: "s", html: "h", text: "t" } });
+    await db.outboxEmail.create({ data: { shopId, messageId: rowA!.id, toEmail: a!.email!, fromEmail: "x@y.z", fromName: "x", subject: "s", html: "h", text: "t" } });
     const summary = await tick(61);
     expect(summary.recovered).toBe(2);
     const after = await ledger();

@@ -115,7 +115,7 @@ describe("kill -9 during a history import", () => {
   // …099, order 99's id in a store this size: the guest order gets an unused id here.
   const orderRows = store.orders.slice();
   const [guest, guestLine] = orderRows.slice(-2);
-  if (guest.id !== GUEST_ORDER_GID || guestLine.__parentId !== GUEST_ORDER_GID) throw new Error("bulk-store: the guest order is not the last two rows");
+  if (guest!.id !== GUEST_ORDER_GID || guestLine!.__parentId !== GUEST_ORDER_GID) throw new Error("bulk-store: the guest order is not the last two rows");
   orderRows.splice(-2, 2, { ...guest, id: "gid://shopify/Order/5199999999999" }, { ...guestLine, __parentId: "gid://shopify/Order/5199999999999" });
   const lines = {
     products: store.products.map((row) => JSON.stringify(row)),
@@ -212,7 +212,7 @@ describe("kill -9 during a history import", () => {
     // what the dead process left: products and customers done, orders part-way, in one job
     const firstCalls = shopify.calls.slice(beforeFirst);
     expect(ofOp(firstCalls, "bulkOperationRunQuery").map((c) => c.root)).toEqual(["products", "customers", "orders"]);
-    const ordersOperation = ofOp(firstCalls, "bulkOperationRunQuery")[2].id;
+    const ordersOperation = ofOp(firstCalls, "bulkOperationRunQuery")[2]!.id;
     expect(ofOp(firstCalls, "download").map((c) => [c.root, c.linesServed, c.complete])).toEqual([
       ["products", lines.products.length, true], ["customers", lines.customers.length, true], ["orders", HOLD_AFTER, false],
     ]);
@@ -254,7 +254,7 @@ describe("kill -9 during a history import", () => {
     const progress = progressOf(second.stderr());
     expect(progress.length).toBeGreaterThan(1);
     expect(progress.every((p) => p.stage === "orders")).toBe(true);
-    expect(progress[0].linesDone).toBe(killed.linesDone);
+    expect(progress[0]!.linesDone).toBe(killed.linesDone);
     expect(progress.at(-1)).toEqual({ stage: "orders", linesDone: lines.orders.length, objectCount: lines.orders.length });
     expect(progressOf(first.stderr()).map((p) => p.stage)).toContain("products");
 
@@ -262,8 +262,8 @@ describe("kill -9 during a history import", () => {
     const jobs = await db.importJob.findMany({ where: { shopId } });
     expect(jobs).toHaveLength(1);
     expect(jobs[0]).toMatchObject({ id: killed.id, status: "done", stage: "done", bulkOperationId: null, linesDone: 0, error: null });
-    expect(jobs[0].finishedAt).not.toBeNull();
-    expect(JSON.parse(jobs[0].counts)).toEqual(counts);
+    expect(jobs[0]!.finishedAt).not.toBeNull();
+    expect(JSON.parse(jobs[0]!.counts)).toEqual(counts);
 
     // the mirror is exactly the clean import's: same rows, same values, nothing twice
     expect(await importedMirror(db)).toEqual(expected);
@@ -282,7 +282,7 @@ describe("SendGrid down for an hour of simulated time", () => {
         return HttpResponse.json({ errors: [{ message: "Service Unavailable" }] }, { status: 503 });
       }
       const body = (await request.json()) as { personalizations: { custom_args: Record<string, string> }[] };
-      for (const p of body.personalizations) accepted.set(p.custom_args.joren_message_id, (accepted.get(p.custom_args.joren_message_id) ?? 0) + 1);
+      for (const p of body.personalizations) accepted.set(p.custom_args.joren_message_id!, (accepted.get(p.custom_args.joren_message_id!) ?? 0) + 1);
       return new HttpResponse(null, { status: 202, headers: { "X-Message-Id": randomUUID() } });
     }),
   );

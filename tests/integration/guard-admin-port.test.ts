@@ -62,7 +62,7 @@ describe("codes Joren emails are bound to their recipient", () => {
       startsAt: new Date("2026-11-02T01:00:00Z"),
       endsAt: new Date("2026-11-16T01:00:00Z"),
     });
-    const input = recorded[0].variables.basicCodeDiscount as Record<string, unknown>;
+    const input = recorded[0]!.variables.basicCodeDiscount as Record<string, unknown>;
     expect(input.context).toEqual({ customers: { add: ["gid://shopify/Customer/9007199254740993"] } });
     expect(input.usageLimit).toBe(1);
     expect(input.appliesOncePerCustomer).toBe(true);
@@ -101,8 +101,8 @@ describe("Discount Function operations", () => {
       configuration: { namespace: "$app:joren", key: "first-purchase-config", value: { version: 1, kind: "percent", value: 10 } },
     });
     expect(result).toEqual({ discountId: DISCOUNT_ID });
-    expect(recorded[0].query).toMatch(/discountAutomaticAppCreate\(automaticAppDiscount: \$automaticAppDiscount\)/);
-    expect(recorded[0].variables).toEqual({
+    expect(recorded[0]!.query).toMatch(/discountAutomaticAppCreate\(automaticAppDiscount: \$automaticAppDiscount\)/);
+    expect(recorded[0]!.variables).toEqual({
       automaticAppDiscount: {
         title: "Joren first purchase",
         functionHandle: FIRST_PURCHASE_FUNCTION_HANDLE,
@@ -131,13 +131,13 @@ describe("Discount Function operations", () => {
     answers = ["automatic-discount-status.active.json", "automatic-discount-status.missing.json"];
     expect(await port().getAutomaticDiscountStatus(DISCOUNT_ID)).toEqual({ status: "ACTIVE", functionId: FUNCTION_ID });
     expect(await port().getAutomaticDiscountStatus(DISCOUNT_ID)).toBeNull();
-    expect(recorded[0].variables).toEqual({ id: DISCOUNT_ID });
+    expect(recorded[0]!.variables).toEqual({ id: DISCOUNT_ID });
   });
 
   test("metafieldsSet writes the configuration on the discount", async () => {
     answers = ["metafields-set.success.json"];
     await port().setJsonMetafield({ ownerId: DISCOUNT_ID, namespace: "$app:joren", key: "first-purchase-config", value: { a: 1 } });
-    expect(recorded[0].variables).toEqual({
+    expect(recorded[0]!.variables).toEqual({
       metafields: [{ ownerId: DISCOUNT_ID, namespace: "$app:joren", key: "first-purchase-config", type: "json", value: '{"a":1}' }],
     });
   });
@@ -166,7 +166,7 @@ describe("activation over HTTP", () => {
     // what Shopify will hand the Function is exactly what the app wrote
     const granted = cartLinesDiscountsGenerateRun({
       cart: { buyerIdentity: { customer: { id: "gid://shopify/Customer/1", numberOfOrders: 0 } }, cost: { subtotalAmount: { currencyCode: CurrencyCode.Jpy } } },
-      discount: { discountClasses: [DiscountClass.Order], metafield: { jsonValue: JSON.parse(metafield.value) } },
+      discount: { discountClasses: [DiscountClass.Order], metafield: { jsonValue: JSON.parse(metafield!.value) } },
       localization: { language: { isoCode: LanguageCode.Ja } },
     });
     expect(granted.operations[0]?.orderDiscountsAdd?.candidates[0]).toMatchObject({ value: { percentage: { value: "15" } }, message: "初回購入15%オフ" });

@@ -125,11 +125,11 @@ describe("email: the offer is decided again right before sending", () => {
     await tick(61);
 
     const [row] = await ledger();
-    expect(row.status).toBe("sent");
-    expect(row.reason).toContain(OFFER_WITHHELD);
-    expect(storedIncentive(row)).toMatchObject({ kind: "coupon", audience: "loyalty", percentOff: 10 });
+    expect(row!.status).toBe("sent");
+    expect(row!.reason).toContain(OFFER_WITHHELD);
+    expect(storedIncentive(row!)).toMatchObject({ kind: "coupon", audience: "loyalty", percentOff: 10 });
     expect(admin.discounts).toHaveLength(1);
-    expect(admin.discounts[0]).toMatchObject({ code: row.couponCode, customerGid: buyer.gid });
+    expect(admin.discounts[0]).toMatchObject({ code: row!.couponCode, customerGid: buyer.gid });
     // nothing in the ledger offers this customer a first-purchase code
     expect(await db.message.count({ where: { shopId, incentive: { contains: '"audience":"first_purchase"' } } })).toBe(0);
     expect(await guardCounters(db, shopId, { from: at(0), to: at(2 * DAY) })).toEqual({ offersWithheld: 1, loyaltyVariantsSent: 1, firstPurchaseRedemptionsByRepeat: 0 });
@@ -146,12 +146,12 @@ describe("email: the offer is decided again right before sending", () => {
     await order(buyer, -2 * DAY, { receivedMinutes: 8 });
     await tick(61);
     const [welcome] = await ledger("welcome");
-    expect(welcome.status).toBe("skipped");
-    expect(welcome.reason).toMatch(/ordered/);
+    expect(welcome!.status).toBe("skipped");
+    expect(welcome!.reason).toMatch(/ordered/);
     const [cart] = await ledger("cart_abandonment");
-    expect(cart.status).toBe("sent");
-    expect(cart.couponCode).toBeNull();
-    expect(cart.reason).toContain(OFFER_WITHHELD);
+    expect(cart!.status).toBe("sent");
+    expect(cart!.couponCode).toBeNull();
+    expect(cart!.reason).toContain(OFFER_WITHHELD);
     expect(admin.discounts).toHaveLength(0);
     expect(await guardCounters(db, shopId, { from: at(0), to: at(DAY) })).toEqual({ offersWithheld: 1, loyaltyVariantsSent: 0, firstPurchaseRedemptionsByRepeat: 0 });
   });
@@ -166,10 +166,10 @@ describe("email: the offer is decided again right before sending", () => {
     await tick(61);
     await tick(62); // a second tick (a retry, another instance) credits nothing more
     const [row] = await ledger();
-    expect(row.status).toBe("sent");
-    expect(row.reason).toContain(OFFER_WITHHELD);
-    expect(row.couponCode).toBeNull();
-    expect(storedIncentive(row)).toMatchObject({ kind: "points", points: LOYALTY_BONUS_POINTS });
+    expect(row!.status).toBe("sent");
+    expect(row!.reason).toContain(OFFER_WITHHELD);
+    expect(row!.couponCode).toBeNull();
+    expect(storedIncentive(row!)).toMatchObject({ kind: "points", points: LOYALTY_BONUS_POINTS });
     expect(admin.discounts).toHaveLength(0);
     expect((await pointsBalance(db, shopId, [buyer.id], at(62))).get(buyer.id)?.balance).toBe(before + LOYALTY_BONUS_POINTS);
   });
@@ -181,9 +181,9 @@ describe("email: the offer is decided again right before sending", () => {
     await checkout(prospect, 0);
     await tick(61);
     const [row] = await ledger();
-    expect(row.status).toBe("sent");
-    expect(row.reason ?? "").not.toContain(OFFER_WITHHELD);
-    expect(storedIncentive(row)).toMatchObject({ audience: "first_purchase", percentOff: 10 });
+    expect(row!.status).toBe("sent");
+    expect(row!.reason ?? "").not.toContain(OFFER_WITHHELD);
+    expect(storedIncentive(row!)).toMatchObject({ audience: "first_purchase", percentOff: 10 });
   });
 });
 
@@ -197,9 +197,9 @@ describe("a guest whose email matches a repeat customer", () => {
     await checkout({ gid: null, email: "  Tanaka@Example.JP " }, 0);
     await tick(61);
     const [row] = await ledger();
-    expect(row.customerId).toBe(regular.id);
-    expect(row.reason).toContain(OFFER_WITHHELD);
-    expect(storedIncentive(row)).toMatchObject({ audience: "loyalty" });
+    expect(row!.customerId).toBe(regular.id);
+    expect(row!.reason).toContain(OFFER_WITHHELD);
+    expect(storedIncentive(row!)).toMatchObject({ audience: "loyalty" });
   });
 
   test("a guest row split from the account (the account took the guest's email later) is still recognised by email", async () => {
@@ -209,7 +209,7 @@ describe("a guest whose email matches a repeat customer", () => {
     await checkout({ gid: null, email: "kei@example.jp" }, 0);
     await tick(30);
     const [planned] = await ledger();
-    const guestRow = await db.customer.findUniqueOrThrow({ where: { id: planned.customerId } });
+    const guestRow = await db.customer.findUniqueOrThrow({ where: { id: planned!.customerId } });
     expect(guestRow.gid).toBeNull();
     // an existing customer with orders changes their account email to the guest's address
     const regular = await customer({ email: "kei-old@example.jp" });
@@ -219,9 +219,9 @@ describe("a guest whose email matches a repeat customer", () => {
 
     await tick(61);
     const [row] = await ledger();
-    expect(row.customerId).toBe(guestRow.id);
-    expect(row.status).toBe("sent");
-    expect(row.reason).toContain(OFFER_WITHHELD);
+    expect(row!.customerId).toBe(guestRow.id);
+    expect(row!.status).toBe("sent");
+    expect(row!.reason).toContain(OFFER_WITHHELD);
   });
 });
 
@@ -245,7 +245,7 @@ describe("codes: unique per recipient, bound to them, the same on retry", () => 
     await enable("cart_abandonment", [...FIRST_PURCHASE_10, "incentive.expiresDays=3"]);
     await checkout(await customer(), 0);
     await tick(61);
-    expect(admin.discounts[0].endsAt.getTime() - admin.discounts[0].startsAt.getTime()).toBe(3 * 86_400_000);
+    expect(admin.discounts[0]!.endsAt.getTime() - admin.discounts[0]!.startsAt.getTime()).toBe(3 * 86_400_000);
   });
 
   test("a failed code creation defers the email; the retry uses the same code, and Shopify saying 'taken' counts as created", async () => {
@@ -256,16 +256,16 @@ describe("codes: unique per recipient, bound to them, the same on retry", () => 
     admin.failNext("createCustomerDiscountCode");
     await tick(61);
     const [deferred] = await ledger();
-    expect(deferred.status).toBe("deferred");
-    const code = deferred.couponCode;
+    expect(deferred!.status).toBe("deferred");
+    const code = deferred!.couponCode;
     expect(code).toMatch(/^JOREN-/);
 
     // the code was in fact created before the answer was lost; the retry is told it is taken
     await admin.createCustomerDiscountCode({ code: code!, title: "x", customerGid: buyer.gid, percentage: 10, startsAt: at(61), endsAt: at(61 + 14 * DAY) });
     await tick(61 + 16);
     const [sent] = await ledger();
-    expect(sent.status).toBe("sent");
-    expect(sent.couponCode).toBe(code);
+    expect(sent!.status).toBe("sent");
+    expect(sent!.couponCode).toBe(code);
     expect(admin.discounts.filter((d) => d.code === code)).toHaveLength(1);
     expect(admin.calls.filter((c) => c.op === "createCustomerDiscountCode").map((c) => (c as { input: { code: string } }).input.code)).toEqual([code, code, code]);
   });
@@ -276,9 +276,9 @@ describe("codes: unique per recipient, bound to them, the same on retry", () => 
     await checkout({ gid: null, email: "guest-only@example.jp" }, 0);
     await tick(61);
     const [row] = await ledger();
-    expect(row.status).toBe("sent");
-    expect(row.couponCode).toBeNull();
-    expect(row.reason).toMatch(/no coupon/);
+    expect(row!.status).toBe("sent");
+    expect(row!.couponCode).toBeNull();
+    expect(row!.reason).toMatch(/no coupon/);
     expect(admin.discounts).toHaveLength(0);
   });
 });
@@ -358,10 +358,10 @@ describe("checkout: the Function and its activation", () => {
     const third = await onboard();
     expect(admin.automaticDiscounts).toHaveLength(1);
     const [discount] = admin.automaticDiscounts;
-    expect(discount.input).toMatchObject({ discountClasses: ["ORDER"], configuration: { ...FIRST_PURCHASE_CONFIG_METAFIELD, value: { kind: "percent", value: 10 } } });
-    expect(third.checkoutDiscount).toEqual({ functionFound: true, discountId: discount.discountId, active: true });
-    expect([first.checkoutDiscount?.discountId, second.checkoutDiscount?.discountId]).toContain(discount.discountId);
-    expect((await db.shop.findUniqueOrThrow({ where: { id: shopId } })).guardDiscountId).toBe(discount.discountId);
+    expect(discount!.input).toMatchObject({ discountClasses: ["ORDER"], configuration: { ...FIRST_PURCHASE_CONFIG_METAFIELD, value: { kind: "percent", value: 10 } } });
+    expect(third.checkoutDiscount).toEqual({ functionFound: true, discountId: discount!.discountId, active: true });
+    expect([first.checkoutDiscount?.discountId, second.checkoutDiscount?.discountId]).toContain(discount!.discountId);
+    expect((await db.shop.findUniqueOrThrow({ where: { id: shopId } })).guardDiscountId).toBe(discount!.discountId);
   });
 
   test("a settings change reaches the Function's configuration on the next activation", async () => {
@@ -370,7 +370,7 @@ describe("checkout: the Function and its activation", () => {
     await assignShopSettings(db, shopId, ["checkoutDiscountValue=20"]);
     await activateCheckoutDiscount({ db, shopId, admin, now: at(10) });
     expect(admin.automaticDiscounts).toHaveLength(1);
-    expect(admin.automaticDiscounts[0].input.configuration.value).toMatchObject({ kind: "percent", value: 20 });
+    expect(admin.automaticDiscounts[0]!.input.configuration.value).toMatchObject({ kind: "percent", value: 20 });
   });
 
   test("status: no Function deployed, a discount the merchant deleted, and re-creating it on request", async () => {

@@ -70,8 +70,8 @@ async function rowCounts(except: string[] = []): Promise<Record<string, number>>
   const counts: Record<string, number> = {};
   for (const model of Object.values(Prisma.ModelName)) {
     if (except.includes(model)) continue;
-    const delegate = (db as unknown as Record<string, { count(): Promise<number> }>)[model[0].toLowerCase() + model.slice(1)];
-    counts[model] = await delegate.count();
+    const delegate = (db as unknown as Record<string, { count(): Promise<number> }>)[model[0]!.toLowerCase() + model.slice(1)];
+    counts[model] = await delegate!.count();
   }
   return counts;
 }
@@ -539,7 +539,7 @@ async function expectRefusal(res: Response, statuses: number[]) {
     expect(JSON.parse(text)).toMatchObject({ ok: false, message: expect.any(String) });
   } else {
     expect(text).not.toMatch(/<script>alert|<img src=x/);
-    for (const [, href] of text.matchAll(/href="([^"]*)"/g)) expect(new URL(unescapeHtml(href), STOREFRONT).host).toBe(SHOP_A);
+    for (const [, href] of text.matchAll(/href="([^"]*)"/g)) expect(new URL(unescapeHtml(href!), STOREFRONT).host).toBe(SHOP_A);
   }
 }
 
@@ -565,7 +565,7 @@ function faultyProxyQuery(fault: SignatureFault, params: Record<string, string>,
     case "tampered-shop": return query({ ...params, shop: SHOP_B, signature });
     case "tampered-customer": return query({ ...params, logged_in_customer_id: B_MEMBER, signature });
     case "tampered-timestamp": return query({ ...params, timestamp: String(now + 1), signature });
-    case "dropped-param": return query({ shop: params.shop, path_prefix: params.path_prefix, timestamp: params.timestamp, signature });
+    case "dropped-param": return query({ shop: params.shop!, path_prefix: params.path_prefix!, timestamp: params.timestamp!, signature });
     case "added-param": return `${query({ ...params, signature })}&${extraKey}=x`;
     // the library verifies the last of repeated parameters; the form must not act on another one
     case "duplicate-shop": return `shop=${SHOP_B}&${query({ ...params, signature })}`;
@@ -720,7 +720,7 @@ describe("app proxy forms (/proxy/birthday, /proxy/back-in-stock)", () => {
         const page = await res.text();
         // nothing the visitor sent can become Liquid: no braces or percent signs reach the page raw
         expect(page.replace(/style="[^"]*"/g, "")).not.toMatch(/[{}%]/);
-        const href = /<a href="([^"]*)">/.exec(page)![1].replace(/&#(\d+);/g, (_m, code: string) => String.fromCharCode(Number(code))).replace(/&amp;/g, "&").replace(/&quot;/g, '"').replace(/&lt;/g, "<").replace(/&gt;/g, ">");
+        const href = /<a href="([^"]*)">/.exec(page)![1]!.replace(/&#(\d+);/g, (_m, code: string) => String.fromCharCode(Number(code))).replace(/&amp;/g, "&").replace(/&quot;/g, '"').replace(/&lt;/g, "<").replace(/&gt;/g, ">");
         expect(href).toMatch(/^\/[\x21-\x7e]*$/);
         expect(new URL(href, STOREFRONT).host).toBe(SHOP_A);
         expect(page).toContain(form === "birthday" ? 'data-joren-outcome="joren_birthday=' : 'data-joren-outcome="joren_back_in_stock=');

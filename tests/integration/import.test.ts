@@ -186,7 +186,7 @@ describe("history import", () => {
     // the same bulk operation was reused, and nothing before the orders stage ran again
     expect(fake.calls.filter((c) => c.op === "runBulkQuery")).toHaveLength(3);
     expect(progress.every((p) => p.stage === "orders")).toBe(true);
-    expect(progress[0].linesDone).toBe(crashed.linesDone);
+    expect(progress[0]!.linesDone).toBe(crashed.linesDone);
 
     expect(resumed.counts).toEqual(reference.counts);
     expect(await importedMirror(t.db)).toEqual(expected);
@@ -257,7 +257,7 @@ describe("history import", () => {
       emailConsentSource: "webhook",
     });
     // her orders still joined her
-    expect(await t.db.order.count({ where: { customerId: hanako[0].id } })).toBeGreaterThan(1);
+    expect(await t.db.order.count({ where: { customerId: hanako[0]!.id } })).toBeGreaterThan(1);
   });
 
   test("a FAILED bulk operation marks the job failed with what to do", async () => {

@@ -70,7 +70,7 @@ afterEach(() => {
 
 /** Every holder, each on its own client, asks for the key at the same moment. */
 function race(key: string, now: Date): Promise<boolean[]> {
-  return Promise.all(HOLDERS.map((holder, i) => acquireLease(clients[i], key, holder, TTL, now)));
+  return Promise.all(HOLDERS.map((holder, i) => acquireLease(clients[i]!, key, holder, TTL, now)));
 }
 
 async function holderOf(key: string): Promise<string | null> {
@@ -137,7 +137,7 @@ describe("acquireLease / releaseLease", () => {
       const winner = HOLDERS[wins.indexOf(true)];
       // while it is held, nobody else gets it
       expect((await race("released", now)).map((won, i) => won && HOLDERS[i] !== winner)).not.toContain(true);
-      expect(await releaseLease(clients[HOLDERS.indexOf(winner)], "released", winner)).toBe(true);
+      expect(await releaseLease(clients[HOLDERS.indexOf(winner!)]!, "released", winner!)).toBe(true);
     }
   });
 
@@ -152,7 +152,7 @@ describe("acquireLease / releaseLease", () => {
 
 describe("lease run coordinator (node-cron RunCoordinator)", () => {
   const coordinators = (now?: () => Date): RunCoordinator[] =>
-    HOLDERS.map((holder, i) => createLeaseRunCoordinator(clients[i], { holder, now }));
+    HOLDERS.map((holder, i) => createLeaseRunCoordinator(clients[i]!, { holder, now }));
 
   test("elects exactly one instance per slot key, and each slot independently", async () => {
     const all = coordinators(() => T0);
@@ -166,12 +166,12 @@ describe("lease run coordinator (node-cron RunCoordinator)", () => {
   test("a completed slot stays taken for late instances; onComplete prunes expired slots", async () => {
     let now = T0;
     const [a, b] = coordinators(() => now);
-    expect(await a.shouldRun("task:slot-1", 60_000)).toBe(true);
-    await a.onComplete?.("task:slot-1");
-    expect(await b.shouldRun("task:slot-1", 60_000)).toBe(false);
+    expect(await a!.shouldRun("task:slot-1", 60_000)).toBe(true);
+    await a!.onComplete?.("task:slot-1");
+    expect(await b!.shouldRun("task:slot-1", 60_000)).toBe(false);
     now = at(61_000);
-    expect(await a.shouldRun("task:slot-2", 60_000)).toBe(true);
-    await a.onComplete?.("task:slot-2");
+    expect(await a!.shouldRun("task:slot-2", 60_000)).toBe(true);
+    await a!.onComplete?.("task:slot-2");
     const keys = (await t.db.lease.findMany()).map((l) => l.key);
     expect(keys).toEqual([`${CRON_LEASE_PREFIX}task:slot-2`]);
   });
@@ -183,7 +183,7 @@ describe("lease run coordinator (node-cron RunCoordinator)", () => {
       cron.schedule("* * * * * *", ({ date }) => void runs.push(date.toISOString()), {
         name: "lease-test",
         distributed: true,
-        runCoordinator: createLeaseRunCoordinator(tracked(clients[i]), { holder }),
+        runCoordinator: createLeaseRunCoordinator(tracked(clients[i]!), { holder }),
         distributedLease: 60_000,
         logger: quietLogger,
       }),
@@ -209,7 +209,7 @@ describe("scheduleShopTicks", () => {
     useFakeClock();
     const handles = HOLDERS.slice(0, 2).map((holder, i) =>
       scheduleShopTicks({
-        db: tracked(clients[i]),
+        db: tracked(clients[i]!),
         holder,
         cronExpression: "* * * * * *",
         runTick: async (shopId, now) => {

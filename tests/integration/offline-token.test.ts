@@ -9,6 +9,7 @@ import { adminPortForShop } from "~/modules/shopify/admin-port-for-shop.server";
 import { offlineTokenSource, OfflineTokenError } from "~/modules/shopify/offline-token.server";
 import { createGraphqlAdminPort } from "~/modules/shopify/graphql-admin-port.server";
 import { createTestDb, type TestDb } from "../helpers/db";
+import { at } from "../helpers/must";
 
 const SHOP = "joren-refresh.myshopify.com";
 const TOKEN_URL = `https://${SHOP}/admin/oauth/access_token`;
@@ -63,7 +64,7 @@ test("an expired token is refreshed before the call; the new token, expiry and r
   expect((await admin.getShopInfo()).name).toBe("Refresh");
   expect(usedTokens.every((token) => token === "shpat_new")).toBe(true);
   expect(tokenRequests).toHaveLength(1);
-  expect(Object.fromEntries(tokenRequests[0])).toEqual({ client_id: process.env.SHOPIFY_API_KEY, client_secret: process.env.SHOPIFY_API_SECRET, grant_type: "refresh_token", refresh_token: "shprt_first" });
+  expect(Object.fromEntries(at(tokenRequests, 0))).toEqual({ client_id: process.env.SHOPIFY_API_KEY, client_secret: process.env.SHOPIFY_API_SECRET, grant_type: "refresh_token", refresh_token: "shprt_first" });
   const session = await t.db.session.findUniqueOrThrow({ where: { id: `offline_${SHOP}` } });
   expect(session).toMatchObject({ accessToken: "shpat_new", refreshToken: "shprt_next", scope: "write_customers,read_orders" });
   expect(session.expires!.getTime()).toBeGreaterThanOrEqual(before + 3_600_000);

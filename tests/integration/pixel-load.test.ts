@@ -67,11 +67,11 @@ describe("under a webhook storm and ticks", () => {
       while (nextWebhook < storm.deliveries.length) {
         const i = nextWebhook++;
         const d = storm.deliveries[i];
-        const headers = shopifyWebhookHeaders({ secret: TEST_SECRET, body: d.body, topic: d.topic, shop: SHOP, webhookId: d.webhookId });
+        const headers = shopifyWebhookHeaders({ secret: TEST_SECRET, body: d!.body, topic: d!.topic, shop: SHOP, webhookId: d!.webhookId });
         // A webhook ack may answer 503 when the database stays locked for seconds (an overloaded
         // machine): Shopify then delivers it again, and so does this sender.
         for (let attempt = 1; ; attempt++) {
-          const answer = await fetch(`${servers[i % servers.length].url}/webhooks`, { method: "POST", headers, body: d.body });
+          const answer = await fetch(`${servers[i % servers.length]!.url}/webhooks`, { method: "POST", headers, body: d!.body });
           tally(stormStatuses, answer.status);
           await answer.arrayBuffer();
           if (answer.status !== 503 || attempt === 5) break;
@@ -87,12 +87,12 @@ describe("under a webhook storm and ticks", () => {
         // every fifth request reaches every instance at the same moment (same event ids)
         const targets = i % 5 === 0 ? servers : [servers[i % servers.length]];
         const answers = await Promise.all(
-          targets.map((s) => fetch(`${s.url}/pixel/events`, { method: "POST", headers: { "content-type": "text/plain;charset=UTF-8" }, body: request.body })),
+          targets.map((s) => fetch(`${s!.url}/pixel/events`, { method: "POST", headers: { "content-type": "text/plain;charset=UTF-8" }, body: request!.body })),
         );
         for (const answer of answers) {
           tally(pixelStatuses, answer.status);
           await answer.arrayBuffer();
-          if (answer.ok) for (const id of request.eventIds) accepted.add(id);
+          if (answer.ok) for (const id of request!.eventIds) accepted.add(id);
         }
       }
     });

@@ -126,7 +126,7 @@ describe("points_statement", () => {
     const holder = await customer();
     await order(holder, T0);
     await tick(tokyo("2026-11-05T10:00")); // planned, deferred by quiet hours
-    expect((await ledger("points_statement"))[0].status).toBe("deferred");
+    expect((await ledger("points_statement"))[0]!.status).toBe("deferred");
     await spendPoints(db, shopId, holder.id, 32, "s", "redeemed", tokyo("2026-11-05T10:30"));
     await tick(tokyo("2026-11-05T11:00"));
     expect((await ledger("points_statement"))[0]).toMatchObject({ status: "skipped", reason: "no points left" });
@@ -268,7 +268,7 @@ describe("winback", () => {
     const dormant = await customer();
     await order(dormant, new Date(T0.getTime() - 181 * DAY));
     await tick(tokyo("2026-11-02T10:00"));
-    expect((await ledger("winback"))[0].status).toBe("deferred");
+    expect((await ledger("winback"))[0]!.status).toBe("deferred");
     await order(dormant, tokyo("2026-11-02T10:30"));
     await tick(tokyo("2026-11-02T11:00"));
     expect((await ledger("winback"))[0]).toMatchObject({ status: "skipped", reason: "ordered again" });
@@ -286,7 +286,7 @@ describe("winback", () => {
     expect((await ledger("winback")).map((r) => [r.customerId, r.status])).toEqual([[monthly.id, "sent"]]);
 
     const settings = parseScenarioSettings("winback", JSON.stringify({ adaptive: { enabled: true } }));
-    const days = (...gaps: number[]) => gaps.reduce<Date[]>((list, g) => [...list, new Date(list[list.length - 1].getTime() + g * DAY)], [T0]);
+    const days = (...gaps: number[]) => gaps.reduce<Date[]>((list, g) => [...list, new Date(list[list.length - 1]!.getTime() + g * DAY)], [T0]);
     expect(dormancyThresholdDays(settings, days(10, 10))).toBe(90); // 30 → raised to minDays
     expect(dormancyThresholdDays(settings, days(50, 60, 70))).toBe(180);
     expect(dormancyThresholdDays(settings, days(200, 200))).toBe(365); // 600 → capped at maxDays

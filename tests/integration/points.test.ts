@@ -292,8 +292,8 @@ describe("property: webhook order and duplicates do not matter", () => {
             hooks.push({ topic: "orders/updated", data: orderVersion(buyer, gid, { updatedDays: 1 + i + 0.5, total, refunds: refunds.slice(0, i + 1) }), order: 2 + i });
           });
           if (cancelled) hooks.push({ topic: "orders/cancelled", data: orderVersion(buyer, gid, { updatedDays: 9, total, refunds, cancelled: true }), order: 9 });
-          const shuffled = hooks.map((h, i) => ({ h, k: perm[i % perm.length] + i / 100 })).sort((a, b) => a.k - b.k).map((x) => x.h);
-          for (const d of dupes) shuffled.splice(d % (shuffled.length + 1), 0, shuffled[d % shuffled.length]);
+          const shuffled = hooks.map((h, i) => ({ h, k: perm[i % perm.length]! + i / 100 })).sort((a, b) => a.k - b.k).map((x) => x.h);
+          for (const d of dupes) shuffled.splice(d % (shuffled.length + 1), 0, shuffled[d % shuffled.length]!);
 
           // deliver; a refund before its order goes back in the queue, as the inbox retries it
           const queue = [...shuffled];

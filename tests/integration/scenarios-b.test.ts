@@ -119,11 +119,11 @@ describe("back_in_stock", () => {
     await tick(new Date(days(1).getTime() + MIN));
     const rows = await ledger("back_in_stock");
     expect(rows).toHaveLength(5);
-    expect(new Set(rows.map((r) => r.customerId))).toEqual(new Set([subs[0].id, subs[1].id, unsubscribed.id, viewers[3].id, viewers[2].id]));
-    expect(rows.every((r) => r.triggerKey === rows[0].triggerKey && r.triggerKey.startsWith("restock:"))).toBe(true);
-    expect((await sentTo("back_in_stock")).sort()).toEqual([subs[0].id, subs[1].id, viewers[3].id, viewers[2].id].sort());
+    expect(new Set(rows.map((r) => r.customerId))).toEqual(new Set([subs[0]!.id, subs[1]!.id, unsubscribed.id, viewers[3]!.id, viewers[2]!.id]));
+    expect(rows.every((r) => r.triggerKey === rows[0]!.triggerKey && r.triggerKey.startsWith("restock:"))).toBe(true);
+    expect((await sentTo("back_in_stock")).sort()).toEqual([subs[0]!.id, subs[1]!.id, viewers[3]!.id, viewers[2]!.id].sort());
     expect(rows.find((r) => r.customerId === unsubscribed.id)?.status).toBe("skipped");
-    const html = await htmlOf(rows.find((r) => r.customerId === subs[0].id)!.id);
+    const html = await htmlOf(rows.find((r) => r.customerId === subs[0]!.id)!.id);
     expect(html).toContain("Tea 1");
     expect(html).toContain("再入荷");
 
@@ -134,9 +134,9 @@ describe("back_in_stock", () => {
     await restock(1, 0, days(2));
     await restock(1, 3, days(3));
     await tick(new Date(days(3).getTime() + MIN));
-    const second = (await ledger("back_in_stock")).filter((r) => r.triggerKey !== rows[0].triggerKey);
-    expect(second.filter((r) => r.customerId === subs[0].id)).toHaveLength(1);
-    expect(second.find((r) => r.customerId === subs[0].id)?.status).toBe("sent");
+    const second = (await ledger("back_in_stock")).filter((r) => r.triggerKey !== rows[0]!.triggerKey);
+    expect(second.filter((r) => r.customerId === subs[0]!.id)).toHaveLength(1);
+    expect(second.find((r) => r.customerId === subs[0]!.id)?.status).toBe("sent");
   });
 
   test("re-checked right before sending: sold out again stops every row; fewer units shrink the cap", async () => {
@@ -158,7 +158,7 @@ describe("back_in_stock", () => {
     await tick(new Date("2026-11-03T23:30:00Z")); // 08:30 Tokyo
     const rows = await ledger("back_in_stock");
     expect((await sentTo("back_in_stock")).sort()).toEqual(subs.slice(0, 5).map((s) => s.id).sort());
-    expect(rows.find((r) => r.customerId === subs[5].id)).toMatchObject({ status: "skipped", reason: expect.stringContaining("recipient cap reached") });
+    expect(rows.find((r) => r.customerId === subs[5]!.id)).toMatchObject({ status: "skipped", reason: expect.stringContaining("recipient cap reached") });
 
     // another restock that sells out before the morning: nobody is told
     await product(2, { available: 0, at: new Date("2026-11-04T01:00:00Z") });
@@ -209,14 +209,14 @@ describe("recommendations", () => {
 
     // products emailed in the last 14 days are not shown again
     const message = await db.message.create({ data: { shopId, scenario: "recommendations", customerId: me.id, triggerKey: "digest:x", dueAt: days(-2), status: "sent", sentAt: days(-2) } });
-    await db.recommendationShown.create({ data: { shopId, messageId: message.id, customerId: me.id, productGid: after[0], shownAt: days(-2) } });
+    await db.recommendationShown.create({ data: { shopId, messageId: message.id, customerId: me.id, productGid: after[0]!, shownAt: days(-2) } });
     const later = (await recommendProductGids(db, shopId, [me.id], { limit: 4, now: T0 })).get(me.id)!;
     expect(later).not.toContain(after[0]);
 
     // the email-ready form: titles, prices and product links
     const products = (await loadRecommendations(db, shopId, [me.id], { limit: 2, storefrontUrl: "https://scenarios-b.myshopify.com", now: T0 })).get(me.id)!;
     expect(products).toHaveLength(2);
-    expect(products[0].url).toMatch(/^https:\/\/scenarios-b\.myshopify\.com\/products\/tea-\d$/);
+    expect(products[0]!.url).toMatch(/^https:\/\/scenarios-b\.myshopify\.com\/products\/tea-\d$/);
   });
 
   test("the weekly digest goes out on Monday at the hour, once, only to subscribed customers, and not after a recent Joren email", async () => {
@@ -244,10 +244,10 @@ describe("recommendations", () => {
     expect((await ledger("recommendations")).find((r) => r.customerId === recent.id)).toMatchObject({ status: "skipped", reason: expect.stringContaining("Joren email in the last 3 days") });
     expect((await ledger("recommendations")).some((r) => r.customerId === nope.id)).toBe(false);
     const [sent] = (await ledger("recommendations")).filter((r) => r.status === "sent");
-    const html = await htmlOf(sent.id);
+    const html = await htmlOf(sent!.id);
     expect(html).toContain("Tea 4"); // tea 3's neighbour
     expect(html).not.toContain("Tea 3"); // already bought
-    expect(await db.recommendationShown.count({ where: { messageId: sent.id } })).toBeGreaterThanOrEqual(2);
+    expect(await db.recommendationShown.count({ where: { messageId: sent!.id } })).toBeGreaterThanOrEqual(2);
 
     await tick(at(90));
     await tick(days(1));
@@ -310,7 +310,7 @@ describe("second_purchase", () => {
     expect(rows.map((r) => r.customerId).sort()).toEqual([newbie.id, silent.id].sort()); // quick has two orders: never planned
     expect(rows.find((r) => r.customerId === newbie.id)).toMatchObject({ status: "sent" });
     expect(rows.find((r) => r.customerId === silent.id)?.status).toBe("skipped");
-    expect(JSON.parse(rows[0].data)).toMatchObject({ delayDays: 14, delaySource: "fallback" });
+    expect(JSON.parse(rows[0]!.data)).toMatchObject({ delayDays: 14, delaySource: "fallback" });
     const html = await htmlOf(rows.find((r) => r.customerId === newbie.id)!.id);
     expect(html).toContain("Tea 6");
     expect(html).not.toContain("Tea 1<");
@@ -375,8 +375,8 @@ describe("replenishment", () => {
     const rows = await ledger("replenishment");
     expect(rows).toHaveLength(1); // other's reorder restarted their clock; the teapot never qualifies
     expect(rows[0]).toMatchObject({ customerId: me.id, status: "sent" });
-    expect(rows[0].triggerKey).toContain(P(1));
-    const html = await htmlOf(rows[0].id);
+    expect(rows[0]!.triggerKey).toContain(P(1));
+    const html = await htmlOf(rows[0]!.id);
     expect(html).toContain("Sencha refill");
     expect(html).not.toContain("Teapot");
     await tick(days(29));

@@ -89,13 +89,13 @@ describe("the access log", () => {
   test("logs paths only: no search terms, id_token or proxy signatures", async () => {
     const token = mintSessionToken({ shop: SHOP, apiKey: "test-api-key", secret: TEST_SECRET });
     const secrets = ["hanako.search@example.org", token, "a1b2c3d4e5f6deadbeef"];
-    await fetch(`${server.url}/app/customers?q=${encodeURIComponent(secrets[0])}&id_token=${token}&shop=${SHOP}`, { redirect: "manual", headers: { "User-Agent": BROWSER_UA } });
+    await fetch(`${server.url}/app/customers?q=${encodeURIComponent(secrets[0]!)}&id_token=${token}&shop=${SHOP}`, { redirect: "manual", headers: { "User-Agent": BROWSER_UA } });
     await fetch(`${server.url}/proxy/birthday?shop=${SHOP}&logged_in_customer_id=1&timestamp=1&signature=${secrets[2]}`, { redirect: "manual" });
     await new Promise((r) => setTimeout(r, 200)); // the child's log line reaches our pipe after the response
     const output = server.output();
     expect(output).toMatch(/GET \/app\/customers \d{3}/);
     expect(output).toMatch(/GET \/proxy\/birthday \d{3}/);
-    for (const secret of [...secrets, encodeURIComponent(secrets[0])]) expect(output).not.toContain(secret);
+    for (const secret of [...secrets, encodeURIComponent(secrets[0]!)]) expect(output).not.toContain(secret);
   });
 });
 

@@ -81,8 +81,8 @@ test("fails closed: another encryption key, a row copied to another shop, a tamp
   await expect(loadSendgridKey(db, otherShopId, ENV)).rejects.toThrow(SendgridKeyDecryptError);
 
   const parts = ciphertext.split(".");
-  const body = Buffer.from(parts[3], "base64url");
-  body[0] ^= 1;
+  const body = Buffer.from(parts[3]!, "base64url");
+  body[0]! ^= 1;
   await db.shop.update({ where: { id: shopId }, data: { sendgridKeyEncrypted: [...parts.slice(0, 3), body.toString("base64url")].join(".") } });
   await expect(loadSendgridKey(db, shopId, ENV)).rejects.toThrow(SendgridKeyDecryptError);
   await db.shop.update({ where: { id: shopId }, data: { sendgridKeyEncrypted: `v9.${parts.slice(1).join(".")}` } });

@@ -7,6 +7,7 @@ import { setupServer } from "msw/node";
 import { listUnsubscribeHeaders } from "~/modules/mail/headers";
 import { classifySendError, createSendgridTransport, groupForRequests, retryHintMs, type SendgridTransportOptions } from "~/modules/mail/sendgrid-transport.server";
 import type { OutgoingMessage } from "~/modules/mail/transport";
+import { only } from "../helpers/must";
 
 const ENDPOINT = "https://api.sendgrid.com/v3/mail/send";
 const API_KEY = "SG.test-key.0123456789";
@@ -94,7 +95,7 @@ describe("request shape", () => {
     const results = await transport().send([message(1)]);
     expect(results).toEqual([{ messageId: "msg_1", status: "sent", providerId: "sg-1" }]);
     expect(recorded).toHaveLength(1);
-    const [{ headers, body }] = recorded;
+    const { headers, body } = only(recorded);
     expect(headers.get("authorization")).toBe(`Bearer ${API_KEY}`);
     expect(headers.get("content-type")).toMatch(/^application\/json/);
     expect(body).toEqual({
@@ -140,7 +141,7 @@ describe("request shape", () => {
   test("a recipient without a name is sent without one", async () => {
     answers = [ok];
     await transport().send([message(1, { to: { email: "a@example.com" } })]);
-    expect(recorded[0].body.personalizations[0].to).toEqual([{ email: "a@example.com" }]);
+    expect(recorded[0]!.body.personalizations[0]!.to).toEqual([{ email: "a@example.com" }]);
   });
 });
 
@@ -178,12 +179,12 @@ describe("retries", () => {
     expect(results).toEqual([{ messageId: "msg_1", status: "sent", providerId: "sg-1" }]);
     expect(recorded).toHaveLength(2);
     expect(sleeps).toEqual([3000]);
-    expect(recorded[1].body).toEqual(recorded[0].body);
+    expect(recorded[1]!.body).toEqual(recorded[0]!.body);
   });
 
   test("429 with X-RateLimit-Reset waits until the reset", async () => {
     answers = [status(429, fixture("mail-send.429.json"), { "X-RateLimit-Reset": String(NOW / 1000 + 5) }), ok];
-    expect((await transport().send([message(1)]))[0].status).toBe("sent");
+    expect((await transport().send([message(1)]))[0]!.status).toBe("sent");
     expect(sleeps).toEqual([5000]);
   });
 

@@ -115,7 +115,7 @@ describe("verification and hostile input", () => {
     expect((await send("customers/update", '{"id":-5,"email":["x"]}', { webhookId: "bad-shape-2" })).status).toBe(200);
     const receipts = await t.db.webhookReceipt.findMany({ where: { webhookId: { in: ["bad-shape-1", "bad-shape-2"] } } });
     expect(receipts.map((r) => r.status)).toEqual(["rejected", "rejected"]);
-    expect(receipts[0].error).toMatch(/does not match the (orders\/create|customers\/update) schema/);
+    expect(receipts[0]!.error).toMatch(/does not match the (orders\/create|customers\/update) schema/);
     expect(receipts.every((r) => r.body === null)).toBe(true);
     expect(await t.db.order.count()).toBe(orders);
     expect(await t.db.customer.count()).toBe(customers);
@@ -144,7 +144,7 @@ describe("verification and hostile input", () => {
       const resource = file.replace(/__\d+\.json$/, "");
       const topic = topicFor[resource];
       expect(topic, `no topic mapped for ${file}`).toBeDefined();
-      const res = await send(topic, readFileSync(path.join(dir, file), "utf8"));
+      const res = await send(topic!, readFileSync(path.join(dir, file), "utf8"));
       expect(res.status, file).toBeLessThan(500);
     }
     expect(await t.db.webhookReceipt.count({ where: { status: "failed" } })).toBe(0);
@@ -215,7 +215,7 @@ describe("refunds, cancellations, deletes, guests and merges", () => {
     await send("refunds/create", full);
     const refunded = await t.db.order.findUniqueOrThrow({ where: { shopId_gid: { shopId, gid: "gid://shopify/Order/7771002" } }, include: { lines: true } });
     expect(refunded.counted).toBe(false);
-    expect(refunded.lines[0].refundedQuantity).toBe(1);
+    expect(refunded.lines[0]!.refundedQuantity).toBe(1);
     c = await t.db.customer.findUniqueOrThrow({ where: { id: c.id } });
     expect(c.ordersCount).toBe(1);
     expect(c.phase).toBe("new");
@@ -263,8 +263,8 @@ describe("refunds, cancellations, deletes, guests and merges", () => {
     await send("customers/create", customerBody({ id: "7772002", email: "Guest@Example.jp", updatedAt: "2026-11-03T00:00:00Z" }));
     const people = await t.db.customer.findMany({ where: { shopId, emailNormalized: "guest@example.jp" } });
     expect(people).toHaveLength(1);
-    expect(people[0].gid).toBe("gid://shopify/Customer/7772002");
-    expect(people[0].ordersCount).toBe(1);
+    expect(people[0]!.gid).toBe("gid://shopify/Customer/7772002");
+    expect(people[0]!.ordersCount).toBe(1);
   });
 
   test("customers/merge moves orders to the kept account", async () => {

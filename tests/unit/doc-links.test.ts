@@ -18,8 +18,8 @@ function markdownFiles(dir: string): string[] {
 export function relativeLinks(markdown: string): string[] {
   const prose = markdown.replace(/```[\s\S]*?```/g, "").replace(/`[^`\n]*`/g, "");
   const targets = [
-    ...[...prose.matchAll(/\]\(\s*<?([^)\s>]+)>?(?:\s+"[^"]*")?\s*\)/g)].map((m) => m[1]),
-    ...[...prose.matchAll(/^\s*\[[^\]]+\]:\s*(\S+)/gm)].map((m) => m[1]),
+    ...[...prose.matchAll(/\]\(\s*<?([^)\s>]+)>?(?:\s+"[^"]*")?\s*\)/g)].map((m) => m[1]!),
+    ...[...prose.matchAll(/^\s*\[[^\]]+\]:\s*(\S+)/gm)].map((m) => m[1]!),
   ];
   return targets.filter((target) => !/^([a-z][a-z0-9+.-]*:|#)/i.test(target));
 }
@@ -33,7 +33,7 @@ test("every relative link in the docs resolves", () => {
   expect(files.length).toBeGreaterThan(10);
   const broken = files.flatMap((file) =>
     relativeLinks(readFileSync(file, "utf8"))
-      .filter((target) => !existsSync(path.resolve(path.dirname(file), decodeURIComponent(target.split("#")[0]))))
+      .filter((target) => !existsSync(path.resolve(path.dirname(file), decodeURIComponent(target.split("#")[0]!))))
       .map((target) => `${path.relative(root, file)} -> ${target}`),
   );
   expect(broken).toEqual([]);

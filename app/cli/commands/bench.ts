@@ -16,12 +16,12 @@ import { benchImport } from "../bench-import";
 import { peakRssMb, startLocalServer } from "../local-server";
 import { info, printJson } from "../output";
 import type { Command } from "./index";
+import { itemAt, percentileOf } from "~/lib/arrays";
 
 const SHOP = "joren-bench.myshopify.com";
 
 function percentile(sorted: number[], p: number): number {
-  if (sorted.length === 0) return 0;
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
+  return percentileOf(sorted, p);
 }
 
 /** The database's own speed on this machine: one INSERT per transaction, as each webhook is one. */
@@ -70,7 +70,7 @@ async function benchIngest(options: { webhooks: number; concurrency: number }) {
   await Promise.all(
     Array.from({ length: options.concurrency }, async () => {
       while (next < requests.length) {
-        const { body, headers } = requests[next++];
+        const { body, headers } = itemAt(requests, next++, "request");
         const t0 = performance.now();
         const response = await fetch(`${server.url}/webhooks`, { method: "POST", headers, body });
         await response.arrayBuffer();

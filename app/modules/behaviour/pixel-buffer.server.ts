@@ -5,6 +5,7 @@
 import { isTransientDbError, isUniqueViolation } from "~/lib/db-errors";
 import { log } from "~/lib/log.server";
 import { UnknownShopError, type RecordPixelEventsInput } from "./record-pixel-events.server";
+import { itemAt } from "~/lib/arrays";
 
 /** events held before new requests are refused: ≈ 0.5 KB each, so a few MB per instance */
 export const DEFAULT_PIXEL_BUFFER_EVENTS = 10_000;
@@ -109,7 +110,7 @@ export class PixelBuffer {
     let applied = 0;
     let wait = 1;
     while (applied < BATCH_REQUESTS && this.head < this.queue.length) {
-      const item = this.queue[this.head];
+      const item = itemAt(this.queue, this.head, "queued request");
       const outcome = await this.applyOne(item);
       if (outcome === "busy") {
         if (Date.now() + wait > windowEnds) return applied > 0 ? "progress" : "busy";

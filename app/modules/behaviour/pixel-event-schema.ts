@@ -138,7 +138,8 @@ export const pixelBodySchema = z.object({
 const eventName = z.object({ name: z.string().min(1).max(64) });
 
 function describe(error: z.ZodError, prefix: (string | number)[]): string {
-  const issue = error.issues[0];
+  const [issue] = error.issues;
+  if (!issue) return prefix.join(".") || "invalid"; // zod reports at least one issue
   const path = [...prefix, ...issue.path].join(".");
   return path ? `${path}: ${issue.message}` : issue.message;
 }

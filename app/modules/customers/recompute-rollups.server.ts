@@ -4,6 +4,7 @@ import { classifyCustomer } from "~/modules/guard/classify-customer";
 import { parseShopSettings } from "~/modules/settings/shop-settings";
 import type { ShopScope } from "~/modules/ingest/types";
 import { LTV_WINDOW_DAYS } from "./ltv-windows";
+import { itemAt } from "~/lib/arrays";
 
 const DAY_MS = 86_400_000;
 const YEAR_MS = 365 * DAY_MS;
@@ -80,7 +81,7 @@ async function recomputeRollups(tx: Tx, shopId: string, customers: { customerId:
       netSpend += net;
       if (order.shopifyCreatedAt.getTime() >= yearAgo) netSpend365 += net;
       LTV_WINDOW_DAYS.forEach((days, i) => {
-        if (order.shopifyCreatedAt.getTime() < firstAt + days * DAY_MS) ltv[i] += net;
+        if (order.shopifyCreatedAt.getTime() < firstAt + days * DAY_MS) ltv[i] = itemAt(ltv, i, "LTV window") + net;
       });
     }
     const lastOrderAt = own.at(-1)?.shopifyCreatedAt ?? null;

@@ -2,6 +2,8 @@
 // product views, add-to-carts) from many browsers, every tenth a repeat of an earlier request
 // (the same event ids, as a retried or doubled send). Used by `joren bench` and the pixel load
 // test. Deterministic for a count and a prefix.
+import { itemAt } from "~/lib/arrays";
+
 export interface PixelTrafficRequest {
   body: string;
   eventIds: string[];
@@ -16,7 +18,7 @@ export function pixelTraffic(options: { shop: string; requests: number; browsers
   const plan: PixelTrafficRequest[] = [];
   for (let i = 0; i < options.requests; i++) {
     if (i % 10 === 9) {
-      plan.push(plan[i - 7]);
+      plan.push(itemAt(plan, i - 7, "request"));
       continue;
     }
     const clientId = `${prefix}-client-${i % browsers}`;

@@ -1,5 +1,6 @@
 // Seeded building blocks shared by the synthetic stores (demo, storm, recommendations) and the
 // ingest benchmark: a PRNG and an orders/create payload as Shopify sends it.
+import { cycleAt } from "~/lib/arrays";
 
 export interface SampleWebhook {
   topic: string;
@@ -39,7 +40,7 @@ export interface SampleOrderInput {
 }
 
 export function orderWebhook(o: SampleOrderInput): SampleWebhook {
-  const [title, price] = PRODUCTS[o.productIndex % PRODUCTS.length];
+  const [title, price] = cycleAt(PRODUCTS, o.productIndex, "product");
   const oid = id(4, o.orderNumber);
   const total = price * o.quantity;
   const customer =

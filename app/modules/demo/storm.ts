@@ -3,6 +3,7 @@
 // in. Used by `joren bench --storm` and the multi-instance test. Deterministic for a seed.
 import type { Db } from "~/db.server";
 import { seededRandom } from "./sample-store";
+import { itemAt } from "~/lib/arrays";
 
 export interface StormDelivery {
   topic: string;
@@ -84,22 +85,23 @@ export function stormPlan(options: { count: number; seed?: number; now?: Date; c
     originals.push(delivery);
     deliveries.push(delivery);
   };
+  const bump = (versions: number[], i: number) => (versions[i] = itemAt(versions, i, "version") + 1);
   const touchCustomer = (c: number) => expected.customers.set(`gid://shopify/Customer/${idOf(1, c)}`, `v${customerVersion[c]}`);
 
   for (let i = 0; i < options.count; i++) {
     const roll = random();
     if (roll < 0.1 && originals.length > 0) {
-      deliveries.push({ ...originals[pick(originals.length)], duplicate: true });
+      deliveries.push({ ...itemAt(originals, pick(originals.length), "delivery"), duplicate: true });
     } else if (roll < 0.35) {
       const c = pick(customerCount);
-      customerVersion[c] += 1;
+      const version = bump(customerVersion, c);
       touchCustomer(c);
-      fresh("customers/update", customerJson(c, customerVersion[c], base));
+      fresh("customers/update", customerJson(c, version, base));
     } else if (roll < 0.5) {
       const p = pick(productCount);
-      productVersion[p] += 1;
-      expected.products.set(`gid://shopify/Product/${idOf(2, p)}`, `P${p} v${productVersion[p]}`);
-      fresh("products/update", productJson(p, productVersion[p], base));
+      const version = bump(productVersion, p);
+      expected.products.set(`gid://shopify/Product/${idOf(2, p)}`, `P${p} v${version}`);
+      fresh("products/update", productJson(p, version, base));
     } else if (roll < 0.85) {
       const c = pick(customerCount);
       if (!expected.customers.has(`gid://shopify/Customer/${idOf(1, c)}`)) touchCustomer(c);
@@ -116,7 +118,7 @@ export function stormPlan(options: { count: number; seed?: number; now?: Date; c
   // is not the event order), so older versions often land after newer ones.
   for (let i = 0; i < deliveries.length; i++) {
     const j = Math.min(deliveries.length - 1, i + pick(50));
-    [deliveries[i], deliveries[j]] = [deliveries[j], deliveries[i]];
+    [deliveries[i], deliveries[j]] = [itemAt(deliveries, j, "delivery"), itemAt(deliveries, i, "delivery")];
   }
   expected.webhookIds = originals.length;
   return { deliveries, expected };

@@ -9,6 +9,7 @@
 // their own PRNG (seeded by the store seed and their number), so a profile can be recomputed on
 // demand (customerProfile) and the output does not depend on how streams interleave.
 import { seededRandom } from "./sample-store";
+import { itemAt } from "~/lib/arrays";
 
 const DAY = 86_400_000;
 const HOUR = 3_600_000;
@@ -115,6 +116,7 @@ const CATALOGUE: [string, number, number, boolean][] = [
 ];
 export const SYNTHETIC_PRODUCTS: SyntheticProduct[] = CATALOGUE.map(([title, price, category, consumable], index) => ({ index, title, price, category, consumable }));
 const BY_CATEGORY: SyntheticProduct[][] = Array.from({ length: 5 }, (_, c) => SYNTHETIC_PRODUCTS.filter((p) => p.category === c));
+const inCategory = (category: number) => itemAt(BY_CATEGORY, category, "category");
 
 const FAMILY = ["Sato", "Suzuki", "Takahashi", "Tanaka", "Watanabe", "Ito", "Yamamoto", "Nakamura", "Kobayashi", "Kato"];
 const GIVEN_JA = ["Hana", "Yui", "Sakura", "Ren", "Haruto", "Aoi", "Sota", "Mei", "Riku", "Yuna"];
@@ -134,7 +136,7 @@ function mix(seed: number, stream: number, n: number): number {
 type Rng = () => number;
 const gaussian = (r: Rng) => Math.sqrt(-2 * Math.log(1 - r())) * Math.cos(2 * Math.PI * r());
 const exponential = (r: Rng, mean: number) => -Math.log(1 - r()) * mean;
-const pick = <T>(r: Rng, items: readonly T[]): T => items[Math.floor(r() * items.length)];
+const pick = <T>(r: Rng, items: readonly T[]): T => itemAt(items, Math.floor(r() * items.length));
 
 const SIGMA = 1.3;
 
@@ -279,7 +281,7 @@ abstract class BufferedStream implements Stream {
   protected push(event: StoreEvent, end: number): void {
     if (event.at > end) return;
     let i = this.buffer.length;
-    while (i > 0 && this.buffer[i - 1].at > event.at) i--;
+    while (i > 0 && itemAt(this.buffer, i - 1, "event").at > event.at) i--;
     this.buffer.splice(i, 0, event);
   }
 
@@ -287,14 +289,14 @@ abstract class BufferedStream implements Stream {
     for (;;) {
       const activity = this.nextActivityAt();
       if (activity === null) return;
-      if (this.buffer.length > 0 && this.buffer[0].at <= activity) return;
+      if ((this.buffer[0]?.at ?? Infinity) <= activity) return;
       this.runActivity();
     }
   }
 
   peek(): number | null {
     this.fill();
-    return this.buffer.length > 0 ? this.buffer[0].at : null;
+    return this.buffer[0]?.at ?? null;
   }
 
   next(): StoreEvent {
@@ -377,7 +379,7 @@ class CustomerStream extends BufferedStream {
       const rebuy = this.bought.filter((b) => b.consumable);
       const product =
         rebuy.length > 0 && r() < 0.6 ? pick(r, rebuy)
-        : r() < 0.65 ? pick(r, BY_CATEGORY[this.p.favouriteCategory])
+        : r() < 0.65 ? pick(r, inCategory(this.p.favouriteCategory))
         : pick(r, SYNTHETIC_PRODUCTS);
       if (lines.some((l) => l.product === product)) continue;
       const quantity = 1 + (r() < 0.25 * Math.min(3, this.p.propensity) ? 1 : 0) + (r() < 0.05 ? 2 : 0);
@@ -436,8 +438,8 @@ class CustomerStream extends BufferedStream {
       this.push({ kind: "webhook", at: cancelledAt, topic: "orders/cancelled", body: orderJson(p, order, { cancelledAt, updatedAt: cancelledAt }), reversal: { customer: p.n, amount: total } }, this.end);
     } else if (fate < 0.07) {
       const line = Math.floor(r() * lines.length);
-      const quantity = lines[line].quantity;
-      const amount = lines[line].product.price * quantity;
+      const { quantity, product } = itemAt(lines, line, "line");
+      const amount = product.price * quantity;
       const refundAt = orderAt + (3 + r() * 10) * DAY;
       this.push({ kind: "webhook", at: refundAt, topic: "refunds/create", body: refundJson(order, line, quantity, amount, refundAt), reversal: { customer: p.n, amount } }, this.end);
     }
@@ -456,11 +458,11 @@ class CustomerStream extends BufferedStream {
 
   private browse(at: number): void {
     const r = this.r;
-    const favourites = BY_CATEGORY[this.p.favouriteCategory];
+    const favourites = inCategory(this.p.favouriteCategory);
     const views = Array.from({ length: 1 + Math.floor(r() * 3) }, () => (r() < 0.7 ? pick(r, favourites) : pick(r, SYNTHETIC_PRODUCTS)));
     const addToCart = r() < 0.35;
     const checkout = addToCart && r() < 0.5;
-    const lines: Line[] = addToCart ? [{ product: views[0], quantity: 1 }] : [];
+    const lines: Line[] = addToCart ? [{ product: itemAt(views, 0, "view"), quantity: 1 }] : [];
     const s = this.sessions;
     this.session(at, lines, views, addToCart, checkout ? { token: `demo-ck-${this.p.n}-b${s}`, id: syntheticId("checkout", perCustomer(this.p.n, 5000 + s)) } : null);
     this.nextBrowse = at + exponential(r, this.browseGap());
@@ -534,12 +536,12 @@ class StreamHeap {
   }
 
   peekAt(): number | null {
-    return this.items.length > 0 ? this.items[0].at : null;
+    return this.items[0]?.at ?? null;
   }
 
   /** Takes the earliest event and re-files its stream. */
   take(): StoreEvent {
-    const top = this.items[0];
+    const top = itemAt(this.items, 0, "stream");
     const event = top.stream.next();
     const at = top.stream.peek();
     if (at === null) {
@@ -556,8 +558,8 @@ class StreamHeap {
   }
 
   private less(a: number, b: number): boolean {
-    const x = this.items[a];
-    const y = this.items[b];
+    const x = itemAt(this.items, a, "stream");
+    const y = itemAt(this.items, b, "stream");
     return x.at < y.at || (x.at === y.at && x.id < y.id);
   }
 
@@ -565,7 +567,7 @@ class StreamHeap {
     while (i > 0) {
       const parent = (i - 1) >> 1;
       if (!this.less(i, parent)) return;
-      [this.items[i], this.items[parent]] = [this.items[parent], this.items[i]];
+      [this.items[i], this.items[parent]] = [itemAt(this.items, parent, "stream"), itemAt(this.items, i, "stream")];
       i = parent;
     }
   }
@@ -578,7 +580,7 @@ class StreamHeap {
       if (l < this.items.length && this.less(l, m)) m = l;
       if (r < this.items.length && this.less(r, m)) m = r;
       if (m === i) return;
-      [this.items[i], this.items[m]] = [this.items[m], this.items[i]];
+      [this.items[i], this.items[m]] = [itemAt(this.items, m, "stream"), itemAt(this.items, i, "stream")];
       i = m;
     }
   }
@@ -614,7 +616,7 @@ export function* syntheticStore(options: SyntheticStoreOptions): Generator<Store
 export function responseOrder(options: SyntheticStoreOptions, n: number, k: number, at: number): WebhookEvent {
   const p = customerProfile(options, n);
   const r = seededRandom(mix(options.seed ?? 42, 4, n * 997 + k));
-  const product = r() < 0.7 ? pick(r, BY_CATEGORY[p.favouriteCategory]) : pick(r, SYNTHETIC_PRODUCTS);
+  const product = r() < 0.7 ? pick(r, inCategory(p.favouriteCategory)) : pick(r, SYNTHETIC_PRODUCTS);
   const seq = perCustomer(n, 9000 + k);
   const order: OrderFacts = { id: syntheticId("order", seq), seq, lines: [{ product, quantity: 1 }], total: product.price, createdAt: at, checkoutToken: `demo-ck-${n}-r${k}` };
   return { kind: "webhook", at, topic: "orders/create", body: orderJson(p, order), order: { customer: n, guest: p.guest, total: product.price } };

@@ -37,7 +37,7 @@ describe("groupBulkLines", () => {
     const items = await itemsOf(PRODUCTS_JSONL);
     expect(items.map((i) => [i.kind, i.lineCount])).toEqual([["object", 3], ["object", 1]]);
     const [first] = objects(items);
-    expect(first.children).toHaveLength(2);
+    expect(first!.children).toHaveLength(2);
   });
 
   test("skipping lines resumes at an item boundary", async () => {
@@ -60,7 +60,7 @@ describe("groupBulkLines", () => {
 
   test("big integers in a line survive parsing", async () => {
     const items = await itemsOf(`{"id":"gid://shopify/Order/1","legacy":820982911946154508}`);
-    expect(objects(items)[0].parent.legacy).toBe("820982911946154508");
+    expect(objects(items)[0]!.parent.legacy).toBe("820982911946154508");
   });
 });
 
@@ -293,7 +293,7 @@ describe("normalizeBulkOrder", () => {
       discountCodes: [],
       test: false,
     });
-    expect(guest.refunds[0].lines).toEqual([{ lineGid: "gid://shopify/LineItem/9", quantity: 1 }]);
+    expect(guest.refunds[0]!.lines).toEqual([{ lineGid: "gid://shopify/LineItem/9", quantity: 1 }]);
   });
 
   test("an order without a creation time is an invalid row", () => {

@@ -7,6 +7,7 @@ import { log } from "~/lib/log.server";
 import { deferRollups, flushDeferredRollups } from "~/modules/customers/recompute-rollups.server";
 import { unstorableText } from "./normalize/unstorable-text";
 import { getTopic, resolveTopic, RetryLater, type ApplyOutcome, type WebhookTopic } from "./topics";
+import { itemAt } from "~/lib/arrays";
 
 const CLAIM_MS = 60_000;
 const MAX_ATTEMPTS = 8;
@@ -267,13 +268,13 @@ export async function processPendingWebhooks(db: Db, options: ProcessOptions = {
     // runs of batchable receipts share transactions; any other topic is applied alone in its turn
     for (let i = 0; i < ready.length; ) {
       await options.yieldToWriters?.();
-      if (!BATCHED_TOPICS.has(ready[i].topic)) {
-        result[await applyAlone(db, ready[i], clock())]++;
+      if (!BATCHED_TOPICS.has(itemAt(ready, i, "receipt").topic)) {
+        result[await applyAlone(db, itemAt(ready, i, "receipt"), clock())]++;
         i++;
         continue;
       }
       let end = i;
-      while (end < ready.length && BATCHED_TOPICS.has(ready[end].topic)) end++;
+      while (end < ready.length && BATCHED_TOPICS.has(itemAt(ready, end, "receipt").topic)) end++;
       const run = ready.slice(i, end);
       let taken: number;
       let failedAlone: ReadyReceipt[];
@@ -287,7 +288,7 @@ export async function processPendingWebhooks(db: Db, options: ProcessOptions = {
         // it was written, so its first receipt is applied alone with the usual retry rules
         log("warn", "inbox batch transaction failed; applying its first receipt alone", { error: error instanceof Error ? error.message.slice(0, 300) : String(error) });
         taken = 1;
-        failedAlone = [run[0]];
+        failedAlone = run.slice(0, 1);
       }
       for (const item of failedAlone) result[await applyAlone(db, item, clock())]++;
       i += taken;

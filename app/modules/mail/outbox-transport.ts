@@ -27,7 +27,7 @@ export function createOutboxTransport(store: OutboxStore): MailTransport {
         }
       }
       return batch.map((m, i): SendResult => {
-        const refusal = refusals[i];
+        const refusal = refusals[i] ?? null;
         if (refusal !== null) return { messageId: m.messageId, status: "failed", error: refusal, permanent: true };
         if (!saved) return { messageId: m.messageId, status: "retry", retryAfterMs: STORE_RETRY_MS };
         return { messageId: m.messageId, status: "sent", providerId: `outbox:${m.messageId}` };

@@ -17,6 +17,7 @@ import { createHash } from "node:crypto";
 import { MailService } from "@sendgrid/mail";
 import { log } from "~/lib/log.server";
 import { customArgsOf, refusalsFor, type MailTransport, type OutgoingMessage, type SendResult } from "./transport";
+import { itemAt } from "~/lib/arrays";
 
 export const MAX_PERSONALIZATIONS_PER_REQUEST = 1000;
 
@@ -62,7 +63,7 @@ export function createSendgridTransport(options: SendgridTransportOptions): Mail
   mail.setTimeout(options.timeoutMs ?? 30_000);
 
   async function post(group: OutgoingMessage[]): Promise<SendOutcome> {
-    const first = group[0];
+    const first = itemAt(group, 0, "message"); // groupIndexes makes no empty group
     try {
       const [response] = await mail.send({
         from: { email: first.from.email, name: first.from.name },
@@ -117,36 +118,36 @@ export function createSendgridTransport(options: SendgridTransportOptions): Mail
       const refusals = refusalsFor(batch);
       const valid: number[] = [];
       batch.forEach((m, i) => {
-        const refusal = refusals[i];
+        const refusal = refusals[i] ?? null;
         if (refusal === null) valid.push(i);
         else results[i] = { messageId: m.messageId, status: "failed", error: refusal, permanent: true };
       });
 
-      const requests = groupIndexes(valid.map((i) => batch[i])).map((group) => group.map((k) => valid[k]));
+      const requests = groupIndexes(valid.map((i) => itemAt(batch, i, "message"))).map((group) => group.map((k) => itemAt(valid, k, "message")));
       let next = 0;
       // Once SendGrid is throttling or down, the requests not yet made are handed back untried.
       let backOffMs: number | null = null;
       async function worker(): Promise<void> {
         while (next < requests.length) {
-          const indexes = requests[next++];
-          const group = indexes.map((i) => batch[i]);
+          const indexes = itemAt(requests, next++, "request");
+          const group = indexes.map((i) => itemAt(batch, i, "message"));
           const outcome =
             backOffMs === null
               ? await deliver(group)
               : { results: group.map((m): SendResult => ({ messageId: m.messageId, status: "retry", retryAfterMs: backOffMs ?? 0 })), retryAfterMs: backOffMs };
           if (outcome.retryAfterMs !== null) backOffMs = Math.max(backOffMs ?? 0, outcome.retryAfterMs);
-          outcome.results.forEach((r, k) => (results[indexes[k]] = r));
+          outcome.results.forEach((r, k) => (results[itemAt(indexes, k, "message")] = r));
         }
       }
       await Promise.all(Array.from({ length: Math.min(concurrency, requests.length) }, worker));
-      return results.map((r, i) => r ?? { messageId: batch[i].messageId, status: "retry", retryAfterMs: backOffMs ?? baseDelayMs });
+      return results.map((r, i) => r ?? { messageId: itemAt(batch, i, "message").messageId, status: "retry", retryAfterMs: backOffMs ?? baseDelayMs });
     },
   };
 }
 
 /** Messages grouped by identical content, each group cut into requests of ≤ 1,000 personalizations. */
 export function groupForRequests(messages: OutgoingMessage[]): OutgoingMessage[][] {
-  return groupIndexes(messages).map((group) => group.map((i) => messages[i]));
+  return groupIndexes(messages).map((group) => group.map((i) => itemAt(messages, i, "message")));
 }
 
 function groupIndexes(messages: OutgoingMessage[]): number[][] {
@@ -164,7 +165,7 @@ function groupIndexes(messages: OutgoingMessage[]): number[][] {
     // A recipient appears at most once per request: SendGrid may merge or refuse repeats.
     const chunks: { indexes: number[]; recipients: Set<string> }[] = [];
     for (const i of group) {
-      const recipient = messages[i].to.email.trim().toLowerCase();
+      const recipient = itemAt(messages, i, "message").to.email.trim().toLowerCase();
       let chunk = chunks.find((c) => c.indexes.length < MAX_PERSONALIZATIONS_PER_REQUEST && !c.recipients.has(recipient));
       if (!chunk) {
         chunk = { indexes: [], recipients: new Set() };

@@ -77,9 +77,8 @@ export function verifyToken(
 ): TokenPayload | { error: TokenError } {
   assertSecret(secret);
   if (typeof token !== "string" || token.length > MAX_TOKEN_LENGTH) return { error: "malformed" };
-  const parts = token.split(".");
-  if (parts.length !== 2 || !BASE64URL.test(parts[0]) || !BASE64URL.test(parts[1])) return { error: "malformed" };
-  const [body, signature] = parts;
+  const [body, signature, ...rest] = token.split(".");
+  if (body === undefined || signature === undefined || rest.length > 0 || !BASE64URL.test(body) || !BASE64URL.test(signature)) return { error: "malformed" };
 
   const expected = mac(secret, body);
   const given = Buffer.from(signature, "base64url");

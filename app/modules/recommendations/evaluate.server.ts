@@ -7,6 +7,7 @@ import { chunked } from "~/lib/chunks";
 import { loadBestsellers, recommendProductGids } from "./recommend.server";
 import { recomputeRecommendationModel } from "./recompute-model.server";
 import type { SyntheticStore } from "./synthetic-purchases";
+import { itemAt } from "~/lib/arrays";
 
 export interface EvaluationResult {
   split: string;
@@ -87,7 +88,7 @@ export async function evaluateRecommendations(db: Db, shopId: string, store: Syn
   await recomputeRecommendationModel(db, shopId, split);
   const recomputeMs = Date.now() - started;
   started = Date.now();
-  const lists = await recommendProductGids(db, shopId, evaluated.map((c) => customerIds[c]), { limit: k, now: split });
+  const lists = await recommendProductGids(db, shopId, evaluated.map((c) => itemAt(customerIds, c, "customer")), { limit: k, now: split });
   const recommendMs = Date.now() - started;
 
   const consumable = new Set(store.products.filter((p) => p.consumable).map((p) => p.gid));
@@ -97,7 +98,7 @@ export async function evaluateRecommendations(db: Db, shopId: string, store: Syn
   for (const c of evaluated) {
     const after = boughtAfter.get(c)!;
     const before = boughtBefore.get(c)!;
-    if ((lists.get(customerIds[c]) ?? []).some((g) => after.has(g))) hits++;
+    if ((lists.get(itemAt(customerIds, c, "customer")) ?? []).some((g) => after.has(g))) hits++;
     const baseline = bestsellers.filter((g) => consumable.has(g) || !before.has(g)).slice(0, k);
     if (baseline.some((g) => after.has(g))) baselineHits++;
   }

@@ -57,8 +57,9 @@ export async function loadShopHistory(db: Db, shopId: string, now: Date): Promis
       take: PAGE,
       ...(cursor ? { cursor: { id: cursor }, skip: 1 } : {}),
     });
-    if (page.length === 0) break;
-    cursor = page[page.length - 1].id;
+    const last = page.at(-1);
+    if (!last) break;
+    cursor = last.id;
     for (const order of page) {
       orders++;
       // a guest order and an account with the same email are one person (docs/product.md)
@@ -79,7 +80,8 @@ export async function loadShopHistory(db: Db, shopId: string, now: Date): Promis
     list.sort((a, b) => a.at - b.at);
     const recent = [...new Set(list.filter((o) => o.at >= purchaseSince).flatMap((o) => o.products))];
     if (recent.length > 1) baskets.push({ items: recent, weight: 1 });
-    if (list.length >= 2) firstSecond.push({ first: list[0].products, second: list[1].products });
+    const [first, second] = list;
+    if (first && second) firstSecond.push({ first: first.products, second: second.products });
     for (const o of list) for (const product of o.products) purchases.push({ person, product, at: new Date(o.at) });
   }
 

@@ -1,6 +1,7 @@
 // The recommendation maths, pure (no database): the background job feeds it the shop's history
 // and stores what it returns; the offline evaluation feeds it a synthetic store. Same code both
 // ways, so the evaluated figures are the shipped algorithm's.
+import { itemAt } from "~/lib/arrays";
 
 export interface Neighbour {
   gid: string;
@@ -41,7 +42,7 @@ export function itemSimilarity(baskets: readonly Basket[], options: SimilarityOp
     for (const item of items) itemWeight.set(item, (itemWeight.get(item) ?? 0) + basket.weight);
     for (let a = 0; a < items.length; a++) {
       for (let b = a + 1; b < items.length; b++) {
-        const key = pairKey(items[a], items[b]);
+        const key = pairKey(itemAt(items, a, "item"), itemAt(items, b, "item"));
         pairWeight.set(key, (pairWeight.get(key) ?? 0) + basket.weight);
         pairCount.set(key, (pairCount.get(key) ?? 0) + 1);
       }
@@ -49,7 +50,7 @@ export function itemSimilarity(baskets: readonly Basket[], options: SimilarityOp
   }
   const lists = new Map<string, Neighbour[]>();
   for (const [key, weight] of pairWeight) {
-    const [i, j] = key.split("\u0000");
+    const [i, j] = key.split("\u0000") as [string, string]; // pairKey joins exactly two ids
     const cosine = weight / Math.sqrt(itemWeight.get(i)! * itemWeight.get(j)!);
     const n = pairCount.get(key)!;
     const score = cosine * (n / (n + options.shrinkage));
@@ -122,10 +123,11 @@ export function reorderStats(purchases: readonly Purchase[]): Map<string, Reorde
     const intervals: number[] = [];
     let reorderCustomers = 0;
     for (const times of people.values()) {
-      times.sort((a, b) => a - b);
-      let last = times[0];
+      const [firstTime, ...later] = times.sort((a, b) => a - b);
+      if (firstTime === undefined) continue;
+      let last = firstTime;
       let reordered = false;
-      for (const t of times.slice(1)) {
+      for (const t of later) {
         if (t - last < SAME_PURCHASE_MS) continue;
         intervals.push((t - last) / 86_400_000);
         last = t;
@@ -142,7 +144,7 @@ export function median(values: readonly number[]): number | null {
   if (values.length === 0) return null;
   const sorted = [...values].sort((a, b) => a - b);
   const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+  return sorted.length % 2 === 1 ? itemAt(sorted, mid) : (itemAt(sorted, mid - 1) + itemAt(sorted, mid)) / 2;
 }
 
 /** A product the customer interacted with, weighted by kind and recency. */

@@ -4,6 +4,7 @@
 // structure is what real shops have and what a bestseller list cannot see; the popularity skew is
 // what makes bestsellers a strong baseline.
 import { seededRandom } from "~/modules/demo/sample-store";
+import { itemAt } from "~/lib/arrays";
 
 export interface SyntheticProduct {
   gid: string;
@@ -78,13 +79,13 @@ export function syntheticStore(options: SyntheticOptions = {}): SyntheticStore {
   const order = products.map((_, i) => i).sort(() => rand() - 0.5);
   order.forEach((p, rank) => (popularity[p] = 1 / Math.pow(rank + 1, 0.9)));
   const pick = (candidates: number[]) => {
-    const total = candidates.reduce((s, i) => s + popularity[i], 0);
+    const total = candidates.reduce((s, i) => s + itemAt(popularity, i), 0);
     let r = rand() * total;
-    for (const i of candidates) if ((r -= popularity[i]) <= 0) return i;
-    return candidates[candidates.length - 1];
+    for (const i of candidates) if ((r -= itemAt(popularity, i)) <= 0) return i;
+    return itemAt(candidates, candidates.length - 1, "candidate");
   };
   const all = products.map((_, i) => i);
-  const inCategory = (c: number) => all.filter((i) => products[i].category === c);
+  const inCategory = (c: number) => all.filter((i) => itemAt(products, i, "product").category === c);
 
   const orders: SyntheticOrder[] = [];
   const views: SyntheticView[] = [];
@@ -103,17 +104,17 @@ export function syntheticStore(options: SyntheticOptions = {}): SyntheticStore {
       const size = 1 + (rand() < 0.4 ? 1 : 0) + (rand() < 0.15 ? 1 : 0);
       for (let s = 0; s < size; s++) {
         // consumables already bought are often bought again
-        const again = lastItems.filter((i) => products[i].consumable);
-        if (again.length > 0 && rand() < 0.5) items.add(again[Math.floor(rand() * again.length)]);
+        const again = lastItems.filter((i) => itemAt(products, i, "product").consumable);
+        if (again.length > 0 && rand() < 0.5) items.add(itemAt(again, Math.floor(rand() * again.length)));
         else items.add(rand() < affinity ? pick(pool) : pick(all));
       }
-      orders.push({ customer, at: new Date(at), products: [...items].map((i) => products[i].gid) });
+      orders.push({ customer, at: new Date(at), products: [...items].map((i) => itemAt(products, i, "product").gid) });
       // browsing around the order, mostly in the favourite categories
       const viewCount = Math.floor(rand() * 5);
       for (let v = 0; v < viewCount; v++) {
         const product = rand() < 0.8 ? pick(pool) : pick(all);
         const viewedAt = at - rand() * 3 * DAY;
-        if (viewedAt >= start.getTime()) views.push({ customer, at: new Date(viewedAt), product: products[product].gid });
+        if (viewedAt >= start.getTime()) views.push({ customer, at: new Date(viewedAt), product: itemAt(products, product, "product").gid });
       }
       lastItems = [...items];
       at += (10 + rand() * 80) * DAY;

@@ -2,6 +2,7 @@
 // way") for the number of future orders and Gamma-Gamma (Fader, Hardie & Lee 2005, "RFM and
 // CLV") for their value, both fitted by maximum likelihood with a compact Nelder–Mead over the
 // log-parameters (so every parameter stays positive). Pure; time is in weeks.
+import { itemAt } from "~/lib/arrays";
 
 export interface BgNbdObservation {
   /** repeat orders (orders − 1) */
@@ -33,20 +34,20 @@ export function nelderMead(f: (x: number[]) => number, start: number[], options:
   const n = start.length;
   let simplex = [start, ...start.map((_, i) => start.map((v, j) => (i === j ? v + step : v)))].map((x) => ({ x, v: f(x) }));
   let iterations = 0;
-  const combine = (p: number[], q: number[], t: number) => p.map((v, i) => v + t * (q[i] - v));
+  const combine = (p: number[], q: number[], t: number) => p.map((v, i) => v + t * (itemAt(q, i, "coordinate") - v));
   for (; iterations < maxIterations; iterations += 1) {
     simplex.sort((p, q) => p.v - q.v);
-    const best = simplex[0];
-    const worst = simplex[n];
+    const best = itemAt(simplex, 0, "vertex");
+    const worst = itemAt(simplex, n, "vertex");
     if (Math.abs(worst.v - best.v) <= tolerance * (Math.abs(best.v) + tolerance)) break;
-    const centroid = start.map((_, i) => simplex.slice(0, n).reduce((s, p) => s + p.x[i], 0) / n);
+    const centroid = start.map((_, i) => simplex.slice(0, n).reduce((s, p) => s + itemAt(p.x, i, "coordinate"), 0) / n);
     const reflected = combine(centroid, worst.x, -1);
     const fr = f(reflected);
     if (fr < best.v) {
       const expanded = combine(centroid, worst.x, -2);
       const fe = f(expanded);
       simplex[n] = fe < fr ? { x: expanded, v: fe } : { x: reflected, v: fr };
-    } else if (fr < simplex[n - 1].v) {
+    } else if (fr < itemAt(simplex, n - 1, "vertex").v) {
       simplex[n] = { x: reflected, v: fr };
     } else {
       const contracted = fr < worst.v ? combine(centroid, reflected, 0.5) : combine(centroid, worst.x, 0.5);
@@ -56,7 +57,8 @@ export function nelderMead(f: (x: number[]) => number, start: number[], options:
     }
   }
   simplex.sort((p, q) => p.v - q.v);
-  return { x: simplex[0].x, value: simplex[0].v, iterations };
+  const found = itemAt(simplex, 0, "vertex");
+  return { x: found.x, value: found.v, iterations };
 }
 
 /** ln Γ(z) for z > 0 (Lanczos, g = 7, n = 9): about 15 significant digits. */
@@ -64,8 +66,8 @@ export function lnGamma(z: number): number {
   const c = [0.99999999999980993, 676.5203681218851, -1259.1392167224028, 771.32342877765313, -176.61502916214059, 12.507343278686905, -0.13857109526572012, 9.9843695780195716e-6, 1.5056327351493116e-7];
   if (z < 0.5) return Math.log(Math.PI / Math.abs(Math.sin(Math.PI * z))) - lnGamma(1 - z);
   const x = z - 1;
-  let s = c[0];
-  for (let i = 1; i < 9; i += 1) s += c[i] / (x + i);
+  let s = c[0]!; // a literal of nine coefficients
+  for (let i = 1; i < c.length; i += 1) s += c[i]! / (x + i); // i < c.length
   const t = x + 7.5;
   return 0.5 * Math.log(2 * Math.PI) + (x + 0.5) * Math.log(t) - t + Math.log(s);
 }
@@ -153,27 +155,27 @@ export function expectedOrderValue(params: GammaGammaParams, n: number, m: numbe
   return (p * (gamma + n * m)) / (p * n + q - 1);
 }
 
-function fitLogParams(negLogLik: (values: number[]) => number, start: number[]): number[] | null {
+function fitLogParams<P extends number[]>(negLogLik: (values: P) => number, start: P): P | null {
   const objective = (logs: number[]) => {
     if (logs.some((v) => Math.abs(v) > 20)) return Infinity;
-    const value = negLogLik(logs.map(Math.exp));
+    const value = negLogLik(logs.map(Math.exp) as P); // map keeps the length of start
     return Number.isFinite(value) ? value : Infinity;
   };
   let result = nelderMead(objective, start.map(Math.log), { maxIterations: 600 });
   // One restart from the optimum: Nelder–Mead can stall on a flat ridge.
   result = nelderMead(objective, result.x, { maxIterations: 400, step: 0.2 });
-  return Number.isFinite(result.value) ? result.x.map(Math.exp) : null;
+  return Number.isFinite(result.value) ? (result.x.map(Math.exp) as P) : null; // as above
 }
 
 export function fitBgNbd(data: readonly BgNbdObservation[]): BgNbdParams | null {
   const total = data.reduce((s, o) => s + (o.weight ?? 1), 0);
   const meanT = data.reduce((s, o) => s + o.T * (o.weight ?? 1), 0) / Math.max(1, total);
-  const fitted = fitLogParams(([r, alpha, a, b]) => -bgNbdLogLikelihood({ r, alpha, a, b }, data) / total, [1, Math.max(1, meanT), 1, 1]);
+  const fitted = fitLogParams<[number, number, number, number]>(([r, alpha, a, b]) => -bgNbdLogLikelihood({ r, alpha, a, b }, data) / total, [1, Math.max(1, meanT), 1, 1]);
   return fitted ? { r: fitted[0], alpha: fitted[1], a: fitted[2], b: fitted[3] } : null;
 }
 
 export function fitGammaGamma(data: readonly { n: number; m: number }[]): GammaGammaParams | null {
   const meanM = data.reduce((s, o) => s + o.m, 0) / Math.max(1, data.length);
-  const fitted = fitLogParams(([p, q, gamma]) => -gammaGammaLogLikelihood({ p, q, gamma }, data) / data.length, [1, 2, Math.max(1, meanM)]);
+  const fitted = fitLogParams<[number, number, number]>(([p, q, gamma]) => -gammaGammaLogLikelihood({ p, q, gamma }, data) / data.length, [1, 2, Math.max(1, meanM)]);
   return fitted ? { p: fitted[0], q: fitted[1], gamma: fitted[2] } : null;
 }

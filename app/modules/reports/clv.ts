@@ -8,6 +8,7 @@
 import { expectedOrders, fitBgNbd, fitGammaGamma, probabilityAlive, type BgNbdObservation, type BgNbdParams, type GammaGammaParams } from "./clv-model";
 import { ratio, roundMoney, roundRate } from "./stats";
 import type { ClvCheck, ClvParameters, ClvReport } from "./types";
+import { itemAt } from "~/lib/arrays";
 
 export const CLV_MIN_CUSTOMERS = 100;
 export const CLV_MIN_REPEAT_CUSTOMERS = 20;
@@ -52,7 +53,7 @@ function byOrders(rows: { orders: number; customers: number; predicted: number }
     b.customers += r.customers;
     b.predicted += r.predicted;
   }
-  return acc.map((b, i) => ({ orders: BUCKETS[i], customers: b.customers, averagePredicted12m: roundMoney(ratio(b.predicted, b.customers)) }));
+  return acc.map((b, i) => ({ orders: itemAt(BUCKETS, i, "bucket"), customers: b.customers, averagePredicted12m: roundMoney(ratio(b.predicted, b.customers)) }));
 }
 
 /** The fallback: each customer keeps spending and ordering at their yearly rate so far (tenure counted as at least a year). */
@@ -158,7 +159,7 @@ export function holdoutCheck(groups: readonly ClvGroup[], bgnbd: BgNbdParams, pe
     actualRepeatPurchases: actual,
     relativeError: actual > 0 ? roundRate(predicted / actual - 1) : null,
     parameters: roundParams(bgnbd),
-    byPurchases: acc.map((b, i) => ({ purchases: BUCKETS[i], customers: b.customers, predicted: Math.round(b.predicted * 10) / 10, actual: b.actual })),
+    byPurchases: acc.map((b, i) => ({ purchases: itemAt(BUCKETS, i, "bucket"), customers: b.customers, predicted: Math.round(b.predicted * 10) / 10, actual: b.actual })),
   };
 }
 

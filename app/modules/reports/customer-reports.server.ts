@@ -22,6 +22,7 @@ import {
 import { ratio, roundMoney } from "./stats";
 import { LTV_WINDOW_DAYS } from "~/modules/customers/ltv-windows";
 import type { ClvReport, LtvCohort, LtvReport, ReportRange, RepeatReport, RfmReport } from "./types";
+import { itemAt } from "~/lib/arrays";
 
 const DAY_MS = 86_400_000;
 
@@ -58,7 +59,7 @@ export async function getLtvReport(db: Tx, shopId: string, range: ReportRange): 
     const youngest = dateValue(row.youngest).getTime();
     const sums = [row.n30, row.n90, row.n180, row.n365].map(milliSum);
     // A window is reported once every customer of the cohort has lived through it.
-    const value = (i: number) => (range.asOf.getTime() - youngest >= LTV_WINDOW_DAYS[i] * DAY_MS ? roundMoney(sums[i] / size) : null);
+    const value = (i: number) => (range.asOf.getTime() - youngest >= itemAt(LTV_WINDOW_DAYS, i, "LTV window") * DAY_MS ? roundMoney(itemAt(sums, i, "LTV window") / size) : null);
     return { cohort: monthKey(whole(row.m)), customers: size, at30: value(0), at90: value(1), at180: value(2), at365: value(3) };
   });
   return {
@@ -87,7 +88,8 @@ export async function getRepeatReport(db: Tx, shopId: string, range: ReportRange
   const f2 = F2_WINDOWS.map((days) => ({ days, eligible: 0, converted: 0 }));
   let seconds = 0;
   for (const row of rows) {
-    byOrders[whole(row.k) - 1] += whole(row.n);
+    const stage = whole(row.k) - 1;
+    byOrders[stage] = (byOrders[stage] ?? 0) + whole(row.n);
     seconds += whole(row.seconds);
     for (const w of f2) {
       w.eligible += whole(row[`e${w.days}`]);

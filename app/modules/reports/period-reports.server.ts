@@ -4,6 +4,7 @@ import { Prisma, type Tx } from "~/db.server";
 import { dateParam, dialectOf, milliSum, ordersTable, trueSql, whole, queryRows } from "./sql.server";
 import { ratio, roundMoney, roundRate } from "./stats";
 import type { ParetoDecile, ParetoReport, ReportRange, SummaryReport } from "./types";
+import { itemAt } from "~/lib/arrays";
 
 export function countedOrdersInRange(db: Tx, shopId: string, range: ReportRange): Prisma.Sql {
   const d = dialectOf(db);
@@ -79,5 +80,5 @@ export async function getParetoReport(db: Tx, shopId: string, range: ReportRange
     cumulative += revenue;
     return { decile: i + 1, customers: count, revenue: roundMoney(revenue), share: roundRate(ratio(revenue, netRevenue)), cumulativeShare: roundRate(ratio(cumulative, netRevenue)) };
   });
-  return { customers, netRevenue: roundMoney(netRevenue), top20Share: deciles[1].cumulativeShare, deciles };
+  return { customers, netRevenue: roundMoney(netRevenue), top20Share: itemAt(deciles, 1, "decile").cumulativeShare, deciles };
 }

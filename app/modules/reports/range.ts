@@ -1,6 +1,7 @@
 // Shop-local date ranges: the merchant picks calendar days in the shop's timezone; the queries
 // need UTC instants. Pure, so the boundaries are tested without a database.
 import { addLocalDays, localTimeToInstant, zonedParts, type LocalDate } from "~/modules/engine/rules/shop-time";
+import { itemAt } from "~/lib/arrays";
 
 const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 
@@ -59,7 +60,9 @@ export function localMonthIndexer(timezone: string, first: Date, last: Date): (i
   }
   return (instant: Date) => {
     const t = instant.getTime();
-    if (t < starts[0] || t >= starts[starts.length - 1]) {
+    const first = starts[0];
+    const last = starts.at(-1);
+    if (first === undefined || last === undefined || t < first || t >= last) {
       const d = localDateOf(instant, timezone);
       return monthIndex(d.year, d.month);
     }
@@ -67,7 +70,7 @@ export function localMonthIndexer(timezone: string, first: Date, last: Date): (i
     let hi = starts.length - 1;
     while (hi - lo > 1) {
       const mid = (lo + hi) >> 1;
-      if (starts[mid] <= t) lo = mid;
+      if (itemAt(starts, mid, "month start") <= t) lo = mid;
       else hi = mid;
     }
     return firstIndex + lo;

@@ -2,6 +2,7 @@
 // the counts the database returns (pure).
 import { ratio, roundRate } from "./stats";
 import type { FunnelStage, RepeatReport } from "./types";
+import { itemAt } from "~/lib/arrays";
 
 export const F2_WINDOWS = [30, 60, 90, 180] as const;
 export const FUNNEL_STAGES = 5;
@@ -16,18 +17,19 @@ export interface RepeatCounts {
 
 export function assembleRepeat(counts: RepeatCounts): RepeatReport {
   const atLeast = new Array<number>(FUNNEL_STAGES + 2).fill(0);
-  for (let k = FUNNEL_STAGES; k >= 1; k -= 1) atLeast[k] = atLeast[k + 1] + (counts.byOrders[k - 1] ?? 0);
+  const stageAt = (k: number) => itemAt(atLeast, k, "funnel stage");
+  for (let k = FUNNEL_STAGES; k >= 1; k -= 1) atLeast[k] = stageAt(k + 1) + (counts.byOrders[k - 1] ?? 0);
   const funnel: FunnelStage[] = [];
   for (let stage = 1; stage <= FUNNEL_STAGES; stage += 1) {
-    funnel.push({ stage, customers: atLeast[stage], conversion: stage === 1 ? 1 : roundRate(ratio(atLeast[stage], atLeast[stage - 1])) });
+    funnel.push({ stage, customers: stageAt(stage), conversion: stage === 1 ? 1 : roundRate(ratio(stageAt(stage), stageAt(stage - 1))) });
   }
   return {
-    customers: atLeast[1],
-    repeatCustomers: atLeast[2],
-    f2Rate: roundRate(ratio(atLeast[2], atLeast[1])),
+    customers: stageAt(1),
+    repeatCustomers: stageAt(2),
+    f2Rate: roundRate(ratio(stageAt(2), stageAt(1))),
     f2Within: counts.f2.map(({ days, eligible, converted }) => ({ days, eligible, rate: roundRate(ratio(converted, eligible)) })),
-    f3Rate: roundRate(ratio(atLeast[3], atLeast[2])),
-    f4Rate: roundRate(ratio(atLeast[4], atLeast[3])),
+    f3Rate: roundRate(ratio(stageAt(3), stageAt(2))),
+    f4Rate: roundRate(ratio(stageAt(4), stageAt(3))),
     funnel,
     medianDaysToSecondOrder: counts.medianDaysToSecondOrder === null ? null : Math.round(counts.medianDaysToSecondOrder * 10) / 10,
   };

@@ -3,6 +3,7 @@
 import { ratio, roundMoney, roundRate } from "./stats";
 import type { RfmReport, RfmSegment, RfmSegmentKey } from "./types";
 import { RFM_SEGMENTS } from "./types";
+import { itemAt } from "~/lib/arrays";
 
 export const RFM_SEGMENT_LABELS: Record<RfmSegmentKey, { ja: string; en: string }> = {
   champions: { ja: "優良顧客", en: "Champions" },
@@ -55,7 +56,8 @@ export function assembleRfm(cells: readonly RfmCell[], thresholds: RfmReport["th
   );
   let customers = 0;
   for (const cell of cells) {
-    grid[cell.r - 1][cell.fm - 1] += cell.customers;
+    const row = itemAt(grid, cell.r - 1, "R score");
+    row[cell.fm - 1] = itemAt(row, cell.fm - 1, "FM score") + cell.customers;
     customers += cell.customers;
     const t = totals.get(rfmSegment(cell.r, cell.fm));
     if (!t) continue;

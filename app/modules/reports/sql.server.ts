@@ -7,6 +7,7 @@ import { moneyToNumber } from "~/lib/money";
 import { offsetMinutes } from "~/modules/engine/rules/shop-time";
 
 import { dateParam, type Dialect } from "~/lib/raw-sql.server";
+import { firstPiece, itemAt } from "~/lib/arrays";
 
 export { dateParam, dialectOf, queryRows, type Dialect } from "~/lib/raw-sql.server";
 
@@ -73,9 +74,9 @@ function sqliteOffsetSql(dialect: Dialect, column: Prisma.Sql, timezone: string,
   return changes.length === 0
     ? Prisma.sql`${first}`
     : Prisma.sql`(CASE ${Prisma.join(
-        changes.map((c, i) => Prisma.sql`WHEN ${column} < ${dateParam(dialect, c.at)} THEN ${i === 0 ? first : changes[i - 1].offset}`),
+        changes.map((c, i) => Prisma.sql`WHEN ${column} < ${dateParam(dialect, c.at)} THEN ${i === 0 ? first : itemAt(changes, i - 1, "offset change").offset}`),
         " ",
-      )} ELSE ${changes[changes.length - 1].offset} END)`;
+      )} ELSE ${itemAt(changes, changes.length - 1, "offset change").offset} END)`;
 }
 
 /**
@@ -104,7 +105,7 @@ export function localDaySql(dialect: Dialect, column: Prisma.Sql, timezone: stri
 export function milliSum(value: unknown): number {
   if (value === null || value === undefined) return 0;
   if (typeof value === "bigint") return moneyToNumber(value);
-  return moneyToNumber(BigInt(String(value).split(".")[0]));
+  return moneyToNumber(BigInt(firstPiece(String(value), ".")));
 }
 
 /** A COUNT or other whole number from a raw query. */

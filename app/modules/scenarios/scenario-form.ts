@@ -69,7 +69,7 @@ export function settingFields(schema: z.ZodType, current: unknown, omit: readonl
 export function assignmentsFromForm(fields: readonly SettingFieldSpec[], values: SettingFormValues): string[] {
   return fields.flatMap((field) => {
     if (!Object.hasOwn(values, field.path)) return [];
-    const value = values[field.path];
+    const value = values[field.path] ?? ""; // present: checked just above
     return [`${field.path}=${typeof value === "boolean" ? String(value) : value.trim()}`];
   });
 }

@@ -52,6 +52,7 @@ export function getAtPath(value: unknown, path: readonly string[]): unknown {
 export function setAtPath(value: unknown, path: readonly string[], leaf: unknown): PlainObject {
   const base = isPlainObject(value) ? value : {};
   const [head, ...rest] = path;
+  if (head === undefined) return base;
   return { ...base, [head]: rest.length === 0 ? leaf : setAtPath(base[head], rest, leaf) };
 }
 

@@ -16,8 +16,8 @@ import { CurrencyCode, DiscountClass, LanguageCode, type CartInput } from "../..
 const EXTENSION = path.resolve("extensions/joren-first-purchase-discount");
 const TARGET = "cart.lines.discounts.generate.run";
 const extensionToml = readFileSync(path.join(EXTENSION, "shopify.extension.toml"), "utf8");
-const INPUT_QUERY = path.join(EXTENSION, /input_query\s*=\s*"([^"]+)"/.exec(extensionToml)![1]);
-const EXPORT = /export\s*=\s*"([^"]+)"/.exec(extensionToml)![1];
+const INPUT_QUERY = path.join(EXTENSION, /input_query\s*=\s*"([^"]+)"/.exec(extensionToml)![1]!);
+const EXPORT = /export\s*=\s*"([^"]+)"/.exec(extensionToml)![1]!;
 const CONFIG = { version: 1, enabled: true, kind: "percent", value: 10, currencyCode: null, message: { ja: "初回購入10%オフ", en: "10% off your first order" } };
 
 let schema: GraphQLSchema;
@@ -73,7 +73,7 @@ describe("Shopify's validators on the input query, inputs and outputs", () => {
   });
 
   test("the validators do catch a wrong output and an input the query does not ask for", async () => {
-    const input = carts[0][1];
+    const input = carts[0]![1];
     const good = cartLinesDiscountsGenerateRun(input);
     const wrong = { operations: [{ orderDiscountsAdd: { ...good.operations[0]!.orderDiscountsAdd, selectionStrategy: "ALL" } }] };
     const bad = await validateTestAssets({ schema, fixture: { export: EXPORT, target: TARGET, input, expectedOutput: wrong }, inputQueryAST: query });

@@ -145,8 +145,8 @@ describe("frequencyCapDecisions", () => {
       fc.property(arbitraryCandidates, arbitrarySends, fc.integer({ min: 1, max: 48 }), fc.integer(), (candidates, sends, capHours, seed) => {
         const shuffled = fc.sample(fc.shuffledSubarray(candidates, { minLength: candidates.length }), { numRuns: 1, seed })[0];
         const reversedSends = [...sends].reverse();
-        expect(results(shuffled, reversedSends, capHours, NOW)).toEqual(results(candidates, sends, capHours, NOW));
-        expect(results(shuffled, reversedSends, capHours)).toEqual(results(candidates, sends, capHours));
+        expect(results(shuffled!, reversedSends, capHours, NOW)).toEqual(results(candidates, sends, capHours, NOW));
+        expect(results(shuffled!, reversedSends, capHours)).toEqual(results(candidates, sends, capHours));
       }),
     );
   });

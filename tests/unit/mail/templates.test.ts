@@ -12,7 +12,7 @@ import { CLICK_PREFIX, PIXEL_URL, SHOP_URL, templateContext, UNSUBSCRIBE_URL } f
 const context = templateContext;
 
 function hrefs(html: string): string[] {
-  return [...html.matchAll(/href="([^"]*)"/g)].map((m) => m[1].replaceAll("&amp;", "&"));
+  return [...html.matchAll(/href="([^"]*)"/g)].map((m) => m[1]!.replaceAll("&amp;", "&"));
 }
 
 const LOCALES: Locale[] = ["ja", "en"];
@@ -40,9 +40,9 @@ describe.each(cases)("%s in %s", (scenario, locale) => {
     for (const part of ["Tea &amp; Co K.K.", "1-2-3 Shibuya, Tokyo 150-0002", "support@tea.example"]) expect(rendered.html).toContain(part);
     for (const part of ["Tea & Co K.K.", "1-2-3 Shibuya, Tokyo 150-0002", "support@tea.example", UNSUBSCRIBE_URL]) expect(rendered.text).toContain(part);
     const unsubscribe = /<a href="([^"]+)"[^>]*>([^<]+)<\/a>/g;
-    const links = [...rendered.html.matchAll(unsubscribe)].filter((m) => m[1].replaceAll("&amp;", "&") === UNSUBSCRIBE_URL);
+    const links = [...rendered.html.matchAll(unsubscribe)].filter((m) => m[1]!.replaceAll("&amp;", "&") === UNSUBSCRIBE_URL);
     expect(links).toHaveLength(1);
-    expect(links[0][2]).toBe(locale === "ja" ? "配信停止" : "Unsubscribe");
+    expect(links[0]![2]).toBe(locale === "ja" ? "配信停止" : "Unsubscribe");
     expect(rendered.html).toContain(`<img src="${escapeHtml(PIXEL_URL)}" width="1" height="1"`);
   });
 

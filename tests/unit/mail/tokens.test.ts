@@ -30,13 +30,13 @@ describe("signToken / verifyToken", () => {
     const [body, signature] = signToken(SECRET, unsubscribe).split(".");
     const forged = Buffer.from(JSON.stringify({ ...unsubscribe, customerId: "cus_2" })).toString("base64url");
     expect(verifyToken(SECRET, `${forged}.${signature}`, NOW, "unsubscribe")).toEqual({ error: "bad_signature" });
-    expect(verifyToken(SECRET, `${flipLastChar(body)}.${signature}`, NOW, "unsubscribe")).toEqual({ error: "bad_signature" });
+    expect(verifyToken(SECRET, `${flipLastChar(body!)}.${signature}`, NOW, "unsubscribe")).toEqual({ error: "bad_signature" });
   });
 
   test("a tampered or truncated signature is a bad signature", () => {
     const [body, signature] = signToken(SECRET, unsubscribe).split(".");
-    expect(verifyToken(SECRET, `${body}.${flipLastChar(signature)}`, NOW, "unsubscribe")).toEqual({ error: "bad_signature" });
-    expect(verifyToken(SECRET, `${body}.${signature.slice(0, 10)}`, NOW, "unsubscribe")).toEqual({ error: "bad_signature" });
+    expect(verifyToken(SECRET, `${body}.${flipLastChar(signature!)}`, NOW, "unsubscribe")).toEqual({ error: "bad_signature" });
+    expect(verifyToken(SECRET, `${body}.${signature!.slice(0, 10)}`, NOW, "unsubscribe")).toEqual({ error: "bad_signature" });
   });
 
   test("another secret's token is a bad signature", () => {

@@ -14,9 +14,9 @@ describe("itemSimilarity", () => {
     const sim = itemSimilarity(baskets, { topK: 5, shrinkage: 3, maxBasketItems: 50 });
     const tea = sim.get("tea")!;
     expect(tea.map((n) => n.gid)).toEqual(["cup", "kettle"]);
-    expect(tea[0].score).toBeGreaterThan(tea[1].score * 3);
+    expect(tea[0]!.score).toBeGreaterThan(tea[1]!.score * 3);
     // symmetric
-    expect(sim.get("cup")![0]).toEqual({ gid: "tea", score: tea[0].score });
+    expect(sim.get("cup")![0]).toEqual({ gid: "tea", score: tea[0]!.score });
   });
 
   test("views count less than purchases; top-K cuts the list", () => {

@@ -66,7 +66,7 @@ describe("the numerical pieces", () => {
   });
 
   test("Nelder–Mead finds the minimum of the Rosenbrock valley", () => {
-    const result = nelderMead(([x, y]) => (1 - x) ** 2 + 100 * (y - x * x) ** 2, [-1.2, 1], { maxIterations: 5000, tolerance: 1e-14 });
+    const result = nelderMead(([x, y]) => (1 - x!) ** 2 + 100 * (y! - x! * x!) ** 2, [-1.2, 1], { maxIterations: 5000, tolerance: 1e-14 });
     expect(result.x[0]).toBeCloseTo(1, 3);
     expect(result.x[1]).toBeCloseTo(1, 3);
   });
@@ -165,7 +165,7 @@ describe("the 12-month CLV report", () => {
     const data = simulate(3000, params, weeks, seed);
     const u = rng(valueSeed);
     const sample = data.map((o) => ({ orders: o.x + 1, net: (o.x + 1) * (30 + 40 * u()) }));
-    return computeClv(data.map((o, i) => ({ orders: o.x + 1, txWeeks: o.tx, tWeeks: o.T, customers: 1, net: sample[i].net })), sample);
+    return computeClv(data.map((o, i) => ({ orders: o.x + 1, txWeeks: o.tx, tWeeks: o.T, customers: 1, net: sample[i]!.net })), sample);
   }
 
   test("enough simulated history: the model is fitted and used", () => {

@@ -6,11 +6,11 @@ import { computeLift, LIFT_MIN_GROUP_SIZE, newcombeInterval, wilsonInterval } fr
 function binomial(n: number, p: number): { first: number; probs: number[] } {
   if (p === 0) return { first: 0, probs: [1] };
   const lnFactorial = [0];
-  for (let i = 1; i <= n; i += 1) lnFactorial.push(lnFactorial[i - 1] + Math.log(i));
+  for (let i = 1; i <= n; i += 1) lnFactorial.push(lnFactorial[i - 1]! + Math.log(i));
   const probs: number[] = [];
   let first = -1;
   for (let k = 0; k <= n; k += 1) {
-    const v = Math.exp(lnFactorial[n] - lnFactorial[k] - lnFactorial[n - k] + k * Math.log(p) + (n - k) * Math.log1p(-p));
+    const v = Math.exp(lnFactorial[n]! - lnFactorial[k]! - lnFactorial[n - k]! + k * Math.log(p) + (n - k) * Math.log1p(-p));
     if (v < 1e-9) {
       if (first >= 0) break;
       continue;
@@ -33,7 +33,7 @@ function coverage(interval: Interval, n1: number, p1: number, n0: number, p0: nu
     for (let j = 0; j < b.probs.length; j += 1) {
       const [low, high] = interval(a.first + i, n1, b.first + j, n0);
       // 1e-6: the report rounds rates to six decimals
-      if (low - 1e-6 <= truth && truth <= high + 1e-6) covered += a.probs[i] * b.probs[j];
+      if (low - 1e-6 <= truth && truth <= high + 1e-6) covered += a.probs[i]! * b.probs[j]!;
     }
   }
   return covered;

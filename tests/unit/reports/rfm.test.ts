@@ -43,9 +43,9 @@ describe("RFM", () => {
       new Date("2026-11-23T00:00:00Z"),
     );
     expect(report.customers).toBe(4);
-    expect(report.grid[4][4]).toBe(2);
-    expect(report.grid[3][4]).toBe(1);
-    expect(report.grid[0][0]).toBe(1);
+    expect(report.grid[4]![4]).toBe(2);
+    expect(report.grid[3]![4]).toBe(1);
+    expect(report.grid[0]![0]).toBe(1);
     const by = Object.fromEntries(report.segments.map((s) => [s.key, s]));
     expect(by.champions).toMatchObject({ customers: 2, share: 0.5, revenue: 300, averageRecencyDays: 2, averageOrders: 6, label: { ja: "優良顧客", en: "Champions" } });
     expect(by.loyal).toMatchObject({ customers: 1, share: 0.25, revenue: 100 });

@@ -75,8 +75,8 @@ describe("applySettingAssignments", () => {
     expect(result.ok).toBe(false);
     if (result.ok) return;
     expect(result.errors.map((e) => e.field)).toEqual(["holdout", "holdoutPercent", "=5", "toString"]);
-    expect(result.errors[0].message).toMatch(/^unknown setting; known: senderName, senderEmail/);
-    expect(result.errors[1].message).toBe('expected name=value, got "holdoutPercent"');
+    expect(result.errors[0]!.message).toMatch(/^unknown setting; known: senderName, senderEmail/);
+    expect(result.errors[1]!.message).toBe('expected name=value, got "holdoutPercent"');
   });
 
   test("bad values are explained with the setting's name and range", () => {
@@ -123,6 +123,6 @@ describe("applySettingAssignments", () => {
     expect(refused.ok).toBe(false);
     if (refused.ok) return;
     expect(refused.errors).toEqual([{ field: "openAttributionDays", message: "must be a whole number from 0 to 30 days" }]);
-    expect(localizeSettingError(refused.errors[0].message, "ja")).toBe("0〜30日の整数で入力してください");
+    expect(localizeSettingError(refused.errors[0]!.message, "ja")).toBe("0〜30日の整数で入力してください");
   });
 });

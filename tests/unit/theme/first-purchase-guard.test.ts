@@ -9,7 +9,7 @@ import { Liquid } from "liquidjs";
 const ROOT = path.resolve("extensions/joren-theme");
 const source = readFileSync(path.join(ROOT, "blocks/first-purchase-guard.liquid"), "utf8");
 const SCHEMA_RE = /{%\s*schema\s*%}([\s\S]*?){%\s*endschema\s*%}/;
-const schema = JSON.parse(SCHEMA_RE.exec(source)![1]) as { name: string; target: string; settings: { id?: string; type: string; label?: string; info?: string; content?: string }[] };
+const schema = JSON.parse(SCHEMA_RE.exec(source)![1]!) as { name: string; target: string; settings: { id?: string; type: string; label?: string; info?: string; content?: string }[] };
 const template = source.replace(SCHEMA_RE, "");
 const readJson = (name: string) => JSON.parse(readFileSync(path.join(ROOT, "locales", name), "utf8")) as Record<string, unknown>;
 const storefront = { en: readJson("en.default.json"), ja: readJson("ja.json") };
@@ -36,7 +36,7 @@ const HIDE_FIRST_PURCHASE = /\[data-joren-offer="first-purchase"\], \.joren-firs
 const HIDE_REGULARS = /\[data-joren-offer="regulars"\], \.joren-regulars-offer \{ display: none !important; \}/;
 const messageOf = (html: string) => {
   const match = /body::before \{ content: ("(?:[^"\\]|\\.)*");/.exec(html);
-  return match ? (JSON.parse(match[1]) as string) : null;
+  return match ? (JSON.parse(match[1]!) as string) : null;
 };
 
 describe("who sees first-purchase offers", () => {

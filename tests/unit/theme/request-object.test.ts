@@ -10,5 +10,5 @@ const DOCUMENTED = new Set(["design_mode", "host", "locale", "origin", "page_typ
 test.each(readdirSync(BLOCKS).filter((f) => f.endsWith(".liquid")))("%s reads only documented request properties", (file) => {
   const source = readFileSync(path.join(BLOCKS, file), "utf8");
   const used = [...source.matchAll(/\brequest\.([a-z_]+)/g)].map((m) => m[1]);
-  expect(used.filter((property) => !DOCUMENTED.has(property))).toEqual([]);
+  expect(used.filter((property) => !DOCUMENTED.has(property!))).toEqual([]);
 });

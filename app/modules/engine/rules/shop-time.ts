@@ -75,7 +75,7 @@ export function zonedParts(date: Date, timezone: string): ZonedParts {
     hour: Number(parts.hour),
     minute: Number(parts.minute),
     second: Number(parts.second),
-    weekday: WEEKDAYS.indexOf(parts.weekday),
+    weekday: WEEKDAYS.indexOf(parts.weekday ?? ""),
   };
 }
 

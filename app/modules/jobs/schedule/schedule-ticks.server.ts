@@ -14,6 +14,7 @@ import type { Db } from "~/db.server";
 import { log } from "~/lib/log.server";
 import { acquireLease, releaseLease } from "./db-lease.server";
 import { createLeaseRunCoordinator } from "./lease-coordinator.server";
+import { itemAt } from "~/lib/arrays";
 
 export const SHOP_TICKS_TASK_NAME = "joren-shop-ticks";
 
@@ -77,7 +78,7 @@ export async function runShopTicks(options: ShopTickRunOptions, now: Date): Prom
   let next = 0;
   const worker = async () => {
     while (next < shops.length) {
-      const shop = shops[next++];
+      const shop = itemAt(shops, next++, "shop");
       await tickShop(options, shop.id, now).catch((error: unknown) => options.onTickError(shop.id, error));
     }
   };

@@ -69,9 +69,10 @@ export const definition = defineScenario({
       if (withCheckout.has(customerId)) continue;
       // The cart "session": the adds within a day of the last one, so the trigger key stays
       // stable while the lookback window slides.
-      const last = events[events.length - 1];
+      const last = events.at(-1);
+      if (!last) continue;
       const session = events.filter((e) => last.occurredAt.getTime() - e.occurredAt.getTime() <= 24 * HOUR);
-      const first = session[0];
+      const [first = last] = session; // the session holds the last add at least
       const data = {
         source: "cart" as const,
         since: first.occurredAt.toISOString(),

@@ -2,7 +2,7 @@
 // at the configured hour shop time) and N days after a visit without an order. Skipped when
 // fewer than the minimum good recommendations remain, or when the customer received any Joren
 // email in the last few days (the digest must never crowd out timelier messages).
-import { addLocalDays, zonedParts } from "~/modules/engine/rules/shop-time";
+import { addLocalDays, zonedParts, type LocalDate } from "~/modules/engine/rules/shop-time";
 import { recommendProductGids, recordShownRecommendations } from "~/modules/recommendations/recommend.server";
 import { loadEmailProducts, loadOrderActivity } from "../catalog-products.server";
 import { atHour, formatLocalDate, localDate } from "../local-dates";
@@ -92,17 +92,17 @@ export const definition = defineScenario({
         select: { customerId: true, productGid: true, occurredAt: true },
         orderBy: { occurredAt: "asc" },
       });
-      const visits = new Map<string, { day: string; first: Date; products: string[] }>();
+      const visits = new Map<string, { day: string; date: LocalDate; first: Date; products: string[] }>();
       for (const v of views) {
-        const day = formatLocalDate(localDate(v.occurredAt, timezone));
+        const date = localDate(v.occurredAt, timezone);
+        const day = formatLocalDate(date);
         const visit = visits.get(v.customerId!);
         // the latest visit day wins: an earlier day's visit is covered by the later one
-        if (!visit || visit.day !== day) visits.set(v.customerId!, { day, first: v.occurredAt, products: [v.productGid!] });
+        if (!visit || visit.day !== day) visits.set(v.customerId!, { day, date, first: v.occurredAt, products: [v.productGid!] });
         else visit.products = [v.productGid!, ...visit.products.filter((p) => p !== v.productGid)];
       }
       for (const [customerId, visit] of visits) {
-        const [year, month, day] = visit.day.split("-").map(Number);
-        const dueAt = atHour(addLocalDays({ year, month, day }, settings.postVisitDays), settings.hour, timezone);
+        const dueAt = atHour(addLocalDays(visit.date, settings.postVisitDays), settings.hour, timezone);
         if (dueAt > now) continue;
         candidates.push({
           customerId, triggerKey: `visit:${visit.day}`, dueAt, latestUsefulAt: new Date(dueAt.getTime() + DAY),

@@ -12,6 +12,7 @@ import { defineScenario, type CandidateOf, type MessageContentOf } from "../scen
 
 type Candidate = CandidateOf<"winback">;
 type MessageContent = MessageContentOf<"winback">;
+import { itemAt } from "~/lib/arrays";
 
 const DAY = 86_400_000;
 const PLAN_WINDOW_HOURS = 3;
@@ -25,9 +26,9 @@ const RECOMMENDATIONS = 3;
 /** The customer's dormancy threshold in days, from their counted order dates (ascending). */
 export function dormancyThresholdDays(settings: ScenarioSettings<"winback">, orderDates: Date[]): number {
   if (!settings.adaptive.enabled || orderDates.length < 2) return settings.dormantDays;
-  const gaps = orderDates.slice(1).map((d, i) => (d.getTime() - orderDates[i].getTime()) / DAY).sort((a, b) => a - b);
+  const gaps = orderDates.slice(1).map((d, i) => (d.getTime() - itemAt(orderDates, i, "order date").getTime()) / DAY).sort((a, b) => a - b);
   const mid = Math.floor(gaps.length / 2);
-  const median = gaps.length % 2 === 1 ? gaps[mid] : (gaps[mid - 1] + gaps[mid]) / 2;
+  const median = gaps.length % 2 === 1 ? itemAt(gaps, mid, "gap") : (itemAt(gaps, mid - 1, "gap") + itemAt(gaps, mid, "gap")) / 2;
   const { multiplier, minDays, maxDays } = settings.adaptive;
   return Math.min(maxDays, Math.max(minDays, Math.round(median * multiplier)));
 }
@@ -60,7 +61,8 @@ export const definition = defineScenario({
     const dueAt = atHour(localDate(now, timezone), settings.hour, timezone);
     const candidates: Candidate[] = [];
     for (const [customerId, list] of byCustomer) {
-      const last = list[list.length - 1];
+      const last = list.at(-1);
+      if (!last) continue;
       const threshold = dormancyThresholdDays(settings, list.map((o) => o.shopifyCreatedAt));
       const dormantSince = last.shopifyCreatedAt.getTime() + threshold * DAY;
       if (dormantSince > now.getTime() || now.getTime() - dormantSince > WINBACK_LOOKBACK_DAYS * DAY) continue;
