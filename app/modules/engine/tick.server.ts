@@ -21,6 +21,7 @@ import { quietHoursDecision } from "./rules/quiet-hours";
 import { dispatchMessages, type Dispatchable } from "./dispatch.server";
 import { planLedgerRows } from "./plan-ledger.server";
 import { recoverInterruptedSends } from "./recover-sends.server";
+import { sweepOptInRequests } from "~/modules/back-in-stock/opt-in.server";
 
 export interface EngineDeps {
   transport: MailTransport;
@@ -63,6 +64,8 @@ export async function runTick(db: Db, shopId: string, now: Date, deps: EngineDep
   });
 
   summary.recovered = await recoverInterruptedSends(db, shopId, now, { retryUndelivered: deps.transport.recordsDelivery === true });
+  // double opt-in confirmations a provider asked to retry or a crash interrupted (ADR 0023)
+  await sweepOptInRequests(db, shopId, now, deps);
 
   for (const definition of Object.values(SCENARIOS)) {
     if (!definition || !configs[definition.key].enabled) continue;
