@@ -67,7 +67,11 @@ function post(query: string, body: Record<string, string | boolean>, json = true
 const subscriptions = () => t.db.backInStockSubscription.findMany({ where: { shopId }, include: { customer: true }, orderBy: { createdAt: "asc" } });
 
 const outbox = (to: string) => t.db.outboxEmail.findMany({ where: { shopId, toEmail: to }, orderBy: { createdAt: "asc" } });
-const confirmLinkOf = (mail: { text: string }) => /(http:\/\/127\.0\.0\.1:\d+\/email\/confirm\?t=[A-Za-z0-9_.-]+)/.exec(mail.text)![1];
+function confirmLinkOf(mail: { text: string }): string {
+  const link = /(http:\/\/127\.0\.0\.1:\d+\/email\/confirm\?t=[A-Za-z0-9_.-]+)/.exec(mail.text)?.[1];
+  if (!link) throw new Error("no confirm link in the email");
+  return link;
+}
 const confirmPost = (url: string) => fetch(url, { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded", "accept-language": "ja" }, body: "joren_page=1" });
 
 test("a stranger's post records only a request and sends one confirmation email: no customer, no consent, no subscription, no welcome", async () => {
