@@ -3,6 +3,7 @@
 // body and answer as for every proxy form (app/modules/storefront/proxy-form.server.ts).
 import type { ActionFunctionArgs } from "@remix-run/node";
 import { BACK_IN_STOCK_MESSAGES, BACK_IN_STOCK_STATUS, backInStockFormSchema, subscribeBackInStock } from "~/modules/back-in-stock/subscribe.server";
+import { engineDepsForShop } from "~/modules/engine/engine-deps.server";
 import { handleProxyForm, methodNotAllowed } from "~/modules/storefront/proxy-form.server";
 
 export const loader = methodNotAllowed;
@@ -10,7 +11,12 @@ export const loader = methodNotAllowed;
 export async function action({ request }: ActionFunctionArgs) {
   return handleProxyForm(request, {
     schema: backInStockFormSchema,
-    handle: subscribeBackInStock,
+    // the confirmation email goes out through the shop's own transport; Shopify is told of a subscription
+    handle: (db, input) =>
+      subscribeBackInStock(db, input, {
+        mailer: async (domain) => engineDepsForShop(db, domain),
+        admin: async (domain) => (await engineDepsForShop(db, domain)).admin,
+      }),
     invalid: "invalid",
     status: BACK_IN_STOCK_STATUS,
     messages: BACK_IN_STOCK_MESSAGES,

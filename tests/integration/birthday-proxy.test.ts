@@ -60,6 +60,17 @@ test("a logged-in customer saves their birthday once; a change afterwards is ref
   expect(await birthDateOf(`gid://shopify/Customer/${CUSTOMER}`)).toBe("1990-04-15");
 });
 
+test("the birthday form records only the signed customer's date: an address or consent box sent with it raises no consent, creates nobody and sends nothing (ADR 0023)", async () => {
+  const member = "9007199254740993124";
+  const res = await post(signedQuery(proxyParams(member)), { birthDate: "1991-02-03", email: "victim@example.jp", consent: "on", locale: "en" } as Record<string, string>);
+  expect(res.status).toBe(200);
+  const row = await t.db.customer.findFirstOrThrow({ where: { gid: `gid://shopify/Customer/${member}` } });
+  expect(row).toMatchObject({ birthDate: "1991-02-03", email: null, emailConsent: "NOT_SUBSCRIBED" });
+  expect(await t.db.customer.count({ where: { emailNormalized: "victim@example.jp" } })).toBe(0);
+  expect(await t.db.optInRequest.count()).toBe(0);
+  expect(await t.db.outboxEmail.count()).toBe(0);
+});
+
 test("a tampered or unsigned request is refused with 400 and writes nothing", async () => {
   const query = signedQuery(proxyParams("1001"));
   const tampered = query.replace("logged_in_customer_id=1001", "logged_in_customer_id=1002");

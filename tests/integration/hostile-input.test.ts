@@ -15,6 +15,8 @@ import { mailTokenSecret } from "~/modules/mail/mail-secret.server";
 import { SIGNATURE_HEADER, TIMESTAMP_HEADER } from "~/modules/mail/sendgrid-events.server";
 import { signToken, type TokenKind } from "~/modules/mail/tokens";
 import { registerLocalShop } from "~/modules/shops/install-shop.server";
+import { assignShopSettings } from "~/modules/shops/shop-settings.server";
+import { SENDER_IDENTITY } from "../helpers/sending-shop";
 import { uninstallShop } from "~/modules/shops/uninstall-shop.server";
 import { startAppServer, TEST_SECRET, type AppServer } from "../helpers/app-server";
 import { createTestDb, type TestDb } from "../helpers/db";
@@ -37,6 +39,9 @@ const b = { shopId: "", customerId: "", messageId: "", gid: "gid://shopify/Custo
 async function seed(shop: typeof a, domain: string, name: string, email: string) {
   shop.shopId = (await registerLocalShop({ db, domain })).shopId;
   await db.shop.update({ where: { id: shop.shopId }, data: { name } });
+  // a shop that can send mail: the notify-me form's confirmation email needs the sender identity
+  const saved = await assignShopSettings(db, shop.shopId, SENDER_IDENTITY);
+  if (!saved.ok) throw new Error(JSON.stringify(saved.errors));
   const customer = await db.customer.create({
     data: { shopId: shop.shopId, gid: shop.gid, email, emailNormalized: email, firstName: "Private", emailConsent: "SUBSCRIBED", emailConsentAt: new Date(), emailConsentSource: "shopify" },
   });
@@ -599,10 +604,12 @@ describe("app proxy forms (/proxy/birthday, /proxy/back-in-stock)", () => {
     expect(birthday.status).toBe(200);
     expect(await birthday.json()).toMatchObject({ ok: true, outcome: "saved" });
     expect((await db.customer.findUniqueOrThrow({ where: { shopId_gid: { shopId: a.shopId, gid: "gid://shopify/Customer/9007199254740011" } } })).birthDate).toBe("1990-04-15");
+    // a typed address: a double opt-in request and its confirmation email, nothing subscribed yet (ADR 0023)
     const notify = await postProxy("back-in-stock", signedProxyQuery(proxyParams("")), { ...validForm("back-in-stock"), email: "harness@example.jp" });
-    expect(notify.status).toBe(200);
-    expect(await notify.json()).toMatchObject({ ok: true, outcome: "subscribed" });
-    expect(await db.backInStockSubscription.count({ where: { shopId: a.shopId, variantGid: `gid://shopify/ProductVariant/${A_SOLD_OUT}` } })).toBe(1);
+    expect(notify.status).toBe(202);
+    expect(await notify.json()).toMatchObject({ ok: true, outcome: "confirm" });
+    expect(await db.optInRequest.count({ where: { shopId: a.shopId, emailNormalized: "harness@example.jp", status: "sent" } })).toBe(1);
+    expect(await db.backInStockSubscription.count({ where: { shopId: a.shopId, variantGid: `gid://shopify/ProductVariant/${A_SOLD_OUT}` } })).toBe(0);
   });
 
   test("missing, wrong, expired or tampered signatures, or a parameter repeated outside the signature: 400, nothing written", async () => {
@@ -739,13 +746,16 @@ describe("app proxy forms (/proxy/birthday, /proxy/back-in-stock)", () => {
     const birthday = await postProxy("birthday", signedProxyQuery(proxyParams(B_MEMBER)), { birthDate: "1985-06-01" });
     expect(birthday.status).toBe(200);
     const notify = await postProxy("back-in-stock", signedProxyQuery(proxyParams(B_MEMBER)), bis({ email: B_EMAIL }));
-    expect(notify.status).toBe(200);
+    // shop A knows no customer with that id and address: the address must confirm first
+    expect(notify.status).toBe(202);
     for (const res of [birthday, notify]) expect(await res.text()).not.toContain(B_NAME);
     expect(await shopB()).toEqual(before);
     // what was written is shop A's own row for that id
     const row = await db.customer.findUniqueOrThrow({ where: { shopId_gid: { shopId: a.shopId, gid: b.gid } } });
     expect(row.birthDate).toBe("1985-06-01");
-    expect(await db.backInStockSubscription.count({ where: { customerId: row.id, shopId: a.shopId } })).toBe(1);
+    expect(row.emailConsent).toBe("NOT_SUBSCRIBED");
+    expect(await db.backInStockSubscription.count({ where: { customerId: row.id, shopId: a.shopId } })).toBe(0);
+    expect(await db.optInRequest.count({ where: { shopId: a.shopId, emailNormalized: B_EMAIL.toLowerCase() } })).toBe(1);
   });
 
   test("bodies over 64 KiB: 413 before the signature is looked at, answered, nothing written; up to 64 KiB is read", async () => {

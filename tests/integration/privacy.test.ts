@@ -88,6 +88,11 @@ test("no PII in the logs through webhook, pixel, tick, unsubscribe, data request
   expect((await fetch(unsubscribe, { method: "POST", body: "List-Unsubscribe=One-Click" })).status).toBe(200);
   expect(await db.suppression.count({ where: { shopId } })).toBe(1);
 
+  // a notify-me request for the address waiting for its double opt-in confirmation (ADR 0023)
+  await db.optInRequest.create({
+    data: { shopId, email: EMAIL, emailNormalized: EMAIL.toLowerCase(), purpose: "back_in_stock", variantGid: "gid://shopify/ProductVariant/9007199254899301", status: "sent", requestedAt: new Date(), expiresAt: new Date(Date.now() + 3_600_000) },
+  });
+
   await send("customers/data_request", `{"shop_id":1,"shop_domain":"${SHOP}","orders_requested":[9007199254899001],"customer":{"id":${CUSTOMER_ID},"email":"${EMAIL}","phone":"${PHONE}"},"data_request":{"id":777}}`);
   await waitForInbox(db, 30_000);
   await send("customers/redact", `{"shop_id":1,"shop_domain":"${SHOP}","customer":{"id":${CUSTOMER_ID},"email":"${EMAIL}","phone":"${PHONE}"},"orders_to_redact":[9007199254899001]}`);

@@ -2,6 +2,7 @@ import type { Tx } from "~/db.server";
 import { forgetRecipient } from "~/modules/engine/message-ledger.server";
 import { normalizeEmail } from "~/lib/email";
 import type { ShopScope } from "~/modules/ingest/types";
+import { confirmationMessageId } from "~/modules/back-in-stock/opt-in.server";
 import { writeTombstones } from "./tombstones.server";
 
 /**
@@ -104,6 +105,12 @@ async function eraseMailTraces(tx: Tx, scope: ShopScope, ids: string[], email: s
     }
   }
   if (!emailNormalized) return;
+  // double opt-in requests naming the address (confirmed or not), and their confirmation emails
+  const requests = await tx.optInRequest.findMany({ where: { shopId: scope.shopId, emailNormalized }, select: { id: true } });
+  if (requests.length) {
+    await tx.outboxEmail.deleteMany({ where: { shopId: scope.shopId, messageId: { in: requests.map((r) => confirmationMessageId(r.id)) } } });
+    await tx.optInRequest.deleteMany({ where: { shopId: scope.shopId, id: { in: requests.map((r) => r.id) } } });
+  }
   await tx.outboxEmail.deleteMany({ where: { shopId: scope.shopId, OR: [{ toEmail: emailNormalized }, ...(email ? [{ toEmail: email }] : [])] } });
   await tx.suppression.deleteMany({ where: { shopId: scope.shopId, emailNormalized } });
   const mentions = [...new Set([emailNormalized, ...(email ? [email.trim()] : [])])].map((e) => ({ body: { contains: e } }));

@@ -23,6 +23,7 @@ import { dispatchMessages, type Dispatchable } from "./dispatch.server";
 import { decideDue, type DueDecision, type LedgerStatus } from "./message-ledger.server";
 import { planLedgerRows } from "./plan-ledger.server";
 import { recoverInterruptedSends } from "./recover-sends.server";
+import { sweepOptInRequests } from "~/modules/back-in-stock/opt-in.server";
 
 export interface EngineDeps {
   transport: MailTransport;
@@ -65,6 +66,8 @@ export async function runTick(db: Db, shopId: string, now: Date, deps: EngineDep
   });
 
   summary.recovered = await recoverInterruptedSends(db, shopId, now, { retryUndelivered: deps.transport.recordsDelivery === true });
+  // double opt-in confirmations a provider asked to retry or a crash interrupted (ADR 0023)
+  await sweepOptInRequests(db, shopId, now, deps);
 
   for (const key of Object.keys(SCENARIO_DEFINITIONS) as ScenarioKey[]) {
     if (!configs[key].enabled) continue;

@@ -66,6 +66,15 @@ const TEXT = {
     errorTitle: "Something went wrong",
     errorBody: "Your request could not be completed. Please try again in a few minutes.",
     theShop: "the shop",
+    optInTitle: "Confirm your request",
+    optInBody: (shop: string) =>
+      `Press the button to confirm that you want ${shop} to email you when the product is back in stock, and that you agree to receive emails from ${shop}. You can unsubscribe at any time.`,
+    optInButton: "Confirm",
+    optInDoneTitle: "Thank you: you're confirmed",
+    optInDoneBody: (shop: string) => `${shop} will email you when the product is back in stock. You can unsubscribe from any email.`,
+    optInRefusedTitle: "This address has unsubscribed",
+    optInRefusedBody: "This address asked not to receive emails from the shop, so nothing was changed. To sign up again, use your account on the shop's website.",
+    invalidOptIn: "The link may be older than 3 days. Go back to the product page and ask again: a new email will be sent.",
   },
   ja: {
     confirmTitle: "メール配信の停止",
@@ -81,6 +90,15 @@ const TEXT = {
     errorTitle: "エラーが発生しました",
     errorBody: "処理を完了できませんでした。しばらくしてからもう一度お試しください。",
     theShop: "ショップ",
+    optInTitle: "ご登録の確定",
+    optInBody: (shop: string) =>
+      `下のボタンを押すと、再入荷時に${shop}からメールでお知らせすること、および${shop}からのメール受信への同意が確定します。配信はいつでも停止できます。`,
+    optInButton: "登録を確定する",
+    optInDoneTitle: "ご登録ありがとうございます",
+    optInDoneBody: (shop: string) => `再入荷したら${shop}からメールでお知らせします。配信は各メールからいつでも停止できます。`,
+    optInRefusedTitle: "このアドレスは配信停止されています",
+    optInRefusedBody: "このアドレスはショップからのメール配信を停止しているため、何も変更していません。再度ご希望の場合は、ショップのサイトでアカウントからお申し込みください。",
+    invalidOptIn: "リンクの有効期限（3日間）が過ぎた可能性があります。商品ページからもう一度お申し込みください。新しい確認メールをお送りします。",
   },
 } as const;
 
@@ -126,9 +144,33 @@ export function unsubscribedPage(locale: Locale, shopName: string | null): strin
   return page(locale, t.doneTitle, `<p role="status">${escapeHtml(t.doneBody(shopLabel(locale, shopName)))}</p>`);
 }
 
-export function invalidLinkPage(locale: Locale, problem: LinkProblem, purpose: "unsubscribe" | "other"): string {
+/** GET /email/confirm: what confirming does, and a button that POSTs to the same URL (link scanners only GET). */
+export function optInConfirmPage(locale: Locale, input: { shopName: string | null; token: string }): string {
   const t = TEXT[locale];
-  const next = purpose === "unsubscribe" ? t.invalidUnsubscribe : t.invalidOther;
+  const action = `?t=${encodeURIComponent(input.token)}`;
+  return page(
+    locale,
+    t.optInTitle,
+    `<p>${escapeHtml(t.optInBody(shopLabel(locale, input.shopName)))}</p>` +
+      `<form method="post" action="${escapeHtml(action)}">` +
+      `<input type="hidden" name="${PAGE_FORM_FIELD}" value="1">` +
+      `<button type="submit">${escapeHtml(t.optInButton)}</button></form>`,
+  );
+}
+
+export function optInDonePage(locale: Locale, shopName: string | null): string {
+  const t = TEXT[locale];
+  return page(locale, t.optInDoneTitle, `<p role="status">${escapeHtml(t.optInDoneBody(shopLabel(locale, shopName)))}</p>`);
+}
+
+export function optInRefusedPage(locale: Locale): string {
+  const t = TEXT[locale];
+  return page(locale, t.optInRefusedTitle, `<p role="status">${escapeHtml(t.optInRefusedBody)}</p>`);
+}
+
+export function invalidLinkPage(locale: Locale, problem: LinkProblem, purpose: "unsubscribe" | "confirm" | "other"): string {
+  const t = TEXT[locale];
+  const next = purpose === "unsubscribe" ? t.invalidUnsubscribe : purpose === "confirm" ? t.invalidOptIn : t.invalidOther;
   return page(locale, t.invalidTitle, `<p>${escapeHtml(PROBLEMS[locale][problem])}</p><p>${escapeHtml(next)}</p>`);
 }
 

@@ -7,6 +7,7 @@ export const EMAIL_PATHS = {
   unsubscribe: "/email/unsubscribe",
   click: "/email/click",
   open: "/email/open",
+  confirm: "/email/confirm",
 } as const satisfies Record<TokenKind, string>;
 
 const DAY_SECONDS = 24 * 60 * 60;
@@ -77,4 +78,11 @@ export function buildMessageLinks(input: BuildMessageLinksInput): MessageLinks {
     /** throws for a target that is not an absolute http(s) URL of at most 2,000 characters */
     clickUrl: (target: string) => link("click", ttlDays, target),
   };
+}
+
+/** The double opt-in link of one OptInRequest (ADR 0023); it expires with the request. */
+export function buildConfirmUrl(input: { appUrl: string; secret: string; shopId: string; requestId: string; expiresAt: Date }): string {
+  const exp = Math.floor(input.expiresAt.getTime() / 1000);
+  const token = signToken(input.secret, { kind: "confirm", shopId: input.shopId, messageId: input.requestId, customerId: input.requestId, exp });
+  return `${linkBaseUrl(input.appUrl)}${EMAIL_PATHS.confirm}?t=${token}`;
 }

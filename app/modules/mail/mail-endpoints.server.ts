@@ -1,6 +1,7 @@
 // The HTTP behaviour of the public email endpoints (docs/mail.md → "Email endpoints"); the routes
 // in app/routes/ only call these. Every answer is decided here and no exception leaves a handler:
 //   /email/unsubscribe  GET: confirmation page · POST: unsubscribe at once (RFC 8058 one-click)
+//   /email/confirm      GET: double opt-in page with a button · POST: confirm the request (ADR 0023)
 //   /email/click        GET: record the click, 302 to the URL inside the signed token
 //   /email/open         GET: record the open, answer a 1×1 transparent GIF whatever happens
 //   /sendgrid/events    POST: SendGrid's Signed Event Webhook
@@ -14,6 +15,9 @@ import { adminPortForShop } from "~/modules/shopify/admin-port-for-shop.server";
 import {
   errorPage,
   invalidLinkPage,
+  optInConfirmPage,
+  optInDonePage,
+  optInRefusedPage,
   PAGE_FORM_FIELD,
   pickPageLocale,
   problemText,
@@ -37,6 +41,7 @@ import {
 } from "./sendgrid-events.server";
 import { isTokenError, verifyToken, type TokenKind, type TokenPayload } from "./tokens";
 import { unsubscribeByMessage, writeBackUnsubscribe } from "./unsubscribe.server";
+import { confirmOptInRequest } from "~/modules/back-in-stock/opt-in.server";
 
 export interface MailEndpointDeps {
   db: Db;
@@ -213,6 +218,52 @@ export async function handleUnsubscribeRequest(request: Request, deps: MailEndpo
     return request.method === "POST" ? await unsubscribePost(request, deps) : await unsubscribeGet(request, deps);
   } catch (error) {
     log("error", "unsubscribe request failed", { error: describeError(error) });
+    return textResponse(500, "internal error");
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// /email/confirm (double opt-in)
+
+const MAX_CONFIRM_BODY_BYTES = 8 * 1024;
+
+async function confirmPost(request: Request, deps: MailEndpointDeps): Promise<Response> {
+  const locale = pickPageLocale(request.headers.get("accept-language"));
+  const body = await readBodyAtMost(request, MAX_CONFIRM_BODY_BYTES);
+  if (!body.ok) return textResponse(413, `body larger than ${MAX_CONFIRM_BODY_BYTES} bytes`, body.headers);
+  const check = checkToken(request, deps, "confirm");
+  if (!check.ok) {
+    log("info", "opt-in confirmation refused", { reason: check.problem });
+    return htmlResponse(400, invalidLinkPage(locale, check.problem, "confirm"), locale);
+  }
+  const { shopId, messageId: requestId } = check.payload;
+  let outcome: Awaited<ReturnType<typeof confirmOptInRequest>>;
+  try {
+    outcome = await confirmOptInRequest(deps.db, { shopId, requestId, now: nowOf(deps), admin: adminPortGetter(deps, shopId) });
+  } catch (error) {
+    log("error", "opt-in confirmation failed", { shopId, error: describeError(error) });
+    const retry = isTransientDbError(error) ? { "Retry-After": "30" } : undefined;
+    return htmlResponse(retry ? 503 : 500, errorPage(locale), locale, retry);
+  }
+  log("info", "opt-in confirmation", { shopId, outcome: outcome.outcome, shopifySync: outcome.shopifySync });
+  if (outcome.outcome === "not_found") return htmlResponse(410, invalidLinkPage(locale, "expired", "confirm"), locale);
+  if (outcome.outcome === "unsubscribed") return htmlResponse(409, optInRefusedPage(locale), locale);
+  return htmlResponse(200, optInDonePage(locale, await shopName(deps.db, shopId)), locale);
+}
+
+/** GET: the page with the confirm button (never confirms: link scanners fetch links). POST: confirm. */
+export async function handleConfirmRequest(request: Request, deps: MailEndpointDeps): Promise<Response> {
+  try {
+    if (request.method !== "GET" && request.method !== "HEAD" && request.method !== "POST") return methodNotAllowed(request, "GET, POST");
+    const limited = rateLimited(request, deps, "confirm");
+    if (limited) return limited;
+    if (request.method === "POST") return await confirmPost(request, deps);
+    const locale = pickPageLocale(request.headers.get("accept-language"));
+    const check = checkToken(request, deps, "confirm");
+    if (!check.ok) return htmlResponse(400, invalidLinkPage(locale, check.problem, "confirm"), locale);
+    return htmlResponse(200, optInConfirmPage(locale, { shopName: await shopName(deps.db, check.payload.shopId), token: check.token }), locale);
+  } catch (error) {
+    log("error", "opt-in confirmation request failed", { error: describeError(error) });
     return textResponse(500, "internal error");
   }
 }

@@ -5,7 +5,7 @@
 import { EndpointRateLimiter, type EndpointLimit } from "~/modules/behaviour/endpoint-rate-limit";
 import { perMinute } from "~/modules/behaviour/pixel-rate-limit";
 
-export type MailEndpoint = "unsubscribe" | "click" | "open" | "sendgrid_events";
+export type MailEndpoint = "unsubscribe" | "click" | "open" | "confirm" | "sendgrid_events";
 
 export type MailRateLimits = Record<MailEndpoint, EndpointLimit>;
 
@@ -14,6 +14,7 @@ const PEOPLE: EndpointLimit = { perIp: perMinute(120), perEndpoint: perMinute(30
 export const DEFAULT_MAIL_RATE_LIMITS: MailRateLimits = {
   unsubscribe: PEOPLE,
   click: PEOPLE,
+  confirm: PEOPLE,
   // mail clients and proxies (Gmail's image proxy) fetch opens from a few shared addresses
   open: { perIp: perMinute(1_200), perEndpoint: perMinute(30_000) },
   sendgrid_events: { perIp: perMinute(600), perEndpoint: perMinute(3_000) },

@@ -2,10 +2,12 @@
 // stateless so a link keeps working without a database lookup, and signed so nobody can
 // unsubscribe someone else or turn a click link into an open redirect.
 // Format: base64url(JSON payload) "." base64url(HMAC-SHA256(secret, first part)).
+// A "confirm" token is the double opt-in link (ADR 0023): messageId and customerId both carry the
+// OptInRequest's id, since the person has no customer row until they confirm.
 import { createHmac, timingSafeEqual } from "node:crypto";
 import { z } from "zod";
 
-export const TOKEN_KINDS = ["unsubscribe", "click", "open"] as const;
+export const TOKEN_KINDS = ["unsubscribe", "click", "open", "confirm"] as const;
 export type TokenKind = (typeof TOKEN_KINDS)[number];
 
 export interface TokenPayload {

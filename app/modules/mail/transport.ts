@@ -12,8 +12,13 @@ export interface OutgoingMessage {
   subject: string;
   html: string;
   text: string;
-  /** must include List-Unsubscribe and List-Unsubscribe-Post (see headers.ts) */
+  /** must include List-Unsubscribe and List-Unsubscribe-Post (see headers.ts), unless transactional */
   headers: Record<string, string>;
+  /**
+   * A message the recipient's own request causes and that is no marketing: the double opt-in
+   * confirmation (ADR 0023). It carries no unsubscribe header: there is no list to leave.
+   */
+  transactional?: boolean;
   /** must include `shop_id` and `scenario`; `joren_message_id` is set from messageId */
   customArgs: Record<string, string>;
   categories?: string[];
@@ -66,8 +71,8 @@ export function invalidMessageReason(message: OutgoingMessage): string | null {
   if (!message.subject.trim()) return "subject is empty";
   if (/[\r\n]/.test(message.subject)) return "subject contains a line break";
   if (!message.html.trim() || !message.text.trim()) return "html and text bodies are both required";
-  // Every Joren email is marketing mail: RFC 8058 one-click unsubscribe is mandatory.
-  if (!hasHeader(message.headers, "List-Unsubscribe") || !hasHeader(message.headers, "List-Unsubscribe-Post")) {
+  // Every Joren email but a transactional one is marketing mail: RFC 8058 one-click unsubscribe is mandatory.
+  if (!message.transactional && (!hasHeader(message.headers, "List-Unsubscribe") || !hasHeader(message.headers, "List-Unsubscribe-Post"))) {
     return "List-Unsubscribe and List-Unsubscribe-Post headers are required";
   }
   for (const [key, value] of Object.entries(message.headers)) {

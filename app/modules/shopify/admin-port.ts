@@ -21,6 +21,8 @@ export interface BulkOperationInfo {
 }
 
 export type EmailMarketingStateInput = "SUBSCRIBED" | "UNSUBSCRIBED";
+/** How a subscription was given: CONFIRMED_OPT_IN after the person followed a confirmation email. */
+export type EmailOptInLevel = "SINGLE_OPT_IN" | "CONFIRMED_OPT_IN";
 
 export interface CustomerDiscountCodeInput {
   /** the code the customer types; unique in the shop */
@@ -85,7 +87,8 @@ export interface AdminPort {
   getBulkOperation(id: string): Promise<BulkOperationInfo>;
   /** The lines of a bulk result file, streamed (never loaded whole). */
   fetchJsonl(url: string): AsyncIterable<string>;
-  updateEmailConsent(customerGid: string, state: EmailMarketingStateInput): Promise<void>;
+  /** optInLevel matters for SUBSCRIBED only (SINGLE_OPT_IN when absent) */
+  updateEmailConsent(customerGid: string, state: EmailMarketingStateInput, optInLevel?: EmailOptInLevel): Promise<void>;
   /** A single-use code only that customer can redeem (once), valid between startsAt and endsAt. */
   createCustomerDiscountCode(input: CustomerDiscountCodeInput): Promise<{ discountGid: string }>;
   createWebPixel(settings: Record<string, string>): Promise<{ id: string }>;

@@ -12,6 +12,7 @@ import {
   type BulkOperationStatus,
   type CustomerDiscountCodeInput,
   type EmailMarketingStateInput,
+  type EmailOptInLevel,
   type ShopInfo,
   type ShopifyFunctionInfo,
 } from "./admin-port";
@@ -51,7 +52,7 @@ export type FakeAdminCall =
   | { op: "runBulkQuery"; query: string; root: FakeBulkRoot | null }
   | { op: "getBulkOperation"; id: string }
   | { op: "fetchJsonl"; url: string }
-  | { op: "updateEmailConsent"; customerGid: string; state: EmailMarketingStateInput }
+  | { op: "updateEmailConsent"; customerGid: string; state: EmailMarketingStateInput; optInLevel?: EmailOptInLevel }
   | { op: "createCustomerDiscountCode"; input: CustomerDiscountCodeInput }
   | { op: "createWebPixel"; settings: Record<string, string> }
   | { op: "getShopInfo" }
@@ -241,8 +242,8 @@ export function createFakeAdminPort(store: FakeStoreData = {}): FakeAdminPort {
       for (const line of op.lines) yield line;
     },
 
-    async updateEmailConsent(customerGid, state) {
-      calls.push({ op: "updateEmailConsent", customerGid, state });
+    async updateEmailConsent(customerGid, state, optInLevel) {
+      calls.push({ op: "updateEmailConsent", customerGid, state, ...(optInLevel ? { optInLevel } : {}) });
       maybeFail("updateEmailConsent");
       if (!/^gid:\/\/shopify\/Customer\/\d+$/.test(customerGid)) throw new RangeError(`not a customer GID: ${customerGid}`);
       consents.set(customerGid, state);

@@ -20,6 +20,7 @@ import {
   type BulkOperationInfo,
   type CustomerDiscountCodeInput,
   type EmailMarketingStateInput,
+  type EmailOptInLevel,
   type ShopInfo,
   type ShopifyFunctionInfo,
 } from "./admin-port";
@@ -313,14 +314,14 @@ export function createAdminPortOverGraphql(graphql: AdminGraphql, options: Admin
       yield* readLines(response.body);
     },
 
-    async updateEmailConsent(customerGid: string, state: EmailMarketingStateInput): Promise<void> {
+    async updateEmailConsent(customerGid: string, state: EmailMarketingStateInput, optInLevel: EmailOptInLevel = "SINGLE_OPT_IN"): Promise<void> {
       if (!/^gid:\/\/shopify\/Customer\/\d+$/.test(customerGid)) throw new RangeError(`not a customer GID: ${customerGid}`);
       const data = await execute(customerEmailMarketingConsentUpdate, {
         input: {
           customerId: customerGid,
           emailMarketingConsent: {
             marketingState: state,
-            ...(state === "SUBSCRIBED" ? { marketingOptInLevel: "SINGLE_OPT_IN" } : {}),
+            ...(state === "SUBSCRIBED" ? { marketingOptInLevel: optInLevel } : {}),
           },
         },
       });

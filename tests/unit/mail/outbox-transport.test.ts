@@ -47,6 +47,16 @@ describe("the local outbox transport", () => {
     expect(saved.map((m) => m.messageId)).toEqual(["msg_2"]);
   });
 
+  test("only a transactional message (the double opt-in confirmation) may go without the unsubscribe headers, and only both of them count", async () => {
+    const outbox = createOutboxTransport({ save: async () => {} });
+    const oneHeader = { "List-Unsubscribe": "<https://joren.example/u>" };
+    expect((await outbox.send([message(1, { headers: {}, transactional: true }), message(2, { headers: oneHeader }), message(3, { headers: {}, transactional: false })])).map((r) => r.status)).toEqual([
+      "sent",
+      "failed",
+      "failed",
+    ]);
+  });
+
   test("a failed save is a retry, never a loss", async () => {
     const outbox = createOutboxTransport({
       save: async () => {
