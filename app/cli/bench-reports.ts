@@ -45,6 +45,12 @@ async function fillRollups(db: Db, shopId: string): Promise<void> {
      WHERE "shopId" = ? AND "firstOrderAt" IS NOT NULL`,
     shopId,
   );
+  // the CLV model's purchase days: distinct Tokyo days (UTC+9 all year; the migration's backfill)
+  await db.$executeRawUnsafe(
+    `UPDATE "Customer" SET "purchaseDaysZone" = 'Asia/Tokyo', "purchaseDays" = (SELECT COUNT(DISTINCT CAST(julianday(o."shopifyCreatedAt") + 540 / 1440.0 + 0.5 AS INTEGER)) FROM "Order" o
+       WHERE o."shopId" = "Customer"."shopId" AND o."customerId" = "Customer".id AND o.counted = 1) WHERE "shopId" = ?`,
+    shopId,
+  );
   await db.$executeRawUnsafe(
     `UPDATE "Customer" SET "ordersCount" = (SELECT COUNT(*) FROM "Order" o WHERE o."shopId" = "Customer"."shopId" AND o."customerId" = "Customer".id AND o.counted = 1) WHERE "shopId" = ?`,
     shopId,
