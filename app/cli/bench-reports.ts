@@ -75,14 +75,16 @@ async function generateMessages(db: Db, shopId: string, customers: number): Prom
   return created;
 }
 
-/** Each report once over the shop's whole history, in seconds (ms precision). */
+/** Each report once over the shop's whole history (CLV twice: the day's first, then the same day's next), in seconds (ms precision). */
 export async function runReportsTimed(db: Db, shopId: string, now: Date): Promise<Record<string, number>> {
   const reports = await import("~/modules/reports");
   const range = await reports.resolveReportRange(db, shopId, { now });
   const runs: [string, () => Promise<unknown>][] = [
     ["summary", () => reports.getSummaryReport(db, shopId, range)],
     ["ltv", () => reports.getLtvReport(db, shopId, range)],
+    // the first CLV of the day also computes the model's split check; the next one reuses it (ADR 0016)
     ["clv", () => reports.getClvReport(db, shopId, range)],
+    ["clvSameDay", () => reports.getClvReport(db, shopId, range)],
     ["repeat", () => reports.getRepeatReport(db, shopId, range)],
     ["cohorts", () => reports.getCohortReport(db, shopId, range)],
     ["pareto", () => reports.getParetoReport(db, shopId, range)],

@@ -2,6 +2,8 @@
 // and last order, net spend) instead of joining the orders (ADR 0016, amendment): the fitted
 // inputs must be exactly those of the order join. Past instants keep the order join. And the
 // model's split check is computed once per shop-local day.
+import { readdirSync, readFileSync } from "node:fs";
+import path from "node:path";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import type { Db } from "~/db.server";
 import { recomputeCustomerRollups } from "~/modules/customers/recompute-rollups.server";
@@ -9,6 +11,7 @@ import { seededRandom } from "~/modules/demo/sample-store";
 import { getClvReport, resolveReportRange } from "~/modules/reports";
 import { cachedSplitCheck, forgetClvChecks } from "~/modules/reports/clv-check-cache.server";
 import { clvObservations } from "~/modules/reports/customer-reports.server";
+import { dialectOf } from "~/modules/reports/sql.server";
 import { registerLocalShop } from "~/modules/shops/install-shop.server";
 import { createTestDb, type TestDb } from "../helpers/db";
 
@@ -146,6 +149,43 @@ describe("CLV inputs from the rollups", () => {
       await recomputeCustomerRollups(t.db, { shopId, now: NOW }, oneDay.id);
     }
   });
+});
+
+describe("the migration's back-fill", () => {
+  async function recomputeAll(): Promise<void> {
+    for (const { id } of await t.db.customer.findMany({ where: { shopId }, select: { id: true } })) await recomputeCustomerRollups(t.db, { shopId, now: NOW }, id);
+  }
+  const columns = { id: true, purchaseDays: true, purchaseDaysZone: true } as const;
+
+  test("gives what the rollups give: in any zone PostgreSQL knows; on SQLite in the fixed-offset zones it lists, the others left to their next rollup", async () => {
+    const postgres = dialectOf(t.db) === "postgresql";
+    const dir = postgres ? "prisma/postgres/migrations" : "prisma/migrations";
+    const migration = readdirSync(dir).find((name) => name.endsWith("_clv_purchase_days_and_check_cache"));
+    const sql = readFileSync(path.join(dir, String(migration), "migration.sql"), "utf8");
+    const backfill = /-- Backfill[^]*?\n(UPDATE "Customer"[\s\S]*?;)\s*$/.exec(sql)?.[1];
+    expect(backfill).toBeDefined();
+    try {
+      for (const timezone of ["Asia/Tokyo", "America/New_York"]) {
+        await t.db.shop.update({ where: { id: shopId }, data: { timezone } });
+        await recomputeAll();
+        const fromRollups = await t.db.customer.findMany({ where: { shopId }, select: columns, orderBy: { id: "asc" } });
+        expect(fromRollups.some((c) => c.purchaseDays >= 3)).toBe(true);
+        await t.db.customer.updateMany({ where: { shopId }, data: { purchaseDays: 0, purchaseDaysZone: null } });
+        await t.db.$executeRawUnsafe(String(backfill));
+        const filled = await t.db.customer.findMany({ where: { shopId }, select: columns, orderBy: { id: "asc" } });
+        if (postgres || timezone === "Asia/Tokyo") expect(filled).toEqual(fromRollups);
+        else expect(filled.every((c) => c.purchaseDaysZone === null && c.purchaseDays === 0)).toBe(true);
+        // either way the report's inputs are the order join's
+        const range = await resolveReportRange(t.db, shopId, { now: NOW });
+        expect(await clvObservations(t.db, shopId, range, { end: NOW, laterEnd: NOW, source: "rollups" })).toEqual(
+          await clvObservations(t.db, shopId, range, { end: NOW, laterEnd: NOW, source: "orders" }),
+        );
+      }
+    } finally {
+      await t.db.shop.update({ where: { id: shopId }, data: { timezone: "America/New_York" } });
+      await recomputeAll();
+    }
+  }, 60_000);
 });
 
 describe("the split check, once per shop-local day", () => {
