@@ -117,6 +117,17 @@ describe("CLV inputs from the rollups", () => {
     expect(fromRollups).toEqual(fromOrders);
   });
 
+  test("the split check's calibration 13 weeks back: the rollups of those who have not ordered since give exactly the order join's groups, with the later purchase days", async () => {
+    const range = await resolveReportRange(t.db, shopId, { now: NOW });
+    const calibrationEnd = new Date(NOW.getTime() - 13 * 7 * DAY_MS);
+    const fromRollups = await clvObservations(t.db, shopId, range, { end: calibrationEnd, laterEnd: NOW, source: "rollups", withSample: false });
+    const fromOrders = await clvObservations(t.db, shopId, range, { end: calibrationEnd, laterEnd: NOW, source: "orders", withSample: false });
+    expect(fromRollups.groups.reduce((s, g) => s + (g.later ?? 0), 0)).toBeGreaterThan(10);
+    // some customers are read from their rollups: those with no order since the calibration end
+    expect(await t.db.customer.count({ where: { shopId, ordersCount: { gt: 0 }, lastOrderAt: { lt: calibrationEnd } } })).toBeGreaterThan(50);
+    expect(fromRollups).toEqual(fromOrders);
+  });
+
   test("customers the rollups cannot describe come from their orders: counted in another zone, or an order dated after now", async () => {
     const range = await resolveReportRange(t.db, shopId, { now: NOW });
     const stale = await t.db.customer.findFirstOrThrow({ where: { shopId, gid: "gid://shopify/Customer/2" }, select: { id: true, purchaseDays: true } });
