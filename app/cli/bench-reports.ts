@@ -46,6 +46,12 @@ async function fillRollups(db: Db, shopId: string): Promise<void> {
      WHERE "shopId" = ? AND "firstOrderAt" IS NOT NULL`,
     shopId,
   );
+  // the CLV model's purchase days: distinct Tokyo days (UTC+9 all year; the migration's backfill)
+  await db.$executeRawUnsafe(
+    `UPDATE "Customer" SET "purchaseDaysZone" = 'Asia/Tokyo', "purchaseDays" = (SELECT COUNT(DISTINCT CAST(julianday(o."shopifyCreatedAt") + 540 / 1440.0 + 0.5 AS INTEGER)) FROM "Order" o
+       WHERE o."shopId" = "Customer"."shopId" AND o."customerId" = "Customer".id AND o.counted = 1) WHERE "shopId" = ?`,
+    shopId,
+  );
   await db.$executeRawUnsafe(
     `UPDATE "Customer" SET "ordersCount" = (SELECT COUNT(*) FROM "Order" o WHERE o."shopId" = "Customer"."shopId" AND o."customerId" = "Customer".id AND o.counted = 1) WHERE "shopId" = ?`,
     shopId,
@@ -70,14 +76,16 @@ async function generateMessages(db: Db, shopId: string, customers: number): Prom
   return created;
 }
 
-/** Each report once over the shop's whole history, in seconds (ms precision). */
+/** Each report once over the shop's whole history (CLV twice: the day's first, then the same day's next), in seconds (ms precision). */
 export async function runReportsTimed(db: Db, shopId: string, now: Date): Promise<Record<string, number>> {
   const reports = await import("~/modules/reports");
   const range = await reports.resolveReportRange(db, shopId, { now });
   const runs: [string, () => Promise<unknown>][] = [
     ["summary", () => reports.getSummaryReport(db, shopId, range)],
     ["ltv", () => reports.getLtvReport(db, shopId, range)],
+    // the first CLV of the day also computes the model's split check; the next one reuses it (ADR 0016)
     ["clv", () => reports.getClvReport(db, shopId, range)],
+    ["clvSameDay", () => reports.getClvReport(db, shopId, range)],
     ["repeat", () => reports.getRepeatReport(db, shopId, range)],
     ["cohorts", () => reports.getCohortReport(db, shopId, range)],
     ["pareto", () => reports.getParetoReport(db, shopId, range)],

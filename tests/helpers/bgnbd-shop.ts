@@ -63,6 +63,8 @@ export async function seedBgNbdShop(db: Db, domain: string, options: BgNbdShopOp
         firstOrderAt: c.times[0],
         secondOrderAt: c.times[1] ?? null,
         lastOrderAt: c.times[c.times.length - 1],
+        purchaseDays: new Set(c.times.map((at) => at.toISOString().slice(0, 10))).size,
+        purchaseDaysZone: "UTC",
       })),
     });
     await db.order.createMany({

@@ -1,10 +1,11 @@
 import type { Tx } from "~/db.server";
 import { queryInChunks } from "~/lib/chunks";
 import { classifyCustomer } from "~/modules/guard/classify-customer";
-import { parseShopSettings } from "~/modules/settings/shop-settings";
+import { effectiveTimezone, parseShopSettings } from "~/modules/settings/shop-settings";
 import type { ShopScope } from "~/modules/ingest/types";
 import { LTV_WINDOW_DAYS } from "./ltv-windows";
 import { itemAt } from "~/lib/arrays";
+import { countPurchaseDays } from "./purchase-days";
 
 const DAY_MS = 86_400_000;
 const YEAR_MS = 365 * DAY_MS;
@@ -60,7 +61,7 @@ async function recomputeRollups(tx: Tx, shopId: string, customers: { customerId:
           orderBy: { shopifyCreatedAt: "asc" },
         }),
     ),
-    tx.shop.findUniqueOrThrow({ where: { id: shopId }, select: { regularSpendThreshold: true, settings: true } }),
+    tx.shop.findUniqueOrThrow({ where: { id: shopId }, select: { regularSpendThreshold: true, settings: true, timezone: true } }),
   ]);
   const byCustomer = new Map<string, typeof orders>();
   for (const order of orders) {
@@ -68,7 +69,9 @@ async function recomputeRollups(tx: Tx, shopId: string, customers: { customerId:
     if (list) list.push(order);
     else byCustomer.set(order.customerId!, [order]);
   }
-  const phaseRules = parseShopSettings(shop.settings).phaseRules;
+  const settings = parseShopSettings(shop.settings);
+  const phaseRules = settings.phaseRules;
+  const timezone = effectiveTimezone(settings, shop.timezone);
   for (const { customerId, now } of customers) {
     const own = byCustomer.get(customerId) ?? [];
     const yearAgo = now.getTime() - YEAR_MS;
@@ -100,6 +103,8 @@ async function recomputeRollups(tx: Tx, shopId: string, customers: { customerId:
         ltv90: ltv[1],
         ltv180: ltv[2],
         ltv365: ltv[3],
+        purchaseDays: countPurchaseDays(own.map((o) => o.shopifyCreatedAt), timezone),
+        purchaseDaysZone: timezone,
         // the merchant's thresholds (regularMinOrders, dormantAfterDays), not the defaults
         phase: classifyCustomer({ ordersCount: own.length, netSpend365, lastOrderAt }, now, shop.regularSpendThreshold, phaseRules),
         rollupAt: now,

@@ -14,6 +14,7 @@ import { recordProduct } from "~/modules/catalog/record-product.server";
 import { deferRollups, flushDeferredRollups } from "~/modules/customers/recompute-rollups.server";
 import { upsertCustomer } from "~/modules/customers/upsert-customer.server";
 import { recordOrder } from "~/modules/orders/record-order.server";
+import { forgetClvChecks } from "~/modules/reports/clv-check-cache.server";
 import { isAdminApiError, type AdminPort, type BulkOperationInfo } from "~/modules/shopify/admin-port";
 import { BULK_QUERIES, type ImportStage } from "./bulk-queries";
 import { groupBulkLines } from "./group-bulk-lines";
@@ -374,6 +375,8 @@ export async function runHistoryImport(options: RunHistoryImportOptions): Promis
     }
     state.stage = "done";
     await persist({ status: "done", error: null, finishedAt: now() });
+    // the imported past changes the CLV model's split check: recompute it at the next report
+    await forgetClvChecks(db, shopId);
     log("info", "history import done", { shopId, jobId, counts: state.counts });
     return { jobId, counts: state.counts };
   } catch (error) {

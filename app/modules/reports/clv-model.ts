@@ -142,9 +142,17 @@ export function expectedOrders(params: BgNbdParams, o: BgNbdObservation, t: numb
 export function gammaGammaLogLikelihood(params: GammaGammaParams, data: readonly { n: number; m: number }[]): number {
   const { p, q, gamma } = params;
   const constant = -lnGamma(q) + q * Math.log(gamma);
+  // The Γ terms depend only on n (a few distinct order counts): computed once per n, the same
+  // values in the same expression, so the sum is bit-for-bit the per-customer one.
+  const byN = new Map<number, [number, number]>();
   let total = 0;
   for (const { n, m } of data) {
-    total += lnGamma(p * n + q) - lnGamma(p * n) + constant + (p * n - 1) * Math.log(m) + p * n * Math.log(n) - (p * n + q) * Math.log(gamma + m * n);
+    let gammas = byN.get(n);
+    if (gammas === undefined) {
+      gammas = [lnGamma(p * n + q), lnGamma(p * n)];
+      byN.set(n, gammas);
+    }
+    total += gammas[0] - gammas[1] + constant + (p * n - 1) * Math.log(m) + p * n * Math.log(n) - (p * n + q) * Math.log(gamma + m * n);
   }
   return total;
 }

@@ -3,6 +3,7 @@
 // measured to date. Everything is counted in the database: only a few dozen rows come back
 // (the CLV reads groups by orders and weeks, and a sample of at most CLV_FIT_SAMPLE customers).
 import { Prisma, type Tx } from "~/db.server";
+import { cachedSplitCheck } from "./clv-check-cache.server";
 import { computeClv, CLV_FIT_SAMPLE, fitBgNbdOnGroups, holdoutCheck, tooLittleHistory, type ClvGroup, type ClvSampleCustomer } from "./clv";
 import { monthKey } from "./range";
 import { assembleRepeat, F2_WINDOWS, FUNNEL_STAGES } from "./repeat";
@@ -146,19 +147,38 @@ const CHECK_MAX_WEEKS = 52;
 const SPLIT_WEEKS = 13;
 
 /**
+ * Where the CLV model reads each customer's purchases: "orders" joins every customer's counted
+ * orders; "rollups" reads the customer rollups (purchaseDays, first/last order, net spend)
+ * where they describe the customer at the instant exactly — every counted order before it
+ * (so none in the check period after it either) and the purchase days counted in the report's
+ * zone — and joins the orders of the others (an order at or after the instant, rollups counted
+ * in another zone or not yet). Used when the range runs to today (nearly everyone is read from
+ * the rollups) and for the split check's calibration 13 weeks back (everyone who has not ordered
+ * since); a past range (`report --to`) keeps the plain join.
+ */
+export type ClvSource = "orders" | "rollups";
+
+/**
  * One row per (purchase days, tx weeks, T weeks) of the customers acquired in the range whose
  * first order is before `end`, from their counted orders before `end` — nothing later — with T
  * measured at `end`; plus each group's purchase days in [end, laterEnd) for the model's check.
  * Purchase days are distinct shop-local calendar days, as in the BG/NBD literature: two orders
- * on one day (a forgotten item) are one purchase.
+ * on one day (a forgotten item) are one purchase. `withSample`: also the Gamma-Gamma sample.
  */
-async function clvObservations(db: Tx, shopId: string, range: ReportRange, end: Date, laterEnd: Date): Promise<{ groups: ClvGroup[]; sample: ClvSampleCustomer[] }> {
+export async function clvObservations(
+  db: Tx,
+  shopId: string,
+  range: ReportRange,
+  window: { end: Date; laterEnd: Date; source: ClvSource; withSample?: boolean },
+): Promise<{ groups: ClvGroup[]; sample: ClvSampleCustomer[] }> {
+  const { end, laterEnd, source, withSample = true } = window;
   const d = dialectOf(db);
   const t = Prisma.sql`o."shopifyCreatedAt"`;
   const before = Prisma.sql`${t} < ${dateParam(d, end)}`;
   const day = localDaySql(d, t, range.timezone, { from: range.from, to: laterEnd });
-  const perCustomer = Prisma.sql`
-    WITH per AS (
+  const measured = Prisma.sql`${acquired(d, shopId, range)} AND c."firstOrderAt" < ${dateParam(d, end)}`;
+  const current = Prisma.sql`COALESCE(c."purchaseDaysZone", '') = ${range.timezone} AND c."lastOrderAt" < ${dateParam(d, end)}`;
+  const joined = Prisma.sql`
       SELECT c.id AS id,
         COUNT(DISTINCT CASE WHEN ${before} THEN ${day} END) AS days,
         MIN(CASE WHEN ${before} THEN ${t} END) AS first,
@@ -166,14 +186,22 @@ async function clvObservations(db: Tx, shopId: string, range: ReportRange, end: 
         SUM(CASE WHEN ${before} THEN o."totalPrice" - o."totalRefunded" ELSE 0 END) AS net,
         COUNT(DISTINCT CASE WHEN ${before} THEN NULL ELSE ${day} END) AS later
       FROM "Customer" c JOIN "Order" o ON o."shopId" = c."shopId" AND o."customerId" = c.id AND o.counted = ${trueSql(d)} AND ${t} < ${dateParam(d, laterEnd)}
-      WHERE ${acquired(d, shopId, range)} AND c."firstOrderAt" < ${dateParam(d, end)}
-      GROUP BY c.id)`;
+      WHERE ${measured}${source === "rollups" ? Prisma.sql` AND NOT (${current})` : Prisma.empty}
+      GROUP BY c.id`;
+  const perCustomer =
+    source === "orders"
+      ? Prisma.sql`WITH per AS (${joined})`
+      : Prisma.sql`
+    WITH per AS (
+      SELECT c.id AS id, c."purchaseDays" AS days, c."firstOrderAt" AS first, c."lastOrderAt" AS last, c."netSpend" AS net, 0 AS later
+      FROM "Customer" c WHERE ${measured} AND ${current}
+      UNION ALL ${joined})`;
   const txDays = daysBetweenSql(d, Prisma.sql`per.first`, Prisma.sql`per.last`);
   const tDays = daysBetweenSql(d, Prisma.sql`per.first`, dateParam(d, end));
   // Whole weeks: the grouping that keeps the prediction to a few thousand rows at most.
   const groupRows = await queryRows<{ n: unknown; txw: unknown; tw: unknown; customers: unknown; net: unknown; later: unknown }[]>(db, Prisma.sql`
     ${perCustomer} SELECT per.days AS n, ROUND(${txDays} / 7.0) AS txw, ROUND(${tDays} / 7.0) AS tw, COUNT(*) AS customers, SUM(per.net) AS net, SUM(per.later) AS later
-    FROM per WHERE per.days > 0 GROUP BY 1, 2, 3`);
+    FROM per WHERE per.days > 0 GROUP BY 1, 2, 3 ORDER BY 1, 2, 3`);
   const groups: ClvGroup[] = groupRows.map((g) => ({
     orders: whole(g.n),
     txWeeks: Number(g.txw),
@@ -185,12 +213,12 @@ async function clvObservations(db: Tx, shopId: string, range: ReportRange, end: 
   const customers = groups.reduce((s, g) => s + g.customers, 0);
   const step = Math.max(1, Math.ceil(customers / CLV_FIT_SAMPLE));
   const sampleRows =
-    customers === 0
+    customers === 0 || !withSample
       ? []
       : await queryRows<{ n: unknown; net: unknown }[]>(db, Prisma.sql`
     ${perCustomer} SELECT s.n AS n, s.net AS net FROM (
       SELECT per.days AS n, per.net AS net, ROW_NUMBER() OVER (ORDER BY per.first, per.net, per.id) AS rn FROM per WHERE per.days > 0) s
-    WHERE s.rn % ${step} = 0`);
+    WHERE s.rn % ${step} = 0 ORDER BY s.rn`);
   return { groups, sample: sampleRows.map((r) => ({ orders: whole(r.n), net: milliSum(r.net) })) };
 }
 
@@ -199,19 +227,29 @@ export async function getClvReport(db: Tx, shopId: string, range: ReportRange): 
   const end = new Date(Math.min(range.to.getTime(), range.asOf.getTime()));
   const laterEnd = new Date(Math.min(range.asOf.getTime(), end.getTime() + CHECK_MAX_WEEKS * WEEK_MS));
   const hasLater = laterEnd.getTime() - end.getTime() >= WEEK_MS;
-  const { groups, sample } = await clvObservations(db, shopId, range, end, hasLater ? laterEnd : end);
+  const toToday = end.getTime() === range.asOf.getTime();
+  const { groups, sample } = await clvObservations(db, shopId, range, {
+    end,
+    laterEnd: hasLater ? laterEnd : end,
+    source: toToday ? "rollups" : "orders",
+  });
   const report = computeClv(groups, sample);
   const measured = { ...report, measuredAt: end.toISOString() };
   if (hasLater) {
     if (!report.parameters) return { ...measured, check: null, checkReason: `no fitted model to check (${report.reason})` };
     return { ...measured, check: holdoutCheck(groups, report.parameters.bgnbd, { kind: "later_period", calibrationEnd: end, checkEnd: laterEnd }), checkReason: null };
   }
-  // The range runs to today: hold back its last weeks, refit on what came before, and compare.
+  // The range runs to today: the split check, computed once per shop-local day (clv-check-cache.server.ts).
+  return { ...measured, ...(await cachedSplitCheck(db, shopId, range, () => splitCheck(db, shopId, range, end))) };
+}
+
+/** Holds back the range's last weeks, refits on what came before, and compares. */
+async function splitCheck(db: Tx, shopId: string, range: ReportRange, end: Date): Promise<Pick<ClvReport, "check" | "checkReason">> {
   const calibrationEnd = new Date(end.getTime() - SPLIT_WEEKS * WEEK_MS);
-  const split = await clvObservations(db, shopId, range, calibrationEnd, end);
+  const split = await clvObservations(db, shopId, range, { end: calibrationEnd, laterEnd: end, source: "rollups", withSample: false });
   const tooLittle = tooLittleHistory(split.groups);
-  if (tooLittle) return { ...measured, check: null, checkReason: `too little history before the last ${SPLIT_WEEKS} weeks to check the model (${tooLittle})` };
+  if (tooLittle) return { check: null, checkReason: `too little history before the last ${SPLIT_WEEKS} weeks to check the model (${tooLittle})` };
   const bgnbd = fitBgNbdOnGroups(split.groups);
-  if (!bgnbd) return { ...measured, check: null, checkReason: `the BG/NBD fit before the last ${SPLIT_WEEKS} weeks did not reach usable parameters` };
-  return { ...measured, check: holdoutCheck(split.groups, bgnbd, { kind: "split", calibrationEnd, checkEnd: end }), checkReason: null };
+  if (!bgnbd) return { check: null, checkReason: `the BG/NBD fit before the last ${SPLIT_WEEKS} weeks did not reach usable parameters` };
+  return { check: holdoutCheck(split.groups, bgnbd, { kind: "split", calibrationEnd, checkEnd: end }), checkReason: null };
 }
