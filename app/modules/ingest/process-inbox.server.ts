@@ -5,8 +5,10 @@ import { isTransientDbError, isUniqueViolation } from "~/lib/db-errors";
 import { parseJsonLossless } from "~/lib/json";
 import { log } from "~/lib/log.server";
 import { deferRollups, flushDeferredRollups } from "~/modules/customers/recompute-rollups.server";
+import { recordNewOrders } from "~/modules/orders/record-new-orders.server";
 import { unstorableText } from "./normalize/unstorable-text";
 import { getTopic, resolveTopic, RetryLater, type ApplyOutcome, type WebhookTopic } from "./topics";
+import type { NormalizedOrder } from "./types";
 
 const CLAIM_MS = 60_000;
 const MAX_ATTEMPTS = 8;
@@ -73,7 +75,11 @@ interface ReadyReceipt {
   receipt: ClaimedReceipt;
   topic: WebhookTopic;
   apply: (tx: Tx) => Promise<ApplyOutcome>;
+  /** an order upsert: first offered to the set-based writer (recordNewOrders) */
+  order?: { data: NormalizedOrder; now: Date };
 }
+
+const ORDER_UPSERT_TOPICS: ReadonlySet<WebhookTopic> = new Set<WebhookTopic>(["orders/create", "orders/updated", "orders/paid", "orders/cancelled"]);
 
 const finishedData = (now: Date) => ({ body: null, processedAt: now, claimedBy: null, claimedUntil: null });
 
@@ -117,7 +123,10 @@ async function prepareReceipt(db: Db, receipt: ClaimedReceipt, now: Date): Promi
   }
   const data = parsed.data;
   const ctx = { shopId: receipt.shopId, shopDomain: receipt.shop.domain, now: receipt.triggeredAt ?? receipt.receivedAt };
-  return { receipt, topic, apply: (tx) => definition.apply(tx, ctx, data) };
+  return {
+    receipt, topic, apply: (tx) => definition.apply(tx, ctx, data),
+    ...(ORDER_UPSERT_TOPICS.has(topic) ? { order: { data: data as NormalizedOrder, now: ctx.now } } : {}),
+  };
 }
 
 /**
@@ -194,10 +203,30 @@ async function applyBatch(
     async (tx) => {
       deferRollups(tx);
       const applied: { id: string; outcome: ApplyOutcome }[] = [];
-      for (const item of items) {
+      // the run's leading order upserts go set-based first; what that path hands back is applied
+      // row by row below, still in this transaction and in the order received
+      const leading: ReadyReceipt[] = [];
+      while (leading.length < items.length && items[leading.length]!.order) leading.push(items[leading.length]!);
+      const rowByRow: ReadyReceipt[] = [];
+      if (leading.length > 1) {
+        const byShop = new Map<string, ReadyReceipt[]>();
+        for (const item of leading) byShop.set(item.receipt.shopId, [...(byShop.get(item.receipt.shopId) ?? []), item]);
+        const handledSetBased = new Set<ReadyReceipt>();
+        for (const [shopId, group] of byShop) {
+          const results = await recordNewOrders(tx, shopId, group.map((item) => ({ order: item.order!.data, now: item.order!.now })));
+          group.forEach((item, i) => results[i] === "applied" && handledSetBased.add(item));
+        }
+        for (const item of leading) {
+          if (handledSetBased.has(item)) applied.push({ id: item.receipt.id, outcome: { status: "done" } });
+          else rowByRow.push(item);
+        }
+        taken = leading.length;
+      }
+      for (const item of [...rowByRow, ...items.slice(taken)]) {
         const budget = writersWaiting() ? Math.min(budgetMs, TRANSACTION_BUDGET_WHILE_ACKING_MS) : budgetMs;
-        if (taken > 0 && performance.now() - started > budget) break;
-        taken++;
+        const handedBack = rowByRow.includes(item);
+        if (!handedBack && taken > 0 && performance.now() - started > budget) break;
+        if (!handedBack) taken++;
         await tx.$executeRawUnsafe("SAVEPOINT joren_receipt");
         try {
           applied.push({ id: item.receipt.id, outcome: await item.apply(tx) });
