@@ -1,5 +1,6 @@
 // The inbox's apply rate on its own: receipts are stored first (driver-direct, as the ack does),
 // then one worker drains them in this process. No HTTP, so the figure is independent of the ack rate.
+import { randomBytes } from "node:crypto";
 import { createDb } from "~/db.server";
 import { orderWebhook } from "~/modules/demo/sample-store";
 import { createInboxStore } from "~/modules/ingest/inbox-store.server";
@@ -17,6 +18,8 @@ export interface ApplyBench {
 
 /** `orders` orders/create receipts (a third of customers repeat) applied by one in-process worker. */
 export async function benchApply(orders: number, info: (line: string) => void = () => {}, databaseUrl?: string): Promise<ApplyBench> {
+  // the tombstone check hashes with the app's key; a bench database needs none of its own
+  if (!process.env.JOREN_ENCRYPTION_KEY && !process.env.SHOPIFY_API_SECRET) process.env.JOREN_ENCRYPTION_KEY = randomBytes(32).toString("hex");
   const url = databaseUrl ?? `file:${migratedSqliteFile("apply")}`;
   const db = await createDb(url);
   const { shopId } = await registerLocalShop({ db, domain: "joren-apply.myshopify.com" });
