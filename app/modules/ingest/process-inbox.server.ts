@@ -272,7 +272,15 @@ export async function processPendingWebhooks(db: Db, options: ProcessOptions = {
         { status: "processing", claimedUntil: { lte: now } },
       ],
     };
-    const due = await db.webhookReceipt.findMany({ where: dueWhere, orderBy: { receivedAt: "asc" }, take: options.batchSize ?? BATCH, select: { id: true } });
+    // one query per status, each walking the (status, receivedAt) index in order and stopping
+    // after a batch: with an OR of both, SQLite read and sorted the whole backlog every batch
+    const take = options.batchSize ?? BATCH;
+    const shop = options.shopId ? { shopId: options.shopId } : {};
+    const [pending, expired] = await Promise.all([
+      db.webhookReceipt.findMany({ where: { ...shop, status: "pending", OR: [{ claimedUntil: null }, { claimedUntil: { lte: now } }] }, orderBy: { receivedAt: "asc" }, take, select: { id: true, receivedAt: true } }),
+      db.webhookReceipt.findMany({ where: { ...shop, status: "processing", claimedUntil: { lte: now } }, orderBy: { receivedAt: "asc" }, take, select: { id: true, receivedAt: true } }),
+    ]);
+    const due = [...pending, ...expired].sort((a, b) => a.receivedAt.getTime() - b.receivedAt.getTime()).slice(0, take);
     if (due.length === 0) break;
     await options.yieldToWriters?.();
     const ids = due.map((d) => d.id);

@@ -105,8 +105,11 @@ async function writeNewOrders(tx: Tx, shopId: string, inputs: readonly NewOrderI
   const byGid = new Map(storedCustomers.map((c) => [c.gid!, c]));
   // a new account whose email has a guest row: recordOrder adopts the guest, row by row
   const newEmails = [...new Set(live().flatMap((x) => (byGid.has(x.order.customer!.gid) ? [] : [normalizeEmail(x.order.customer!.email)])).filter((e): e is string => e !== null))];
+  // by (shopId, emailNormalized) only: with "gid IS NULL" as well, SQLite walks every guest row
   const guests = new Set(
-    (await queryInChunks(newEmails, (chunk) => tx.customer.findMany({ where: { shopId, gid: null, emailNormalized: { in: chunk }, redactedAt: null }, select: { emailNormalized: true } }))).map((g) => g.emailNormalized),
+    (await queryInChunks(newEmails, (chunk) => tx.customer.findMany({ where: { shopId, emailNormalized: { in: chunk } }, select: { emailNormalized: true, gid: true, redactedAt: true } })))
+      .filter((c) => c.gid === null && c.redactedAt === null)
+      .map((g) => g.emailNormalized),
   );
   for (const x of live()) {
     const email = normalizeEmail(x.order.customer!.email);
