@@ -20,6 +20,8 @@ const BATCH = 200;
  */
 const TRANSACTION_BUDGET_MS = 250;
 const TRANSACTION_BUDGET_WHILE_ACKING_MS = 15;
+/** new orders written set-based in one transaction while acks wait (≈ 1 ms each) */
+const SET_BASED_WHILE_ACKING = 16;
 
 /**
  * Topics whose receipts share a batch transaction. The others (uninstall, scopes, merges and the
@@ -205,8 +207,10 @@ async function applyBatch(
       const applied: { id: string; outcome: ApplyOutcome }[] = [];
       // the run's leading order upserts go set-based first; what that path hands back is applied
       // row by row below, still in this transaction and in the order received
+      // (fewer while acks wait to insert: the set-based write holds SQLite's one write lock)
+      const cap = writersWaiting() ? SET_BASED_WHILE_ACKING : items.length;
       const leading: ReadyReceipt[] = [];
-      while (leading.length < items.length && items[leading.length]!.order) leading.push(items[leading.length]!);
+      while (leading.length < Math.min(cap, items.length) && items[leading.length]!.order) leading.push(items[leading.length]!);
       const rowByRow: ReadyReceipt[] = [];
       if (leading.length > 1) {
         const byShop = new Map<string, ReadyReceipt[]>();
