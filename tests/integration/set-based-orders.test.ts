@@ -92,9 +92,17 @@ test("a batch of new orders leaves the mirror the row-by-row path leaves (custom
     await receive(setBased, topic, body);
     await receive(rowByRow, topic, body);
   }
-  // one claim of the whole batch (its leading orders go set-based) against one receipt at a time
-  expect(await processPendingWebhooks(t.db, { shopId: setBased, transactionBudgetMs: 60_000 })).toEqual({ done: BATCH.length, skipped: 0, rejected: 0, retried: 0, failed: 0 });
-  expect(await processPendingWebhooks(t.db, { shopId: rowByRow, batchSize: 1 })).toEqual({ done: BATCH.length, skipped: 0, rejected: 0, retried: 0, failed: 0 });
+  // one claim of the whole batch (its leading orders go set-based) against one receipt at a time.
+  // Receipts stored in the same millisecond may be claimed in either order, so the older copy of
+  // the order sent twice may end "skipped" as older; the mirror is the same either way.
+  for (const result of [
+    await processPendingWebhooks(t.db, { shopId: setBased, transactionBudgetMs: 60_000 }),
+    await processPendingWebhooks(t.db, { shopId: rowByRow, batchSize: 1 }),
+  ]) {
+    expect(result).toMatchObject({ rejected: 0, retried: 0, failed: 0 });
+    expect(result.done + result.skipped).toBe(BATCH.length);
+    expect(result.skipped).toBeLessThanOrEqual(1);
+  }
 
   const got = await mirrorOf(setBased);
   const want = await mirrorOf(rowByRow);

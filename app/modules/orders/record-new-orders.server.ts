@@ -38,11 +38,15 @@ interface CustomerState {
 
 const SAVEPOINT = "joren_new_orders";
 
+/** who the order belongs to: its customer object, or (a bulk import's order) the customer's GID */
+const personGid = (order: NormalizedOrder): string | null => order.customer?.gid ?? order.customerGid;
+
 /**
  * Stores orders not yet in the mirror, in one savepoint: customers (upsert if newer, consent if
  * newer), orders, lines, completed checkouts, points earns and the order-paid triggers, and defers
  * the customers' rollups to the transaction's flush (`deferRollups`). An order is handed back
- * when it is already stored (or repeated in the batch), lists refunds, has no customer object,
+ * when it is already stored (or repeated in the batch), lists refunds, names no customer (a guest)
+ * or only the GID of one not stored yet,
  * names a redacted person, meets a guest row to adopt, already has points entries, or would book
  * an earn and its reversal at once — and with it every other order of its customer, so each
  * customer's versions are still applied in the order received. A database error rolls the
@@ -78,7 +82,7 @@ async function writeNewOrders(tx: Tx, shopId: string, inputs: readonly NewOrderI
   const fallback = new Set<number>();
   const seenGids = new Set<string>();
   inputs.forEach(({ order }, i) => {
-    if (!order.customer || order.refunds.length > 0 || seenGids.has(order.gid)) fallback.add(i);
+    if (!personGid(order) || order.refunds.length > 0 || seenGids.has(order.gid)) fallback.add(i);
     seenGids.add(order.gid);
   });
   const live = () => inputs.map((input, i) => ({ ...input, i })).filter((x) => !fallback.has(x.i));
@@ -98,13 +102,13 @@ async function writeNewOrders(tx: Tx, shopId: string, inputs: readonly NewOrderI
   const taken = new Set([...storedOrders.map((o) => o.gid), ...bookedPoints.map((e) => e.orderGid)]);
   for (const x of live()) if (taken.has(x.order.gid)) fallback.add(x.i);
 
-  const customerGids = [...new Set(live().map((x) => x.order.customer!.gid))];
+  const customerGids = [...new Set(live().map((x) => personGid(x.order)!))];
   const storedCustomers = await queryInChunks(customerGids, (chunk) =>
     tx.customer.findMany({ where: { shopId, gid: { in: chunk } }, select: { id: true, gid: true, shopifyUpdatedAt: true, emailConsent: true, emailConsentAt: true, redactedAt: true } }),
   );
   const byGid = new Map(storedCustomers.map((c) => [c.gid!, c]));
   // a new account whose email has a guest row: recordOrder adopts the guest, row by row
-  const newEmails = [...new Set(live().flatMap((x) => (byGid.has(x.order.customer!.gid) ? [] : [normalizeEmail(x.order.customer!.email)])).filter((e): e is string => e !== null))];
+  const newEmails = [...new Set(live().flatMap((x) => (x.order.customer && !byGid.has(x.order.customer.gid) ? [normalizeEmail(x.order.customer.email)] : [])).filter((e): e is string => e !== null))];
   // by (shopId, emailNormalized) only: with "gid IS NULL" as well, SQLite walks every guest row
   const guests = new Set(
     (await queryInChunks(newEmails, (chunk) => tx.customer.findMany({ where: { shopId, emailNormalized: { in: chunk } }, select: { emailNormalized: true, gid: true, redactedAt: true } })))
@@ -112,8 +116,11 @@ async function writeNewOrders(tx: Tx, shopId: string, inputs: readonly NewOrderI
       .map((g) => g.emailNormalized),
   );
   for (const x of live()) {
-    const email = normalizeEmail(x.order.customer!.email);
-    if (!byGid.has(x.order.customer!.gid) && email && guests.has(email)) fallback.add(x.i);
+    const gid = personGid(x.order)!;
+    if (byGid.has(gid)) continue;
+    // a customer known only by GID and not stored yet: ensureCustomerByGid creates it, row by row
+    const email = x.order.customer ? normalizeEmail(x.order.customer.email) : null;
+    if (!x.order.customer || (email && guests.has(email))) fallback.add(x.i);
   }
 
   // the points each order books (one settings read); an earn-and-reversal goes row by row
@@ -127,8 +134,8 @@ async function writeNewOrders(tx: Tx, shopId: string, inputs: readonly NewOrderI
   }
 
   // a customer with any order handed back is handed back whole: its versions stay in order
-  const handedBack = new Set(inputs.flatMap(({ order }, i) => (fallback.has(i) && order.customer ? [order.customer.gid] : [])));
-  for (const x of live()) if (handedBack.has(x.order.customer!.gid)) fallback.add(x.i);
+  const handedBack = new Set(inputs.flatMap(({ order }, i) => { const gid = personGid(order); return fallback.has(i) && gid ? [gid] : []; }));
+  for (const x of live()) if (handedBack.has(personGid(x.order)!)) fallback.add(x.i);
   const orders = live();
   if (orders.length === 0) return inputs.map(() => "fallback");
 
@@ -136,17 +143,20 @@ async function writeNewOrders(tx: Tx, shopId: string, inputs: readonly NewOrderI
   const customers = new Map<string, CustomerState>();
   const isOlder = (incoming: Date | null, stored: Date | null) => Boolean(incoming && stored && incoming.getTime() < stored.getTime());
   for (const { order, now } of orders) {
-    const incoming = order.customer!;
-    let state = customers.get(incoming.gid);
+    const gid = personGid(order)!;
+    let state = customers.get(gid);
     let created = false;
     if (!state) {
-      const stored = byGid.get(incoming.gid);
+      const stored = byGid.get(gid);
       state = stored
         ? { id: stored.id, isNew: false, redacted: stored.redactedAt !== null, updatedAt: stored.shopifyUpdatedAt, consent: stored.emailConsent, consentAt: stored.emailConsentAt, profile: null, birthDate: null, consentWrite: null }
         : { id: randomUUID(), isNew: true, redacted: false, updatedAt: null, consent: "NOT_SUBSCRIBED", consentAt: null, profile: null, birthDate: null, consentWrite: null };
-      customers.set(incoming.gid, state);
+      customers.set(gid, state);
       created = state.isNew;
     }
+    // an order naming its customer by GID only links to the stored row and writes nothing to it
+    const incoming = order.customer;
+    if (!incoming) continue;
     if (created || (!state.redacted && !isOlder(incoming.updatedAt, state.updatedAt))) {
       state.profile = incoming;
       state.updatedAt = incoming.updatedAt;
@@ -160,7 +170,7 @@ async function writeNewOrders(tx: Tx, shopId: string, inputs: readonly NewOrderI
 
   // orders and their lines
   const orderRows = orders.map(({ order, i }) => {
-    const customerId = customers.get(order.customer!.gid)!.id;
+    const customerId = customers.get(personGid(order)!)!.id;
     const paidAt = paidAtOf(order);
     return { i, order, id: randomUUID(), customerId, paidAt, counted: isCountedOrder({ ...order, totalRefunded: 0n }) };
   });
