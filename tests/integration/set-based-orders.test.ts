@@ -37,7 +37,7 @@ const BEFORE: [string, string][] = [
   ["orders/create", orderBody(order({ id: "9300000000000000050", customerId: null, email: "guest@example.jp", createdAt: "2026-11-01T10:00:00Z" }))],
 ];
 
-/** The batch: repeated customers out of order, consent changes, an older profile, a guest to adopt, unpaid and cancelled orders, a checkout completed, one order twice. */
+/** The batch: repeated customers out of order, consent changes, an older profile, a guest to adopt, unpaid and cancelled orders, a checkout completed. */
 const BATCH: [string, string][] = [
   ["orders/create", orderBody(order({ id: "9300000000000000001", customerId: "7300000000000000001", email: "one@example.jp", createdAt: "2026-11-10T10:00:00Z", updatedAt: "2026-11-10T10:00:00Z", consent: "subscribed" }))],
   ["orders/create", orderBody(order({ id: "9300000000000000002", customerId: "7300000000000000001", email: "one@example.jp", createdAt: "2026-11-12T10:00:00Z", updatedAt: "2026-11-12T10:00:00Z", consent: "unsubscribed", checkoutToken: "ck-set-1" }))],
@@ -47,11 +47,19 @@ const BATCH: [string, string][] = [
   ["orders/create", orderBody(order({ id: "9300000000000000006", customerId: "7300000000000000004", email: "pending@example.jp", financialStatus: "pending" }))],
   ["orders/create", orderBody(order({ id: "9300000000000000007", customerId: "7300000000000000005", email: "cancel@example.jp", cancelledAt: "2026-11-21T00:00:00Z" }))],
   ["orders/create", orderBody(order({ id: "9300000000000000008", customerId: "7300000000000000006", email: "twice@example.jp", updatedAt: "2026-11-20T10:00:00Z" }))],
-  ["orders/updated", orderBody(order({ id: "9300000000000000008", customerId: "7300000000000000006", email: "twice@example.jp", updatedAt: "2026-11-22T10:00:00Z", total: "900" }))],
   ["orders/create", orderBody(order({ id: "9300000000000000009", customerId: "7300000000000000007", email: "seven@example.jp", total: "30000", lines: [
     { id: "930000000901", productId: "1", variantId: "11", title: "Tea", quantity: 2, price: "10000" },
     { id: "930000000902", productId: "2", variantId: "12", title: "Cup", quantity: 1, price: "10000" },
   ] }))],
+];
+
+/**
+ * After the batch: a newer version of a stored order (handed back: updates are row by row). Sent
+ * in a later round, because receipts stored in the same millisecond may be claimed in either
+ * order, and the row-by-row path fixes paidAt and the points base from the first version it sees.
+ */
+const LATER: [string, string][] = [
+  ["orders/updated", orderBody(order({ id: "9300000000000000008", customerId: "7300000000000000006", email: "twice@example.jp", updatedAt: "2026-11-22T10:00:00Z", total: "900" }))],
 ];
 
 async function mirrorOf(shopId: string) {
@@ -92,17 +100,15 @@ test("a batch of new orders leaves the mirror the row-by-row path leaves (custom
     await receive(setBased, topic, body);
     await receive(rowByRow, topic, body);
   }
-  // one claim of the whole batch (its leading orders go set-based) against one receipt at a time.
-  // Receipts stored in the same millisecond may be claimed in either order, so the older copy of
-  // the order sent twice may end "skipped" as older; the mirror is the same either way.
-  for (const result of [
-    await processPendingWebhooks(t.db, { shopId: setBased, transactionBudgetMs: 60_000 }),
-    await processPendingWebhooks(t.db, { shopId: rowByRow, batchSize: 1 }),
-  ]) {
-    expect(result).toMatchObject({ rejected: 0, retried: 0, failed: 0 });
-    expect(result.done + result.skipped).toBe(BATCH.length);
-    expect(result.skipped).toBeLessThanOrEqual(1);
+  // one claim of the whole batch (its leading orders go set-based) against one receipt at a time
+  expect(await processPendingWebhooks(t.db, { shopId: setBased, transactionBudgetMs: 60_000 })).toEqual({ done: BATCH.length, skipped: 0, rejected: 0, retried: 0, failed: 0 });
+  expect(await processPendingWebhooks(t.db, { shopId: rowByRow, batchSize: 1 })).toEqual({ done: BATCH.length, skipped: 0, rejected: 0, retried: 0, failed: 0 });
+  for (const [topic, body] of LATER) {
+    await receive(setBased, topic, body);
+    await receive(rowByRow, topic, body);
   }
+  await processPendingWebhooks(t.db, { shopId: setBased });
+  await processPendingWebhooks(t.db, { shopId: rowByRow, batchSize: 1 });
 
   const got = await mirrorOf(setBased);
   const want = await mirrorOf(rowByRow);
