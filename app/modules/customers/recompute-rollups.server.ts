@@ -86,7 +86,7 @@ async function recomputeRollups(tx: Tx, shopId: string, customers: { customerId:
       netSpend += net;
       if (order.shopifyCreatedAt.getTime() >= yearAgo) netSpend365 += net;
       LTV_WINDOW_DAYS.forEach((days, i) => {
-        if (order.shopifyCreatedAt.getTime() < firstAt + days * DAY_MS) ltv[i] += net;
+        if (order.shopifyCreatedAt.getTime() < firstAt + days * DAY_MS) ltv[i] = (ltv[i] ?? 0n) + net;
       });
     }
     const lastOrderAt = own.at(-1)?.shopifyCreatedAt ?? null;

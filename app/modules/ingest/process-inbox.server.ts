@@ -308,13 +308,14 @@ export async function processPendingWebhooks(db: Db, options: ProcessOptions = {
     // runs of batchable receipts share transactions; any other topic is applied alone in its turn
     for (let i = 0; i < ready.length; ) {
       await options.yieldToWriters?.();
-      if (!BATCHED_TOPICS.has(ready[i].topic)) {
-        result[await applyAlone(db, ready[i], clock())]++;
+      const first = ready[i]!;
+      if (!BATCHED_TOPICS.has(first.topic)) {
+        result[await applyAlone(db, first, clock())]++;
         i++;
         continue;
       }
       let end = i;
-      while (end < ready.length && BATCHED_TOPICS.has(ready[end].topic)) end++;
+      while (end < ready.length && BATCHED_TOPICS.has(ready[end]!.topic)) end++;
       const run = ready.slice(i, end);
       let taken: number;
       let failedAlone: ReadyReceipt[];
@@ -328,7 +329,7 @@ export async function processPendingWebhooks(db: Db, options: ProcessOptions = {
         // it was written, so its first receipt is applied alone with the usual retry rules
         log("warn", "inbox batch transaction failed; applying its first receipt alone", { error: error instanceof Error ? error.message.slice(0, 300) : String(error) });
         taken = 1;
-        failedAlone = [run[0]];
+        failedAlone = [first];
       }
       for (const item of failedAlone) result[await applyAlone(db, item, clock())]++;
       i += taken;
