@@ -13,6 +13,7 @@ import { benchPixel, pixelBenchPassed } from "../bench-pixel";
 import { benchStorm } from "../bench-storm";
 import { benchCustomerList } from "../bench-customer-list";
 import { benchImport } from "../bench-import";
+import { benchApply } from "../bench-apply";
 import { peakRssMb, startLocalServer } from "../local-server";
 import { info, printJson } from "../output";
 import type { Command } from "./index";
@@ -104,10 +105,10 @@ async function benchIngest(options: { webhooks: number; concurrency: number }) {
 }
 
 export const benchCommand: Command = {
-  usage: "bench [--storm 20000] [--customer-list 100000] [--webhooks 5000] [--pixel-requests 3000] [--concurrency 16] [--tick-orders 10000,100000] [--report-orders 100000] [--import-orders 100000,1000000] [--json]",
+  usage: "bench [--storm 20000] [--customer-list 100000] [--webhooks 5000] [--pixel-requests 3000] [--concurrency 16] [--apply-orders 10000] [--tick-orders 10000,100000] [--report-orders 100000] [--import-orders 100000,1000000] [--json]",
   summary: "benchmarks: ingestion (signed webhooks over HTTP vs the database's raw insert rate), pixel events under a storm, one engine tick per store size, reports and the history import",
-  help: "--customer-list N runs only the Customers page's list query (count + one page of 50) for each sort and filter on a shop of N customers, first/middle/last page, on SQLite and PostgreSQL (PG_TEST_URL).\n--storm N runs only the webhook storm (N signed webhooks, mixed topics, redeliveries, out-of-order updates) against 1 instance on SQLite and 2 on PostgreSQL (PG_TEST_URL, default postgresql://root@127.0.0.1:5432/test), and checks the mirror.\n--tick-orders takes a comma-separated list of store sizes in orders (1% of customers due); add 1000000 for the full run.\n--pixel-requests N: pixel requests (1–3 events each) posted while as many storm webhooks arrive, 1 instance on SQLite and 2 on PostgreSQL; 0 to skip.\n--report-orders: the store size for the reports phase (every report once, timed); 1000000 for the full run, 0 to skip.\n--import-orders: comma-separated synthetic history sizes in orders, each imported from a generated bulk JSONL in a process of its own (seconds, orders/s, peak RSS); default 100000, 0 to skip.",
-  options: { storm: { type: "string" }, "customer-list": { type: "string" }, webhooks: { type: "string" }, concurrency: { type: "string" }, "tick-orders": { type: "string" }, "report-orders": { type: "string" }, "pixel-requests": { type: "string" }, "import-orders": { type: "string" }, json: { type: "boolean" } },
+  help: "--apply-orders N: N orders/create receipts stored first, then applied by one in-process worker (ingest.inProcessApply: the apply rate without HTTP or acks); 0 to skip.\n--customer-list N runs only the Customers page's list query (count + one page of 50) for each sort and filter on a shop of N customers, first/middle/last page, on SQLite and PostgreSQL (PG_TEST_URL).\n--storm N runs only the webhook storm (N signed webhooks, mixed topics, redeliveries, out-of-order updates) against 1 instance on SQLite and 2 on PostgreSQL (PG_TEST_URL, default postgresql://root@127.0.0.1:5432/test), and checks the mirror.\n--tick-orders takes a comma-separated list of store sizes in orders (1% of customers due); add 1000000 for the full run.\n--pixel-requests N: pixel requests (1–3 events each) posted while as many storm webhooks arrive, 1 instance on SQLite and 2 on PostgreSQL; 0 to skip.\n--report-orders: the store size for the reports phase (every report once, timed); 1000000 for the full run, 0 to skip.\n--import-orders: comma-separated synthetic history sizes in orders, each imported from a generated bulk JSONL in a process of its own (seconds, orders/s, peak RSS); default 100000, 0 to skip.",
+  options: { storm: { type: "string" }, "customer-list": { type: "string" }, webhooks: { type: "string" }, concurrency: { type: "string" }, "tick-orders": { type: "string" }, "report-orders": { type: "string" }, "pixel-requests": { type: "string" }, "import-orders": { type: "string" }, "apply-orders": { type: "string" }, json: { type: "boolean" } },
   async run(values) {
     const machine = machineInfo();
     info(`machine: ${machine.cpu}, ${machine.cores} cores, ${machine.memoryGb} GB, node ${machine.node}`);
@@ -125,7 +126,12 @@ export const benchCommand: Command = {
       printJson({ machine, storm });
       return storm.every((r) => "skipped" in r || (r.lost === 0 && r.duplicated === 0 && r.stale === 0 && r.notApplied === 0 && r.refused === 0)) ? 0 : 1;
     }
-    const ingest = await benchIngest({ webhooks: Number(values.webhooks ?? 5000), concurrency: Number(values.concurrency ?? 16) });
+    const applyOrders = Number(values["apply-orders"] ?? 10_000);
+    const ingest = {
+      ...(await benchIngest({ webhooks: Number(values.webhooks ?? 5000), concurrency: Number(values.concurrency ?? 16) })),
+      // the apply rate alone: receipts already in the inbox, one worker in this process
+      ...(applyOrders > 0 ? { inProcessApply: await benchApply(applyOrders, info) } : {}),
+    };
     const pixelRequests = Number(values["pixel-requests"] ?? 3000);
     const postgresUrl = process.env.PG_TEST_URL ?? "postgresql://root@127.0.0.1:5432/test";
     const pixel = pixelRequests > 0 ? await benchPixel({ requests: pixelRequests, webhooks: pixelRequests, concurrency: 8, postgresUrl }, info) : null;

@@ -3,6 +3,7 @@
 // instead of bringing them back. Why keyed and why "not newer than": ADR 0014.
 import { createHmac, hkdfSync } from "node:crypto";
 import type { Db, Tx } from "~/db.server";
+import { queryInChunks } from "~/lib/chunks";
 import { dialectOf } from "~/lib/raw-sql.server";
 import { normalizeEmail } from "~/lib/email";
 import { encryptionKey } from "~/modules/shops/sendgrid-key.server";
@@ -38,6 +39,27 @@ export async function isCustomerTombstoned(tx: Tx, shopId: string, ref: { custom
     select: { hash: true },
   });
   return found !== null;
+}
+
+/**
+ * `isCustomerTombstoned` for many records with one query: for each, true when it names a person
+ * redacted in this shop and is not newer than that redaction.
+ */
+export async function tombstonedRecords(tx: Tx, shopId: string, refs: readonly { customerGid: string | null; email: string | null; at: Date | null }[]): Promise<boolean[]> {
+  // most shops never redacted anyone: then there is nothing to hash (nor a key needed to hash it)
+  if (refs.length === 0 || !(await tx.redactionTombstone.findFirst({ where: { shopId }, select: { hash: true } }))) return refs.map(() => false);
+  const candidates = refs.map((ref) => hashes(shopId, ref));
+  const all = [...new Set(candidates.flat())];
+  if (all.length === 0) return refs.map(() => false);
+  const found = await queryInChunks(all, (chunk) => tx.redactionTombstone.findMany({ where: { shopId, hash: { in: chunk } }, select: { hash: true, redactedAt: true } }));
+  if (found.length === 0) return refs.map(() => false);
+  const redactedAt = new Map(found.map((t) => [t.hash, t.redactedAt]));
+  return refs.map((ref, i) =>
+    (candidates[i] ?? []).some((hash) => {
+      const at = redactedAt.get(hash);
+      return at !== undefined && (!ref.at || at.getTime() >= ref.at.getTime());
+    }),
+  );
 }
 
 /**

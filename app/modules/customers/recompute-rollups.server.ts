@@ -1,10 +1,10 @@
 import type { Tx } from "~/db.server";
 import { queryInChunks } from "~/lib/chunks";
+import { updateFromValues, type Column, type SqlValue } from "~/lib/raw-sql.server";
 import { classifyCustomer } from "~/modules/guard/classify-customer";
 import { effectiveTimezone, parseShopSettings } from "~/modules/settings/shop-settings";
 import type { ShopScope } from "~/modules/ingest/types";
 import { LTV_WINDOW_DAYS } from "./ltv-windows";
-import { itemAt } from "~/lib/arrays";
 import { countPurchaseDays } from "./purchase-days";
 
 const DAY_MS = 86_400_000;
@@ -57,8 +57,10 @@ async function recomputeRollups(tx: Tx, shopId: string, customers: { customerId:
       (ids) =>
         tx.order.findMany({
           where: { shopId, customerId: { in: ids }, counted: true },
+          // no ORDER BY: sorting the shop's orders by date tempts SQLite into walking the
+          // (shopId, shopifyCreatedAt) index — every order of the shop — instead of looking the
+          // customers up in Order_reports_idx; each customer's few orders are sorted below
           select: { customerId: true, totalPrice: true, totalRefunded: true, shopifyCreatedAt: true },
-          orderBy: { shopifyCreatedAt: "asc" },
         }),
     ),
     tx.shop.findUniqueOrThrow({ where: { id: shopId }, select: { regularSpendThreshold: true, settings: true, timezone: true } }),
@@ -69,9 +71,12 @@ async function recomputeRollups(tx: Tx, shopId: string, customers: { customerId:
     if (list) list.push(order);
     else byCustomer.set(order.customerId!, [order]);
   }
+  for (const list of byCustomer.values()) list.sort((a, b) => a.shopifyCreatedAt.getTime() - b.shopifyCreatedAt.getTime());
   const settings = parseShopSettings(shop.settings);
   const phaseRules = settings.phaseRules;
   const timezone = effectiveTimezone(settings, shop.timezone);
+  const rows: SqlValue[][] = [];
+  const writeAt = new Date();
   for (const { customerId, now } of customers) {
     const own = byCustomer.get(customerId) ?? [];
     const yearAgo = now.getTime() - YEAR_MS;
@@ -84,31 +89,31 @@ async function recomputeRollups(tx: Tx, shopId: string, customers: { customerId:
       netSpend += net;
       if (order.shopifyCreatedAt.getTime() >= yearAgo) netSpend365 += net;
       LTV_WINDOW_DAYS.forEach((days, i) => {
-        if (order.shopifyCreatedAt.getTime() < firstAt + days * DAY_MS) ltv[i] = itemAt(ltv, i, "LTV window") + net;
+        if (order.shopifyCreatedAt.getTime() < firstAt + days * DAY_MS) ltv[i] = (ltv[i] ?? 0n) + net;
       });
     }
     const lastOrderAt = own.at(-1)?.shopifyCreatedAt ?? null;
-    // updateMany: a customer touched earlier in a batch may since have been merged away or
-    // rolled back with its receipt's savepoint
-    await tx.customer.updateMany({
-      where: { id: customerId, shopId },
-      data: {
-        ordersCount: own.length,
-        netSpend,
-        netSpend365,
-        firstOrderAt: own[0]?.shopifyCreatedAt ?? null,
-        secondOrderAt: own[1]?.shopifyCreatedAt ?? null,
-        lastOrderAt,
-        ltv30: ltv[0],
-        ltv90: ltv[1],
-        ltv180: ltv[2],
-        ltv365: ltv[3],
-        purchaseDays: countPurchaseDays(own.map((o) => o.shopifyCreatedAt), timezone),
-        purchaseDaysZone: timezone,
-        // the merchant's thresholds (regularMinOrders, dormantAfterDays), not the defaults
-        phase: classifyCustomer({ ordersCount: own.length, netSpend365, lastOrderAt }, now, shop.regularSpendThreshold, phaseRules),
-        rollupAt: now,
-      },
-    });
+    const phase = classifyCustomer({ ordersCount: own.length, netSpend365, lastOrderAt }, now, shop.regularSpendThreshold, phaseRules);
+    rows.push([
+      customerId, shopId, own.length, netSpend, netSpend365, own[0]?.shopifyCreatedAt ?? null, own[1]?.shopifyCreatedAt ?? null, lastOrderAt,
+      ltv[0] ?? 0n, ltv[1] ?? 0n, ltv[2] ?? 0n, ltv[3] ?? 0n,
+      countPurchaseDays(own.map((o) => o.shopifyCreatedAt), timezone), timezone, phase, now, writeAt,
+    ]);
   }
+  // One multi-row UPDATE (a customer touched earlier in a batch may since have been merged away
+  // or rolled back with its receipt's savepoint: it is simply not matched). The merchant's
+  // thresholds (regularMinOrders, dormantAfterDays) decided the phase above, not the defaults.
+  await updateFromValues(
+    tx, "Customer", "id", ROLLUP_COLUMNS, rows,
+    ROLLUP_COLUMNS.filter((c) => c.name !== "id" && c.name !== "shopId").map((c) => `"${c.name}" = v."${c.name}"`).join(", "),
+    `t."shopId" = v."shopId"`,
+  );
 }
+
+const ROLLUP_COLUMNS: Column[] = [
+  { name: "id", type: "text" }, { name: "shopId", type: "text" }, { name: "ordersCount", type: "integer" }, { name: "netSpend", type: "bigint" },
+  { name: "netSpend365", type: "bigint" }, { name: "firstOrderAt", type: "timestamp" }, { name: "secondOrderAt", type: "timestamp" },
+  { name: "lastOrderAt", type: "timestamp" }, { name: "ltv30", type: "bigint" }, { name: "ltv90", type: "bigint" }, { name: "ltv180", type: "bigint" },
+  { name: "ltv365", type: "bigint" },
+  { name: "purchaseDays", type: "integer" }, { name: "purchaseDaysZone", type: "text" }, { name: "phase", type: "text" }, { name: "rollupAt", type: "timestamp" }, { name: "updatedAt", type: "timestamp" },
+];

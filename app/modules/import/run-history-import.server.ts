@@ -15,6 +15,7 @@ import { deferRollups, flushDeferredRollups } from "~/modules/customers/recomput
 import { upsertCustomer } from "~/modules/customers/upsert-customer.server";
 import { recordOrder } from "~/modules/orders/record-order.server";
 import { forgetClvChecks } from "~/modules/reports/clv-check-cache.server";
+import { recordNewOrders } from "~/modules/orders/record-new-orders.server";
 import { isAdminApiError, type AdminPort, type BulkOperationInfo } from "~/modules/shopify/admin-port";
 import { BULK_QUERIES, type ImportStage } from "./bulk-queries";
 import { groupBulkLines } from "./group-bulk-lines";
@@ -307,7 +308,11 @@ export async function runHistoryImport(options: RunHistoryImportOptions): Promis
           const scope: ShopScope = { shopId, now: at };
           // the webhook inbox's batching: each customer's rollups once per batch, not per order
           deferRollups(tx);
-          for (const item of items) await applyPrepared(tx, scope, item);
+          // orders not mirrored yet go set-based; the rest (and whatever that path hands back) row by row
+          const orders = items.flatMap((item) => (item.stage === "orders" ? [item] : []));
+          const results = orders.length > 1 ? await recordNewOrders(tx, shopId, orders.map((item) => ({ order: item.order, now: at }))) : [];
+          const setBased = new Set(orders.filter((_, i) => results[i] === "applied"));
+          for (const item of items) if (!setBased.has(item as (typeof orders)[number])) await applyPrepared(tx, scope, item);
           await flushDeferredRollups(tx);
           await tx.importJob.update({
             where: { id: jobId },

@@ -8,6 +8,7 @@ import { queryInChunks } from "~/lib/chunks";
 import { isUniqueViolation } from "~/lib/db-errors";
 import { normalizeEmail } from "~/lib/email";
 import { parseShopSettings } from "~/modules/settings/shop-settings";
+import { insertRows } from "~/lib/raw-sql.server";
 import { orderTargetPoints, pointsForAmount } from "./earn-rule";
 
 const DAY = 86_400_000;
@@ -80,7 +81,7 @@ async function keyTaken(tx: Tx, shopId: string, key: string): Promise<boolean> {
   return (await tx.pointsEntry.findUnique({ where: { shopId_key: { shopId, key } }, select: { id: true } })) !== null;
 }
 
-async function pointsSettings(tx: Tx, shopId: string) {
+export async function pointsSettings(tx: Tx, shopId: string) {
   const shop = await tx.shop.findUniqueOrThrow({ where: { id: shopId }, select: { settings: true } });
   return parseShopSettings(shop.settings).points;
 }
@@ -345,4 +346,58 @@ export async function findPointsCustomer(db: Db, shopId: string, ref: string): P
   if (!email) return null;
   // an account wins over a guest row with the same address
   return db.customer.findFirst({ where: { shopId, emailNormalized: email, deletedAt: null }, select, orderBy: [{ gid: { sort: "desc", nulls: "last" } }] });
+}
+
+/** An order's first earn, booked by `grantFirstEarns` in one statement per table for a batch. */
+export interface FirstEarn {
+  customerId: string;
+  orderGid: string;
+  basePoints: number;
+  points: number;
+  reason: string;
+  occurredAt: Date;
+  expiresAt: Date;
+}
+
+/**
+ * What `syncOrderPoints` books for an order stored for the first time, with no entries for its
+ * GID and a customer: nothing ("none"), one earn, or null when the ledger's full path is needed
+ * (first seen already cancelled or refunded, which books an earn and its reversal).
+ */
+export function firstOrderEarn(
+  settings: { earnPoints: number; perCurrencyUnits: number; expiryDays: number },
+  order: { gid: string; name: string | null; customerId: string; subtotalPrice: bigint; totalPrice: bigint; paidAt: Date | null; cancelledAt: Date | null; test: boolean; financialStatus: string | null; shopifyCreatedAt: Date },
+  now: Date,
+): FirstEarn | "none" | null {
+  const base = pointsForAmount(order.subtotalPrice, settings);
+  const status = order.financialStatus?.toLowerCase() ?? null;
+  const target = orderTargetPoints(base, {
+    paid: order.paidAt !== null, cancelled: order.cancelledAt !== null, excluded: order.test || status === "voided",
+    totalPrice: order.totalPrice, totalRefunded: 0n,
+  });
+  const earnedAt = order.paidAt ?? order.shopifyCreatedAt;
+  const expiresAt = new Date(earnedAt.getTime() + settings.expiryDays * DAY);
+  const paidOnce = order.paidAt !== null && !order.test && status !== "voided";
+  if (paidOnce && base > target && expiresAt > now) return null;
+  if (target <= 0) return "none";
+  return { customerId: order.customerId, orderGid: order.gid, basePoints: base, points: target, reason: `order ${order.name ?? order.gid}`, occurredAt: earnedAt, expiresAt };
+}
+
+/** Books first earns (entry + lot each) with one multi-row insert per table; a taken key throws. */
+export async function grantFirstEarns(tx: Tx, shopId: string, earns: readonly FirstEarn[], now: Date): Promise<void> {
+  if (earns.length === 0) return;
+  const entries = earns.map((e) => ({ ...e, id: randomUUID(), lotId: randomUUID() }));
+  await insertRows(
+    tx, "PointsEntry",
+    [{ name: "id", type: "text" }, { name: "shopId", type: "text" }, { name: "customerId", type: "text" }, { name: "key", type: "text" }, { name: "kind", type: "text" },
+      { name: "points", type: "integer" }, { name: "orderGid", type: "text" }, { name: "basePoints", type: "integer" }, { name: "reason", type: "text" },
+      { name: "occurredAt", type: "timestamp" }, { name: "createdAt", type: "timestamp" }],
+    entries.map((e) => [e.id, shopId, e.customerId, `order:${e.orderGid}:earn`, "earn", e.points, e.orderGid, e.basePoints, e.reason, e.occurredAt, now]),
+  );
+  await insertRows(
+    tx, "PointsLot",
+    [{ name: "id", type: "text" }, { name: "shopId", type: "text" }, { name: "customerId", type: "text" }, { name: "entryId", type: "text" },
+      { name: "points", type: "integer" }, { name: "remaining", type: "integer" }, { name: "earnedAt", type: "timestamp" }, { name: "expiresAt", type: "timestamp" }],
+    entries.map((e) => [e.lotId, shopId, e.customerId, e.id, e.points, e.points, e.occurredAt, e.expiresAt]),
+  );
 }
