@@ -14,9 +14,9 @@ void getInboxWorker();
 // Entry points server.mjs reaches through the build: the inbox worker thread, the webhook
 // fast path (the same handler as routes/webhooks.tsx, without the router).
 export { runInboxThread } from "./modules/jobs/boot.server";
-export { handleWebhookRequest } from "./modules/ingest/webhook-endpoint.server";
+export { handleWebhookRequest } from "./modules/jobs/endpoints/webhook-endpoint.server";
 // server.mjs writes the accepted pixel events before the process exits
-export { drainPixelBuffer } from "./modules/behaviour/pixel-intake.server";
+export { drainPixelBuffer } from "./modules/jobs/endpoints/pixel-intake.server";
 
 export default async function handleRequest(
   request: Request,

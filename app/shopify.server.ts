@@ -4,10 +4,10 @@ import { ApiVersion, AppDistribution, shopifyApp } from "@shopify/shopify-app-re
 import { PrismaSessionStorage } from "@shopify/shopify-app-session-storage-prisma";
 import { getDb } from "./db.server";
 import { getEnv } from "./env.server";
-import { CachedSessionStorage } from "./modules/shops/cached-session-storage.server";
-import { onShopInstalled } from "./modules/shops/install-shop.server";
-import { onboardShop } from "./modules/shops/onboard-shop.server";
-import { adminPortForShop } from "./modules/shopify/admin-port-for-shop.server";
+import { CachedSessionStorage } from "./modules/admin/shops/cached-session-storage.server";
+import { onShopInstalled } from "./modules/admin/shops/install-shop.server";
+import { onboardShop } from "./modules/admin/shops/onboard-shop.server";
+import { adminPortForShop } from "./modules/platform/shopify/admin-port-for-shop.server";
 
 export const API_VERSION = ApiVersion.April26;
 
@@ -27,7 +27,7 @@ const shopify = shopifyApp({
   // token is exchanged for the offline token, no OAuth redirects inside the iframe. It also lets
   // a local shop's stored offline session serve the admin as is (docs/decisions/0005).
   // expiringOfflineAccessTokens: the offline session keeps an expiring token with its refresh
-  // token; background work refreshes it (app/modules/shopify/offline-token.server.ts)
+  // token; background work refreshes it (app/modules/platform/shopify/offline-token.server.ts)
   future: { unstable_newEmbeddedAuthStrategy: true, expiringOfflineAccessTokens: true },
   hooks: {
     afterAuth: async ({ session }) => {

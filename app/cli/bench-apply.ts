@@ -2,10 +2,10 @@
 // then one worker drains them in this process. No HTTP, so the figure is independent of the ack rate.
 import { randomBytes } from "node:crypto";
 import { createDb } from "~/db.server";
-import { orderWebhook } from "~/modules/demo/sample-store";
+import { orderWebhook } from "~/modules/platform/demo/sample-store";
 import { createInboxStore } from "~/modules/ingest/inbox-store.server";
 import { processPendingWebhooks } from "~/modules/ingest/process-inbox.server";
-import { registerLocalShop } from "~/modules/shops/install-shop.server";
+import { registerLocalShop } from "~/modules/admin/shops/install-shop.server";
 import { migratedSqliteFile } from "./bench-db";
 
 export interface ApplyBench {

@@ -5,9 +5,9 @@
 // on the first, a middle and the last page. SQLite (a fresh file) and PostgreSQL (a schema of
 // its own at PG_TEST_URL, skipped when unreachable).
 import { createDb, type Db } from "~/db.server";
-import { parseCustomerListQuery } from "~/modules/customers/customer-list-query";
-import { listCustomers } from "~/modules/customers/search-customers.server";
-import { registerLocalShop } from "~/modules/shops/install-shop.server";
+import { parseCustomerListQuery } from "~/modules/admin/customers/customer-list-query";
+import { listCustomers } from "~/modules/admin/customers/search-customers.server";
+import { registerLocalShop } from "~/modules/admin/shops/install-shop.server";
 import { migratedSqliteFile } from "./bench-db";
 import { postgresDatabase } from "./bench-storm";
 

@@ -3,10 +3,10 @@
 // never held in memory and the peak RSS is the importer's own. Prints JSON.
 import { readFileSync } from "node:fs";
 import { createDb } from "~/db.server";
-import { BULK_QUERIES } from "~/modules/import/bulk-queries";
-import { runHistoryImport } from "~/modules/import/run-history-import.server";
-import type { AdminPort } from "~/modules/shopify/admin-port";
-import { createFakeAdminPort } from "~/modules/shopify/fake-admin-port";
+import { BULK_QUERIES } from "~/modules/ingest/import/bulk-queries";
+import { runHistoryImport } from "~/modules/ingest/import/run-history-import.server";
+import type { AdminPort } from "~/modules/platform/shopify/admin-port";
+import { createFakeAdminPort } from "~/modules/platform/shopify/fake-admin-port";
 
 const [file, shopId, ordersText] = process.argv.slice(2);
 if (!file || !shopId || !ordersText) throw new Error("usage: bench-import-run <sqlite file> <shop id> <orders>");

@@ -1,14 +1,14 @@
-// `bench` → pixel: storefront events (app/modules/demo/pixel-traffic.ts) posted while a webhook
+// `bench` → pixel: storefront events (app/modules/platform/demo/pixel-traffic.ts) posted while a webhook
 // storm is acked and applied, against one instance on SQLite and two on one PostgreSQL
 // database. Measures the pixel answers (events/s, p50, p99), then checks that every event
 // answered 2xx is stored exactly once and that nothing was answered 5xx.
 import { createDb, type Db } from "~/db.server";
 import { shopifyWebhookHeaders } from "~/lib/webhook-signing";
-import { waitForPixelEvents } from "~/modules/behaviour/wait-for-pixel.server";
-import { pixelTraffic } from "~/modules/demo/pixel-traffic";
-import { stormPlan } from "~/modules/demo/storm";
+import { waitForPixelEvents } from "~/modules/ingest/pixel/wait-for-pixel.server";
+import { pixelTraffic } from "~/modules/platform/demo/pixel-traffic";
+import { stormPlan } from "~/modules/platform/demo/storm";
 import { waitForInboxDrained } from "~/modules/ingest/wait-for-inbox.server";
-import { registerLocalShop } from "~/modules/shops/install-shop.server";
+import { registerLocalShop } from "~/modules/admin/shops/install-shop.server";
 import { migratedSqliteFile } from "./bench-db";
 import { percentile, postgresDatabase } from "./bench-storm";
 import { startLocalServer, type LocalServer } from "./local-server";

@@ -4,8 +4,8 @@
 // clicks) — then every report once, timed.
 import { rmSync } from "node:fs";
 import { createDb, type Db } from "~/db.server";
-import { LTV_WINDOW_DAYS } from "~/modules/customers/ltv-windows";
-import { registerLocalShop } from "~/modules/shops/install-shop.server";
+import { LTV_WINDOW_DAYS } from "~/modules/mirror/customers/ltv-windows";
+import { registerLocalShop } from "~/modules/admin/shops/install-shop.server";
 import { migratedSqliteFile } from "./bench-db";
 import { generate } from "./bench-tick";
 import { cycleAt } from "~/lib/arrays";

@@ -1,4 +1,4 @@
-// `bench --storm N`: a webhook storm (app/modules/demo/storm.ts: mixed topics, redeliveries of
+// `bench --storm N`: a webhook storm (app/modules/platform/demo/storm.ts: mixed topics, redeliveries of
 // the same webhook id, out-of-order updates) from this process over loopback against one
 // instance on SQLite and two instances on one PostgreSQL database. Redeliveries go to another
 // instance than the first copy, as a load balancer would spread them. Measures the ack latency,
@@ -6,9 +6,9 @@
 import { randomUUID } from "node:crypto";
 import { createDb, type Db } from "~/db.server";
 import { shopifyWebhookHeaders } from "~/lib/webhook-signing";
-import { checkStorm, stormPlan } from "~/modules/demo/storm";
+import { checkStorm, stormPlan } from "~/modules/platform/demo/storm";
 import { waitForInboxDrained } from "~/modules/ingest/wait-for-inbox.server";
-import { registerLocalShop } from "~/modules/shops/install-shop.server";
+import { registerLocalShop } from "~/modules/admin/shops/install-shop.server";
 import { migratedSqliteFile } from "./bench-db";
 import { peakRssMb, startLocalServer, type LocalServer } from "./local-server";
 import { freeLoopbackPort } from "./ports";

@@ -3,9 +3,9 @@
 import { readFileSync } from "node:fs";
 import { createDb } from "~/db.server";
 import { runTick } from "~/modules/engine/tick.server";
-import { createOutboxTransport } from "~/modules/mail/outbox-transport";
-import { createPrismaOutboxStore } from "~/modules/mail/prisma-outbox-store.server";
-import { createFakeAdminPort } from "~/modules/shopify/fake-admin-port";
+import { createOutboxTransport } from "~/modules/delivery/mail/outbox-transport";
+import { createPrismaOutboxStore } from "~/modules/delivery/mail/prisma-outbox-store.server";
+import { createFakeAdminPort } from "~/modules/platform/shopify/fake-admin-port";
 
 const [file, shopId, nowText] = process.argv.slice(2);
 if (!file || !shopId || !nowText) throw new Error("usage: bench-tick-run <sqlite file> <shop id> <now as ISO time>");

@@ -7,9 +7,9 @@ import path from "node:path";
 import type { Db } from "~/db.server";
 import { createDb } from "~/db.server";
 import type { TickSummary } from "~/modules/engine/tick.server";
-import { setScenarioConfig } from "~/modules/scenarios/scenario-config.server";
-import { registerLocalShop } from "~/modules/shops/install-shop.server";
-import { assignShopSettings } from "~/modules/shops/shop-settings.server";
+import { setScenarioConfig } from "~/modules/engine/scenarios/scenario-config.server";
+import { registerLocalShop } from "~/modules/admin/shops/install-shop.server";
+import { assignShopSettings } from "~/modules/platform/settings/shop-settings.server";
 import { migratedSqliteFile } from "./bench-db";
 
 const NOW = new Date("2026-11-23T03:00:00Z");

@@ -4,7 +4,7 @@ import { useFetcher } from "@remix-run/react";
 import { Banner, BlockStack, Button, InlineStack } from "@shopify/polaris";
 import { useT } from "~/i18n/i18n";
 import { adminErrorWords } from "~/i18n/admin-error-words";
-import type { ActivateCheckoutDiscountResult } from "~/modules/guard/checkout-discount-admin.server";
+import type { ActivateCheckoutDiscountResult } from "~/modules/admin/guard/checkout-discount-admin.server";
 
 type ActivateAnswer = ActivateCheckoutDiscountResult | { ok: false; reason: "invalid" };
 

@@ -5,7 +5,7 @@ import { Banner, BlockStack, Box, Button, Card, FormLayout, InlineGrid, InlineSt
 import { useEffect, useRef, useState } from "react";
 import { useSaveBarForm } from "~/components/PageSaveBar";
 import type { I18n, MessageKey } from "~/i18n/i18n";
-import type { BrandDraft, BrandField, ContentDraft, ContentError, ContentField, ContentLocale } from "~/modules/mail/content/email-content-schema";
+import type { BrandDraft, BrandField, ContentDraft, ContentError, ContentField, ContentLocale } from "~/modules/delivery/mail/content/email-content-schema";
 
 const PREVIEW_DEBOUNCE_MS = 400;
 const CONTENT_FIELDS: ContentField[] = ["subject", "preheader", "heading", "body", "buttonLabel"];

@@ -6,7 +6,7 @@ import { LineChart, PolarisVizProvider } from "@shopify/polaris-viz";
 import vizStyles from "@shopify/polaris-viz/build/esm/styles.css";
 import { useEffect, useState } from "react";
 import { useT } from "~/i18n/i18n";
-import type { TrendWeek } from "~/modules/scenarios/scenario-trend.server";
+import type { TrendWeek } from "~/modules/admin/scenarios/scenario-trend.server";
 
 export const trendChartLinks = [{ rel: "stylesheet", href: vizStyles }];
 

@@ -1,10 +1,10 @@
 // Scenario names, descriptions and setting labels in both languages. A scenario's name and
-// description live in its own folder (app/modules/scenarios/<key>/words.ts); setting labels are
+// description live in its own folder (app/modules/engine/scenarios/<key>/words.ts); setting labels are
 // keyed by the setting's dotted path and shared between scenarios, so they stay here. A setting
 // without a label here (a new scenario's) is shown under its path made readable, so new
 // scenarios need no page changes.
-import { SCENARIO_MODULES } from "~/modules/scenarios/all";
-import type { ScenarioKey } from "~/modules/settings/scenario-keys";
+import { SCENARIO_MODULES } from "~/modules/engine/scenarios/all";
+import type { ScenarioKey } from "~/modules/platform/settings/scenario-keys";
 import type { Locale } from "./locale";
 
 type Words = Record<Locale, string>;

@@ -1,4 +1,4 @@
-// The settings schemas (app/modules/settings) word their errors in English, for the CLI and the
+// The settings schemas (app/modules/platform/settings) word their errors in English, for the CLI and the
 // admin alike; this renders the known ones in Japanese. An unknown message stays in English
 // rather than being lost.
 import type { Locale } from "./locale";

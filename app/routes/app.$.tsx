@@ -2,7 +2,7 @@
 // not the bare document the root would show.
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { AdminErrorBoundary } from "~/components/AdminErrorBoundary";
-import { requireAdminShop } from "~/modules/shops/admin-request.server";
+import { requireAdminShop } from "~/modules/admin/shops/admin-request.server";
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   await requireAdminShop(request);

@@ -7,10 +7,10 @@ import { CheckoutDiscountActivate } from "~/components/CheckoutDiscountActivate"
 import { useT, type I18n } from "~/i18n/i18n";
 import { stageWord } from "~/i18n/value-words";
 import { adminErrorWords } from "~/i18n/admin-error-words";
-import { adminProblemOf } from "~/modules/shopify/admin-problem";
-import { getHomeOverview, type AttentionItem } from "~/modules/shops/home-overview.server";
-import { requireAdminShop } from "~/modules/shops/admin-request.server";
-import { getCheckoutDiscountState, type CheckoutDiscountState } from "~/modules/shops/onboarding-status.server";
+import { adminProblemOf } from "~/modules/platform/shopify/admin-problem";
+import { getHomeOverview, type AttentionItem } from "~/modules/admin/shops/home-overview.server";
+import { requireAdminShop } from "~/modules/admin/shops/admin-request.server";
+import { getCheckoutDiscountState, type CheckoutDiscountState } from "~/modules/admin/shops/onboarding-status.server";
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   const { db, shop } = await requireAdminShop(request);

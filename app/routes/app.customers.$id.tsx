@@ -6,9 +6,9 @@ import { AdminErrorBoundary } from "~/components/AdminErrorBoundary";
 import { useT, type I18n } from "~/i18n/i18n";
 import { scenarioName } from "~/i18n/scenario-words";
 import { consentWord, eventWord, phaseTone, phaseWord, reasonWord, statusWord } from "~/i18n/value-words";
-import { getCustomerProfile, type TimelineItem } from "~/modules/customers/customer-timeline.server";
-import { pointsBalance } from "~/modules/points/points-ledger.server";
-import { requireAdminShop } from "~/modules/shops/admin-request.server";
+import { getCustomerProfile, type TimelineItem } from "~/modules/admin/customers/customer-timeline.server";
+import { pointsBalance } from "~/modules/mirror/points/points-ledger.server";
+import { requireAdminShop } from "~/modules/admin/shops/admin-request.server";
 
 export const loader = async ({ request, params }: LoaderFunctionArgs) => {
   const { db, shop } = await requireAdminShop(request);

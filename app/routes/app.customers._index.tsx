@@ -6,11 +6,11 @@ import { useState } from "react";
 import { AdminErrorBoundary } from "~/components/AdminErrorBoundary";
 import { useT } from "~/i18n/i18n";
 import { consentWord, phaseTone, phaseWord, segmentWord } from "~/i18n/value-words";
-import { CONSENT_STATES, CUSTOMER_PAGE_SIZE, customerListSearch, parseCustomerListQuery, type CustomerSort } from "~/modules/customers/customer-list-query";
-import { CUSTOMER_PHASES } from "~/modules/customers/customer-phases";
-import { listCustomers } from "~/modules/customers/search-customers.server";
+import { CONSENT_STATES, CUSTOMER_PAGE_SIZE, customerListSearch, parseCustomerListQuery, type CustomerSort } from "~/modules/admin/customers/customer-list-query";
+import { CUSTOMER_PHASES } from "~/modules/mirror/customers/customer-phases";
+import { listCustomers } from "~/modules/admin/customers/search-customers.server";
 import { RFM_SEGMENTS } from "~/modules/reports/types";
-import { requireAdminShop } from "~/modules/shops/admin-request.server";
+import { requireAdminShop } from "~/modules/admin/shops/admin-request.server";
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   const { db, shop } = await requireAdminShop(request);

@@ -8,13 +8,13 @@ import { z } from "zod";
 import { AdminErrorBoundary } from "~/components/AdminErrorBoundary";
 import { CheckoutDiscountActivate } from "~/components/CheckoutDiscountActivate";
 import { adminErrorWords } from "~/i18n/admin-error-words";
-import { adminProblemOf } from "~/modules/shopify/admin-problem";
+import { adminProblemOf } from "~/modules/platform/shopify/admin-problem";
 import { useT, type I18n } from "~/i18n/i18n";
 import { stageWord } from "~/i18n/value-words";
 import { getEnv } from "~/env.server";
-import { activateCheckoutDiscountFromAdmin } from "~/modules/guard/checkout-discount-admin.server";
-import { getCheckoutDiscountState, getOnboardingStatus, themeEmbedEditorUrl, type CheckoutDiscountState } from "~/modules/shops/onboarding-status.server";
-import { requireAdminShop } from "~/modules/shops/admin-request.server";
+import { activateCheckoutDiscountFromAdmin } from "~/modules/admin/guard/checkout-discount-admin.server";
+import { getCheckoutDiscountState, getOnboardingStatus, themeEmbedEditorUrl, type CheckoutDiscountState } from "~/modules/admin/shops/onboarding-status.server";
+import { requireAdminShop } from "~/modules/admin/shops/admin-request.server";
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   const { db, shop } = await requireAdminShop(request);

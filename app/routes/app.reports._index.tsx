@@ -12,8 +12,8 @@ import { scenarioName } from "~/i18n/scenario-words";
 import { getAllReports, ReportRangeError, resolveReportRange, type AllReports, type ClvReport, type LiftEstimate } from "~/modules/reports";
 import { LIFT_MIN_GROUP_SIZE } from "~/modules/reports/lift";
 import { signedPoints } from "~/modules/reports/stats";
-import type { CsvReport } from "~/modules/report-export/report-csv";
-import { requireAdminShop } from "~/modules/shops/admin-request.server";
+import type { CsvReport } from "~/modules/reports/export/report-csv";
+import { requireAdminShop } from "~/modules/admin/shops/admin-request.server";
 
 export const links = () => [{ rel: "stylesheet", href: vizStyles }];
 

@@ -2,9 +2,9 @@
 // the Authorization header (App Bridge adds it to fetch) and saves the response as a file.
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { ReportRangeError, resolveReportRange } from "~/modules/reports";
-import { isCsvReport } from "~/modules/report-export/report-csv";
-import { reportCsvFor } from "~/modules/report-export/report-csv.server";
-import { requireAdminShop } from "~/modules/shops/admin-request.server";
+import { isCsvReport } from "~/modules/reports/export/report-csv";
+import { reportCsvFor } from "~/modules/reports/export/report-csv.server";
+import { requireAdminShop } from "~/modules/admin/shops/admin-request.server";
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   const { db, shop } = await requireAdminShop(request);

@@ -2,9 +2,9 @@
 // name or email, scoped to the shop.
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { json } from "@remix-run/node";
-import { parseCustomerListQuery } from "~/modules/customers/customer-list-query";
-import { listCustomers } from "~/modules/customers/search-customers.server";
-import { requireAdminShop } from "~/modules/shops/admin-request.server";
+import { parseCustomerListQuery } from "~/modules/admin/customers/customer-list-query";
+import { listCustomers } from "~/modules/admin/customers/search-customers.server";
+import { requireAdminShop } from "~/modules/admin/shops/admin-request.server";
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   const { db, shop } = await requireAdminShop(request);

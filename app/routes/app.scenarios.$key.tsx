@@ -13,17 +13,17 @@ import { TestSendCard } from "~/components/TestSendCard";
 import { useT, type I18n } from "~/i18n/i18n";
 import { optionLabel, scenarioDescription, scenarioName, settingLabel } from "~/i18n/scenario-words";
 import { fieldErrorText, localizeSettingError } from "~/i18n/setting-errors";
-import { emailShopName, getEmailBrand, getEmailContent, mergeFieldsForScenario, saveEmailDesign } from "~/modules/mail/content/email-content.server";
-import { previewScenarioEmails, sendTestEmail, TEST_SENDS_PER_HOUR } from "~/modules/mail/scenario-preview.server";
-import { readJson, scenarioPageInput } from "~/modules/scenarios/scenario-admin-input";
-import { getScenarioConfig, setScenarioConfig } from "~/modules/scenarios/scenario-config.server";
-import { assignmentsFromForm, settingFields, type SettingFieldSpec, type SettingFormValues } from "~/modules/scenarios/scenario-form";
-import { isScenarioAvailable, RESULTS_WINDOW_DAYS } from "~/modules/scenarios/scenario-overview.server";
-import { EMPTY_RESULTS, scenarioResultsSince } from "~/modules/scenarios/scenario-results.server";
-import { scenarioWeeklyTrend } from "~/modules/scenarios/scenario-trend.server";
-import { SCENARIO_SCHEMAS, isScenarioKey, type ScenarioKey, type SettingError } from "~/modules/settings/scenario-settings";
-import { requireAdminShop } from "~/modules/shops/admin-request.server";
-import { getShopSettings } from "~/modules/shops/shop-settings.server";
+import { emailShopName, getEmailBrand, getEmailContent, mergeFieldsForScenario, saveEmailDesign } from "~/modules/delivery/mail/content/email-content.server";
+import { previewScenarioEmails, sendTestEmail, TEST_SENDS_PER_HOUR } from "~/modules/admin/scenarios/scenario-preview.server";
+import { readJson, scenarioPageInput } from "~/modules/admin/scenarios/scenario-admin-input";
+import { getScenarioConfig, setScenarioConfig } from "~/modules/engine/scenarios/scenario-config.server";
+import { assignmentsFromForm, settingFields, type SettingFieldSpec, type SettingFormValues } from "~/modules/admin/scenarios/scenario-form";
+import { isScenarioAvailable, RESULTS_WINDOW_DAYS } from "~/modules/admin/scenarios/scenario-overview.server";
+import { EMPTY_RESULTS, scenarioResultsSince } from "~/modules/admin/scenarios/scenario-results.server";
+import { scenarioWeeklyTrend } from "~/modules/admin/scenarios/scenario-trend.server";
+import { SCENARIO_SCHEMAS, isScenarioKey, type ScenarioKey, type SettingError } from "~/modules/platform/settings/scenario-settings";
+import { requireAdminShop } from "~/modules/admin/shops/admin-request.server";
+import { getShopSettings } from "~/modules/platform/settings/shop-settings.server";
 import type { Db } from "~/db.server";
 
 function scenarioKeyOf(params: { key?: string }): ScenarioKey {

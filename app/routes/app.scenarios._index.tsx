@@ -6,10 +6,10 @@ import { Badge, Banner, BlockStack, Card, Checkbox, DataTable, Link, Page, Text 
 import { AdminErrorBoundary } from "~/components/AdminErrorBoundary";
 import { useT } from "~/i18n/i18n";
 import { scenarioDescription, scenarioName } from "~/i18n/scenario-words";
-import { readJson, toggleInput } from "~/modules/scenarios/scenario-admin-input";
-import { setScenarioConfig } from "~/modules/scenarios/scenario-config.server";
-import { listScenarioOverview, RESULTS_WINDOW_DAYS, type ScenarioOverview, type ScenarioStatus } from "~/modules/scenarios/scenario-overview.server";
-import { requireAdminShop } from "~/modules/shops/admin-request.server";
+import { readJson, toggleInput } from "~/modules/admin/scenarios/scenario-admin-input";
+import { setScenarioConfig } from "~/modules/engine/scenarios/scenario-config.server";
+import { listScenarioOverview, RESULTS_WINDOW_DAYS, type ScenarioOverview, type ScenarioStatus } from "~/modules/admin/scenarios/scenario-overview.server";
+import { requireAdminShop } from "~/modules/admin/shops/admin-request.server";
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   const { db, shop } = await requireAdminShop(request);

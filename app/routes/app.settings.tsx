@@ -10,13 +10,13 @@ import type { MessageKey } from "~/i18n/en";
 import { adminErrorWords } from "~/i18n/admin-error-words";
 import { useT } from "~/i18n/i18n";
 import { fieldErrorText } from "~/i18n/setting-errors";
-import { syncCheckoutDiscountFromAdmin } from "~/modules/guard/checkout-discount-admin.server";
-import { LOYALTY_VARIANTS, type SettingError } from "~/modules/settings/shop-settings";
-import { readJson } from "~/modules/scenarios/scenario-admin-input";
-import { requireAdminShop } from "~/modules/shops/admin-request.server";
-import { formToAssignments, settingsPageInput, settingsToForm, type SettingsFormName, type SettingsFormValues } from "~/modules/shops/settings-form";
-import { assignShopSettings, getShopSettings } from "~/modules/shops/shop-settings.server";
-import { saveSendgridKey, SendgridKeyInputError, sendgridKeyStatus } from "~/modules/shops/sendgrid-key.server";
+import { syncCheckoutDiscountFromAdmin } from "~/modules/admin/guard/checkout-discount-admin.server";
+import { LOYALTY_VARIANTS, type SettingError } from "~/modules/platform/settings/shop-settings";
+import { readJson } from "~/modules/admin/scenarios/scenario-admin-input";
+import { requireAdminShop } from "~/modules/admin/shops/admin-request.server";
+import { formToAssignments, settingsPageInput, settingsToForm, type SettingsFormName, type SettingsFormValues } from "~/modules/admin/shops/settings-form";
+import { assignShopSettings, getShopSettings } from "~/modules/platform/settings/shop-settings.server";
+import { saveSendgridKey, SendgridKeyInputError, sendgridKeyStatus } from "~/modules/platform/secrets/sendgrid-key.server";
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   const { db, shop } = await requireAdminShop(request);

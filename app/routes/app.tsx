@@ -9,8 +9,8 @@ import { Box, InlineStack, Spinner, Text } from "@shopify/polaris";
 import { useEffect } from "react";
 import { I18nProvider, useT } from "~/i18n/i18n";
 import { adminLocale } from "~/i18n/locale.server";
-import { requireAdminShop } from "~/modules/shops/admin-request.server";
-import { getShopSettings } from "~/modules/shops/shop-settings.server";
+import { requireAdminShop } from "~/modules/admin/shops/admin-request.server";
+import { getShopSettings } from "~/modules/platform/settings/shop-settings.server";
 
 export const links = () => [{ rel: "stylesheet", href: polarisStyles }];
 

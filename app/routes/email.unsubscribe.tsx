@@ -2,7 +2,7 @@
 // one-click, and the page's button). Public: the signed token is the only credential.
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { getDb } from "~/db.server";
-import { handleUnsubscribeRequest } from "~/modules/mail/mail-endpoints.server";
+import { handleUnsubscribeRequest } from "~/modules/tracking/mail-endpoints.server";
 
 export const loader = async ({ request }: LoaderFunctionArgs) => handleUnsubscribeRequest(request, { db: await getDb() });
 

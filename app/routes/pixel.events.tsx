@@ -2,7 +2,7 @@
 // HEAD to the action, so the CORS preflight (OPTIONS) lands there too; GET gets a 405.
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { getDb } from "~/db.server";
-import { handlePixelRequest } from "~/modules/behaviour/pixel-endpoint.server";
+import { handlePixelRequest } from "~/modules/jobs/endpoints/pixel-endpoint.server";
 
 export const action = async ({ request }: ActionFunctionArgs) => handlePixelRequest(request, { db: await getDb() });
 

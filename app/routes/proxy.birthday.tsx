@@ -1,9 +1,9 @@
 // POST https://{shop}/apps/joren/birthday → /proxy/birthday: the storefront birthday form. What
-// the request may do is in app/modules/birthdays/storefront-birthday.server.ts; signature, body
-// and answer as for every proxy form (app/modules/storefront/proxy-form.server.ts).
+// the request may do is in app/modules/ingest/birthdays/storefront-birthday.server.ts; signature, body
+// and answer as for every proxy form (app/modules/ingest/storefront/proxy-form.server.ts).
 import type { ActionFunctionArgs } from "@remix-run/node";
-import { BIRTHDAY_MESSAGES, birthdayFormSchema, HTTP_STATUS, saveStorefrontBirthDate } from "~/modules/birthdays/storefront-birthday.server";
-import { handleProxyForm, methodNotAllowed } from "~/modules/storefront/proxy-form.server";
+import { BIRTHDAY_MESSAGES, birthdayFormSchema, HTTP_STATUS, saveStorefrontBirthDate } from "~/modules/ingest/birthdays/storefront-birthday.server";
+import { handleProxyForm, methodNotAllowed } from "~/modules/ingest/storefront/proxy-form.server";
 
 export const loader = methodNotAllowed;
 

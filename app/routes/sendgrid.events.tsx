@@ -2,7 +2,7 @@
 // SENDGRID_WEBHOOK_PUBLIC_KEY (docs/mail.md).
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { getDb } from "~/db.server";
-import { handleSendgridEventsRequest } from "~/modules/mail/mail-endpoints.server";
+import { handleSendgridEventsRequest } from "~/modules/tracking/mail-endpoints.server";
 
 export const action = async ({ request }: ActionFunctionArgs) => handleSendgridEventsRequest(request, { db: await getDb() });
 

@@ -3,8 +3,8 @@
 // Seeded, so every run draws the same shop. Purchases: Poisson at rate λ ~ Gamma(r, α) per
 // week while alive; after each repeat purchase the customer drops out with probability p ~ Beta(a, b).
 import type { Db } from "~/db.server";
-import { seededRandom } from "~/modules/demo/sample-store";
-import { registerLocalShop } from "~/modules/shops/install-shop.server";
+import { seededRandom } from "~/modules/platform/demo/sample-store";
+import { registerLocalShop } from "~/modules/admin/shops/install-shop.server";
 import { gammaSample } from "./gamma-sample";
 
 const WEEK_MS = 7 * 86_400_000;

@@ -7,7 +7,7 @@
 // host, path, token, variables) is answered with an error and recorded as refused.
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import { bulkQueryRoot, type FakeBulkRoot } from "~/modules/shopify/fake-admin-port";
+import { bulkQueryRoot, type FakeBulkRoot } from "~/modules/platform/shopify/fake-admin-port";
 
 /** set by route-fetch-to-local.ts: the host the request was meant for */
 const ORIGINAL_HOST_HEADER = "x-joren-test-host";

@@ -2,8 +2,8 @@
 // docs/reports.md walks through the same numbers). Tokyo time, JPY. Orders at 03:00Z = noon in
 // Tokyo, except B's first, 2026-01-31T16:00Z, which is already 1 February in Tokyo.
 import type { Db } from "~/db.server";
-import { recomputeCustomerRollups } from "~/modules/customers/recompute-rollups.server";
-import { registerLocalShop } from "~/modules/shops/install-shop.server";
+import { recomputeCustomerRollups } from "~/modules/mirror/customers/recompute-rollups.server";
+import { registerLocalShop } from "~/modules/admin/shops/install-shop.server";
 import { must } from "./must";
 
 export const REPORTS_NOW = new Date("2026-06-15T03:00:00Z");

@@ -1,10 +1,10 @@
 // A local shop in Tokyo that may send mail: the sender identity every send requires, plus the
 // test's own settings (usually holdout and quiet hours off, so exactly the expected rows send).
 import type { Db } from "~/db.server";
-import { setScenarioConfig } from "~/modules/scenarios/scenario-config.server";
-import type { ScenarioKey } from "~/modules/settings/scenario-settings";
-import { registerLocalShop } from "~/modules/shops/install-shop.server";
-import { assignShopSettings } from "~/modules/shops/shop-settings.server";
+import { setScenarioConfig } from "~/modules/engine/scenarios/scenario-config.server";
+import type { ScenarioKey } from "~/modules/platform/settings/scenario-settings";
+import { registerLocalShop } from "~/modules/admin/shops/install-shop.server";
+import { assignShopSettings } from "~/modules/platform/settings/shop-settings.server";
 
 export const SENDER_IDENTITY = ["senderName=Joren Tea", "senderEmail=shop@joren-tea.example", "senderAddress=1-2-3 Shibuya, Tokyo", "senderContact=support@joren-tea.example"];
 

@@ -5,8 +5,8 @@ import path from "node:path";
 import { http, HttpResponse } from "msw";
 import { setupServer } from "msw/node";
 import { afterAll, afterEach, beforeAll, describe, expect, test } from "vitest";
-import { AdminApiError, type AdminPort } from "~/modules/shopify/admin-port";
-import { createGraphqlAdminPort, parseRetryAfter } from "~/modules/shopify/graphql-admin-port.server";
+import { AdminApiError, type AdminPort } from "~/modules/platform/shopify/admin-port";
+import { createGraphqlAdminPort, parseRetryAfter } from "~/modules/platform/shopify/graphql-admin-port.server";
 
 const SHOP = "joren-test.myshopify.com";
 const TOKEN = "shpat_test_0123456789abcdef";

@@ -6,13 +6,13 @@
 import { createHmac } from "node:crypto";
 import { runTick } from "~/modules/engine/tick.server";
 import { engineDepsForShop } from "~/modules/engine/engine-deps.server";
-import { handleConfirmRequest } from "~/modules/mail/mail-endpoints.server";
-import { mailTokenSecret } from "~/modules/mail/mail-secret.server";
-import { signToken } from "~/modules/mail/tokens";
-import { createFakeAdminPort } from "~/modules/shopify/fake-admin-port";
+import { handleConfirmRequest } from "~/modules/tracking/mail-endpoints.server";
+import { mailTokenSecret } from "~/modules/delivery/mail/mail-secret.server";
+import { signToken } from "~/modules/delivery/mail/tokens";
+import { createFakeAdminPort } from "~/modules/platform/shopify/fake-admin-port";
 import { enableScenario, registerSendingShop } from "../helpers/sending-shop";
-import { recordProduct } from "~/modules/catalog/record-product.server";
-import { upsertCustomer } from "~/modules/customers/upsert-customer.server";
+import { recordProduct } from "~/modules/mirror/catalog/record-product.server";
+import { upsertCustomer } from "~/modules/mirror/customers/upsert-customer.server";
 import { startAppServer, TEST_SECRET, type AppServer } from "../helpers/app-server";
 import { createTestDb, type TestDb } from "../helpers/db";
 

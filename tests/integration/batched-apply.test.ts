@@ -3,7 +3,7 @@
 // In-process against the real database (SQLite, or PostgreSQL with TEST_DATABASE_URL).
 import { createInboxStore, type InboxStore } from "~/modules/ingest/inbox-store.server";
 import { processPendingWebhooks } from "~/modules/ingest/process-inbox.server";
-import { registerLocalShop } from "~/modules/shops/install-shop.server";
+import { registerLocalShop } from "~/modules/admin/shops/install-shop.server";
 import type { Db } from "~/db.server";
 import { createTestDb, type TestDb } from "../helpers/db";
 import { customerBody, orderBody } from "../helpers/payloads";

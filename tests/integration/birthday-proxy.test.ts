@@ -2,8 +2,8 @@
 // (HMAC-SHA256 of the sorted query parameters, as Shopify signs them), logged-in customers only,
 // validation, once-only registration, and a signed-in but tampered request writing nothing.
 import { createHmac } from "node:crypto";
-import { registerLocalShop } from "~/modules/shops/install-shop.server";
-import { BIRTHDAY_MESSAGES, birthDateSchema } from "~/modules/birthdays/storefront-birthday.server";
+import { registerLocalShop } from "~/modules/admin/shops/install-shop.server";
+import { BIRTHDAY_MESSAGES, birthDateSchema } from "~/modules/ingest/birthdays/storefront-birthday.server";
 import { startAppServer, TEST_SECRET, type AppServer } from "../helpers/app-server";
 import { createTestDb, type TestDb } from "../helpers/db";
 

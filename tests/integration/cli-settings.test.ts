@@ -3,11 +3,11 @@
 import { afterEach, beforeEach, describe, expect, test } from "vitest";
 import { runScenario } from "~/cli/commands/scenario";
 import { runSettings } from "~/cli/commands/settings";
-import { getScenarioConfig, getScenarioConfigs, setScenarioConfig } from "~/modules/scenarios/scenario-config.server";
-import { DEFAULT_SCENARIO_SETTINGS, SCENARIO_KEYS } from "~/modules/settings/scenario-settings";
-import { DEFAULT_SHOP_SETTINGS } from "~/modules/settings/shop-settings";
-import { registerLocalShop } from "~/modules/shops/install-shop.server";
-import { UnknownShopError, findShopByDomain, getShopSettings, saveShopSettings } from "~/modules/shops/shop-settings.server";
+import { getScenarioConfig, getScenarioConfigs, setScenarioConfig } from "~/modules/engine/scenarios/scenario-config.server";
+import { DEFAULT_SCENARIO_SETTINGS, SCENARIO_KEYS } from "~/modules/platform/settings/scenario-settings";
+import { DEFAULT_SHOP_SETTINGS } from "~/modules/platform/settings/shop-settings";
+import { registerLocalShop } from "~/modules/admin/shops/install-shop.server";
+import { UnknownShopError, findShopByDomain, getShopSettings, saveShopSettings } from "~/modules/platform/settings/shop-settings.server";
 import { createTestDb, type TestDb } from "../helpers/db";
 import { captureCli } from "../helpers/cli-capture";
 

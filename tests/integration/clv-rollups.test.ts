@@ -6,13 +6,13 @@ import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import type { Db } from "~/db.server";
-import { recomputeCustomerRollups } from "~/modules/customers/recompute-rollups.server";
-import { seededRandom } from "~/modules/demo/sample-store";
+import { recomputeCustomerRollups } from "~/modules/mirror/customers/recompute-rollups.server";
+import { seededRandom } from "~/modules/platform/demo/sample-store";
 import { getClvReport, resolveReportRange } from "~/modules/reports";
 import { cachedSplitCheck, forgetClvChecks } from "~/modules/reports/clv-check-cache.server";
 import { clvObservations } from "~/modules/reports/customer-reports.server";
 import { dialectOf } from "~/modules/reports/sql.server";
-import { registerLocalShop } from "~/modules/shops/install-shop.server";
+import { registerLocalShop } from "~/modules/admin/shops/install-shop.server";
 import { createTestDb, type TestDb } from "../helpers/db";
 
 const DAY_MS = 86_400_000;

@@ -6,7 +6,7 @@
 // timings at 100,000 customers are in docs/benchmarks.md.
 import type { Db } from "~/db.server";
 import { dialectOf } from "~/lib/raw-sql.server";
-import { registerLocalShop } from "~/modules/shops/install-shop.server";
+import { registerLocalShop } from "~/modules/admin/shops/install-shop.server";
 import { createTestDb, type TestDb } from "../helpers/db";
 
 let t: TestDb;

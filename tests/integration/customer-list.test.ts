@@ -2,11 +2,11 @@
 // sorts in both directions, filters by phase, consent and RFM segment (the same customers the
 // Reports page counts in each segment), search, and nothing of another shop.
 import type { Db } from "~/db.server";
-import { parseCustomerListQuery, type CustomerListQuery } from "~/modules/customers/customer-list-query";
-import { listCustomers, type CustomerListItem } from "~/modules/customers/search-customers.server";
+import { parseCustomerListQuery, type CustomerListQuery } from "~/modules/admin/customers/customer-list-query";
+import { listCustomers, type CustomerListItem } from "~/modules/admin/customers/search-customers.server";
 import { getRfmReport } from "~/modules/reports";
 import { RFM_SEGMENTS } from "~/modules/reports/types";
-import { registerLocalShop } from "~/modules/shops/install-shop.server";
+import { registerLocalShop } from "~/modules/admin/shops/install-shop.server";
 import { createTestDb, type TestDb } from "../helpers/db";
 
 const NOW = new Date("2026-06-15T03:00:00Z");

@@ -6,8 +6,8 @@ import { afterAll, beforeAll, expect, test } from "vitest";
 import { startDemoAdminGateway, type DemoAdminGateway } from "~/cli/demo-admin-gateway";
 import { runDemo, type DemoSummary } from "~/cli/demo-run";
 import { freeLoopbackPort } from "~/cli/ports";
-import { customerProfile, syntheticStore, type SyntheticStoreOptions } from "~/modules/demo/synthetic-store";
-import { OFFER_WITHHELD } from "~/modules/guard/offer-policy";
+import { customerProfile, syntheticStore, type SyntheticStoreOptions } from "~/modules/platform/demo/synthetic-store";
+import { OFFER_WITHHELD } from "~/modules/mirror/guard/offer-policy";
 import { startAppServer, TEST_SECRET, type AppServer } from "../helpers/app-server";
 import { createTestDb, type TestDb } from "../helpers/db";
 
@@ -27,7 +27,7 @@ const store: SyntheticStoreOptions = { shop: SHOP, seed: SEED, customers: CUSTOM
 
 beforeAll(async () => {
   t = await createTestDb();
-  // the simulated mail client says when it opened or clicked (app/modules/mail/demo-clock.server.ts)
+  // the simulated mail client says when it opened or clicked (app/modules/tracking/demo-clock.server.ts)
   server = await startAppServer({ databaseUrl: t.url, env: { JOREN_DEMO_CLOCK: "1" } });
   summary = await runDemo({
     db: t.db, shop: SHOP, appUrl: server.url, secret: TEST_SECRET, seed: SEED, customers: CUSTOMERS, days: DAYS, historyDays: HISTORY_DAYS, tickMinutes: 120, end: END,

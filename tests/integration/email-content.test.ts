@@ -3,13 +3,13 @@
 // draft, every send uses the saved wording and brand, and the test send goes to the typed
 // address as a chosen mirror customer, is no ledger send, creates no coupon and is rate-limited.
 import type { Db } from "~/db.server";
-import { upsertCustomer } from "~/modules/customers/upsert-customer.server";
+import { upsertCustomer } from "~/modules/mirror/customers/upsert-customer.server";
 import { runTick, type EngineDeps } from "~/modules/engine/tick.server";
-import { TEST_SENDS_PER_HOUR } from "~/modules/mail/scenario-preview.server";
-import { createOutboxTransport } from "~/modules/mail/outbox-transport";
-import { createPrismaOutboxStore } from "~/modules/mail/prisma-outbox-store.server";
-import { onboardShop } from "~/modules/shops/onboard-shop.server";
-import { createFakeAdminPort } from "~/modules/shopify/fake-admin-port";
+import { TEST_SENDS_PER_HOUR } from "~/modules/admin/scenarios/scenario-preview.server";
+import { createOutboxTransport } from "~/modules/delivery/mail/outbox-transport";
+import { createPrismaOutboxStore } from "~/modules/delivery/mail/prisma-outbox-store.server";
+import { onboardShop } from "~/modules/admin/shops/onboard-shop.server";
+import { createFakeAdminPort } from "~/modules/platform/shopify/fake-admin-port";
 import { startAppServer, TEST_SECRET, type AppServer } from "../helpers/app-server";
 import { createTestDb, type TestDb } from "../helpers/db";
 import { enableScenario, registerSendingShop } from "../helpers/sending-shop";

@@ -2,18 +2,18 @@
 // SendGrid's event webhook), plus unsubscribeByMessage, recordMailEvents and the Prisma outbox
 // store against the same migrated database.
 import { createHash, generateKeyPairSync, sign, type KeyObject } from "node:crypto";
-import { registerLocalShop } from "~/modules/shops/install-shop.server";
-import { buildMessageLinks } from "~/modules/mail/links.server";
-import { mailTokenSecret } from "~/modules/mail/mail-secret.server";
-import { handleSendgridEventsRequest, TRANSPARENT_GIF } from "~/modules/mail/mail-endpoints.server";
-import { createOutboxTransport } from "~/modules/mail/outbox-transport";
-import { createPrismaOutboxStore } from "~/modules/mail/prisma-outbox-store.server";
-import { recordMailEvents } from "~/modules/mail/record-mail-events.server";
-import { SIGNATURE_HEADER, TIMESTAMP_HEADER } from "~/modules/mail/sendgrid-events.server";
-import { UNSUBSCRIBE_PENDING_SYNC_SOURCE, UNSUBSCRIBE_SOURCE, unsubscribeByMessage } from "~/modules/mail/unsubscribe.server";
-import { listUnsubscribeHeaders } from "~/modules/mail/headers";
-import type { OutgoingMessage } from "~/modules/mail/transport";
-import { createFakeAdminPort } from "~/modules/shopify/fake-admin-port";
+import { registerLocalShop } from "~/modules/admin/shops/install-shop.server";
+import { buildMessageLinks } from "~/modules/delivery/mail/links.server";
+import { mailTokenSecret } from "~/modules/delivery/mail/mail-secret.server";
+import { handleSendgridEventsRequest, TRANSPARENT_GIF } from "~/modules/tracking/mail-endpoints.server";
+import { createOutboxTransport } from "~/modules/delivery/mail/outbox-transport";
+import { createPrismaOutboxStore } from "~/modules/delivery/mail/prisma-outbox-store.server";
+import { recordMailEvents } from "~/modules/tracking/record-mail-events.server";
+import { SIGNATURE_HEADER, TIMESTAMP_HEADER } from "~/modules/tracking/sendgrid-events.server";
+import { UNSUBSCRIBE_PENDING_SYNC_SOURCE, UNSUBSCRIBE_SOURCE, unsubscribeByMessage } from "~/modules/tracking/unsubscribe.server";
+import { listUnsubscribeHeaders } from "~/modules/delivery/mail/headers";
+import type { OutgoingMessage } from "~/modules/delivery/mail/transport";
+import { createFakeAdminPort } from "~/modules/platform/shopify/fake-admin-port";
 import { startAppServer, TEST_SECRET, type AppServer } from "../helpers/app-server";
 import { createTestDb, type TestDb } from "../helpers/db";
 

@@ -3,18 +3,18 @@
 // concurrency and crash recovery. Mail goes to the local outbox; the Admin API is the fake.
 import { spawn } from "node:child_process";
 import type { Db } from "~/db.server";
-import { createFakeAdminPort, type FakeAdminPort } from "~/modules/shopify/fake-admin-port";
-import { createOutboxTransport } from "~/modules/mail/outbox-transport";
-import { createPrismaOutboxStore } from "~/modules/mail/prisma-outbox-store.server";
+import { createFakeAdminPort, type FakeAdminPort } from "~/modules/platform/shopify/fake-admin-port";
+import { createOutboxTransport } from "~/modules/delivery/mail/outbox-transport";
+import { createPrismaOutboxStore } from "~/modules/delivery/mail/prisma-outbox-store.server";
 import { runTick, type EngineDeps } from "~/modules/engine/tick.server";
 import { AWAITING_PROVIDER_EVENTS } from "~/modules/engine/recover-sends.server";
-import { recordMailEvents } from "~/modules/mail/record-mail-events.server";
-import { upsertCustomer } from "~/modules/customers/upsert-customer.server";
-import { recordCheckout } from "~/modules/checkouts/record-checkout.server";
-import { recordOrder } from "~/modules/orders/record-order.server";
-import { recordProduct } from "~/modules/catalog/record-product.server";
-import type { NormalizedCheckout, NormalizedCustomer, NormalizedOrder } from "~/modules/ingest/types";
-import type { ScenarioKey } from "~/modules/settings/scenario-settings";
+import { recordMailEvents } from "~/modules/tracking/record-mail-events.server";
+import { upsertCustomer } from "~/modules/mirror/customers/upsert-customer.server";
+import { recordCheckout } from "~/modules/mirror/checkouts/record-checkout.server";
+import { recordOrder } from "~/modules/mirror/orders/record-order.server";
+import { recordProduct } from "~/modules/mirror/catalog/record-product.server";
+import type { NormalizedCheckout, NormalizedCustomer, NormalizedOrder } from "~/modules/mirror/types";
+import type { ScenarioKey } from "~/modules/platform/settings/scenario-settings";
 import { enableScenario, registerSendingShop } from "../helpers/sending-shop";
 import { createTestDb, type TestDb } from "../helpers/db";
 

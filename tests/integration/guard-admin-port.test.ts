@@ -8,11 +8,11 @@ import { http, HttpResponse } from "msw";
 import { setupServer } from "msw/node";
 import { cartLinesDiscountsGenerateRun } from "../../extensions/joren-first-purchase-discount/src/cart_lines_discounts_generate_run";
 import type { Db } from "~/db.server";
-import { activateCheckoutDiscount, checkoutDiscountStatus, FIRST_PURCHASE_FUNCTION_HANDLE } from "~/modules/guard/checkout-discount.server";
-import { AdminApiError, type AdminPort } from "~/modules/shopify/admin-port";
-import { createGraphqlAdminPort } from "~/modules/shopify/graphql-admin-port.server";
-import { onShopInstalled } from "~/modules/shops/install-shop.server";
-import { assignShopSettings } from "~/modules/shops/shop-settings.server";
+import { activateCheckoutDiscount, checkoutDiscountStatus, FIRST_PURCHASE_FUNCTION_HANDLE } from "~/modules/admin/guard/checkout-discount.server";
+import { AdminApiError, type AdminPort } from "~/modules/platform/shopify/admin-port";
+import { createGraphqlAdminPort } from "~/modules/platform/shopify/graphql-admin-port.server";
+import { onShopInstalled } from "~/modules/admin/shops/install-shop.server";
+import { assignShopSettings } from "~/modules/platform/settings/shop-settings.server";
 import { createTestDb, type TestDb } from "../helpers/db";
 import { CurrencyCode, DiscountClass, LanguageCode } from "../../extensions/joren-first-purchase-discount/src/types";
 

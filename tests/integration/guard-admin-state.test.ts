@@ -2,12 +2,12 @@
 // process (the demo's CLI, its own fake Admin API) leaves the guard active for the server's pages
 // in another; a shop that never activated it shows it as not created, with the fix working.
 // Admin API failures come back as a problem code, never Shopify's raw text.
-import { activateCheckoutDiscountFromAdmin, guardAdminPort } from "~/modules/guard/checkout-discount-admin.server";
-import { createFakeAdminPort } from "~/modules/shopify/fake-admin-port";
-import { AdminApiError } from "~/modules/shopify/admin-port";
-import { onboardShop } from "~/modules/shops/onboard-shop.server";
-import { getCheckoutDiscountState } from "~/modules/shops/onboarding-status.server";
-import { registerLocalShop } from "~/modules/shops/install-shop.server";
+import { activateCheckoutDiscountFromAdmin, guardAdminPort } from "~/modules/admin/guard/checkout-discount-admin.server";
+import { createFakeAdminPort } from "~/modules/platform/shopify/fake-admin-port";
+import { AdminApiError } from "~/modules/platform/shopify/admin-port";
+import { onboardShop } from "~/modules/admin/shops/onboard-shop.server";
+import { getCheckoutDiscountState } from "~/modules/admin/shops/onboarding-status.server";
+import { registerLocalShop } from "~/modules/admin/shops/install-shop.server";
 import { createTestDb, type TestDb } from "../helpers/db";
 
 let t: TestDb;

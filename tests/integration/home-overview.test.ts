@@ -2,7 +2,7 @@
 // definitions (docs/reports.md), on the hand-computed shop of tests/helpers/reports-shop.ts.
 import { afterAll, beforeAll, expect, test } from "vitest";
 import { getSummaryReport, resolveReportRange } from "~/modules/reports";
-import { getHomeOverview } from "~/modules/shops/home-overview.server";
+import { getHomeOverview } from "~/modules/admin/shops/home-overview.server";
 import { createTestDb, type TestDb } from "../helpers/db";
 import { seedReportsShop } from "../helpers/reports-shop";
 

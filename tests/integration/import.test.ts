@@ -2,20 +2,20 @@
 // a real migrated database.
 import { afterEach, beforeEach, describe, expect, test } from "vitest";
 import type { Db } from "~/db.server";
-import { upsertCustomer } from "~/modules/customers/upsert-customer.server";
-import type { NormalizedCustomer } from "~/modules/ingest/types";
+import { upsertCustomer } from "~/modules/mirror/customers/upsert-customer.server";
+import type { NormalizedCustomer } from "~/modules/mirror/types";
 import {
   HistoryImportBusyError,
   HistoryImportFailedError,
   runHistoryImport,
   type HistoryImportProgress,
   type RunHistoryImportOptions,
-} from "~/modules/import/run-history-import.server";
-import { AdminApiError, type AdminPort } from "~/modules/shopify/admin-port";
-import { adminPortForShop } from "~/modules/shopify/admin-port-for-shop.server";
-import { createFakeAdminPort, type FakeAdminPort } from "~/modules/shopify/fake-admin-port";
-import { runImportForShop } from "~/modules/import/run-import-for-shop.server";
-import { registerLocalShop } from "~/modules/shops/install-shop.server";
+} from "~/modules/ingest/import/run-history-import.server";
+import { AdminApiError, type AdminPort } from "~/modules/platform/shopify/admin-port";
+import { adminPortForShop } from "~/modules/platform/shopify/admin-port-for-shop.server";
+import { createFakeAdminPort, type FakeAdminPort } from "~/modules/platform/shopify/fake-admin-port";
+import { runImportForShop } from "~/modules/ingest/import/run-import-for-shop.server";
+import { registerLocalShop } from "~/modules/admin/shops/install-shop.server";
 import {
   BIG_CUSTOMER_GID,
   BIG_ORDER_GID,
@@ -26,7 +26,7 @@ import {
   buildBulkStore,
   type BulkStore,
 } from "../fixtures/admin-api/bulk-store";
-import { getOnboardingStatus } from "~/modules/shops/onboarding-status.server";
+import { getOnboardingStatus } from "~/modules/admin/shops/onboarding-status.server";
 import { importedMirror } from "../helpers/imported-mirror";
 import { createTestDb, type TestDb } from "../helpers/db";
 

@@ -8,7 +8,7 @@
 import { spawn } from "node:child_process";
 import type { Db } from "~/db.server";
 import { shopifyWebhookHeaders } from "~/lib/webhook-signing";
-import { checkStorm, stormPlan } from "~/modules/demo/storm";
+import { checkStorm, stormPlan } from "~/modules/platform/demo/storm";
 import { startAppServer, TEST_SECRET, type AppServer } from "../helpers/app-server";
 import { enableScenario, registerSendingShop } from "../helpers/sending-shop";
 import { createTestDb, type TestDb } from "../helpers/db";

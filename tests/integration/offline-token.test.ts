@@ -5,9 +5,9 @@
 // database; the background port is the one every job uses (adminPortForShop).
 import { http, HttpResponse } from "msw";
 import { setupServer } from "msw/node";
-import { adminPortForShop } from "~/modules/shopify/admin-port-for-shop.server";
-import { offlineTokenSource, OfflineTokenError } from "~/modules/shopify/offline-token.server";
-import { createGraphqlAdminPort } from "~/modules/shopify/graphql-admin-port.server";
+import { adminPortForShop } from "~/modules/platform/shopify/admin-port-for-shop.server";
+import { offlineTokenSource, OfflineTokenError } from "~/modules/platform/shopify/offline-token.server";
+import { createGraphqlAdminPort } from "~/modules/platform/shopify/graphql-admin-port.server";
 import { createTestDb, type TestDb } from "../helpers/db";
 import { at } from "../helpers/must";
 

@@ -1,6 +1,6 @@
-import { onboardShop } from "~/modules/shops/onboard-shop.server";
-import { onShopInstalled } from "~/modules/shops/install-shop.server";
-import { createFakeAdminPort } from "~/modules/shopify/fake-admin-port";
+import { onboardShop } from "~/modules/admin/shops/onboard-shop.server";
+import { onShopInstalled } from "~/modules/admin/shops/install-shop.server";
+import { createFakeAdminPort } from "~/modules/platform/shopify/fake-admin-port";
 import { createTestDb, type TestDb } from "../helpers/db";
 
 let t: TestDb;

@@ -5,13 +5,13 @@
 // was stored, and only the shop's own catalogue products are shown.
 import { randomUUID } from "node:crypto";
 import type { Db } from "~/db.server";
-import { waitForPixelEvents } from "~/modules/behaviour/wait-for-pixel.server";
-import { recordProduct } from "~/modules/catalog/record-product.server";
-import { upsertCustomer } from "~/modules/customers/upsert-customer.server";
+import { waitForPixelEvents } from "~/modules/ingest/pixel/wait-for-pixel.server";
+import { recordProduct } from "~/modules/mirror/catalog/record-product.server";
+import { upsertCustomer } from "~/modules/mirror/customers/upsert-customer.server";
 import { runTick, type EngineDeps } from "~/modules/engine/tick.server";
-import { createOutboxTransport } from "~/modules/mail/outbox-transport";
-import { createPrismaOutboxStore } from "~/modules/mail/prisma-outbox-store.server";
-import { createFakeAdminPort } from "~/modules/shopify/fake-admin-port";
+import { createOutboxTransport } from "~/modules/delivery/mail/outbox-transport";
+import { createPrismaOutboxStore } from "~/modules/delivery/mail/prisma-outbox-store.server";
+import { createFakeAdminPort } from "~/modules/platform/shopify/fake-admin-port";
 import { startAppServer, type AppServer } from "../helpers/app-server";
 import { createTestDb, type TestDb } from "../helpers/db";
 import { enableScenario, registerSendingShop } from "../helpers/sending-shop";

@@ -6,8 +6,8 @@
 import { spawn } from "node:child_process";
 import type { Db } from "~/db.server";
 import { shopifyWebhookHeaders } from "~/lib/webhook-signing";
-import { pixelTraffic } from "~/modules/demo/pixel-traffic";
-import { checkStorm, stormPlan } from "~/modules/demo/storm";
+import { pixelTraffic } from "~/modules/platform/demo/pixel-traffic";
+import { checkStorm, stormPlan } from "~/modules/platform/demo/storm";
 import { startAppServer, TEST_SECRET, type AppServer } from "../helpers/app-server";
 import { enableScenario, registerSendingShop } from "../helpers/sending-shop";
 import { createTestDb, type TestDb } from "../helpers/db";

@@ -3,11 +3,11 @@
 // own bounds and retries, and the route over HTTP in the real server build.
 import fc from "fast-check";
 import type { Db } from "~/db.server";
-import { PixelBuffer, PIXEL_RETRY_AFTER_SECONDS } from "~/modules/behaviour/pixel-buffer.server";
-import { handlePixelRequest, MAX_BODY_BYTES } from "~/modules/behaviour/pixel-endpoint.server";
-import { recordPixelEvents, type RecordPixelEventsInput } from "~/modules/behaviour/record-pixel-events.server";
-import { perMinute, PixelRateLimiter } from "~/modules/behaviour/pixel-rate-limit";
-import { redactCustomer } from "~/modules/compliance/redact-customer.server";
+import { PixelBuffer, PIXEL_RETRY_AFTER_SECONDS } from "~/modules/ingest/pixel/pixel-buffer.server";
+import { handlePixelRequest, MAX_BODY_BYTES } from "~/modules/jobs/endpoints/pixel-endpoint.server";
+import { recordPixelEvents, type RecordPixelEventsInput } from "~/modules/ingest/pixel/record-pixel-events.server";
+import { perMinute, PixelRateLimiter } from "~/modules/platform/rate-limit/pixel-rate-limit";
+import { redactCustomer } from "~/modules/mirror/compliance/redact-customer.server";
 import { startAppServer, type AppServer } from "../helpers/app-server";
 import { createTestDb, type TestDb } from "../helpers/db";
 

@@ -2,19 +2,19 @@
 // nothing before the time, one email at it, never a second; exits re-checked at send time;
 // content (balance, expiry, recommendations, coupon); nothing without consent.
 import type { Db } from "~/db.server";
-import { createFakeAdminPort, type FakeAdminPort } from "~/modules/shopify/fake-admin-port";
-import { createOutboxTransport } from "~/modules/mail/outbox-transport";
-import { createPrismaOutboxStore } from "~/modules/mail/prisma-outbox-store.server";
+import { createFakeAdminPort, type FakeAdminPort } from "~/modules/platform/shopify/fake-admin-port";
+import { createOutboxTransport } from "~/modules/delivery/mail/outbox-transport";
+import { createPrismaOutboxStore } from "~/modules/delivery/mail/prisma-outbox-store.server";
 import { runTick, type EngineDeps } from "~/modules/engine/tick.server";
-import { upsertCustomer } from "~/modules/customers/upsert-customer.server";
-import { recordOrder } from "~/modules/orders/record-order.server";
-import { recordProduct } from "~/modules/catalog/record-product.server";
-import { adjustPoints, spendPoints } from "~/modules/points/points-ledger.server";
-import { birthdaySuffixes } from "~/modules/scenarios/birthday/definition.server";
-import { dormancyThresholdDays } from "~/modules/scenarios/winback/definition.server";
-import { parseScenarioSettings } from "~/modules/settings/scenario-settings";
-import type { NormalizedCustomer, NormalizedOrder } from "~/modules/ingest/types";
-import type { ScenarioKey } from "~/modules/settings/scenario-settings";
+import { upsertCustomer } from "~/modules/mirror/customers/upsert-customer.server";
+import { recordOrder } from "~/modules/mirror/orders/record-order.server";
+import { recordProduct } from "~/modules/mirror/catalog/record-product.server";
+import { adjustPoints, spendPoints } from "~/modules/mirror/points/points-ledger.server";
+import { birthdaySuffixes } from "~/modules/engine/scenarios/birthday/definition.server";
+import { dormancyThresholdDays } from "~/modules/engine/scenarios/winback/definition.server";
+import { parseScenarioSettings } from "~/modules/platform/settings/scenario-settings";
+import type { NormalizedCustomer, NormalizedOrder } from "~/modules/mirror/types";
+import type { ScenarioKey } from "~/modules/platform/settings/scenario-settings";
 import { enableScenario, registerSendingShop } from "../helpers/sending-shop";
 import { createTestDb, type TestDb } from "../helpers/db";
 

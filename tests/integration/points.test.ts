@@ -5,12 +5,12 @@
 import fc from "fast-check";
 import type { Db } from "~/db.server";
 import { runPoints } from "~/cli/commands/points";
-import { upsertCustomer } from "~/modules/customers/upsert-customer.server";
-import { mergeCustomers } from "~/modules/customers/merge-customers.server";
+import { upsertCustomer } from "~/modules/mirror/customers/upsert-customer.server";
+import { mergeCustomers } from "~/modules/mirror/customers/merge-customers.server";
 import { getTopic, RetryLater } from "~/modules/ingest/topics";
-import type { NormalizedCustomer, NormalizedOrder, NormalizedRefund } from "~/modules/ingest/types";
-import { recordOrder } from "~/modules/orders/record-order.server";
-import { orderTargetPoints, pointsForAmount } from "~/modules/points/earn-rule";
+import type { NormalizedCustomer, NormalizedOrder, NormalizedRefund } from "~/modules/mirror/types";
+import { recordOrder } from "~/modules/mirror/orders/record-order.server";
+import { orderTargetPoints, pointsForAmount } from "~/modules/mirror/points/earn-rule";
 import {
   adjustPoints,
   awardBonusPoints,
@@ -19,9 +19,9 @@ import {
   pointsBalance,
   pointsHistory,
   spendPoints,
-} from "~/modules/points/points-ledger.server";
-import { registerLocalShop } from "~/modules/shops/install-shop.server";
-import { assignShopSettings } from "~/modules/shops/shop-settings.server";
+} from "~/modules/mirror/points/points-ledger.server";
+import { registerLocalShop } from "~/modules/admin/shops/install-shop.server";
+import { assignShopSettings } from "~/modules/platform/settings/shop-settings.server";
 import { createTestDb, type TestDb } from "../helpers/db";
 
 const T0 = new Date("2026-03-01T03:00:00Z");

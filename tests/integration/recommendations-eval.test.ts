@@ -1,7 +1,7 @@
 // The offline evaluation on a small synthetic store: the shipped pipeline (recompute + per-customer
 // lists on the real database) must beat the bestseller baseline on hit-rate@10 after a time split.
-import { evaluateRecommendations, insertSyntheticStore } from "~/modules/recommendations/evaluate.server";
-import { syntheticStore } from "~/modules/recommendations/synthetic-purchases";
+import { evaluateRecommendations, insertSyntheticStore } from "~/modules/engine/recommendations/evaluate.server";
+import { syntheticStore } from "~/modules/engine/recommendations/synthetic-purchases";
 import { createTestDb, type TestDb } from "../helpers/db";
 
 let t: TestDb;

@@ -4,8 +4,8 @@
 import { formatLocalDate, localDateOf } from "~/modules/reports/range";
 import { resolveReportRange } from "~/modules/reports/range.server";
 import { getScenarioReport } from "~/modules/reports/scenario-reports.server";
-import { listScenarioOverview } from "~/modules/scenarios/scenario-overview.server";
-import { scenarioWeeklyTrend } from "~/modules/scenarios/scenario-trend.server";
+import { listScenarioOverview } from "~/modules/admin/scenarios/scenario-overview.server";
+import { scenarioWeeklyTrend } from "~/modules/admin/scenarios/scenario-trend.server";
 import { createTestDb, type TestDb } from "../helpers/db";
 import { seedReportsShop } from "../helpers/reports-shop";
 

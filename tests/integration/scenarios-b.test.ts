@@ -3,19 +3,19 @@
 // timing (nothing) → after (one message, the right content) → again (still one); exits re-checked
 // at send time; nothing to customers without consent. Mail goes to the local outbox.
 import type { Db } from "~/db.server";
-import { createFakeAdminPort } from "~/modules/shopify/fake-admin-port";
-import { createOutboxTransport } from "~/modules/mail/outbox-transport";
-import { createPrismaOutboxStore } from "~/modules/mail/prisma-outbox-store.server";
+import { createFakeAdminPort } from "~/modules/platform/shopify/fake-admin-port";
+import { createOutboxTransport } from "~/modules/delivery/mail/outbox-transport";
+import { createPrismaOutboxStore } from "~/modules/delivery/mail/prisma-outbox-store.server";
 import { runTick, type EngineDeps } from "~/modules/engine/tick.server";
-import { assignShopSettings } from "~/modules/shops/shop-settings.server";
-import { upsertCustomer } from "~/modules/customers/upsert-customer.server";
-import { recordOrder } from "~/modules/orders/record-order.server";
-import { recordProduct } from "~/modules/catalog/record-product.server";
-import { recomputeRecommendationModel } from "~/modules/recommendations/recompute-model.server";
-import { loadRecommendations, recommendProductGids } from "~/modules/recommendations/recommend.server";
-import { digestSlot } from "~/modules/scenarios/recommendations/definition.server";
-import type { NormalizedCustomer, NormalizedOrder } from "~/modules/ingest/types";
-import type { ScenarioKey } from "~/modules/settings/scenario-settings";
+import { assignShopSettings } from "~/modules/platform/settings/shop-settings.server";
+import { upsertCustomer } from "~/modules/mirror/customers/upsert-customer.server";
+import { recordOrder } from "~/modules/mirror/orders/record-order.server";
+import { recordProduct } from "~/modules/mirror/catalog/record-product.server";
+import { recomputeRecommendationModel } from "~/modules/engine/recommendations/recompute-model.server";
+import { loadRecommendations, recommendProductGids } from "~/modules/engine/recommendations/recommend.server";
+import { digestSlot } from "~/modules/engine/scenarios/recommendations/definition.server";
+import type { NormalizedCustomer, NormalizedOrder } from "~/modules/mirror/types";
+import type { ScenarioKey } from "~/modules/platform/settings/scenario-settings";
 import { enableScenario, registerSendingShop } from "../helpers/sending-shop";
 import { createTestDb, type TestDb } from "../helpers/db";
 

@@ -2,9 +2,9 @@
 // with their answers): replayed compliance webhooks, the access log, header injection through
 // the sender name.
 import { existsSync, readFileSync } from "node:fs";
-import { DEFAULT_SHOP_SETTINGS } from "~/modules/settings/shop-settings";
-import { settingsToForm } from "~/modules/shops/settings-form";
-import { registerLocalShop } from "~/modules/shops/install-shop.server";
+import { DEFAULT_SHOP_SETTINGS } from "~/modules/platform/settings/shop-settings";
+import { settingsToForm } from "~/modules/admin/shops/settings-form";
+import { registerLocalShop } from "~/modules/admin/shops/install-shop.server";
 import { runSettings } from "~/cli/commands/settings";
 import { startAppServer, TEST_SECRET, type AppServer } from "../helpers/app-server";
 import { createTestDb, type TestDb } from "../helpers/db";

@@ -4,10 +4,10 @@
 import { http, HttpResponse } from "msw";
 import { setupServer } from "msw/node";
 import type { Db } from "~/db.server";
-import { listUnsubscribeHeaders } from "~/modules/mail/headers";
-import type { OutgoingMessage } from "~/modules/mail/transport";
+import { listUnsubscribeHeaders } from "~/modules/delivery/mail/headers";
+import type { OutgoingMessage } from "~/modules/delivery/mail/transport";
 import { engineDepsForShop } from "~/modules/engine/engine-deps.server";
-import { registerLocalShop } from "~/modules/shops/install-shop.server";
+import { registerLocalShop } from "~/modules/admin/shops/install-shop.server";
 import {
   encryptionKey,
   loadSendgridKey,
@@ -15,7 +15,7 @@ import {
   SendgridKeyDecryptError,
   SendgridKeyInputError,
   sendgridKeyStatus,
-} from "~/modules/shops/sendgrid-key.server";
+} from "~/modules/platform/secrets/sendgrid-key.server";
 import { createTestDb, type TestDb } from "../helpers/db";
 
 const SHOP_KEY = "SG.shopOwnKeyId_123.Zx9-shopSecretPart_abcdefghijklmnopqrstuvwxyz0123456789ABCD";

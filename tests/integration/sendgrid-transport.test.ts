@@ -4,9 +4,9 @@ import { readFileSync } from "node:fs";
 import path from "node:path";
 import { http, HttpResponse } from "msw";
 import { setupServer } from "msw/node";
-import { listUnsubscribeHeaders } from "~/modules/mail/headers";
-import { classifySendError, createSendgridTransport, groupForRequests, retryHintMs, type SendgridTransportOptions } from "~/modules/mail/sendgrid-transport.server";
-import type { OutgoingMessage } from "~/modules/mail/transport";
+import { listUnsubscribeHeaders } from "~/modules/delivery/mail/headers";
+import { classifySendError, createSendgridTransport, groupForRequests, retryHintMs, type SendgridTransportOptions } from "~/modules/delivery/mail/sendgrid-transport.server";
+import type { OutgoingMessage } from "~/modules/delivery/mail/transport";
 import { only } from "../helpers/must";
 
 const ENDPOINT = "https://api.sendgrid.com/v3/mail/send";

@@ -1,15 +1,15 @@
-// New orders are written set-based (app/modules/orders/record-new-orders.server.ts, ADR 0022):
+// New orders are written set-based (app/modules/mirror/orders/record-new-orders.server.ts, ADR 0022):
 // the mirror they leave must be the one the row-by-row path leaves, and what that path does not
 // cover exactly must be handed back to it. In-process against the real database (SQLite, or
 // PostgreSQL with TEST_DATABASE_URL).
-import { deferRollups, flushDeferredRollups } from "~/modules/customers/recompute-rollups.server";
+import { deferRollups, flushDeferredRollups } from "~/modules/mirror/customers/recompute-rollups.server";
 import { createInboxStore, type InboxStore } from "~/modules/ingest/inbox-store.server";
 import { processPendingWebhooks } from "~/modules/ingest/process-inbox.server";
 import { getTopic } from "~/modules/ingest/topics";
-import type { NormalizedOrder } from "~/modules/ingest/types";
+import type { NormalizedOrder } from "~/modules/mirror/types";
 import { parseJsonLossless } from "~/lib/json";
-import { recordNewOrders } from "~/modules/orders/record-new-orders.server";
-import { registerLocalShop } from "~/modules/shops/install-shop.server";
+import { recordNewOrders } from "~/modules/mirror/orders/record-new-orders.server";
+import { registerLocalShop } from "~/modules/admin/shops/install-shop.server";
 import { createTestDb, type TestDb } from "../helpers/db";
 import { customerBody, orderBody, type OrderSpec } from "../helpers/payloads";
 

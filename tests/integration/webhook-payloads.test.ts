@@ -5,7 +5,7 @@
 // recorded with a reason (done/skipped) — never rejected, never failed, never lost.
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
-import { registerLocalShop } from "~/modules/shops/install-shop.server";
+import { registerLocalShop } from "~/modules/admin/shops/install-shop.server";
 import { WEBHOOK_TOPICS } from "~/modules/ingest/topics";
 import { startAppServer, type AppServer } from "../helpers/app-server";
 import { createTestDb, type TestDb } from "../helpers/db";

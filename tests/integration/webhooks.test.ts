@@ -1,8 +1,8 @@
 // Signed webhooks over HTTP into the real server build; assertions on what the mirror holds.
 import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
-import { registerLocalShop } from "~/modules/shops/install-shop.server";
-import { pointsBalance } from "~/modules/points/points-ledger.server";
+import { registerLocalShop } from "~/modules/admin/shops/install-shop.server";
+import { pointsBalance } from "~/modules/mirror/points/points-ledger.server";
 import { startAppServer, type AppServer } from "../helpers/app-server";
 import { createTestDb, type TestDb } from "../helpers/db";
 import { consentBody, customerBody, orderBody } from "../helpers/payloads";

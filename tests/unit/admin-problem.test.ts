@@ -1,8 +1,8 @@
 // Admin API failures → the few problems the admin explains in ja/en (app/i18n/admin-error-words.ts).
 import { adminErrorWords } from "~/i18n/admin-error-words";
 import { createI18n } from "~/i18n/i18n";
-import { AdminApiError } from "~/modules/shopify/admin-port";
-import { ADMIN_PROBLEMS, adminProblemOf } from "~/modules/shopify/admin-problem";
+import { AdminApiError } from "~/modules/platform/shopify/admin-port";
+import { ADMIN_PROBLEMS, adminProblemOf } from "~/modules/platform/shopify/admin-problem";
 
 const http = (status: number) => new AdminApiError({ kind: "http", operation: "shop", status, messages: [`HTTP ${status}`] });
 

@@ -28,7 +28,7 @@ describe("the message ledger's owner", () => {
     const eslint = new ESLint({ cwd: ROOT });
     const code = 'export async function f(db: { message: { updateMany(a: unknown): Promise<unknown> } }) {\n  await db.message.updateMany({});\n}\n';
     // Real paths in the project: type-aware lint needs the file to be part of it; the text is ours.
-    const [outside] = await eslint.lintText(code, { filePath: join(ROOT, "app/modules/mail/unsubscribe.server.ts") });
+    const [outside] = await eslint.lintText(code, { filePath: join(ROOT, "app/modules/tracking/unsubscribe.server.ts") });
     expect(outside?.messages.map((m) => m.ruleId)).toContain("no-restricted-syntax");
     const [inside] = await eslint.lintText(code, { filePath: join(ROOT, OWNER) });
     expect(inside?.messages.map((m) => m.ruleId)).not.toContain("no-restricted-syntax");

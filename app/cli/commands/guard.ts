@@ -2,9 +2,9 @@
 // counters over shop-local days (the same range rules as the reports). runGuard takes the db so
 // tests call it directly.
 import { getDb, type Db } from "~/db.server";
-import { guardCounters, type GuardCounters } from "~/modules/guard/guard-counters.server";
+import { guardCounters, type GuardCounters } from "~/modules/mirror/guard/guard-counters.server";
 import { ReportRangeError, resolveReportRange } from "~/modules/reports/range.server";
-import { findShopByDomain } from "~/modules/shops/shop-settings.server";
+import { findShopByDomain } from "~/modules/platform/settings/shop-settings.server";
 import { requireString } from "../output";
 import type { Command } from "./index";
 import { finish, refuse, type CliResult } from "./settings";

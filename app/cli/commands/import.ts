@@ -1,7 +1,7 @@
 import type { Command } from "./index";
 import { getDb } from "~/db.server";
-import { formatSecondsLeft } from "~/modules/import/import-eta";
-import { runImportForShop } from "~/modules/import/run-import-for-shop.server";
+import { formatSecondsLeft } from "~/modules/ingest/import/import-eta";
+import { runImportForShop } from "~/modules/ingest/import/run-import-for-shop.server";
 import { info, printJson, requireString } from "../output";
 
 export const importCommand: Command = {

@@ -10,8 +10,8 @@ import {
   pointsBalance,
   pointsHistory,
   type PointsHistoryEntry,
-} from "~/modules/points/points-ledger.server";
-import { findShopByDomain } from "~/modules/shops/shop-settings.server";
+} from "~/modules/mirror/points/points-ledger.server";
+import { findShopByDomain } from "~/modules/platform/settings/shop-settings.server";
 import { requireString } from "../output";
 import type { Command } from "./index";
 import { finish, refuse, type CliResult } from "./settings";

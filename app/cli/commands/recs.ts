@@ -1,8 +1,8 @@
 import { createDb, getDb } from "~/db.server";
-import { evaluateRecommendations, insertSyntheticStore } from "~/modules/recommendations/evaluate.server";
-import { recomputeRecommendationModel } from "~/modules/recommendations/recompute-model.server";
-import { findShopByDomain } from "~/modules/shops/shop-settings.server";
-import { syntheticStore } from "~/modules/recommendations/synthetic-purchases";
+import { evaluateRecommendations, insertSyntheticStore } from "~/modules/engine/recommendations/evaluate.server";
+import { recomputeRecommendationModel } from "~/modules/engine/recommendations/recompute-model.server";
+import { findShopByDomain } from "~/modules/platform/settings/shop-settings.server";
+import { syntheticStore } from "~/modules/engine/recommendations/synthetic-purchases";
 import { migratedSqliteFile } from "../bench-db";
 import { info, nowOption, printJson, requireString } from "../output";
 import type { Command } from "./index";

@@ -4,7 +4,7 @@
 import { getDb, type Db } from "~/db.server";
 import { getAllReports, ReportRangeError, resolveReportRange, type AllReports } from "~/modules/reports";
 import { liftText } from "~/modules/reports/stats";
-import { findShopByDomain } from "~/modules/shops/shop-settings.server";
+import { findShopByDomain } from "~/modules/platform/settings/shop-settings.server";
 import { info, printJson, requireString } from "../output";
 import type { Command } from "./index";
 import { refuse, type CliResult } from "./settings";

@@ -1,10 +1,10 @@
 // `scenario --shop <domain> <key> [on|off] [--set name=value ...]`: switch and tune one scenario.
 // The work is in runScenario (takes the db) so tests call it directly.
 import { getDb, type Db } from "~/db.server";
-import { getScenarioConfig, setScenarioConfig } from "~/modules/scenarios/scenario-config.server";
-import { SCENARIO_KEYS, isScenarioKey, scenarioSettingNames, type ScenarioKey, type ScenarioSettings } from "~/modules/settings/scenario-settings";
-import { senderIdentityProblems } from "~/modules/settings/shop-settings";
-import { findShopByDomain, getShopSettings } from "~/modules/shops/shop-settings.server";
+import { getScenarioConfig, setScenarioConfig } from "~/modules/engine/scenarios/scenario-config.server";
+import { SCENARIO_KEYS, isScenarioKey, scenarioSettingNames, type ScenarioKey, type ScenarioSettings } from "~/modules/platform/settings/scenario-settings";
+import { senderIdentityProblems } from "~/modules/platform/settings/shop-settings";
+import { findShopByDomain, getShopSettings } from "~/modules/platform/settings/shop-settings.server";
 import { requireString } from "../output";
 import type { Command } from "./index";
 import { describeErrors, finish, refuse, stringList, type CliResult } from "./settings";

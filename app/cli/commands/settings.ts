@@ -2,9 +2,9 @@
 // is in runSettings (takes the db, returns what to print) so tests call it directly; the
 // command is a thin wrapper. Also the small helpers the scenario and outbox commands share.
 import { getDb, type Db } from "~/db.server";
-import { SHOP_SETTING_NAMES, senderIdentityProblems, type SettingError, type ShopSettings } from "~/modules/settings/shop-settings";
-import { assignShopSettings, findShopByDomain, getShopSettings } from "~/modules/shops/shop-settings.server";
-import { getAtPath } from "~/modules/settings/assignments";
+import { SHOP_SETTING_NAMES, senderIdentityProblems, type SettingError, type ShopSettings } from "~/modules/platform/settings/shop-settings";
+import { assignShopSettings, findShopByDomain, getShopSettings } from "~/modules/platform/settings/shop-settings.server";
+import { getAtPath } from "~/modules/platform/settings/assignments";
 import { info, printJson, requireString } from "../output";
 import type { Command } from "./index";
 

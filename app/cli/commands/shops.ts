@@ -1,6 +1,6 @@
 import { getDb } from "~/db.server";
-import { registerLocalShop } from "~/modules/shops/install-shop.server";
-import { getMirrorSummary } from "~/modules/shops/mirror-summary.server";
+import { registerLocalShop } from "~/modules/admin/shops/install-shop.server";
+import { getMirrorSummary } from "~/modules/admin/shops/mirror-summary.server";
 import { info, printJson } from "../output";
 import type { Command } from "./index";
 

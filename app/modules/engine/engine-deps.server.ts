@@ -1,10 +1,10 @@
 import type { Db } from "~/db.server";
-import { mailTokenSecret } from "~/modules/mail/mail-secret.server";
-import { createOutboxTransport } from "~/modules/mail/outbox-transport";
-import { createPrismaOutboxStore } from "~/modules/mail/prisma-outbox-store.server";
-import { createSendgridTransport } from "~/modules/mail/sendgrid-transport.server";
-import { adminPortForShop } from "~/modules/shopify/admin-port-for-shop.server";
-import { loadSendgridKey } from "~/modules/shops/sendgrid-key.server";
+import { mailTokenSecret } from "~/modules/delivery/mail/mail-secret.server";
+import { createOutboxTransport } from "~/modules/delivery/mail/outbox-transport";
+import { createPrismaOutboxStore } from "~/modules/delivery/mail/prisma-outbox-store.server";
+import { createSendgridTransport } from "~/modules/delivery/mail/sendgrid-transport.server";
+import { adminPortForShop } from "~/modules/platform/shopify/admin-port-for-shop.server";
+import { loadSendgridKey } from "~/modules/platform/secrets/sendgrid-key.server";
 import type { EngineDeps } from "./tick.server";
 
 /**

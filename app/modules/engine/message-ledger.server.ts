@@ -7,7 +7,7 @@ import { randomUUID } from "node:crypto";
 import { Prisma, type Db, type Tx } from "~/db.server";
 import { chunked } from "~/lib/chunks";
 import { dateParam, dialectOf, executeSql, insertIgnoringConflicts } from "~/lib/raw-sql.server";
-import type { Candidate } from "~/modules/scenarios/scenario-definition";
+import type { Candidate } from "~/modules/engine/scenarios/scenario-definition";
 
 export type LedgerStatus = "planned" | "deferred" | "sending" | "sent" | "held_out" | "skipped" | "failed";
 

@@ -1,5 +1,5 @@
 import type { Db } from "~/db.server";
-import type { Candidate } from "~/modules/scenarios/scenario-definition";
+import type { Candidate } from "~/modules/engine/scenarios/scenario-definition";
 import { planMessages, reschedulePlanned } from "./message-ledger.server";
 
 // two IN lists per query: 2 × 400 stays under SQLite's 999 bound parameters

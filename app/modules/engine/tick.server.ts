@@ -5,16 +5,16 @@ import { randomUUID } from "node:crypto";
 import type { Db } from "~/db.server";
 import { chunked, queryInChunks } from "~/lib/chunks";
 import { normalizeEmail } from "~/lib/email";
-import { knownOrderCounts } from "~/modules/guard/known-orders.server";
-import { decideOffer, OFFER_WITHHELD } from "~/modules/guard/offer-policy";
-import type { AdminPort } from "~/modules/shopify/admin-port";
-import type { MailTransport } from "~/modules/mail/transport";
-import { parseRowData } from "~/modules/scenarios/all";
-import { SCENARIO_DEFINITIONS, scenarioDefinition } from "~/modules/scenarios/all.server";
-import type { LedgerRow, MessageContent, ScenarioContext } from "~/modules/scenarios/scenario-definition";
-import { getScenarioConfigs } from "~/modules/scenarios/scenario-config.server";
-import type { ScenarioKey } from "~/modules/settings/scenario-settings";
-import { effectiveTimezone, isSenderIdentityComplete, parseShopSettings, type ShopSettings } from "~/modules/settings/shop-settings";
+import { knownOrderCounts } from "~/modules/mirror/guard/known-orders.server";
+import { decideOffer, OFFER_WITHHELD } from "~/modules/mirror/guard/offer-policy";
+import type { AdminPort } from "~/modules/platform/shopify/admin-port";
+import type { MailTransport } from "~/modules/delivery/mail/transport";
+import { parseRowData } from "~/modules/engine/scenarios/all";
+import { SCENARIO_DEFINITIONS, scenarioDefinition } from "~/modules/engine/scenarios/all.server";
+import type { LedgerRow, MessageContent, ScenarioContext } from "~/modules/engine/scenarios/scenario-definition";
+import { getScenarioConfigs } from "~/modules/engine/scenarios/scenario-config.server";
+import type { ScenarioKey } from "~/modules/platform/settings/scenario-settings";
+import { effectiveTimezone, isSenderIdentityComplete, parseShopSettings, type ShopSettings } from "~/modules/platform/settings/shop-settings";
 import { consentDecision } from "./rules/consent";
 import { frequencyCapDecisions } from "./rules/frequency-cap";
 import { holdoutDecision } from "./rules/holdout";
@@ -23,7 +23,7 @@ import { dispatchMessages, type Dispatchable } from "./dispatch.server";
 import { decideDue, type DueDecision, type LedgerStatus } from "./message-ledger.server";
 import { planLedgerRows } from "./plan-ledger.server";
 import { recoverInterruptedSends } from "./recover-sends.server";
-import { sweepOptInRequests } from "~/modules/back-in-stock/opt-in.server";
+import { sweepOptInRequests } from "~/modules/ingest/back-in-stock/opt-in.server";
 
 export interface EngineDeps {
   transport: MailTransport;
@@ -192,7 +192,7 @@ async function decideBatch(
   }
 
   // 3. the scenarios' exits, against the latest data: one batch call per scenario. Each row's
-  // data is parsed with its scenario's row schema first (app/modules/scenarios/<key>/data.ts).
+  // data is parsed with its scenario's row schema first (app/modules/engine/scenarios/<key>/data.ts).
   const ledgerRows = new Map<string, LedgerRow>();
   const readable: DueRow[] = [];
   for (const row of passedConsent) {

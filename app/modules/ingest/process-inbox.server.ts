@@ -4,12 +4,12 @@ import type { Db, Tx } from "~/db.server";
 import { isTransientDbError, isUniqueViolation } from "~/lib/db-errors";
 import { parseJsonLossless } from "~/lib/json";
 import { log } from "~/lib/log.server";
-import { deferRollups, flushDeferredRollups } from "~/modules/customers/recompute-rollups.server";
-import { recordNewOrders } from "~/modules/orders/record-new-orders.server";
+import { deferRollups, flushDeferredRollups } from "~/modules/mirror/customers/recompute-rollups.server";
+import { recordNewOrders } from "~/modules/mirror/orders/record-new-orders.server";
 import { unstorableText } from "./normalize/unstorable-text";
 import { getTopic, resolveTopic, RetryLater, type ApplyOutcome, type WebhookTopic } from "./topics";
 import { itemAt } from "~/lib/arrays";
-import type { NormalizedOrder } from "./types";
+import type { NormalizedOrder } from "../mirror/types";
 
 const CLAIM_MS = 60_000;
 const MAX_ATTEMPTS = 8;

@@ -3,25 +3,25 @@
 // that they agree.
 import type { z } from "zod";
 import type { Db, Tx } from "~/db.server";
-import { deleteCheckout, recordCheckout } from "~/modules/checkouts/record-checkout.server";
-import { deleteProduct, recordProduct } from "~/modules/catalog/record-product.server";
-import { recordInventoryLevel } from "~/modules/catalog/record-inventory-level.server";
-import { exportCustomerData } from "~/modules/compliance/export-customer-data.server";
-import { redactCustomer } from "~/modules/compliance/redact-customer.server";
-import { eraseFreedPages, isCustomerTombstoned } from "~/modules/compliance/tombstones.server";
-import { markCustomerDeleted, mergeCustomers } from "~/modules/customers/merge-customers.server";
-import { recordEmailConsent } from "~/modules/customers/record-consent.server";
-import { recomputeCustomerRollups } from "~/modules/customers/recompute-rollups.server";
-import { ensureCustomerByGid, upsertCustomer } from "~/modules/customers/upsert-customer.server";
-import { deleteOrder, recordOrder } from "~/modules/orders/record-order.server";
-import { recordRefund } from "~/modules/orders/record-refund.server";
-import { redactShop, uninstallShop } from "~/modules/shops/uninstall-shop.server";
+import { deleteCheckout, recordCheckout } from "~/modules/mirror/checkouts/record-checkout.server";
+import { deleteProduct, recordProduct } from "~/modules/mirror/catalog/record-product.server";
+import { recordInventoryLevel } from "~/modules/mirror/catalog/record-inventory-level.server";
+import { exportCustomerData } from "~/modules/mirror/compliance/export-customer-data.server";
+import { redactCustomer } from "~/modules/mirror/compliance/redact-customer.server";
+import { eraseFreedPages, isCustomerTombstoned } from "~/modules/mirror/compliance/tombstones.server";
+import { markCustomerDeleted, mergeCustomers } from "~/modules/mirror/customers/merge-customers.server";
+import { recordEmailConsent } from "~/modules/mirror/customers/record-consent.server";
+import { recomputeCustomerRollups } from "~/modules/mirror/customers/recompute-rollups.server";
+import { ensureCustomerByGid, upsertCustomer } from "~/modules/mirror/customers/upsert-customer.server";
+import { deleteOrder, recordOrder } from "~/modules/mirror/orders/record-order.server";
+import { recordRefund } from "~/modules/mirror/orders/record-refund.server";
+import { redactShop, uninstallShop } from "~/modules/mirror/uninstall-shop.server";
 import { checkoutDeletePayload, checkoutPayload } from "./normalize/checkout";
 import { anyPayload, customerRedactPayload, dataRequestPayload, sameShopDomain, shopRedactPayload } from "./normalize/compliance";
 import { consentPayload, customerDeletePayload, customerPayload, mergePayload } from "./normalize/customer";
 import { orderDeletePayload, orderPayload, refundPayload } from "./normalize/order";
 import { inventoryLevelPayload, productDeletePayload, productPayload } from "./normalize/product";
-import type { ShopScope } from "./types";
+import type { ShopScope } from "../mirror/types";
 
 export interface TopicContext extends ShopScope {
   shopDomain: string;

@@ -1,6 +1,6 @@
 // Every report for one shop and range: the CLI report, the demo summary and the admin's Reports page (a CSV export computes only its own report: report-export/report-csv.server.ts).
 import type { Tx } from "~/db.server";
-import { guardCounters } from "~/modules/guard/guard-counters.server";
+import { guardCounters } from "~/modules/mirror/guard/guard-counters.server";
 import { getCohortReport } from "./cohort-reports.server";
 import { getClvReport, getLtvReport, getRepeatReport, getRfmReport } from "./customer-reports.server";
 import { getParetoReport, getSummaryReport } from "./period-reports.server";

@@ -21,7 +21,7 @@ import {
   wholeDaysSql,
   type Dialect, queryRows } from "./sql.server";
 import { ratio, roundMoney } from "./stats";
-import { LTV_WINDOW_DAYS } from "~/modules/customers/ltv-windows";
+import { LTV_WINDOW_DAYS } from "~/modules/mirror/customers/ltv-windows";
 import type { ClvReport, LtvCohort, LtvReport, ReportRange, RepeatReport, RfmReport } from "./types";
 import { itemAt } from "~/lib/arrays";
 

@@ -1,5 +1,5 @@
 import type { Tx } from "~/db.server";
-import { getShopSettings } from "~/modules/shops/shop-settings.server";
+import { getShopSettings } from "~/modules/platform/settings/shop-settings.server";
 import { formatLocalDate, localDateOf, localDaysToInstants, parseLocalDate } from "./range";
 import type { ReportRange } from "./types";
 

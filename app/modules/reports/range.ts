@@ -1,6 +1,6 @@
 // Shop-local date ranges: the merchant picks calendar days in the shop's timezone; the queries
 // need UTC instants. Pure, so the boundaries are tested without a database.
-import { addLocalDays, localTimeToInstant, zonedParts, type LocalDate } from "~/modules/engine/rules/shop-time";
+import { addLocalDays, localTimeToInstant, zonedParts, type LocalDate } from "~/modules/platform/time/shop-time";
 import { itemAt } from "~/lib/arrays";
 
 const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;

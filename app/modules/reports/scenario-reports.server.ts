@@ -9,8 +9,8 @@
 //   orders within attributionDays after it was sent (held out: after it would have been — the
 //   end of its deferral, else its due time). Method: ./lift.ts.
 import { Prisma, type Tx } from "~/db.server";
-import { SCENARIO_KEYS } from "~/modules/settings/scenario-keys";
-import { getShopSettings } from "~/modules/shops/shop-settings.server";
+import { SCENARIO_KEYS } from "~/modules/platform/settings/scenario-keys";
+import { getShopSettings } from "~/modules/platform/settings/shop-settings.server";
 import { computeLift, type GroupOutcome } from "./lift";
 import { formatLocalDate, localDaysToInstants, parseLocalDate, sameDayLastYear } from "./range";
 import { dateParam, dialectOf, trueSql, whole, type Dialect, queryRows } from "./sql.server";

@@ -4,7 +4,7 @@
 // timestamp(3) in UTC.
 import { Prisma } from "~/db.server";
 import { moneyToNumber } from "~/lib/money";
-import { offsetMinutes } from "~/modules/engine/rules/shop-time";
+import { offsetMinutes } from "~/modules/platform/time/shop-time";
 
 import { dateParam, type Dialect } from "~/lib/raw-sql.server";
 import { firstPiece, itemAt } from "~/lib/arrays";

@@ -1,5 +1,5 @@
 // The reports' public shapes: what the admin pages, the CSV export and the CLI render.
-import type { GuardCounters } from "~/modules/guard/guard-counters.server";
+import type { GuardCounters } from "~/modules/mirror/guard/guard-counters.server";
 // Money is a plain number in the shop's currency (converted from BigInt milli-units at the
 // boundary), rates are fractions 0–1, dates are ISO strings, months are "YYYY-MM" in the
 // shop's timezone. Definitions: docs/reports.md.
@@ -283,6 +283,6 @@ export interface AllReports {
   rfm: RfmReport;
   scenarios: ScenarioReport;
   emailRevenue: EmailRevenueReport;
-  /** the discount guard's interventions in the range (app/modules/guard/guard-counters.server.ts) */
+  /** the discount guard's interventions in the range (app/modules/mirror/guard/guard-counters.server.ts) */
   guard: GuardCounters;
 }

@@ -1,5 +1,5 @@
 // The configuration Joren writes to the discount's metafield ($app:joren / first-purchase-config,
-// type json). The app builds it (app/modules/guard/checkout-discount.ts); the Function reads it
+// type json). The app builds it (app/modules/mirror/guard/checkout-discount.ts); the Function reads it
 // defensively: anything it cannot understand means "no discount" (fail closed), never a
 // discount of the wrong size.
 export const CONFIG_VERSION = 1;

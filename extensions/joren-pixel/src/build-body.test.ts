@@ -1,4 +1,4 @@
-import { PIXEL_EVENT_NAMES, parsePixelRequest } from "~/modules/behaviour/pixel-event-schema";
+import { PIXEL_EVENT_NAMES, parsePixelRequest } from "~/modules/ingest/pixel/pixel-event-schema";
 import { buildPixelRequestBody, eventsEndpoint, MAX_LINE_ITEMS, TRACKED_EVENTS } from "./build-body";
 import type { CheckoutStarted, PixelCheckout, PixelProductVariant, ProductAddedToCart, ProductViewed, TrackedEvent } from "./types";
 

@@ -1,5 +1,5 @@
 // Pure: a Shopify customer event in, the body POSTed to Joren out (the contract is in
-// docs/pixel.md and app/modules/behaviour/pixel-event-schema.ts).
+// docs/pixel.md and app/modules/ingest/pixel/pixel-event-schema.ts).
 import type { PixelCustomer, PixelProductVariant, TrackedEvent, TrackedEventName } from "./types";
 
 export const TRACKED_EVENTS: readonly TrackedEventName[] = ["page_viewed", "product_viewed", "product_added_to_cart", "checkout_started"];

@@ -1,5 +1,5 @@
 import { describe, expect, test } from "vitest";
-import { countPurchaseDays } from "~/modules/customers/purchase-days";
+import { countPurchaseDays } from "~/modules/mirror/customers/purchase-days";
 
 const at = (...isos: string[]) => isos.map((iso) => new Date(iso));
 

@@ -4,10 +4,10 @@
 // pixel contract, and ids above 2^53 survive as exact digits.
 import { createHash } from "node:crypto";
 import { parseJsonLossless } from "~/lib/json";
-import { parsePixelRequest } from "~/modules/behaviour/pixel-event-schema";
-import { backInStockFormSchema } from "~/modules/back-in-stock/subscribe.server";
-import { birthdayFormSchema } from "~/modules/birthdays/storefront-birthday.server";
-import { customerProfile, syntheticId, syntheticStore, type StoreEvent, type SyntheticStoreOptions } from "~/modules/demo/synthetic-store";
+import { parsePixelRequest } from "~/modules/ingest/pixel/pixel-event-schema";
+import { backInStockFormSchema } from "~/modules/ingest/back-in-stock/subscribe.server";
+import { birthdayFormSchema } from "~/modules/ingest/birthdays/storefront-birthday.server";
+import { customerProfile, syntheticId, syntheticStore, type StoreEvent, type SyntheticStoreOptions } from "~/modules/platform/demo/synthetic-store";
 import { getTopic, resolveTopic } from "~/modules/ingest/topics";
 
 const END = new Date("2026-11-23T00:00:00Z");

@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { frequencyCapDecisions, type CapCandidate, type SentMarketingEmail } from "~/modules/engine/rules/frequency-cap";
-import { SCENARIO_KEYS } from "~/modules/settings/scenario-keys";
+import { SCENARIO_KEYS } from "~/modules/platform/settings/scenario-keys";
 
 const NOW = new Date("2026-05-01T03:00:00Z");
 const H = 3_600_000;

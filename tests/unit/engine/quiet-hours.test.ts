@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { isQuietHour, quietHoursDecision, type QuietHours } from "~/modules/engine/rules/quiet-hours";
-import { zonedParts } from "~/modules/engine/rules/shop-time";
+import { zonedParts } from "~/modules/platform/time/shop-time";
 
 const DEFAULT: QuietHours = { startHour: 21, endHour: 8 };
 const utc = (iso: string) => new Date(iso);

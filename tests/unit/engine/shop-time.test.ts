@@ -9,7 +9,7 @@ import {
   offsetMinutes,
   startOfLocalDay,
   zonedParts,
-} from "~/modules/engine/rules/shop-time";
+} from "~/modules/platform/time/shop-time";
 
 const utc = (iso: string) => new Date(iso);
 const ZONES = ["Asia/Tokyo", "America/New_York", "Europe/London", "Australia/Lord_Howe", "Asia/Kathmandu", "America/Santiago", "America/Havana", "Pacific/Chatham", "UTC"];

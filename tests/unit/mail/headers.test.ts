@@ -1,4 +1,4 @@
-import { listUnsubscribeHeaders } from "~/modules/mail/headers";
+import { listUnsubscribeHeaders } from "~/modules/delivery/mail/headers";
 
 describe("listUnsubscribeHeaders", () => {
   test("RFC 8058 one-click headers for an https URL", () => {

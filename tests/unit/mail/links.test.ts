@@ -1,6 +1,6 @@
-import { buildMessageLinks, linkBaseUrl } from "~/modules/mail/links.server";
-import { mailTokenSecret, MailSecretError } from "~/modules/mail/mail-secret.server";
-import { verifyToken } from "~/modules/mail/tokens";
+import { buildMessageLinks, linkBaseUrl } from "~/modules/delivery/mail/links.server";
+import { mailTokenSecret, MailSecretError } from "~/modules/delivery/mail/mail-secret.server";
+import { verifyToken } from "~/modules/delivery/mail/tokens";
 
 const SECRET = "k".repeat(16) + "0123456789abcdef";
 const NOW = new Date("2026-05-01T00:00:00Z");

@@ -1,6 +1,6 @@
-import { listUnsubscribeHeaders } from "~/modules/mail/headers";
-import { createOutboxTransport } from "~/modules/mail/outbox-transport";
-import type { OutgoingMessage } from "~/modules/mail/transport";
+import { listUnsubscribeHeaders } from "~/modules/delivery/mail/headers";
+import { createOutboxTransport } from "~/modules/delivery/mail/outbox-transport";
+import type { OutgoingMessage } from "~/modules/delivery/mail/transport";
 
 function message(n: number, overrides: Partial<OutgoingMessage> = {}): OutgoingMessage {
   return {

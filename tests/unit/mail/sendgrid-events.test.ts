@@ -9,7 +9,7 @@ import {
   SendgridEventsError,
   verifySendgridSignature,
   type NormalizedMailEvent,
-} from "~/modules/mail/sendgrid-events.server";
+} from "~/modules/tracking/sendgrid-events.server";
 
 function keyPair(): { privateKey: KeyObject; publicKeyBase64: string } {
   const { privateKey, publicKey } = generateKeyPairSync("ec", { namedCurve: "prime256v1" });

@@ -5,8 +5,8 @@ import {
   TEMPLATE_SCENARIOS,
   UnsubscribeLinkMissingError,
   type Locale,
-} from "~/modules/mail/render-message";
-import { escapeHtml } from "~/modules/mail/templates/escape-html";
+} from "~/modules/delivery/mail/render-message";
+import { escapeHtml } from "~/lib/escape-html";
 import { CLICK_PREFIX, PIXEL_URL, SHOP_URL, templateContext, UNSUBSCRIBE_URL } from "../../helpers/template-context";
 
 const context = templateContext;

@@ -1,5 +1,5 @@
 import { createHmac } from "node:crypto";
-import { signToken, verifyToken, type TokenPayload } from "~/modules/mail/tokens";
+import { signToken, verifyToken, type TokenPayload } from "~/modules/delivery/mail/tokens";
 
 const SECRET = "s".repeat(16) + "0123456789abcdef";
 const OTHER_SECRET = "o".repeat(16) + "0123456789abcdef";

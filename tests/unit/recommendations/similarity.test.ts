@@ -1,6 +1,6 @@
 // The recommendation maths on hand-made data: similarity with shrinkage, "bought next", reorder
 // intervals, and how a customer's list is ranked, filtered and filled.
-import { itemSimilarity, median, nextPurchases, rankRecommendations, recencyWeight, reorderStats } from "~/modules/recommendations/similarity";
+import { itemSimilarity, median, nextPurchases, rankRecommendations, recencyWeight, reorderStats } from "~/modules/engine/recommendations/similarity";
 
 const DAY = 86_400_000;
 

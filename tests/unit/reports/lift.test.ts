@@ -1,5 +1,5 @@
 import { describe, expect, test } from "vitest";
-import { seededRandom } from "~/modules/demo/sample-store";
+import { seededRandom } from "~/modules/platform/demo/sample-store";
 import { computeLift, LIFT_MIN_GROUP_SIZE, newcombeInterval, wilsonInterval } from "~/modules/reports/lift";
 
 /** Binomial(n, p) probabilities, only where they exceed 1e-9 (all the rest together cannot move a coverage figure by 1e-6). */

@@ -2,11 +2,11 @@
 // row schema accepts what its scenario plans and refuses anything else, and templates read their
 // facts field by field.
 import { describe, expect, test } from "vitest";
-import { parseRowData, SCENARIO_MODULES } from "~/modules/scenarios/all";
-import { SCENARIO_DEFINITIONS } from "~/modules/scenarios/all.server";
-import { readExtra } from "~/modules/scenarios/scenario-data";
-import type { ScenarioModule } from "~/modules/scenarios/scenario-module";
-import { SCENARIO_KEYS, type ScenarioKey } from "~/modules/settings/scenario-keys";
+import { parseRowData, SCENARIO_MODULES } from "~/modules/engine/scenarios/all";
+import { SCENARIO_DEFINITIONS } from "~/modules/engine/scenarios/all.server";
+import { readExtra } from "~/modules/engine/scenarios/scenario-data";
+import type { ScenarioModule } from "~/modules/engine/scenarios/scenario-module";
+import { SCENARIO_KEYS, type ScenarioKey } from "~/modules/platform/settings/scenario-keys";
 
 describe("the scenario list", () => {
   test("has one module and one definition per key, each under its own key", () => {

@@ -1,4 +1,4 @@
-import { getAtPath, leafPaths, parseBoolean, parseLike, parseNumber, parseNumberList, setAtPath, splitAssignment } from "~/modules/settings/assignments";
+import { getAtPath, leafPaths, parseBoolean, parseLike, parseNumber, parseNumberList, setAtPath, splitAssignment } from "~/modules/platform/settings/assignments";
 
 describe("splitAssignment", () => {
   test("splits at the first =, trimming the name and value", () => {

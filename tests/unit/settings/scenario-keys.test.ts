@@ -1,4 +1,4 @@
-import { SCENARIO_KEYS, isScenarioKey, scenarioPriority } from "~/modules/settings/scenario-keys";
+import { SCENARIO_KEYS, isScenarioKey, scenarioPriority } from "~/modules/platform/settings/scenario-keys";
 
 describe("SCENARIO_KEYS / scenarioPriority", () => {
   test("follow docs/product.md's priority order", () => {

@@ -1,5 +1,5 @@
-import { DEFAULT_SHOP_SETTINGS } from "~/modules/settings/shop-settings";
-import { isSenderIdentityComplete, senderIdentityProblems } from "~/modules/settings/sender-identity";
+import { DEFAULT_SHOP_SETTINGS } from "~/modules/platform/settings/shop-settings";
+import { isSenderIdentityComplete, senderIdentityProblems } from "~/modules/platform/settings/sender-identity";
 
 const complete = { name: "Joren Tea", email: "shop@joren.jp", postalAddress: "東京都渋谷区1-2-3", contact: "03-0000-0000" };
 

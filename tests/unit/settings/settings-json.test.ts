@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { deepMerge, parseWithDefaults } from "~/modules/settings/settings-json";
+import { deepMerge, parseWithDefaults } from "~/modules/platform/settings/settings-json";
 
 describe("deepMerge", () => {
   test("merges objects key by key; arrays, null and scalars replace; undefined keeps", () => {

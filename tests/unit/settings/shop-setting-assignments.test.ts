@@ -1,5 +1,5 @@
-import { DEFAULT_SHOP_SETTINGS } from "~/modules/settings/shop-settings";
-import { applySettingAssignments } from "~/modules/settings/shop-setting-assignments";
+import { DEFAULT_SHOP_SETTINGS } from "~/modules/platform/settings/shop-settings";
+import { applySettingAssignments } from "~/modules/platform/settings/shop-setting-assignments";
 import { localizeSettingError } from "~/i18n/setting-errors";
 
 describe("applySettingAssignments", () => {

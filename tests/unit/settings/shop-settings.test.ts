@@ -6,7 +6,7 @@ import {
   serializeShopSettings,
   shopSettingsSchema,
   updateShopSettings,
-} from "~/modules/settings/shop-settings";
+} from "~/modules/platform/settings/shop-settings";
 
 describe("defaults", () => {
   test("are docs/product.md's", () => {

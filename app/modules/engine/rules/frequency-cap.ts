@@ -6,7 +6,7 @@
 // that meanwhile exits (e.g. the customer ordered) never pushes a lower-priority one back.
 // Given `now`, every due candidate competes for the same moment, so exactly the highest-priority
 // one can go and the order of the ledger never inverts priorities.
-import { scenarioPriority, type ScenarioKey } from "~/modules/settings/scenario-keys";
+import { scenarioPriority, type ScenarioKey } from "~/modules/platform/settings/scenario-keys";
 import { PASS, deferred, skipped, type RuleResult } from "./rule-result";
 
 export interface SentMarketingEmail {

@@ -22,4 +22,4 @@ export {
   zonedParts,
   type LocalDate,
   type ZonedParts,
-} from "./shop-time";
+} from "../../platform/time/shop-time";

@@ -1,7 +1,7 @@
 // Rule 5 of docs/product.md: no marketing email during the shop's quiet hours (21:00–08:00 shop time
 // by default). A send that falls inside is deferred to the window's end, never dropped.
 import { PASS, deferred, type RuleResult } from "./rule-result";
-import { nextLocalHour, zonedParts } from "./shop-time";
+import { nextLocalHour, zonedParts } from "../../platform/time/shop-time";
 
 export interface QuietHours {
   /** 0–23: quiet from startHour:00 … */

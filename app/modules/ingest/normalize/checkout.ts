@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { toGid } from "~/lib/gid";
-import type { NormalizedCheckout } from "../types";
+import type { NormalizedCheckout } from "../../mirror/types";
 import { embeddedCustomer } from "./customer";
 import { date, idValue, money, optionalDate, optionalText, text } from "./primitives";
 

@@ -1,6 +1,6 @@
 import { z } from "zod";
-import { validBirthDate } from "~/modules/import/normalize-bulk";
-import type { NormalizedCustomer } from "../types";
+import { validBirthDate } from "~/modules/ingest/import/normalize-bulk";
+import type { NormalizedCustomer } from "../../mirror/types";
 import { emailMarketingConsent, gidString, idValue, optionalDate, optionalText, resolveGid } from "./primitives";
 
 const customerShape = z.object({

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { toGid } from "~/lib/gid";
-import type { NormalizedOrder, NormalizedRefund } from "../types";
+import type { NormalizedOrder, NormalizedRefund } from "../../mirror/types";
 import { embeddedCustomer } from "./customer";
 import { date, gidString, idValue, money, optionalDate, optionalText, resolveGid, text } from "./primitives";
 

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { toGid } from "~/lib/gid";
-import type { NormalizedInventoryLevel, NormalizedProduct } from "../types";
+import type { NormalizedInventoryLevel, NormalizedProduct } from "../../mirror/types";
 import { date, gidString, idValue, money, optionalDate, optionalText, resolveGid } from "./primitives";
 
 const variant = z.object({

@@ -5,7 +5,7 @@
 import cron, { type ScheduledTask } from "node-cron";
 import type { Db } from "~/db.server";
 import { log } from "~/lib/log.server";
-import { refreshRecommendationModelIfStale } from "~/modules/recommendations/recompute-model.server";
+import { refreshRecommendationModelIfStale } from "~/modules/engine/recommendations/recompute-model.server";
 import { acquireLease, releaseLease } from "./db-lease.server";
 import { createLeaseRunCoordinator } from "./lease-coordinator.server";
 import { defaultHolder } from "./schedule-ticks.server";

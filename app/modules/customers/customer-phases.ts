@@ -1,6 +1,0 @@
-// The phases in docs/product.md's order, for lists and filters (client and server alike).
-import type { CustomerPhase } from "~/modules/guard/classify-customer";
-
-export type { CustomerPhase } from "~/modules/guard/classify-customer";
-
-export const CUSTOMER_PHASES = ["prospect", "new", "repeat", "regular", "dormant"] as const satisfies readonly CustomerPhase[];
