@@ -5,7 +5,7 @@ import { json } from "@remix-run/node";
 import { z } from "zod";
 import { previewWithDraft } from "~/modules/admin/scenarios/scenario-preview.server";
 import { readJson } from "~/modules/admin/scenarios/scenario-admin-input";
-import { isScenarioKey } from "~/modules/platform/settings/scenario-settings";
+import { isScenarioKey } from "~/modules/engine/scenarios/scenario-settings";
 import { requireAdminShop } from "~/modules/admin/shops/admin-request.server";
 
 const draftInput = z.strictObject({ content: z.record(z.string(), z.unknown()), brand: z.record(z.string(), z.unknown()) });

@@ -13,7 +13,7 @@ import { TestSendCard } from "~/components/TestSendCard";
 import { useT, type I18n } from "~/i18n/i18n";
 import { optionLabel, scenarioDescription, scenarioName, settingLabel } from "~/i18n/scenario-words";
 import { fieldErrorText, localizeSettingError } from "~/i18n/setting-errors";
-import { emailShopName, getEmailBrand, getEmailContent, mergeFieldsForScenario, saveEmailDesign } from "~/modules/delivery/mail/content/email-content.server";
+import { emailShopName, getEmailBrand, getEmailContent, mergeFieldsForScenario, saveEmailDesign } from "~/modules/engine/scenarios/email-content.server";
 import { previewScenarioEmails, sendTestEmail, TEST_SENDS_PER_HOUR } from "~/modules/admin/scenarios/scenario-preview.server";
 import { readJson, scenarioPageInput } from "~/modules/admin/scenarios/scenario-admin-input";
 import { getScenarioConfig, setScenarioConfig } from "~/modules/engine/scenarios/scenario-config.server";
@@ -21,7 +21,7 @@ import { assignmentsFromForm, settingFields, type SettingFieldSpec, type Setting
 import { isScenarioAvailable, RESULTS_WINDOW_DAYS } from "~/modules/admin/scenarios/scenario-overview.server";
 import { EMPTY_RESULTS, scenarioResultsSince } from "~/modules/admin/scenarios/scenario-results.server";
 import { scenarioWeeklyTrend } from "~/modules/admin/scenarios/scenario-trend.server";
-import { SCENARIO_SCHEMAS, isScenarioKey, type ScenarioKey, type SettingError } from "~/modules/platform/settings/scenario-settings";
+import { SCENARIO_SCHEMAS, isScenarioKey, type ScenarioKey, type SettingError } from "~/modules/engine/scenarios/scenario-settings";
 import { requireAdminShop } from "~/modules/admin/shops/admin-request.server";
 import { getShopSettings } from "~/modules/platform/settings/shop-settings.server";
 import type { Db } from "~/db.server";

@@ -2,7 +2,7 @@
 // test's own settings (usually holdout and quiet hours off, so exactly the expected rows send).
 import type { Db } from "~/db.server";
 import { setScenarioConfig } from "~/modules/engine/scenarios/scenario-config.server";
-import type { ScenarioKey } from "~/modules/platform/settings/scenario-settings";
+import type { ScenarioKey } from "~/modules/engine/scenarios/scenario-settings";
 import { registerLocalShop } from "~/modules/admin/shops/install-shop.server";
 import { assignShopSettings } from "~/modules/platform/settings/shop-settings.server";
 

@@ -4,7 +4,7 @@ import { afterEach, beforeEach, describe, expect, test } from "vitest";
 import { runScenario } from "~/cli/commands/scenario";
 import { runSettings } from "~/cli/commands/settings";
 import { getScenarioConfig, getScenarioConfigs, setScenarioConfig } from "~/modules/engine/scenarios/scenario-config.server";
-import { DEFAULT_SCENARIO_SETTINGS, SCENARIO_KEYS } from "~/modules/platform/settings/scenario-settings";
+import { DEFAULT_SCENARIO_SETTINGS, SCENARIO_KEYS } from "~/modules/engine/scenarios/scenario-settings";
 import { DEFAULT_SHOP_SETTINGS } from "~/modules/platform/settings/shop-settings";
 import { registerLocalShop } from "~/modules/admin/shops/install-shop.server";
 import { UnknownShopError, findShopByDomain, getShopSettings, saveShopSettings } from "~/modules/platform/settings/shop-settings.server";

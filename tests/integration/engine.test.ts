@@ -14,7 +14,7 @@ import { recordCheckout } from "~/modules/mirror/checkouts/record-checkout.serve
 import { recordOrder } from "~/modules/mirror/orders/record-order.server";
 import { recordProduct } from "~/modules/mirror/catalog/record-product.server";
 import type { NormalizedCheckout, NormalizedCustomer, NormalizedOrder } from "~/modules/mirror/types";
-import type { ScenarioKey } from "~/modules/platform/settings/scenario-settings";
+import type { ScenarioKey } from "~/modules/engine/scenarios/scenario-settings";
 import { enableScenario, registerSendingShop } from "../helpers/sending-shop";
 import { createTestDb, type TestDb } from "../helpers/db";
 

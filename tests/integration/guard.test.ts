@@ -23,7 +23,7 @@ import { AdminApiError } from "~/modules/platform/shopify/admin-port";
 import { createFakeAdminPort, type FakeAdminPort } from "~/modules/platform/shopify/fake-admin-port";
 import { onboardShop } from "~/modules/admin/shops/onboard-shop.server";
 import { assignShopSettings } from "~/modules/platform/settings/shop-settings.server";
-import type { ScenarioKey } from "~/modules/platform/settings/scenario-settings";
+import type { ScenarioKey } from "~/modules/engine/scenarios/scenario-settings";
 import { enableScenario, registerSendingShop } from "../helpers/sending-shop";
 import { createTestDb, type TestDb } from "../helpers/db";
 import { CurrencyCode, DiscountClass, LanguageCode } from "../../extensions/joren-first-purchase-discount/src/types";

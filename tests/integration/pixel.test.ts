@@ -7,7 +7,7 @@ import { PixelBuffer, PIXEL_RETRY_AFTER_SECONDS } from "~/modules/ingest/pixel/p
 import { handlePixelRequest, MAX_BODY_BYTES } from "~/modules/jobs/endpoints/pixel-endpoint.server";
 import { recordPixelEvents, type RecordPixelEventsInput } from "~/modules/ingest/pixel/record-pixel-events.server";
 import { perMinute, PixelRateLimiter } from "~/modules/platform/rate-limit/pixel-rate-limit";
-import { redactCustomer } from "~/modules/mirror/compliance/redact-customer.server";
+import { redactCustomer } from "~/modules/ingest/compliance/redact-customer.server";
 import { startAppServer, type AppServer } from "../helpers/app-server";
 import { createTestDb, type TestDb } from "../helpers/db";
 

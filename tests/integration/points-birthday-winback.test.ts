@@ -12,9 +12,9 @@ import { recordProduct } from "~/modules/mirror/catalog/record-product.server";
 import { adjustPoints, spendPoints } from "~/modules/mirror/points/points-ledger.server";
 import { birthdaySuffixes } from "~/modules/engine/scenarios/birthday/definition.server";
 import { dormancyThresholdDays } from "~/modules/engine/scenarios/winback/definition.server";
-import { parseScenarioSettings } from "~/modules/platform/settings/scenario-settings";
+import { parseScenarioSettings } from "~/modules/engine/scenarios/scenario-settings";
 import type { NormalizedCustomer, NormalizedOrder } from "~/modules/mirror/types";
-import type { ScenarioKey } from "~/modules/platform/settings/scenario-settings";
+import type { ScenarioKey } from "~/modules/engine/scenarios/scenario-settings";
 import { enableScenario, registerSendingShop } from "../helpers/sending-shop";
 import { createTestDb, type TestDb } from "../helpers/db";
 

@@ -15,7 +15,7 @@ import { recomputeRecommendationModel } from "~/modules/engine/recommendations/r
 import { loadRecommendations, recommendProductGids } from "~/modules/engine/recommendations/recommend.server";
 import { digestSlot } from "~/modules/engine/scenarios/recommendations/definition.server";
 import type { NormalizedCustomer, NormalizedOrder } from "~/modules/mirror/types";
-import type { ScenarioKey } from "~/modules/platform/settings/scenario-settings";
+import type { ScenarioKey } from "~/modules/engine/scenarios/scenario-settings";
 import { enableScenario, registerSendingShop } from "../helpers/sending-shop";
 import { createTestDb, type TestDb } from "../helpers/db";
 

@@ -2,7 +2,7 @@
 // ledger as a JSON array. The work is in runOutbox (takes the db) so tests call it directly.
 import { getDb, type Db } from "~/db.server";
 import { DEFAULT_LEDGER_LIMIT, LEDGER_STATUSES, MAX_LEDGER_LIMIT, listLedger, type OutboxEntry } from "~/modules/engine/list-ledger.server";
-import { SCENARIO_KEYS, isScenarioKey } from "~/modules/platform/settings/scenario-settings";
+import { SCENARIO_KEYS, isScenarioKey } from "~/modules/engine/scenarios/scenario-settings";
 import { findShopByDomain } from "~/modules/platform/settings/shop-settings.server";
 import { requireString } from "../output";
 import type { Command } from "./index";

@@ -2,7 +2,7 @@
 // The work is in runScenario (takes the db) so tests call it directly.
 import { getDb, type Db } from "~/db.server";
 import { getScenarioConfig, setScenarioConfig } from "~/modules/engine/scenarios/scenario-config.server";
-import { SCENARIO_KEYS, isScenarioKey, scenarioSettingNames, type ScenarioKey, type ScenarioSettings } from "~/modules/platform/settings/scenario-settings";
+import { SCENARIO_KEYS, isScenarioKey, scenarioSettingNames, type ScenarioKey, type ScenarioSettings } from "~/modules/engine/scenarios/scenario-settings";
 import { senderIdentityProblems } from "~/modules/platform/settings/shop-settings";
 import { findShopByDomain, getShopSettings } from "~/modules/platform/settings/shop-settings.server";
 import { requireString } from "../output";

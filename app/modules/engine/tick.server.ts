@@ -13,7 +13,7 @@ import { parseRowData } from "~/modules/engine/scenarios/all";
 import { SCENARIO_DEFINITIONS, scenarioDefinition } from "~/modules/engine/scenarios/all.server";
 import type { LedgerRow, MessageContent, ScenarioContext } from "~/modules/engine/scenarios/scenario-definition";
 import { getScenarioConfigs } from "~/modules/engine/scenarios/scenario-config.server";
-import type { ScenarioKey } from "~/modules/platform/settings/scenario-settings";
+import type { ScenarioKey } from "~/modules/engine/scenarios/scenario-settings";
 import { effectiveTimezone, isSenderIdentityComplete, parseShopSettings, type ShopSettings } from "~/modules/platform/settings/shop-settings";
 import { consentDecision } from "./rules/consent";
 import { frequencyCapDecisions } from "./rules/frequency-cap";
@@ -23,7 +23,7 @@ import { dispatchMessages, type Dispatchable } from "./dispatch.server";
 import { decideDue, type DueDecision, type LedgerStatus } from "./message-ledger.server";
 import { planLedgerRows } from "./plan-ledger.server";
 import { recoverInterruptedSends } from "./recover-sends.server";
-import { sweepOptInRequests } from "~/modules/ingest/back-in-stock/opt-in.server";
+import { sweepOptInRequests } from "~/modules/delivery/opt-in/opt-in.server";
 
 export interface EngineDeps {
   transport: MailTransport;

@@ -8,7 +8,6 @@ import { deferRollups, flushDeferredRollups } from "~/modules/mirror/customers/r
 import { recordNewOrders } from "~/modules/mirror/orders/record-new-orders.server";
 import { unstorableText } from "./normalize/unstorable-text";
 import { getTopic, resolveTopic, RetryLater, type ApplyOutcome, type WebhookTopic } from "./topics";
-import { itemAt } from "~/lib/arrays";
 import type { NormalizedOrder } from "../mirror/types";
 
 const CLAIM_MS = 60_000;

@@ -7,7 +7,7 @@ import { deleteCheckout, recordCheckout } from "~/modules/mirror/checkouts/recor
 import { deleteProduct, recordProduct } from "~/modules/mirror/catalog/record-product.server";
 import { recordInventoryLevel } from "~/modules/mirror/catalog/record-inventory-level.server";
 import { exportCustomerData } from "~/modules/mirror/compliance/export-customer-data.server";
-import { redactCustomer } from "~/modules/mirror/compliance/redact-customer.server";
+import { redactCustomer } from "~/modules/ingest/compliance/redact-customer.server";
 import { eraseFreedPages, isCustomerTombstoned } from "~/modules/mirror/compliance/tombstones.server";
 import { markCustomerDeleted, mergeCustomers } from "~/modules/mirror/customers/merge-customers.server";
 import { recordEmailConsent } from "~/modules/mirror/customers/record-consent.server";

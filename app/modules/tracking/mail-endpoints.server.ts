@@ -41,7 +41,7 @@ import {
 } from "./sendgrid-events.server";
 import { isTokenError, verifyToken, type TokenKind, type TokenPayload } from "../delivery/mail/tokens";
 import { unsubscribeByMessage, writeBackUnsubscribe } from "./unsubscribe.server";
-import { confirmOptInRequest } from "~/modules/ingest/back-in-stock/opt-in.server";
+import { confirmOptInRequest } from "~/modules/delivery/opt-in/opt-in.server";
 
 export interface MailEndpointDeps {
   db: Db;

@@ -1,6 +1,6 @@
 import { brandDraftSchema, contentDraftSchema, contentErrors } from "~/modules/delivery/mail/content/email-content-schema";
 import { fillMergeFields, mergeFieldsFor, mergeProblems, mergeValues } from "~/modules/delivery/mail/content/merge-fields";
-import { renderMessage } from "~/modules/delivery/mail/render-message";
+import { renderMessage } from "~/modules/engine/scenarios/render-message";
 import { templateContext } from "../../helpers/template-context";
 
 const context = templateContext;

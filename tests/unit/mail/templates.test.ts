@@ -5,7 +5,7 @@ import {
   TEMPLATE_SCENARIOS,
   UnsubscribeLinkMissingError,
   type Locale,
-} from "~/modules/delivery/mail/render-message";
+} from "~/modules/engine/scenarios/render-message";
 import { escapeHtml } from "~/lib/escape-html";
 import { CLICK_PREFIX, PIXEL_URL, SHOP_URL, templateContext, UNSUBSCRIBE_URL } from "../../helpers/template-context";
 

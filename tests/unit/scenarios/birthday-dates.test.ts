@@ -1,7 +1,7 @@
 // Where birth dates come from on customers/create|update, and the templates of the points,
 // birthday and win-back emails in both languages.
 import { customerPayload } from "~/modules/ingest/normalize/customer";
-import { renderMessage } from "~/modules/delivery/mail/render-message";
+import { renderMessage } from "~/modules/engine/scenarios/render-message";
 import type { TemplateContext } from "~/modules/delivery/mail/templates/types";
 
 const base = { id: 7_001, email: "a@example.jp", created_at: "2026-01-01T00:00:00Z", updated_at: "2026-01-02T00:00:00Z" };

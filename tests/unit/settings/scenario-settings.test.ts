@@ -8,7 +8,7 @@ import {
   parseScenarioSettings,
   scenarioSettingNames,
   updateScenarioSettings,
-} from "~/modules/platform/settings/scenario-settings";
+} from "~/modules/engine/scenarios/scenario-settings";
 
 const percentCoupon = (audience: string) => ({ audience, kind: "percent", value: 10, expiresDays: 14 });
 

@@ -9,10 +9,10 @@ import { pointsBalance } from "~/modules/mirror/points/points-ledger.server";
 import { productsForEmail } from "~/modules/delivery/mail/catalog-products.server";
 import { formatLocalDate, localDate } from "~/modules/platform/time/local-dates";
 import { getScenarioConfig } from "~/modules/engine/scenarios/scenario-config.server";
-import type { ScenarioKey } from "~/modules/platform/settings/scenario-settings";
+import type { ScenarioKey } from "~/modules/engine/scenarios/scenario-settings";
 import { isSenderIdentityComplete, type ShopSettings } from "~/modules/platform/settings/shop-settings";
 import { getShopSettings } from "~/modules/platform/settings/shop-settings.server";
-import { brandStyle, emailShopName, getEmailBrand, getEmailContent, mergeFieldsForScenario, overridesOf } from "../../delivery/mail/content/email-content.server";
+import { brandStyle, emailShopName, getEmailBrand, getEmailContent, mergeFieldsForScenario, overridesOf } from "../../engine/scenarios/email-content.server";
 import { brandDraftSchema, contentDraftSchema, contentErrors, type BrandDraft, type ContentDraft, type ContentError } from "../../delivery/mail/content/email-content-schema";
 import { listUnsubscribeHeaders } from "../../delivery/mail/headers";
 import { buildMessageLinks } from "../../delivery/mail/links.server";
@@ -26,7 +26,7 @@ import {
   type RenderedMessage,
   type TemplateContext,
   type TemplateProduct,
-} from "../../delivery/mail/render-message";
+} from "../../engine/scenarios/render-message";
 import type { OutgoingMessage } from "../../delivery/mail/transport";
 
 const SAMPLE_PRODUCT_COUNT = 3;

@@ -2,7 +2,7 @@
 // queries (chunked under SQLite's bind-parameter limit), then serves per-row questions from memory.
 import type { Db } from "~/db.server";
 import { queryInChunks } from "~/lib/chunks";
-import type { TemplateProduct } from "~/modules/delivery/mail/render-message";
+import type { TemplateProduct } from "~/modules/delivery/mail/templates/types";
 
 export interface EmailItem {
   productGid: string | null;

@@ -4,7 +4,7 @@
 // `contents` can call it for 500 ledger rows at once.
 import type { Db } from "~/db.server";
 import { chunked, queryInChunks } from "~/lib/chunks";
-import type { TemplateProduct } from "~/modules/delivery/mail/render-message";
+import type { TemplateProduct } from "~/modules/delivery/mail/templates/types";
 import { loadEmailProducts } from "~/modules/delivery/mail/catalog-products.server";
 import { rankRecommendations, recencyWeight, type Neighbour, type Seed } from "./similarity";
 

@@ -11,7 +11,7 @@ import {
   type ScenarioKey,
   type ScenarioSettings,
   type SettingError,
-} from "~/modules/platform/settings/scenario-settings";
+} from "~/modules/engine/scenarios/scenario-settings";
 
 export interface ScenarioConfigView<K extends ScenarioKey = ScenarioKey> {
   enabled: boolean;

@@ -5,10 +5,10 @@
 // fixed number of queries, not one per row: a large shop's tick has thousands of due rows
 // (see docs/benchmarks.md). catalog-products.server.ts has batch loaders for the common needs.
 import type { Db } from "~/db.server";
-import type { ScenarioKey, ScenarioSettings } from "~/modules/platform/settings/scenario-settings";
+import type { ScenarioKey, ScenarioSettings } from "~/modules/engine/scenarios/scenario-settings";
 import type { Incentive } from "~/modules/platform/settings/incentive";
 import type { z } from "zod";
-import type { TemplateProduct } from "~/modules/delivery/mail/render-message";
+import type { TemplateProduct } from "~/modules/delivery/mail/templates/types";
 import type { ScenarioModules } from "./all";
 
 export interface ScenarioContext<K extends ScenarioKey> {

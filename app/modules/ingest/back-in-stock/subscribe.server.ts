@@ -21,7 +21,7 @@ import {
   writeBackSubscribe,
   type ConfirmationMailer,
   type ConsentWriteBackTarget,
-} from "./opt-in.server";
+} from "../../delivery/opt-in/opt-in.server";
 
 export const BACK_IN_STOCK_SOURCE = "back_in_stock_form";
 /** …when telling Shopify about a logged-in customer's subscription failed: a later sync looks for this value. */

@@ -3,7 +3,7 @@ import { isUniqueViolation } from "~/lib/db-errors";
 import { normalizeEmail } from "~/lib/email";
 import { toGid } from "~/lib/gid";
 import type { ParsedPixelEvent } from "./pixel-event-schema";
-import { customerOfCheckouts, linkVisitor } from "./visitor-links.server";
+import { customerOfCheckouts, linkVisitor } from "../../mirror/visitors/visitor-links.server";
 
 /** The pixel named a shop that is not (or no longer) installed. */
 export class UnknownShopError extends Error {

@@ -2,7 +2,7 @@ import type { Tx } from "~/db.server";
 import { normalizeEmail } from "~/lib/email";
 import { storedNotNewerThan } from "~/lib/newer-wins";
 import type { NormalizedCheckout, ShopScope } from "~/modules/mirror/types";
-import { linkVisitorsByCheckout } from "~/modules/ingest/pixel/visitor-links.server";
+import { linkVisitorsByCheckout } from "~/modules/mirror/visitors/visitor-links.server";
 import { ensureCustomerByEmail, upsertCustomer } from "~/modules/mirror/customers/upsert-customer.server";
 
 /**

@@ -4,7 +4,7 @@
 // with adaptive on, multiplier × the customer's own median gap between orders, clamped to
 // [minDays, maxDays] (customers with a single order use dormantDays).
 import { queryInChunks } from "~/lib/chunks";
-import type { ScenarioSettings } from "~/modules/platform/settings/scenario-settings";
+import type { ScenarioSettings } from "~/modules/engine/scenarios/scenario-settings";
 import { loadRecommendations } from "~/modules/engine/recommendations/recommend.server";
 import { loadOrderActivity } from "../../../delivery/mail/catalog-products.server";
 import { atHour, localDate, localHour } from "../../../platform/time/local-dates";

@@ -3,7 +3,7 @@
 // builders (off by default, shop-local hours, coupons) are in ./scenario-fields.ts.
 import { SCENARIO_MODULES, type ScenarioModules } from "~/modules/engine/scenarios/all";
 import type { z } from "zod";
-import type { ScenarioKey } from "./scenario-keys";
+import type { ScenarioKey } from "../../platform/settings/scenario-keys";
 
 export type ScenarioSchemas = { [K in ScenarioKey]: ScenarioModules[K]["settings"] };
 

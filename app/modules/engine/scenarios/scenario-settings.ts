@@ -1,17 +1,17 @@
 // Reading and changing one scenario's settings (stored as JSON per scenario). Assignments use the
 // setting's dotted path: applyScenarioAssignments("cart_abandonment", s, ["secondReminder.enabled=true"]).
-import { getAtPath, leafPaths, parseLike, setAtPath, splitAssignment } from "./assignments";
+import { getAtPath, leafPaths, parseLike, setAtPath, splitAssignment } from "../../platform/settings/assignments";
 import { SCENARIO_SCHEMAS, type ScenarioSettings, type ScenarioSettingsByKey } from "./scenario-schemas";
-import { issuesToErrors, type SettingError } from "./setting-errors";
-import { deepMerge, parseWithDefaults } from "./settings-json";
-import type { SettingsUpdate } from "./shop-settings-schema";
-import { SCENARIO_KEYS, type ScenarioKey } from "./scenario-keys";
+import { issuesToErrors, type SettingError } from "../../platform/settings/setting-errors";
+import { deepMerge, parseWithDefaults } from "../../platform/settings/settings-json";
+import type { SettingsUpdate } from "../../platform/settings/shop-settings-schema";
+import { SCENARIO_KEYS, type ScenarioKey } from "../../platform/settings/scenario-keys";
 
-export { SCENARIO_KEYS, isScenarioKey, scenarioPriority, type ScenarioKey } from "./scenario-keys";
+export { SCENARIO_KEYS, isScenarioKey, scenarioPriority, type ScenarioKey } from "../../platform/settings/scenario-keys";
 export { SCENARIO_SCHEMAS, type ScenarioSettings, type ScenarioSettingsByKey } from "./scenario-schemas";
-export { INCENTIVE_AUDIENCES, INCENTIVE_KINDS, type Incentive } from "./incentive";
-export type { SettingError } from "./setting-errors";
-export type { SettingsUpdate } from "./shop-settings-schema";
+export { INCENTIVE_AUDIENCES, INCENTIVE_KINDS, type Incentive } from "../../platform/settings/incentive";
+export type { SettingError } from "../../platform/settings/setting-errors";
+export type { SettingsUpdate } from "../../platform/settings/shop-settings-schema";
 
 export function defaultScenarioSettings<K extends ScenarioKey>(key: K): ScenarioSettings<K> {
   return SCENARIO_SCHEMAS[key].parse({}) as ScenarioSettings<K>;

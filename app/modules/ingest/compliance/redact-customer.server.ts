@@ -2,8 +2,8 @@ import type { Tx } from "~/db.server";
 import { forgetRecipient } from "~/modules/engine/message-ledger.server";
 import { normalizeEmail } from "~/lib/email";
 import type { ShopScope } from "~/modules/mirror/types";
-import { confirmationMessageId } from "~/modules/ingest/back-in-stock/opt-in.server";
-import { writeTombstones } from "./tombstones.server";
+import { confirmationMessageId } from "~/modules/delivery/opt-in/opt-in.server";
+import { writeTombstones } from "../../mirror/compliance/tombstones.server";
 
 /**
  * customers/redact: erase the person. PII goes (profile, emails on orders and checkouts,

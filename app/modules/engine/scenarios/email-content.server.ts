@@ -1,10 +1,10 @@
-// The shop's email wording (per scenario and language) and brand: read for the editor, saved
+// The shop's email wording (per scenario and language) and brand (the brand alone is in
+// delivery/mail/content/email-brand.server.ts, for mail that is not a scenario's): read for the editor, saved
 // after validation, and loaded once per dispatch so every send uses them. Every query is
 // scoped to the shop.
-import type { EmailBrand } from "@prisma/client";
 import type { Db } from "~/db.server";
-import { SCENARIO_SCHEMAS, type ScenarioKey } from "~/modules/platform/settings/scenario-settings";
-import type { BrandStyle, ContentOverrides, Locale } from "../templates/types";
+import { SCENARIO_SCHEMAS, type ScenarioKey } from "~/modules/engine/scenarios/scenario-settings";
+import type { ContentOverrides, Locale } from "../../delivery/mail/templates/types";
 import {
   BRAND_FIELDS,
   CONTENT_FIELDS,
@@ -16,8 +16,11 @@ import {
   type BrandDraft,
   type ContentDraft,
   type ContentError,
-} from "./email-content-schema";
-import { mergeFieldsFor, type MergeField } from "./merge-fields";
+} from "../../delivery/mail/content/email-content-schema";
+import { mergeFieldsFor, type MergeField } from "../../delivery/mail/content/merge-fields";
+import { brandDraftOf, getEmailBrand } from "../../delivery/mail/content/email-brand.server";
+
+export { brandDraftOf, brandStyle, emailShopName, getEmailBrand } from "../../delivery/mail/content/email-brand.server";
 
 export function mergeFieldsForScenario(key: ScenarioKey): MergeField[] {
   return mergeFieldsFor(key, "incentive" in SCENARIO_SCHEMAS[key].shape);
@@ -66,29 +69,9 @@ export async function saveEmailDesign(db: Db, shopId: string, key: ScenarioKey, 
   return { ok: true, content: savedContent, brand: savedBrand };
 }
 
-export function brandDraftOf(row: EmailBrand | null): BrandDraft {
-  return Object.fromEntries(BRAND_FIELDS.map((f) => [f, row?.[f] ?? ""])) as BrandDraft;
-}
 
-export async function getEmailBrand(db: Db, shopId: string): Promise<BrandDraft> {
-  return brandDraftOf(await db.emailBrand.findUnique({ where: { shopId } }));
-}
 
-/** The brand as the layout applies it, in one language. */
-export function brandStyle(brand: BrandDraft | null, locale: Locale): BrandStyle | undefined {
-  if (!brand) return undefined;
-  return {
-    logoUrl: brand.logoUrl || null,
-    headerColor: brand.headerColor || null,
-    buttonColor: brand.buttonColor || null,
-    footer: (locale === "ja" ? brand.footerJa : brand.footerEn) || null,
-  };
-}
 
-/** The name customers know: the merchant's own for emails, else Shopify's shop name, else the domain. */
-export function emailShopName(shop: { name: string | null; domain: string }, brand: BrandDraft | null): string {
-  return brand?.shopName.trim() || shop.name?.trim() || shop.domain.replace(/\.myshopify\.com$/, "");
-}
 
 export function overridesOf(fields: ContentDraft[Locale] | undefined): ContentOverrides | undefined {
   if (!fields) return undefined;
