@@ -25,7 +25,9 @@ const ENGINE_ROOT = "app/modules/engine/*.ts";
 const layerZones = [
   ...GROUPS.map((group) => ({
     target: `app/modules/${group}`,
-    from: GROUPS.filter((other) => other !== group && !MAY_IMPORT[group].includes(other)).map((other) => `app/modules/${other}`),
+    from: GROUPS.filter((other) => other !== group && !MAY_IMPORT[group].includes(other)).map(
+      (other) => `app/modules/${other}`,
+    ),
     message: `app/modules/${group} may import only ${[group, ...MAY_IMPORT[group]].join(", ")} (README "Architecture"): move the shared piece down instead.`,
   })).filter((zone) => zone.from.length > 0),
   {
@@ -34,17 +36,66 @@ const layerZones = [
     message: "Modules never import routes, the CLI or components: those are the adapters above them.",
   },
   { target: "app/lib", from: ["app/modules"], message: "app/lib is below every module." },
-  { target: ["app/modules/engine/scenarios", "app/modules/engine/recommendations", "app/modules/engine/rules"], from: ENGINE_ROOT, message: "The tick and the ledger use the scenarios, not the other way round." },
-  { target: ["app/modules/engine/recommendations", "app/modules/engine/rules"], from: ["app/modules/engine/scenarios"], message: "The scenarios use the recommendations and the rules, not the other way round." },
-  { target: ["app/modules/engine/rules"], from: ["app/modules/engine/recommendations"], message: "The rules stand alone." },
+  {
+    target: ["app/modules/engine/scenarios", "app/modules/engine/recommendations", "app/modules/engine/rules"],
+    from: ENGINE_ROOT,
+    message: "The tick and the ledger use the scenarios, not the other way round.",
+  },
+  {
+    target: ["app/modules/engine/recommendations", "app/modules/engine/rules"],
+    from: ["app/modules/engine/scenarios"],
+    message: "The scenarios use the recommendations and the rules, not the other way round.",
+  },
+  {
+    target: ["app/modules/engine/rules"],
+    from: ["app/modules/engine/recommendations"],
+    message: "The rules stand alone.",
+  },
 ];
 
 export default tseslint.config(
-  { ignores: ["build/**", "public/build/**", "app/generated/**", "node_modules/**", "extensions/*/dist/**", "extensions/*/generated/**", ".cache/**", "test-artifacts/**", ".tmp/**"] },
+  {
+    ignores: [
+      "build/**",
+      "public/build/**",
+      "app/generated/**",
+      "node_modules/**",
+      "extensions/*/dist/**",
+      "extensions/*/generated/**",
+      ".cache/**",
+      "test-artifacts/**",
+      ".tmp/**",
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
-    languageOptions: { globals: { process: "readonly", console: "readonly", URL: "readonly", fetch: "readonly", Request: "readonly", Response: "readonly", Headers: "readonly", setTimeout: "readonly", clearTimeout: "readonly", setInterval: "readonly", clearInterval: "readonly", Buffer: "readonly", TextEncoder: "readonly", TextDecoder: "readonly", crypto: "readonly", AbortController: "readonly", performance: "readonly", structuredClone: "readonly", setImmediate: "readonly", window: "readonly", document: "readonly", navigator: "readonly" } },
+    languageOptions: {
+      globals: {
+        process: "readonly",
+        console: "readonly",
+        URL: "readonly",
+        fetch: "readonly",
+        Request: "readonly",
+        Response: "readonly",
+        Headers: "readonly",
+        setTimeout: "readonly",
+        clearTimeout: "readonly",
+        setInterval: "readonly",
+        clearInterval: "readonly",
+        Buffer: "readonly",
+        TextEncoder: "readonly",
+        TextDecoder: "readonly",
+        crypto: "readonly",
+        AbortController: "readonly",
+        performance: "readonly",
+        structuredClone: "readonly",
+        setImmediate: "readonly",
+        window: "readonly",
+        document: "readonly",
+        navigator: "readonly",
+      },
+    },
     rules: {
       "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_", varsIgnorePattern: "^_" }],
       "@typescript-eslint/no-explicit-any": "error",
@@ -56,7 +107,14 @@ export default tseslint.config(
     files: ["app/**/*.ts", "app/**/*.tsx"],
     ignores: ["**/*.test.ts"],
     plugins: { "import-x": importX },
-    settings: { "import-x/resolver-next": [createNodeResolver({ tsconfig: { configFile: "tsconfig.json" }, extensions: [".ts", ".tsx", ".js", ".mjs", ".json"] })] },
+    settings: {
+      "import-x/resolver-next": [
+        createNodeResolver({
+          tsconfig: { configFile: "tsconfig.json" },
+          extensions: [".ts", ".tsx", ".js", ".mjs", ".json"],
+        }),
+      ],
+    },
     rules: {
       "import-x/no-cycle": ["error", { ignoreExternal: true }],
       "import-x/no-restricted-paths": ["error", { basePath: import.meta.dirname, zones: layerZones }],
@@ -85,7 +143,8 @@ export default tseslint.config(
         {
           selector:
             "CallExpression[callee.type='MemberExpression'][callee.property.name=/^(create|createMany|createManyAndReturn|update|updateMany|updateManyAndReturn|upsert|delete|deleteMany)$/][callee.object.type='MemberExpression'][callee.object.property.name='message']",
-          message: "Only app/modules/engine/message-ledger.server.ts writes the Message ledger: call one of its named transitions (or add one there).",
+          message:
+            "Only app/modules/engine/message-ledger.server.ts writes the Message ledger: call one of its named transitions (or add one there).",
         },
       ],
     },

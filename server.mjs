@@ -30,7 +30,11 @@ app.post("/webhooks", express.raw({ type: () => true, limit: "6mb" }), async (re
       else if (Array.isArray(value)) for (const v of value) headers.append(name, v);
     }
     const body = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
-    const request = new Request(`http://${req.headers.host ?? "localhost"}${req.originalUrl}`, { method: "POST", headers, body });
+    const request = new Request(`http://${req.headers.host ?? "localhost"}${req.originalUrl}`, {
+      method: "POST",
+      headers,
+      body,
+    });
     const response = await build.entry.module.handleWebhookRequest(request);
     res.status(response.status);
     response.headers.forEach((value, name) => res.setHeader(name, value));
@@ -53,13 +57,19 @@ const unlogged = /^\/(webhooks|pixel\/events|sendgrid\/events|email\/)/;
 // and app-proxy signatures (docs/security.md). req.path is the URL without its query.
 morgan.token("path-only", (req) => req.path);
 if (process.env.JOREN_ACCESS_LOG !== "0") {
-  app.use(morgan(":method :path-only :status :res[content-length] - :response-time ms", { skip: (req) => unlogged.test(req.path) }));
+  app.use(
+    morgan(":method :path-only :status :res[content-length] - :response-time ms", {
+      skip: (req) => unlogged.test(req.path),
+    }),
+  );
 }
 app.all("*", createRequestHandler({ build, mode: process.env.NODE_ENV ?? "production" }));
 
 const port = Number(process.env.PORT ?? 3000);
 const host = process.env.HOST ?? "0.0.0.0";
-const server = app.listen(port, host, () => console.error(`[joren] listening on http://${host === "0.0.0.0" ? "localhost" : host}:${port}`));
+const server = app.listen(port, host, () =>
+  console.error(`[joren] listening on http://${host === "0.0.0.0" ? "localhost" : host}:${port}`),
+);
 // Shopify's webhook client keeps connections open; match its pace without dropping them early.
 server.keepAliveTimeout = 65_000;
 server.headersTimeout = 66_000;

@@ -18,9 +18,26 @@ export default defineConfig({
     pool: "forks",
     projects: [
       { extends: true, test: { name: "unit", include: tiers.unit } },
-      { extends: true, test: { name: "integration", include: tiers.integration, globalSetup: ["tests/helpers/global-setup.ts"] } },
-      { extends: true, test: { name: "server", include: tiers.server, globalSetup: ["tests/helpers/build-app.ts", "tests/helpers/global-setup.ts"] } },
-      { extends: true, test: { name: "browser", include: tiers.browser, globalSetup: ["tests/helpers/build-app.ts", "tests/helpers/global-setup.ts"] } },
+      {
+        extends: true,
+        test: { name: "integration", include: tiers.integration, globalSetup: ["tests/helpers/global-setup.ts"] },
+      },
+      {
+        extends: true,
+        test: {
+          name: "server",
+          include: tiers.server,
+          globalSetup: ["tests/helpers/build-app.ts", "tests/helpers/global-setup.ts"],
+        },
+      },
+      {
+        extends: true,
+        test: {
+          name: "browser",
+          include: tiers.browser,
+          globalSetup: ["tests/helpers/build-app.ts", "tests/helpers/global-setup.ts"],
+        },
+      },
     ],
   },
 });

@@ -22,7 +22,10 @@ export interface CreateDbOptions {
   sqliteBusyTimeoutMs?: number;
 }
 
-export async function createDb(url: string = process.env.DATABASE_URL ?? DEFAULT_DATABASE_URL, options: CreateDbOptions = {}): Promise<Db> {
+export async function createDb(
+  url: string = process.env.DATABASE_URL ?? DEFAULT_DATABASE_URL,
+  options: CreateDbOptions = {},
+): Promise<Db> {
   if (isPostgresUrl(url)) {
     const [{ PrismaPg }, pgClient] = await Promise.all([
       import("@prisma/adapter-pg"),
@@ -40,7 +43,9 @@ export async function createDb(url: string = process.env.DATABASE_URL ?? DEFAULT
   }
   // busy timeout: a writer waits for the lock instead of failing at once (the CLI, the demo
   // and a test may share the file with the server).
-  const client = new PrismaClient({ adapter: new PrismaBetterSQLite3({ url, timeout: options.sqliteBusyTimeoutMs ?? 5000 }) });
+  const client = new PrismaClient({
+    adapter: new PrismaBetterSQLite3({ url, timeout: options.sqliteBusyTimeoutMs ?? 5000 }),
+  });
   // WAL lets readers (CLI, reports) work while the server writes.
   await client.$queryRawUnsafe("PRAGMA journal_mode = WAL");
   await client.$queryRawUnsafe("PRAGMA synchronous = NORMAL");

@@ -10,12 +10,14 @@ const source = path.join(root, "prisma/schema.prisma");
 const target = path.join(root, "prisma/postgres/schema.prisma");
 
 export function derivePostgresSchema(text) {
-  const header =
-    "// GENERATED from prisma/schema.prisma by scripts/derive-postgres-schema.mjs — do not edit.\n";
+  const header = "// GENERATED from prisma/schema.prisma by scripts/derive-postgres-schema.mjs — do not edit.\n";
   let out = text
     .replace(/provider\s*=\s*"sqlite"/, 'provider = "postgresql"')
     .replace(/url\s*=\s*"file:[^"]*"/, 'url      = env("DATABASE_URL")')
-    .replace(/provider\s*=\s*"prisma-client-js"/, 'provider   = "prisma-client-js"\n  output     = "../../node_modules/@joren/prisma-pg"');
+    .replace(
+      /provider\s*=\s*"prisma-client-js"/,
+      'provider   = "prisma-client-js"\n  output     = "../../node_modules/@joren/prisma-pg"',
+    );
   if (out === text) throw new Error("schema.prisma does not look like the SQLite source schema");
   return header + out;
 }

@@ -29,7 +29,9 @@ export async function migratePostgres(url, log = (m) => console.error(m)) {
       name TEXT PRIMARY KEY, checksum TEXT NOT NULL, applied_at TIMESTAMPTZ NOT NULL DEFAULT now())`);
     const { rows } = await client.query(`SELECT name, checksum FROM "_joren_migrations"`);
     const applied = new Map(rows.map((r) => [r.name, r.checksum]));
-    const names = readdirSync(dir).filter((n) => existsSync(path.join(dir, n, "migration.sql"))).sort();
+    const names = readdirSync(dir)
+      .filter((n) => existsSync(path.join(dir, n, "migration.sql")))
+      .sort();
     for (const name of names) {
       const sql = readFileSync(path.join(dir, name, "migration.sql"), "utf8");
       const checksum = createHash("sha256").update(sql).digest("hex");
@@ -60,5 +62,8 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
     console.error("DATABASE_URL must be a postgresql:// URL");
     process.exit(2);
   }
-  migratePostgres(url).catch((e) => { console.error(e.message); process.exit(1); });
+  migratePostgres(url).catch((e) => {
+    console.error(e.message);
+    process.exit(1);
+  });
 }

@@ -19,11 +19,21 @@ execFileSync("node", ["scripts/derive-postgres-schema.mjs"], { stdio: "inherit" 
 mkdirSync(".tmp", { recursive: true });
 const pairs = [
   { provider: "sqlite", schema: "prisma/schema.prisma", out: "prisma/migrations", url: "file:./prisma/dev.sqlite" },
-  { provider: "postgresql", schema: "prisma/postgres/schema.prisma", out: "prisma/postgres/migrations", url: process.env.PG_TEST_URL ?? "postgresql://root@127.0.0.1:5432/test" },
+  {
+    provider: "postgresql",
+    schema: "prisma/postgres/schema.prisma",
+    out: "prisma/postgres/migrations",
+    url: process.env.PG_TEST_URL ?? "postgresql://root@127.0.0.1:5432/test",
+  },
 ];
 let replaced = false;
 for (const pair of pairs) {
-  const tracked = new Set(execFileSync("git", ["ls-files", pair.out]).toString().split("\n").map((f) => f.split("/").at(-2)));
+  const tracked = new Set(
+    execFileSync("git", ["ls-files", pair.out])
+      .toString()
+      .split("\n")
+      .map((f) => f.split("/").at(-2)),
+  );
   for (const entry of readdirSync(pair.out, { withFileTypes: true })) {
     if (entry.isDirectory() && !tracked.has(entry.name)) {
       rmSync(path.join(pair.out, entry.name), { recursive: true });
@@ -33,7 +43,8 @@ for (const pair of pairs) {
   }
 }
 // The local dev database may hold a replaced migration; it is disposable (npm run setup rebuilds it).
-if (replaced && existsSync("prisma/dev.sqlite")) for (const f of ["prisma/dev.sqlite", "prisma/dev.sqlite-wal", "prisma/dev.sqlite-shm"]) rmSync(f, { force: true });
+if (replaced && existsSync("prisma/dev.sqlite"))
+  for (const f of ["prisma/dev.sqlite", "prisma/dev.sqlite-wal", "prisma/dev.sqlite-shm"]) rmSync(f, { force: true });
 for (const pair of pairs) {
   const before = path.join(".tmp", `before-${pair.provider}.prisma`);
   writeFileSync(before, execFileSync("git", ["show", `HEAD:${pair.schema}`]));

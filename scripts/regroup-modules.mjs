@@ -13,7 +13,16 @@
 // A file containing the marker `regroup-modules: leave` is not rewritten (this script and its test
 // hold the old paths on purpose).
 import { execFileSync } from "node:child_process";
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmdirSync, statSync, writeFileSync } from "node:fs";
+import {
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmdirSync,
+  statSync,
+  writeFileSync,
+} from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -111,7 +120,8 @@ const within = (p, prefix) => p === prefix || p.startsWith(prefix + "/");
 export function validateMoves(moves) {
   const problems = [];
   for (const [from, to] of moves) {
-    for (const [source] of moves) if (within(to, source)) problems.push(`${from} → ${to} lands inside ${source}, which is moved too`);
+    for (const [source] of moves)
+      if (within(to, source)) problems.push(`${from} → ${to} lands inside ${source}, which is moved too`);
   }
   if (problems.length) throw new Error(`regroup-modules: the move map cannot be re-run:\n${problems.join("\n")}`);
 }
@@ -156,10 +166,21 @@ function walk(root, dir, out) {
  * @param {{ root: string, moves?: [string, string][], check?: boolean, useGit?: boolean, log?: (line: string) => void }} options
  * @returns {{ edited: string[], moved: [string, string][], unplaced: string[] }}
  */
-export function regroup({ root, moves = MOVES, check = false, useGit = existsSync(path.join(root, ".git")), log = () => {} }) {
+export function regroup({
+  root,
+  moves = MOVES,
+  check = false,
+  useGit = existsSync(path.join(root, ".git")),
+  log = () => {},
+}) {
   validateMoves(moves);
   const aliases = aliasesOf(root);
-  const files = [...new Set([...SCAN_DIRS.flatMap((dir) => walk(root, dir, [])), ...readdirSync(root).filter((name) => statSync(path.join(root, name)).isFile())])];
+  const files = [
+    ...new Set([
+      ...SCAN_DIRS.flatMap((dir) => walk(root, dir, [])),
+      ...readdirSync(root).filter((name) => statSync(path.join(root, name)).isFile()),
+    ]),
+  ];
   const fileSet = new Set(files);
   const isFile = (rel) => fileSet.has(rel);
   const isDir = (rel) => existsSync(path.join(root, rel)) && statSync(path.join(root, rel)).isDirectory();
@@ -170,16 +191,20 @@ export function regroup({ root, moves = MOVES, check = false, useGit = existsSyn
     for (const ext of RESOLVE_EXTENSIONS) if (isFile(written + ext)) return { file: written + ext, added: ext };
     if (/\.(c|m)?js$/.test(written)) {
       const stem = written.replace(/\.(c|m)?js$/, "");
-      for (const ext of [".ts", ".tsx", ".mts", ".cts"]) if (isFile(stem + ext)) return { file: stem + ext, added: "", jsFor: ext };
+      for (const ext of [".ts", ".tsx", ".mts", ".cts"])
+        if (isFile(stem + ext)) return { file: stem + ext, added: "", jsFor: ext };
     }
-    if (isDir(written)) for (const ext of RESOLVE_EXTENSIONS) if (isFile(`${written}/index${ext}`)) return { file: `${written}/index${ext}`, added: `/index${ext}` };
+    if (isDir(written))
+      for (const ext of RESOLVE_EXTENSIONS)
+        if (isFile(`${written}/index${ext}`)) return { file: `${written}/index${ext}`, added: `/index${ext}` };
     return null;
   };
 
   const rewriteSpecifier = (importer, newImporter, spec) => {
     let written;
     let alias = null;
-    if (spec.startsWith("./") || spec.startsWith("../")) written = path.posix.normalize(path.posix.join(path.posix.dirname(importer), spec));
+    if (spec.startsWith("./") || spec.startsWith("../"))
+      written = path.posix.normalize(path.posix.join(path.posix.dirname(importer), spec));
     else {
       alias = aliases.find((a) => spec.startsWith(a.prefix));
       if (!alias) return spec;
@@ -221,23 +246,37 @@ export function regroup({ root, moves = MOVES, check = false, useGit = existsSyn
     const text = readFileSync(path.join(root, rel), "utf8");
     if (text.includes(LEAVE_MARKER)) continue;
     const newRel = mapPath(rel, moves);
-    let next = CODE_FILE.test(rel) ? text.replace(SPECIFIER, (all, lead, quote, spec) => `${lead}${quote}${rewriteSpecifier(rel, newRel, spec)}${quote}`) : text;
+    let next = CODE_FILE.test(rel)
+      ? text.replace(
+          SPECIFIER,
+          (all, lead, quote, spec) => `${lead}${quote}${rewriteSpecifier(rel, newRel, spec)}${quote}`,
+        )
+      : text;
     next = next.replace(MENTION, rewriteMention);
     if (next !== text) edits.push({ rel, text: next });
   }
   const renames = files.map((rel) => [rel, mapPath(rel, moves)]).filter(([from, to]) => from !== to);
-  for (const [from, to] of renames) if (existsSync(path.join(root, to))) throw new Error(`regroup-modules: ${from} would overwrite ${to}`);
+  for (const [from, to] of renames)
+    if (existsSync(path.join(root, to))) throw new Error(`regroup-modules: ${from} would overwrite ${to}`);
 
   const unplaced = existsSync(path.join(root, "app/modules"))
     ? readdirSync(path.join(root, "app/modules"), { withFileTypes: true })
-        .filter((e) => e.isDirectory() && !GROUPS.includes(e.name) && mapPath(`app/modules/${e.name}`, moves) === `app/modules/${e.name}`)
+        .filter(
+          (e) =>
+            e.isDirectory() &&
+            !GROUPS.includes(e.name) &&
+            mapPath(`app/modules/${e.name}`, moves) === `app/modules/${e.name}`,
+        )
         .map((e) => `app/modules/${e.name}`)
     : [];
-  for (const folder of unplaced) log(`warning: ${folder} is in no group; add it to MOVES in scripts/regroup-modules.mjs`);
+  for (const folder of unplaced)
+    log(`warning: ${folder} is in no group; add it to MOVES in scripts/regroup-modules.mjs`);
   if (check) return { edited: edits.map((e) => e.rel), moved: renames, unplaced };
 
   for (const { rel, text } of edits) writeFileSync(path.join(root, rel), text);
-  const tracked = useGit ? new Set(execFileSync("git", ["ls-files", "-z"], { cwd: root, encoding: "utf8" }).split("\0")) : new Set();
+  const tracked = useGit
+    ? new Set(execFileSync("git", ["ls-files", "-z"], { cwd: root, encoding: "utf8" }).split("\0"))
+    : new Set();
   for (const [from, to] of renames) {
     mkdirSync(path.dirname(path.join(root, to)), { recursive: true });
     if (tracked.has(from)) execFileSync("git", ["mv", from, to], { cwd: root });
@@ -249,7 +288,13 @@ export function regroup({ root, moves = MOVES, check = false, useGit = existsSyn
 }
 
 function removeEmptyDirs(root, dir) {
-  while (dir && dir !== "." && dir !== "app/modules" && existsSync(path.join(root, dir)) && readdirSync(path.join(root, dir)).length === 0) {
+  while (
+    dir &&
+    dir !== "." &&
+    dir !== "app/modules" &&
+    existsSync(path.join(root, dir)) &&
+    readdirSync(path.join(root, dir)).length === 0
+  ) {
     rmdirSync(path.join(root, dir));
     dir = path.posix.dirname(dir);
   }
@@ -261,7 +306,11 @@ if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.me
   const result = regroup({ root, check, log: (line) => console.error(line) });
   if (check) {
     const pending = result.moved.length + result.edited.length;
-    console.error(pending ? `regroup-modules: ${result.moved.length} files to move, ${result.edited.length} to rewrite` : "regroup-modules: nothing to do");
+    console.error(
+      pending
+        ? `regroup-modules: ${result.moved.length} files to move, ${result.edited.length} to rewrite`
+        : "regroup-modules: nothing to do",
+    );
     process.exitCode = pending ? 1 : 0;
   }
 }

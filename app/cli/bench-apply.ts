@@ -19,9 +19,14 @@ export interface ApplyBench {
 }
 
 /** `orders` orders/create receipts (a third of customers repeat) applied by one in-process worker. */
-export async function benchApply(orders: number, info: (line: string) => void = () => {}, databaseUrl?: string): Promise<ApplyBench> {
+export async function benchApply(
+  orders: number,
+  info: (line: string) => void = () => {},
+  databaseUrl?: string,
+): Promise<ApplyBench> {
   // the tombstone check hashes with the app's key; a bench database needs none of its own
-  if (!process.env.JOREN_ENCRYPTION_KEY && !process.env.SHOPIFY_API_SECRET) process.env.JOREN_ENCRYPTION_KEY = randomBytes(32).toString("hex");
+  if (!process.env.JOREN_ENCRYPTION_KEY && !process.env.SHOPIFY_API_SECRET)
+    process.env.JOREN_ENCRYPTION_KEY = randomBytes(32).toString("hex");
   const url = databaseUrl ?? `file:${migratedSqliteFile("apply")}`;
   const db = await createDb(url);
   const { shopId } = await registerLocalShop({ db, domain: "joren-apply.myshopify.com" });
@@ -29,8 +34,14 @@ export async function benchApply(orders: number, info: (line: string) => void = 
   const customers = Math.max(1, Math.floor(orders / 3));
   for (let i = 0; i < orders; i++) {
     const { topic, body } = orderWebhook({
-      orderNumber: i, customerNumber: i % customers, email: `c${i % customers}@example.jp`,
-      productIndex: i % 6, quantity: 1 + (i % 3), createdAt: new Date(Date.UTC(2026, 0, 1) - (i % 300) * 86_400_000), consent: "subscribed", locale: "ja",
+      orderNumber: i,
+      customerNumber: i % customers,
+      email: `c${i % customers}@example.jp`,
+      productIndex: i % 6,
+      quantity: 1 + (i % 3),
+      createdAt: new Date(Date.UTC(2026, 0, 1) - (i % 300) * 86_400_000),
+      consent: "subscribed",
+      locale: "ja",
     });
     await store.insert({ shopId, webhookId: `apply-${i}`, topic, apiVersion: "2025-07", triggeredAt: null, body });
   }
@@ -43,5 +54,12 @@ export async function benchApply(orders: number, info: (line: string) => void = 
   const cpu = process.cpuUsage(cpuBefore);
   const stored = await db.order.count({ where: { shopId } });
   await db.$disconnect();
-  return { orders, seconds: Number(seconds.toFixed(2)), cpuSeconds: Number(((cpu.user + cpu.system) / 1e6).toFixed(2)), appliedPerSecond: Math.round(orders / seconds), stored, database: url.startsWith("file:") ? "sqlite (embedded, WAL)" : "postgresql" };
+  return {
+    orders,
+    seconds: Number(seconds.toFixed(2)),
+    cpuSeconds: Number(((cpu.user + cpu.system) / 1e6).toFixed(2)),
+    appliedPerSecond: Math.round(orders / seconds),
+    stored,
+    database: url.startsWith("file:") ? "sqlite (embedded, WAL)" : "postgresql",
+  };
 }

@@ -54,7 +54,13 @@ export interface CustomerListTiming {
 async function timeStates(db: Db, shopId: string): Promise<CustomerListTiming[]> {
   const states: Record<string, string>[] = [];
   for (const sort of ["last_order", "spend", "orders"]) for (const dir of ["desc", "asc"]) states.push({ sort, dir });
-  const filters: Record<string, string>[] = [{ phase: "dormant" }, { consent: "SUBSCRIBED" }, { segment: "champions" }, { segment: "at_risk" }, { q: "c4242" }];
+  const filters: Record<string, string>[] = [
+    { phase: "dormant" },
+    { consent: "SUBSCRIBED" },
+    { segment: "champions" },
+    { segment: "at_risk" },
+    { q: "c4242" },
+  ];
   for (const extra of filters) {
     for (const sort of ["last_order", "spend"]) states.push({ sort, dir: "desc", ...extra });
   }
@@ -63,7 +69,12 @@ async function timeStates(db: Db, shopId: string): Promise<CustomerListTiming[]>
   for (const params of states) {
     const time = async (page: number) => {
       const started = performance.now();
-      const list = await listCustomers(db, shopId, parseCustomerListQuery(new URLSearchParams({ ...params, page: String(page) })), NOW);
+      const list = await listCustomers(
+        db,
+        shopId,
+        parseCustomerListQuery(new URLSearchParams({ ...params, page: String(page) })),
+        NOW,
+      );
       return { ms: performance.now() - started, list };
     };
     await time(1); // warm: Prisma's statement compilation and the database's caches
@@ -84,7 +95,12 @@ async function timeStates(db: Db, shopId: string): Promise<CustomerListTiming[]>
 async function runOn(url: string, customers: number, info: (m: string) => void): Promise<CustomerListTiming[]> {
   const db = await createDb(url);
   try {
-    const { shopId } = await registerLocalShop({ db, domain: "bench-customers.myshopify.com", timezone: "Asia/Tokyo", currency: "JPY" });
+    const { shopId } = await registerLocalShop({
+      db,
+      domain: "bench-customers.myshopify.com",
+      timezone: "Asia/Tokyo",
+      currency: "JPY",
+    });
     const started = performance.now();
     await seedCustomers(db, shopId, customers);
     info(`customer list: ${customers} customers seeded in ${((performance.now() - started) / 1000).toFixed(1)} s`);
@@ -96,7 +112,10 @@ async function runOn(url: string, customers: number, info: (m: string) => void):
   }
 }
 
-export async function benchCustomerList(options: { customers: number; postgresUrl: string }, info: (m: string) => void) {
+export async function benchCustomerList(
+  options: { customers: number; postgresUrl: string },
+  info: (m: string) => void,
+) {
   const sqlite = await runOn(`file:${migratedSqliteFile("customer-list")}`, options.customers, info);
   const pg = await postgresDatabase(options.postgresUrl);
   if (!pg) {

@@ -8,6 +8,9 @@ export function migratedSqliteFile(name: string): string {
   mkdirSync(dir, { recursive: true });
   const file = path.join(dir, `${name}.sqlite`);
   for (const suffix of ["", "-wal", "-shm"]) rmSync(file + suffix, { force: true });
-  execFileSync("npx", ["prisma", "migrate", "deploy"], { env: { ...process.env, DATABASE_URL: `file:${file}` }, stdio: "ignore" });
+  execFileSync("npx", ["prisma", "migrate", "deploy"], {
+    env: { ...process.env, DATABASE_URL: `file:${file}` },
+    stdio: "ignore",
+  });
   return file;
 }

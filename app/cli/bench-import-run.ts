@@ -37,7 +37,13 @@ const admin: AdminPort = {
   },
   async getBulkOperation(id) {
     const lines = roots.get(id) === "orders" ? orders * 2 : 0;
-    return { id, status: "COMPLETED", errorCode: null, objectCount: lines, url: lines > 0 ? `https://bench.invalid/${encodeURIComponent(id)}` : null };
+    return {
+      id,
+      status: "COMPLETED",
+      errorCode: null,
+      objectCount: lines,
+      url: lines > 0 ? `https://bench.invalid/${encodeURIComponent(id)}` : null,
+    };
   },
   async *fetchJsonl() {
     yield* orderLines();
@@ -48,15 +54,23 @@ const db = await createDb(`file:${file}`);
 const started = performance.now();
 let lastReport = 0;
 const result = await runHistoryImport({
-  db, shopId, admin, pollIntervalMs: 0, sleep: async () => undefined,
+  db,
+  shopId,
+  admin,
+  pollIntervalMs: 0,
+  sleep: async () => undefined,
   onProgress: (p) => {
     if (p.stage !== "orders" || performance.now() - lastReport < 10_000) return;
     lastReport = performance.now();
-    process.stderr.write(`import: ${p.linesDone} / ${p.objectCount ?? "?"} lines, ${Math.round(p.linesPerSecond)}/s, ${p.secondsLeft ?? "?"} s left\n`);
+    process.stderr.write(
+      `import: ${p.linesDone} / ${p.objectCount ?? "?"} lines, ${Math.round(p.linesPerSecond)}/s, ${p.secondsLeft ?? "?"} s left\n`,
+    );
   },
 });
 const seconds = (performance.now() - started) / 1000;
 const hwm = /VmHWM:\s+(\d+) kB/.exec(readFileSync("/proc/self/status", "utf8"));
 const stored = await db.order.count({ where: { shopId } });
 await db.$disconnect();
-process.stdout.write(JSON.stringify({ counts: result.counts, stored, seconds, peakRssMb: hwm ? Math.round(Number(hwm[1]) / 1024) : null }));
+process.stdout.write(
+  JSON.stringify({ counts: result.counts, stored, seconds, peakRssMb: hwm ? Math.round(Number(hwm[1]) / 1024) : null }),
+);

@@ -14,15 +14,33 @@ export async function benchImport(orders: number, log: (line: string) => void) {
   const { shopId } = await registerLocalShop({ db, domain: "bench-import.myshopify.com" });
   await db.$disconnect();
   log(`import: ${orders.toLocaleString()} orders from a synthetic bulk JSONL…`);
-  const run = spawnSync(process.execPath, ["--import", "tsx", path.resolve("app/cli/bench-import-run.ts"), file, shopId, String(orders)], {
-    encoding: "utf8",
-    maxBuffer: 16 * 2 ** 20,
-    stdio: ["ignore", "pipe", "inherit"],
-  });
+  const run = spawnSync(
+    process.execPath,
+    ["--import", "tsx", path.resolve("app/cli/bench-import-run.ts"), file, shopId, String(orders)],
+    {
+      encoding: "utf8",
+      maxBuffer: 16 * 2 ** 20,
+      stdio: ["ignore", "pipe", "inherit"],
+    },
+  );
   if (run.status !== 0) throw new Error(`the import process failed (exit ${run.status})`);
-  const { stored, seconds, peakRssMb } = JSON.parse(run.stdout) as { stored: number; seconds: number; peakRssMb: number };
+  const { stored, seconds, peakRssMb } = JSON.parse(run.stdout) as {
+    stored: number;
+    seconds: number;
+    peakRssMb: number;
+  };
   for (const suffix of ["", "-wal", "-shm"]) rmSync(file + suffix, { force: true });
   const ordersPerSecond = Math.round(orders / seconds);
-  log(`import: ${orders.toLocaleString()} orders in ${seconds.toFixed(1)} s (${ordersPerSecond}/s), peak RSS ${peakRssMb} MB`);
-  return { orders, stored, lost: orders - stored, seconds: Number(seconds.toFixed(1)), ordersPerSecond, peakRssMb, database: "sqlite (embedded, WAL)" };
+  log(
+    `import: ${orders.toLocaleString()} orders in ${seconds.toFixed(1)} s (${ordersPerSecond}/s), peak RSS ${peakRssMb} MB`,
+  );
+  return {
+    orders,
+    stored,
+    lost: orders - stored,
+    seconds: Number(seconds.toFixed(1)),
+    ordersPerSecond,
+    peakRssMb,
+    database: "sqlite (embedded, WAL)",
+  };
 }

@@ -18,14 +18,24 @@ import { cycleAt, itemAt } from "~/lib/arrays";
 const SHOP = "joren-pixel.myshopify.com";
 const SECRET = "bench-secret";
 
-async function run(db: Db, servers: LocalServer[], options: { requests: number; webhooks: number; concurrency: number }) {
+async function run(
+  db: Db,
+  servers: LocalServer[],
+  options: { requests: number; webhooks: number; concurrency: number },
+) {
   const { shopId } = await registerLocalShop({ db, domain: SHOP });
   const pixel = pixelTraffic({ shop: SHOP, requests: options.requests, browsers: 400, prefix: "bench" });
   const storm = stormPlan({ count: options.webhooks, seed: 2027 });
   const webhooks = storm.deliveries.map((d, i) => ({
     url: `${cycleAt(servers, i, "server").url}/webhooks`,
     body: d.body,
-    headers: shopifyWebhookHeaders({ secret: SECRET, body: d.body, topic: d.topic, shop: SHOP, webhookId: d.webhookId }),
+    headers: shopifyWebhookHeaders({
+      secret: SECRET,
+      body: d.body,
+      topic: d.topic,
+      shop: SHOP,
+      webhookId: d.webhookId,
+    }),
   }));
   const accepted = new Set<string>();
   const latencies: number[] = [];
@@ -42,7 +52,11 @@ async function run(db: Db, servers: LocalServer[], options: { requests: number; 
         const i = nextPixel++;
         const t0 = performance.now();
         const request = itemAt(pixel, i, "pixel request");
-        const response = await fetch(`${cycleAt(servers, i, "server").url}/pixel/events`, { method: "POST", headers: { "content-type": "text/plain" }, body: request.body });
+        const response = await fetch(`${cycleAt(servers, i, "server").url}/pixel/events`, {
+          method: "POST",
+          headers: { "content-type": "text/plain" },
+          body: request.body,
+        });
         await response.arrayBuffer();
         latencies.push(performance.now() - t0);
         if (response.ok) {
@@ -95,7 +109,14 @@ async function run(db: Db, servers: LocalServer[], options: { requests: number; 
 async function startServers(count: number, databaseUrl: string): Promise<LocalServer[]> {
   const servers: LocalServer[] = [];
   for (let i = 0; i < count; i++) {
-    servers.push(await startLocalServer({ port: await freeLoopbackPort(), databaseUrl, secret: SECRET, env: { JOREN_DISABLE_SCHEDULER: "1" } }));
+    servers.push(
+      await startLocalServer({
+        port: await freeLoopbackPort(),
+        databaseUrl,
+        secret: SECRET,
+        env: { JOREN_DISABLE_SCHEDULER: "1" },
+      }),
+    );
   }
   return servers;
 }
@@ -103,9 +124,14 @@ async function startServers(count: number, databaseUrl: string): Promise<LocalSe
 export type PixelBenchRun = Awaited<ReturnType<typeof run>>;
 
 /** Pixel events under a concurrent storm: SQLite (one instance), then PostgreSQL (two) when reachable. */
-export async function benchPixel(options: { requests: number; webhooks: number; concurrency: number; postgresUrl: string }, info: (m: string) => void) {
+export async function benchPixel(
+  options: { requests: number; webhooks: number; concurrency: number; postgresUrl: string },
+  info: (m: string) => void,
+) {
   const result: { sqlite: PixelBenchRun; postgresql: PixelBenchRun | { skipped: string } } = {} as never;
-  info(`pixel: ${options.requests} pixel requests with ${options.webhooks} storm webhooks at once, ${options.concurrency} connections each…`);
+  info(
+    `pixel: ${options.requests} pixel requests with ${options.webhooks} storm webhooks at once, ${options.concurrency} connections each…`,
+  );
   {
     const url = `file:${migratedSqliteFile("pixel")}`;
     const db = await createDb(url);
@@ -136,5 +162,7 @@ export async function benchPixel(options: { requests: number; webhooks: number; 
 
 /** The benchmark's pass criteria: nothing answered 5xx but a full queue's 503, nothing lost or doubled. */
 export function pixelBenchPassed(run: PixelBenchRun | { skipped: string }): boolean {
-  return "skipped" in run || (run.serverErrors === 0 && run.lost === 0 && run.duplicated === 0 && run.appliedWithinTimeout);
+  return (
+    "skipped" in run || (run.serverErrors === 0 && run.lost === 0 && run.duplicated === 0 && run.appliedWithinTimeout)
+  );
 }

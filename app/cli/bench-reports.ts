@@ -26,7 +26,10 @@ async function fillRollups(db: Db, shopId: string): Promise<void> {
     shopId,
   );
   // Refunds, so the rollups below see them: every seventh order gives back a third.
-  await db.$executeRawUnsafe(`UPDATE "Order" SET "totalRefunded" = "totalPrice" / 3 WHERE "shopId" = ? AND (rowid % 7) = 0`, shopId);
+  await db.$executeRawUnsafe(
+    `UPDATE "Order" SET "totalRefunded" = "totalPrice" / 3 WHERE "shopId" = ? AND (rowid % 7) = 0`,
+    shopId,
+  );
   await db.$executeRawUnsafe(
     `UPDATE "Customer" SET
        "netSpend" = (SELECT COALESCE(SUM(o."totalPrice" - o."totalRefunded"), 0) FROM "Order" o WHERE o."shopId" = "Customer"."shopId" AND o."customerId" = "Customer".id AND o.counted = 1),
@@ -66,13 +69,22 @@ async function generateMessages(db: Db, shopId: string, customers: number): Prom
     const heldOut = n % 10 === 0;
     const sentAt = new Date(NOW.getTime() - (5 + (n % 300)) * DAY);
     rows.push({
-      shopId, scenario: cycleAt(SCENARIOS, n, "scenario"), customerId: `c${n}`, triggerKey: `bench:${n}`,
-      status: heldOut ? "held_out" : "sent", holdout: heldOut, dueAt: sentAt, createdAt: sentAt,
-      sentAt: heldOut ? null : sentAt, deliveredAt: heldOut ? null : sentAt,
-      openedAt: heldOut || n % 2 ? null : sentAt, clickedAt: heldOut || n % 4 ? null : new Date(sentAt.getTime() + 3_600_000),
+      shopId,
+      scenario: cycleAt(SCENARIOS, n, "scenario"),
+      customerId: `c${n}`,
+      triggerKey: `bench:${n}`,
+      status: heldOut ? "held_out" : "sent",
+      holdout: heldOut,
+      dueAt: sentAt,
+      createdAt: sentAt,
+      sentAt: heldOut ? null : sentAt,
+      deliveredAt: heldOut ? null : sentAt,
+      openedAt: heldOut || n % 2 ? null : sentAt,
+      clickedAt: heldOut || n % 4 ? null : new Date(sentAt.getTime() + 3_600_000),
     });
   }
-  for (let i = 0; i < rows.length; i += CHUNK) created += (await db.message.createMany({ data: rows.slice(i, i + CHUNK) })).count;
+  for (let i = 0; i < rows.length; i += CHUNK)
+    created += (await db.message.createMany({ data: rows.slice(i, i + CHUNK) })).count;
   return created;
 }
 
@@ -108,8 +120,15 @@ export async function prepareReportsDb(orders: number, log: (m: string) => void)
   const customers = Math.max(10, Math.round(orders / ordersPerCustomer));
   const file = migratedSqliteFile(`reports-${orders}`);
   const db = await createDb(`file:${file}`);
-  const { shopId } = await registerLocalShop({ db, domain: "bench-reports.myshopify.com", timezone: "Asia/Tokyo", currency: "JPY" });
-  log(`reports: generating ${customers.toLocaleString()} customers and ${(customers * ordersPerCustomer).toLocaleString()} orders…`);
+  const { shopId } = await registerLocalShop({
+    db,
+    domain: "bench-reports.myshopify.com",
+    timezone: "Asia/Tokyo",
+    currency: "JPY",
+  });
+  log(
+    `reports: generating ${customers.toLocaleString()} customers and ${(customers * ordersPerCustomer).toLocaleString()} orders…`,
+  );
   await generate(db, shopId, customers, ordersPerCustomer, 0);
   await fillRollups(db, shopId);
   const messages = await generateMessages(db, shopId, customers);

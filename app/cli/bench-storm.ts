@@ -47,16 +47,29 @@ export async function postgresDatabase(baseUrl: string): Promise<{ url: string; 
   };
 }
 
-async function runStorm(db: Db, servers: LocalServer[], options: { webhooks: number; concurrency: number; database: string }, info: (m: string) => void) {
+async function runStorm(
+  db: Db,
+  servers: LocalServer[],
+  options: { webhooks: number; concurrency: number; database: string },
+  info: (m: string) => void,
+) {
   const { shopId } = await registerLocalShop({ db, domain: SHOP });
   const plan = stormPlan({ count: options.webhooks, seed: 2026 });
   // Signed up front: the load generator shares the machine, and its own work should not be timed.
   const requests = plan.deliveries.map((d, i) => ({
     url: `${cycleAt(servers, d.duplicate ? i + 1 : i, "server").url}/webhooks`,
     body: d.body,
-    headers: shopifyWebhookHeaders({ secret: SECRET, body: d.body, topic: d.topic, shop: SHOP, webhookId: d.webhookId }),
+    headers: shopifyWebhookHeaders({
+      secret: SECRET,
+      body: d.body,
+      topic: d.topic,
+      shop: SHOP,
+      webhookId: d.webhookId,
+    }),
   }));
-  info(`storm: ${options.webhooks} webhooks (${plan.expected.webhookIds} distinct ids) → ${servers.length} instance(s) on ${options.database}, ${options.concurrency} connections…`);
+  info(
+    `storm: ${options.webhooks} webhooks (${plan.expected.webhookIds} distinct ids) → ${servers.length} instance(s) on ${options.database}, ${options.concurrency} connections…`,
+  );
   const latencies: number[] = [];
   let refused = 0;
   let next = 0;
@@ -101,7 +114,14 @@ async function runStorm(db: Db, servers: LocalServer[], options: { webhooks: num
 async function startServers(count: number, databaseUrl: string): Promise<LocalServer[]> {
   const servers: LocalServer[] = [];
   for (let i = 0; i < count; i++) {
-    servers.push(await startLocalServer({ port: await freeLoopbackPort(), databaseUrl, secret: SECRET, env: { JOREN_DISABLE_SCHEDULER: "1" } }));
+    servers.push(
+      await startLocalServer({
+        port: await freeLoopbackPort(),
+        databaseUrl,
+        secret: SECRET,
+        env: { JOREN_DISABLE_SCHEDULER: "1" },
+      }),
+    );
   }
   return servers;
 }
@@ -109,7 +129,10 @@ async function startServers(count: number, databaseUrl: string): Promise<LocalSe
 export type StormResult = Awaited<ReturnType<typeof runStorm>> | { database: string; skipped: string };
 
 /** The storm against one instance on SQLite, then two on PostgreSQL (when it is reachable). */
-export async function benchStorm(options: { webhooks: number; concurrency: number; postgresUrl: string }, info: (m: string) => void): Promise<StormResult[]> {
+export async function benchStorm(
+  options: { webhooks: number; concurrency: number; postgresUrl: string },
+  info: (m: string) => void,
+): Promise<StormResult[]> {
   const results: StormResult[] = [];
   {
     const databaseUrl = `file:${migratedSqliteFile("storm")}`;
@@ -131,7 +154,9 @@ export async function benchStorm(options: { webhooks: number; concurrency: numbe
   const db = await createDb(pg.url);
   const servers = await startServers(2, pg.url);
   try {
-    results.push(await runStorm(db, servers, { ...options, database: "postgresql (one database, two app instances)" }, info));
+    results.push(
+      await runStorm(db, servers, { ...options, database: "postgresql (one database, two app instances)" }, info),
+    );
   } finally {
     await Promise.all(servers.map((s) => s.stop()));
     await db.$disconnect();

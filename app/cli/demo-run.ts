@@ -6,7 +6,16 @@
 import { createHmac, randomUUID } from "node:crypto";
 import type { Db } from "~/db.server";
 import { shopifyWebhookHeaders } from "~/lib/webhook-signing";
-import { consentAt, customerProfile, keyedRandom, responseOrder, syntheticCustomerNumber, syntheticStore, type StoreEvent, type SyntheticStoreOptions } from "~/modules/platform/demo/synthetic-store";
+import {
+  consentAt,
+  customerProfile,
+  keyedRandom,
+  responseOrder,
+  syntheticCustomerNumber,
+  syntheticStore,
+  type StoreEvent,
+  type SyntheticStoreOptions,
+} from "~/modules/platform/demo/synthetic-store";
 import { engineDepsForShop } from "~/modules/engine/engine-deps.server";
 import { runTick } from "~/modules/engine/tick.server";
 import { guardCounters, type GuardCounters } from "~/modules/mirror/guard/guard-counters.server";
@@ -41,7 +50,12 @@ export const DEMO_SENDER = [
  * shops do — so the guard has work (customers who already buy get the loyalty variant instead).
  */
 const DEMO_TUNING: Partial<Record<string, string[]>> = {
-  cart_abandonment: ["incentive.audience=first_purchase", "incentive.kind=percent", "incentive.value=10", "secondReminder.enabled=true"],
+  cart_abandonment: [
+    "incentive.audience=first_purchase",
+    "incentive.kind=percent",
+    "incentive.value=10",
+    "secondReminder.enabled=true",
+  ],
   welcome: ["reminder.enabled=true"],
 };
 
@@ -66,7 +80,13 @@ function trackingLinks(html: string | undefined): { open?: string; click?: strin
   return { open: find("/email/open"), click: find("/email/click") };
 }
 
-const RESPONSE_RATE: Record<string, number> = { cart_abandonment: 0.2, back_in_stock: 0.25, browse_abandonment: 0.12, replenishment: 0.15, birthday: 0.12 };
+const RESPONSE_RATE: Record<string, number> = {
+  cart_abandonment: 0.2,
+  back_in_stock: 0.25,
+  browse_abandonment: 0.12,
+  replenishment: 0.15,
+  birthday: 0.12,
+};
 
 export interface DemoRunOptions {
   db: Db;
@@ -115,7 +135,14 @@ export interface DemoSummary {
   };
   /** the inbox's receipts by status: everything sent should be done (or skipped as older) */
   inbox: Counts;
-  mirror: { customers: number; orders: number; countedOrders: number; checkouts: number; products: number; behaviourEvents: number };
+  mirror: {
+    customers: number;
+    orders: number;
+    countedOrders: number;
+    checkouts: number;
+    products: number;
+    behaviourEvents: number;
+  };
   messages: { total: number; byStatus: Counts; byScenario: Record<string, Counts>; skippedReasons: Counts };
   guard: GuardCounters;
   /** sent emails to someone who had not consented at that moment (by the generator's truth): must be 0 */
@@ -131,13 +158,32 @@ export interface DemoSummary {
     repeatRate: number;
     f2Rate: number;
     paretoTop20Share: number;
-    scenarios: { key: string; planned: number; sent: number; heldOut: number; opened: number; clicked: number; attributedOrders: number; attributedRevenue: number; liftEnoughData: boolean; sentRows: number; heldOutRows: number; conversionLift: number | null; conversionLiftLow: number | null; conversionLiftHigh: number | null; incrementalRevenue: number | null }[];
+    scenarios: {
+      key: string;
+      planned: number;
+      sent: number;
+      heldOut: number;
+      opened: number;
+      clicked: number;
+      attributedOrders: number;
+      attributedRevenue: number;
+      liftEnoughData: boolean;
+      sentRows: number;
+      heldOutRows: number;
+      conversionLift: number | null;
+      conversionLiftLow: number | null;
+      conversionLiftHigh: number | null;
+      incrementalRevenue: number | null;
+    }[];
   };
 }
 
 /** Shopify's app proxy signature: hex HMAC-SHA256 of the sorted "key=value" pairs, concatenated. */
 function appProxyQuery(secret: string, params: Record<string, string>): string {
-  const message = Object.keys(params).sort().map((k) => `${k}=${params[k]}`).join("");
+  const message = Object.keys(params)
+    .sort()
+    .map((k) => `${k}=${params[k]}`)
+    .join("");
   const signature = createHmac("sha256", secret).update(message).digest("hex");
   return new URLSearchParams({ ...params, signature }).toString();
 }
@@ -145,25 +191,43 @@ function appProxyQuery(secret: string, params: Record<string, string>): string {
 /** Resets the demo shop through Shopify's own path (shop/redact deletes everything of the shop), then registers it again. */
 async function freshDemoShop(db: Db, appUrl: string, secret: string, shop: string): Promise<string> {
   const existing = await db.shop.findUnique({ where: { domain: shop }, select: { id: true, isLocal: true } });
-  if (existing && !existing.isLocal) throw new Error(`${shop} is a shop installed from Shopify: the demo only uses a local shop`);
+  if (existing && !existing.isLocal)
+    throw new Error(`${shop} is a shop installed from Shopify: the demo only uses a local shop`);
   if (existing) {
     // as Shopify does it: app/uninstalled first, then shop/redact (honoured only for an uninstalled shop)
     for (const [topic, body] of [
       ["app/uninstalled", JSON.stringify({ id: 1, domain: shop })],
       ["shop/redact", JSON.stringify({ shop_id: 1, shop_domain: shop })],
     ] as const) {
-      const response = await fetch(`${appUrl}/webhooks`, { method: "POST", headers: shopifyWebhookHeaders({ secret, body, topic, shop }), body });
+      const response = await fetch(`${appUrl}/webhooks`, {
+        method: "POST",
+        headers: shopifyWebhookHeaders({ secret, body, topic, shop }),
+        body,
+      });
       if (!response.ok) throw new Error(`resetting the demo shop: ${topic} answered ${response.status}`);
-      if (!(await waitForInboxDrained(db, 120_000, 20))) throw new Error("resetting the demo shop: the inbox did not drain within 2 minutes");
+      if (!(await waitForInboxDrained(db, 120_000, 20)))
+        throw new Error("resetting the demo shop: the inbox did not drain within 2 minutes");
     }
-    for (let i = 0; i < 100 && (await db.shop.count({ where: { domain: shop } })) > 0; i++) await new Promise((r) => setTimeout(r, 50));
+    for (let i = 0; i < 100 && (await db.shop.count({ where: { domain: shop } })) > 0; i++)
+      await new Promise((r) => setTimeout(r, 50));
   }
   return (await registerLocalShop({ db, domain: shop, currency: "JPY", timezone: "Asia/Tokyo", locale: "ja" })).shopId;
 }
 
 /** Sends the store's events to the server; pixel and form posts first wait for the webhooks before them to be applied. */
 class Feeder {
-  readonly fed: DemoSummary["fed"] = { webhooks: {}, webhooksRefused: {}, ordersSent: 0, pixelEvents: 0, pixelRefused: {}, pixelTooOld: 0, proxyForms: {}, mailOpens: 0, mailClicks: 0, mailRefused: {} };
+  readonly fed: DemoSummary["fed"] = {
+    webhooks: {},
+    webhooksRefused: {},
+    ordersSent: 0,
+    pixelEvents: 0,
+    pixelRefused: {},
+    pixelTooOld: 0,
+    proxyForms: {},
+    mailOpens: 0,
+    mailClicks: 0,
+    mailRefused: {},
+  };
   private inFlight = new Set<Promise<void>>();
   /** events the pixel endpoint accepted: its queue writes them behind the answer */
   private pixelAccepted = 0;
@@ -199,7 +263,8 @@ class Feeder {
   /** Every pixel event accepted so far is written by the server's pixel queue. */
   private async settlePixel(): Promise<void> {
     if (!this.pixelUnapplied) return;
-    if (!(await waitForPixelEvents(this.db, this.shopId, this.pixelAccepted, 120_000, 10))) throw new Error("the server's pixel queue did not drain within 2 minutes");
+    if (!(await waitForPixelEvents(this.db, this.shopId, this.pixelAccepted, 120_000, 10)))
+      throw new Error("the server's pixel queue did not drain within 2 minutes");
     this.pixelUnapplied = false;
   }
 
@@ -212,14 +277,22 @@ class Feeder {
   private async settleWebhooks(): Promise<void> {
     await Promise.all(this.inFlight);
     if (!this.unapplied) return;
-    if (!(await waitForInboxDrained(this.db, 120_000, 20))) throw new Error("the server's inbox did not drain within 2 minutes");
+    if (!(await waitForInboxDrained(this.db, 120_000, 20)))
+      throw new Error("the server's inbox did not drain within 2 minutes");
     this.unapplied = false;
   }
 
   private async postWebhook(event: StoreEvent & { kind: "webhook" }): Promise<void> {
     const response = await fetch(`${this.appUrl}/webhooks`, {
       method: "POST",
-      headers: shopifyWebhookHeaders({ secret: this.secret, body: event.body, topic: event.topic, shop: this.shop, webhookId: randomUUID(), triggeredAt: new Date(event.at) }),
+      headers: shopifyWebhookHeaders({
+        secret: this.secret,
+        body: event.body,
+        topic: event.topic,
+        shop: this.shop,
+        webhookId: randomUUID(),
+        triggeredAt: new Date(event.at),
+      }),
       body: event.body,
     });
     await response.arrayBuffer();
@@ -236,7 +309,10 @@ class Feeder {
    */
   async mailAction(action: MailAction): Promise<void> {
     const url = new URL(action.url);
-    const response = await fetch(`${this.appUrl}${url.pathname}${url.search}`, { redirect: "manual", headers: { [DEMO_TIME_HEADER]: new Date(action.at).toISOString() } });
+    const response = await fetch(`${this.appUrl}${url.pathname}${url.search}`, {
+      redirect: "manual",
+      headers: { [DEMO_TIME_HEADER]: new Date(action.at).toISOString() },
+    });
     await response.arrayBuffer();
     const ok = action.kind === "open" ? response.status === 200 : response.status === 302;
     if (!ok) bump(this.fed.mailRefused, `${action.kind} ${response.status}`);
@@ -246,7 +322,11 @@ class Feeder {
 
   private async postPixel(body: string): Promise<void> {
     for (let attempt = 0; ; attempt++) {
-      const response = await fetch(`${this.appUrl}/pixel/events`, { method: "POST", headers: { "content-type": "text/plain" }, body });
+      const response = await fetch(`${this.appUrl}/pixel/events`, {
+        method: "POST",
+        headers: { "content-type": "text/plain" },
+        body,
+      });
       const answer = await response.text();
       if (response.status === 429 && attempt < 5) {
         // the endpoint's rate limit: wait as told, as a browser's next page view would
@@ -290,21 +370,38 @@ export async function runDemo(options: DemoRunOptions): Promise<DemoSummary> {
   const progress = options.progress ?? (() => {});
   const end = options.end ?? new Date();
   const liveFrom = end.getTime() - options.days * DAY;
-  const storeOptions: SyntheticStoreOptions = { shop, seed: options.seed, customers: options.customers, end, days: options.days + options.historyDays };
+  const storeOptions: SyntheticStoreOptions = {
+    shop,
+    seed: options.seed,
+    customers: options.customers,
+    end,
+    days: options.days + options.historyDays,
+  };
   const from = end.getTime() - (options.days + options.historyDays) * DAY;
 
   const shopId = await freshDemoShop(db, appUrl, secret, shop);
   const configured = await assignShopSettings(db, shopId, DEMO_SENDER);
-  if (!configured.ok) throw new Error(`demo settings refused: ${configured.errors.map((e) => `${e.field}: ${e.message}`).join("; ")}`);
+  if (!configured.ok)
+    throw new Error(`demo settings refused: ${configured.errors.map((e) => `${e.field}: ${e.message}`).join("; ")}`);
   for (const key of SCENARIO_KEYS) {
     const result = await setScenarioConfig(db, shopId, key, { enabled: true, assignments: DEMO_TUNING[key] ?? [] });
     if (!result.ok) throw new Error(`turning on ${key}: ${result.errors.map((e) => e.message).join("; ")}`);
   }
   // What an install does (here against the local shop's in-process Admin API): the storefront
   // pixel and the guard's checkout discount. No history import: the history arrives as traffic.
-  await onboardShop({ db, domain: shop, appUrl: options.publicUrl ?? appUrl, admin: (await adminPortForShop(db, shop)).admin, runImport: false });
+  await onboardShop({
+    db,
+    domain: shop,
+    appUrl: options.publicUrl ?? appUrl,
+    admin: (await adminPortForShop(db, shop)).admin,
+    runImport: false,
+  });
   // the engine signs links with the server's secret, so the server accepts them
-  const deps = await engineDepsForShop(db, shop, { ...process.env, SHOPIFY_API_SECRET: secret, SHOPIFY_APP_URL: options.publicUrl ?? appUrl });
+  const deps = await engineDepsForShop(db, shop, {
+    ...process.env,
+    SHOPIFY_API_SECRET: secret,
+    SHOPIFY_APP_URL: options.publicUrl ?? appUrl,
+  });
 
   const feeder = new Feeder(db, appUrl, secret, shop, shopId);
   const events = syntheticStore(storeOptions);
@@ -315,7 +412,8 @@ export async function runDemo(options: DemoRunOptions): Promise<DemoSummary> {
   const nextAt = () => Math.min(pending.done ? Infinity : pending.value.at, responses[0]?.at ?? Infinity);
   const takeNext = (): StoreEvent => {
     const firstResponse = responses[0];
-    if (firstResponse && (pending.done || firstResponse.at < pending.value.at)) return responses.shift() ?? firstResponse;
+    if (firstResponse && (pending.done || firstResponse.at < pending.value.at))
+      return responses.shift() ?? firstResponse;
     const event = pending.value as StoreEvent;
     pending = events.next();
     return event;
@@ -326,7 +424,11 @@ export async function runDemo(options: DemoRunOptions): Promise<DemoSummary> {
   while (!pending.done && pending.value.at < liveFrom) {
     await feeder.send(pending.value);
     pending = events.next();
-    if (++sent % 200 === 0) progress(`history: ${sent} events sent (${new Date(pending.done ? liveFrom : pending.value.at).toISOString().slice(0, 10)})`, false);
+    if (++sent % 200 === 0)
+      progress(
+        `history: ${sent} events sent (${new Date(pending.done ? liveFrom : pending.value.at).toISOString().slice(0, 10)})`,
+        false,
+      );
   }
   await feeder.settle();
   progress(`history: ${sent} events sent`, true);
@@ -341,9 +443,17 @@ export async function runDemo(options: DemoRunOptions): Promise<DemoSummary> {
     mailActions.splice(i, 0, action);
   };
   const planResponses = async (after: Date, upTo: Date) => {
-    const sentNow = await db.message.findMany({ where: { shopId, status: "sent", sentAt: { gt: after, lte: upTo } }, select: { id: true, email: true, scenario: true, sentAt: true } });
+    const sentNow = await db.message.findMany({
+      where: { shopId, status: "sent", sentAt: { gt: after, lte: upTo } },
+      select: { id: true, email: true, scenario: true, sentAt: true },
+    });
     const rendered = new Map(
-      (await db.outboxEmail.findMany({ where: { shopId, messageId: { in: sentNow.map((m) => m.id) } }, select: { messageId: true, html: true } })).map((o) => [o.messageId, o.html]),
+      (
+        await db.outboxEmail.findMany({
+          where: { shopId, messageId: { in: sentNow.map((m) => m.id) } },
+          select: { messageId: true, html: true },
+        })
+      ).map((o) => [o.messageId, o.html]),
     );
     for (const message of sentNow) {
       const n = syntheticCustomerNumber(message.email);
@@ -357,7 +467,8 @@ export async function runDemo(options: DemoRunOptions): Promise<DemoSummary> {
         if (links.open && keyedRandom(options.seed, `${key}|open`) < OPEN_RATE) {
           const openAt = sentAt + (0.1 + keyedRandom(options.seed, `${key}|open-delay`) * 24) * 3_600_000;
           planMail({ kind: "open", url: links.open, at: openAt });
-          if (links.click && keyedRandom(options.seed, `${key}|click`) < CLICK_RATE) planMail({ kind: "click", url: links.click, at: openAt + 5 * 60_000 });
+          if (links.click && keyedRandom(options.seed, `${key}|click`) < CLICK_RATE)
+            planMail({ kind: "click", url: links.click, at: openAt + 5 * 60_000 });
         }
         continue;
       }
@@ -368,7 +479,8 @@ export async function runDemo(options: DemoRunOptions): Promise<DemoSummary> {
       const order = responseOrder(storeOptions, n, k, at);
       // A responder opened the email first; most clicked through, some came back on their own.
       if (links.open) planMail({ kind: "open", url: links.open, at: at - 30 * 60_000 });
-      if (links.click && keyedRandom(options.seed, `${key}|clicked`) < RESPONDER_CLICK_RATE) planMail({ kind: "click", url: links.click, at: at - 15 * 60_000 });
+      if (links.click && keyedRandom(options.seed, `${key}|clicked`) < RESPONDER_CLICK_RATE)
+        planMail({ kind: "click", url: links.click, at: at - 15 * 60_000 });
       let i = responses.length;
       while (i > 0 && itemAt(responses, i - 1, "response").at > order.at) i--;
       responses.splice(i, 0, order);
@@ -394,7 +506,10 @@ export async function runDemo(options: DemoRunOptions): Promise<DemoSummary> {
     await planResponses(new Date(now - step), new Date(now));
     const filled = Math.round((i / steps) * width);
     const day = Math.ceil((now - liveFrom) / DAY);
-    progress(`  [${"#".repeat(filled)}${".".repeat(width - filled)}] day ${day}/${options.days}  ${new Date(now).toISOString().slice(0, 16).replace("T", " ")}Z  emails sent ${sentMail}`, i === steps);
+    progress(
+      `  [${"#".repeat(filled)}${".".repeat(width - filled)}] day ${day}/${options.days}  ${new Date(now).toISOString().slice(0, 16).replace("T", " ")}Z  emails sent ${sentMail}`,
+      i === steps,
+    );
   }
 
   return summarize({ db, shopId, shop, options, storeOptions, feeder, deps, from, liveFrom, end, ticks });
@@ -414,17 +529,18 @@ async function summarize(input: {
   ticks: number;
 }): Promise<DemoSummary> {
   const { db, shopId } = input;
-  const [receipts, byScenarioStatus, skipped, customers, orders, countedOrders, checkouts, products, behaviourEvents] = await Promise.all([
-    db.webhookReceipt.groupBy({ by: ["status"], where: { shopId }, _count: { _all: true } }),
-    db.message.groupBy({ by: ["scenario", "status"], where: { shopId }, _count: { _all: true } }),
-    db.message.groupBy({ by: ["reason"], where: { shopId, status: "skipped" }, _count: { _all: true } }),
-    db.customer.count({ where: { shopId } }),
-    db.order.count({ where: { shopId } }),
-    db.order.count({ where: { shopId, counted: true } }),
-    db.checkout.count({ where: { shopId } }),
-    db.product.count({ where: { shopId } }),
-    db.behaviourEvent.count({ where: { shopId } }),
-  ]);
+  const [receipts, byScenarioStatus, skipped, customers, orders, countedOrders, checkouts, products, behaviourEvents] =
+    await Promise.all([
+      db.webhookReceipt.groupBy({ by: ["status"], where: { shopId }, _count: { _all: true } }),
+      db.message.groupBy({ by: ["scenario", "status"], where: { shopId }, _count: { _all: true } }),
+      db.message.groupBy({ by: ["reason"], where: { shopId, status: "skipped" }, _count: { _all: true } }),
+      db.customer.count({ where: { shopId } }),
+      db.order.count({ where: { shopId } }),
+      db.order.count({ where: { shopId, counted: true } }),
+      db.checkout.count({ where: { shopId } }),
+      db.product.count({ where: { shopId } }),
+      db.behaviourEvent.count({ where: { shopId } }),
+    ]);
   const inbox: Counts = {};
   for (const r of receipts) inbox[r.status] = r._count._all;
   const byStatus: Counts = {};
@@ -449,7 +565,10 @@ async function summarize(input: {
     if (consentAt(profile, message.sentAt.getTime()).state !== "subscribed") sentWithoutConsent += 1;
   }
 
-  const guard = await guardCounters(db, shopId, { from: new Date(input.liveFrom), to: new Date(input.end.getTime() + DAY) });
+  const guard = await guardCounters(db, shopId, {
+    from: new Date(input.liveFrom),
+    to: new Date(input.end.getTime() + DAY),
+  });
   // the whole timeline: from the first order to the (shop-local) day the timeline ends
   const range = await resolveReportRange(db, shopId, { now: input.end });
   const all = await getAllReports(db, shopId, range);

@@ -33,21 +33,28 @@ export async function startLocalServer(options: {
 }): Promise<LocalServer> {
   if (!existsSync(path.resolve("build/index.js"))) throw new Error("the app is not built: run `npm run build` first");
   const url = `http://127.0.0.1:${options.port}`;
-  const child = spawn(process.execPath, [...(process.env.JOREN_SERVER_NODE_ARGS ? process.env.JOREN_SERVER_NODE_ARGS.split(" ") : []), path.resolve("server.mjs")], {
-    env: {
-      ...process.env,
-      NODE_ENV: "production",
-      PORT: String(options.port),
-      HOST: "127.0.0.1",
-      DATABASE_URL: options.databaseUrl,
-      SHOPIFY_API_KEY: process.env.SHOPIFY_API_KEY ?? "joren-local",
-      SHOPIFY_API_SECRET: options.secret,
-      SHOPIFY_APP_URL: process.env.SHOPIFY_APP_URL ?? url,
-      JOREN_LOG_LEVEL: process.env.JOREN_LOG_LEVEL ?? "warn",
-      ...options.env,
+  const child = spawn(
+    process.execPath,
+    [
+      ...(process.env.JOREN_SERVER_NODE_ARGS ? process.env.JOREN_SERVER_NODE_ARGS.split(" ") : []),
+      path.resolve("server.mjs"),
+    ],
+    {
+      env: {
+        ...process.env,
+        NODE_ENV: "production",
+        PORT: String(options.port),
+        HOST: "127.0.0.1",
+        DATABASE_URL: options.databaseUrl,
+        SHOPIFY_API_KEY: process.env.SHOPIFY_API_KEY ?? "joren-local",
+        SHOPIFY_API_SECRET: options.secret,
+        SHOPIFY_APP_URL: process.env.SHOPIFY_APP_URL ?? url,
+        JOREN_LOG_LEVEL: process.env.JOREN_LOG_LEVEL ?? "warn",
+        ...options.env,
+      },
+      stdio: options.captureOutput ? ["ignore", "pipe", "pipe"] : ["ignore", "ignore", "inherit"],
     },
-    stdio: options.captureOutput ? ["ignore", "pipe", "pipe"] : ["ignore", "ignore", "inherit"],
-  });
+  );
   let output = "";
   child.stdout?.on("data", (d) => (output += d));
   child.stderr?.on("data", (d) => (output += d));

@@ -21,7 +21,12 @@ export async function main(argv: string[]): Promise<number> {
   }
   let parsed;
   try {
-    parsed = parseArgs({ args: rest, options: { ...command.options, help: { type: "boolean" } }, allowPositionals: true, strict: true });
+    parsed = parseArgs({
+      args: rest,
+      options: { ...command.options, help: { type: "boolean" } },
+      allowPositionals: true,
+      strict: true,
+    });
   } catch (error) {
     process.stderr.write(`${(error as Error).message}\n\nUsage: npm run joren -- ${command.usage}\n`);
     return 2;
@@ -31,7 +36,10 @@ export async function main(argv: string[]): Promise<number> {
     return 0;
   }
   try {
-    return await command.run(parsed.values as Record<string, string | boolean | string[] | undefined>, parsed.positionals);
+    return await command.run(
+      parsed.values as Record<string, string | boolean | string[] | undefined>,
+      parsed.positionals,
+    );
   } catch (error) {
     process.stderr.write(`joren ${name}: ${(error as Error).message}\n`);
     return 1;

@@ -11,7 +11,8 @@ export function info(message: string): void {
 export function nowOption(values: Record<string, unknown>): Date {
   const text = values.now as string | undefined;
   const now = text ? new Date(text) : new Date();
-  if (Number.isNaN(now.getTime())) throw new Error(`--now "${text}" is not an ISO-8601 instant, e.g. 2026-11-23T10:00:00Z`);
+  if (Number.isNaN(now.getTime()))
+    throw new Error(`--now "${text}" is not an ISO-8601 instant, e.g. 2026-11-23T10:00:00Z`);
   return now;
 }
 

@@ -4,7 +4,14 @@
 // the app validates them exactly as it validates Shopify's (docs/decisions/0005).
 import { createHmac, randomUUID } from "node:crypto";
 
-export function mintSessionToken(options: { shop: string; apiKey: string; secret: string; userId?: string; now?: Date; lifetimeSeconds?: number }): string {
+export function mintSessionToken(options: {
+  shop: string;
+  apiKey: string;
+  secret: string;
+  userId?: string;
+  now?: Date;
+  lifetimeSeconds?: number;
+}): string {
   const now = Math.floor((options.now ?? new Date()).getTime() / 1000);
   const encode = (value: object) => Buffer.from(JSON.stringify(value)).toString("base64url");
   const header = encode({ alg: "HS256", typ: "JWT" });
@@ -25,17 +32,32 @@ export function mintSessionToken(options: { shop: string; apiKey: string; secret
 
 /** The `host` query parameter Shopify admin adds: base64 of the admin's host and path for the store. */
 export function adminHostParam(shop: string): string {
-  return Buffer.from(`admin.shopify.com/store/${shop.replace(/\.myshopify\.com$/, "")}`).toString("base64").replace(/=+$/, "");
+  return Buffer.from(`admin.shopify.com/store/${shop.replace(/\.myshopify\.com$/, "")}`)
+    .toString("base64")
+    .replace(/=+$/, "");
 }
 
 /** The embedded admin's address for a shop, as Shopify admin loads it in its iframe. */
-export function embeddedAdminUrl(options: { appUrl: string; shop: string; apiKey: string; secret: string; path?: string; locale?: string; lifetimeSeconds?: number }): string {
+export function embeddedAdminUrl(options: {
+  appUrl: string;
+  shop: string;
+  apiKey: string;
+  secret: string;
+  path?: string;
+  locale?: string;
+  lifetimeSeconds?: number;
+}): string {
   const params = new URLSearchParams({
     embedded: "1",
     shop: options.shop,
     host: adminHostParam(options.shop),
     ...(options.locale ? { locale: options.locale } : {}),
-    id_token: mintSessionToken({ shop: options.shop, apiKey: options.apiKey, secret: options.secret, lifetimeSeconds: options.lifetimeSeconds }),
+    id_token: mintSessionToken({
+      shop: options.shop,
+      apiKey: options.apiKey,
+      secret: options.secret,
+      lifetimeSeconds: options.lifetimeSeconds,
+    }),
   });
   return `${options.appUrl}${options.path ?? "/app"}?${params}`;
 }

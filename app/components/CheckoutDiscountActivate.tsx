@@ -36,7 +36,9 @@ export function CheckoutDiscountActivate({ canActivate }: { canActivate: boolean
         <activate.Form method="post" action="/app/onboarding">
           <input type="hidden" name="intent" value="activateCheckoutDiscount" />
           <InlineStack>
-            <Button submit variant="primary" loading={activate.state !== "idle"}>{t("onboarding.discount.activate")}</Button>
+            <Button submit variant="primary" loading={activate.state !== "idle"}>
+              {t("onboarding.discount.activate")}
+            </Button>
           </InlineStack>
         </activate.Form>
       )}

@@ -1,11 +1,30 @@
 // The scenario page's email editor: the merchant's wording per language, the shop's brand, and
 // a preview that re-renders on the server as they type (debounced; nothing is stored until Save).
 import { useFetcher } from "@remix-run/react";
-import { Banner, BlockStack, Box, Button, Card, FormLayout, InlineGrid, InlineStack, Tabs, Text, TextField } from "@shopify/polaris";
+import {
+  Banner,
+  BlockStack,
+  Box,
+  Button,
+  Card,
+  FormLayout,
+  InlineGrid,
+  InlineStack,
+  Tabs,
+  Text,
+  TextField,
+} from "@shopify/polaris";
 import { useEffect, useRef, useState } from "react";
 import { useSaveBarForm } from "~/components/PageSaveBar";
 import type { I18n, MessageKey } from "~/i18n/i18n";
-import type { BrandDraft, BrandField, ContentDraft, ContentError, ContentField, ContentLocale } from "~/modules/delivery/mail/content/email-content-schema";
+import type {
+  BrandDraft,
+  BrandField,
+  ContentDraft,
+  ContentError,
+  ContentField,
+  ContentLocale,
+} from "~/modules/delivery/mail/content/email-content-schema";
 
 const PREVIEW_DEBOUNCE_MS = 400;
 const CONTENT_FIELDS: ContentField[] = ["subject", "preheader", "heading", "body", "buttonLabel"];
@@ -31,13 +50,22 @@ function EmailPreviewFrame(props: { language: ContentLocale; preview: RenderedPr
   return (
     <Card>
       <BlockStack gap="200">
-        <Text as="h3" variant="headingSm">{language}</Text>
-        <Text as="p" variant="bodySm" tone="subdued">{t("scenario.subject")}</Text>
+        <Text as="h3" variant="headingSm">
+          {language}
+        </Text>
+        <Text as="p" variant="bodySm" tone="subdued">
+          {t("scenario.subject")}
+        </Text>
         <Text as="p" fontWeight="semibold">
           <span data-preview-subject={props.language}>{props.preview.subject}</span>
         </Text>
         <Box borderColor="border" borderWidth="025" borderRadius="200" overflowX="hidden" overflowY="hidden">
-          <iframe title={t("scenario.previewFrame", { language })} srcDoc={props.preview.html} sandbox="" style={{ width: "100%", height: 560, border: 0 }} />
+          <iframe
+            title={t("scenario.previewFrame", { language })}
+            srcDoc={props.preview.html}
+            sandbox=""
+            style={{ width: "100%", height: 560, border: 0 }}
+          />
         </Box>
       </BlockStack>
     </Card>
@@ -76,7 +104,10 @@ export function EmailContentEditor(props: {
   useEffect(() => {
     if (!edited.current) return;
     const timer = setTimeout(() => {
-      preview.submit({ content, brand }, { method: "post", encType: "application/json", action: `/app/scenarios/${props.scenarioKey}/preview` });
+      preview.submit(
+        { content, brand },
+        { method: "post", encType: "application/json", action: `/app/scenarios/${props.scenarioKey}/preview` },
+      );
     }, PREVIEW_DEBOUNCE_MS);
     return () => clearTimeout(timer);
   }, [content, brand, props.scenarioKey]);
@@ -88,7 +119,13 @@ export function EmailContentEditor(props: {
   // After a save, the editor shows what was stored (the page's data has been reloaded by then).
   const appliedSave = useRef<unknown>(null);
   useEffect(() => {
-    if (save.state !== "idle" || save.data?.intent !== "saveContent" || save.data.ok !== true || appliedSave.current === save.data) return;
+    if (
+      save.state !== "idle" ||
+      save.data?.intent !== "saveContent" ||
+      save.data.ok !== true ||
+      appliedSave.current === save.data
+    )
+      return;
     appliedSave.current = save.data;
     setContent(props.content);
     setBrand(props.brand);
@@ -113,11 +150,18 @@ export function EmailContentEditor(props: {
   });
 
   const saveAnswer = save.data?.intent === "saveContent" && !discarded ? save.data : null;
-  const saveErrors = saveAnswer && saveAnswer.ok === false && Array.isArray(saveAnswer.errors) ? (saveAnswer.errors as ContentError[]) : [];
+  const saveErrors =
+    saveAnswer && saveAnswer.ok === false && Array.isArray(saveAnswer.errors)
+      ? (saveAnswer.errors as ContentError[])
+      : [];
   const previewErrors = preview.data && !preview.data.ok && !discarded ? preview.data.errors : [];
   // The newest check wins: live validation while typing, the save's answer right after saving.
   const errors = save.state === "idle" && saveErrors.length > 0 ? saveErrors : previewErrors;
-  const errorFor = (field: string) => errorText(errors.find((e) => e.field === field), i18n);
+  const errorFor = (field: string) =>
+    errorText(
+      errors.find((e) => e.field === field),
+      i18n,
+    );
 
   const change = (update: () => void) => {
     edited.current = true;
@@ -126,7 +170,8 @@ export function EmailContentEditor(props: {
   };
   const setField = (locale: ContentLocale, field: ContentField, value: string) =>
     change(() => setContent((current) => ({ ...current, [locale]: { ...current[locale], [field]: value } })));
-  const setBrandField = (field: BrandField, value: string) => change(() => setBrand((current) => ({ ...current, [field]: value })));
+  const setBrandField = (field: BrandField, value: string) =>
+    change(() => setBrand((current) => ({ ...current, [field]: value })));
   const locale = LOCALES[tab] ?? "ja";
   const fieldsText = props.mergeFields.map((f) => `{{${f}}}`).join(" ");
 
@@ -134,9 +179,15 @@ export function EmailContentEditor(props: {
     <BlockStack gap="400">
       <Card>
         <BlockStack gap="300">
-          <Text as="h2" variant="headingMd">{t("emailContent.title")}</Text>
-          <Text as="p" tone="subdued">{t("emailContent.help")}</Text>
-          <Text as="p" variant="bodySm">{t("emailContent.mergeFields", { fields: fieldsText })}</Text>
+          <Text as="h2" variant="headingMd">
+            {t("emailContent.title")}
+          </Text>
+          <Text as="p" tone="subdued">
+            {t("emailContent.help")}
+          </Text>
+          <Text as="p" variant="bodySm">
+            {t("emailContent.mergeFields", { fields: fieldsText })}
+          </Text>
           {saveAnswer?.ok && save.state === "idle" ? (
             <Banner tone="success">
               <p>{t("emailContent.saved")}</p>
@@ -147,7 +198,11 @@ export function EmailContentEditor(props: {
               <p>{previewErrors.length > 0 ? t("emailContent.previewInvalid") : t("common.fixErrors")}</p>
             </Banner>
           ) : null}
-          <Tabs tabs={LOCALES.map((l) => ({ id: `content-${l}`, content: t(l === "ja" ? "lang.ja" : "lang.en") }))} selected={tab} onSelect={setTab}>
+          <Tabs
+            tabs={LOCALES.map((l) => ({ id: `content-${l}`, content: t(l === "ja" ? "lang.ja" : "lang.en") }))}
+            selected={tab}
+            onSelect={setTab}
+          >
             <Box paddingBlockStart="300">
               <FormLayout>
                 {CONTENT_FIELDS.map((field) => (
@@ -161,7 +216,11 @@ export function EmailContentEditor(props: {
                     multiline={field === "body" ? 6 : undefined}
                     autoComplete="off"
                     error={errorFor(`${locale}.${field}`)}
-                    labelAction={content[locale][field] ? { content: t("emailContent.reset"), onAction: () => setField(locale, field, "") } : undefined}
+                    labelAction={
+                      content[locale][field]
+                        ? { content: t("emailContent.reset"), onAction: () => setField(locale, field, "") }
+                        : undefined
+                    }
                   />
                 ))}
               </FormLayout>
@@ -171,8 +230,12 @@ export function EmailContentEditor(props: {
       </Card>
       <Card>
         <BlockStack gap="300">
-          <Text as="h2" variant="headingMd">{t("emailContent.brandTitle")}</Text>
-          <Text as="p" tone="subdued">{t("emailContent.brandHelp")}</Text>
+          <Text as="h2" variant="headingMd">
+            {t("emailContent.brandTitle")}
+          </Text>
+          <Text as="p" tone="subdued">
+            {t("emailContent.brandHelp")}
+          </Text>
           <FormLayout>
             {BRAND_FIELDS.map((field) => (
               <TextField
@@ -183,7 +246,15 @@ export function EmailContentEditor(props: {
                 onChange={(value) => setBrandField(field, value)}
                 autoComplete="off"
                 multiline={field.startsWith("footer") ? 2 : undefined}
-                placeholder={field === "shopName" ? props.shopName : field === "headerColor" ? "#ffffff" : field === "buttonColor" ? "#111827" : undefined}
+                placeholder={
+                  field === "shopName"
+                    ? props.shopName
+                    : field === "headerColor"
+                      ? "#ffffff"
+                      : field === "buttonColor"
+                        ? "#111827"
+                        : undefined
+                }
                 helpText={
                   field === "shopName"
                     ? t("emailContent.shopNameHelp", { name: props.shopName })
@@ -194,14 +265,22 @@ export function EmailContentEditor(props: {
                         : undefined
                 }
                 error={errorFor(`brand.${field}`)}
-                labelAction={brand[field] ? { content: t("emailContent.reset"), onAction: () => setBrandField(field, "") } : undefined}
+                labelAction={
+                  brand[field]
+                    ? { content: t("emailContent.reset"), onAction: () => setBrandField(field, "") }
+                    : undefined
+                }
               />
             ))}
           </FormLayout>
         </BlockStack>
       </Card>
       <InlineStack align="end" gap="300" blockAlign="center">
-        {preview.state !== "idle" ? <Text as="span" tone="subdued">{t("emailContent.previewUpdating")}</Text> : null}
+        {preview.state !== "idle" ? (
+          <Text as="span" tone="subdued">
+            {t("emailContent.previewUpdating")}
+          </Text>
+        ) : null}
         <Button variant="primary" loading={save.state !== "idle"} onClick={submit}>
           {t("emailContent.save")}
         </Button>

@@ -14,7 +14,12 @@ const PolarisLink = forwardRef<HTMLAnchorElement, LinkLikeComponentProps>(functi
   return <Link {...rest} to={url} ref={ref} />;
 });
 
-export function EmbeddedAppProvider(props: { apiKey: string; locale: string; children: ReactNode; embedded?: boolean }) {
+export function EmbeddedAppProvider(props: {
+  apiKey: string;
+  locale: string;
+  children: ReactNode;
+  embedded?: boolean;
+}) {
   const navigate = useNavigate();
   useEffect(() => {
     // App Bridge's nav menu asks the app to navigate client-side.

@@ -28,7 +28,10 @@ const SaveBarContext = createContext<Register | null>(null);
 function useLeaveConfirmation(dirty: boolean): void {
   const navigate = useNavigate();
   const leaving = useRef(false);
-  const blocker = useBlocker(({ currentLocation, nextLocation }) => dirty && !leaving.current && currentLocation.pathname !== nextLocation.pathname);
+  const blocker = useBlocker(
+    ({ currentLocation, nextLocation }) =>
+      dirty && !leaving.current && currentLocation.pathname !== nextLocation.pathname,
+  );
   useEffect(() => {
     if (blocker.state !== "blocked") return;
     const next = blocker.location;
@@ -59,7 +62,11 @@ export function SaveBarScope(props: { id: string; children: ReactNode }) {
     <SaveBarContext.Provider value={register}>
       {props.children}
       <SaveBar id={props.id} open={dirty.length > 0 || saving}>
-        <button variant="primary" loading={saving ? "" : undefined} onClick={() => dirty.forEach((form) => form.save())}>
+        <button
+          variant="primary"
+          loading={saving ? "" : undefined}
+          onClick={() => dirty.forEach((form) => form.save())}
+        >
           {t("common.save")}
         </button>
         <button disabled={saving} onClick={() => dirty.forEach((form) => form.discard())}>
@@ -76,7 +83,12 @@ export function useSaveBarForm(key: string, form: SaveBarForm): void {
   const latest = useRef(form);
   latest.current = form;
   useEffect(() => {
-    register?.(key, { dirty: form.dirty, saving: form.saving, save: () => latest.current.save(), discard: () => latest.current.discard() });
+    register?.(key, {
+      dirty: form.dirty,
+      saving: form.saving,
+      save: () => latest.current.save(),
+      discard: () => latest.current.discard(),
+    });
   }, [register, key, form.dirty, form.saving]);
   useEffect(() => () => register?.(key, null), [register, key]);
 }

@@ -18,15 +18,24 @@ export function ScenarioTrendChart({ trend }: { trend: TrendWeek[] }) {
   const [mounted, setMounted] = useState(false);
   useEffect(() => setMounted(true), []);
   const label = (week: TrendWeek) => i18n.date(week.from);
-  const data = SERIES.map((series) => ({ name: t(`scenario.trend.${series}`), data: trend.map((week) => ({ key: label(week), value: week[series] })) }));
+  const data = SERIES.map((series) => ({
+    name: t(`scenario.trend.${series}`),
+    data: trend.map((week) => ({ key: label(week), value: week[series] })),
+  }));
   const empty = trend.every((week) => week.sent === 0 && week.orders === 0);
   return (
     <Card>
       <BlockStack gap="300">
-        <Text as="h2" variant="headingMd">{t("scenario.trend.title", { weeks: trend.length })}</Text>
-        <Text as="p" variant="bodySm" tone="subdued">{t("scenario.trend.help")}</Text>
+        <Text as="h2" variant="headingMd">
+          {t("scenario.trend.title", { weeks: trend.length })}
+        </Text>
+        <Text as="p" variant="bodySm" tone="subdued">
+          {t("scenario.trend.help")}
+        </Text>
         {empty ? (
-          <Text as="p" tone="subdued">{t("scenario.trend.empty")}</Text>
+          <Text as="p" tone="subdued">
+            {t("scenario.trend.empty")}
+          </Text>
         ) : (
           <div style={{ height: 240 }} data-testid="scenario-trend">
             {mounted ? (

@@ -46,7 +46,10 @@ export function TestSendCard(props: { senderEmail: string; limit: number; i18n: 
 
   useEffect(() => {
     if (!query.trim()) return;
-    const timer = setTimeout(() => search.load(`/app/sample-customers?q=${encodeURIComponent(query.trim())}`), SEARCH_DEBOUNCE_MS);
+    const timer = setTimeout(
+      () => search.load(`/app/sample-customers?q=${encodeURIComponent(query.trim())}`),
+      SEARCH_DEBOUNCE_MS,
+    );
     return () => clearTimeout(timer);
   }, [query]);
 
@@ -60,8 +63,12 @@ export function TestSendCard(props: { senderEmail: string; limit: number; i18n: 
   return (
     <Card>
       <BlockStack gap="300">
-        <Text as="h2" variant="headingMd">{t("testSend.title")}</Text>
-        <Text as="p" tone="subdued">{t("testSend.help", { limit: props.limit })}</Text>
+        <Text as="h2" variant="headingMd">
+          {t("testSend.title")}
+        </Text>
+        <Text as="p" tone="subdued">
+          {t("testSend.help", { limit: props.limit })}
+        </Text>
         {answer && test.state === "idle" ? (
           answer.ok ? (
             <Banner tone="success">
@@ -74,7 +81,14 @@ export function TestSendCard(props: { senderEmail: string; limit: number; i18n: 
           )
         ) : null}
         <FormLayout>
-          <TextField label={t("testSend.to")} name="testSend.to" type="email" value={to} onChange={setTo} autoComplete="email" />
+          <TextField
+            label={t("testSend.to")}
+            name="testSend.to"
+            type="email"
+            value={to}
+            onChange={setTo}
+            autoComplete="email"
+          />
           <FormLayout.Group>
             <TextField
               label={t("testSend.customerSearch")}
@@ -82,9 +96,19 @@ export function TestSendCard(props: { senderEmail: string; limit: number; i18n: 
               value={query}
               onChange={setQuery}
               autoComplete="off"
-              helpText={query.trim() && search.state === "idle" && found.length === 0 && search.data ? t("testSend.noCustomers") : t("testSend.customerHelp")}
+              helpText={
+                query.trim() && search.state === "idle" && found.length === 0 && search.data
+                  ? t("testSend.noCustomers")
+                  : t("testSend.customerHelp")
+              }
             />
-            <Select label={t("testSend.customer")} name="testSend.customer" options={options} value={customerId} onChange={setCustomerId} />
+            <Select
+              label={t("testSend.customer")}
+              name="testSend.customer"
+              options={options}
+              value={customerId}
+              onChange={setCustomerId}
+            />
           </FormLayout.Group>
           <Select
             label={t("scenario.testSendLanguage")}
@@ -100,7 +124,12 @@ export function TestSendCard(props: { senderEmail: string; limit: number; i18n: 
         <InlineStack align="end">
           <Button
             loading={test.state !== "idle"}
-            onClick={() => test.submit({ intent: "testSend", locale, to: to.trim(), customerId: customerId || null }, { method: "post", encType: "application/json" })}
+            onClick={() =>
+              test.submit(
+                { intent: "testSend", locale, to: to.trim(), customerId: customerId || null },
+                { method: "post", encType: "application/json" },
+              )
+            }
           >
             {t("scenario.testSend")}
           </Button>

@@ -12,7 +12,8 @@ export const en = {
   "common.save": "Save",
   "common.discard": "Discard",
   "common.saved": "Saved.",
-  "settings.discountSyncFailed": "Your settings are saved, but the checkout discount in Shopify still has the old offer. {error}.",
+  "settings.discountSyncFailed":
+    "Your settings are saved, but the checkout discount in Shopify still has the old offer. {error}.",
   "common.loading": "Loading…",
   "common.none": "—",
   "common.on": "On",
@@ -22,7 +23,8 @@ export const en = {
   "common.fixErrors": "Nothing was saved. Fix the fields marked below and save again.",
   "common.localShop": "Local shop: no real Shopify store behind it (offline demo or testing).",
   "common.errorTitle": "This page could not be shown",
-  "common.errorBody": "Reload the page. If it keeps happening, open the app again from your Shopify admin; the details are in the server log.",
+  "common.errorBody":
+    "Reload the page. If it keeps happening, open the app again from your Shopify admin; the details are in the server log.",
   "common.notFoundTitle": "Not found",
   "common.badRequest": "The request could not be understood. Reload the page and try again.",
 
@@ -47,23 +49,28 @@ export const en = {
   "home.guard.redemptionsByRepeat": "First-purchase codes used by repeat customers",
   "home.guard.redemptionsByRepeatHelp": "Should be 0",
   "attention.senderMissing.title": "Sender identity missing",
-  "attention.senderMissing.body": "No marketing email can be sent until you add: {fields}. The law (Japan's Specified Electronic Mail Act, CAN-SPAM) requires them in every email.",
+  "attention.senderMissing.body":
+    "No marketing email can be sent until you add: {fields}. The law (Japan's Specified Electronic Mail Act, CAN-SPAM) requires them in every email.",
   "attention.senderMissing.action": "Open settings",
   "attention.importNotStarted.title": "History import not started",
-  "attention.importNotStarted.body": "Without your past orders every existing regular looks new. Start the import from Onboarding.",
+  "attention.importNotStarted.body":
+    "Without your past orders every existing regular looks new. Start the import from Onboarding.",
   "attention.importRunning.title": "History import running",
   "attention.importRunning.body": "Importing {stage}: {done} records so far. Reports fill in as it goes.",
   "attention.importFailed.title": "History import failed",
   "attention.importFailed.body": "{error}",
   "attention.pixelMissing.title": "Storefront pixel not connected",
-  "attention.pixelMissing.body": "Browse abandonment and recommendations need storefront events. Reinstall the app or check the pixel under Settings → Customer events in Shopify.",
+  "attention.pixelMissing.body":
+    "Browse abandonment and recommendations need storefront events. Reinstall the app or check the pixel under Settings → Customer events in Shopify.",
   "attention.noScenario.title": "No scenario is on",
   "attention.noScenario.body": "Turn on cart abandonment first: it recovers the most revenue.",
   "attention.noScenario.action": "Open scenarios",
   "attention.messagesFailed.title": "{count} emails failed in the last 7 days",
-  "attention.messagesFailed.body": "Open a customer's timeline to see why; most failures are a missing sender address or a refused recipient.",
+  "attention.messagesFailed.body":
+    "Open a customer's timeline to see why; most failures are a missing sender address or a refused recipient.",
   "attention.firstPurchaseByRepeat.title": "{count} first-purchase codes used by repeat customers (last 30 days)",
-  "attention.firstPurchaseByRepeat.body": "Customers who had ordered before redeemed a first-purchase code. This usually means a public code: in Shopify, limit it to customers who have not ordered, or let Joren's emails hand out codes bound to one customer instead.",
+  "attention.firstPurchaseByRepeat.body":
+    "Customers who had ordered before redeemed a first-purchase code. This usually means a public code: in Shopify, limit it to customers who have not ordered, or let Joren's emails hand out codes bound to one customer instead.",
   "attention.open": "Open onboarding",
 
   "scenarios.title": "Scenarios",
@@ -91,14 +98,16 @@ export const en = {
   "scenario.preview": "Email preview",
   "scenario.previewHelp": "Rendered with your sender identity, this scenario's incentive and products from your store.",
   "scenario.previewPlaceholder": "Your store has no products in Joren yet, so sample products are shown.",
-  "scenario.previewSender": "The sender identity is incomplete: placeholders are shown where it goes. Complete it in Settings before turning the scenario on.",
+  "scenario.previewSender":
+    "The sender identity is incomplete: placeholders are shown where it goes. Complete it in Settings before turning the scenario on.",
   "scenario.noTemplate": "This scenario has no email template yet, so there is nothing to preview.",
   "scenario.subject": "Subject",
   "scenario.previewFrame": "Email preview ({language})",
   "scenario.testSend": "Send test email",
   "scenario.testSendLanguage": "Language of the test email",
   "scenario.testSent": "Test email sent to {to} ({transport}).",
-  "scenario.testSenderIncomplete": "Add the sender name, email, postal address and contact in Settings first: the test email goes to the sender address.",
+  "scenario.testSenderIncomplete":
+    "Add the sender name, email, postal address and contact in Settings first: the test email goes to the sender address.",
   "scenario.testProviderDown": "The mail provider is not answering. Try again in a minute.",
   "scenario.testRefused": "The email was refused: {detail}. Check the sender address in Settings.",
   "scenario.unknown": "There is no scenario “{key}”. Pick one from the Scenarios list.",
@@ -109,8 +118,10 @@ export const en = {
 
   // Email content editor, brand and test send (issue 15, i15-email)
   "emailContent.title": "Email content",
-  "emailContent.help": "Write this email in your own words. An empty field uses Joren's default wording (shown greyed out), which adapts to each customer. The preview updates as you type; customers get the saved version.",
-  "emailContent.mergeFields": "Merge fields you can use here: {fields}. Add a fallback for when a value is unknown: {{first_name|friend}}.",
+  "emailContent.help":
+    "Write this email in your own words. An empty field uses Joren's default wording (shown greyed out), which adapts to each customer. The preview updates as you type; customers get the saved version.",
+  "emailContent.mergeFields":
+    "Merge fields you can use here: {fields}. Add a fallback for when a value is unknown: {{first_name|friend}}.",
   "emailContent.subject": "Subject",
   "emailContent.preheader": "Preview text (shown after the subject in the inbox)",
   "emailContent.heading": "Heading",
@@ -126,7 +137,8 @@ export const en = {
   "emailContent.shopName": "Shop name in emails",
   "emailContent.shopNameHelp": "Empty: your Shopify store name ({name}).",
   "emailContent.logoUrl": "Logo URL (https)",
-  "emailContent.logoUrlHelp": "An image on https, e.g. from Settings → Files in Shopify admin. Shown 40 px high instead of the shop name.",
+  "emailContent.logoUrlHelp":
+    "An image on https, e.g. from Settings → Files in Shopify admin. Shown 40 px high instead of the shop name.",
   "emailContent.headerColor": "Header colour",
   "emailContent.buttonColor": "Button colour",
   "emailContent.colorHelp": "#rrggbb, e.g. #0f766e. The text colour is chosen for contrast.",
@@ -140,10 +152,12 @@ export const en = {
   "emailContent.error.colour": "Use a colour like #0f766e (# and six hex digits).",
   "emailContent.error.logo_url": "Use an https:// link to an image.",
   "testSend.title": "Send a test email",
-  "testSend.help": "Goes through your mail setup (SendGrid, or the local outbox without it) with “[Test]” in the subject. It is not recorded as a send, counts in no report, and its coupon code is a sample that does not work at checkout. At most {limit} test emails per hour. It uses the saved content.",
+  "testSend.help":
+    "Goes through your mail setup (SendGrid, or the local outbox without it) with “[Test]” in the subject. It is not recorded as a send, counts in no report, and its coupon code is a sample that does not work at checkout. At most {limit} test emails per hour. It uses the saved content.",
   "testSend.to": "Send to",
   "testSend.customer": "Render as customer",
-  "testSend.customerHelp": "Search your customers by name or email; their first name, points and last order are used. Empty: the sample customer.",
+  "testSend.customerHelp":
+    "Search your customers by name or email; their first name, points and last order are used. Empty: the sample customer.",
   "testSend.customerSearch": "Search customers",
   "testSend.sampleCustomer": "Sample customer (Hana / 花子)",
   "testSend.noCustomers": "No customer matches. Try another name or email.",
@@ -202,7 +216,8 @@ export const en = {
 
   "settings.title": "Settings",
   "settings.sender": "Sender identity",
-  "settings.senderHelp": "Shown in every email. The law (Japan's Specified Electronic Mail Act, CAN-SPAM) requires a sender name, postal address and contact.",
+  "settings.senderHelp":
+    "Shown in every email. The law (Japan's Specified Electronic Mail Act, CAN-SPAM) requires a sender name, postal address and contact.",
   "settings.senderName": "Sender name",
   "settings.senderEmail": "Sender email",
   "settings.senderAddress": "Postal address",
@@ -215,7 +230,8 @@ export const en = {
   "settings.holdoutPercent": "Control group (% held out to measure lift)",
   "settings.attributionDays": "Attribution window (days after a click)",
   "settings.openAttributionDays": "Attribution window (days after an open)",
-  "settings.openAttributionDaysHelp": "An order within this many days of opening an email is credited to it (the latest click or open wins). 0 counts clicks only.",
+  "settings.openAttributionDaysHelp":
+    "An order within this many days of opening an email is credited to it (the latest click or open wins). 0 counts clicks only.",
   "settings.timezone": "Time zone",
   "settings.timezoneHelp": "An IANA name such as Asia/Tokyo. Leave empty to follow your Shopify store.",
   "settings.points": "Points",
@@ -231,7 +247,8 @@ export const en = {
   "settings.regularMinOrders": "Regular from this many orders",
   "settings.dormantAfterDays": "Dormant after (days without an order)",
   "settings.sendgrid": "SendGrid API key",
-  "settings.sendgridHelp": "Your own SendGrid key (Mail Send permission). It is stored encrypted and never shown again.",
+  "settings.sendgridHelp":
+    "Your own SendGrid key (Mail Send permission). It is stored encrypted and never shown again.",
   "settings.sendgridConfigured": "A key ending in …{last4} is saved.",
   "settings.sendgridNone": "No key saved: email goes through the app's default delivery.",
   "settings.sendgridNew": "New key",
@@ -243,8 +260,10 @@ export const en = {
 
   "onboarding.title": "Onboarding",
   "onboarding.import": "History import",
-  "onboarding.importHelp": "Customers, orders and products from before the install, so regulars are recognised from day one.",
-  "onboarding.importNone": "No import has run yet. It starts when the app is installed; a local shop has no Shopify history to import.",
+  "onboarding.importHelp":
+    "Customers, orders and products from before the install, so regulars are recognised from day one.",
+  "onboarding.importNone":
+    "No import has run yet. It starts when the app is installed; a local shop has no Shopify history to import.",
   "onboarding.importStatus.queued": "Waiting to start",
   "onboarding.importStatus.running": "Importing {stage}",
   "onboarding.importStatus.done": "Finished",
@@ -256,24 +275,32 @@ export const en = {
   "onboarding.pixelOn": "Connected: storefront events arrive.",
   "onboarding.pixelOff": "Not connected. Reinstall the app, or check Settings → Customer events in your Shopify admin.",
   "onboarding.themeEmbed": "Theme app embed",
-  "onboarding.themeEmbedHelp": "Hides first-purchase offers from customers who have ordered. Shopify does not tell apps whether an embed is on: open the theme editor, turn on \"Joren: hide first-purchase offers from regulars\" under App embeds, and save.",
-  "onboarding.themeEmbedMark": "Mark your theme's first-purchase banners with the class joren-first-purchase-offer (or data-joren-offer=\"first-purchase\") so the embed knows what to hide.",
+  "onboarding.themeEmbedHelp":
+    'Hides first-purchase offers from customers who have ordered. Shopify does not tell apps whether an embed is on: open the theme editor, turn on "Joren: hide first-purchase offers from regulars" under App embeds, and save.',
+  "onboarding.themeEmbedMark":
+    'Mark your theme\'s first-purchase banners with the class joren-first-purchase-offer (or data-joren-offer="first-purchase") so the embed knows what to hide.',
   "onboarding.themeEmbedState": "Check in the theme editor",
   "onboarding.themeEmbedOpen": "Open theme editor",
   "onboarding.discountFunction": "Checkout discount guard",
-  "onboarding.discountFunctionHelp": "An automatic discount that grants your first-purchase offer at checkout only to logged-in customers with no orders. Customers who have ordered before get nothing from it.",
+  "onboarding.discountFunctionHelp":
+    "An automatic discount that grants your first-purchase offer at checkout only to logged-in customers with no orders. Customers who have ordered before get nothing from it.",
   "onboarding.discount.inactive": "Inactive",
   "onboarding.discount.notDeployed": "Function not deployed",
   "onboarding.discount.unknown": "Could not check",
-  "onboarding.discount.activeHelp": "The automatic discount is running. You can pause or delete it under Discounts in your Shopify admin.",
-  "onboarding.discount.notCreatedHelp": "The Discount Function is deployed, but no discount uses it yet. Press Activate to create the automatic discount.",
-  "onboarding.discount.inactiveHelp": "Joren's discount is paused, expired or was deleted in Shopify. If you paused it, resume it under Discounts in your Shopify admin; if you deleted it, press Activate to create it again.",
-  "onboarding.discount.notDeployedHelp": "Shopify does not know the app's Discount Function yet. Deploy the app's extensions (shopify app deploy), then reload this page.",
+  "onboarding.discount.activeHelp":
+    "The automatic discount is running. You can pause or delete it under Discounts in your Shopify admin.",
+  "onboarding.discount.notCreatedHelp":
+    "The Discount Function is deployed, but no discount uses it yet. Press Activate to create the automatic discount.",
+  "onboarding.discount.inactiveHelp":
+    "Joren's discount is paused, expired or was deleted in Shopify. If you paused it, resume it under Discounts in your Shopify admin; if you deleted it, press Activate to create it again.",
+  "onboarding.discount.notDeployedHelp":
+    "Shopify does not know the app's Discount Function yet. Deploy the app's extensions (shopify app deploy), then reload this page.",
   "onboarding.discount.couldNotCheck": "Could not check. {error}.",
   "onboarding.discount.activate": "Activate",
   "onboarding.discount.activated": "The checkout discount is active.",
   "onboarding.discount.activateFailed": "Activation failed. {error}, then press Activate again.",
-  "onboarding.discount.activateNotDeployed": "The Discount Function is not deployed. Run shopify app deploy, then press Activate again.",
+  "onboarding.discount.activateNotDeployed":
+    "The Discount Function is not deployed. Run shopify app deploy, then press Activate again.",
   "onboarding.active": "Active",
   "onboarding.inactive": "Not active",
   "onboarding.stage.products": "products",
@@ -341,18 +368,24 @@ export const en = {
   "reports.liftInterval": "{lift} ({low} to {high})",
   "reports.notEnoughData": "Not enough data yet ({sent} sent, {held} held out; needs {min} each)",
   "reports.incrementalRevenue": "Incremental revenue (vs held-out group, 95% interval)",
-  "reports.incrementalRevenueHelp": "What the emails added: revenue per recipient, sent minus held out, times recipients. The honest number.",
+  "reports.incrementalRevenueHelp":
+    "What the emails added: revenue per recipient, sent minus held out, times recipients. The honest number.",
   "reports.lastTouchRevenue": "Last-touch attributed revenue",
-  "reports.lastTouchHelp": "Orders within {clickDays} days of a click or {openDays} days of an open, credited to the latest email touched. Emails were near these orders; not all were caused by them.",
-  "reports.lastTouchHelpClicksOnly": "Orders within {clickDays} days of a click, credited to the latest email clicked. Emails were near these orders; not all were caused by them.",
+  "reports.lastTouchHelp":
+    "Orders within {clickDays} days of a click or {openDays} days of an open, credited to the latest email touched. Emails were near these orders; not all were caused by them.",
+  "reports.lastTouchHelpClicksOnly":
+    "Orders within {clickDays} days of a click, credited to the latest email clicked. Emails were near these orders; not all were caused by them.",
   "reports.col.opened": "Opened",
   "reports.col.lastTouchOrders": "Last-touch orders",
   "reports.col.lastTouchRevenue": "Last-touch revenue",
   "reports.col.incremental": "Incremental revenue (95%)",
   "reports.col.liftPp": "Conversion lift, pp (95%)",
-  "reports.clv.parameters": "Fitted parameters: BG/NBD r = {r}, α = {alpha}, a = {a}, b = {b}; Gamma-Gamma p = {p}, q = {q}, γ = {gamma}. Measured at {at}.",
-  "reports.clv.check": "Model check: from the history up to {from}, the model predicted {predicted} repeat purchases over the next {weeks} weeks; {actual} happened ({error}).",
-  "reports.clv.checkSplit": "The range runs to today, so its last {weeks} weeks were held back for the check and the model refitted on what came before.",
+  "reports.clv.parameters":
+    "Fitted parameters: BG/NBD r = {r}, α = {alpha}, a = {a}, b = {b}; Gamma-Gamma p = {p}, q = {q}, γ = {gamma}. Measured at {at}.",
+  "reports.clv.check":
+    "Model check: from the history up to {from}, the model predicted {predicted} repeat purchases over the next {weeks} weeks; {actual} happened ({error}).",
+  "reports.clv.checkSplit":
+    "The range runs to today, so its last {weeks} weeks were held back for the check and the model refitted on what came before.",
   "reports.clv.checkNone": "Model check not available: {reason}",
   "reports.clv.checkError": "{value} off",
   "reports.clv.col.purchases": "Purchase days before the check",
@@ -383,23 +416,29 @@ export const en = {
   "scenarios.col.lift": "Lift",
   "scenarios.liftPending": "Needs held-out customers",
   "scenario.trend.title": "Last {weeks} weeks",
-  "scenario.trend.help": "Emails sent each week and how many of them were opened and clicked; orders are those placed within the attribution window after a click or an open (last touch, as on the Reports page).",
+  "scenario.trend.help":
+    "Emails sent each week and how many of them were opened and clicked; orders are those placed within the attribution window after a click or an open (last touch, as on the Reports page).",
   "scenario.trend.empty": "Nothing sent in these weeks yet. The trend appears once the scenario sends.",
   "scenario.trend.sent": "Sent",
   "scenario.trend.opened": "Opened",
   "scenario.trend.clicked": "Clicked",
   "scenario.trend.orders": "Orders",
   // --- admin pages (issue #15, i15-admin): Shopify Admin API problems in plain words ---
-  "adminError.permission": "Shopify did not allow Joren to do this. Open Joren again from your Shopify admin and approve the permissions it asks for",
-  "adminError.session": "Joren has no access to your store yet. Open Joren from your Shopify admin once so it can sign in",
+  "adminError.permission":
+    "Shopify did not allow Joren to do this. Open Joren again from your Shopify admin and approve the permissions it asks for",
+  "adminError.session":
+    "Joren has no access to your store yet. Open Joren from your Shopify admin once so it can sign in",
   "adminError.throttled": "Shopify asked Joren to slow down. Wait a minute and try again",
   "adminError.unavailable": "Shopify could not be reached. Try again in a few minutes",
-  "adminError.refused": "Shopify refused the change. Check the discount under Discounts in your Shopify admin, then try again",
+  "adminError.refused":
+    "Shopify refused the change. Check the discount under Discounts in your Shopify admin, then try again",
   "adminError.not_found": "Shopify no longer has this item (it may have been deleted). Reload the page",
-  "adminError.unknown": "Something went wrong talking to Shopify. Try again; if it keeps happening, contact support (the details are in the server log)",
+  "adminError.unknown":
+    "Something went wrong talking to Shopify. Try again; if it keeps happening, contact support (the details are in the server log)",
   // --- admin pages (issue #15, i15-admin): checkout guard on Home ---
   "home.guardInactive.title": "The checkout guard is not active",
-  "home.guardInactive.body": "Customers who have ordered before can use first-purchase offers at checkout until it is. Activate it now; it takes a few seconds.",
+  "home.guardInactive.body":
+    "Customers who have ordered before can use first-purchase offers at checkout until it is. Activate it now; it takes a few seconds.",
   // --- admin pages (issue #15, i15-admin): not found ---
   "common.notFoundHome": "Go to Home",
   // --- admin pages (issue #15, i15-admin): why a message was skipped, deferred or held out ---

@@ -35,7 +35,15 @@ export function createI18n(locale: Locale, timeZone = "UTC"): I18n {
   const numberFormat = new Intl.NumberFormat(tag);
   const percentFormat = new Intl.NumberFormat(tag, { style: "percent", maximumFractionDigits: 1 });
   const dateFormat = new Intl.DateTimeFormat(tag, { year: "numeric", month: "short", day: "numeric", timeZone });
-  const dateTimeFormat = new Intl.DateTimeFormat(tag, { year: "numeric", month: "short", day: "numeric", hour: "2-digit", minute: "2-digit", timeZone, timeZoneName: "short" });
+  const dateTimeFormat = new Intl.DateTimeFormat(tag, {
+    year: "numeric",
+    month: "short",
+    day: "numeric",
+    hour: "2-digit",
+    minute: "2-digit",
+    timeZone,
+    timeZoneName: "short",
+  });
   return {
     locale,
     t: (key, vars) => translate(locale, key, vars),

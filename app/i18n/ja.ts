@@ -23,7 +23,8 @@ export const ja: Record<MessageKey, string> = {
   "common.fixErrors": "保存されていません。下の項目を修正して、もう一度保存してください。",
   "common.localShop": "ローカルショップ：実際のShopifyストアには接続されていません（オフラインのデモ・テスト用）。",
   "common.errorTitle": "このページを表示できませんでした",
-  "common.errorBody": "ページを再読み込みしてください。繰り返す場合は、Shopify管理画面からアプリを開き直してください。詳細はサーバーログにあります。",
+  "common.errorBody":
+    "ページを再読み込みしてください。繰り返す場合は、Shopify管理画面からアプリを開き直してください。詳細はサーバーログにあります。",
   "common.notFoundTitle": "見つかりません",
   "common.badRequest": "リクエストを処理できませんでした。ページを再読み込みして、もう一度お試しください。",
 
@@ -48,23 +49,28 @@ export const ja: Record<MessageKey, string> = {
   "home.guard.redemptionsByRepeat": "リピーターによる初回購入コードの利用",
   "home.guard.redemptionsByRepeatHelp": "0であるべき件数です",
   "attention.senderMissing.title": "送信者情報が未設定です",
-  "attention.senderMissing.body": "次の項目を設定するまで広告メールは送信されません：{fields}。特定電子メール法・CAN-SPAM法により、すべてのメールへの記載が必要です。",
+  "attention.senderMissing.body":
+    "次の項目を設定するまで広告メールは送信されません：{fields}。特定電子メール法・CAN-SPAM法により、すべてのメールへの記載が必要です。",
   "attention.senderMissing.action": "設定を開く",
   "attention.importNotStarted.title": "過去データの取り込みが始まっていません",
-  "attention.importNotStarted.body": "過去の注文がないと、既存の常連客も新規客に見えてしまいます。初期設定から取り込みを開始してください。",
+  "attention.importNotStarted.body":
+    "過去の注文がないと、既存の常連客も新規客に見えてしまいます。初期設定から取り込みを開始してください。",
   "attention.importRunning.title": "過去データを取り込み中です",
   "attention.importRunning.body": "{stage}を取り込み中：これまでに{done}件。レポートは順次反映されます。",
   "attention.importFailed.title": "過去データの取り込みに失敗しました",
   "attention.importFailed.body": "{error}",
   "attention.pixelMissing.title": "ストアのピクセルが接続されていません",
-  "attention.pixelMissing.body": "閲覧離脱とレコメンドにはストアの行動データが必要です。アプリを再インストールするか、Shopify管理画面の［設定］→［顧客イベント］でピクセルを確認してください。",
+  "attention.pixelMissing.body":
+    "閲覧離脱とレコメンドにはストアの行動データが必要です。アプリを再インストールするか、Shopify管理画面の［設定］→［顧客イベント］でピクセルを確認してください。",
   "attention.noScenario.title": "オンのシナリオがありません",
   "attention.noScenario.body": "まずカゴ落ちをオンにしましょう。最も売上を取り戻せるシナリオです。",
   "attention.noScenario.action": "シナリオを開く",
   "attention.messagesFailed.title": "過去7日間に{count}件のメールが失敗しました",
-  "attention.messagesFailed.body": "顧客のタイムラインで理由を確認できます。多くは送信元アドレスの未設定か、受信拒否です。",
+  "attention.messagesFailed.body":
+    "顧客のタイムラインで理由を確認できます。多くは送信元アドレスの未設定か、受信拒否です。",
   "attention.firstPurchaseByRepeat.title": "リピーターが初回購入コードを{count}件利用しました（過去30日間）",
-  "attention.firstPurchaseByRepeat.body": "購入歴のある顧客が初回購入コードを使っています。多くの場合、公開されたコードが原因です。Shopifyでそのコードを注文歴のない顧客に限定するか、代わりに顧客ごとに発行されるJorenのメールのコードを使ってください。",
+  "attention.firstPurchaseByRepeat.body":
+    "購入歴のある顧客が初回購入コードを使っています。多くの場合、公開されたコードが原因です。Shopifyでそのコードを注文歴のない顧客に限定するか、代わりに顧客ごとに発行されるJorenのメールのコードを使ってください。",
   "attention.open": "初期設定を開く",
 
   "scenarios.title": "シナリオ",
@@ -92,14 +98,16 @@ export const ja: Record<MessageKey, string> = {
   "scenario.preview": "メールのプレビュー",
   "scenario.previewHelp": "送信者情報、このシナリオの特典、ストアの商品を使って表示しています。",
   "scenario.previewPlaceholder": "Jorenにまだ商品データがないため、サンプル商品を表示しています。",
-  "scenario.previewSender": "送信者情報が未設定のため、該当箇所は仮の表示です。シナリオをオンにする前に設定画面で入力してください。",
+  "scenario.previewSender":
+    "送信者情報が未設定のため、該当箇所は仮の表示です。シナリオをオンにする前に設定画面で入力してください。",
   "scenario.noTemplate": "このシナリオにはまだメールテンプレートがないため、プレビューできません。",
   "scenario.subject": "件名",
   "scenario.previewFrame": "メールのプレビュー（{language}）",
   "scenario.testSend": "テストメールを送信",
   "scenario.testSendLanguage": "テストメールの言語",
   "scenario.testSent": "テストメールを{to}に送信しました（{transport}）。",
-  "scenario.testSenderIncomplete": "先に設定画面で送信者名・メールアドレス・住所・問い合わせ先を入力してください。テストメールは送信元アドレスに届きます。",
+  "scenario.testSenderIncomplete":
+    "先に設定画面で送信者名・メールアドレス・住所・問い合わせ先を入力してください。テストメールは送信元アドレスに届きます。",
   "scenario.testProviderDown": "メール配信サービスが応答していません。1分ほどしてからもう一度お試しください。",
   "scenario.testRefused": "メールが拒否されました：{detail}。設定画面で送信元アドレスを確認してください。",
   "scenario.unknown": "シナリオ「{key}」はありません。シナリオ一覧から選んでください。",
@@ -110,8 +118,10 @@ export const ja: Record<MessageKey, string> = {
 
   // Email content editor, brand and test send (issue 15, i15-email)
   "emailContent.title": "メールの内容",
-  "emailContent.help": "このメールを自由な言葉で書けます。空欄の項目はJorenの標準の文面（薄く表示）を使い、お客様ごとに自動で調整されます。プレビューは入力に合わせて更新されます。お客様に届くのは保存した内容です。",
-  "emailContent.mergeFields": "使える差し込み項目：{fields}。値がない場合の代わりの言葉も指定できます：{{first_name|お客}}。",
+  "emailContent.help":
+    "このメールを自由な言葉で書けます。空欄の項目はJorenの標準の文面（薄く表示）を使い、お客様ごとに自動で調整されます。プレビューは入力に合わせて更新されます。お客様に届くのは保存した内容です。",
+  "emailContent.mergeFields":
+    "使える差し込み項目：{fields}。値がない場合の代わりの言葉も指定できます：{{first_name|お客}}。",
   "emailContent.subject": "件名",
   "emailContent.preheader": "プレビューテキスト（受信トレイで件名の後に表示）",
   "emailContent.heading": "見出し",
@@ -127,7 +137,8 @@ export const ja: Record<MessageKey, string> = {
   "emailContent.shopName": "メールに表示するショップ名",
   "emailContent.shopNameHelp": "空欄の場合はShopifyのストア名（{name}）を使います。",
   "emailContent.logoUrl": "ロゴのURL（https）",
-  "emailContent.logoUrlHelp": "httpsの画像URL（Shopify管理画面の「設定」→「ファイル」など）。ショップ名の代わりに高さ40pxで表示します。",
+  "emailContent.logoUrlHelp":
+    "httpsの画像URL（Shopify管理画面の「設定」→「ファイル」など）。ショップ名の代わりに高さ40pxで表示します。",
   "emailContent.headerColor": "ヘッダーの色",
   "emailContent.buttonColor": "ボタンの色",
   "emailContent.colorHelp": "#rrggbb形式（例：#0f766e）。文字色は読みやすい色を自動で選びます。",
@@ -137,14 +148,17 @@ export const ja: Record<MessageKey, string> = {
   "emailContent.error.too_long": "長すぎます。{max}文字以内にしてください。",
   "emailContent.error.line_break": "1行で入力してください。改行を削除してください。",
   "emailContent.error.merge_unknown": "{field}はこのメールでは使えません。次のいずれかを使ってください：{allowed}",
-  "emailContent.error.merge_broken": "「{near}」付近の差し込み項目が正しく閉じられていません。{{first_name}}のように書いてください。",
+  "emailContent.error.merge_broken":
+    "「{near}」付近の差し込み項目が正しく閉じられていません。{{first_name}}のように書いてください。",
   "emailContent.error.colour": "#0f766e のように、#と16進数6桁で入力してください。",
   "emailContent.error.logo_url": "画像へのhttps://のリンクを入力してください。",
   "testSend.title": "テストメールを送信",
-  "testSend.help": "メール設定（SendGrid、未設定ならローカルの送信箱）を通して、件名に「[テスト]」を付けて送ります。配信記録やレポートには含まれず、クーポンコードはチェックアウトで使えないサンプルです。1時間に{limit}通まで。保存済みの内容を使います。",
+  "testSend.help":
+    "メール設定（SendGrid、未設定ならローカルの送信箱）を通して、件名に「[テスト]」を付けて送ります。配信記録やレポートには含まれず、クーポンコードはチェックアウトで使えないサンプルです。1時間に{limit}通まで。保存済みの内容を使います。",
   "testSend.to": "送信先",
   "testSend.customer": "表示するお客様",
-  "testSend.customerHelp": "名前かメールアドレスでお客様を検索します。そのお客様の名前・ポイント・最新の注文を使います。空欄の場合はサンプルのお客様です。",
+  "testSend.customerHelp":
+    "名前かメールアドレスでお客様を検索します。そのお客様の名前・ポイント・最新の注文を使います。空欄の場合はサンプルのお客様です。",
   "testSend.customerSearch": "お客様を検索",
   "testSend.sampleCustomer": "サンプルのお客様（花子 / Hana）",
   "testSend.noCustomers": "該当するお客様がいません。別の名前やメールアドレスで検索してください。",
@@ -203,7 +217,8 @@ export const ja: Record<MessageKey, string> = {
 
   "settings.title": "設定",
   "settings.sender": "送信者情報",
-  "settings.senderHelp": "すべてのメールに表示されます。特定電子メール法・CAN-SPAM法により、送信者名・住所・問い合わせ先の記載が必要です。",
+  "settings.senderHelp":
+    "すべてのメールに表示されます。特定電子メール法・CAN-SPAM法により、送信者名・住所・問い合わせ先の記載が必要です。",
   "settings.senderName": "送信者名",
   "settings.senderEmail": "送信元メールアドレス",
   "settings.senderAddress": "住所",
@@ -216,7 +231,8 @@ export const ja: Record<MessageKey, string> = {
   "settings.holdoutPercent": "対照群の割合（効果測定のため送信しない%）",
   "settings.attributionDays": "成果の計測期間（クリック後の日数）",
   "settings.openAttributionDays": "成果の計測期間（開封後の日数）",
-  "settings.openAttributionDaysHelp": "メールの開封からこの日数以内の注文をそのメールの成果とします（最後のクリックまたは開封が優先）。0にするとクリックのみを数えます。",
+  "settings.openAttributionDaysHelp":
+    "メールの開封からこの日数以内の注文をそのメールの成果とします（最後のクリックまたは開封が優先）。0にするとクリックのみを数えます。",
   "settings.timezone": "タイムゾーン",
   "settings.timezoneHelp": "Asia/Tokyo のようなIANA名。空欄の場合はShopifyストアの設定に従います。",
   "settings.points": "ポイント",
@@ -245,7 +261,8 @@ export const ja: Record<MessageKey, string> = {
   "onboarding.title": "初期設定",
   "onboarding.import": "過去データの取り込み",
   "onboarding.importHelp": "インストール前の顧客・注文・商品を取り込み、初日から常連客を見分けられるようにします。",
-  "onboarding.importNone": "取り込みはまだ実行されていません。アプリのインストール時に始まります（ローカルショップには取り込むShopifyの履歴がありません）。",
+  "onboarding.importNone":
+    "取り込みはまだ実行されていません。アプリのインストール時に始まります（ローカルショップには取り込むShopifyの履歴がありません）。",
   "onboarding.importStatus.queued": "開始待ち",
   "onboarding.importStatus.running": "{stage}を取り込み中",
   "onboarding.importStatus.done": "完了",
@@ -255,26 +272,36 @@ export const ja: Record<MessageKey, string> = {
   "onboarding.refresh": "更新",
   "onboarding.pixel": "ストアのピクセル",
   "onboarding.pixelOn": "接続済み：ストアの行動データが届いています。",
-  "onboarding.pixelOff": "未接続です。アプリを再インストールするか、Shopify管理画面の［設定］→［顧客イベント］を確認してください。",
+  "onboarding.pixelOff":
+    "未接続です。アプリを再インストールするか、Shopify管理画面の［設定］→［顧客イベント］を確認してください。",
   "onboarding.themeEmbed": "テーマのアプリ埋め込み",
-  "onboarding.themeEmbedHelp": "購入歴のある顧客に初回購入特典を表示しません。埋め込みがオンかどうかはShopifyからアプリに知らされないため、テーマエディタを開き、［アプリ埋め込み］で「Joren: hide first-purchase offers from regulars」をオンにして保存してください。",
-  "onboarding.themeEmbedMark": "テーマの初回購入バナーには joren-first-purchase-offer クラス（または data-joren-offer=\"first-purchase\"）を付けてください。埋め込みはその要素を非表示にします。",
+  "onboarding.themeEmbedHelp":
+    "購入歴のある顧客に初回購入特典を表示しません。埋め込みがオンかどうかはShopifyからアプリに知らされないため、テーマエディタを開き、［アプリ埋め込み］で「Joren: hide first-purchase offers from regulars」をオンにして保存してください。",
+  "onboarding.themeEmbedMark":
+    'テーマの初回購入バナーには joren-first-purchase-offer クラス（または data-joren-offer="first-purchase"）を付けてください。埋め込みはその要素を非表示にします。',
   "onboarding.themeEmbedState": "テーマエディタで確認してください",
   "onboarding.themeEmbedOpen": "テーマエディタを開く",
   "onboarding.discountFunction": "チェックアウトの割引ガード",
-  "onboarding.discountFunctionHelp": "ログイン中で注文歴のない顧客にだけ、チェックアウトで初回購入特典を適用する自動割引です。購入歴のある顧客には適用されません。",
+  "onboarding.discountFunctionHelp":
+    "ログイン中で注文歴のない顧客にだけ、チェックアウトで初回購入特典を適用する自動割引です。購入歴のある顧客には適用されません。",
   "onboarding.discount.inactive": "無効",
   "onboarding.discount.notDeployed": "Functionが未デプロイ",
   "onboarding.discount.unknown": "確認できません",
-  "onboarding.discount.activeHelp": "自動割引は稼働中です。Shopify管理画面の［ディスカウント］で一時停止や削除ができます。",
-  "onboarding.discount.notCreatedHelp": "割引のFunctionはデプロイ済みですが、まだ割引が作成されていません。［有効にする］を押すと自動割引を作成します。",
-  "onboarding.discount.inactiveHelp": "Jorenの割引はShopifyで一時停止中・期限切れ、または削除されています。一時停止した場合はShopify管理画面の［ディスカウント］で再開してください。削除した場合は［有効にする］で作り直せます。",
-  "onboarding.discount.notDeployedHelp": "アプリの割引FunctionがまだShopifyに登録されていません。アプリの拡張機能をデプロイ（shopify app deploy）してから、このページを再読み込みしてください。",
+  "onboarding.discount.activeHelp":
+    "自動割引は稼働中です。Shopify管理画面の［ディスカウント］で一時停止や削除ができます。",
+  "onboarding.discount.notCreatedHelp":
+    "割引のFunctionはデプロイ済みですが、まだ割引が作成されていません。［有効にする］を押すと自動割引を作成します。",
+  "onboarding.discount.inactiveHelp":
+    "Jorenの割引はShopifyで一時停止中・期限切れ、または削除されています。一時停止した場合はShopify管理画面の［ディスカウント］で再開してください。削除した場合は［有効にする］で作り直せます。",
+  "onboarding.discount.notDeployedHelp":
+    "アプリの割引FunctionがまだShopifyに登録されていません。アプリの拡張機能をデプロイ（shopify app deploy）してから、このページを再読み込みしてください。",
   "onboarding.discount.couldNotCheck": "確認できませんでした。{error}。",
   "onboarding.discount.activate": "有効にする",
   "onboarding.discount.activated": "チェックアウトの割引を有効にしました。",
-  "onboarding.discount.activateFailed": "有効にできませんでした。{error}。そのうえで［有効にする］をもう一度押してください。",
-  "onboarding.discount.activateNotDeployed": "割引のFunctionがデプロイされていません。shopify app deploy を実行してから、もう一度［有効にする］を押してください。",
+  "onboarding.discount.activateFailed":
+    "有効にできませんでした。{error}。そのうえで［有効にする］をもう一度押してください。",
+  "onboarding.discount.activateNotDeployed":
+    "割引のFunctionがデプロイされていません。shopify app deploy を実行してから、もう一度［有効にする］を押してください。",
   "onboarding.active": "有効",
   "onboarding.inactive": "無効",
   "onboarding.stage.products": "商品",
@@ -328,7 +355,8 @@ export const ja: Record<MessageKey, string> = {
   "reports.emailRevenue": "メール経由の売上",
   "reports.thisPeriod": "今期",
   "reports.lastYear": "前年同期",
-  "common.notFoundBody": "このページまたはデータは存在しません（削除された可能性があります）。前の画面に戻って選び直してください。",
+  "common.notFoundBody":
+    "このページまたはデータは存在しません（削除された可能性があります）。前の画面に戻って選び直してください。",
   // batched import (issue #13): the running stage's progress and time left
   "onboarding.importStageLines": "{stage}：{total} 件中 {done} 件",
   "onboarding.importTimeLeftMinutes": "現在のペースで残り約 {minutes} 分",
@@ -342,18 +370,24 @@ export const ja: Record<MessageKey, string> = {
   "reports.liftInterval": "{lift}（{low}〜{high}）",
   "reports.notEnoughData": "まだデータが足りません（送信{sent}件・対照群{held}件。各{min}件必要）",
   "reports.incrementalRevenue": "増分売上（対照群との比較・95%区間）",
-  "reports.incrementalRevenueHelp": "メールが上乗せした売上：受信者あたり売上の送信群と対照群の差×受信者数。もっとも正直な数字です。",
+  "reports.incrementalRevenueHelp":
+    "メールが上乗せした売上：受信者あたり売上の送信群と対照群の差×受信者数。もっとも正直な数字です。",
   "reports.lastTouchRevenue": "ラストタッチ貢献売上",
-  "reports.lastTouchHelp": "クリック後{clickDays}日以内または開封後{openDays}日以内の注文を、最後に接触したメールの成果として数えます。メールが注文の近くにあったことを示し、すべてがメールによるものとは限りません。",
-  "reports.lastTouchHelpClicksOnly": "クリック後{clickDays}日以内の注文を、最後にクリックしたメールの成果として数えます。メールが注文の近くにあったことを示し、すべてがメールによるものとは限りません。",
+  "reports.lastTouchHelp":
+    "クリック後{clickDays}日以内または開封後{openDays}日以内の注文を、最後に接触したメールの成果として数えます。メールが注文の近くにあったことを示し、すべてがメールによるものとは限りません。",
+  "reports.lastTouchHelpClicksOnly":
+    "クリック後{clickDays}日以内の注文を、最後にクリックしたメールの成果として数えます。メールが注文の近くにあったことを示し、すべてがメールによるものとは限りません。",
   "reports.col.opened": "開封",
   "reports.col.lastTouchOrders": "ラストタッチ注文数",
   "reports.col.lastTouchRevenue": "ラストタッチ売上",
   "reports.col.incremental": "増分売上（95%）",
   "reports.col.liftPp": "転換率のリフト・ポイント（95%）",
-  "reports.clv.parameters": "推定パラメータ：BG/NBD r = {r}、α = {alpha}、a = {a}、b = {b}／Gamma-Gamma p = {p}、q = {q}、γ = {gamma}。計測時点：{at}。",
-  "reports.clv.check": "モデルの検証：{from}までの履歴から、その後{weeks}週間のリピート購入を{predicted}回と予測し、実際は{actual}回でした（{error}）。",
-  "reports.clv.checkSplit": "期間が今日までのため、最後の{weeks}週間を検証用に取り分け、それ以前のデータでモデルを当てはめ直しました。",
+  "reports.clv.parameters":
+    "推定パラメータ：BG/NBD r = {r}、α = {alpha}、a = {a}、b = {b}／Gamma-Gamma p = {p}、q = {q}、γ = {gamma}。計測時点：{at}。",
+  "reports.clv.check":
+    "モデルの検証：{from}までの履歴から、その後{weeks}週間のリピート購入を{predicted}回と予測し、実際は{actual}回でした（{error}）。",
+  "reports.clv.checkSplit":
+    "期間が今日までのため、最後の{weeks}週間を検証用に取り分け、それ以前のデータでモデルを当てはめ直しました。",
   "reports.clv.checkNone": "モデルの検証はできません：{reason}",
   "reports.clv.checkError": "誤差{value}",
   "reports.clv.col.purchases": "検証前の購入日数",
@@ -384,23 +418,29 @@ export const ja: Record<MessageKey, string> = {
   "scenarios.col.lift": "リフト",
   "scenarios.liftPending": "対照群が必要です",
   "scenario.trend.title": "直近{weeks}週間",
-  "scenario.trend.help": "週ごとの送信数と、そのうち開封・クリックされた数。注文は、クリックまたは開封から計測期間内に入った注文です（ラストタッチ、レポートと同じ）。",
+  "scenario.trend.help":
+    "週ごとの送信数と、そのうち開封・クリックされた数。注文は、クリックまたは開封から計測期間内に入った注文です（ラストタッチ、レポートと同じ）。",
   "scenario.trend.empty": "この期間の送信はまだありません。シナリオが送信を始めると推移が表示されます。",
   "scenario.trend.sent": "送信",
   "scenario.trend.opened": "開封",
   "scenario.trend.clicked": "クリック",
   "scenario.trend.orders": "注文",
   // --- admin pages (issue #15, i15-admin): Shopify Admin API problems in plain words ---
-  "adminError.permission": "Shopifyがこの操作を許可しませんでした。Shopify管理画面からJorenを開き直し、求められる権限を承認してください",
-  "adminError.session": "Jorenはまだストアにアクセスできません。Shopify管理画面から一度Jorenを開いてサインインしてください",
+  "adminError.permission":
+    "Shopifyがこの操作を許可しませんでした。Shopify管理画面からJorenを開き直し、求められる権限を承認してください",
+  "adminError.session":
+    "Jorenはまだストアにアクセスできません。Shopify管理画面から一度Jorenを開いてサインインしてください",
   "adminError.throttled": "Shopifyへのリクエストが多すぎます。1分ほど待ってからもう一度お試しください",
   "adminError.unavailable": "Shopifyに接続できませんでした。数分後にもう一度お試しください",
-  "adminError.refused": "Shopifyが変更を受け付けませんでした。Shopify管理画面の「ディスカウント」で内容を確認し、もう一度お試しください",
+  "adminError.refused":
+    "Shopifyが変更を受け付けませんでした。Shopify管理画面の「ディスカウント」で内容を確認し、もう一度お試しください",
   "adminError.not_found": "Shopifyにこの項目がありません（削除された可能性があります）。ページを再読み込みしてください",
-  "adminError.unknown": "Shopifyとの通信で問題が起きました。もう一度お試しください。繰り返す場合はサポートにご連絡ください（詳細はサーバーログにあります）",
+  "adminError.unknown":
+    "Shopifyとの通信で問題が起きました。もう一度お試しください。繰り返す場合はサポートにご連絡ください（詳細はサーバーログにあります）",
   // --- admin pages (issue #15, i15-admin): checkout guard on Home ---
   "home.guardInactive.title": "チェックアウトのガードが有効になっていません",
-  "home.guardInactive.body": "有効にするまで、購入経験のある顧客もチェックアウトで初回購入特典を使えてしまいます。今すぐ有効にしてください（数秒で完了します）。",
+  "home.guardInactive.body":
+    "有効にするまで、購入経験のある顧客もチェックアウトで初回購入特典を使えてしまいます。今すぐ有効にしてください（数秒で完了します）。",
   // --- admin pages (issue #15, i15-admin): not found ---
   "common.notFoundHome": "ホームへ",
   // --- admin pages (issue #15, i15-admin): why a message was skipped, deferred or held out ---

@@ -18,7 +18,10 @@ const UNITS: Record<string, string> = {
 };
 
 const PATTERNS: [RegExp, (m: RegExpExecArray) => string][] = [
-  [/^must be a whole number from (\d+) to ([\d,]+)(?: (.+))?$/, (m) => `${m[1]}〜${m[2]}${m[3] ? (UNITS[m[3]] ?? m[3]) : ""}の整数で入力してください`],
+  [
+    /^must be a whole number from (\d+) to ([\d,]+)(?: (.+))?$/,
+    (m) => `${m[1]}〜${m[2]}${m[3] ? (UNITS[m[3]] ?? m[3]) : ""}の整数で入力してください`,
+  ],
   [/^must be a number above 0, at most ([\d.]+)$/, (m) => `0より大きく${m[1]}以下の数で入力してください`],
   [/^must be one of: (.+)$/, (m) => `次のいずれかを選んでください：${m[1]}`],
   [/^must be true or false$/, () => "オンかオフを選んでください"],
@@ -45,7 +48,10 @@ const PATTERNS: [RegExp, (m: RegExpExecArray) => string][] = [
   [/^"(.*)" is not a window like 21-8, or off/, (m) => `「${m[1]}」は 21-8 のような時間帯ではありません`],
   [/^is not a known setting$/, () => "不明な設定です"],
   // security (issue 12): header injection through the sender name
-  [/^must be one line, without line breaks or control characters$/, () => "改行や制御文字を含めず1行で入力してください"],
+  [
+    /^must be one line, without line breaks or control characters$/,
+    () => "改行や制御文字を含めず1行で入力してください",
+  ],
 ];
 
 export function localizeSettingError(message: string, locale: Locale): string {
@@ -58,7 +64,11 @@ export function localizeSettingError(message: string, locale: Locale): string {
 }
 
 /** Every error for one field, localized and joined; undefined when there is none (Polaris' `error` prop). */
-export function fieldErrorText(errors: readonly { field: string; message: string }[], field: string, locale: Locale): string | undefined {
+export function fieldErrorText(
+  errors: readonly { field: string; message: string }[],
+  field: string,
+  locale: Locale,
+): string | undefined {
   const found = errors.filter((e) => e.field === field).map((e) => localizeSettingError(e.message, locale));
   return found.length ? found.join(" ") : undefined;
 }

@@ -8,17 +8,24 @@ function wordFor<T extends string>(i18n: I18n, known: readonly T[], prefix: stri
   return (known as readonly string[]).includes(value) ? i18n.t(`${prefix}${value}` as MessageKey) : value;
 }
 
-export const phaseWord = (i18n: I18n, phase: string) => wordFor(i18n, ["prospect", "new", "repeat", "regular", "dormant"], "phase.", phase);
+export const phaseWord = (i18n: I18n, phase: string) =>
+  wordFor(i18n, ["prospect", "new", "repeat", "regular", "dormant"], "phase.", phase);
 export const statusWord = (i18n: I18n, status: string) =>
   wordFor(i18n, ["planned", "deferred", "sending", "sent", "held_out", "skipped", "failed"], "status.", status);
 export const eventWord = (i18n: I18n, name: string) =>
   wordFor(i18n, ["page_viewed", "product_viewed", "product_added_to_cart", "checkout_started"], "event.", name);
-export const stageWord = (i18n: I18n, stage: string) => wordFor(i18n, ["products", "customers", "orders", "done"], "onboarding.stage.", stage);
+export const stageWord = (i18n: I18n, stage: string) =>
+  wordFor(i18n, ["products", "customers", "orders", "done"], "onboarding.stage.", stage);
 
 export type BadgeTone = "success" | "info" | "attention" | "warning" | "critical" | undefined;
 
 export function phaseTone(phase: string): BadgeTone {
-  return ({ prospect: undefined, new: "info", repeat: "success", regular: "success", dormant: "warning" } as Record<string, BadgeTone>)[phase];
+  return (
+    { prospect: undefined, new: "info", repeat: "success", regular: "success", dormant: "warning" } as Record<
+      string,
+      BadgeTone
+    >
+  )[phase];
 }
 
 export const consentWord = (i18n: I18n, state: string) =>

@@ -9,7 +9,11 @@ export function chunked<T>(items: readonly T[], size = IN_LIST_LIMIT): T[][] {
 }
 
 /** Runs one query per chunk of `values` and concatenates the results. */
-export async function queryInChunks<V, R>(values: readonly V[], query: (chunk: V[]) => Promise<R[]>, size = IN_LIST_LIMIT): Promise<R[]> {
+export async function queryInChunks<V, R>(
+  values: readonly V[],
+  query: (chunk: V[]) => Promise<R[]>,
+  size = IN_LIST_LIMIT,
+): Promise<R[]> {
   const out: R[] = [];
   for (const chunk of chunked([...new Set(values)], size)) out.push(...(await query(chunk)));
   return out;

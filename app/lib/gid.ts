@@ -1,7 +1,16 @@
 // Shopify IDs exceed 2^53: records are keyed by the GID string, built from the id's raw text.
 export type ShopifyResource =
-  | "Customer" | "Order" | "LineItem" | "Refund" | "Product" | "ProductVariant"
-  | "InventoryItem" | "Location" | "Checkout" | "AbandonedCheckout" | "Shop";
+  | "Customer"
+  | "Order"
+  | "LineItem"
+  | "Refund"
+  | "Product"
+  | "ProductVariant"
+  | "InventoryItem"
+  | "Location"
+  | "Checkout"
+  | "AbandonedCheckout"
+  | "Shop";
 
 const GID = /^gid:\/\/shopify\/([A-Za-z]+)\/(\d+)(\?.*)?$/;
 

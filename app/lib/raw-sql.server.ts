@@ -24,7 +24,9 @@ export function executeSql(db: Tx, query: Prisma.Sql): ReturnType<Tx["$executeRa
  * SQLite keeps Prisma DateTimes as ISO text with "+00:00", PostgreSQL as timestamp(3) in UTC.
  */
 export function dateParam(dialect: Dialect, date: Date): Prisma.Sql {
-  return dialect === "postgresql" ? Prisma.sql`${date}::timestamp` : Prisma.sql`${date.toISOString().replace("Z", "+00:00")}`;
+  return dialect === "postgresql"
+    ? Prisma.sql`${date}::timestamp`
+    : Prisma.sql`${date.toISOString().replace("Z", "+00:00")}`;
 }
 
 /**
@@ -62,7 +64,8 @@ export type SqlValue = string | number | bigint | boolean | Date | null;
  * CTE has no target column to infer it from. Booleans are literals (SQLite keeps them as 0/1).
  */
 export function typedParam(dialect: Dialect, value: SqlValue, type: SqlType): Prisma.Sql {
-  if (type === "boolean") return Prisma.raw(value ? (dialect === "postgresql" ? "TRUE" : "1") : dialect === "postgresql" ? "FALSE" : "0");
+  if (type === "boolean")
+    return Prisma.raw(value ? (dialect === "postgresql" ? "TRUE" : "1") : dialect === "postgresql" ? "FALSE" : "0");
   if (value === null) return Prisma.raw(dialect === "postgresql" ? `NULL::${type}` : "NULL");
   if (value instanceof Date) return dateParam(dialect, value);
   return dialect === "postgresql" ? Prisma.sql`${value}::${Prisma.raw(type)}` : Prisma.sql`${value}`;
@@ -79,7 +82,9 @@ export interface Column {
 const quoteNames = (names: readonly string[]) => names.map((n) => `"${n}"`).join(", ");
 
 function rowsSql(dialect: Dialect, columns: readonly Column[], rows: readonly SqlValue[][]): Prisma.Sql[] {
-  return rows.map((row) => Prisma.sql`(${Prisma.join(columns.map((c, i) => typedParam(dialect, row[i] ?? null, c.type)))})`);
+  return rows.map(
+    (row) => Prisma.sql`(${Prisma.join(columns.map((c, i) => typedParam(dialect, row[i] ?? null, c.type)))})`,
+  );
 }
 
 /**
@@ -87,7 +92,13 @@ function rowsSql(dialect: Dialect, columns: readonly Column[], rows: readonly Sq
  * e.g. `("shopId", "kind", "subjectKey") DO NOTHING`): a unique violation throws, so a caller
  * inside a savepoint can fall back to its row-by-row path. Returns the rows written.
  */
-export async function insertRows(db: Tx, table: string, columns: readonly Column[], rows: readonly SqlValue[][], onConflict?: string): Promise<number> {
+export async function insertRows(
+  db: Tx,
+  table: string,
+  columns: readonly Column[],
+  rows: readonly SqlValue[][],
+  onConflict?: string,
+): Promise<number> {
   const dialect = dialectOf(db);
   let written = 0;
   for (const chunk of chunked(rows, Math.max(1, Math.floor(PARAMS_PER_STATEMENT / columns.length)))) {

@@ -20,7 +20,14 @@ export const loader = async ({ request, params }: LoaderFunctionArgs) => {
   ]);
   if (!profile) throw new Response(null, { status: 404 });
   const points = balances.get(id) ?? { balance: 0, nextExpiry: null };
-  return { profile, currency, points: { balance: points.balance, nextExpiry: points.nextExpiry && { points: points.nextExpiry.points, at: points.nextExpiry.at.toISOString() } } };
+  return {
+    profile,
+    currency,
+    points: {
+      balance: points.balance,
+      nextExpiry: points.nextExpiry && { points: points.nextExpiry.points, at: points.nextExpiry.at.toISOString() },
+    },
+  };
 };
 
 function TimelineEntry({ item, currency, i18n }: { item: TimelineItem; currency: string; i18n: I18n }) {
@@ -31,7 +38,8 @@ function TimelineEntry({ item, currency, i18n }: { item: TimelineItem; currency:
   let detail: string | null = null;
   if (item.kind === "order") {
     title = t("customer.order", { name: item.name ?? "", total: money(item.total) });
-    if (item.refunded !== "0") badges.push({ label: t("customer.orderRefunded", { amount: money(item.refunded) }), tone: "warning" });
+    if (item.refunded !== "0")
+      badges.push({ label: t("customer.orderRefunded", { amount: money(item.refunded) }), tone: "warning" });
     if (item.cancelled) badges.push({ label: t("customer.orderCancelled"), tone: "critical" });
     else if (!item.counted) badges.push({ label: t("customer.orderNotCounted") });
   } else if (item.kind === "event") {
@@ -39,7 +47,10 @@ function TimelineEntry({ item, currency, i18n }: { item: TimelineItem; currency:
     detail = item.productTitle;
   } else {
     title = t("customer.message", { scenario: scenarioName(item.scenario, i18n.locale) });
-    badges.push({ label: statusWord(i18n, item.status), tone: item.status === "sent" ? "success" : item.status === "failed" ? "critical" : undefined });
+    badges.push({
+      label: statusWord(i18n, item.status),
+      tone: item.status === "sent" ? "success" : item.status === "failed" ? "critical" : undefined,
+    });
     if (item.opened) badges.push({ label: t("customer.opened"), tone: "info" });
     if (item.clicked) badges.push({ label: t("customer.clicked"), tone: "info" });
     detail = [item.subject, item.reason ? reasonWord(i18n, item.reason) : null].filter(Boolean).join(" — ") || null;
@@ -47,13 +58,23 @@ function TimelineEntry({ item, currency, i18n }: { item: TimelineItem; currency:
   return (
     <BlockStack gap="050">
       <InlineStack gap="200" blockAlign="center">
-        <Text as="span" variant="bodySm" tone="subdued">{i18n.dateTime(item.at)}</Text>
-        <Text as="span" fontWeight="semibold">{title}</Text>
+        <Text as="span" variant="bodySm" tone="subdued">
+          {i18n.dateTime(item.at)}
+        </Text>
+        <Text as="span" fontWeight="semibold">
+          {title}
+        </Text>
         {badges.map((b) => (
-          <Badge key={b.label} tone={b.tone}>{b.label}</Badge>
+          <Badge key={b.label} tone={b.tone}>
+            {b.label}
+          </Badge>
         ))}
       </InlineStack>
-      {detail ? <Text as="p" variant="bodySm" tone="subdued">{detail}</Text> : null}
+      {detail ? (
+        <Text as="p" variant="bodySm" tone="subdued">
+          {detail}
+        </Text>
+      ) : null}
     </BlockStack>
   );
 }
@@ -75,45 +96,60 @@ export default function CustomerProfilePage() {
   return (
     <>
       <TitleBar title={profile.name ?? profile.email ?? t("customer.noName")}>
-        <button variant="breadcrumb" onClick={() => navigate("/app/customers")}>{t("customers.title")}</button>
+        <button variant="breadcrumb" onClick={() => navigate("/app/customers")}>
+          {t("customers.title")}
+        </button>
       </TitleBar>
-    <Page
-      subtitle={profile.name ? (profile.email ?? undefined) : undefined}
-      titleMetadata={<Badge tone={phaseTone(profile.phase)}>{phaseWord(i18n, profile.phase)}</Badge>}
-    >
-      <Layout>
-        <Layout.Section variant="oneThird">
-          <Card>
-            <BlockStack gap="200">
-              <Text as="h2" variant="headingMd">{t("customer.profile")}</Text>
-              {facts.map(([label, value]) => (
-                <InlineStack key={label} align="space-between">
-                  <Text as="span" tone="subdued">{label}</Text>
-                  <Text as="span">{value}</Text>
-                </InlineStack>
-              ))}
-              {points.nextExpiry ? (
-                <Text as="p" variant="bodySm" tone="subdued">
-                  {t("customer.pointsExpiry", { points: i18n.number(points.nextExpiry.points), date: i18n.date(points.nextExpiry.at) })}
+      <Page
+        subtitle={profile.name ? (profile.email ?? undefined) : undefined}
+        titleMetadata={<Badge tone={phaseTone(profile.phase)}>{phaseWord(i18n, profile.phase)}</Badge>}
+      >
+        <Layout>
+          <Layout.Section variant="oneThird">
+            <Card>
+              <BlockStack gap="200">
+                <Text as="h2" variant="headingMd">
+                  {t("customer.profile")}
                 </Text>
-              ) : null}
-            </BlockStack>
-          </Card>
-        </Layout.Section>
-        <Layout.Section>
-          <Card>
-            <BlockStack gap="300">
-              <Text as="h2" variant="headingMd">{t("customer.timeline")}</Text>
-              {profile.timeline.length === 0 ? (
-                <Text as="p" tone="subdued">{t("customer.timelineEmpty")}</Text>
-              ) : (
-                profile.timeline.map((item, i) => <TimelineEntry key={`${item.kind}-${item.at}-${i}`} item={item} currency={currency} i18n={i18n} />)
-              )}
-            </BlockStack>
-          </Card>
-        </Layout.Section>
-      </Layout>
-    </Page>
+                {facts.map(([label, value]) => (
+                  <InlineStack key={label} align="space-between">
+                    <Text as="span" tone="subdued">
+                      {label}
+                    </Text>
+                    <Text as="span">{value}</Text>
+                  </InlineStack>
+                ))}
+                {points.nextExpiry ? (
+                  <Text as="p" variant="bodySm" tone="subdued">
+                    {t("customer.pointsExpiry", {
+                      points: i18n.number(points.nextExpiry.points),
+                      date: i18n.date(points.nextExpiry.at),
+                    })}
+                  </Text>
+                ) : null}
+              </BlockStack>
+            </Card>
+          </Layout.Section>
+          <Layout.Section>
+            <Card>
+              <BlockStack gap="300">
+                <Text as="h2" variant="headingMd">
+                  {t("customer.timeline")}
+                </Text>
+                {profile.timeline.length === 0 ? (
+                  <Text as="p" tone="subdued">
+                    {t("customer.timelineEmpty")}
+                  </Text>
+                ) : (
+                  profile.timeline.map((item, i) => (
+                    <TimelineEntry key={`${item.kind}-${item.at}-${i}`} item={item} currency={currency} i18n={i18n} />
+                  ))
+                )}
+              </BlockStack>
+            </Card>
+          </Layout.Section>
+        </Layout>
+      </Page>
     </>
   );
 }

@@ -2,7 +2,18 @@ import { TitleBar } from "@shopify/app-bridge-react";
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { useLoaderData, useRevalidator } from "@remix-run/react";
-import { Badge, Banner, BlockStack, Button, Card, InlineStack, Layout, Page, ProgressBar, Text } from "@shopify/polaris";
+import {
+  Badge,
+  Banner,
+  BlockStack,
+  Button,
+  Card,
+  InlineStack,
+  Layout,
+  Page,
+  ProgressBar,
+  Text,
+} from "@shopify/polaris";
 import { useEffect } from "react";
 import { z } from "zod";
 import { AdminErrorBoundary } from "~/components/AdminErrorBoundary";
@@ -13,12 +24,20 @@ import { useT, type I18n } from "~/i18n/i18n";
 import { stageWord } from "~/i18n/value-words";
 import { getEnv } from "~/env.server";
 import { activateCheckoutDiscountFromAdmin } from "~/modules/admin/guard/checkout-discount-admin.server";
-import { getCheckoutDiscountState, getOnboardingStatus, themeEmbedEditorUrl, type CheckoutDiscountState } from "~/modules/admin/shops/onboarding-status.server";
+import {
+  getCheckoutDiscountState,
+  getOnboardingStatus,
+  themeEmbedEditorUrl,
+  type CheckoutDiscountState,
+} from "~/modules/admin/shops/onboarding-status.server";
 import { requireAdminShop } from "~/modules/admin/shops/admin-request.server";
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   const { db, shop } = await requireAdminShop(request);
-  const [status, checkoutDiscount] = await Promise.all([getOnboardingStatus(db, shop.id), getCheckoutDiscountState(db, shop)]);
+  const [status, checkoutDiscount] = await Promise.all([
+    getOnboardingStatus(db, shop.id),
+    getCheckoutDiscountState(db, shop),
+  ]);
   return { ...status, checkoutDiscount, themeEditorUrl: themeEmbedEditorUrl(shop.domain, getEnv().SHOPIFY_API_KEY) };
 };
 
@@ -72,11 +91,15 @@ function CheckoutDiscountCard({ state }: { state: CheckoutDiscountState }) {
     <Card>
       <BlockStack gap="200">
         <InlineStack align="space-between" blockAlign="center">
-          <Text as="h2" variant="headingMd">{t("onboarding.discountFunction")}</Text>
+          <Text as="h2" variant="headingMd">
+            {t("onboarding.discountFunction")}
+          </Text>
           {discountBadge(state, t)}
         </InlineStack>
         <Text as="p">{t("onboarding.discountFunctionHelp")}</Text>
-        <Text as="p" tone={state.state === "unknown" ? "critical" : "subdued"}>{discountHelp(state, i18n)}</Text>
+        <Text as="p" tone={state.state === "unknown" ? "critical" : "subdued"}>
+          {discountHelp(state, i18n)}
+        </Text>
         <CheckoutDiscountActivate canActivate={canActivate} />
       </BlockStack>
     </Card>
@@ -102,82 +125,111 @@ export default function Onboarding() {
   return (
     <>
       <TitleBar title={t("onboarding.title")} />
-    <Page>
-      <Layout>
-        <Layout.Section>
-          <BlockStack gap="400">
-            <Card>
-              <BlockStack gap="300">
-                <InlineStack align="space-between" blockAlign="center">
-                  <Text as="h2" variant="headingMd">{t("onboarding.import")}</Text>
-                  {job ? (
-                    <Badge tone={job.status === "done" ? "success" : job.status === "failed" ? "critical" : "info"}>
-                      {job.status === "running" ? t("onboarding.importStatus.running", { stage: stageWord(i18n, job.stage) }) : t(`onboarding.importStatus.${job.status}`)}
-                    </Badge>
-                  ) : null}
-                </InlineStack>
-                <Text as="p" tone="subdued">{t("onboarding.importHelp")}</Text>
-                {job ? (
-                  <>
-                    <ProgressBar progress={Math.round(job.progress * 100)} tone={job.status === "failed" ? "critical" : job.status === "done" ? "success" : "highlight"} />
-                    <Text as="p">
-                      {t("onboarding.importCounts", {
-                        products: i18n.number(job.counts.products ?? 0),
-                        customers: i18n.number(job.counts.customers ?? 0),
-                        orders: i18n.number(job.counts.orders ?? 0),
-                      })}
+      <Page>
+        <Layout>
+          <Layout.Section>
+            <BlockStack gap="400">
+              <Card>
+                <BlockStack gap="300">
+                  <InlineStack align="space-between" blockAlign="center">
+                    <Text as="h2" variant="headingMd">
+                      {t("onboarding.import")}
                     </Text>
-                    {running && job.objectCount !== null ? (
-                      <Text as="p" tone="subdued">
-                        {t("onboarding.importStageLines", { stage: stageWord(i18n, job.stage), done: i18n.number(job.linesDone), total: i18n.number(job.objectCount) })}
-                        {job.secondsLeft !== null
-                          ? ` · ${job.secondsLeft < 60 ? t("onboarding.importTimeLeftSeconds") : t("onboarding.importTimeLeftMinutes", { minutes: i18n.number(Math.ceil(job.secondsLeft / 60)) })}`
-                          : ""}
+                    {job ? (
+                      <Badge tone={job.status === "done" ? "success" : job.status === "failed" ? "critical" : "info"}>
+                        {job.status === "running"
+                          ? t("onboarding.importStatus.running", { stage: stageWord(i18n, job.stage) })
+                          : t(`onboarding.importStatus.${job.status}`)}
+                      </Badge>
+                    ) : null}
+                  </InlineStack>
+                  <Text as="p" tone="subdued">
+                    {t("onboarding.importHelp")}
+                  </Text>
+                  {job ? (
+                    <>
+                      <ProgressBar
+                        progress={Math.round(job.progress * 100)}
+                        tone={job.status === "failed" ? "critical" : job.status === "done" ? "success" : "highlight"}
+                      />
+                      <Text as="p">
+                        {t("onboarding.importCounts", {
+                          products: i18n.number(job.counts.products ?? 0),
+                          customers: i18n.number(job.counts.customers ?? 0),
+                          orders: i18n.number(job.counts.orders ?? 0),
+                        })}
                       </Text>
-                    ) : null}
-                    {job.status === "failed" && job.error ? (
-                      <Banner tone="critical">
-                        <p>{t("onboarding.importFailedHelp", { error: adminErrorWords(i18n, adminProblemOf(job.error)) })}</p>
-                      </Banner>
-                    ) : null}
-                    {running ? (
-                      <InlineStack>
-                        <Button onClick={() => revalidator.revalidate()} loading={revalidator.state !== "idle"}>{t("onboarding.refresh")}</Button>
-                      </InlineStack>
-                    ) : null}
-                  </>
-                ) : (
-                  <Text as="p">{t("onboarding.importNone")}</Text>
-                )}
-              </BlockStack>
-            </Card>
-            <Card>
-              <BlockStack gap="200">
-                <InlineStack align="space-between" blockAlign="center">
-                  <Text as="h2" variant="headingMd">{t("onboarding.pixel")}</Text>
-                  <Badge tone={status.pixel.connected ? "success" : "warning"}>{status.pixel.connected ? t("onboarding.active") : t("onboarding.inactive")}</Badge>
-                </InlineStack>
-                <Text as="p">{status.pixel.connected ? t("onboarding.pixelOn") : t("onboarding.pixelOff")}</Text>
-              </BlockStack>
-            </Card>
-            <Card>
-              <BlockStack gap="200">
-                <InlineStack align="space-between" blockAlign="center">
-                  <Text as="h2" variant="headingMd">{t("onboarding.themeEmbed")}</Text>
-                  <Badge>{t("onboarding.themeEmbedState")}</Badge>
-                </InlineStack>
-                <Text as="p">{t("onboarding.themeEmbedHelp")}</Text>
-                <Text as="p" tone="subdued">{t("onboarding.themeEmbedMark")}</Text>
-                <InlineStack>
-                  <Button url={status.themeEditorUrl} target="_top">{t("onboarding.themeEmbedOpen")}</Button>
-                </InlineStack>
-              </BlockStack>
-            </Card>
-            <CheckoutDiscountCard state={status.checkoutDiscount} />
-          </BlockStack>
-        </Layout.Section>
-      </Layout>
-    </Page>
+                      {running && job.objectCount !== null ? (
+                        <Text as="p" tone="subdued">
+                          {t("onboarding.importStageLines", {
+                            stage: stageWord(i18n, job.stage),
+                            done: i18n.number(job.linesDone),
+                            total: i18n.number(job.objectCount),
+                          })}
+                          {job.secondsLeft !== null
+                            ? ` · ${job.secondsLeft < 60 ? t("onboarding.importTimeLeftSeconds") : t("onboarding.importTimeLeftMinutes", { minutes: i18n.number(Math.ceil(job.secondsLeft / 60)) })}`
+                            : ""}
+                        </Text>
+                      ) : null}
+                      {job.status === "failed" && job.error ? (
+                        <Banner tone="critical">
+                          <p>
+                            {t("onboarding.importFailedHelp", {
+                              error: adminErrorWords(i18n, adminProblemOf(job.error)),
+                            })}
+                          </p>
+                        </Banner>
+                      ) : null}
+                      {running ? (
+                        <InlineStack>
+                          <Button onClick={() => revalidator.revalidate()} loading={revalidator.state !== "idle"}>
+                            {t("onboarding.refresh")}
+                          </Button>
+                        </InlineStack>
+                      ) : null}
+                    </>
+                  ) : (
+                    <Text as="p">{t("onboarding.importNone")}</Text>
+                  )}
+                </BlockStack>
+              </Card>
+              <Card>
+                <BlockStack gap="200">
+                  <InlineStack align="space-between" blockAlign="center">
+                    <Text as="h2" variant="headingMd">
+                      {t("onboarding.pixel")}
+                    </Text>
+                    <Badge tone={status.pixel.connected ? "success" : "warning"}>
+                      {status.pixel.connected ? t("onboarding.active") : t("onboarding.inactive")}
+                    </Badge>
+                  </InlineStack>
+                  <Text as="p">{status.pixel.connected ? t("onboarding.pixelOn") : t("onboarding.pixelOff")}</Text>
+                </BlockStack>
+              </Card>
+              <Card>
+                <BlockStack gap="200">
+                  <InlineStack align="space-between" blockAlign="center">
+                    <Text as="h2" variant="headingMd">
+                      {t("onboarding.themeEmbed")}
+                    </Text>
+                    <Badge>{t("onboarding.themeEmbedState")}</Badge>
+                  </InlineStack>
+                  <Text as="p">{t("onboarding.themeEmbedHelp")}</Text>
+                  <Text as="p" tone="subdued">
+                    {t("onboarding.themeEmbedMark")}
+                  </Text>
+                  <InlineStack>
+                    <Button url={status.themeEditorUrl} target="_top">
+                      {t("onboarding.themeEmbedOpen")}
+                    </Button>
+                  </InlineStack>
+                </BlockStack>
+              </Card>
+              <CheckoutDiscountCard state={status.checkoutDiscount} />
+            </BlockStack>
+          </Layout.Section>
+        </Layout>
+      </Page>
     </>
   );
 }

@@ -1,7 +1,19 @@
 import { TitleBar } from "@shopify/app-bridge-react";
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { Form, useLoaderData, useNavigation } from "@remix-run/react";
-import { Banner, BlockStack, Button, Card, DataTable, InlineGrid, InlineStack, Layout, Page, Text, TextField } from "@shopify/polaris";
+import {
+  Banner,
+  BlockStack,
+  Button,
+  Card,
+  DataTable,
+  InlineGrid,
+  InlineStack,
+  Layout,
+  Page,
+  Text,
+  TextField,
+} from "@shopify/polaris";
 import { BarChart, LineChart, PolarisVizProvider, type DataSeries } from "@shopify/polaris-viz";
 import vizStyles from "@shopify/polaris-viz/build/esm/styles.css";
 import { useEffect, useState, type ReactNode } from "react";
@@ -9,7 +21,14 @@ import { AdminErrorBoundary } from "~/components/AdminErrorBoundary";
 import type { MessageKey } from "~/i18n/en";
 import { useT, type I18n } from "~/i18n/i18n";
 import { scenarioName } from "~/i18n/scenario-words";
-import { getAllReports, ReportRangeError, resolveReportRange, type AllReports, type ClvReport, type LiftEstimate } from "~/modules/reports";
+import {
+  getAllReports,
+  ReportRangeError,
+  resolveReportRange,
+  type AllReports,
+  type ClvReport,
+  type LiftEstimate,
+} from "~/modules/reports";
 import { LIFT_MIN_GROUP_SIZE } from "~/modules/reports/lift";
 import { signedPoints } from "~/modules/reports/stats";
 import type { CsvReport } from "~/modules/reports/export/report-csv";
@@ -66,21 +85,33 @@ function CsvButton({ report, reports }: { report: CsvReport; reports: AllReports
   );
 }
 
-function ReportCard(props: { title: MessageKey; report: CsvReport; reports: AllReports; figures?: [string, string][]; children?: ReactNode }) {
+function ReportCard(props: {
+  title: MessageKey;
+  report: CsvReport;
+  reports: AllReports;
+  figures?: [string, string][];
+  children?: ReactNode;
+}) {
   const { t } = useT();
   return (
     <Card>
       <BlockStack gap="300">
         <InlineStack align="space-between" blockAlign="center">
-          <Text as="h2" variant="headingMd">{t(props.title)}</Text>
+          <Text as="h2" variant="headingMd">
+            {t(props.title)}
+          </Text>
           <CsvButton report={props.report} reports={props.reports} />
         </InlineStack>
         {props.figures ? (
           <InlineGrid columns={{ xs: 2, md: 4 }} gap="300">
             {props.figures.map(([label, value]) => (
               <BlockStack key={label} gap="050">
-                <Text as="span" variant="bodySm" tone="subdued">{label}</Text>
-                <Text as="span" variant="headingLg">{value}</Text>
+                <Text as="span" variant="bodySm" tone="subdued">
+                  {label}
+                </Text>
+                <Text as="span" variant="headingLg">
+                  {value}
+                </Text>
               </BlockStack>
             ))}
           </InlineGrid>
@@ -103,15 +134,33 @@ function points(i18n: I18n, difference: number): string {
 /** The conversion lift with its interval, or "not enough data yet" below the minimum group size. */
 function liftCell(i18n: I18n, lift: LiftEstimate | null): string {
   if (!lift) return i18n.t("reports.liftPending");
-  if (!lift.enoughData) return i18n.t("reports.notEnoughData", { sent: i18n.number(lift.sentRows), held: i18n.number(lift.heldOutRows), min: LIFT_MIN_GROUP_SIZE });
-  return i18n.t("reports.liftInterval", { lift: points(i18n, lift.conversionLift), low: points(i18n, lift.conversionLiftLow), high: points(i18n, lift.conversionLiftHigh) });
+  if (!lift.enoughData)
+    return i18n.t("reports.notEnoughData", {
+      sent: i18n.number(lift.sentRows),
+      held: i18n.number(lift.heldOutRows),
+      min: LIFT_MIN_GROUP_SIZE,
+    });
+  return i18n.t("reports.liftInterval", {
+    lift: points(i18n, lift.conversionLift),
+    low: points(i18n, lift.conversionLiftLow),
+    high: points(i18n, lift.conversionLiftHigh),
+  });
 }
 
 /** Incremental revenue (the holdout's answer) with its interval, under the same minimum. */
 function incrementalCell(i18n: I18n, lift: LiftEstimate | null, money: (n: number) => string): string {
   if (!lift) return i18n.t("reports.liftPending");
-  if (!lift.enoughData) return i18n.t("reports.notEnoughData", { sent: i18n.number(lift.sentRows), held: i18n.number(lift.heldOutRows), min: LIFT_MIN_GROUP_SIZE });
-  return i18n.t("reports.liftInterval", { lift: money(lift.incrementalRevenue), low: money(lift.incrementalRevenueLow), high: money(lift.incrementalRevenueHigh) });
+  if (!lift.enoughData)
+    return i18n.t("reports.notEnoughData", {
+      sent: i18n.number(lift.sentRows),
+      held: i18n.number(lift.heldOutRows),
+      min: LIFT_MIN_GROUP_SIZE,
+    });
+  return i18n.t("reports.liftInterval", {
+    lift: money(lift.incrementalRevenue),
+    low: money(lift.incrementalRevenueLow),
+    high: money(lift.incrementalRevenueHigh),
+  });
 }
 
 function ClvModel({ clv }: { clv: ClvReport }) {
@@ -122,7 +171,9 @@ function ClvModel({ clv }: { clv: ClvReport }) {
   return (
     <BlockStack gap="200">
       <Text as="p" variant="bodySm" tone="subdued">
-        {clv.method === "bgnbd_gamma_gamma" ? t("reports.clv.model") : t("reports.clv.historical", { reason: clv.reason ?? "" })}
+        {clv.method === "bgnbd_gamma_gamma"
+          ? t("reports.clv.model")
+          : t("reports.clv.historical", { reason: clv.reason ?? "" })}
       </Text>
       {params ? (
         <Text as="p" variant="bodySm" tone="subdued">
@@ -137,18 +188,33 @@ function ClvModel({ clv }: { clv: ClvReport }) {
               weeks: i18n.number(check.weeks),
               predicted: i18n.number(check.predictedRepeatPurchases),
               actual: i18n.number(check.actualRepeatPurchases),
-              error: check.relativeError === null ? t("common.none") : t("reports.clv.checkError", { value: i18n.percent(Math.abs(check.relativeError)) }),
+              error:
+                check.relativeError === null
+                  ? t("common.none")
+                  : t("reports.clv.checkError", { value: i18n.percent(Math.abs(check.relativeError)) }),
             })}
             {check.kind === "split" ? ` ${t("reports.clv.checkSplit", { weeks: i18n.number(check.weeks) })}` : ""}
           </Text>
           <DataTable
             columnContentTypes={["text", "numeric", "numeric", "numeric"]}
-            headings={[t("reports.clv.col.purchases"), t("reports.customers"), t("reports.clv.col.predicted"), t("reports.clv.col.actual")]}
-            rows={check.byPurchases.map((b) => [b.purchases, i18n.number(b.customers), i18n.number(b.predicted), i18n.number(b.actual)])}
+            headings={[
+              t("reports.clv.col.purchases"),
+              t("reports.customers"),
+              t("reports.clv.col.predicted"),
+              t("reports.clv.col.actual"),
+            ]}
+            rows={check.byPurchases.map((b) => [
+              b.purchases,
+              i18n.number(b.customers),
+              i18n.number(b.predicted),
+              i18n.number(b.actual),
+            ])}
           />
         </>
       ) : (
-        <Text as="p" variant="bodySm" tone="subdued">{t("reports.clv.checkNone", { reason: clv.checkReason ?? "" })}</Text>
+        <Text as="p" variant="bodySm" tone="subdued">
+          {t("reports.clv.checkNone", { reason: clv.checkReason ?? "" })}
+        </Text>
       )}
     </BlockStack>
   );
@@ -212,15 +278,34 @@ function Reports({ reports }: { reports: AllReports }) {
         figures={[
           [t("reports.f2"), rate(i18n, reports.repeat.f2Rate)],
           [t("reports.f3"), rate(i18n, reports.repeat.f3Rate)],
-          [t("reports.medianDays"), reports.repeat.medianDaysToSecondOrder === null ? t("common.none") : i18n.number(reports.repeat.medianDaysToSecondOrder)],
+          [
+            t("reports.medianDays"),
+            reports.repeat.medianDaysToSecondOrder === null
+              ? t("common.none")
+              : i18n.number(reports.repeat.medianDaysToSecondOrder),
+          ],
         ]}
       >
         <ChartBox>
-          <BarChart data={[{ name: t("reports.customers"), data: reports.repeat.funnel.map((f) => ({ key: f.stage >= 5 ? "F5+" : `F${f.stage}`, value: f.customers })) }]} />
+          <BarChart
+            data={[
+              {
+                name: t("reports.customers"),
+                data: reports.repeat.funnel.map((f) => ({
+                  key: f.stage >= 5 ? "F5+" : `F${f.stage}`,
+                  value: f.customers,
+                })),
+              },
+            ]}
+          />
         </ChartBox>
-        <Text as="p" variant="bodySm" tone="subdued">{t("reports.f2Help")}</Text>
         <Text as="p" variant="bodySm" tone="subdued">
-          {reports.repeat.f2Within.map((w) => t("reports.f2Within", { days: w.days, rate: rate(i18n, w.rate) })).join(" · ")}
+          {t("reports.f2Help")}
+        </Text>
+        <Text as="p" variant="bodySm" tone="subdued">
+          {reports.repeat.f2Within
+            .map((w) => t("reports.f2Within", { days: w.days, rate: rate(i18n, w.rate) }))
+            .join(" · ")}
         </Text>
       </ReportCard>
       <ReportCard title="reports.cohorts" report="cohorts" reports={reports}>
@@ -231,25 +316,55 @@ function Reports({ reports }: { reports: AllReports }) {
             </ChartBox>
             <DataTable
               columnContentTypes={["text", "numeric", ...Array.from({ length: width }, () => "numeric" as const)]}
-              headings={[t("reports.cohort"), t("reports.customers"), ...Array.from({ length: width }, (_, k) => `+${k}`)]}
-              rows={reports.cohorts.cohorts.map((c) => [c.cohort, i18n.number(c.customers), ...Array.from({ length: width }, (_, k) => (c.retention[k] === undefined ? "" : i18n.percent(c.retention[k])))])}
+              headings={[
+                t("reports.cohort"),
+                t("reports.customers"),
+                ...Array.from({ length: width }, (_, k) => `+${k}`),
+              ]}
+              rows={reports.cohorts.cohorts.map((c) => [
+                c.cohort,
+                i18n.number(c.customers),
+                ...Array.from({ length: width }, (_, k) =>
+                  c.retention[k] === undefined ? "" : i18n.percent(c.retention[k]),
+                ),
+              ])}
             />
           </>
         ) : (
-          <Text as="p" tone="subdued">{t("reports.empty")}</Text>
+          <Text as="p" tone="subdued">
+            {t("reports.empty")}
+          </Text>
         )}
       </ReportCard>
-      <ReportCard title="reports.pareto" report="pareto" reports={reports} figures={[[t("reports.top20"), rate(i18n, reports.pareto.top20Share)]]}>
+      <ReportCard
+        title="reports.pareto"
+        report="pareto"
+        reports={reports}
+        figures={[[t("reports.top20"), rate(i18n, reports.pareto.top20Share)]]}
+      >
         <ChartBox>
           <BarChart
-            data={[{ name: t("reports.share"), data: reports.pareto.deciles.map((d) => ({ key: `${d.decile * 10}%`, value: d.share * 100 })) }]}
+            data={[
+              {
+                name: t("reports.share"),
+                data: reports.pareto.deciles.map((d) => ({ key: `${d.decile * 10}%`, value: d.share * 100 })),
+              },
+            ]}
             yAxisOptions={{ labelFormatter: (v) => `${Number(v).toFixed(0)}%` }}
           />
         </ChartBox>
       </ReportCard>
       <ReportCard title="reports.rfm" report="rfm" reports={reports}>
         <ChartBox height={320}>
-          <BarChart direction="horizontal" data={[{ name: t("reports.customers"), data: reports.rfm.segments.map((seg) => ({ key: seg.label[locale], value: seg.customers })) }]} />
+          <BarChart
+            direction="horizontal"
+            data={[
+              {
+                name: t("reports.customers"),
+                data: reports.rfm.segments.map((seg) => ({ key: seg.label[locale], value: seg.customers })),
+              },
+            ]}
+          />
         </ChartBox>
       </ReportCard>
       <ReportCard
@@ -260,24 +375,48 @@ function Reports({ reports }: { reports: AllReports }) {
           [t("reports.incrementalRevenue"), incrementalCell(i18n, reports.scenarios.total.lift, money)],
           [t("reports.lastTouchRevenue"), money(reports.scenarios.total.attributedRevenue)],
           [t("reports.lift"), liftCell(i18n, reports.scenarios.total.lift)],
-          [t("reports.emailRevenueChange"), reports.emailRevenue.change === null ? t("common.none") : i18n.percent(reports.emailRevenue.change)],
+          [
+            t("reports.emailRevenueChange"),
+            reports.emailRevenue.change === null ? t("common.none") : i18n.percent(reports.emailRevenue.change),
+          ],
         ]}
       >
-        <Text as="p" variant="bodySm" tone="subdued">{t("reports.incrementalRevenueHelp")}</Text>
+        <Text as="p" variant="bodySm" tone="subdued">
+          {t("reports.incrementalRevenueHelp")}
+        </Text>
         <Text as="p" variant="bodySm" tone="subdued">
           {reports.scenarios.openAttributionDays > 0
-            ? t("reports.lastTouchHelp", { clickDays: reports.scenarios.attributionDays, openDays: reports.scenarios.openAttributionDays })
+            ? t("reports.lastTouchHelp", {
+                clickDays: reports.scenarios.attributionDays,
+                openDays: reports.scenarios.openAttributionDays,
+              })
             : t("reports.lastTouchHelpClicksOnly", { clickDays: reports.scenarios.attributionDays })}
         </Text>
         <ChartBox>
           <BarChart
             data={[
-              { name: t("reports.lastTouchRevenue"), data: reports.scenarios.scenarios.map((sc) => ({ key: scenarioName(sc.key, locale), value: sc.attributedRevenue })) },
+              {
+                name: t("reports.lastTouchRevenue"),
+                data: reports.scenarios.scenarios.map((sc) => ({
+                  key: scenarioName(sc.key, locale),
+                  value: sc.attributedRevenue,
+                })),
+              },
             ]}
           />
         </ChartBox>
         <DataTable
-          columnContentTypes={["text", "numeric", "numeric", "numeric", "numeric", "numeric", "numeric", "text", "text"]}
+          columnContentTypes={[
+            "text",
+            "numeric",
+            "numeric",
+            "numeric",
+            "numeric",
+            "numeric",
+            "numeric",
+            "text",
+            "text",
+          ]}
           headings={[
             t("scenarios.col.scenario"),
             t("scenarios.col.sent"),
@@ -324,36 +463,65 @@ export default function ReportsPage() {
   return (
     <>
       <TitleBar title={t("reports.title")} />
-    <Page subtitle={data.reports ? t("reports.range", { from: data.reports.fromDate, to: data.reports.toDate, timezone: data.reports.timezone }) : undefined}>
-      <PolarisVizProvider>
-        <Layout>
-          <Layout.Section>
-            <BlockStack gap="400">
-              <Card>
-                <Form method="get">
-                  <InlineStack gap="300" blockAlign="end">
-                    <TextField label={t("reports.from")} type="date" name="from" value={from} onChange={setFrom} autoComplete="off" />
-                    <TextField label={t("reports.to")} type="date" name="to" value={to} onChange={setTo} autoComplete="off" />
-                    <Button submit loading={navigation.state === "loading" && navigation.location.pathname === "/app/reports"}>{t("reports.apply")}</Button>
-                  </InlineStack>
-                </Form>
-              </Card>
-              {data.rangeError ? (
-                <Banner tone="critical" title={t("reports.badRange")}>
-                  <p>{data.rangeError}</p>
-                </Banner>
-              ) : null}
-              {data.reports && data.reports.summary.orders === 0 ? (
-                <Banner tone="info">
-                  <p>{t("reports.empty")}</p>
-                </Banner>
-              ) : null}
-              {data.reports ? <Reports reports={data.reports} /> : null}
-            </BlockStack>
-          </Layout.Section>
-        </Layout>
-      </PolarisVizProvider>
-    </Page>
+      <Page
+        subtitle={
+          data.reports
+            ? t("reports.range", {
+                from: data.reports.fromDate,
+                to: data.reports.toDate,
+                timezone: data.reports.timezone,
+              })
+            : undefined
+        }
+      >
+        <PolarisVizProvider>
+          <Layout>
+            <Layout.Section>
+              <BlockStack gap="400">
+                <Card>
+                  <Form method="get">
+                    <InlineStack gap="300" blockAlign="end">
+                      <TextField
+                        label={t("reports.from")}
+                        type="date"
+                        name="from"
+                        value={from}
+                        onChange={setFrom}
+                        autoComplete="off"
+                      />
+                      <TextField
+                        label={t("reports.to")}
+                        type="date"
+                        name="to"
+                        value={to}
+                        onChange={setTo}
+                        autoComplete="off"
+                      />
+                      <Button
+                        submit
+                        loading={navigation.state === "loading" && navigation.location.pathname === "/app/reports"}
+                      >
+                        {t("reports.apply")}
+                      </Button>
+                    </InlineStack>
+                  </Form>
+                </Card>
+                {data.rangeError ? (
+                  <Banner tone="critical" title={t("reports.badRange")}>
+                    <p>{data.rangeError}</p>
+                  </Banner>
+                ) : null}
+                {data.reports && data.reports.summary.orders === 0 ? (
+                  <Banner tone="info">
+                    <p>{t("reports.empty")}</p>
+                  </Banner>
+                ) : null}
+                {data.reports ? <Reports reports={data.reports} /> : null}
+              </BlockStack>
+            </Layout.Section>
+          </Layout>
+        </PolarisVizProvider>
+      </Page>
     </>
   );
 }

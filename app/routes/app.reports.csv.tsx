@@ -10,10 +10,14 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
   const { db, shop } = await requireAdminShop(request);
   const url = new URL(request.url);
   const report = url.searchParams.get("report") ?? "";
-  if (!isCsvReport(report)) return new Response(`unknown report "${report}": use one of the report names of the Reports page`, { status: 400 });
+  if (!isCsvReport(report))
+    return new Response(`unknown report "${report}": use one of the report names of the Reports page`, { status: 400 });
   let range;
   try {
-    range = await resolveReportRange(db, shop.id, { from: url.searchParams.get("from"), to: url.searchParams.get("to") });
+    range = await resolveReportRange(db, shop.id, {
+      from: url.searchParams.get("from"),
+      to: url.searchParams.get("to"),
+    });
   } catch (error) {
     if (error instanceof ReportRangeError) return new Response(error.message, { status: 400 });
     throw error;
@@ -22,6 +26,10 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
   const filename = `joren-${report}-${range.fromDate}-${range.toDate}.csv`;
   // A byte-order mark, so spreadsheet programs read Japanese text as UTF-8.
   return new Response(`\uFEFF${csv}`, {
-    headers: { "Content-Type": "text/csv; charset=utf-8", "Content-Disposition": `attachment; filename="${filename}"`, "Cache-Control": "no-store" },
+    headers: {
+      "Content-Type": "text/csv; charset=utf-8",
+      "Content-Disposition": `attachment; filename="${filename}"`,
+      "Cache-Control": "no-store",
+    },
   });
 };

@@ -8,7 +8,10 @@ import { readJson } from "~/modules/admin/scenarios/scenario-admin-input";
 import { isScenarioKey } from "~/modules/engine/scenarios/scenario-settings";
 import { requireAdminShop } from "~/modules/admin/shops/admin-request.server";
 
-const draftInput = z.strictObject({ content: z.record(z.string(), z.unknown()), brand: z.record(z.string(), z.unknown()) });
+const draftInput = z.strictObject({
+  content: z.record(z.string(), z.unknown()),
+  brand: z.record(z.string(), z.unknown()),
+});
 
 export const action = async ({ request, params }: ActionFunctionArgs) => {
   const { db, shop } = await requireAdminShop(request);
@@ -20,5 +23,9 @@ export const action = async ({ request, params }: ActionFunctionArgs) => {
   if (!result) throw new Response(null, { status: 404 });
   if (!result.ok) return json({ ok: false as const, errors: result.errors }, { status: 422 });
   const { ja, en } = result.preview;
-  return json({ ok: true as const, ja: { subject: ja.subject, html: ja.html }, en: { subject: en.subject, html: en.html } });
+  return json({
+    ok: true as const,
+    ja: { subject: ja.subject, html: ja.html },
+    en: { subject: en.subject, html: en.html },
+  });
 };

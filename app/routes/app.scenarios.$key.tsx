@@ -2,7 +2,20 @@ import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import type { ShouldRevalidateFunction } from "@remix-run/react";
 import { json } from "@remix-run/node";
 import { useFetcher, useLoaderData, useNavigate } from "@remix-run/react";
-import { Badge, Banner, BlockStack, Card, Checkbox, FormLayout, InlineStack, Layout, Page, Select, Text, TextField } from "@shopify/polaris";
+import {
+  Badge,
+  Banner,
+  BlockStack,
+  Card,
+  Checkbox,
+  FormLayout,
+  InlineStack,
+  Layout,
+  Page,
+  Select,
+  Text,
+  TextField,
+} from "@shopify/polaris";
 import { useEffect, useState } from "react";
 import { TitleBar } from "@shopify/app-bridge-react";
 import { AdminErrorBoundary } from "~/components/AdminErrorBoundary";
@@ -13,15 +26,35 @@ import { TestSendCard } from "~/components/TestSendCard";
 import { useT, type I18n } from "~/i18n/i18n";
 import { optionLabel, scenarioDescription, scenarioName, settingLabel } from "~/i18n/scenario-words";
 import { fieldErrorText, localizeSettingError } from "~/i18n/setting-errors";
-import { emailShopName, getEmailBrand, getEmailContent, mergeFieldsForScenario, saveEmailDesign } from "~/modules/engine/scenarios/email-content.server";
-import { previewScenarioEmails, sendTestEmail, TEST_SENDS_PER_HOUR } from "~/modules/admin/scenarios/scenario-preview.server";
+import {
+  emailShopName,
+  getEmailBrand,
+  getEmailContent,
+  mergeFieldsForScenario,
+  saveEmailDesign,
+} from "~/modules/engine/scenarios/email-content.server";
+import {
+  previewScenarioEmails,
+  sendTestEmail,
+  TEST_SENDS_PER_HOUR,
+} from "~/modules/admin/scenarios/scenario-preview.server";
 import { readJson, scenarioPageInput } from "~/modules/admin/scenarios/scenario-admin-input";
 import { getScenarioConfig, setScenarioConfig } from "~/modules/engine/scenarios/scenario-config.server";
-import { assignmentsFromForm, settingFields, type SettingFieldSpec, type SettingFormValues } from "~/modules/admin/scenarios/scenario-form";
+import {
+  assignmentsFromForm,
+  settingFields,
+  type SettingFieldSpec,
+  type SettingFormValues,
+} from "~/modules/admin/scenarios/scenario-form";
 import { isScenarioAvailable, RESULTS_WINDOW_DAYS } from "~/modules/admin/scenarios/scenario-overview.server";
 import { EMPTY_RESULTS, scenarioResultsSince } from "~/modules/admin/scenarios/scenario-results.server";
 import { scenarioWeeklyTrend } from "~/modules/admin/scenarios/scenario-trend.server";
-import { SCENARIO_SCHEMAS, isScenarioKey, type ScenarioKey, type SettingError } from "~/modules/engine/scenarios/scenario-settings";
+import {
+  SCENARIO_SCHEMAS,
+  isScenarioKey,
+  type ScenarioKey,
+  type SettingError,
+} from "~/modules/engine/scenarios/scenario-settings";
 import { requireAdminShop } from "~/modules/admin/shops/admin-request.server";
 import { getShopSettings } from "~/modules/platform/settings/shop-settings.server";
 import type { Db } from "~/db.server";
@@ -48,7 +81,17 @@ export const loader = async ({ request, params }: LoaderFunctionArgs) => {
     emailEditorData(db, shop.id, key),
     scenarioWeeklyTrend(db, shop.id, key, now),
   ]);
-  return { key, enabled: config.enabled, available: isScenarioAvailable(key), fields, results: results[key] ?? EMPTY_RESULTS, preview, windowDays: RESULTS_WINDOW_DAYS, email, trend };
+  return {
+    key,
+    enabled: config.enabled,
+    available: isScenarioAvailable(key),
+    fields,
+    results: results[key] ?? EMPTY_RESULTS,
+    preview,
+    windowDays: RESULTS_WINDOW_DAYS,
+    email,
+    trend,
+  };
 };
 
 export const links = () => trendChartLinks;
@@ -81,7 +124,11 @@ export const action = async ({ request, params }: ActionFunctionArgs) => {
   const input = scenarioPageInput.safeParse(body);
   if (!input.success) {
     // the only free-form field of a test send is the address
-    if ((body as { intent?: unknown } | null)?.intent === "testSend") return json({ intent: "testSend" as const, ok: false as const, problem: "bad_address" as const }, { status: 400 });
+    if ((body as { intent?: unknown } | null)?.intent === "testSend")
+      return json(
+        { intent: "testSend" as const, ok: false as const, problem: "bad_address" as const },
+        { status: 400 },
+      );
     return json({ intent: "invalid" as const, ok: false as const }, { status: 400 });
   }
   const data = input.data;
@@ -92,15 +139,22 @@ export const action = async ({ request, params }: ActionFunctionArgs) => {
   if (data.intent === "save") {
     const { fields } = await fieldsFor(db, shop.id, key);
     const result = await setScenarioConfig(db, shop.id, key, { assignments: assignmentsFromForm(fields, data.values) });
-    if (!result.ok) return json({ intent: "save" as const, ok: false as const, errors: result.errors }, { status: 400 });
+    if (!result.ok)
+      return json({ intent: "save" as const, ok: false as const, errors: result.errors }, { status: 400 });
     return json({ intent: "save" as const, ok: true as const });
   }
   if (data.intent === "saveContent") {
     const saved = await saveEmailDesign(db, shop.id, key, { content: data.content, brand: data.brand });
-    if (!saved.ok) return json({ intent: "saveContent" as const, ok: false as const, errors: saved.errors }, { status: 400 });
+    if (!saved.ok)
+      return json({ intent: "saveContent" as const, ok: false as const, errors: saved.errors }, { status: 400 });
     return json({ intent: "saveContent" as const, ok: true as const });
   }
-  const sent = await sendTestEmail(db, shop.domain, key, { locale: data.locale, now: new Date(), to: data.to, customerId: data.customerId ?? null });
+  const sent = await sendTestEmail(db, shop.domain, key, {
+    locale: data.locale,
+    now: new Date(),
+    to: data.to,
+    customerId: data.customerId ?? null,
+  });
   return json({ intent: "testSend" as const, ...sent }, { status: sent.ok ? 200 : 422 });
 };
 
@@ -108,10 +162,17 @@ function initialValues(fields: SettingFieldSpec[]): SettingFormValues {
   return Object.fromEntries(fields.map((f) => [f.path, f.value]));
 }
 
-function Field(props: { field: SettingFieldSpec; value: string | boolean; error?: string; onChange: (value: string | boolean) => void; i18n: I18n }) {
+function Field(props: {
+  field: SettingFieldSpec;
+  value: string | boolean;
+  error?: string;
+  onChange: (value: string | boolean) => void;
+  i18n: I18n;
+}) {
   const { field, value, error, i18n } = props;
   const label = settingLabel(field.path, i18n.locale);
-  if (field.kind === "boolean") return <Checkbox label={label} checked={value === true} onChange={(v) => props.onChange(v)} error={error} />;
+  if (field.kind === "boolean")
+    return <Checkbox label={label} checked={value === true} onChange={(v) => props.onChange(v)} error={error} />;
   if (field.kind === "choice") {
     return (
       <Select
@@ -178,122 +239,142 @@ export default function ScenarioPage() {
   return (
     <>
       <TitleBar title={name}>
-        <button variant="breadcrumb" onClick={() => navigate("/app/scenarios")}>{t("scenario.back")}</button>
+        <button variant="breadcrumb" onClick={() => navigate("/app/scenarios")}>
+          {t("scenario.back")}
+        </button>
       </TitleBar>
-    <Page subtitle={scenarioDescription(data.key, locale)}>
-      <Layout>
-        <Layout.Section>
-          <BlockStack gap="400">
-            {!data.available ? (
-              <Banner tone="info">
-                <p>{t("scenarios.unavailableHelp")}</p>
-              </Banner>
-            ) : null}
-            <Card>
-              <InlineStack align="space-between" blockAlign="center">
-                <Checkbox
-                  label={t("scenario.enabled")}
-                  checked={enabled}
-                  disabled={!data.available && !data.enabled}
-                  onChange={(value) => toggle.submit({ intent: "toggle", enabled: value }, { method: "post", encType: "application/json" })}
-                />
-                <Badge tone={enabled ? "success" : undefined}>{enabled ? t("common.on") : t("common.off")}</Badge>
-              </InlineStack>
-            </Card>
-            <Card>
-              <BlockStack gap="400">
-                <Text as="h2" variant="headingMd">{t("scenario.settings")}</Text>
-                {saveResult?.ok ? (
-                  <Banner tone="success">
-                    <p>{t("common.saved")}</p>
-                  </Banner>
-                ) : null}
-                {errors.length > 0 ? (
-                  <Banner tone="critical">
-                    <p>{t("common.fixErrors")}</p>
-                    {otherErrors.map((e) => (
-                      <p key={e.field + e.message}>{`${e.field}: ${localizeSettingError(e.message, locale)}`}</p>
+      <Page subtitle={scenarioDescription(data.key, locale)}>
+        <Layout>
+          <Layout.Section>
+            <BlockStack gap="400">
+              {!data.available ? (
+                <Banner tone="info">
+                  <p>{t("scenarios.unavailableHelp")}</p>
+                </Banner>
+              ) : null}
+              <Card>
+                <InlineStack align="space-between" blockAlign="center">
+                  <Checkbox
+                    label={t("scenario.enabled")}
+                    checked={enabled}
+                    disabled={!data.available && !data.enabled}
+                    onChange={(value) =>
+                      toggle.submit(
+                        { intent: "toggle", enabled: value },
+                        { method: "post", encType: "application/json" },
+                      )
+                    }
+                  />
+                  <Badge tone={enabled ? "success" : undefined}>{enabled ? t("common.on") : t("common.off")}</Badge>
+                </InlineStack>
+              </Card>
+              <Card>
+                <BlockStack gap="400">
+                  <Text as="h2" variant="headingMd">
+                    {t("scenario.settings")}
+                  </Text>
+                  {saveResult?.ok ? (
+                    <Banner tone="success">
+                      <p>{t("common.saved")}</p>
+                    </Banner>
+                  ) : null}
+                  {errors.length > 0 ? (
+                    <Banner tone="critical">
+                      <p>{t("common.fixErrors")}</p>
+                      {otherErrors.map((e) => (
+                        <p key={e.field + e.message}>{`${e.field}: ${localizeSettingError(e.message, locale)}`}</p>
+                      ))}
+                    </Banner>
+                  ) : null}
+                  <FormLayout>
+                    {data.fields.map((field) => (
+                      <Field
+                        key={field.path}
+                        field={field}
+                        value={values[field.path] ?? field.value}
+                        error={errorFor(field.path)}
+                        onChange={(value) => setValues((current) => ({ ...current, [field.path]: value }))}
+                        i18n={i18n}
+                      />
                     ))}
-                  </Banner>
-                ) : null}
-                <FormLayout>
-                  {data.fields.map((field) => (
-                    <Field
-                      key={field.path}
-                      field={field}
-                      value={values[field.path] ?? field.value}
-                      error={errorFor(field.path)}
-                      onChange={(value) => setValues((current) => ({ ...current, [field.path]: value }))}
-                      i18n={i18n}
-                    />
-                  ))}
-                </FormLayout>
+                  </FormLayout>
+                </BlockStack>
+              </Card>
+            </BlockStack>
+          </Layout.Section>
+          <Layout.Section variant="oneThird">
+            <Card>
+              <BlockStack gap="200">
+                <Text as="h2" variant="headingMd">
+                  {t("scenario.results", { days: data.windowDays })}
+                </Text>
+                {(
+                  [
+                    ["scenarios.col.sent", data.results.sent],
+                    ["scenarios.col.heldOut", data.results.heldOut],
+                    ["scenarios.col.opened", data.results.opened],
+                    ["scenarios.col.clicked", data.results.clicked],
+                    ["status.skipped", data.results.skipped],
+                    ["status.failed", data.results.failed],
+                  ] as const
+                ).map(([label, value]) => (
+                  <InlineStack key={label} align="space-between">
+                    <Text as="span">{t(label)}</Text>
+                    <Text as="span" fontWeight="semibold">
+                      {i18n.number(value)}
+                    </Text>
+                  </InlineStack>
+                ))}
               </BlockStack>
             </Card>
-          </BlockStack>
-        </Layout.Section>
-        <Layout.Section variant="oneThird">
-          <Card>
-            <BlockStack gap="200">
-              <Text as="h2" variant="headingMd">{t("scenario.results", { days: data.windowDays })}</Text>
-              {(
-                [
-                  ["scenarios.col.sent", data.results.sent],
-                  ["scenarios.col.heldOut", data.results.heldOut],
-                  ["scenarios.col.opened", data.results.opened],
-                  ["scenarios.col.clicked", data.results.clicked],
-                  ["status.skipped", data.results.skipped],
-                  ["status.failed", data.results.failed],
-                ] as const
-              ).map(([label, value]) => (
-                <InlineStack key={label} align="space-between">
-                  <Text as="span">{t(label)}</Text>
-                  <Text as="span" fontWeight="semibold">{i18n.number(value)}</Text>
-                </InlineStack>
-              ))}
+          </Layout.Section>
+          <Layout.Section>
+            <ScenarioTrendChart trend={data.trend} />
+          </Layout.Section>
+          <Layout.Section>
+            <BlockStack gap="400">
+              <Text as="h2" variant="headingMd">
+                {t("scenario.preview")}
+              </Text>
+              {data.preview ? (
+                <>
+                  <Text as="p" tone="subdued">
+                    {t("scenario.previewHelp")}
+                  </Text>
+                  {data.preview.products === "placeholder" ? (
+                    <Banner tone="info">
+                      <p>{t("scenario.previewPlaceholder")}</p>
+                    </Banner>
+                  ) : null}
+                  {!data.preview.senderComplete ? (
+                    <Banner
+                      tone="warning"
+                      action={{ content: t("attention.senderMissing.action"), url: "/app/settings" }}
+                    >
+                      <p>{t("scenario.previewSender")}</p>
+                    </Banner>
+                  ) : null}
+                  <EmailContentEditor
+                    scenarioKey={data.key}
+                    content={data.email.content}
+                    brand={data.email.brand}
+                    defaults={{ ja: data.preview.ja.defaults, en: data.preview.en.defaults }}
+                    preview={{ ja: data.preview.ja, en: data.preview.en }}
+                    mergeFields={data.email.mergeFields}
+                    shopName={data.email.shopName}
+                    i18n={i18n}
+                  />
+                  <TestSendCard senderEmail={data.email.senderEmail} limit={data.email.testLimit} i18n={i18n} />
+                </>
+              ) : (
+                <Banner tone="info">
+                  <p>{t("scenario.noTemplate")}</p>
+                </Banner>
+              )}
             </BlockStack>
-          </Card>
-        </Layout.Section>
-        <Layout.Section>
-          <ScenarioTrendChart trend={data.trend} />
-        </Layout.Section>
-        <Layout.Section>
-          <BlockStack gap="400">
-            <Text as="h2" variant="headingMd">{t("scenario.preview")}</Text>
-            {data.preview ? (
-              <>
-                <Text as="p" tone="subdued">{t("scenario.previewHelp")}</Text>
-                {data.preview.products === "placeholder" ? (
-                  <Banner tone="info">
-                    <p>{t("scenario.previewPlaceholder")}</p>
-                  </Banner>
-                ) : null}
-                {!data.preview.senderComplete ? (
-                  <Banner tone="warning" action={{ content: t("attention.senderMissing.action"), url: "/app/settings" }}>
-                    <p>{t("scenario.previewSender")}</p>
-                  </Banner>
-                ) : null}
-                <EmailContentEditor
-                  scenarioKey={data.key}
-                  content={data.email.content}
-                  brand={data.email.brand}
-                  defaults={{ ja: data.preview.ja.defaults, en: data.preview.en.defaults }}
-                  preview={{ ja: data.preview.ja, en: data.preview.en }}
-                  mergeFields={data.email.mergeFields}
-                  shopName={data.email.shopName}
-                  i18n={i18n}
-                />
-                <TestSendCard senderEmail={data.email.senderEmail} limit={data.email.testLimit} i18n={i18n} />
-              </>
-            ) : (
-              <Banner tone="info">
-                <p>{t("scenario.noTemplate")}</p>
-              </Banner>
-            )}
-          </BlockStack>
-        </Layout.Section>
-      </Layout>
-    </Page>
+          </Layout.Section>
+        </Layout>
+      </Page>
     </>
   );
 }

@@ -28,7 +28,9 @@ function Navigation() {
   const { t } = useT();
   return (
     <NavMenu>
-      <Link to="/app" rel="home">{t("nav.home")}</Link>
+      <Link to="/app" rel="home">
+        {t("nav.home")}
+      </Link>
       <Link to="/app/scenarios">{t("nav.scenarios")}</Link>
       <Link to="/app/reports">{t("nav.reports")}</Link>
       <Link to="/app/customers">{t("nav.customers")}</Link>
@@ -53,7 +55,9 @@ function LoadingIndicator() {
       <Box background="bg-surface" padding="200" borderRadius="200" shadow="200">
         <InlineStack gap="200" blockAlign="center">
           <Spinner size="small" accessibilityLabel={t("common.loading")} />
-          <Text as="span" variant="bodySm">{t("common.loading")}</Text>
+          <Text as="span" variant="bodySm">
+            {t("common.loading")}
+          </Text>
         </InlineStack>
       </Box>
     </div>

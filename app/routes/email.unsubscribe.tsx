@@ -4,6 +4,8 @@ import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { getDb } from "~/db.server";
 import { handleUnsubscribeRequest } from "~/modules/tracking/mail-endpoints.server";
 
-export const loader = async ({ request }: LoaderFunctionArgs) => handleUnsubscribeRequest(request, { db: await getDb() });
+export const loader = async ({ request }: LoaderFunctionArgs) =>
+  handleUnsubscribeRequest(request, { db: await getDb() });
 
-export const action = async ({ request }: ActionFunctionArgs) => handleUnsubscribeRequest(request, { db: await getDb() });
+export const action = async ({ request }: ActionFunctionArgs) =>
+  handleUnsubscribeRequest(request, { db: await getDb() });

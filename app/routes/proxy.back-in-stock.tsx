@@ -2,7 +2,12 @@
 // form. What the request may do is in app/modules/ingest/back-in-stock/subscribe.server.ts; signature,
 // body and answer as for every proxy form (app/modules/ingest/storefront/proxy-form.server.ts).
 import type { ActionFunctionArgs } from "@remix-run/node";
-import { BACK_IN_STOCK_MESSAGES, BACK_IN_STOCK_STATUS, backInStockFormSchema, subscribeBackInStock } from "~/modules/ingest/back-in-stock/subscribe.server";
+import {
+  BACK_IN_STOCK_MESSAGES,
+  BACK_IN_STOCK_STATUS,
+  backInStockFormSchema,
+  subscribeBackInStock,
+} from "~/modules/ingest/back-in-stock/subscribe.server";
 import { engineDepsForShop } from "~/modules/engine/engine-deps.server";
 import { handleProxyForm, methodNotAllowed } from "~/modules/ingest/storefront/proxy-form.server";
 

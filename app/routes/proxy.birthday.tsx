@@ -2,7 +2,12 @@
 // the request may do is in app/modules/ingest/birthdays/storefront-birthday.server.ts; signature, body
 // and answer as for every proxy form (app/modules/ingest/storefront/proxy-form.server.ts).
 import type { ActionFunctionArgs } from "@remix-run/node";
-import { BIRTHDAY_MESSAGES, birthdayFormSchema, HTTP_STATUS, saveStorefrontBirthDate } from "~/modules/ingest/birthdays/storefront-birthday.server";
+import {
+  BIRTHDAY_MESSAGES,
+  birthdayFormSchema,
+  HTTP_STATUS,
+  saveStorefrontBirthDate,
+} from "~/modules/ingest/birthdays/storefront-birthday.server";
 import { handleProxyForm, methodNotAllowed } from "~/modules/ingest/storefront/proxy-form.server";
 
 export const loader = methodNotAllowed;

@@ -4,6 +4,8 @@ import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { getDb } from "~/db.server";
 import { handleSendgridEventsRequest } from "~/modules/tracking/mail-endpoints.server";
 
-export const action = async ({ request }: ActionFunctionArgs) => handleSendgridEventsRequest(request, { db: await getDb() });
+export const action = async ({ request }: ActionFunctionArgs) =>
+  handleSendgridEventsRequest(request, { db: await getDb() });
 
-export const loader = async ({ request }: LoaderFunctionArgs) => handleSendgridEventsRequest(request, { db: await getDb() });
+export const loader = async ({ request }: LoaderFunctionArgs) =>
+  handleSendgridEventsRequest(request, { db: await getDb() });

@@ -20,7 +20,8 @@ const API_KEY = "test-api-key";
 const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 const SCREENSHOTS = path.resolve("test-artifacts/screenshots");
 const DAY = 86_400_000;
-const BROWSER_UA = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/156.0.0.0 Safari/537.36";
+const BROWSER_UA =
+  "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/156.0.0.0 Safari/537.36";
 
 let t: TestDb;
 let server: AppServer;
@@ -47,9 +48,18 @@ async function seed(): Promise<void> {
   shopId = (await registerLocalShop({ db: t.db, domain: SHOP, currency: "JPY", timezone: "Asia/Tokyo" })).shopId;
   const now = Date.now();
   const product = await t.db.product.create({
-    data: { shopId, gid: "gid://shopify/Product/1", title: "Hojicha Tea", handle: "hojicha", status: "active", imageUrl: null },
+    data: {
+      shopId,
+      gid: "gid://shopify/Product/1",
+      title: "Hojicha Tea",
+      handle: "hojicha",
+      status: "active",
+      imageUrl: null,
+    },
   });
-  await t.db.variant.create({ data: { shopId, productId: product.id, gid: "gid://shopify/ProductVariant/11", price: 1_800_000n, available: 12 } });
+  await t.db.variant.create({
+    data: { shopId, productId: product.id, gid: "gid://shopify/ProductVariant/11", price: 1_800_000n, available: 12 },
+  });
   const customer = await t.db.customer.create({
     data: {
       shopId,
@@ -69,33 +79,92 @@ async function seed(): Promise<void> {
     },
   });
   customerId = customer.id;
-  const ken = await t.db.customer.create({ data: { shopId, gid: "gid://shopify/Customer/101", email: "ken@example.com", emailNormalized: "ken@example.com", firstName: "Ken", phase: "prospect" } });
+  const ken = await t.db.customer.create({
+    data: {
+      shopId,
+      gid: "gid://shopify/Customer/101",
+      email: "ken@example.com",
+      emailNormalized: "ken@example.com",
+      firstName: "Ken",
+      phase: "prospect",
+    },
+  });
   // The reports' lift: win-back 10 sent and 10 held out (enough for an interval), cart 1 and 1 (not enough data yet).
   const lift = (scenario: string, status: "sent" | "held_out", i: number) => ({
-    shopId, scenario, customerId: ken.id, triggerKey: `lift:${scenario}:${status}:${i}`, status, holdout: status === "held_out", dueAt: new Date(now - DAY), sentAt: status === "sent" ? new Date(now - DAY) : null,
+    shopId,
+    scenario,
+    customerId: ken.id,
+    triggerKey: `lift:${scenario}:${status}:${i}`,
+    status,
+    holdout: status === "held_out",
+    dueAt: new Date(now - DAY),
+    sentAt: status === "sent" ? new Date(now - DAY) : null,
   });
   await t.db.message.createMany({
-    data: [...Array.from({ length: 10 }, (_, i) => [lift("winback", "sent", i), lift("winback", "held_out", i)]).flat(), lift("cart_abandonment", "held_out", 0)],
+    data: [
+      ...Array.from({ length: 10 }, (_, i) => [lift("winback", "sent", i), lift("winback", "held_out", i)]).flat(),
+      lift("cart_abandonment", "held_out", 0),
+    ],
   });
   for (const [i, daysAgo] of [40, 5].entries()) {
     await t.db.order.create({
-      data: { shopId, gid: `gid://shopify/Order/${500 + i}`, name: `#${1001 + i}`, customerId, totalPrice: 1_800_000n, subtotalPrice: 1_800_000n, shopifyCreatedAt: new Date(now - daysAgo * DAY) },
+      data: {
+        shopId,
+        gid: `gid://shopify/Order/${500 + i}`,
+        name: `#${1001 + i}`,
+        customerId,
+        totalPrice: 1_800_000n,
+        subtotalPrice: 1_800_000n,
+        shopifyCreatedAt: new Date(now - daysAgo * DAY),
+      },
     });
   }
   await t.db.behaviourEvent.create({
-    data: { shopId, eventId: "ev-1", name: "product_viewed", clientId: "client-1", customerId, productGid: product.gid, occurredAt: new Date(now - 2 * DAY) },
+    data: {
+      shopId,
+      eventId: "ev-1",
+      name: "product_viewed",
+      clientId: "client-1",
+      customerId,
+      productGid: product.gid,
+      occurredAt: new Date(now - 2 * DAY),
+    },
   });
   await t.db.message.create({
-    data: { shopId, scenario: "cart_abandonment", customerId, triggerKey: "checkout:abc:1", status: "sent", dueAt: new Date(now - 3 * DAY), sentAt: new Date(now - 3 * DAY), subject: "Your cart is waiting", openedAt: new Date(now - 2 * DAY) },
+    data: {
+      shopId,
+      scenario: "cart_abandonment",
+      customerId,
+      triggerKey: "checkout:abc:1",
+      status: "sent",
+      dueAt: new Date(now - 3 * DAY),
+      sentAt: new Date(now - 3 * DAY),
+      subject: "Your cart is waiting",
+      openedAt: new Date(now - 2 * DAY),
+    },
   });
   // The guard withheld a first-purchase offer from a customer who had ordered (Home's counters).
   await t.db.message.create({
     data: {
-      shopId, scenario: "browse_abandonment", customerId, triggerKey: "browse:def:1", status: "sent", dueAt: new Date(now - 4 * DAY), sentAt: new Date(now - 4 * DAY),
-      subject: "Your cart is waiting", reason: "first-purchase offer withheld (the customer has ordered before)",
+      shopId,
+      scenario: "browse_abandonment",
+      customerId,
+      triggerKey: "browse:def:1",
+      status: "sent",
+      dueAt: new Date(now - 4 * DAY),
+      sentAt: new Date(now - 4 * DAY),
+      subject: "Your cart is waiting",
+      reason: "first-purchase offer withheld (the customer has ordered before)",
     },
   });
-  await t.db.importJob.create({ data: { shopId, status: "running", stage: "customers", counts: JSON.stringify({ products: 1, customers: 2, orders: 0 }) } });
+  await t.db.importJob.create({
+    data: {
+      shopId,
+      status: "running",
+      stage: "customers",
+      counts: JSON.stringify({ products: 1, customers: 2, orders: 0 }),
+    },
+  });
 }
 
 function adminUrl(pathname: string, locale: "en" | "ja"): string {
@@ -112,21 +181,26 @@ function adminUrl(pathname: string, locale: "en" | "ja"): string {
 async function openPage(pathname: string, locale: "en" | "ja" = "en"): Promise<Page> {
   const page = await context.newPage();
   page.on("console", (message) => {
-    if (message.type() === "error" && !allowedConsoleErrors.some((allowed) => allowed.test(message.text()))) consoleErrors.push(`${pathname}: ${message.text()}`);
+    if (message.type() === "error" && !allowedConsoleErrors.some((allowed) => allowed.test(message.text())))
+      consoleErrors.push(`${pathname}: ${message.text()}`);
   });
   page.on("pageerror", (error) => consoleErrors.push(`${pathname}: ${error.message}`));
   const response = await page.goto(adminUrl(pathname, locale));
   expect(response?.status(), `GET ${pathname}; server log:\n${server.output().slice(-3000)}`).toBe(200);
   // Hydrated: React has attached and App Bridge's stand-in has run.
-  await page.waitForFunction(() => "shopify" in window && document.querySelector("[data-polaris-layer], .Polaris-Page") !== null);
+  await page.waitForFunction(
+    () => "shopify" in window && document.querySelector("[data-polaris-layer], .Polaris-Page") !== null,
+  );
   if (process.env.DEBUG_ADMIN) console.log("ERRORS", consoleErrors.map((e) => e.split("\n")[0]).join("\n"));
   return page;
 }
 
 /** App Bridge's title bar (drawn by the stand-in, as Shopify admin draws it above the app). */
-const titleBar = (page: Page, title: string) => page.locator("ui-title-bar").getByRole("heading", { name: title, exact: true });
+const titleBar = (page: Page, title: string) =>
+  page.locator("ui-title-bar").getByRole("heading", { name: title, exact: true });
 /** App Bridge's contextual save bar, by its "Unsaved changes" words in the admin's language. */
-const saveBar = (page: Page, locale: "en" | "ja" = "en") => page.getByRole("region", { name: locale === "ja" ? "未保存の変更" : "Unsaved changes" });
+const saveBar = (page: Page, locale: "en" | "ja" = "en") =>
+  page.getByRole("region", { name: locale === "ja" ? "未保存の変更" : "Unsaved changes" });
 
 async function screenshot(page: Page, name: string): Promise<void> {
   // Chromium does not paint a cross-origin iframe outside the viewport (the email previews are
@@ -146,7 +220,8 @@ async function screenshot(page: Page, name: string): Promise<void> {
 }
 
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM)) throw new Error(`chromium is not installed at ${CHROMIUM}: apt-get install -y chromium (.ci/run does this)`);
+  if (!existsSync(CHROMIUM))
+    throw new Error(`chromium is not installed at ${CHROMIUM}: apt-get install -y chromium (.ci/run does this)`);
   mkdirSync(SCREENSHOTS, { recursive: true });
   t = await createTestDb();
   await seed();
@@ -154,8 +229,14 @@ beforeAll(async () => {
   browser = await chromium.launch({ executablePath: CHROMIUM, args: ["--no-sandbox", "--disable-dev-shm-usage"] });
   // Headless chromium says "HeadlessChrome" in its user agent, and authenticate.admin answers
   // bots 410 Gone: the test browses as the desktop Chrome a merchant uses.
-  context = await browser.newContext({ viewport: { width: 1280, height: 900 }, userAgent: BROWSER_UA, locale: "en-US" });
-  await context.exposeFunction("__jorenSessionToken", () => mintSessionToken({ shop: SHOP, apiKey: API_KEY, secret: TEST_SECRET }));
+  context = await browser.newContext({
+    viewport: { width: 1280, height: 900 },
+    userAgent: BROWSER_UA,
+    locale: "en-US",
+  });
+  await context.exposeFunction("__jorenSessionToken", () =>
+    mintSessionToken({ shop: SHOP, apiKey: API_KEY, secret: TEST_SECRET }),
+  );
   await context.route("https://cdn.shopify.com/**", (route) =>
     route.request().url().includes("app-bridge.js")
       ? route.fulfill({ status: 200, contentType: "text/javascript", body: APP_BRIDGE_STUB })
@@ -176,11 +257,16 @@ afterAll(async () => {
 test("a request without a valid session token gets no admin page", async () => {
   // A browser's user agent: authenticate.admin answers anything that looks like a bot 410.
   const headers = { "User-Agent": BROWSER_UA };
-  const noToken = await fetch(`${server.url}/app?embedded=1&shop=${SHOP}&host=${adminHostParam(SHOP)}`, { redirect: "manual", headers });
+  const noToken = await fetch(`${server.url}/app?embedded=1&shop=${SHOP}&host=${adminHostParam(SHOP)}`, {
+    redirect: "manual",
+    headers,
+  });
   expect(noToken.status).toBe(302);
   expect(noToken.headers.get("location")).toContain("/auth/session-token");
   const forged = mintSessionToken({ shop: SHOP, apiKey: API_KEY, secret: "not-the-secret" });
-  const bad = await fetch(`${server.url}/app/settings?_data=routes%2Fapp.settings`, { headers: { ...headers, Authorization: `Bearer ${forged}` } });
+  const bad = await fetch(`${server.url}/app/settings?_data=routes%2Fapp.settings`, {
+    headers: { ...headers, Authorization: `Bearer ${forged}` },
+  });
   expect(bad.status).toBe(401);
 });
 
@@ -256,7 +342,12 @@ test("Settings: the title bar, the save bar (shown when changed, Discard restore
   stored = parseShopSettings((await t.db.shop.findUniqueOrThrow({ where: { id: shopId } })).settings);
   expect(stored).toMatchObject({
     holdoutPercent: 20,
-    sender: { name: "Joren Tea", email: "shop@joren-tea.example", postalAddress: "1-2-3 Shibuya, Tokyo", contact: "support@joren-tea.example" },
+    sender: {
+      name: "Joren Tea",
+      email: "shop@joren-tea.example",
+      postalAddress: "1-2-3 Shibuya, Tokyo",
+      contact: "support@joren-tea.example",
+    },
   });
   await screenshot(page, "settings-saved-en");
 
@@ -286,10 +377,17 @@ test("Scenarios: toggling cart abandonment writes the switch; its page previews 
   await screenshot(page, "scenarios-en");
   const toggle = page.getByLabel("Turn Cart abandonment on or off");
   await toggle.click();
-  await expect.poll(async () => (await t.db.scenarioConfig.findUnique({ where: { shopId_key: { shopId, key: "cart_abandonment" } } }))?.enabled, { timeout: 10_000 }).toBe(true);
+  await expect
+    .poll(
+      async () =>
+        (await t.db.scenarioConfig.findUnique({ where: { shopId_key: { shopId, key: "cart_abandonment" } } }))?.enabled,
+      { timeout: 10_000 },
+    )
+    .toBe(true);
   await expect.poll(() => toggle.isChecked()).toBe(true);
   await page.getByText("Running", { exact: true }).first().waitFor();
-  for (const column of ["Orders", "Revenue", "Lift"]) await page.getByRole("columnheader", { name: column, exact: true }).waitFor();
+  for (const column of ["Orders", "Revenue", "Lift"])
+    await page.getByRole("columnheader", { name: column, exact: true }).waitFor();
 
   // Client-side navigation: the data request is authenticated by the Authorization header alone.
   await page.getByRole("link", { name: "Cart abandonment" }).click();
@@ -309,7 +407,9 @@ test("Scenarios: toggling cart abandonment writes the switch; its page previews 
   await saveBar(page).getByRole("button", { name: "Save", exact: true }).click();
   await page.getByText("Saved.", { exact: true }).waitFor();
   await saveBar(page).waitFor({ state: "detached" });
-  const config = await t.db.scenarioConfig.findUniqueOrThrow({ where: { shopId_key: { shopId, key: "cart_abandonment" } } });
+  const config = await t.db.scenarioConfig.findUniqueOrThrow({
+    where: { shopId_key: { shopId, key: "cart_abandonment" } },
+  });
   expect(JSON.parse(config.settings)).toMatchObject({ enabled: true, delayMinutes: 90 });
 
   await page.getByRole("button", { name: "Send test email" }).click();
@@ -343,15 +443,22 @@ test("Email content: the preview follows the editor before saving, in both langu
   await page.getByLabel("Shop name in emails").fill("Kissa Tea");
   await page.getByLabel("Button colour").fill("#0f766e");
   await enFrame.getByText("Kissa Tea").first().waitFor();
-  await expect.poll(async () => (await enFrame.locator('td[bgcolor="#0f766e"]').count()) > 0, { timeout: 10_000 }).toBe(true);
+  await expect
+    .poll(async () => (await enFrame.locator('td[bgcolor="#0f766e"]').count()) > 0, { timeout: 10_000 })
+    .toBe(true);
   expect(await t.db.emailContent.count({ where: { shopId } }), "nothing is stored before Save").toBe(0);
   await saveBar(page).waitFor();
 
   await page.getByRole("button", { name: "Save email content" }).click();
   await page.getByText("Email content saved.").waitFor();
   await saveBar(page).waitFor({ state: "detached" });
-  expect(await t.db.emailContent.findFirstOrThrow({ where: { shopId, scenario: "welcome", locale: "en" } })).toMatchObject({ subject: "Hello {{first_name}}, fresh tea inside", heading: null });
-  expect(await t.db.emailBrand.findUniqueOrThrow({ where: { shopId } })).toMatchObject({ shopName: "Kissa Tea", buttonColor: "#0f766e" });
+  expect(
+    await t.db.emailContent.findFirstOrThrow({ where: { shopId, scenario: "welcome", locale: "en" } }),
+  ).toMatchObject({ subject: "Hello {{first_name}}, fresh tea inside", heading: null });
+  expect(await t.db.emailBrand.findUniqueOrThrow({ where: { shopId } })).toMatchObject({
+    shopName: "Kissa Tea",
+    buttonColor: "#0f766e",
+  });
   await screenshot(page, "email-content-en");
 
   // Test send to a typed address, rendered as a customer picked by search.
@@ -384,7 +491,10 @@ test("Email content: the preview follows the editor before saving, in both langu
   await saveBar(ja, "ja").waitFor({ state: "detached" });
   expect(await ja.getByLabel("見出し").inputValue()).toBe("");
   await jaFrame.getByRole("heading", { name: "Kissa Teaへようこそ" }).waitFor();
-  expect((await t.db.emailContent.findFirst({ where: { shopId, scenario: "welcome", locale: "ja" } }))?.heading ?? null, "the discarded heading is not stored").toBeNull();
+  expect(
+    (await t.db.emailContent.findFirst({ where: { shopId, scenario: "welcome", locale: "ja" } }))?.heading ?? null,
+    "the discarded heading is not stored",
+  ).toBeNull();
   expect(consoleErrors).toEqual([]);
 }, 180_000);
 
@@ -435,7 +545,11 @@ test("Customers: search, phase, and the profile timeline", async () => {
   await screenshot(ja, "customers-list-ja");
   const profileJa = await openPage(`/app/customers/${customerId}`, "ja");
   await profileJa.getByText("ポイント残高").waitFor();
-  await profileJa.getByRole("heading", { name: "プロフィール" }).locator("xpath=..").getByText("購読中", { exact: true }).waitFor();
+  await profileJa
+    .getByRole("heading", { name: "プロフィール" })
+    .locator("xpath=..")
+    .getByText("購読中", { exact: true })
+    .waitFor();
   // the engine's English reason, in Japanese
   await profileJa.getByText("初回購入特典を除外（購入経験のある顧客）", { exact: false }).waitFor();
   await screenshot(profileJa, "customer-profile-ja");
@@ -447,17 +561,23 @@ test("Onboarding shows the import's progress; Reports and the Japanese pages loa
   await onboarding.getByText("Importing customers").first().waitFor();
   await expect(onboarding.locator(".Polaris-ProgressBar").count()).resolves.toBe(1);
   // The checkout discount, asked of the local shop's (fake) Admin API: deployed, not yet created.
-  const discount = onboarding.getByRole("heading", { name: "Checkout discount guard" }).locator("xpath=ancestor::div[contains(@class,'Polaris-BlockStack')][1]");
+  const discount = onboarding
+    .getByRole("heading", { name: "Checkout discount guard" })
+    .locator("xpath=ancestor::div[contains(@class,'Polaris-BlockStack')][1]");
   await discount.getByText("Inactive", { exact: true }).waitFor();
   await discount.getByText("Press Activate to create the automatic discount.", { exact: false }).waitFor();
   const themeEditor = onboarding.getByRole("link", { name: "Open theme editor" });
-  expect(await themeEditor.getAttribute("href")).toBe(`https://${SHOP}/admin/themes/current/editor?context=apps&activateAppId=${API_KEY}/first-purchase-guard`);
+  expect(await themeEditor.getAttribute("href")).toBe(
+    `https://${SHOP}/admin/themes/current/editor?context=apps&activateAppId=${API_KEY}/first-purchase-guard`,
+  );
   await onboarding.getByText("Check in the theme editor").waitFor();
   await screenshot(onboarding, "onboarding-en");
   await discount.getByRole("button", { name: "Activate" }).click();
   await discount.getByText("The checkout discount is active.").waitFor();
   await discount.getByText("Active", { exact: true }).waitFor();
-  expect((await t.db.shop.findUniqueOrThrow({ where: { id: shopId } })).guardDiscountId).toMatch(/^gid:\/\/shopify\/DiscountAutomaticNode\/\d+$/);
+  expect((await t.db.shop.findUniqueOrThrow({ where: { id: shopId } })).guardDiscountId).toMatch(
+    /^gid:\/\/shopify\/DiscountAutomaticNode\/\d+$/,
+  );
   await screenshot(onboarding, "onboarding-activated-en");
   for (const [pathname, name, heading] of [
     ["/app/reports", "reports-en", "Reports"],
@@ -487,7 +607,9 @@ test("Home says the checkout guard is off and Activate fixes it (en, ja); an unk
   await screenshot(en, "home-guard-off-en");
   await en.getByRole("button", { name: "Activate" }).click();
   await en.getByText("The checkout guard is not active").waitFor({ state: "detached" });
-  expect((await t.db.shop.findUniqueOrThrow({ where: { id: shopId } })).guardDiscountId).toMatch(/^gid:\/\/shopify\/DiscountAutomaticNode\/\d+$/);
+  expect((await t.db.shop.findUniqueOrThrow({ where: { id: shopId } })).guardDiscountId).toMatch(
+    /^gid:\/\/shopify\/DiscountAutomaticNode\/\d+$/,
+  );
 
   for (const locale of ["en", "ja"] as const) {
     const page = await context.newPage();
@@ -522,12 +644,13 @@ test("Japanese settings: the title bar, the save bar's 保存/破棄, and leavin
   // Leaving (App Bridge's nav menu asks the app to navigate) waits for the merchant's answer.
   await field.fill("36");
   await bar.waitFor();
-  const navigateHome = () => page.evaluate(() => {
-    const link = Object.assign(document.createElement("a"), { href: "/app" });
-    document.body.appendChild(link);
-    link.dispatchEvent(new CustomEvent("shopify:navigate", { bubbles: true }));
-    link.remove();
-  });
+  const navigateHome = () =>
+    page.evaluate(() => {
+      const link = Object.assign(document.createElement("a"), { href: "/app" });
+      document.body.appendChild(link);
+      link.dispatchEvent(new CustomEvent("shopify:navigate", { bubbles: true }));
+      link.remove();
+    });
   await navigateHome();
   const leave = page.getByRole("dialog", { name: "このページから移動しますか？" });
   await leave.getByRole("button", { name: "このページに残る" }).click();
@@ -538,7 +661,9 @@ test("Japanese settings: the title bar, the save bar's 保存/破棄, and leavin
   await bar.getByRole("button", { name: "保存" }).click();
   await page.getByText("保存しました。", { exact: true }).waitFor();
   await bar.waitFor({ state: "detached" });
-  expect(parseShopSettings((await t.db.shop.findUniqueOrThrow({ where: { id: shopId } })).settings).frequencyCapHours).toBe(36);
+  expect(
+    parseShopSettings((await t.db.shop.findUniqueOrThrow({ where: { id: shopId } })).settings).frequencyCapHours,
+  ).toBe(36);
   await screenshot(page, "settings-saved-ja");
 
   // Changed again and left anyway: the merchant confirms, the app goes Home, nothing is saved.
@@ -548,6 +673,8 @@ test("Japanese settings: the title bar, the save bar's 保存/破棄, and leavin
   await leave.getByRole("button", { name: "移動する" }).click();
   await titleBar(page, "ホーム").waitFor();
   expect(new URL(page.url()).pathname).toBe("/app");
-  expect(parseShopSettings((await t.db.shop.findUniqueOrThrow({ where: { id: shopId } })).settings).frequencyCapHours).toBe(36);
+  expect(
+    parseShopSettings((await t.db.shop.findUniqueOrThrow({ where: { id: shopId } })).settings).frequencyCapHours,
+  ).toBe(36);
   expect(consoleErrors).toEqual([]);
 }, 90_000);

@@ -13,7 +13,10 @@ export interface AppServer {
   stop(): Promise<void>;
 }
 
-export async function startAppServer(options: { databaseUrl: string; env?: Record<string, string> }): Promise<AppServer> {
+export async function startAppServer(options: {
+  databaseUrl: string;
+  env?: Record<string, string>;
+}): Promise<AppServer> {
   const port = await freeLoopbackPort();
   const server = await startLocalServer({
     port,

@@ -42,7 +42,11 @@ export function simulatePurchases(options: BgNbdShopOptions): Date[][] {
 }
 
 /** Seeds a local UTC shop with those customers and their orders (net 20–60 each), rollups included. */
-export async function seedBgNbdShop(db: Db, domain: string, options: BgNbdShopOptions): Promise<{ shopId: string; orders: number }> {
+export async function seedBgNbdShop(
+  db: Db,
+  domain: string,
+  options: BgNbdShopOptions,
+): Promise<{ shopId: string; orders: number }> {
   const { shopId } = await registerLocalShop({ db, domain, timezone: "UTC", currency: "USD" });
   const histories = simulatePurchases(options);
   const u = seededRandom(options.seed + 1);
@@ -71,7 +75,16 @@ export async function seedBgNbdShop(db: Db, domain: string, options: BgNbdShopOp
       data: customers.flatMap((c) =>
         c.times.map((at, k) => {
           orderNumber += 1;
-          return { shopId, gid: `gid://shopify/Order/${orderNumber}`, customerId: c.id, totalPrice: c.prices[k], subtotalPrice: c.prices[k], financialStatus: "paid", counted: true, shopifyCreatedAt: at };
+          return {
+            shopId,
+            gid: `gid://shopify/Order/${orderNumber}`,
+            customerId: c.id,
+            totalPrice: c.prices[k],
+            subtotalPrice: c.prices[k],
+            financialStatus: "paid",
+            counted: true,
+            shopifyCreatedAt: at,
+          };
         }),
       ),
     });

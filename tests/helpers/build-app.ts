@@ -12,7 +12,12 @@ export default function buildApp(): void {
   if (process.env.JOREN_TEST_SKIP_BUILD === "1") return;
   // The server runs with NODE_ENV=production, so the build must be one too: under vitest
   // (NODE_ENV=test) remix would emit React's development JSX calls, which crash a page render.
-  withLock(".tmp/remix-build.lock", () => execFileSync("npx", ["remix", "build"], { env: { ...process.env, NODE_ENV: "production" }, stdio: ["ignore", "ignore", "inherit"] }));
+  withLock(".tmp/remix-build.lock", () =>
+    execFileSync("npx", ["remix", "build"], {
+      env: { ...process.env, NODE_ENV: "production" },
+      stdio: ["ignore", "ignore", "inherit"],
+    }),
+  );
 }
 
 /** Two test runs on one machine must not write build/ at the same time. */
@@ -24,8 +29,17 @@ function withLock(dir: string, work: () => void): void {
       mkdirSync(dir);
       break;
     } catch {
-      const stale = (() => { try { return Date.now() - statSync(dir).mtimeMs > 5 * 60_000; } catch { return false; } })();
-      if (stale || Date.now() > deadline) { rmSync(dir, { recursive: true, force: true }); continue; }
+      const stale = (() => {
+        try {
+          return Date.now() - statSync(dir).mtimeMs > 5 * 60_000;
+        } catch {
+          return false;
+        }
+      })();
+      if (stale || Date.now() > deadline) {
+        rmSync(dir, { recursive: true, force: true });
+        continue;
+      }
       Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 500);
     }
   }

@@ -40,7 +40,8 @@ export async function createTestDb(): Promise<TestDb> {
   mkdirSync(dir, { recursive: true });
   const file = path.join(dir, `${randomUUID()}.sqlite`);
   const base = process.env.JOREN_TEST_BASE_DB;
-  if (!base) throw new Error("JOREN_TEST_BASE_DB is not set: run the tests through vitest (its global setup migrates the base)");
+  if (!base)
+    throw new Error("JOREN_TEST_BASE_DB is not set: run the tests through vitest (its global setup migrates the base)");
   copyFileSync(base, file);
   const url = `file:${file}`;
   const db = await createDb(url);

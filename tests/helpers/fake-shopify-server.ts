@@ -57,7 +57,11 @@ function json(response: ServerResponse, status: number, body: unknown): void {
   response.end(JSON.stringify(body));
 }
 
-const cost = { requestedQueryCost: 10, actualQueryCost: 10, throttleStatus: { maximumAvailable: 2000, currentlyAvailable: 1990, restoreRate: 100 } };
+const cost = {
+  requestedQueryCost: 10,
+  actualQueryCost: 10,
+  throttleStatus: { maximumAvailable: 2000, currentlyAvailable: 1990, restoreRate: 100 },
+};
 
 export async function startFakeShopifyServer(options: FakeShopifyServerOptions): Promise<FakeShopifyServer> {
   const calls: FakeShopifyCall[] = [];
@@ -80,7 +84,12 @@ export async function startFakeShopifyServer(options: FakeShopifyServerOptions):
     const variables = body.variables ?? {};
     if (/mutation bulkOperationRunQuery\b/.test(query)) {
       const root = typeof variables.query === "string" ? bulkQueryRoot(variables.query) : null;
-      if (!root) return refuse(response, 200, `not a products, customers or orders bulk query: ${String(variables.query).slice(0, 80)}`);
+      if (!root)
+        return refuse(
+          response,
+          200,
+          `not a products, customers or orders bulk query: ${String(variables.query).slice(0, 80)}`,
+        );
       if (variables.groupObjects !== true) return refuse(response, 200, "groupObjects must be true");
       sequence += 1;
       const id = `gid://shopify/BulkOperation/${5_873_452_712_000 + sequence}`;
@@ -104,7 +113,10 @@ export async function startFakeShopifyServer(options: FakeShopifyServerOptions):
             status: "COMPLETED",
             errorCode: null,
             objectCount: String(lines.length),
-            url: lines.length > 0 ? `https://${RESULT_HOST}/bulk-operation-outputs/${op.number}-final?Signature=c2lnbmF0dXJl&Expires=1893456000` : null,
+            url:
+              lines.length > 0
+                ? `https://${RESULT_HOST}/bulk-operation-outputs/${op.number}-final?Signature=c2lnbmF0dXJl&Expires=1893456000`
+                : null,
             createdAt: "2026-02-24T08:00:01Z",
             completedAt: "2026-02-24T08:02:37Z",
           },
@@ -120,7 +132,8 @@ export async function startFakeShopifyServer(options: FakeShopifyServerOptions):
     const entry = [...operations.entries()].find(([, op]) => op.number === number);
     if (request.method !== "GET" || !entry) return refuse(response, 403, `no result at ${path}`);
     // a pre-signed storage url: the shop's access token must never travel there
-    if (request.headers["x-shopify-access-token"] !== undefined) return refuse(response, 400, "the access token was sent to the storage host");
+    if (request.headers["x-shopify-access-token"] !== undefined)
+      return refuse(response, 400, "the access token was sent to the storage host");
     const [id, op] = entry;
     const lines = options.lines[op.root];
     response.writeHead(200, { "Content-Type": "application/jsonl" });
@@ -136,7 +149,12 @@ export async function startFakeShopifyServer(options: FakeShopifyServerOptions):
     }
     holds.delete(op.root);
     const served = Math.min(hold, lines.length);
-    response.write(lines.slice(0, served).map((line) => `${line}\n`).join(""));
+    response.write(
+      lines
+        .slice(0, served)
+        .map((line) => `${line}\n`)
+        .join(""),
+    );
     // nothing more is sent: the response stays open until the client is gone (or close())
     calls.push({ op: "download", id, root: op.root, linesServed: served, complete: false });
   }

@@ -11,7 +11,9 @@ export async function lockDatabase(url: string, tables: string[]): Promise<() =>
     const client = new pg.Client({ connectionString: parsed.toString() });
     await client.connect();
     await client.query("BEGIN");
-    await client.query(`LOCK TABLE ${tables.map((table) => `"${schema}"."${table}"`).join(", ")} IN ACCESS EXCLUSIVE MODE`);
+    await client.query(
+      `LOCK TABLE ${tables.map((table) => `"${schema}"."${table}"`).join(", ")} IN ACCESS EXCLUSIVE MODE`,
+    );
     return async () => {
       await client.query("ROLLBACK");
       await client.end();

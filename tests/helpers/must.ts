@@ -3,7 +3,8 @@
 
 /** rows[index], which the test expects to be there. */
 export function at<T>(rows: readonly T[], index: number): T {
-  if (index < 0 || index >= rows.length) throw new Error(`expected an element at ${index}, but there are ${rows.length}`);
+  if (index < 0 || index >= rows.length)
+    throw new Error(`expected an element at ${index}, but there are ${rows.length}`);
   return rows[index] as T;
 }
 

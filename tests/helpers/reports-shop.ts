@@ -41,21 +41,73 @@ interface MessageSpec {
 
 const MESSAGES: MessageSpec[] = [
   // A clicks welcome, then cart: the order of 25 January goes to cart (the last click)
-  { scenario: "welcome", customer: "A", createdAt: "2026-01-22T02:00:00Z", status: "sent", sentAt: "2026-01-22T02:00:00Z", clickedAt: "2026-01-22T03:00:00Z" },
-  { scenario: "cart_abandonment", customer: "A", createdAt: "2026-01-24T02:00:00Z", status: "sent", sentAt: "2026-01-24T03:00:00Z", deliveredAt: "2026-01-24T03:00:05Z", openedAt: "2026-01-24T04:00:00Z", clickedAt: "2026-01-24T05:00:00Z" },
-  { scenario: "cart_abandonment", customer: "C", createdAt: "2026-02-08T02:00:00Z", status: "held_out", dueAt: "2026-02-08T03:00:00Z" },
-  { scenario: "cart_abandonment", customer: "D", createdAt: "2026-04-01T02:00:00Z", status: "sent", sentAt: "2026-04-01T03:00:00Z", deliveredAt: "2026-04-01T03:00:05Z", unsubscribedAt: "2026-04-02T00:00:00Z" },
-  { scenario: "welcome", customer: "E", createdAt: "2026-03-18T02:00:00Z", status: "sent", sentAt: "2026-03-18T03:00:00Z", clickedAt: "2026-03-19T03:00:00Z" },
+  {
+    scenario: "welcome",
+    customer: "A",
+    createdAt: "2026-01-22T02:00:00Z",
+    status: "sent",
+    sentAt: "2026-01-22T02:00:00Z",
+    clickedAt: "2026-01-22T03:00:00Z",
+  },
+  {
+    scenario: "cart_abandonment",
+    customer: "A",
+    createdAt: "2026-01-24T02:00:00Z",
+    status: "sent",
+    sentAt: "2026-01-24T03:00:00Z",
+    deliveredAt: "2026-01-24T03:00:05Z",
+    openedAt: "2026-01-24T04:00:00Z",
+    clickedAt: "2026-01-24T05:00:00Z",
+  },
+  {
+    scenario: "cart_abandonment",
+    customer: "C",
+    createdAt: "2026-02-08T02:00:00Z",
+    status: "held_out",
+    dueAt: "2026-02-08T03:00:00Z",
+  },
+  {
+    scenario: "cart_abandonment",
+    customer: "D",
+    createdAt: "2026-04-01T02:00:00Z",
+    status: "sent",
+    sentAt: "2026-04-01T03:00:00Z",
+    deliveredAt: "2026-04-01T03:00:05Z",
+    unsubscribedAt: "2026-04-02T00:00:00Z",
+  },
+  {
+    scenario: "welcome",
+    customer: "E",
+    createdAt: "2026-03-18T02:00:00Z",
+    status: "sent",
+    sentAt: "2026-03-18T03:00:00Z",
+    clickedAt: "2026-03-19T03:00:00Z",
+  },
   // a year earlier: F clicks and orders two days later (email-driven revenue last year)
-  { scenario: "welcome", customer: "F", createdAt: "2025-03-01T02:00:00Z", status: "sent", sentAt: "2025-03-01T03:00:00Z", clickedAt: "2025-03-01T03:00:00Z" },
+  {
+    scenario: "welcome",
+    customer: "F",
+    createdAt: "2025-03-01T02:00:00Z",
+    status: "sent",
+    sentAt: "2025-03-01T03:00:00Z",
+    clickedAt: "2025-03-01T03:00:00Z",
+  },
 ];
 
-export async function seedReportsShop(db: Db, domain: string): Promise<{ shopId: string; customerIds: Record<string, string> }> {
+export async function seedReportsShop(
+  db: Db,
+  domain: string,
+): Promise<{ shopId: string; customerIds: Record<string, string> }> {
   const { shopId } = await registerLocalShop({ db, domain, timezone: "Asia/Tokyo", currency: "JPY" });
   const customerIds: Record<string, string> = {};
   for (const [i, name] of ["A", "B", "C", "D", "E", "F"].entries()) {
     const c = await db.customer.create({
-      data: { shopId, gid: `gid://shopify/Customer/${i + 1}`, email: `${name.toLowerCase()}@example.jp`, emailNormalized: `${name.toLowerCase()}@example.jp` },
+      data: {
+        shopId,
+        gid: `gid://shopify/Customer/${i + 1}`,
+        email: `${name.toLowerCase()}@example.jp`,
+        emailNormalized: `${name.toLowerCase()}@example.jp`,
+      },
     });
     customerIds[name] = c.id;
   }

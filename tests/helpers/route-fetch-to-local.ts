@@ -14,9 +14,11 @@ export {};
 
 const target = process.env.JOREN_TEST_FETCH_TARGET;
 const hosts = new Set((process.env.JOREN_TEST_FETCH_HOSTS ?? "").split(",").filter((h) => h.length > 0));
-if (!target || hosts.size === 0) throw new Error("route-fetch-to-local: set JOREN_TEST_FETCH_TARGET and JOREN_TEST_FETCH_HOSTS");
+if (!target || hosts.size === 0)
+  throw new Error("route-fetch-to-local: set JOREN_TEST_FETCH_TARGET and JOREN_TEST_FETCH_HOSTS");
 const origin = new URL(target);
-if (origin.hostname !== "127.0.0.1") throw new Error(`route-fetch-to-local: the target must be on 127.0.0.1, not ${target}`);
+if (origin.hostname !== "127.0.0.1")
+  throw new Error(`route-fetch-to-local: the target must be on 127.0.0.1, not ${target}`);
 const realFetch = globalThis.fetch;
 
 globalThis.fetch = async (input: string | URL | Request, init?: RequestInit): Promise<Response> => {

@@ -6,7 +6,12 @@ import type { ScenarioKey } from "~/modules/engine/scenarios/scenario-settings";
 import { registerLocalShop } from "~/modules/admin/shops/install-shop.server";
 import { assignShopSettings } from "~/modules/platform/settings/shop-settings.server";
 
-export const SENDER_IDENTITY = ["senderName=Joren Tea", "senderEmail=shop@joren-tea.example", "senderAddress=1-2-3 Shibuya, Tokyo", "senderContact=support@joren-tea.example"];
+export const SENDER_IDENTITY = [
+  "senderName=Joren Tea",
+  "senderEmail=shop@joren-tea.example",
+  "senderAddress=1-2-3 Shibuya, Tokyo",
+  "senderContact=support@joren-tea.example",
+];
 
 /** Registers the shop (JPY, Asia/Tokyo) with the sender identity and `settings`; returns its id. */
 export async function registerSendingShop(db: Db, domain: string, settings: string[]): Promise<string> {
@@ -16,7 +21,12 @@ export async function registerSendingShop(db: Db, domain: string, settings: stri
   return shopId;
 }
 
-export async function enableScenario(db: Db, shopId: string, key: ScenarioKey, assignments: string[] = []): Promise<void> {
+export async function enableScenario(
+  db: Db,
+  shopId: string,
+  key: ScenarioKey,
+  assignments: string[] = [],
+): Promise<void> {
   const result = await setScenarioConfig(db, shopId, key, { enabled: true, assignments });
   if (!result.ok) throw new Error(JSON.stringify(result.errors));
 }

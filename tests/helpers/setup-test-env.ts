@@ -14,6 +14,8 @@ afterEach(() => {
   const calls = consoleError.mock.calls;
   consoleError.mockRestore();
   if (calls.length > 0 && !(globalThis as { __expectConsoleError?: boolean }).__expectConsoleError) {
-    throw new Error(`console.error was called during the test:\n${calls.map((c: unknown[]) => c.join(" ")).join("\n")}`);
+    throw new Error(
+      `console.error was called during the test:\n${calls.map((c: unknown[]) => c.join(" ")).join("\n")}`,
+    );
   }
 });

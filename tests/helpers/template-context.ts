@@ -13,7 +13,13 @@ export function templateContext(overrides: Partial<TemplateContext> = {}, locale
     shop: { name: "Tea & Co", currency: "JPY", url: SHOP_URL, timezone: "Asia/Tokyo" },
     customer: { firstName: "Hana" },
     products: [
-      { title: "Sencha", imageUrl: "https://cdn.shopify.com/s/files/sencha.jpg", price: 1_620_000n, url: `${SHOP_URL}/products/sencha`, quantity: 2 },
+      {
+        title: "Sencha",
+        imageUrl: "https://cdn.shopify.com/s/files/sencha.jpg",
+        price: 1_620_000n,
+        url: `${SHOP_URL}/products/sencha`,
+        quantity: 2,
+      },
       { title: "Matcha", imageUrl: null, price: 3_240_000n, url: `${SHOP_URL}/products/matcha` },
     ],
     recoveryUrl: `${SHOP_URL}/checkouts/abc/recover?key=k&x=1`,

@@ -34,14 +34,17 @@ export function tierOf(file: string, root: string): Tier {
   };
   visit(file);
   const relative = path.relative(root, file).split(path.sep).join("/");
-  if (relative.startsWith("tests/browser/") || /["']playwright-core["']/.test(readFileSync(file, "utf8"))) return "browser";
+  if (relative.startsWith("tests/browser/") || /["']playwright-core["']/.test(readFileSync(file, "utf8")))
+    return "browser";
   if (seen.has(path.join(helpers, "app-server.ts"))) return "server";
   if (seen.has(path.join(helpers, "db.ts"))) return "integration";
   return "unit";
 }
 
 function resolveTs(base: string): string | undefined {
-  return [base, `${base}.ts`, `${base}.tsx`, path.join(base, "index.ts")].find((candidate) => candidate.endsWith(".ts") || candidate.endsWith(".tsx") ? existsSync(candidate) : false);
+  return [base, `${base}.ts`, `${base}.tsx`, path.join(base, "index.ts")].find((candidate) =>
+    candidate.endsWith(".ts") || candidate.endsWith(".tsx") ? existsSync(candidate) : false,
+  );
 }
 
 function testFiles(dir: string): string[] {

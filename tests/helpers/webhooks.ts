@@ -21,7 +21,15 @@ export function fixtureBody(topic: string): string {
 
 export async function postWebhook(
   baseUrl: string,
-  input: { topic: string; shop: string; body: string; webhookId?: string; secret?: string; triggeredAt?: Date; headers?: Record<string, string> },
+  input: {
+    topic: string;
+    shop: string;
+    body: string;
+    webhookId?: string;
+    secret?: string;
+    triggeredAt?: Date;
+    headers?: Record<string, string>;
+  },
 ): Promise<Response> {
   const headers = shopifyWebhookHeaders({
     secret: input.secret ?? TEST_SECRET,

@@ -37,7 +37,13 @@ let answers: Responder[] = [];
 const server = setupServer(
   http.post(ENDPOINT, async ({ request }) => {
     const body = (await request.json()) as { query: string; variables: Record<string, unknown> };
-    recorded.push({ url: request.url, method: request.method, headers: request.headers, query: body.query, variables: body.variables });
+    recorded.push({
+      url: request.url,
+      method: request.method,
+      headers: request.headers,
+      query: body.query,
+      variables: body.variables,
+    });
     const next = answers.shift();
     if (!next) return HttpResponse.json({ errors: [{ message: "test: no answer queued" }] }, { status: 599 });
     return next();
@@ -48,9 +54,16 @@ function answer(...responders: Responder[]): void {
   answers = responders;
 }
 
-const ok = (name: string): Responder => () => HttpResponse.json(fixture(name));
-const status = (code: number, body: string | Record<string, unknown> = "", headers: Record<string, string> = {}): Responder => () =>
-  typeof body === "string" ? new HttpResponse(body, { status: code, headers }) : HttpResponse.json(body, { status: code, headers });
+const ok =
+  (name: string): Responder =>
+  () =>
+    HttpResponse.json(fixture(name));
+const status =
+  (code: number, body: string | Record<string, unknown> = "", headers: Record<string, string> = {}): Responder =>
+  () =>
+    typeof body === "string"
+      ? new HttpResponse(body, { status: code, headers })
+      : HttpResponse.json(body, { status: code, headers });
 
 let sleeps: number[] = [];
 function port(): AdminPort {
@@ -98,13 +111,20 @@ describe("request shape", () => {
         return HttpResponse.json(fixture(calls === 1 ? "shop-info.json" : "shop-locales.json"));
       }),
     );
-    const info = await createGraphqlAdminPort({ shop: SHOP, accessToken: TOKEN, apiVersion: "2026-07", sleep: async () => {} }).getShopInfo();
+    const info = await createGraphqlAdminPort({
+      shop: SHOP,
+      accessToken: TOKEN,
+      apiVersion: "2026-07",
+      sleep: async () => {},
+    }).getShopInfo();
     expect(seen).toBe("/admin/api/2026-07/graphql.json");
     expect(info.name).toBe("Joren Tea Demo");
   });
 
   test("a shop that is not a hostname is refused before any request", () => {
-    expect(() => createGraphqlAdminPort({ shop: "evil.example/steal?x=", accessToken: TOKEN })).toThrowError(/not a shop domain/);
+    expect(() => createGraphqlAdminPort({ shop: "evil.example/steal?x=", accessToken: TOKEN })).toThrowError(
+      /not a shop domain/,
+    );
   });
 
   test("discountCodeBasicCreate binds the code to one customer, once", async () => {
@@ -136,26 +156,47 @@ describe("request shape", () => {
   test("a fixed-amount discount sends a decimal amount", async () => {
     answer(ok("discount-code-basic-create.success.json"));
     await port().createCustomerDiscountCode({
-      code: "JOREN-500", title: "¥500 off", customerGid: "gid://shopify/Customer/5", amount: 500,
-      startsAt: new Date("2026-03-01T00:00:00Z"), endsAt: new Date("2026-03-02T00:00:00Z"),
+      code: "JOREN-500",
+      title: "¥500 off",
+      customerGid: "gid://shopify/Customer/5",
+      amount: 500,
+      startsAt: new Date("2026-03-01T00:00:00Z"),
+      endsAt: new Date("2026-03-02T00:00:00Z"),
     });
     const input = recorded[0]!.variables.basicCodeDiscount as { customerGets: unknown };
-    expect(input.customerGets).toEqual({ value: { discountAmount: { amount: "500", appliesOnEachItem: false } }, items: { all: true } });
+    expect(input.customerGets).toEqual({
+      value: { discountAmount: { amount: "500", appliesOnEachItem: false } },
+      items: { all: true },
+    });
   });
 
   test("a discount with both or neither of percentage and amount never reaches Shopify", async () => {
-    const base = { code: "X", title: "X", customerGid: "gid://shopify/Customer/5", startsAt: new Date(0), endsAt: new Date(1000) };
-    await expect(port().createCustomerDiscountCode({ ...base, percentage: 10, amount: 5 })).rejects.toThrowError(RangeError);
+    const base = {
+      code: "X",
+      title: "X",
+      customerGid: "gid://shopify/Customer/5",
+      startsAt: new Date(0),
+      endsAt: new Date(1000),
+    };
+    await expect(port().createCustomerDiscountCode({ ...base, percentage: 10, amount: 5 })).rejects.toThrowError(
+      RangeError,
+    );
     await expect(port().createCustomerDiscountCode(base)).rejects.toThrowError(RangeError);
     expect(recorded).toHaveLength(0);
   });
 
   test("customerEmailMarketingConsentUpdate sends the state for the customer", async () => {
-    answer(ok("customer-email-marketing-consent-update.success.json"), ok("customer-email-marketing-consent-update.success.json"));
+    answer(
+      ok("customer-email-marketing-consent-update.success.json"),
+      ok("customer-email-marketing-consent-update.success.json"),
+    );
     await port().updateEmailConsent("gid://shopify/Customer/9007199254740993", "UNSUBSCRIBED");
     await port().updateEmailConsent("gid://shopify/Customer/9007199254740993", "SUBSCRIBED");
     expect(recorded[0]!.variables).toEqual({
-      input: { customerId: "gid://shopify/Customer/9007199254740993", emailMarketingConsent: { marketingState: "UNSUBSCRIBED" } },
+      input: {
+        customerId: "gid://shopify/Customer/9007199254740993",
+        emailMarketingConsent: { marketingState: "UNSUBSCRIBED" },
+      },
     });
     expect(recorded[1]!.variables).toEqual({
       input: {
@@ -201,7 +242,9 @@ describe("answers", () => {
 
   test("userErrors become an AdminApiError with Shopify's messages", async () => {
     answer(ok("bulk-operation-run-query.user-errors.json"));
-    const error = await port().runBulkQuery("{ orders { edges { node { id } } } }").catch((e: unknown) => e);
+    const error = await port()
+      .runBulkQuery("{ orders { edges { node { id } } } }")
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(AdminApiError);
     expect(error).toMatchObject({
       kind: "user_errors",
@@ -216,15 +259,24 @@ describe("answers", () => {
     answer(ok("discount-code-basic-create.code-taken.json"));
     await expect(
       port().createCustomerDiscountCode({
-        code: "JOREN-TAKEN", title: "t", customerGid: "gid://shopify/Customer/5", percentage: 10,
-        startsAt: new Date("2026-03-01T00:00:00Z"), endsAt: new Date("2026-03-02T00:00:00Z"),
+        code: "JOREN-TAKEN",
+        title: "t",
+        customerGid: "gid://shopify/Customer/5",
+        percentage: 10,
+        startsAt: new Date("2026-03-01T00:00:00Z"),
+        endsAt: new Date("2026-03-02T00:00:00Z"),
       }),
     ).rejects.toMatchObject({ kind: "user_errors", codes: ["TAKEN"] });
   });
 
   test("the shop's info, with its primary locale", async () => {
     answer(ok("shop-info.json"), ok("shop-locales.json"));
-    expect(await port().getShopInfo()).toEqual({ name: "Joren Tea Demo", currencyCode: "JPY", ianaTimezone: "Asia/Tokyo", primaryLocale: "ja" });
+    expect(await port().getShopInfo()).toEqual({
+      name: "Joren Tea Demo",
+      currencyCode: "JPY",
+      ianaTimezone: "Asia/Tokyo",
+      primaryLocale: "ja",
+    });
     expect(recorded[0]!.query).toMatch(/shop \{\s*name\s*currencyCode\s*ianaTimezone/);
   });
 
@@ -235,13 +287,18 @@ describe("answers", () => {
 
   test("ACCESS_DENIED elsewhere is a graphql error, not retried", async () => {
     answer(ok("access-denied.json"));
-    await expect(port().getBulkOperation("gid://shopify/BulkOperation/1")).rejects.toMatchObject({ kind: "graphql", codes: ["ACCESS_DENIED"] });
+    await expect(port().getBulkOperation("gid://shopify/BulkOperation/1")).rejects.toMatchObject({
+      kind: "graphql",
+      codes: ["ACCESS_DENIED"],
+    });
     expect(recorded).toHaveLength(1);
   });
 
   test("an answer of the wrong shape is invalid_response", async () => {
     answer(() => HttpResponse.json({ data: { bulkOperationRunQuery: { bulkOperation: { id: 5 } } } }));
-    await expect(port().runBulkQuery("{ products { edges { node { id } } } }")).rejects.toMatchObject({ kind: "invalid_response" });
+    await expect(port().runBulkQuery("{ products { edges { node { id } } } }")).rejects.toMatchObject({
+      kind: "invalid_response",
+    });
   });
 });
 
@@ -263,8 +320,13 @@ describe("retries", () => {
   });
 
   test("400: not retried", async () => {
-    answer(status(400, { errors: { query: "Required parameter missing or invalid" } }), ok("bulk-operation-run-query.success.json"));
-    const error = await port().runBulkQuery("{ products { edges { node { id } } } }").catch((e: unknown) => e);
+    answer(
+      status(400, { errors: { query: "Required parameter missing or invalid" } }),
+      ok("bulk-operation-run-query.success.json"),
+    );
+    const error = await port()
+      .runBulkQuery("{ products { edges { node { id } } } }")
+      .catch((e: unknown) => e);
     expect(error).toMatchObject({ kind: "http", status: 400 });
     expect((error as AdminApiError).message).toMatch(/Required parameter missing/);
     expect(recorded).toHaveLength(1);
@@ -273,7 +335,11 @@ describe("retries", () => {
 
   test("401 with Shopify's error text: not retried", async () => {
     answer(status(401, fixture("invalid-api-key.json")));
-    await expect(port().getShopInfo()).rejects.toMatchObject({ kind: "http", status: 401, messages: [expect.stringMatching(/Invalid API key/)] });
+    await expect(port().getShopInfo()).rejects.toMatchObject({
+      kind: "http",
+      status: 401,
+      messages: [expect.stringMatching(/Invalid API key/)],
+    });
     expect(recorded).toHaveLength(1);
   });
 
@@ -340,7 +406,12 @@ describe("fetchJsonl", () => {
   });
 
   test("an expired result url is an http error", async () => {
-    server.use(http.get(`${RESULT_URL_BASE}gone`, () => new HttpResponse("<Error><Code>ExpiredToken</Code></Error>", { status: 403 })));
+    server.use(
+      http.get(
+        `${RESULT_URL_BASE}gone`,
+        () => new HttpResponse("<Error><Code>ExpiredToken</Code></Error>", { status: 403 }),
+      ),
+    );
     const consume = async () => {
       for await (const line of port().fetchJsonl(`${RESULT_URL_BASE}gone`)) expect(line).toBeUndefined();
     };
@@ -352,7 +423,9 @@ describe("fetchJsonl", () => {
     server.use(
       http.get(`${RESULT_URL_BASE}flaky`, () => {
         calls += 1;
-        return calls === 1 ? new HttpResponse("busy", { status: 503 }) : new HttpResponse('{"id":"gid://shopify/Product/1"}\n');
+        return calls === 1
+          ? new HttpResponse("busy", { status: 503 })
+          : new HttpResponse('{"id":"gid://shopify/Product/1"}\n');
       }),
     );
     const lines: string[] = [];

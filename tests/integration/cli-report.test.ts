@@ -42,7 +42,13 @@ describe("report command", () => {
     });
     expect(doc.cohorts.map((c) => c.cohort)).toEqual(["2026-01", "2026-02", "2026-03"]);
     expect(doc.rfm.customers).toBe(5);
-    expect(doc.scenarios.find((s) => s.key === "cart_abandonment")).toMatchObject({ key: "cart_abandonment", sent: 2, heldOut: 1, attributedRevenue: 5_000, lift: { conversionLift: -0.5 } });
+    expect(doc.scenarios.find((s) => s.key === "cart_abandonment")).toMatchObject({
+      key: "cart_abandonment",
+      sent: 2,
+      heldOut: 1,
+      attributedRevenue: 5_000,
+      lift: { conversionLift: -0.5 },
+    });
     expect(doc.guard).toEqual({ offersWithheld: 0, loyaltyVariantsSent: 0, firstPurchaseRedemptionsByRepeat: 0 });
     const table = reportTable(doc);
     expect(table).toContain("net revenue");
@@ -61,7 +67,9 @@ describe("report command", () => {
   });
 
   test("an unknown shop names the fix", async () => {
-    await expect(runReport(t.db, "nobody.myshopify.com")).rejects.toThrow("npm run joren -- shop:add nobody.myshopify.com");
+    await expect(runReport(t.db, "nobody.myshopify.com")).rejects.toThrow(
+      "npm run joren -- shop:add nobody.myshopify.com",
+    );
   });
 });
 

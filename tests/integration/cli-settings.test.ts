@@ -3,11 +3,20 @@
 import { afterEach, beforeEach, describe, expect, test } from "vitest";
 import { runScenario } from "~/cli/commands/scenario";
 import { runSettings } from "~/cli/commands/settings";
-import { getScenarioConfig, getScenarioConfigs, setScenarioConfig } from "~/modules/engine/scenarios/scenario-config.server";
+import {
+  getScenarioConfig,
+  getScenarioConfigs,
+  setScenarioConfig,
+} from "~/modules/engine/scenarios/scenario-config.server";
 import { DEFAULT_SCENARIO_SETTINGS, SCENARIO_KEYS } from "~/modules/engine/scenarios/scenario-settings";
 import { DEFAULT_SHOP_SETTINGS } from "~/modules/platform/settings/shop-settings";
 import { registerLocalShop } from "~/modules/admin/shops/install-shop.server";
-import { UnknownShopError, findShopByDomain, getShopSettings, saveShopSettings } from "~/modules/platform/settings/shop-settings.server";
+import {
+  UnknownShopError,
+  findShopByDomain,
+  getShopSettings,
+  saveShopSettings,
+} from "~/modules/platform/settings/shop-settings.server";
 import { createTestDb, type TestDb } from "../helpers/db";
 import { captureCli } from "../helpers/cli-capture";
 
@@ -35,13 +44,23 @@ describe("shop settings (domain functions)", () => {
   });
 
   test("saveShopSettings validates, stores, and writes a timezone override to Shop.timezone", async () => {
-    const saved = await saveShopSettings(t.db, shopId, { ...DEFAULT_SHOP_SETTINGS, holdoutPercent: 20, timezone: "America/New_York" });
+    const saved = await saveShopSettings(t.db, shopId, {
+      ...DEFAULT_SHOP_SETTINGS,
+      holdoutPercent: 20,
+      timezone: "America/New_York",
+    });
     expect(saved.ok).toBe(true);
     expect(await storedShop()).toMatchObject({ timezone: "America/New_York" });
-    expect(await getShopSettings(t.db, shopId)).toMatchObject({ settings: { holdoutPercent: 20 }, timezone: "America/New_York" });
+    expect(await getShopSettings(t.db, shopId)).toMatchObject({
+      settings: { holdoutPercent: 20 },
+      timezone: "America/New_York",
+    });
 
     const rejected = await saveShopSettings(t.db, shopId, { ...DEFAULT_SHOP_SETTINGS, holdoutPercent: 90 });
-    expect(rejected).toEqual({ ok: false, errors: [{ field: "holdoutPercent", message: "must be a whole number from 0 to 50 percent" }] });
+    expect(rejected).toEqual({
+      ok: false,
+      errors: [{ field: "holdoutPercent", message: "must be a whole number from 0 to 50 percent" }],
+    });
     expect((await getShopSettings(t.db, shopId)).settings.holdoutPercent).toBe(20);
   });
 
@@ -53,7 +72,9 @@ describe("shop settings (domain functions)", () => {
   test("findShopByDomain names the fix for an unknown shop", async () => {
     expect((await findShopByDomain(t.db, DOMAIN)).id).toBe(shopId);
     await expect(findShopByDomain(t.db, "nobody.myshopify.com")).rejects.toThrow(UnknownShopError);
-    await expect(findShopByDomain(t.db, "nobody.myshopify.com")).rejects.toThrow("npm run joren -- shop:add nobody.myshopify.com");
+    await expect(findShopByDomain(t.db, "nobody.myshopify.com")).rejects.toThrow(
+      "npm run joren -- shop:add nobody.myshopify.com",
+    );
   });
 });
 
@@ -89,7 +110,13 @@ describe("settings command", () => {
     ]);
     expect(result).toMatchObject({
       ok: true,
-      output: { senderName: "Joren Tea", senderEmail: "shop@joren.test", holdoutPercent: 0, frequencyCapHours: 24, attributionDays: 7 },
+      output: {
+        senderName: "Joren Tea",
+        senderEmail: "shop@joren.test",
+        holdoutPercent: 0,
+        frequencyCapHours: 24,
+        attributionDays: 7,
+      },
     });
     expect(result.ok && result.notes.join("\n")).not.toContain("sender identity");
     expect((await getShopSettings(t.db, shopId)).settings.sender).toEqual({
@@ -101,15 +128,27 @@ describe("settings command", () => {
   });
 
   test("quietHours off and 21-8", async () => {
-    expect(await runSettings(t.db, DOMAIN, ["quietHours=off"])).toMatchObject({ ok: true, output: { quietHours: "off" } });
+    expect(await runSettings(t.db, DOMAIN, ["quietHours=off"])).toMatchObject({
+      ok: true,
+      output: { quietHours: "off" },
+    });
     expect(JSON.parse((await storedShop()).settings).quietHours).toBeNull();
-    expect(await runSettings(t.db, DOMAIN, ["quietHours=22-7"])).toMatchObject({ ok: true, output: { quietHours: "22-7" } });
-    expect(await runSettings(t.db, DOMAIN, ["quietHours=21-8"])).toMatchObject({ ok: true, output: { quietHours: "21-8" } });
+    expect(await runSettings(t.db, DOMAIN, ["quietHours=22-7"])).toMatchObject({
+      ok: true,
+      output: { quietHours: "22-7" },
+    });
+    expect(await runSettings(t.db, DOMAIN, ["quietHours=21-8"])).toMatchObject({
+      ok: true,
+      output: { quietHours: "21-8" },
+    });
     expect((await getShopSettings(t.db, shopId)).settings.quietHours).toEqual({ startHour: 21, endHour: 8 });
   });
 
   test("timezone: an IANA name is stored canonically and becomes the shop's; a bad one is refused", async () => {
-    expect(await runSettings(t.db, DOMAIN, ["timezone=america/new_york"])).toMatchObject({ ok: true, output: { timezone: "America/New_York" } });
+    expect(await runSettings(t.db, DOMAIN, ["timezone=america/new_york"])).toMatchObject({
+      ok: true,
+      output: { timezone: "America/New_York" },
+    });
     expect(await storedShop()).toMatchObject({ timezone: "America/New_York" });
 
     const bad = await runSettings(t.db, DOMAIN, ["timezone=Mars/Olympus_Mons"]);
@@ -120,7 +159,13 @@ describe("settings command", () => {
 
   test("bad values: exit code 2, every problem named, nothing saved", async () => {
     const before = await storedShop();
-    const result = await runSettings(t.db, DOMAIN, ["senderName=Kept Out", "holdoutPercent=80", "quietHours=late", "colour=red", "frequencyCapHours"]);
+    const result = await runSettings(t.db, DOMAIN, [
+      "senderName=Kept Out",
+      "holdoutPercent=80",
+      "quietHours=late",
+      "colour=red",
+      "frequencyCapHours",
+    ]);
     expect(result.ok).toBe(false);
     if (result.ok) return;
     expect(result.exitCode).toBe(2);
@@ -136,7 +181,9 @@ describe("settings command", () => {
   });
 
   test("an unknown shop is an error naming the fix", async () => {
-    await expect(runSettings(t.db, "nobody.myshopify.com", [])).rejects.toThrow("npm run joren -- shop:add nobody.myshopify.com");
+    await expect(runSettings(t.db, "nobody.myshopify.com", [])).rejects.toThrow(
+      "npm run joren -- shop:add nobody.myshopify.com",
+    );
   });
 });
 
@@ -144,12 +191,18 @@ describe("scenario configs (domain functions)", () => {
   test("every scenario is present, off with its defaults, until configured", async () => {
     const configs = await getScenarioConfigs(t.db, shopId);
     expect(Object.keys(configs)).toEqual([...SCENARIO_KEYS]);
-    for (const key of SCENARIO_KEYS) expect(configs[key]).toEqual({ enabled: false, settings: DEFAULT_SCENARIO_SETTINGS[key] });
+    for (const key of SCENARIO_KEYS)
+      expect(configs[key]).toEqual({ enabled: false, settings: DEFAULT_SCENARIO_SETTINGS[key] });
   });
 
   test("stored settings go through the schema: invalid values fall back to their defaults", async () => {
     await t.db.scenarioConfig.create({
-      data: { shopId, key: "browse_abandonment", enabled: true, settings: JSON.stringify({ delayMinutes: 5, maxProducts: 4, colour: "red" }) },
+      data: {
+        shopId,
+        key: "browse_abandonment",
+        enabled: true,
+        settings: JSON.stringify({ delayMinutes: 5, maxProducts: 4, colour: "red" }),
+      },
     });
     await t.db.scenarioConfig.create({ data: { shopId, key: "retired_scenario", enabled: true, settings: "{}" } });
     const configs = await getScenarioConfigs(t.db, shopId);
@@ -163,15 +216,26 @@ describe("scenario configs (domain functions)", () => {
   test("setScenarioConfig upserts one row per (shop, key) and keeps the switch when only settings change", async () => {
     const on = await setScenarioConfig(t.db, shopId, "welcome", { enabled: true });
     expect(on).toMatchObject({ ok: true, config: { enabled: true, settings: { enabled: true } } });
-    const tuned = await setScenarioConfig(t.db, shopId, "welcome", { assignments: ["reminder.enabled=true", "reminder.delayDays=5"] });
-    expect(tuned).toMatchObject({ ok: true, config: { enabled: true, settings: { reminder: { enabled: true, delayDays: 5 } } } });
+    const tuned = await setScenarioConfig(t.db, shopId, "welcome", {
+      assignments: ["reminder.enabled=true", "reminder.delayDays=5"],
+    });
+    expect(tuned).toMatchObject({
+      ok: true,
+      config: { enabled: true, settings: { reminder: { enabled: true, delayDays: 5 } } },
+    });
     expect(await t.db.scenarioConfig.count({ where: { shopId, key: "welcome" } })).toBe(1);
     expect(await getScenarioConfig(t.db, shopId, "welcome")).toEqual(tuned.ok && tuned.config);
   });
 
   test("invalid assignments return the errors and write nothing", async () => {
-    const result = await setScenarioConfig(t.db, shopId, "cart_abandonment", { enabled: true, assignments: ["delayMinutes=5"] });
-    expect(result).toEqual({ ok: false, errors: [{ field: "delayMinutes", message: "must be a whole number from 10 to 1440 minutes" }] });
+    const result = await setScenarioConfig(t.db, shopId, "cart_abandonment", {
+      enabled: true,
+      assignments: ["delayMinutes=5"],
+    });
+    expect(result).toEqual({
+      ok: false,
+      errors: [{ field: "delayMinutes", message: "must be a whole number from 10 to 1440 minutes" }],
+    });
     expect(await t.db.scenarioConfig.count({ where: { shopId } })).toBe(0);
   });
 });
@@ -180,28 +244,53 @@ describe("scenario command", () => {
   test("on, then off", async () => {
     expect(await runScenario(t.db, DOMAIN, ["cart_abandonment", "on"], [])).toMatchObject({
       ok: true,
-      output: { key: "cart_abandonment", enabled: true, settings: { ...DEFAULT_SCENARIO_SETTINGS.cart_abandonment, enabled: true } },
+      output: {
+        key: "cart_abandonment",
+        enabled: true,
+        settings: { ...DEFAULT_SCENARIO_SETTINGS.cart_abandonment, enabled: true },
+      },
     });
     expect((await getScenarioConfig(t.db, shopId, "cart_abandonment")).enabled).toBe(true);
-    expect(await runScenario(t.db, DOMAIN, ["cart_abandonment", "off"], [])).toMatchObject({ ok: true, output: { enabled: false } });
-    const row = await t.db.scenarioConfig.findUniqueOrThrow({ where: { shopId_key: { shopId, key: "cart_abandonment" } } });
+    expect(await runScenario(t.db, DOMAIN, ["cart_abandonment", "off"], [])).toMatchObject({
+      ok: true,
+      output: { enabled: false },
+    });
+    const row = await t.db.scenarioConfig.findUniqueOrThrow({
+      where: { shopId_key: { shopId, key: "cart_abandonment" } },
+    });
     expect(row.enabled).toBe(false);
     expect(JSON.parse(row.settings).enabled).toBe(false);
   });
 
   test("--set delayMinutes=30 is saved, and showing it writes nothing", async () => {
-    const result = await runScenario(t.db, DOMAIN, ["cart_abandonment", "on"], ["delayMinutes=30", "secondReminder.enabled=true"]);
-    expect(result).toMatchObject({ ok: true, output: { enabled: true, settings: { delayMinutes: 30, secondReminder: { enabled: true, delayHours: 24 } } } });
+    const result = await runScenario(
+      t.db,
+      DOMAIN,
+      ["cart_abandonment", "on"],
+      ["delayMinutes=30", "secondReminder.enabled=true"],
+    );
+    expect(result).toMatchObject({
+      ok: true,
+      output: { enabled: true, settings: { delayMinutes: 30, secondReminder: { enabled: true, delayHours: 24 } } },
+    });
     const shown = await runScenario(t.db, DOMAIN, ["cart_abandonment"], []);
     expect(shown.ok && shown.output).toEqual(result.ok && result.output);
-    expect(await runScenario(t.db, DOMAIN, ["browse_abandonment"], [])).toMatchObject({ ok: true, output: { enabled: false } });
+    expect(await runScenario(t.db, DOMAIN, ["browse_abandonment"], [])).toMatchObject({
+      ok: true,
+      output: { enabled: false },
+    });
     expect(await t.db.scenarioConfig.count({ where: { shopId } })).toBe(1);
   });
 
   test("bad values: exit code 2, the problem and the valid names, nothing saved", async () => {
     await runScenario(t.db, DOMAIN, ["cart_abandonment", "on"], ["delayMinutes=30"]);
     const before = await t.db.scenarioConfig.findMany({ where: { shopId } });
-    for (const assignments of [["delayMinutes=5"], ["delayMinutes=soon"], ["speed=fast"], ["secondReminder.delayHours=0"]]) {
+    for (const assignments of [
+      ["delayMinutes=5"],
+      ["delayMinutes=soon"],
+      ["speed=fast"],
+      ["secondReminder.delayHours=0"],
+    ]) {
       const result = await runScenario(t.db, DOMAIN, ["cart_abandonment", "off"], assignments);
       expect(result).toMatchObject({ ok: false, exitCode: 2 });
       expect(!result.ok && result.message).toContain("nothing saved");
@@ -234,7 +323,17 @@ describe("the commands end to end (npm run joren -- …)", () => {
 
   test("parses the arguments, prints JSON on stdout only, and exits with the right code", async () => {
     const { main } = await import("~/cli/main");
-    const code = await main(["scenario", "--shop", DOMAIN, "cart_abandonment", "on", "--set", "delayMinutes=30", "--set", "secondReminder.enabled=true"]);
+    const code = await main([
+      "scenario",
+      "--shop",
+      DOMAIN,
+      "cart_abandonment",
+      "on",
+      "--set",
+      "delayMinutes=30",
+      "--set",
+      "secondReminder.enabled=true",
+    ]);
     expect(code).toBe(0);
     expect(JSON.parse(stdout.join(""))).toMatchObject({
       key: "cart_abandonment",
@@ -244,7 +343,9 @@ describe("the commands end to end (npm run joren -- …)", () => {
     expect(stderr.join("")).toContain("saved cart_abandonment");
 
     stdout.length = 0;
-    expect(await main(["settings", "--shop", DOMAIN, "--set", "quietHours=off", "--set", "timezone=Europe/Paris"])).toBe(0);
+    expect(
+      await main(["settings", "--shop", DOMAIN, "--set", "quietHours=off", "--set", "timezone=Europe/Paris"]),
+    ).toBe(0);
     expect(JSON.parse(stdout.join(""))).toMatchObject({ quietHours: "off", timezone: "Europe/Paris" });
 
     stdout.length = 0;
@@ -257,6 +358,10 @@ describe("the commands end to end (npm run joren -- …)", () => {
     expect(await main(["settings", "--set", "holdoutPercent=5"])).toBe(1);
     expect(stderr.join("")).toContain("--shop is required");
     expect(stdout).toEqual([]);
-    expect((await getShopSettings(t.db, shopId)).settings).toMatchObject({ holdoutPercent: 10, quietHours: null, timezone: "Europe/Paris" });
+    expect((await getShopSettings(t.db, shopId)).settings).toMatchObject({
+      holdoutPercent: 10,
+      quietHours: null,
+      timezone: "Europe/Paris",
+    });
   });
 });

@@ -18,7 +18,14 @@ let t: TestDb;
 
 beforeAll(async () => {
   t = await createTestDb();
-  await seedBgNbdShop(t.db, DOMAIN, { params: CDNOW, customers: 2357, acquisitionWeeks: 12, weeks: 78, start: START, seed: 1997 });
+  await seedBgNbdShop(t.db, DOMAIN, {
+    params: CDNOW,
+    customers: 2357,
+    acquisitionWeeks: 12,
+    weeks: 78,
+    start: START,
+    seed: 1997,
+  });
 }, 120_000);
 
 afterAll(async () => {
@@ -47,12 +54,20 @@ describe("CLV at the end of a past period", () => {
     // The check: the 39 weeks after the calibration end, predicted from the calibration alone.
     const check = clv.check;
     if (!check) throw new Error(`no check: ${clv.checkReason}`);
-    expect(check).toMatchObject({ kind: "later_period", calibrationEnd: CALIBRATION_END.toISOString(), checkEnd: NOW.toISOString(), weeks: 39, customers: 2357 });
+    expect(check).toMatchObject({
+      kind: "later_period",
+      calibrationEnd: CALIBRATION_END.toISOString(),
+      checkEnd: NOW.toISOString(),
+      weeks: 39,
+      customers: 2357,
+    });
     expect(check.actualRepeatPurchases).toBeGreaterThan(500);
     expect(Math.abs(check.relativeError ?? 1)).toBeLessThan(0.15);
     // A customer alive at the end still buys: the average CLV is far from the "everyone is gone" $0.05.
     expect(clv.averageExpectedOrders12m).toBeGreaterThan(0.3);
-    expect(reportTable(result.output)).toMatch(/CLV model check\s+[\d.]+ repeat purchases predicted over the 39 weeks from 2025-10-01, \d+ happened/);
+    expect(reportTable(result.output)).toMatch(
+      /CLV model check\s+[\d.]+ repeat purchases predicted over the 39 weeks from 2025-10-01, \d+ happened/,
+    );
   }, 120_000);
 
   test("the default range (to today): measured now, and the model checked against its own last 13 weeks", async () => {

@@ -29,7 +29,12 @@ let shopId: string;
  * clock changes, cancelled orders (not counted) and partial refunds.
  */
 async function seedShop(db: Db): Promise<string> {
-  const { shopId: id } = await registerLocalShop({ db, domain: "clv-rollups.myshopify.com", timezone: "America/New_York", currency: "USD" });
+  const { shopId: id } = await registerLocalShop({
+    db,
+    domain: "clv-rollups.myshopify.com",
+    timezone: "America/New_York",
+    currency: "USD",
+  });
   const u = seededRandom(2026);
   let n = 0;
   const orders: { customerId: string; at: Date; price: bigint; refunded: bigint; counted: boolean }[] = [];
@@ -41,9 +46,16 @@ async function seedShop(db: Db): Promise<string> {
     const count = 1 + Math.floor(u() * u() * 8);
     for (let k = 0; k < count && at < NOW.getTime(); k += 1) {
       const price = BigInt(10_000 + Math.floor(u() * 50_000));
-      orders.push({ customerId: c.id, at: new Date(at), price, refunded: k % 5 === 4 ? price / 3n : 0n, counted: u() > 0.1 });
+      orders.push({
+        customerId: c.id,
+        at: new Date(at),
+        price,
+        refunded: k % 5 === 4 ? price / 3n : 0n,
+        counted: u() > 0.1,
+      });
       // an hour later, now and then: across local midnight for some, across UTC midnight for others
-      if (u() < 0.15) orders.push({ customerId: c.id, at: new Date(at + 3_600_000), price, refunded: 0n, counted: true });
+      if (u() < 0.15)
+        orders.push({ customerId: c.id, at: new Date(at + 3_600_000), price, refunded: 0n, counted: true });
       at += Math.floor(1 + u() * 120) * DAY_MS + Math.floor(u() * 600) * 60_000;
     }
   }
@@ -56,10 +68,17 @@ async function seedShop(db: Db): Promise<string> {
     ["2026-11-01T04:30:00Z", "2026-11-02T04:30:00Z"],
   ];
   for (const [k, [a, b]] of pairs.entries()) {
-    for (const at of [a, b]) orders.push({ customerId: customerIds[k] ?? "", at: new Date(at), price: 20_000n, refunded: 0n, counted: true });
+    for (const at of [a, b])
+      orders.push({ customerId: customerIds[k] ?? "", at: new Date(at), price: 20_000n, refunded: 0n, counted: true });
   }
   // an order dated after now (a clock ahead somewhere): the rollups count it, the report must not
-  orders.push({ customerId: customerIds[10] ?? "", at: new Date(NOW.getTime() + 2 * 3_600_000), price: 15_000n, refunded: 0n, counted: true });
+  orders.push({
+    customerId: customerIds[10] ?? "",
+    at: new Date(NOW.getTime() + 2 * 3_600_000),
+    price: 15_000n,
+    refunded: 0n,
+    counted: true,
+  });
   await db.order.createMany({
     data: orders.map((o) => {
       n += 1;
@@ -93,14 +112,26 @@ afterAll(async () => {
 
 describe("CLV inputs from the rollups", () => {
   test("the rollups hold each customer's distinct New York purchase days", async () => {
-    const byDay = await t.db.customer.findMany({ where: { shopId }, select: { purchaseDays: true, purchaseDaysZone: true, ordersCount: true } });
+    const byDay = await t.db.customer.findMany({
+      where: { shopId },
+      select: { purchaseDays: true, purchaseDaysZone: true, ordersCount: true },
+    });
     expect(byDay.every((c) => c.purchaseDaysZone === "America/New_York")).toBe(true);
     // some customers have two orders on one day, so purchase days fall short of orders
     expect(byDay.some((c) => c.purchaseDays < c.ordersCount)).toBe(true);
-    const pairCustomers = await t.db.customer.findMany({ where: { shopId, gid: { in: [1, 2, 3, 4].map((i) => `gid://shopify/Customer/${i}`) } }, orderBy: { gid: "asc" }, select: { id: true, purchaseDays: true } });
+    const pairCustomers = await t.db.customer.findMany({
+      where: { shopId, gid: { in: [1, 2, 3, 4].map((i) => `gid://shopify/Customer/${i}`) } },
+      orderBy: { gid: "asc" },
+      select: { id: true, purchaseDays: true },
+    });
     for (const c of pairCustomers) {
-      const own = await t.db.order.findMany({ where: { shopId, customerId: c.id, counted: true }, select: { shopifyCreatedAt: true } });
-      const local = new Set(own.map((o) => o.shopifyCreatedAt.toLocaleDateString("en-CA", { timeZone: "America/New_York" })));
+      const own = await t.db.order.findMany({
+        where: { shopId, customerId: c.id, counted: true },
+        select: { shopifyCreatedAt: true },
+      });
+      const local = new Set(
+        own.map((o) => o.shopifyCreatedAt.toLocaleDateString("en-CA", { timeZone: "America/New_York" })),
+      );
       expect(c.purchaseDays).toBe(local.size);
     }
   });
@@ -120,19 +151,37 @@ describe("CLV inputs from the rollups", () => {
   test("the split check's calibration 13 weeks back: the rollups of those who have not ordered since give exactly the order join's groups, with the later purchase days", async () => {
     const range = await resolveReportRange(t.db, shopId, { now: NOW });
     const calibrationEnd = new Date(NOW.getTime() - 13 * 7 * DAY_MS);
-    const fromRollups = await clvObservations(t.db, shopId, range, { end: calibrationEnd, laterEnd: NOW, source: "rollups", withSample: false });
-    const fromOrders = await clvObservations(t.db, shopId, range, { end: calibrationEnd, laterEnd: NOW, source: "orders", withSample: false });
+    const fromRollups = await clvObservations(t.db, shopId, range, {
+      end: calibrationEnd,
+      laterEnd: NOW,
+      source: "rollups",
+      withSample: false,
+    });
+    const fromOrders = await clvObservations(t.db, shopId, range, {
+      end: calibrationEnd,
+      laterEnd: NOW,
+      source: "orders",
+      withSample: false,
+    });
     expect(fromRollups.groups.reduce((s, g) => s + (g.later ?? 0), 0)).toBeGreaterThan(10);
     // some customers are read from their rollups: those with no order since the calibration end
-    expect(await t.db.customer.count({ where: { shopId, ordersCount: { gt: 0 }, lastOrderAt: { lt: calibrationEnd } } })).toBeGreaterThan(50);
+    expect(
+      await t.db.customer.count({ where: { shopId, ordersCount: { gt: 0 }, lastOrderAt: { lt: calibrationEnd } } }),
+    ).toBeGreaterThan(50);
     expect(fromRollups).toEqual(fromOrders);
   });
 
   test("customers the rollups cannot describe come from their orders: counted in another zone, or an order dated after now", async () => {
     const range = await resolveReportRange(t.db, shopId, { now: NOW });
-    const stale = await t.db.customer.findFirstOrThrow({ where: { shopId, gid: "gid://shopify/Customer/2" }, select: { id: true, purchaseDays: true } });
+    const stale = await t.db.customer.findFirstOrThrow({
+      where: { shopId, gid: "gid://shopify/Customer/2" },
+      select: { id: true, purchaseDays: true },
+    });
     // wrong figures under another zone's name: must not be read
-    await t.db.customer.update({ where: { id: stale.id }, data: { purchaseDaysZone: "Asia/Tokyo", purchaseDays: stale.purchaseDays + 7 } });
+    await t.db.customer.update({
+      where: { id: stale.id },
+      data: { purchaseDaysZone: "Asia/Tokyo", purchaseDays: stale.purchaseDays + 7 },
+    });
     try {
       const fromRollups = await clvObservations(t.db, shopId, range, { end: NOW, laterEnd: NOW, source: "rollups" });
       const fromOrders = await clvObservations(t.db, shopId, range, { end: NOW, laterEnd: NOW, source: "orders" });
@@ -147,7 +196,10 @@ describe("CLV inputs from the rollups", () => {
     const past = await resolveReportRange(t.db, shopId, { to: "2026-06-30", now: NOW });
     const [todayBefore, pastBefore] = [await getClvReport(t.db, shopId, today), await getClvReport(t.db, shopId, past)];
     // a one-day customer whose rollup now (wrongly) says four purchase days
-    const oneDay = await t.db.customer.findFirstOrThrow({ where: { shopId, purchaseDays: 1, firstOrderAt: { lt: new Date("2026-06-01T00:00:00Z") } }, select: { id: true } });
+    const oneDay = await t.db.customer.findFirstOrThrow({
+      where: { shopId, purchaseDays: 1, firstOrderAt: { lt: new Date("2026-06-01T00:00:00Z") } },
+      select: { id: true },
+    });
     await t.db.customer.update({ where: { id: oneDay.id }, data: { purchaseDays: 4 } });
     try {
       const [todayAfter, pastAfter] = [await getClvReport(t.db, shopId, today), await getClvReport(t.db, shopId, past)];
@@ -164,7 +216,8 @@ describe("CLV inputs from the rollups", () => {
 
 describe("the migration's back-fill", () => {
   async function recomputeAll(): Promise<void> {
-    for (const { id } of await t.db.customer.findMany({ where: { shopId }, select: { id: true } })) await recomputeCustomerRollups(t.db, { shopId, now: NOW }, id);
+    for (const { id } of await t.db.customer.findMany({ where: { shopId }, select: { id: true } }))
+      await recomputeCustomerRollups(t.db, { shopId, now: NOW }, id);
   }
   const columns = { id: true, purchaseDays: true, purchaseDaysZone: true } as const;
 
@@ -179,7 +232,11 @@ describe("the migration's back-fill", () => {
       for (const timezone of ["Asia/Tokyo", "America/New_York"]) {
         await t.db.shop.update({ where: { id: shopId }, data: { timezone } });
         await recomputeAll();
-        const fromRollups = await t.db.customer.findMany({ where: { shopId }, select: columns, orderBy: { id: "asc" } });
+        const fromRollups = await t.db.customer.findMany({
+          where: { shopId },
+          select: columns,
+          orderBy: { id: "asc" },
+        });
         expect(fromRollups.some((c) => c.purchaseDays >= 3)).toBe(true);
         await t.db.customer.updateMany({ where: { shopId }, data: { purchaseDays: 0, purchaseDaysZone: null } });
         await t.db.$executeRawUnsafe(String(backfill));
@@ -207,15 +264,28 @@ describe("the split check, once per shop-local day", () => {
     const stored = await t.db.clvCheckCache.findMany({ where: { shopId } });
     expect(stored.map((r) => [r.day, r.timezone])).toEqual([["2026-11-22", "America/New_York"]]);
     // mark the stored row, so reading it shows
-    await t.db.clvCheckCache.updateMany({ where: { shopId }, data: { result: JSON.stringify({ check: null, checkReason: "from the store" }) } });
+    await t.db.clvCheckCache.updateMany({
+      where: { shopId },
+      data: { result: JSON.stringify({ check: null, checkReason: "from the store" }) },
+    });
     // 23:00 in New York, already 23 November in UTC: the same shop day
-    const sameDay = await getClvReport(t.db, shopId, await resolveReportRange(t.db, shopId, { now: new Date("2026-11-23T04:00:00Z") }));
+    const sameDay = await getClvReport(
+      t.db,
+      shopId,
+      await resolveReportRange(t.db, shopId, { now: new Date("2026-11-23T04:00:00Z") }),
+    );
     expect(sameDay.checkReason).toBe("from the store");
     expect(sameDay.check).toBeNull();
     // 01:00 on 23 November in New York: a new day
-    const nextDay = await getClvReport(t.db, shopId, await resolveReportRange(t.db, shopId, { now: new Date("2026-11-23T06:00:00Z") }));
+    const nextDay = await getClvReport(
+      t.db,
+      shopId,
+      await resolveReportRange(t.db, shopId, { now: new Date("2026-11-23T06:00:00Z") }),
+    );
     expect(nextDay.checkReason).not.toBe("from the store");
-    expect(nextDay.check).toEqual(first.check === null ? null : expect.objectContaining({ kind: "split", checkEnd: "2026-11-23T06:00:00.000Z" }));
+    expect(nextDay.check).toEqual(
+      first.check === null ? null : expect.objectContaining({ kind: "split", checkEnd: "2026-11-23T06:00:00.000Z" }),
+    );
     expect((await t.db.clvCheckCache.findMany({ where: { shopId } })).map((r) => r.day)).toEqual(["2026-11-23"]);
   });
 
@@ -228,9 +298,17 @@ describe("the split check, once per shop-local day", () => {
       return { check: null, checkReason: `computed ${computed}` };
     };
     expect(await cachedSplitCheck(t.db, shopId, range, compute)).toEqual({ check: null, checkReason: "computed 1" });
-    expect(await cachedSplitCheck(t.db, shopId, { ...range, asOf: new Date(NOW.getTime() + 3_600_000) }, compute)).toEqual({ check: null, checkReason: "computed 1" });
-    expect(await cachedSplitCheck(t.db, shopId, { ...range, fromDate: "2026-01-01" }, compute)).toEqual({ check: null, checkReason: "computed 2" });
-    expect(await cachedSplitCheck(t.db, shopId, { ...range, timezone: "America/Chicago" }, compute)).toEqual({ check: null, checkReason: "computed 3" });
+    expect(
+      await cachedSplitCheck(t.db, shopId, { ...range, asOf: new Date(NOW.getTime() + 3_600_000) }, compute),
+    ).toEqual({ check: null, checkReason: "computed 1" });
+    expect(await cachedSplitCheck(t.db, shopId, { ...range, fromDate: "2026-01-01" }, compute)).toEqual({
+      check: null,
+      checkReason: "computed 2",
+    });
+    expect(await cachedSplitCheck(t.db, shopId, { ...range, timezone: "America/Chicago" }, compute)).toEqual({
+      check: null,
+      checkReason: "computed 3",
+    });
     await forgetClvChecks(t.db, shopId);
     expect(await cachedSplitCheck(t.db, shopId, range, compute)).toEqual({ check: null, checkReason: "computed 4" });
     expect(computed).toBe(4);

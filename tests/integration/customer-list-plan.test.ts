@@ -16,11 +16,17 @@ let shopId: string;
 beforeAll(async () => {
   t = await createTestDb();
   db = t.db;
-  shopId = (await registerLocalShop({ db, domain: "plan-test.myshopify.com", currency: "JPY", timezone: "Asia/Tokyo" })).shopId;
+  shopId = (await registerLocalShop({ db, domain: "plan-test.myshopify.com", currency: "JPY", timezone: "Asia/Tokyo" }))
+    .shopId;
   await db.customer.createMany({
     data: Array.from({ length: 200 }, (_, i) => ({
-      shopId, gid: `gid://shopify/Customer/${i}`, email: `c${i}@example.com`, emailNormalized: `c${i}@example.com`,
-      ordersCount: i % 4, netSpend: BigInt((i % 4) * 1_000_000), lastOrderAt: i % 4 ? new Date(Date.UTC(2026, 0, 1 + i)) : null,
+      shopId,
+      gid: `gid://shopify/Customer/${i}`,
+      email: `c${i}@example.com`,
+      emailNormalized: `c${i}@example.com`,
+      ordersCount: i % 4,
+      netSpend: BigInt((i % 4) * 1_000_000),
+      lastOrderAt: i % 4 ? new Date(Date.UTC(2026, 0, 1 + i)) : null,
     })),
   });
 });
@@ -57,13 +63,25 @@ function expectIndexed(lines: string[]): void {
 }
 
 const SHAPES: [string, string][] = [
-  ["last order, newest first (customers with an order)", `SELECT "id" FROM "Customer" WHERE ${LIVE} AND "lastOrderAt" IS NOT NULL ORDER BY "lastOrderAt" DESC, "id" DESC ${PAGE}`],
-  ["last order, oldest first (customers with an order)", `SELECT "id" FROM "Customer" WHERE ${LIVE} AND "lastOrderAt" IS NOT NULL ORDER BY "lastOrderAt" ASC, "id" ASC ${PAGE}`],
-  ["last order: the never-ordered after them", `SELECT "id" FROM "Customer" WHERE ${LIVE} AND "lastOrderAt" IS NULL ORDER BY "id" DESC ${PAGE}`],
+  [
+    "last order, newest first (customers with an order)",
+    `SELECT "id" FROM "Customer" WHERE ${LIVE} AND "lastOrderAt" IS NOT NULL ORDER BY "lastOrderAt" DESC, "id" DESC ${PAGE}`,
+  ],
+  [
+    "last order, oldest first (customers with an order)",
+    `SELECT "id" FROM "Customer" WHERE ${LIVE} AND "lastOrderAt" IS NOT NULL ORDER BY "lastOrderAt" ASC, "id" ASC ${PAGE}`,
+  ],
+  [
+    "last order: the never-ordered after them",
+    `SELECT "id" FROM "Customer" WHERE ${LIVE} AND "lastOrderAt" IS NULL ORDER BY "id" DESC ${PAGE}`,
+  ],
   ["spend, highest first", `SELECT "id" FROM "Customer" WHERE ${LIVE} ORDER BY "netSpend" DESC, "id" DESC ${PAGE}`],
   ["spend, lowest first", `SELECT "id" FROM "Customer" WHERE ${LIVE} ORDER BY "netSpend" ASC, "id" ASC ${PAGE}`],
   ["orders, most first", `SELECT "id" FROM "Customer" WHERE ${LIVE} ORDER BY "ordersCount" DESC, "id" DESC ${PAGE}`],
-  ["orders, consent filter", `SELECT "id" FROM "Customer" WHERE ${LIVE} AND "emailConsent" = 'SUBSCRIBED' ORDER BY "ordersCount" DESC, "id" DESC ${PAGE}`],
+  [
+    "orders, consent filter",
+    `SELECT "id" FROM "Customer" WHERE ${LIVE} AND "emailConsent" = 'SUBSCRIBED' ORDER BY "ordersCount" DESC, "id" DESC ${PAGE}`,
+  ],
 ];
 
 test.each(SHAPES)("%s: read in index order, no sort, no table scan", async (_name, sql) => {
@@ -71,7 +89,9 @@ test.each(SHAPES)("%s: read in index order, no sort, no table scan", async (_nam
 });
 
 test("the one-statement NULLS LAST shape this replaced needs a sort on PostgreSQL (why the list splits it)", async () => {
-  const lines = await plan(`SELECT "id" FROM "Customer" WHERE ${LIVE} ORDER BY "lastOrderAt" DESC NULLS LAST, "id" DESC ${PAGE}`);
+  const lines = await plan(
+    `SELECT "id" FROM "Customer" WHERE ${LIVE} ORDER BY "lastOrderAt" DESC NULLS LAST, "id" DESC ${PAGE}`,
+  );
   if (dialectOf(db) === "postgresql") expect(lines.join("\n")).toMatch(/\bSort\b/);
   else expect(lines.join("\n")).toMatch(/INDEX/);
 });

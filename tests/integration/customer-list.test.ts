@@ -19,21 +19,26 @@ let t: TestDb;
 let db: Db;
 let shopId: string;
 
-const query = (params: Record<string, string> = {}): CustomerListQuery => parseCustomerListQuery(new URLSearchParams(params));
+const query = (params: Record<string, string> = {}): CustomerListQuery =>
+  parseCustomerListQuery(new URLSearchParams(params));
 
 /** All pages of one list state, in order. */
 async function allPages(params: Record<string, string>): Promise<CustomerListItem[]> {
   const first = await listCustomers(db, shopId, query(params), NOW);
   const items = [...first.items];
-  for (let page = 2; page <= first.pageCount; page++) items.push(...(await listCustomers(db, shopId, query({ ...params, page: String(page) }), NOW)).items);
+  for (let page = 2; page <= first.pageCount; page++)
+    items.push(...(await listCustomers(db, shopId, query({ ...params, page: String(page) }), NOW)).items);
   return items;
 }
 
 beforeAll(async () => {
   t = await createTestDb();
   db = t.db;
-  shopId = (await registerLocalShop({ db, domain: "list-test.myshopify.com", currency: "JPY", timezone: "Asia/Tokyo" })).shopId;
-  const otherShopId = (await registerLocalShop({ db, domain: "list-other.myshopify.com", currency: "JPY", timezone: "Asia/Tokyo" })).shopId;
+  shopId = (await registerLocalShop({ db, domain: "list-test.myshopify.com", currency: "JPY", timezone: "Asia/Tokyo" }))
+    .shopId;
+  const otherShopId = (
+    await registerLocalShop({ db, domain: "list-other.myshopify.com", currency: "JPY", timezone: "Asia/Tokyo" })
+  ).shopId;
   // deterministic spread with many ties (orders 0–6, spend in 7 steps, last order 0–399 days)
   const customers = Array.from({ length: COUNT }, (_, i) => {
     const orders = i % 7;
@@ -57,9 +62,37 @@ beforeAll(async () => {
   // a redacted and a deleted one that must not show, and another shop's customers
   await db.customer.createMany({
     data: [
-      { shopId, gid: "gid://shopify/Customer/9001", email: "gone@example.com", emailNormalized: "gone@example.com", ordersCount: 3, netSpend: 9_000_000n, lastOrderAt: NOW, redactedAt: NOW },
-      { shopId, gid: "gid://shopify/Customer/9002", email: "deleted@example.com", emailNormalized: "deleted@example.com", ordersCount: 3, netSpend: 9_000_000n, lastOrderAt: NOW, deletedAt: NOW },
-      ...Array.from({ length: 20 }, (_, i) => ({ shopId: otherShopId, gid: `gid://shopify/Customer/${5000 + i}`, email: `o${i}@example.com`, emailNormalized: `o${i}@example.com`, firstName: "Hanako", ordersCount: 9, netSpend: 99_000_000n, lastOrderAt: NOW, emailConsent: "SUBSCRIBED" })),
+      {
+        shopId,
+        gid: "gid://shopify/Customer/9001",
+        email: "gone@example.com",
+        emailNormalized: "gone@example.com",
+        ordersCount: 3,
+        netSpend: 9_000_000n,
+        lastOrderAt: NOW,
+        redactedAt: NOW,
+      },
+      {
+        shopId,
+        gid: "gid://shopify/Customer/9002",
+        email: "deleted@example.com",
+        emailNormalized: "deleted@example.com",
+        ordersCount: 3,
+        netSpend: 9_000_000n,
+        lastOrderAt: NOW,
+        deletedAt: NOW,
+      },
+      ...Array.from({ length: 20 }, (_, i) => ({
+        shopId: otherShopId,
+        gid: `gid://shopify/Customer/${5000 + i}`,
+        email: `o${i}@example.com`,
+        emailNormalized: `o${i}@example.com`,
+        firstName: "Hanako",
+        ordersCount: 9,
+        netSpend: 99_000_000n,
+        lastOrderAt: NOW,
+        emailConsent: "SUBSCRIBED",
+      })),
     ],
   });
 });
@@ -125,11 +158,20 @@ test("filters by phase and consent, combined with search; totals follow the filt
   expect(both.total).toBe(expected);
 
   // unknown values fall back to no filter instead of failing
-  expect((await listCustomers(db, shopId, query({ phase: "vip", consent: "x", sort: "name", page: "-3" }), NOW)).total).toBe(COUNT);
+  expect(
+    (await listCustomers(db, shopId, query({ phase: "vip", consent: "x", sort: "name", page: "-3" }), NOW)).total,
+  ).toBe(COUNT);
 });
 
 test("each RFM segment lists exactly the customers the RFM report counts in it", async () => {
-  const report = await getRfmReport(db, shopId, { fromDate: "2000-01-01", toDate: "2026-06-15", from: new Date("2000-01-01T00:00:00Z"), to: NOW, asOf: NOW, timezone: "Asia/Tokyo" } as never);
+  const report = await getRfmReport(db, shopId, {
+    fromDate: "2000-01-01",
+    toDate: "2026-06-15",
+    from: new Date("2000-01-01T00:00:00Z"),
+    to: NOW,
+    asOf: NOW,
+    timezone: "Asia/Tokyo",
+  } as never);
   expect(report.customers).toBe(Array.from({ length: COUNT }, (_, i) => i).filter((i) => i % 7 !== 0).length);
   let listed = 0;
   const seen = new Set<string>();

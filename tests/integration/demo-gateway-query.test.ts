@@ -8,12 +8,21 @@ const UA = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Geck
 
 let gateway: DemoAdminGateway;
 beforeAll(async () => {
-  gateway = await startDemoAdminGateway({ port: await freeLoopbackPort(), target: "http://127.0.0.1:9", shop: "joren-demo.myshopify.com", apiKey: "k", secret: "s".repeat(32) });
+  gateway = await startDemoAdminGateway({
+    port: await freeLoopbackPort(),
+    target: "http://127.0.0.1:9",
+    shop: "joren-demo.myshopify.com",
+    apiKey: "k",
+    secret: "s".repeat(32),
+  });
 });
 afterAll(async () => gateway.close());
 
 test("a report range and the locale survive the gateway's token redirect", async () => {
-  const answer = await fetch(`${gateway.url}/app/reports?from=2026-01-01&to=2026-02-01&locale=ja`, { redirect: "manual", headers: { "User-Agent": UA } });
+  const answer = await fetch(`${gateway.url}/app/reports?from=2026-01-01&to=2026-02-01&locale=ja`, {
+    redirect: "manual",
+    headers: { "User-Agent": UA },
+  });
   expect(answer.status).toBe(302);
   const location = new URL(answer.headers.get("location")!);
   expect(location.pathname).toBe("/app/reports");
@@ -25,8 +34,17 @@ test("a report range and the locale survive the gateway's token redirect", async
 });
 
 test("filters of the customers list survive too; a page without a query gets only Shopify's parameters", async () => {
-  const withQuery = new URL((await fetch(`${gateway.url}/app/customers?segment=champions&page=2`, { redirect: "manual", headers: { "User-Agent": UA } })).headers.get("location")!);
+  const withQuery = new URL(
+    (
+      await fetch(`${gateway.url}/app/customers?segment=champions&page=2`, {
+        redirect: "manual",
+        headers: { "User-Agent": UA },
+      })
+    ).headers.get("location")!,
+  );
   expect([withQuery.searchParams.get("segment"), withQuery.searchParams.get("page")]).toEqual(["champions", "2"]);
-  const bare = new URL((await fetch(`${gateway.url}/app`, { redirect: "manual", headers: { "User-Agent": UA } })).headers.get("location")!);
+  const bare = new URL(
+    (await fetch(`${gateway.url}/app`, { redirect: "manual", headers: { "User-Agent": UA } })).headers.get("location")!,
+  );
   expect([...bare.searchParams.keys()].sort()).toEqual(["embedded", "host", "id_token", "shop"]);
 });

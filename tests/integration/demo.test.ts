@@ -17,20 +17,36 @@ const CUSTOMERS = 60;
 const DAYS = 20;
 const HISTORY_DAYS = 150;
 const END = new Date();
-const BROWSER_UA = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/156.0.0.0 Safari/537.36";
+const BROWSER_UA =
+  "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/156.0.0.0 Safari/537.36";
 
 let t: TestDb;
 let server: AppServer;
 let summary: DemoSummary;
 let shopId: string;
-const store: SyntheticStoreOptions = { shop: SHOP, seed: SEED, customers: CUSTOMERS, end: END, days: DAYS + HISTORY_DAYS };
+const store: SyntheticStoreOptions = {
+  shop: SHOP,
+  seed: SEED,
+  customers: CUSTOMERS,
+  end: END,
+  days: DAYS + HISTORY_DAYS,
+};
 
 beforeAll(async () => {
   t = await createTestDb();
   // the simulated mail client says when it opened or clicked (app/modules/tracking/demo-clock.server.ts)
   server = await startAppServer({ databaseUrl: t.url, env: { JOREN_DEMO_CLOCK: "1" } });
   summary = await runDemo({
-    db: t.db, shop: SHOP, appUrl: server.url, secret: TEST_SECRET, seed: SEED, customers: CUSTOMERS, days: DAYS, historyDays: HISTORY_DAYS, tickMinutes: 120, end: END,
+    db: t.db,
+    shop: SHOP,
+    appUrl: server.url,
+    secret: TEST_SECRET,
+    seed: SEED,
+    customers: CUSTOMERS,
+    days: DAYS,
+    historyDays: HISTORY_DAYS,
+    tickMinutes: 120,
+    end: END,
   });
   shopId = (await t.db.shop.findUniqueOrThrow({ where: { domain: SHOP } })).id;
 }, 600_000);
@@ -45,7 +61,9 @@ test("everything fed over HTTP was accepted and applied; nothing was lost", asyn
   expect(summary.fed.pixelRefused).toEqual({});
   expect(summary.fed.pixelEvents).toBeGreaterThan(0);
   // every storefront form the generator sent was taken (birthdays by logged-in customers, notify-me on sold-out items)
-  const birthdayForms = [...syntheticStore(store)].filter((e) => e.kind === "proxy" && e.path === "/proxy/birthday").length;
+  const birthdayForms = [...syntheticStore(store)].filter(
+    (e) => e.kind === "proxy" && e.path === "/proxy/birthday",
+  ).length;
   expect(birthdayForms).toBeGreaterThan(0);
   expect(summary.fed.proxyForms["/proxy/birthday"]).toEqual({ saved: birthdayForms });
   const notifyMe = summary.fed.proxyForms["/proxy/back-in-stock"] ?? {};
@@ -58,7 +76,9 @@ test("everything fed over HTTP was accepted and applied; nothing was lost", asyn
   expect(summary.mirror.orders).toBe(summary.fed.ordersSent);
   expect(summary.reports.orders).toBe(summary.mirror.countedOrders);
   expect(summary.mirror.countedOrders).toBeLessThanOrEqual(summary.mirror.orders);
-  expect(summary.mirror.orders - summary.mirror.countedOrders).toBeLessThanOrEqual((summary.fed.webhooks["orders/cancelled"] ?? 0) + (summary.fed.webhooks["refunds/create"] ?? 0));
+  expect(summary.mirror.orders - summary.mirror.countedOrders).toBeLessThanOrEqual(
+    (summary.fed.webhooks["orders/cancelled"] ?? 0) + (summary.fed.webhooks["refunds/create"] ?? 0),
+  );
   expect(summary.mirror.behaviourEvents).toBe(summary.fed.pixelEvents);
 });
 
@@ -81,9 +101,14 @@ test("messages by state add up to the ledger, and sends never exceed what was pl
 
 test("no email to anyone who had not consented at that moment", async () => {
   expect(summary.sentWithoutConsent).toBe(0);
-  const sent = await t.db.message.findMany({ where: { shopId, status: "sent" }, select: { email: true, sentAt: true } });
+  const sent = await t.db.message.findMany({
+    where: { shopId, status: "sent" },
+    select: { email: true, sentAt: true },
+  });
   const neverConsented = new Set(
-    Array.from({ length: CUSTOMERS }, (_, n) => customerProfile(store, n)).filter((p) => p.consent === "not_subscribed").map((p) => p.email),
+    Array.from({ length: CUSTOMERS }, (_, n) => customerProfile(store, n))
+      .filter((p) => p.consent === "not_subscribed")
+      .map((p) => p.email),
   );
   expect(neverConsented.size).toBeGreaterThan(0);
   expect(sent.filter((m) => neverConsented.has(m.email ?? ""))).toEqual([]);
@@ -95,7 +120,12 @@ test("guard interventions agree with the ledger's reasons", async () => {
   expect(summary.guard.offersWithheld).toBeGreaterThanOrEqual(0);
   expect(summary.guard.loyaltyVariantsSent).toBeLessThanOrEqual(summary.guard.offersWithheld);
   const withheld = await t.db.message.count({
-    where: { shopId, status: "sent", sentAt: { gte: new Date(summary.timeline.liveFrom) }, reason: { contains: OFFER_WITHHELD.split(" (")[0] } },
+    where: {
+      shopId,
+      status: "sent",
+      sentAt: { gte: new Date(summary.timeline.liveFrom) },
+      reason: { contains: OFFER_WITHHELD.split(" (")[0] },
+    },
   });
   expect(summary.guard.offersWithheld).toBe(withheld);
   expect(summary.guard.firstPurchaseRedemptionsByRepeat).toBe(0);
@@ -112,7 +142,14 @@ test("the simulated mail client opened and clicked through the signed endpoints,
   expect(clicked).toBe(summary.fed.mailClicks);
   const late = await t.db.message.count({ where: { shopId, openedAt: { gt: END } } });
   expect(late).toBe(0);
-  const total = summary.reports.scenarios.reduce((s, x) => ({ opened: s.opened + x.opened, clicked: s.clicked + x.clicked, revenue: s.revenue + x.attributedRevenue }), { opened: 0, clicked: 0, revenue: 0 });
+  const total = summary.reports.scenarios.reduce(
+    (s, x) => ({
+      opened: s.opened + x.opened,
+      clicked: s.clicked + x.clicked,
+      revenue: s.revenue + x.attributedRevenue,
+    }),
+    { opened: 0, clicked: 0, revenue: 0 },
+  );
   expect(total.opened).toBeGreaterThan(0);
   expect(total.clicked).toBeGreaterThan(0);
   expect(total.revenue).toBeGreaterThan(0);
@@ -133,8 +170,17 @@ test("the demo's admin gateway opens the admin with a genuine session token, and
   const port = await freeLoopbackPort();
   let gateway: DemoAdminGateway | undefined;
   try {
-    gateway = await startDemoAdminGateway({ port, target: server.url, shop: SHOP, apiKey: "test-api-key", secret: TEST_SECRET });
-    const bare = await fetch(`${gateway.url}/app/scenarios`, { redirect: "manual", headers: { "User-Agent": BROWSER_UA } });
+    gateway = await startDemoAdminGateway({
+      port,
+      target: server.url,
+      shop: SHOP,
+      apiKey: "test-api-key",
+      secret: TEST_SECRET,
+    });
+    const bare = await fetch(`${gateway.url}/app/scenarios`, {
+      redirect: "manual",
+      headers: { "User-Agent": BROWSER_UA },
+    });
     expect(bare.status).toBe(302);
     const location = new URL(bare.headers.get("location")!);
     expect(location.pathname).toBe("/app/scenarios");
@@ -147,11 +193,15 @@ test("the demo's admin gateway opens the admin with a genuine session token, and
     expect(html).not.toContain("cdn.shopify.com/shopifycloud/app-bridge.js");
 
     const { token } = (await (await fetch(`${gateway.url}/__joren_demo/session-token`)).json()) as { token: string };
-    const data = await fetch(`${gateway.url}/app/scenarios?_data=routes%2Fapp.scenarios._index`, { headers: { "User-Agent": BROWSER_UA, Authorization: `Bearer ${token}` } });
+    const data = await fetch(`${gateway.url}/app/scenarios?_data=routes%2Fapp.scenarios._index`, {
+      headers: { "User-Agent": BROWSER_UA, Authorization: `Bearer ${token}` },
+    });
     expect(data.status).toBe(200);
     // the app itself still refuses a token not signed with its secret
     const [header, payload] = token.split(".");
-    const forged = await fetch(`${gateway.url}/app/scenarios?_data=routes%2Fapp.scenarios._index`, { headers: { "User-Agent": BROWSER_UA, Authorization: `Bearer ${header}.${payload}.AAAA` } });
+    const forged = await fetch(`${gateway.url}/app/scenarios?_data=routes%2Fapp.scenarios._index`, {
+      headers: { "User-Agent": BROWSER_UA, Authorization: `Bearer ${header}.${payload}.AAAA` },
+    });
     expect(forged.status).toBe(401);
   } finally {
     await gateway?.close();

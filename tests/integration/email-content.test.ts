@@ -18,7 +18,8 @@ import { mintSessionToken } from "../helpers/session-token";
 const SHOP = "email-content.myshopify.com";
 const OTHER = "email-other.myshopify.com";
 const ROUTE = "routes/app.scenarios.$key";
-const BROWSER_UA = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/156.0.0.0 Safari/537.36";
+const BROWSER_UA =
+  "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/156.0.0.0 Safari/537.36";
 
 let t: TestDb;
 let db: Db;
@@ -41,7 +42,11 @@ afterAll(async () => {
   await t?.close();
 });
 
-async function post(path: string, body: unknown, routeId = ROUTE): Promise<{ status: number; json: Record<string, unknown> }> {
+async function post(
+  path: string,
+  body: unknown,
+  routeId = ROUTE,
+): Promise<{ status: number; json: Record<string, unknown> }> {
   const token = mintSessionToken({ shop: SHOP, apiKey: "test-api-key", secret: TEST_SECRET });
   const response = await fetch(`${server.url}${path}?_data=${encodeURIComponent(routeId)}`, {
     method: "POST",
@@ -61,9 +66,20 @@ async function post(path: string, body: unknown, routeId = ROUTE): Promise<{ sta
 
 const content = {
   ja: { ...blank, subject: "{{first_name|お客}}様、{{shop_name}}へようこそ", heading: "はじめまして" },
-  en: { ...blank, subject: "Welcome aboard, {{first_name|friend}}", body: "We roast every Monday.\n\nUse {{coupon}} on your first order.", buttonLabel: "Shop the roast" },
+  en: {
+    ...blank,
+    subject: "Welcome aboard, {{first_name|friend}}",
+    body: "We roast every Monday.\n\nUse {{coupon}} on your first order.",
+    buttonLabel: "Shop the roast",
+  },
 };
-const brand = { ...noBrand, shopName: "Kissa Tea", logoUrl: "https://cdn.shopify.com/s/files/logo.png", buttonColor: "#0f766e", footerEn: "Brewed in Kyoto by {{shop_name}}" };
+const brand = {
+  ...noBrand,
+  shopName: "Kissa Tea",
+  logoUrl: "https://cdn.shopify.com/s/files/logo.png",
+  buttonColor: "#0f766e",
+  footerEn: "Brewed in Kyoto by {{shop_name}}",
+};
 
 test("saving stores both languages and the brand; refused input writes nothing and says why", async () => {
   const saved = await post("/app/scenarios/welcome", { intent: "saveContent", content, brand });
@@ -73,11 +89,19 @@ test("saving stores both languages and the brand; refused input writes nothing a
     ["en", "Welcome aboard, {{first_name|friend}}", null],
     ["ja", "{{first_name|お客}}様、{{shop_name}}へようこそ", null],
   ]);
-  expect(await db.emailBrand.findUniqueOrThrow({ where: { shopId } })).toMatchObject({ shopName: "Kissa Tea", buttonColor: "#0f766e", headerColor: null });
+  expect(await db.emailBrand.findUniqueOrThrow({ where: { shopId } })).toMatchObject({
+    shopName: "Kissa Tea",
+    buttonColor: "#0f766e",
+    headerColor: null,
+  });
 
   const refused = await post("/app/scenarios/welcome", {
     intent: "saveContent",
-    content: { ...content, ja: { ...content.ja, subject: "件名\r\nBcc: x@example.com" }, en: { ...content.en, body: "You have {{points}} points" } },
+    content: {
+      ...content,
+      ja: { ...content.ja, subject: "件名\r\nBcc: x@example.com" },
+      en: { ...content.en, body: "You have {{points}} points" },
+    },
     brand: { ...brand, shopName: "Changed", logoUrl: "http://cdn.example/logo.png" },
   });
   expect(refused.status).toBe(400);
@@ -87,13 +111,19 @@ test("saving stores both languages and the brand; refused input writes nothing a
     "ja.subject:line_break",
   ]);
   expect((await db.emailBrand.findUniqueOrThrow({ where: { shopId } })).shopName).toBe("Kissa Tea");
-  expect((await db.emailContent.findFirstOrThrow({ where: { shopId, scenario: "welcome", locale: "ja" } })).subject).toContain("ようこそ");
+  expect(
+    (await db.emailContent.findFirstOrThrow({ where: { shopId, scenario: "welcome", locale: "ja" } })).subject,
+  ).toContain("ようこそ");
   expect(await db.emailContent.count({ where: { shopId: otherShopId } })).toBe(0);
 });
 
 test("the live preview renders the draft without storing it, and checks it like a save", async () => {
   const draft = { ...content, en: { ...content.en, heading: "Draft <b>heading</b>" } };
-  const preview = await post("/app/scenarios/welcome/preview", { content: draft, brand }, "routes/app.scenarios.$key.preview");
+  const preview = await post(
+    "/app/scenarios/welcome/preview",
+    { content: draft, brand },
+    "routes/app.scenarios.$key.preview",
+  );
   expect(preview.status).toBe(200);
   const en = preview.json.en as { subject: string; html: string };
   expect(en.subject).toBe("Welcome aboard, Hana");
@@ -101,15 +131,25 @@ test("the live preview renders the draft without storing it, and checks it like 
   expect(en.html).toContain('alt="Kissa Tea"');
   expect(en.html).toContain("Brewed in Kyoto by Kissa Tea");
   expect((preview.json.ja as { subject: string }).subject).toBe("花子様、Kissa Teaへようこそ");
-  expect((await db.emailContent.findFirstOrThrow({ where: { shopId, scenario: "welcome", locale: "en" } })).heading).toBeNull();
+  expect(
+    (await db.emailContent.findFirstOrThrow({ where: { shopId, scenario: "welcome", locale: "en" } })).heading,
+  ).toBeNull();
 
-  const invalid = await post("/app/scenarios/welcome/preview", { content: { ...draft, en: { ...draft.en, subject: "{{first_name" } }, brand }, "routes/app.scenarios.$key.preview");
+  const invalid = await post(
+    "/app/scenarios/welcome/preview",
+    { content: { ...draft, en: { ...draft.en, subject: "{{first_name" } }, brand },
+    "routes/app.scenarios.$key.preview",
+  );
   expect(invalid.status).toBe(422);
   expect(invalid.json.errors).toEqual([expect.objectContaining({ field: "en.subject", code: "merge_broken" })]);
 });
 
 test("the points preview shows a balance and an expiry date", async () => {
-  const preview = await post("/app/scenarios/points_statement/preview", { content: { ja: blank, en: blank }, brand }, "routes/app.scenarios.$key.preview");
+  const preview = await post(
+    "/app/scenarios/points_statement/preview",
+    { content: { ja: blank, en: blank }, brand },
+    "routes/app.scenarios.$key.preview",
+  );
   const en = preview.json.en as { subject: string; html: string };
   expect(en.subject).toBe("Your Kissa Tea balance: 1,250 points");
   expect(en.html).toMatch(/300 of them expire on [A-Z][a-z]+ \d{1,2}, \d{4}\./);
@@ -118,12 +158,30 @@ test("the points preview shows a balance and an expiry date", async () => {
 test("a send uses the saved wording and brand", async () => {
   await enableScenario(db, shopId, "welcome", ["incentive.kind=none"]);
   const now = new Date();
-  await upsertCustomer(db, { shopId, now }, {
-    gid: "gid://shopify/Customer/7001", email: "mei@example.com", firstName: "Mei", lastName: "Ito", phone: null, locale: "en", state: "enabled", tags: null,
-    consent: { state: "SUBSCRIBED", optInLevel: "SINGLE_OPT_IN", updatedAt: new Date(now.getTime() - 3_600_000) },
-    birthDate: null, createdAt: new Date(now.getTime() - 3_600_000), updatedAt: new Date(now.getTime() - 3_600_000),
-  });
-  const deps: EngineDeps = { transport: createOutboxTransport(createPrismaOutboxStore(db, shopId)), admin: createFakeAdminPort({}), appUrl: "https://joren.test", mailSecret: "s".repeat(40) };
+  await upsertCustomer(
+    db,
+    { shopId, now },
+    {
+      gid: "gid://shopify/Customer/7001",
+      email: "mei@example.com",
+      firstName: "Mei",
+      lastName: "Ito",
+      phone: null,
+      locale: "en",
+      state: "enabled",
+      tags: null,
+      consent: { state: "SUBSCRIBED", optInLevel: "SINGLE_OPT_IN", updatedAt: new Date(now.getTime() - 3_600_000) },
+      birthDate: null,
+      createdAt: new Date(now.getTime() - 3_600_000),
+      updatedAt: new Date(now.getTime() - 3_600_000),
+    },
+  );
+  const deps: EngineDeps = {
+    transport: createOutboxTransport(createPrismaOutboxStore(db, shopId)),
+    admin: createFakeAdminPort({}),
+    appUrl: "https://joren.test",
+    mailSecret: "s".repeat(40),
+  };
   await runTick(db, shopId, now, deps);
   const email = await db.outboxEmail.findFirstOrThrow({ where: { shopId, toEmail: "mei@example.com" } });
   expect(email.subject).toBe("Welcome aboard, Mei");
@@ -135,24 +193,57 @@ test("a send uses the saved wording and brand", async () => {
 
 test("a test send goes to the typed address as the chosen customer, is no ledger send and is rate-limited", async () => {
   const customer = await db.customer.create({
-    data: { shopId, gid: "gid://shopify/Customer/7002", email: "sora@example.com", emailNormalized: "sora@example.com", firstName: "Sora", phase: "prospect" },
+    data: {
+      shopId,
+      gid: "gid://shopify/Customer/7002",
+      email: "sora@example.com",
+      emailNormalized: "sora@example.com",
+      firstName: "Sora",
+      phase: "prospect",
+    },
   });
   const messagesBefore = await db.message.count({ where: { shopId } });
-  const sent = await post("/app/scenarios/welcome", { intent: "testSend", locale: "en", to: "qa@agency.example", customerId: customer.id });
-  expect(sent).toEqual({ status: 200, json: { intent: "testSend", ok: true, to: "qa@agency.example", transport: expect.any(String) } });
+  const sent = await post("/app/scenarios/welcome", {
+    intent: "testSend",
+    locale: "en",
+    to: "qa@agency.example",
+    customerId: customer.id,
+  });
+  expect(sent).toEqual({
+    status: 200,
+    json: { intent: "testSend", ok: true, to: "qa@agency.example", transport: expect.any(String) },
+  });
   const email = await db.outboxEmail.findFirstOrThrow({ where: { shopId, toEmail: "qa@agency.example" } });
   expect(email.subject).toBe("[Test] Welcome aboard, Sora");
-  expect(JSON.parse(email.headers)).toMatchObject({ customArgs: { joren_test: "1" }, categories: ["joren", "test", "welcome"] });
+  expect(JSON.parse(email.headers)).toMatchObject({
+    customArgs: { joren_test: "1" },
+    categories: ["joren", "test", "welcome"],
+  });
   expect(await db.message.count({ where: { shopId } })).toBe(messagesBefore);
 
   const badAddress = await post("/app/scenarios/welcome", { intent: "testSend", locale: "en", to: "not an address" });
   expect(badAddress).toEqual({ status: 400, json: { intent: "testSend", ok: false, problem: "bad_address" } });
-  const otherShopsCustomer = await db.customer.create({ data: { shopId: otherShopId, gid: "gid://shopify/Customer/7003", email: "x@example.com", emailNormalized: "x@example.com", firstName: "X" } });
-  const foreign = await post("/app/scenarios/welcome", { intent: "testSend", locale: "en", to: "qa@agency.example", customerId: otherShopsCustomer.id });
+  const otherShopsCustomer = await db.customer.create({
+    data: {
+      shopId: otherShopId,
+      gid: "gid://shopify/Customer/7003",
+      email: "x@example.com",
+      emailNormalized: "x@example.com",
+      firstName: "X",
+    },
+  });
+  const foreign = await post("/app/scenarios/welcome", {
+    intent: "testSend",
+    locale: "en",
+    to: "qa@agency.example",
+    customerId: otherShopsCustomer.id,
+  });
   expect(foreign.json).toMatchObject({ ok: false, problem: "unknown_customer" });
 
   for (let i = 1; i < TEST_SENDS_PER_HOUR; i++) {
-    expect((await post("/app/scenarios/welcome", { intent: "testSend", locale: "ja", to: "qa@agency.example" })).json.ok).toBe(true);
+    expect(
+      (await post("/app/scenarios/welcome", { intent: "testSend", locale: "ja", to: "qa@agency.example" })).json.ok,
+    ).toBe(true);
   }
   const limited = await post("/app/scenarios/welcome", { intent: "testSend", locale: "ja", to: "qa@agency.example" });
   expect(limited.json).toMatchObject({ ok: false, problem: "rate_limited" });
@@ -163,6 +254,12 @@ test("onboarding takes the shop's name from Shopify, so emails never show the do
   const domain = "fresh-install.myshopify.com";
   await registerSendingShop(db, domain, []);
   expect((await db.shop.findUniqueOrThrow({ where: { domain } })).name).toBe("fresh-install");
-  await onboardShop({ db, domain, appUrl: "https://joren.test", admin: createFakeAdminPort({ shop: { name: "茶房 Kissa" } }), runImport: false });
+  await onboardShop({
+    db,
+    domain,
+    appUrl: "https://joren.test",
+    admin: createFakeAdminPort({ shop: { name: "茶房 Kissa" } }),
+    runImport: false,
+  });
   expect((await db.shop.findUniqueOrThrow({ where: { domain } })).name).toBe("茶房 Kissa");
 });

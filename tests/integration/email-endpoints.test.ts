@@ -10,7 +10,11 @@ import { createOutboxTransport } from "~/modules/delivery/mail/outbox-transport"
 import { createPrismaOutboxStore } from "~/modules/delivery/mail/prisma-outbox-store.server";
 import { recordMailEvents } from "~/modules/tracking/record-mail-events.server";
 import { SIGNATURE_HEADER, TIMESTAMP_HEADER } from "~/modules/tracking/sendgrid-events.server";
-import { UNSUBSCRIBE_PENDING_SYNC_SOURCE, UNSUBSCRIBE_SOURCE, unsubscribeByMessage } from "~/modules/tracking/unsubscribe.server";
+import {
+  UNSUBSCRIBE_PENDING_SYNC_SOURCE,
+  UNSUBSCRIBE_SOURCE,
+  unsubscribeByMessage,
+} from "~/modules/tracking/unsubscribe.server";
 import { listUnsubscribeHeaders } from "~/modules/delivery/mail/headers";
 import type { OutgoingMessage } from "~/modules/delivery/mail/transport";
 import { createFakeAdminPort } from "~/modules/platform/shopify/fake-admin-port";
@@ -94,7 +98,14 @@ async function sentMessage(options: { shop?: string; gid?: boolean; email?: stri
 }
 
 function linksFor(f: Fixture, now = new Date()) {
-  return buildMessageLinks({ appUrl: server.url, secret, shopId: f.shopId, messageId: f.messageId, customerId: f.customerId, now });
+  return buildMessageLinks({
+    appUrl: server.url,
+    secret,
+    shopId: f.shopId,
+    messageId: f.messageId,
+    customerId: f.customerId,
+    now,
+  });
 }
 
 /** Everything an endpoint could write, for "nothing was written" checks. */
@@ -183,7 +194,10 @@ describe("/email/unsubscribe", () => {
   });
 
   test("the page's button unsubscribes and says so, in the page's language", async () => {
-    for (const [language, done] of [["ja", "配信を停止しました"], ["en", "You&#39;re unsubscribed"]] as const) {
+    for (const [language, done] of [
+      ["ja", "配信を停止しました"],
+      ["en", "You&#39;re unsubscribed"],
+    ] as const) {
       const f = await sentMessage();
       const { unsubscribeUrl } = linksFor(f);
       const page = await (await fetch(unsubscribeUrl, { headers: { "accept-language": language } })).text();
@@ -198,7 +212,9 @@ describe("/email/unsubscribe", () => {
       expect(res.status).toBe(200);
       expect(res.headers.get("content-type")).toMatch(/^text\/html/);
       expect(await res.text()).toContain(done);
-      expect((await t.db.customer.findUniqueOrThrow({ where: { id: f.customerId } })).emailConsent).toBe("UNSUBSCRIBED");
+      expect((await t.db.customer.findUniqueOrThrow({ where: { id: f.customerId } })).emailConsent).toBe(
+        "UNSUBSCRIBED",
+      );
     }
   });
 
@@ -251,7 +267,10 @@ describe("/email/unsubscribe", () => {
     expect(await huge.text()).toContain("List-Unsubscribe=One-Click");
     expect(await snapshot()).toEqual(before);
 
-    const json = await oneClick(unsubscribeUrl, { headers: { "content-type": "application/json" }, body: '{"unsubscribe":true}' });
+    const json = await oneClick(unsubscribeUrl, {
+      headers: { "content-type": "application/json" },
+      body: '{"unsubscribe":true}',
+    });
     expect(json.status).toBe(200);
     const empty = await fetch(unsubscribeUrl, { method: "POST" });
     expect(empty.status).toBe(200);
@@ -280,7 +299,9 @@ describe("/email/click", () => {
     expect(clickedAt).not.toBeNull();
 
     // a url= parameter is never followed: the destination is inside the signed token
-    const withUrl = await fetch(`${click}&url=${encodeURIComponent("https://evil.example/phish")}`, { redirect: "manual" });
+    const withUrl = await fetch(`${click}&url=${encodeURIComponent("https://evil.example/phish")}`, {
+      redirect: "manual",
+    });
     expect(withUrl.status).toBe(302);
     expect(withUrl.headers.get("location")).toBe(target);
 
@@ -331,7 +352,11 @@ describe("/email/open", () => {
   test("a bad token still gets the GIF, and nothing is recorded", async () => {
     const f = await sentMessage();
     const before = await snapshot();
-    for (const url of [tamper(linksFor(f).openPixelUrl), `${server.url}/email/open`, linksFor(f).unsubscribeUrl.replace("/email/unsubscribe", "/email/open")]) {
+    for (const url of [
+      tamper(linksFor(f).openPixelUrl),
+      `${server.url}/email/open`,
+      linksFor(f).unsubscribeUrl.replace("/email/unsubscribe", "/email/open"),
+    ]) {
       const res = await fetch(url);
       expect(res.status).toBe(200);
       expect(res.headers.get("content-type")).toBe("image/gif");
@@ -345,12 +370,18 @@ describe("/sendgrid/events", () => {
   const nowS = () => Math.floor(Date.now() / 1000);
 
   function signed(body: string, key: KeyObject = sendgridKey, timestamp = String(nowS())) {
-    const signature = sign("sha256", Buffer.from(timestamp + body, "utf8"), { key, dsaEncoding: "der" }).toString("base64");
+    const signature = sign("sha256", Buffer.from(timestamp + body, "utf8"), { key, dsaEncoding: "der" }).toString(
+      "base64",
+    );
     return { [SIGNATURE_HEADER]: signature, [TIMESTAMP_HEADER]: timestamp };
   }
 
   function post(body: string, headers: Record<string, string>) {
-    return fetch(`${server.url}/sendgrid/events`, { method: "POST", headers: { "content-type": "application/json", ...headers }, body });
+    return fetch(`${server.url}/sendgrid/events`, {
+      method: "POST",
+      headers: { "content-type": "application/json", ...headers },
+      body,
+    });
   }
 
   let eventSeq = 0;
@@ -400,14 +431,17 @@ describe("/sendgrid/events", () => {
     expect((await message(leaver)).unsubscribedAt).not.toBeNull();
 
     const suppression = (f: Fixture) =>
-      t.db.suppression.findUnique({ where: { shopId_emailNormalized: { shopId, emailNormalized: f.email.toLowerCase() } } });
+      t.db.suppression.findUnique({
+        where: { shopId_emailNormalized: { shopId, emailNormalized: f.email.toLowerCase() } },
+      });
     expect(await suppression(bounced)).toMatchObject({ reason: "bounce" });
     // a blocked (soft) bounce does not suppress the address
     expect(await suppression(blocked)).toBeNull();
     expect(await suppression(complainer)).toMatchObject({ reason: "spamreport" });
     expect(await suppression(leaver)).toMatchObject({ reason: "unsubscribe" });
 
-    const consent = async (f: Fixture) => (await t.db.customer.findUniqueOrThrow({ where: { id: f.customerId } })).emailConsent;
+    const consent = async (f: Fixture) =>
+      (await t.db.customer.findUniqueOrThrow({ where: { id: f.customerId } })).emailConsent;
     // bounces and spam reports suppress the address; only an unsubscribe changes consent
     expect(await consent(bounced)).toBe("SUBSCRIBED");
     expect(await consent(complainer)).toBe("SUBSCRIBED");
@@ -542,15 +576,31 @@ describe("unsubscribeByMessage", () => {
     const f = await sentMessage();
     const admin = createFakeAdminPort();
     const now = new Date();
-    const first = await unsubscribeByMessage(t.db, { shopId, messageId: f.messageId, customerId: f.customerId, now, admin });
+    const first = await unsubscribeByMessage(t.db, {
+      shopId,
+      messageId: f.messageId,
+      customerId: f.customerId,
+      now,
+      admin,
+    });
     expect(first).toEqual({ shopFound: true, changed: true, consentChanged: true, shopifySync: "synced" });
     expect(admin.consents.get(f.customerGid!)).toBe("UNSUBSCRIBED");
 
-    const again = await unsubscribeByMessage(t.db, { shopId, messageId: f.messageId, customerId: f.customerId, now: new Date(), admin });
+    const again = await unsubscribeByMessage(t.db, {
+      shopId,
+      messageId: f.messageId,
+      customerId: f.customerId,
+      now: new Date(),
+      admin,
+    });
     expect(again).toEqual({ shopFound: true, changed: false, consentChanged: false, shopifySync: "not_needed" });
     expect(admin.calls.filter((c) => c.op === "updateEmailConsent")).toHaveLength(1);
     const customer = await t.db.customer.findUniqueOrThrow({ where: { id: f.customerId } });
-    expect(customer).toMatchObject({ emailConsent: "UNSUBSCRIBED", emailConsentAt: now, emailConsentSource: UNSUBSCRIBE_SOURCE });
+    expect(customer).toMatchObject({
+      emailConsent: "UNSUBSCRIBED",
+      emailConsentAt: now,
+      emailConsentSource: UNSUBSCRIBE_SOURCE,
+    });
   });
 
   test("a failed write-back keeps the unsubscribe and marks it for a later sync", async () => {
@@ -568,7 +618,10 @@ describe("unsubscribeByMessage", () => {
     expect(logged.lines[0]).not.toContain(f.customerGid!);
     expect(admin.consents.size).toBe(0);
     const customer = await t.db.customer.findUniqueOrThrow({ where: { id: f.customerId } });
-    expect(customer).toMatchObject({ emailConsent: "UNSUBSCRIBED", emailConsentSource: UNSUBSCRIBE_PENDING_SYNC_SOURCE });
+    expect(customer).toMatchObject({
+      emailConsent: "UNSUBSCRIBED",
+      emailConsentSource: UNSUBSCRIBE_PENDING_SYNC_SOURCE,
+    });
     expect(await t.db.suppression.count({ where: { shopId, emailNormalized: f.email.toLowerCase() } })).toBe(1);
 
     // an Admin API port that cannot even be had is the same
@@ -591,14 +644,26 @@ describe("unsubscribeByMessage", () => {
   test("a guest (no Shopify customer) is unsubscribed locally only", async () => {
     const f = await sentMessage({ gid: false });
     const admin = createFakeAdminPort();
-    const result = await unsubscribeByMessage(t.db, { shopId, messageId: f.messageId, customerId: f.customerId, now: new Date(), admin });
+    const result = await unsubscribeByMessage(t.db, {
+      shopId,
+      messageId: f.messageId,
+      customerId: f.customerId,
+      now: new Date(),
+      admin,
+    });
     expect(result).toMatchObject({ consentChanged: true, shopifySync: "not_needed" });
     expect(admin.calls).toEqual([]);
   });
 
   test("a token for a shop that is gone is answered without writing", async () => {
     const before = await snapshot();
-    const result = await unsubscribeByMessage(t.db, { shopId: "gone", messageId: "m", customerId: "c", now: new Date(), admin: null });
+    const result = await unsubscribeByMessage(t.db, {
+      shopId: "gone",
+      messageId: "m",
+      customerId: "c",
+      now: new Date(),
+      admin: null,
+    });
     expect(result).toEqual({ shopFound: false, changed: false, consentChanged: false, shopifySync: "not_needed" });
     expect(await snapshot()).toEqual(before);
   });
@@ -610,8 +675,12 @@ describe("recordMailEvents", () => {
     const late = new Date("2026-05-01T10:00:00Z");
     const early = new Date("2026-05-01T09:00:00Z");
     await recordMailEvents(t.db, shopId, [{ eventId: "e-late", messageId: f.messageId, kind: "delivered", at: late }]);
-    await recordMailEvents(t.db, shopId, [{ eventId: "e-early", messageId: f.messageId, kind: "delivered", at: early }]);
-    await recordMailEvents(t.db, shopId, [{ eventId: "e-later", messageId: f.messageId, kind: "delivered", at: new Date("2026-05-02T00:00:00Z") }]);
+    await recordMailEvents(t.db, shopId, [
+      { eventId: "e-early", messageId: f.messageId, kind: "delivered", at: early },
+    ]);
+    await recordMailEvents(t.db, shopId, [
+      { eventId: "e-later", messageId: f.messageId, kind: "delivered", at: new Date("2026-05-02T00:00:00Z") },
+    ]);
     expect((await t.db.message.findUniqueOrThrow({ where: { id: f.messageId } })).deliveredAt).toEqual(early);
   });
 
@@ -640,12 +709,18 @@ describe("the Prisma outbox store", () => {
   test("stores each message once: saving it again is a no-op", async () => {
     const f = await sentMessage();
     const outbox = createOutboxTransport(createPrismaOutboxStore(t.db, shopId));
-    expect(await outbox.send([outgoing(f, "First")])).toEqual([{ messageId: f.messageId, status: "sent", providerId: `outbox:${f.messageId}` }]);
-    expect(await outbox.send([outgoing(f, "Second")])).toEqual([{ messageId: f.messageId, status: "sent", providerId: `outbox:${f.messageId}` }]);
+    expect(await outbox.send([outgoing(f, "First")])).toEqual([
+      { messageId: f.messageId, status: "sent", providerId: `outbox:${f.messageId}` },
+    ]);
+    expect(await outbox.send([outgoing(f, "Second")])).toEqual([
+      { messageId: f.messageId, status: "sent", providerId: `outbox:${f.messageId}` },
+    ]);
     const rows = await t.db.outboxEmail.findMany({ where: { messageId: f.messageId } });
     expect(rows).toHaveLength(1);
     expect(rows[0]).toMatchObject({ shopId, subject: "First", toEmail: f.email.trim(), fromName: "Tea" });
-    expect(JSON.parse(rows[0]!.headers)).toMatchObject({ customArgs: { joren_message_id: f.messageId, shop_id: shopId } });
+    expect(JSON.parse(rows[0]!.headers)).toMatchObject({
+      customArgs: { joren_message_id: f.messageId, shop_id: shopId },
+    });
   });
 });
 

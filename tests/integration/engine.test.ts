@@ -32,26 +32,71 @@ let serial = 0;
 async function setup(assignments: string[] = []) {
   t = await createTestDb();
   db = t.db;
-  shopId = await registerSendingShop(db, "engine-test.myshopify.com", ["holdoutPercent=0", "quietHours=off", ...assignments]);
+  shopId = await registerSendingShop(db, "engine-test.myshopify.com", [
+    "holdoutPercent=0",
+    "quietHours=off",
+    ...assignments,
+  ]);
   admin = createFakeAdminPort({});
-  deps = { transport: createOutboxTransport(createPrismaOutboxStore(db, shopId)), admin, appUrl: "https://joren.test", mailSecret: "s".repeat(40) };
-  await recordProduct(db, { shopId, now: T0 }, {
-    gid: "gid://shopify/Product/9007199254740993001", title: "煎茶 Sencha", handle: "sencha", status: "active", productType: "Tea",
-    vendor: null, tags: null, imageUrl: "https://cdn.example/sencha.jpg", publishedAt: T0, updatedAt: T0,
-    variants: [{ gid: "gid://shopify/ProductVariant/9007199254740993002", title: "100g", sku: null, price: 1_620_000n, inventoryItemGid: null, inventoryQuantity: 10, inventoryPolicy: "deny", updatedAt: T0 }],
-  });
+  deps = {
+    transport: createOutboxTransport(createPrismaOutboxStore(db, shopId)),
+    admin,
+    appUrl: "https://joren.test",
+    mailSecret: "s".repeat(40),
+  };
+  await recordProduct(
+    db,
+    { shopId, now: T0 },
+    {
+      gid: "gid://shopify/Product/9007199254740993001",
+      title: "煎茶 Sencha",
+      handle: "sencha",
+      status: "active",
+      productType: "Tea",
+      vendor: null,
+      tags: null,
+      imageUrl: "https://cdn.example/sencha.jpg",
+      publishedAt: T0,
+      updatedAt: T0,
+      variants: [
+        {
+          gid: "gid://shopify/ProductVariant/9007199254740993002",
+          title: "100g",
+          sku: null,
+          price: 1_620_000n,
+          inventoryItemGid: null,
+          inventoryQuantity: 10,
+          inventoryPolicy: "deny",
+          updatedAt: T0,
+        },
+      ],
+    },
+  );
 }
 
 const enable = (key: ScenarioKey, assignments: string[] = []) => enableScenario(db, shopId, key, assignments);
 
-async function customer(options: { consent?: "SUBSCRIBED" | "NOT_SUBSCRIBED" | "UNSUBSCRIBED"; createdAt?: Date; email?: string } = {}) {
+async function customer(
+  options: { consent?: "SUBSCRIBED" | "NOT_SUBSCRIBED" | "UNSUBSCRIBED"; createdAt?: Date; email?: string } = {},
+) {
   serial++;
   const c: NormalizedCustomer = {
     gid: `gid://shopify/Customer/${9007199254740000n + BigInt(serial)}`,
     email: options.email ?? `buyer${serial}@example.jp`,
-    firstName: "花子", lastName: "山田", phone: null, locale: "ja", state: "enabled", tags: null,
-    consent: { state: options.consent ?? "SUBSCRIBED", optInLevel: "SINGLE_OPT_IN", updatedAt: options.createdAt ?? at(-60 * 24) },
-    birthDate: null, createdAt: options.createdAt ?? at(-60 * 24 * 30), updatedAt: options.createdAt ?? at(-60 * 24 * 30),
+    firstName: "花子",
+    lastName: "山田",
+    phone: null,
+    locale: "ja",
+    state: "enabled",
+    tags: null,
+    consent: {
+      state: options.consent ?? "SUBSCRIBED",
+      optInLevel: "SINGLE_OPT_IN",
+      updatedAt: options.createdAt ?? at(-60 * 24),
+    },
+    birthDate: null,
+    createdAt: options.createdAt ?? at(-60 * 24 * 30),
+    updatedAt: options.createdAt ?? at(-60 * 24 * 30),
   };
   const { id } = await upsertCustomer(db, { shopId, now: T0 }, c);
   return { id, ...c };
@@ -59,27 +104,73 @@ async function customer(options: { consent?: "SUBSCRIBED" | "NOT_SUBSCRIBED" | "
 
 async function checkout(owner: { gid: string; email: string | null }, minutes = 0, token = `tok-${++serial}`) {
   const c: NormalizedCheckout = {
-    token, shopifyId: String(serial), cartToken: null, customer: null, customerGid: owner.gid, email: owner.email, locale: "ja", currency: "JPY",
-    totalPrice: 1_620_000n, abandonedCheckoutUrl: `https://engine-test.myshopify.com/checkouts/${token}/recover`, buyerAcceptsMarketing: false,
-    lines: [{ productGid: "gid://shopify/Product/9007199254740993001", variantGid: "gid://shopify/ProductVariant/9007199254740993002", title: "煎茶 Sencha", variantTitle: null, quantity: 2, price: 1_620_000n }],
-    completedAt: null, createdAt: at(minutes), updatedAt: at(minutes),
+    token,
+    shopifyId: String(serial),
+    cartToken: null,
+    customer: null,
+    customerGid: owner.gid,
+    email: owner.email,
+    locale: "ja",
+    currency: "JPY",
+    totalPrice: 1_620_000n,
+    abandonedCheckoutUrl: `https://engine-test.myshopify.com/checkouts/${token}/recover`,
+    buyerAcceptsMarketing: false,
+    lines: [
+      {
+        productGid: "gid://shopify/Product/9007199254740993001",
+        variantGid: "gid://shopify/ProductVariant/9007199254740993002",
+        title: "煎茶 Sencha",
+        variantTitle: null,
+        quantity: 2,
+        price: 1_620_000n,
+      },
+    ],
+    completedAt: null,
+    createdAt: at(minutes),
+    updatedAt: at(minutes),
   };
   await recordCheckout(db, { shopId, now: at(minutes) }, c);
   // the checkout's customer is resolved by email (the payload had no customer object)
   return token;
 }
 
-async function order(owner: { gid: string; email: string | null }, minutes: number, checkoutToken: string | null = null) {
+async function order(
+  owner: { gid: string; email: string | null },
+  minutes: number,
+  checkoutToken: string | null = null,
+) {
   const o: NormalizedOrder = {
-    gid: `gid://shopify/Order/${9007199254750000n + BigInt(++serial)}`, name: "#1001", customer: null, customerGid: owner.gid, email: owner.email, currency: "JPY",
-    totalPrice: 3_240_000n, subtotalPrice: 3_240_000n, totalDiscounts: 0n, financialStatus: "paid", fulfillmentStatus: null, cancelledAt: null, cancelReason: null,
-    paidAt: at(minutes), discountCodes: [], checkoutToken, cartToken: null, sourceName: "web", customerLocale: "ja", test: false, buyerAcceptsMarketing: null,
-    createdAt: at(minutes), updatedAt: at(minutes), lines: [], refunds: [],
+    gid: `gid://shopify/Order/${9007199254750000n + BigInt(++serial)}`,
+    name: "#1001",
+    customer: null,
+    customerGid: owner.gid,
+    email: owner.email,
+    currency: "JPY",
+    totalPrice: 3_240_000n,
+    subtotalPrice: 3_240_000n,
+    totalDiscounts: 0n,
+    financialStatus: "paid",
+    fulfillmentStatus: null,
+    cancelledAt: null,
+    cancelReason: null,
+    paidAt: at(minutes),
+    discountCodes: [],
+    checkoutToken,
+    cartToken: null,
+    sourceName: "web",
+    customerLocale: "ja",
+    test: false,
+    buyerAcceptsMarketing: null,
+    createdAt: at(minutes),
+    updatedAt: at(minutes),
+    lines: [],
+    refunds: [],
   };
   await recordOrder(db, { shopId, now: at(minutes) }, o);
 }
 
-const ledger = (scenario?: string) => db.message.findMany({ where: { shopId, ...(scenario ? { scenario } : {}) }, orderBy: { createdAt: "asc" } });
+const ledger = (scenario?: string) =>
+  db.message.findMany({ where: { shopId, ...(scenario ? { scenario } : {}) }, orderBy: { createdAt: "asc" } });
 const tick = (minutes: number) => runTick(db, shopId, at(minutes), deps);
 
 afterEach(async () => t?.close());
@@ -117,11 +208,22 @@ describe("cart abandonment", () => {
     await enable("cart_abandonment");
     const adder = await customer();
     const wentOn = await customer();
-    for (const [who, minutes] of [[adder, 0], [adder, 5], [wentOn, 0]] as const) {
+    for (const [who, minutes] of [
+      [adder, 0],
+      [adder, 5],
+      [wentOn, 0],
+    ] as const) {
       await db.behaviourEvent.create({
         data: {
-          shopId, eventId: `add-${++serial}`, name: "product_added_to_cart", clientId: `c-${who.id}`, customerId: who.id,
-          productGid: "gid://shopify/Product/9007199254740993001", variantGid: "gid://shopify/ProductVariant/9007199254740993002", quantity: 1, occurredAt: at(minutes),
+          shopId,
+          eventId: `add-${++serial}`,
+          name: "product_added_to_cart",
+          clientId: `c-${who.id}`,
+          customerId: who.id,
+          productGid: "gid://shopify/Product/9007199254740993001",
+          variantGid: "gid://shopify/ProductVariant/9007199254740993002",
+          quantity: 1,
+          occurredAt: at(minutes),
         },
       });
     }
@@ -149,7 +251,10 @@ describe("cart abandonment", () => {
     await tick(60 * 23);
     expect(await db.outboxEmail.count()).toBe(1);
     await tick(60 * 24 + 1);
-    expect((await ledger("cart_abandonment")).map((m) => [m.triggerKey.split(":").pop(), m.status])).toEqual([["1", "sent"], ["2", "sent"]]);
+    expect((await ledger("cart_abandonment")).map((m) => [m.triggerKey.split(":").pop(), m.status])).toEqual([
+      ["1", "sent"],
+      ["2", "sent"],
+    ]);
   });
 
   test("exits: an order since the trigger, a completed checkout", async () => {
@@ -175,7 +280,12 @@ describe("cart abandonment", () => {
     await checkout(await customer({ consent: "UNSUBSCRIBED" }), 0);
     await tick(61);
     const reasons = (await ledger()).map((m) => `${m.status}: ${m.reason}`);
-    expect(reasons).toEqual(expect.arrayContaining([expect.stringMatching(/^skipped: .*NOT_SUBSCRIBED/), expect.stringMatching(/^skipped: .*UNSUBSCRIBED/)]));
+    expect(reasons).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^skipped: .*NOT_SUBSCRIBED/),
+        expect.stringMatching(/^skipped: .*UNSUBSCRIBED/),
+      ]),
+    );
     expect(await db.outboxEmail.count()).toBe(0);
   });
 
@@ -206,9 +316,22 @@ describe("cart abandonment", () => {
 });
 
 describe("browse abandonment and the frequency cap", () => {
-  async function view(customerId: string, minutes: number, product = "gid://shopify/Product/9007199254740993001", name = "product_viewed") {
+  async function view(
+    customerId: string,
+    minutes: number,
+    product = "gid://shopify/Product/9007199254740993001",
+    name = "product_viewed",
+  ) {
     await db.behaviourEvent.create({
-      data: { shopId, eventId: `ev-${++serial}`, name, clientId: `client-${customerId}`, customerId, productGid: product, occurredAt: at(minutes) },
+      data: {
+        shopId,
+        eventId: `ev-${++serial}`,
+        name,
+        clientId: `client-${customerId}`,
+        customerId,
+        productGid: product,
+        occurredAt: at(minutes),
+      },
     });
   }
 
@@ -262,7 +385,9 @@ describe("welcome and the discount guard", () => {
     expect(row!.couponCode).toMatch(/^JOREN-[0-9A-F]{10}$/);
     expect(admin.discounts).toHaveLength(1);
     expect(admin.discounts[0]).toMatchObject({ code: row!.couponCode, customerGid: prospect.gid });
-    expect((await db.outboxEmail.findUniqueOrThrow({ where: { messageId: row!.id } })).html).toContain(row!.couponCode!);
+    expect((await db.outboxEmail.findUniqueOrThrow({ where: { messageId: row!.id } })).html).toContain(
+      row!.couponCode!,
+    );
   });
 
   test("a prospect who orders between planning and sending gets nothing", async () => {
@@ -280,7 +405,11 @@ describe("welcome and the discount guard", () => {
 
   test("a repeat customer never gets a first-purchase offer: the loyalty variant goes instead, with the reason", async () => {
     await setup();
-    await enable("cart_abandonment", ["incentive.audience=first_purchase", "incentive.kind=percent", "incentive.value=10"]);
+    await enable("cart_abandonment", [
+      "incentive.audience=first_purchase",
+      "incentive.kind=percent",
+      "incentive.value=10",
+    ]);
     const regular = await customer();
     await order(regular, -60 * 24 * 10);
     await checkout(regular, 0);
@@ -294,7 +423,11 @@ describe("welcome and the discount guard", () => {
 
   test("with the 'none' loyalty variant, a repeat customer's email carries no code at all", async () => {
     await setup(["loyaltyVariant=none"]);
-    await enable("cart_abandonment", ["incentive.audience=first_purchase", "incentive.kind=percent", "incentive.value=10"]);
+    await enable("cart_abandonment", [
+      "incentive.audience=first_purchase",
+      "incentive.kind=percent",
+      "incentive.value=10",
+    ]);
     const regular = await customer();
     await order(regular, -60 * 24 * 10);
     await checkout(regular, 0);
@@ -325,9 +458,27 @@ describe("holdout, exactly once and recovery", () => {
     for (let i = 0; i < 15; i++) await checkout(await customer(), 0);
     const tickProcess = () =>
       new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
-        const child = spawn(process.execPath, ["--import", "tsx", "app/cli/main.ts", "tick", "--shop", "engine-test.myshopify.com", "--now", at(61).toISOString()], {
-          env: { ...process.env, DATABASE_URL: t.url, JOREN_MAIL_TOKEN_SECRET: "s".repeat(40), SHOPIFY_APP_URL: "https://joren.test" },
-        });
+        const child = spawn(
+          process.execPath,
+          [
+            "--import",
+            "tsx",
+            "app/cli/main.ts",
+            "tick",
+            "--shop",
+            "engine-test.myshopify.com",
+            "--now",
+            at(61).toISOString(),
+          ],
+          {
+            env: {
+              ...process.env,
+              DATABASE_URL: t.url,
+              JOREN_MAIL_TOKEN_SECRET: "s".repeat(40),
+              SHOPIFY_APP_URL: "https://joren.test",
+            },
+          },
+        );
         let stdout = "";
         let stderr = "";
         child.stdout.on("data", (d) => (stdout += d));
@@ -337,7 +488,11 @@ describe("holdout, exactly once and recovery", () => {
     const [one, two] = await Promise.all([tickProcess(), tickProcess()]);
     expect(one.code, one.stderr).toBe(0);
     expect(two.code, two.stderr).toBe(0);
-    const sentByEach = [one, two].map((r) => (JSON.parse(r.stdout) as { decided: { cart_abandonment?: { sent?: number } } }).decided.cart_abandonment?.sent ?? 0);
+    const sentByEach = [one, two].map(
+      (r) =>
+        (JSON.parse(r.stdout) as { decided: { cart_abandonment?: { sent?: number } } }).decided.cart_abandonment
+          ?.sent ?? 0,
+    );
     expect(sentByEach[0]! + sentByEach[1]!).toBe(15);
     expect(await db.outboxEmail.count()).toBe(15);
     expect(await db.message.count({ where: { status: "sent" } })).toBe(15);
@@ -353,7 +508,10 @@ describe("holdout, exactly once and recovery", () => {
     await tick(30);
     const rows = await ledger();
     expect(rows).toHaveLength(count);
-    await db.message.updateMany({ where: { shopId }, data: { status: "sending", claimedBy: "dead-instance", claimedUntil: at(40) } });
+    await db.message.updateMany({
+      where: { shopId },
+      data: { status: "sending", claimedBy: "dead-instance", claimedUntil: at(40) },
+    });
     return { owners, rows };
   }
 
@@ -363,7 +521,18 @@ describe("holdout, exactly once and recovery", () => {
       rows: [rowA, rowB],
     } = await interruptedCartReminders(2);
     // A died after the outbox stored it; B died before anything left.
-    await db.outboxEmail.create({ data: { shopId, messageId: rowA!.id, toEmail: a!.email!, fromEmail: "x@y.z", fromName: "x", subject: "s", html: "h", text: "t" } });
+    await db.outboxEmail.create({
+      data: {
+        shopId,
+        messageId: rowA!.id,
+        toEmail: a!.email!,
+        fromEmail: "x@y.z",
+        fromName: "x",
+        subject: "s",
+        html: "h",
+        text: "t",
+      },
+    });
     // a transport whose deliveries are not recorded here (SendGrid): B may have gone out, so it is not retried
     const outbox = deps.transport;
     deps = { ...deps, transport: { send: (batch) => outbox.send(batch) } };
@@ -383,20 +552,40 @@ describe("holdout, exactly once and recovery", () => {
     } = await interruptedCartReminders(3);
     // a transport like SendGrid: nothing of its record lives in our database (fake, counts requests)
     const handedOver: string[] = [];
-    deps = { ...deps, transport: { send: async (batch) => batch.map((m) => (handedOver.push(m.messageId), { messageId: m.messageId, status: "sent" as const })) } };
+    deps = {
+      ...deps,
+      transport: {
+        send: async (batch) =>
+          batch.map((m) => (handedOver.push(m.messageId), { messageId: m.messageId, status: "sent" as const })),
+      },
+    };
     // SendGrid's event webhook already reported A: that proves both that A went out and that the webhook works
-    await recordMailEvents(db, shopId, [{ eventId: "sg-a-processed", messageId: rowA!.id, kind: "processed", at: at(36) }]);
+    await recordMailEvents(db, shopId, [
+      { eventId: "sg-a-processed", messageId: rowA!.id, kind: "processed", at: at(36) },
+    ]);
 
     const first = await tick(61);
     expect(first.recovered).toBe(3);
-    const status = async () => new Map((await ledger()).map((m) => [m.id, { status: m.status, claimedBy: m.claimedBy, sentAt: m.sentAt, reason: m.reason }]));
+    const status = async () =>
+      new Map(
+        (await ledger()).map((m) => [
+          m.id,
+          { status: m.status, claimedBy: m.claimedBy, sentAt: m.sentAt, reason: m.reason },
+        ]),
+      );
     let rows = await status();
-    expect(rows.get(rowA!.id)).toMatchObject({ status: "sent", claimedBy: null, reason: expect.stringMatching(/SendGrid's events show/) });
+    expect(rows.get(rowA!.id)).toMatchObject({
+      status: "sent",
+      claimedBy: null,
+      reason: expect.stringMatching(/SendGrid's events show/),
+    });
     expect(rows.get(rowB!.id)).toMatchObject({ status: "sending", claimedBy: AWAITING_PROVIDER_EVENTS });
     expect(rows.get(rowC!.id)).toMatchObject({ status: "sending", claimedBy: AWAITING_PROVIDER_EVENTS });
 
     // B's delivery event arrives late: it settles B at once, with the event's time
-    await recordMailEvents(db, shopId, [{ eventId: "sg-b-delivered", messageId: rowB!.id, kind: "delivered", at: at(70) }]);
+    await recordMailEvents(db, shopId, [
+      { eventId: "sg-b-delivered", messageId: rowB!.id, kind: "delivered", at: at(70) },
+    ]);
     rows = await status();
     expect(rows.get(rowB!.id)).toMatchObject({ status: "sent", sentAt: at(70), claimedBy: null });
 
@@ -419,7 +608,18 @@ describe("holdout, exactly once and recovery", () => {
       owners: [a],
       rows: [rowA],
     } = await interruptedCartReminders(2);
-    await db.outboxEmail.create({ data: { shopId, messageId: rowA!.id, toEmail: a!.email!, fromEmail: "x@y.z", fromName: "x", subject: "s", html: "h", text: "t" } });
+    await db.outboxEmail.create({
+      data: {
+        shopId,
+        messageId: rowA!.id,
+        toEmail: a!.email!,
+        fromEmail: "x@y.z",
+        fromName: "x",
+        subject: "s",
+        html: "h",
+        text: "t",
+      },
+    });
     const summary = await tick(61);
     expect(summary.recovered).toBe(2);
     const after = await ledger();

@@ -8,7 +8,11 @@ import { http, HttpResponse } from "msw";
 import { setupServer } from "msw/node";
 import { cartLinesDiscountsGenerateRun } from "../../extensions/joren-first-purchase-discount/src/cart_lines_discounts_generate_run";
 import type { Db } from "~/db.server";
-import { activateCheckoutDiscount, checkoutDiscountStatus, FIRST_PURCHASE_FUNCTION_HANDLE } from "~/modules/admin/guard/checkout-discount.server";
+import {
+  activateCheckoutDiscount,
+  checkoutDiscountStatus,
+  FIRST_PURCHASE_FUNCTION_HANDLE,
+} from "~/modules/admin/guard/checkout-discount.server";
 import { AdminApiError, type AdminPort } from "~/modules/platform/shopify/admin-port";
 import { createGraphqlAdminPort } from "~/modules/platform/shopify/graphql-admin-port.server";
 import { onShopInstalled } from "~/modules/admin/shops/install-shop.server";
@@ -21,7 +25,8 @@ const ENDPOINT = `https://${SHOP}/admin/api/2026-04/graphql.json`;
 const FUNCTION_ID = "0199a1b2-8a40-7d21-b6f2-5e7d9c0a1f22";
 const DISCOUNT_ID = "gid://shopify/DiscountAutomaticNode/1473284219001";
 
-const fixture = (name: string) => JSON.parse(readFileSync(path.resolve("tests/fixtures/admin-api", name), "utf8")) as Record<string, unknown>;
+const fixture = (name: string) =>
+  JSON.parse(readFileSync(path.resolve("tests/fixtures/admin-api", name), "utf8")) as Record<string, unknown>;
 
 interface Recorded {
   query: string;
@@ -40,7 +45,8 @@ const server = setupServer(
   }),
 );
 
-const port = (): AdminPort => createGraphqlAdminPort({ shop: SHOP, accessToken: "shpat_guard_test", sleep: async () => {}, maxAttempts: 1 });
+const port = (): AdminPort =>
+  createGraphqlAdminPort({ shop: SHOP, accessToken: "shpat_guard_test", sleep: async () => {}, maxAttempts: 1 });
 const op = (r: Recorded) => /(?:mutation|query)\s+(\w+)/.exec(r.query)?.[1];
 
 beforeAll(() => server.listen({ onUnhandledRequest: "error" }));
@@ -74,8 +80,12 @@ describe("codes Joren emails are bound to their recipient", () => {
   test("a code that is not bound to a customer account never reaches Shopify", async () => {
     await expect(
       port().createCustomerDiscountCode({
-        code: "JOREN-X", title: "x", customerGid: "guest@example.jp", percentage: 10,
-        startsAt: new Date("2026-11-02T00:00:00Z"), endsAt: new Date("2026-11-03T00:00:00Z"),
+        code: "JOREN-X",
+        title: "x",
+        customerGid: "guest@example.jp",
+        percentage: 10,
+        startsAt: new Date("2026-11-02T00:00:00Z"),
+        endsAt: new Date("2026-11-03T00:00:00Z"),
       }),
     ).rejects.toThrowError(/not a customer GID/);
     expect(recorded).toHaveLength(0);
@@ -98,7 +108,11 @@ describe("Discount Function operations", () => {
       startsAt: new Date("2026-11-02T00:00:00Z"),
       discountClasses: ["ORDER"],
       combinesWith: { orderDiscounts: false, productDiscounts: false, shippingDiscounts: false },
-      configuration: { namespace: "$app:joren", key: "first-purchase-config", value: { version: 1, kind: "percent", value: 10 } },
+      configuration: {
+        namespace: "$app:joren",
+        key: "first-purchase-config",
+        value: { version: 1, kind: "percent", value: 10 },
+      },
     });
     expect(result).toEqual({ discountId: DISCOUNT_ID });
     expect(recorded[0]!.query).toMatch(/discountAutomaticAppCreate\(automaticAppDiscount: \$automaticAppDiscount\)/);
@@ -109,7 +123,14 @@ describe("Discount Function operations", () => {
         startsAt: "2026-11-02T00:00:00.000Z",
         discountClasses: ["ORDER"],
         combinesWith: { orderDiscounts: false, productDiscounts: false, shippingDiscounts: false },
-        metafields: [{ namespace: "$app:joren", key: "first-purchase-config", type: "json", value: '{"version":1,"kind":"percent","value":10}' }],
+        metafields: [
+          {
+            namespace: "$app:joren",
+            key: "first-purchase-config",
+            type: "json",
+            value: '{"version":1,"kind":"percent","value":10}',
+          },
+        ],
       },
     });
   });
@@ -118,7 +139,10 @@ describe("Discount Function operations", () => {
     answers = ["discount-automatic-app-create.user-errors.json"];
     const error = await port()
       .createAutomaticAppDiscount({
-        title: "t", functionHandle: "nope", startsAt: new Date(), discountClasses: ["ORDER"],
+        title: "t",
+        functionHandle: "nope",
+        startsAt: new Date(),
+        discountClasses: ["ORDER"],
         combinesWith: { orderDiscounts: false, productDiscounts: false, shippingDiscounts: false },
         configuration: { namespace: "$app:joren", key: "k", value: {} },
       })
@@ -136,9 +160,16 @@ describe("Discount Function operations", () => {
 
   test("metafieldsSet writes the configuration on the discount", async () => {
     answers = ["metafields-set.success.json"];
-    await port().setJsonMetafield({ ownerId: DISCOUNT_ID, namespace: "$app:joren", key: "first-purchase-config", value: { a: 1 } });
+    await port().setJsonMetafield({
+      ownerId: DISCOUNT_ID,
+      namespace: "$app:joren",
+      key: "first-purchase-config",
+      value: { a: 1 },
+    });
     expect(recorded[0]!.variables).toEqual({
-      metafields: [{ ownerId: DISCOUNT_ID, namespace: "$app:joren", key: "first-purchase-config", type: "json", value: '{"a":1}' }],
+      metafields: [
+        { ownerId: DISCOUNT_ID, namespace: "$app:joren", key: "first-purchase-config", type: "json", value: '{"a":1}' },
+      ],
     });
   });
 });
@@ -157,7 +188,11 @@ describe("activation over HTTP", () => {
   test("finds the Function by handle, creates the discount once with a configuration the Function accepts, then only refreshes it", async () => {
     const saved = await assignShopSettings(db, shopId, ["checkoutDiscountValue=15"]);
     expect(saved.ok).toBe(true);
-    answers = ["shopify-functions.page1.json", "shopify-functions.page2.json", "discount-automatic-app-create.success.json"];
+    answers = [
+      "shopify-functions.page1.json",
+      "shopify-functions.page2.json",
+      "discount-automatic-app-create.success.json",
+    ];
     const first = await activateCheckoutDiscount({ db, shopId, admin: port(), now: new Date("2026-11-02T00:00:00Z") });
     expect(first).toEqual({ functionFound: true, discountId: DISCOUNT_ID, active: true });
     expect((await db.shop.findUniqueOrThrow({ where: { id: shopId } })).guardDiscountId).toBe(DISCOUNT_ID);
@@ -165,14 +200,26 @@ describe("activation over HTTP", () => {
     const metafield = (create.variables.automaticAppDiscount as { metafields: { value: string }[] }).metafields[0];
     // what Shopify will hand the Function is exactly what the app wrote
     const granted = cartLinesDiscountsGenerateRun({
-      cart: { buyerIdentity: { customer: { id: "gid://shopify/Customer/1", numberOfOrders: 0 } }, cost: { subtotalAmount: { currencyCode: CurrencyCode.Jpy } } },
+      cart: {
+        buyerIdentity: { customer: { id: "gid://shopify/Customer/1", numberOfOrders: 0 } },
+        cost: { subtotalAmount: { currencyCode: CurrencyCode.Jpy } },
+      },
       discount: { discountClasses: [DiscountClass.Order], metafield: { jsonValue: JSON.parse(metafield!.value) } },
       localization: { language: { isoCode: LanguageCode.Ja } },
     });
-    expect(granted.operations[0]?.orderDiscountsAdd?.candidates[0]).toMatchObject({ value: { percentage: { value: "15" } }, message: "初回購入15%オフ" });
+    expect(granted.operations[0]?.orderDiscountsAdd?.candidates[0]).toMatchObject({
+      value: { percentage: { value: "15" } },
+      message: "初回購入15%オフ",
+    });
 
     recorded.length = 0;
-    answers = ["automatic-discount-status.active.json", "metafields-set.success.json", "shopify-functions.page1.json", "shopify-functions.page2.json", "automatic-discount-status.active.json"];
+    answers = [
+      "automatic-discount-status.active.json",
+      "metafields-set.success.json",
+      "shopify-functions.page1.json",
+      "shopify-functions.page2.json",
+      "automatic-discount-status.active.json",
+    ];
     const again = await activateCheckoutDiscount({ db, shopId, admin: port(), now: new Date("2026-11-03T00:00:00Z") });
     expect(again).toEqual({ functionFound: true, discountId: DISCOUNT_ID, active: true });
     expect(recorded.map(op)).not.toContain("discountAutomaticAppCreate");
@@ -181,15 +228,25 @@ describe("activation over HTTP", () => {
 
   test("without the deployed Function nothing is created and the status says so", async () => {
     answers = ["shopify-functions.empty.json"];
-    expect(await activateCheckoutDiscount({ db, shopId, admin: port(), now: new Date() })).toEqual({ functionFound: false, discountId: null, active: false });
+    expect(await activateCheckoutDiscount({ db, shopId, admin: port(), now: new Date() })).toEqual({
+      functionFound: false,
+      discountId: null,
+      active: false,
+    });
     expect(recorded.map(op)).toEqual(["shopifyFunctions"]);
     answers = ["shopify-functions.empty.json"];
-    expect(await checkoutDiscountStatus({ db, shopId, admin: port() })).toEqual({ functionFound: false, discountId: null, active: false });
+    expect(await checkoutDiscountStatus({ db, shopId, admin: port() })).toEqual({
+      functionFound: false,
+      discountId: null,
+      active: false,
+    });
   });
 
   test("a refused creation leaves nothing claimed, so the next onboarding tries again", async () => {
     answers = ["shopify-functions.page2.json", "discount-automatic-app-create.user-errors.json"];
-    await expect(activateCheckoutDiscount({ db, shopId, admin: port(), now: new Date() })).rejects.toThrowError(/Function not found/);
+    await expect(activateCheckoutDiscount({ db, shopId, admin: port(), now: new Date() })).rejects.toThrowError(
+      /Function not found/,
+    );
     expect((await db.shop.findUniqueOrThrow({ where: { id: shopId } })).guardDiscountId).toBeNull();
   });
 });

@@ -11,7 +11,12 @@ import { recordCheckout } from "~/modules/mirror/checkouts/record-checkout.serve
 import { recordOrder } from "~/modules/mirror/orders/record-order.server";
 import { upsertCustomer } from "~/modules/mirror/customers/upsert-customer.server";
 import { runTick, type EngineDeps } from "~/modules/engine/tick.server";
-import { activateCheckoutDiscount, checkoutDiscountStatus, FIRST_PURCHASE_CONFIG_METAFIELD, firstPurchaseFunctionConfig } from "~/modules/admin/guard/checkout-discount.server";
+import {
+  activateCheckoutDiscount,
+  checkoutDiscountStatus,
+  FIRST_PURCHASE_CONFIG_METAFIELD,
+  firstPurchaseFunctionConfig,
+} from "~/modules/admin/guard/checkout-discount.server";
 import { guardCounters } from "~/modules/mirror/guard/guard-counters.server";
 import { LOYALTY_BONUS_POINTS, OFFER_WITHHELD } from "~/modules/mirror/guard/offer-policy";
 import { pointsBalance } from "~/modules/mirror/points/points-ledger.server";
@@ -47,7 +52,12 @@ async function setup(assignments: string[] = []) {
   db = t.db;
   shopId = await registerSendingShop(db, DOMAIN, ["holdoutPercent=0", "quietHours=off", ...assignments]);
   admin = createFakeAdminPort({});
-  deps = { transport: createOutboxTransport(createPrismaOutboxStore(db, shopId)), admin, appUrl: "https://joren.test", mailSecret: "s".repeat(40) };
+  deps = {
+    transport: createOutboxTransport(createPrismaOutboxStore(db, shopId)),
+    admin,
+    appUrl: "https://joren.test",
+    mailSecret: "s".repeat(40),
+  };
 }
 
 const enable = (key: ScenarioKey, assignments: string[] = []) => enableScenario(db, shopId, key, assignments);
@@ -58,9 +68,16 @@ async function customer(options: { email?: string; createdAt?: Date } = {}) {
     // ids above 2^53, built as text (as Shopify's are): number arithmetic would collide
     gid: `gid://shopify/Customer/90071992547${String(10_000 + serial)}`,
     email: options.email ?? `guard${serial}@example.jp`,
-    firstName: "花子", lastName: "山田", phone: null, locale: "ja", state: "enabled", tags: null,
+    firstName: "花子",
+    lastName: "山田",
+    phone: null,
+    locale: "ja",
+    state: "enabled",
+    tags: null,
     consent: { state: "SUBSCRIBED", optInLevel: "SINGLE_OPT_IN", updatedAt: at(-DAY) },
-    birthDate: null, createdAt: options.createdAt ?? at(-30 * DAY), updatedAt: options.createdAt ?? at(-30 * DAY),
+    birthDate: null,
+    createdAt: options.createdAt ?? at(-30 * DAY),
+    updatedAt: options.createdAt ?? at(-30 * DAY),
   };
   const { id } = await upsertCustomer(db, { shopId, now: T0 }, c);
   return { id, ...c };
@@ -69,30 +86,67 @@ async function customer(options: { email?: string; createdAt?: Date } = {}) {
 async function checkout(owner: { gid: string | null; email: string | null }, minutes: number) {
   const token = `guard-tok-${++serial}`;
   const c: NormalizedCheckout = {
-    token, shopifyId: String(serial), cartToken: null, customer: null, customerGid: owner.gid, email: owner.email, locale: "ja", currency: "JPY",
-    totalPrice: 1_620_000n, abandonedCheckoutUrl: `https://${DOMAIN}/checkouts/${token}/recover`, buyerAcceptsMarketing: owner.gid === null,
-    lines: [], completedAt: null, createdAt: at(minutes), updatedAt: at(minutes),
+    token,
+    shopifyId: String(serial),
+    cartToken: null,
+    customer: null,
+    customerGid: owner.gid,
+    email: owner.email,
+    locale: "ja",
+    currency: "JPY",
+    totalPrice: 1_620_000n,
+    abandonedCheckoutUrl: `https://${DOMAIN}/checkouts/${token}/recover`,
+    buyerAcceptsMarketing: owner.gid === null,
+    lines: [],
+    completedAt: null,
+    createdAt: at(minutes),
+    updatedAt: at(minutes),
   };
   await recordCheckout(db, { shopId, now: at(minutes) }, c);
   return token;
 }
 
-async function order(owner: { gid: string | null; email: string | null }, createdMinutes: number, options: { receivedMinutes?: number; codes?: string[]; cancelled?: boolean; test?: boolean } = {}) {
+async function order(
+  owner: { gid: string | null; email: string | null },
+  createdMinutes: number,
+  options: { receivedMinutes?: number; codes?: string[]; cancelled?: boolean; test?: boolean } = {},
+) {
   const o: NormalizedOrder = {
-    gid: `gid://shopify/Order/90071992547${String(60_000 + ++serial)}`, name: `#${2000 + serial}`, customer: null, customerGid: owner.gid, email: owner.email, currency: "JPY",
-    totalPrice: 3_240_000n, subtotalPrice: 3_240_000n, totalDiscounts: 0n, financialStatus: "paid", fulfillmentStatus: null,
-    cancelledAt: options.cancelled ? at(createdMinutes + 5) : null, cancelReason: options.cancelled ? "customer" : null,
-    paidAt: at(createdMinutes), discountCodes: options.codes ?? [], checkoutToken: null, cartToken: null, sourceName: "web", customerLocale: "ja",
-    test: options.test ?? false, buyerAcceptsMarketing: null, createdAt: at(createdMinutes), updatedAt: at(createdMinutes),
-    lines: [], refunds: [],
+    gid: `gid://shopify/Order/90071992547${String(60_000 + ++serial)}`,
+    name: `#${2000 + serial}`,
+    customer: null,
+    customerGid: owner.gid,
+    email: owner.email,
+    currency: "JPY",
+    totalPrice: 3_240_000n,
+    subtotalPrice: 3_240_000n,
+    totalDiscounts: 0n,
+    financialStatus: "paid",
+    fulfillmentStatus: null,
+    cancelledAt: options.cancelled ? at(createdMinutes + 5) : null,
+    cancelReason: options.cancelled ? "customer" : null,
+    paidAt: at(createdMinutes),
+    discountCodes: options.codes ?? [],
+    checkoutToken: null,
+    cartToken: null,
+    sourceName: "web",
+    customerLocale: "ja",
+    test: options.test ?? false,
+    buyerAcceptsMarketing: null,
+    createdAt: at(createdMinutes),
+    updatedAt: at(createdMinutes),
+    lines: [],
+    refunds: [],
   };
   await recordOrder(db, { shopId, now: at(options.receivedMinutes ?? createdMinutes) }, o);
   return o;
 }
 
-const ledger = (scenario?: string) => db.message.findMany({ where: { shopId, ...(scenario ? { scenario } : {}) }, orderBy: { createdAt: "asc" } });
+const ledger = (scenario?: string) =>
+  db.message.findMany({ where: { shopId, ...(scenario ? { scenario } : {}) }, orderBy: { createdAt: "asc" } });
 const tick = (minutes: number) => runTick(db, shopId, at(minutes), deps);
-const storedIncentive = (row: { incentive: string | null }) => (row.incentive ? (JSON.parse(row.incentive) as Record<string, unknown>) : null);
+const storedIncentive = (row: { incentive: string | null }) =>
+  row.incentive ? (JSON.parse(row.incentive) as Record<string, unknown>) : null;
 
 afterEach(async () => t?.close());
 
@@ -101,12 +155,18 @@ describe("classification", () => {
     await setup(["regularMinOrders=2"]);
     const buyer = await customer();
     await order(buyer, -10 * DAY, { cancelled: true });
-    expect(await db.customer.findUniqueOrThrow({ where: { id: buyer.id } })).toMatchObject({ ordersCount: 0, phase: "prospect" });
+    expect(await db.customer.findUniqueOrThrow({ where: { id: buyer.id } })).toMatchObject({
+      ordersCount: 0,
+      phase: "prospect",
+    });
     await order(buyer, -5 * DAY);
     expect((await db.customer.findUniqueOrThrow({ where: { id: buyer.id } })).phase).toBe("new");
     await order(buyer, -1 * DAY);
     // the default would say "repeat" until 5 orders; this shop counts 2 as a regular
-    expect(await db.customer.findUniqueOrThrow({ where: { id: buyer.id } })).toMatchObject({ ordersCount: 2, phase: "regular" });
+    expect(await db.customer.findUniqueOrThrow({ where: { id: buyer.id } })).toMatchObject({
+      ordersCount: 2,
+      phase: "regular",
+    });
   });
 });
 
@@ -131,8 +191,14 @@ describe("email: the offer is decided again right before sending", () => {
     expect(admin.discounts).toHaveLength(1);
     expect(admin.discounts[0]).toMatchObject({ code: row!.couponCode, customerGid: buyer.gid });
     // nothing in the ledger offers this customer a first-purchase code
-    expect(await db.message.count({ where: { shopId, incentive: { contains: '"audience":"first_purchase"' } } })).toBe(0);
-    expect(await guardCounters(db, shopId, { from: at(0), to: at(2 * DAY) })).toEqual({ offersWithheld: 1, loyaltyVariantsSent: 1, firstPurchaseRedemptionsByRepeat: 0 });
+    expect(await db.message.count({ where: { shopId, incentive: { contains: '"audience":"first_purchase"' } } })).toBe(
+      0,
+    );
+    expect(await guardCounters(db, shopId, { from: at(0), to: at(2 * DAY) })).toEqual({
+      offersWithheld: 1,
+      loyaltyVariantsSent: 1,
+      firstPurchaseRedemptionsByRepeat: 0,
+    });
   });
 
   test("with the 'none' variant the email goes without any code; the welcome email is not sent at all after an order", async () => {
@@ -153,7 +219,11 @@ describe("email: the offer is decided again right before sending", () => {
     expect(cart!.couponCode).toBeNull();
     expect(cart!.reason).toContain(OFFER_WITHHELD);
     expect(admin.discounts).toHaveLength(0);
-    expect(await guardCounters(db, shopId, { from: at(0), to: at(DAY) })).toEqual({ offersWithheld: 1, loyaltyVariantsSent: 0, firstPurchaseRedemptionsByRepeat: 0 });
+    expect(await guardCounters(db, shopId, { from: at(0), to: at(DAY) })).toEqual({
+      offersWithheld: 1,
+      loyaltyVariantsSent: 0,
+      firstPurchaseRedemptionsByRepeat: 0,
+    });
   });
 
   test("with the 'bonus_points' variant the repeat customer gets points credited once, and no code", async () => {
@@ -171,7 +241,9 @@ describe("email: the offer is decided again right before sending", () => {
     expect(row!.couponCode).toBeNull();
     expect(storedIncentive(row!)).toMatchObject({ kind: "points", points: LOYALTY_BONUS_POINTS });
     expect(admin.discounts).toHaveLength(0);
-    expect((await pointsBalance(db, shopId, [buyer.id], at(62))).get(buyer.id)?.balance).toBe(before + LOYALTY_BONUS_POINTS);
+    expect((await pointsBalance(db, shopId, [buyer.id], at(62))).get(buyer.id)?.balance).toBe(
+      before + LOYALTY_BONUS_POINTS,
+    );
   });
 
   test("a prospect still gets the first-purchase code, recorded as a first-purchase offer", async () => {
@@ -261,13 +333,24 @@ describe("codes: unique per recipient, bound to them, the same on retry", () => 
     expect(code).toMatch(/^JOREN-/);
 
     // the code was in fact created before the answer was lost; the retry is told it is taken
-    await admin.createCustomerDiscountCode({ code: code!, title: "x", customerGid: buyer.gid, percentage: 10, startsAt: at(61), endsAt: at(61 + 14 * DAY) });
+    await admin.createCustomerDiscountCode({
+      code: code!,
+      title: "x",
+      customerGid: buyer.gid,
+      percentage: 10,
+      startsAt: at(61),
+      endsAt: at(61 + 14 * DAY),
+    });
     await tick(61 + 16);
     const [sent] = await ledger();
     expect(sent!.status).toBe("sent");
     expect(sent!.couponCode).toBe(code);
     expect(admin.discounts.filter((d) => d.code === code)).toHaveLength(1);
-    expect(admin.calls.filter((c) => c.op === "createCustomerDiscountCode").map((c) => (c as { input: { code: string } }).input.code)).toEqual([code, code, code]);
+    expect(
+      admin.calls
+        .filter((c) => c.op === "createCustomerDiscountCode")
+        .map((c) => (c as { input: { code: string } }).input.code),
+    ).toEqual([code, code, code]);
   });
 
   test("a guest (no customer account) never gets a code, because it could not be bound to them", async () => {
@@ -286,11 +369,25 @@ describe("codes: unique per recipient, bound to them, the same on retry", () => 
 describe("counters", () => {
   test("redemptions of first-purchase codes by people who had ordered before, by account or by email", async () => {
     await setup(["firstPurchaseCodes=WELCOME10"]);
-    const mk = (data: { couponCode: string; audience: string; customerId: string; reason?: string | null; status?: string; sentAt?: Date | null }) =>
+    const mk = (data: {
+      couponCode: string;
+      audience: string;
+      customerId: string;
+      reason?: string | null;
+      status?: string;
+      sentAt?: Date | null;
+    }) =>
       db.message.create({
         data: {
-          shopId, scenario: "welcome", customerId: data.customerId, triggerKey: `k-${++serial}`, status: data.status ?? "sent", dueAt: at(0),
-          sentAt: data.sentAt === undefined ? at(0) : data.sentAt, couponCode: data.couponCode, reason: data.reason ?? null,
+          shopId,
+          scenario: "welcome",
+          customerId: data.customerId,
+          triggerKey: `k-${++serial}`,
+          status: data.status ?? "sent",
+          dueAt: at(0),
+          sentAt: data.sentAt === undefined ? at(0) : data.sentAt,
+          couponCode: data.couponCode,
+          reason: data.reason ?? null,
           incentive: JSON.stringify({ kind: "coupon", code: data.couponCode, percentOff: 10, audience: data.audience }),
         },
       });
@@ -300,8 +397,21 @@ describe("counters", () => {
     await mk({ couponCode: "JOREN-AAAAAAAAAA", audience: "first_purchase", customerId: newbie.id });
     await mk({ couponCode: "JOREN-BBBBBBBBBB", audience: "first_purchase", customerId: regular.id });
     await mk({ couponCode: "JOREN-CCCCCCCCCC", audience: "loyalty", customerId: regular.id, reason: OFFER_WITHHELD });
-    await mk({ couponCode: "JOREN-DDDDDDDDDD", audience: "loyalty", customerId: regular.id, reason: `held out; ${OFFER_WITHHELD}`, status: "held_out", sentAt: null });
-    await mk({ couponCode: "JOREN-EEEEEEEEEE", audience: "loyalty", customerId: regular.id, reason: OFFER_WITHHELD, sentAt: at(-10 * DAY) });
+    await mk({
+      couponCode: "JOREN-DDDDDDDDDD",
+      audience: "loyalty",
+      customerId: regular.id,
+      reason: `held out; ${OFFER_WITHHELD}`,
+      status: "held_out",
+      sentAt: null,
+    });
+    await mk({
+      couponCode: "JOREN-EEEEEEEEEE",
+      audience: "loyalty",
+      customerId: regular.id,
+      reason: OFFER_WITHHELD,
+      sentAt: at(-10 * DAY),
+    });
 
     await order(newbie, 60, { codes: ["JOREN-AAAAAAAAAA"] }); // a new customer's first order: fine
     await order(regular, -30 * DAY);
@@ -314,8 +424,16 @@ describe("counters", () => {
     await order(cancelledOnly, 100, { codes: ["WELCOME10"] });
     await order(regular, 3 * DAY, { codes: ["WELCOME10"] }); // outside the range
 
-    expect(await guardCounters(db, shopId, { from: at(-DAY), to: at(DAY) })).toEqual({ offersWithheld: 1, loyaltyVariantsSent: 1, firstPurchaseRedemptionsByRepeat: 3 });
-    expect(await guardCounters(db, shopId, { from: at(-11 * DAY), to: at(4 * DAY) })).toEqual({ offersWithheld: 2, loyaltyVariantsSent: 2, firstPurchaseRedemptionsByRepeat: 4 });
+    expect(await guardCounters(db, shopId, { from: at(-DAY), to: at(DAY) })).toEqual({
+      offersWithheld: 1,
+      loyaltyVariantsSent: 1,
+      firstPurchaseRedemptionsByRepeat: 3,
+    });
+    expect(await guardCounters(db, shopId, { from: at(-11 * DAY), to: at(4 * DAY) })).toEqual({
+      offersWithheld: 2,
+      loyaltyVariantsSent: 2,
+      firstPurchaseRedemptionsByRepeat: 4,
+    });
   });
 
   test("the guard CLI prints the counters for shop-local days and refuses a bad date", async () => {
@@ -323,7 +441,15 @@ describe("counters", () => {
     const result = await runGuard(db, DOMAIN, { from: "2026-11-01", to: "2026-11-02", now: at(0) });
     expect(result).toEqual({
       ok: true,
-      output: { shop: DOMAIN, fromDate: "2026-11-01", toDate: "2026-11-02", timezone: "Asia/Tokyo", offersWithheld: 0, loyaltyVariantsSent: 0, firstPurchaseRedemptionsByRepeat: 0 },
+      output: {
+        shop: DOMAIN,
+        fromDate: "2026-11-01",
+        toDate: "2026-11-02",
+        timezone: "Asia/Tokyo",
+        offersWithheld: 0,
+        loyaltyVariantsSent: 0,
+        firstPurchaseRedemptionsByRepeat: 0,
+      },
       notes: [],
     });
     const bad = await runGuard(db, DOMAIN, { from: "2026-13-01" });
@@ -340,10 +466,15 @@ describe("checkout: the Function and its activation", () => {
     const run = (customer: { id: string; numberOfOrders: number } | null) =>
       cartLinesDiscountsGenerateRun({
         cart: { buyerIdentity: { customer }, cost: { subtotalAmount: { currencyCode: CurrencyCode.Jpy } } },
-        discount: { discountClasses: [DiscountClass.Order], metafield: { jsonValue: JSON.parse(JSON.stringify(config)) } },
+        discount: {
+          discountClasses: [DiscountClass.Order],
+          metafield: { jsonValue: JSON.parse(JSON.stringify(config)) },
+        },
         localization: { language: { isoCode: LanguageCode.Ja } },
       }).operations;
-    expect(run({ id: "gid://shopify/Customer/1", numberOfOrders: 0 })[0]?.orderDiscountsAdd?.candidates[0]).toMatchObject({
+    expect(
+      run({ id: "gid://shopify/Customer/1", numberOfOrders: 0 })[0]?.orderDiscountsAdd?.candidates[0],
+    ).toMatchObject({
       value: { fixedAmount: { amount: "500" } },
       message: "初回購入￥500オフ",
     });
@@ -353,12 +484,16 @@ describe("checkout: the Function and its activation", () => {
 
   test("onboarding activates the discount once, even when two run at the same time", async () => {
     await setup();
-    const onboard = () => onboardShop({ db, domain: DOMAIN, appUrl: "https://joren.test", admin, runImport: false, now: at(0) });
+    const onboard = () =>
+      onboardShop({ db, domain: DOMAIN, appUrl: "https://joren.test", admin, runImport: false, now: at(0) });
     const [first, second] = await Promise.all([onboard(), onboard()]);
     const third = await onboard();
     expect(admin.automaticDiscounts).toHaveLength(1);
     const [discount] = admin.automaticDiscounts;
-    expect(discount!.input).toMatchObject({ discountClasses: ["ORDER"], configuration: { ...FIRST_PURCHASE_CONFIG_METAFIELD, value: { kind: "percent", value: 10 } } });
+    expect(discount!.input).toMatchObject({
+      discountClasses: ["ORDER"],
+      configuration: { ...FIRST_PURCHASE_CONFIG_METAFIELD, value: { kind: "percent", value: 10 } },
+    });
     expect(third.checkoutDiscount).toEqual({ functionFound: true, discountId: discount!.discountId, active: true });
     expect([first.checkoutDiscount?.discountId, second.checkoutDiscount?.discountId]).toContain(discount!.discountId);
     expect((await db.shop.findUniqueOrThrow({ where: { id: shopId } })).guardDiscountId).toBe(discount!.discountId);
@@ -376,12 +511,20 @@ describe("checkout: the Function and its activation", () => {
   test("status: no Function deployed, a discount the merchant deleted, and re-creating it on request", async () => {
     await setup();
     const bare = createFakeAdminPort({ functions: [] });
-    expect(await activateCheckoutDiscount({ db, shopId, admin: bare, now: at(0) })).toEqual({ functionFound: false, discountId: null, active: false });
+    expect(await activateCheckoutDiscount({ db, shopId, admin: bare, now: at(0) })).toEqual({
+      functionFound: false,
+      discountId: null,
+      active: false,
+    });
     expect(bare.automaticDiscounts).toHaveLength(0);
 
     const created = await activateCheckoutDiscount({ db, shopId, admin, now: at(0) });
     admin.deleteAutomaticDiscount(created.discountId!);
-    expect(await checkoutDiscountStatus({ db, shopId, admin })).toEqual({ functionFound: true, discountId: created.discountId, active: false });
+    expect(await checkoutDiscountStatus({ db, shopId, admin })).toEqual({
+      functionFound: true,
+      discountId: created.discountId,
+      active: false,
+    });
     // onboarding again respects the deletion …
     expect(await activateCheckoutDiscount({ db, shopId, admin, now: at(5) })).toMatchObject({ active: false });
     expect(admin.automaticDiscounts).toHaveLength(0);
@@ -394,8 +537,18 @@ describe("checkout: the Function and its activation", () => {
 
   test("Shopify refusing the discount does not stop onboarding", async () => {
     await setup();
-    admin.failNext("createAutomaticAppDiscount", AdminApiError.fromUserErrors("discountAutomaticAppCreate", [{ field: null, message: "nope", code: null }]));
-    const result = await onboardShop({ db, domain: DOMAIN, appUrl: "https://joren.test", admin, runImport: false, now: at(0) });
+    admin.failNext(
+      "createAutomaticAppDiscount",
+      AdminApiError.fromUserErrors("discountAutomaticAppCreate", [{ field: null, message: "nope", code: null }]),
+    );
+    const result = await onboardShop({
+      db,
+      domain: DOMAIN,
+      appUrl: "https://joren.test",
+      admin,
+      runImport: false,
+      now: at(0),
+    });
     expect(result.checkoutDiscount).toBeNull();
     expect(result.webPixelId).toBeTruthy();
     expect((await db.shop.findUniqueOrThrow({ where: { id: shopId } })).guardDiscountId).toBeNull();

@@ -27,7 +27,18 @@ test("customers, new customers and repeat rate are the last 30 days', not all-ti
   // 3,000 − 1,000 refunded + 2,000 + 20,000 + 1,000
   expect(kpis.netRevenue30d).toBe(25_000);
   // The same figures as the Summary report over the same instants.
-  const range = { ...(await resolveReportRange(t.db, shopId, { now })), from: new Date(now.getTime() - 30 * 86_400_000), to: now };
+  const range = {
+    ...(await resolveReportRange(t.db, shopId, { now })),
+    from: new Date(now.getTime() - 30 * 86_400_000),
+    to: now,
+  };
   const summary = await getSummaryReport(t.db, shopId, range);
-  expect(summary).toMatchObject({ customers: 3, newCustomers: 2, repeatCustomers: 2, repeatRate: 0.666667, orders: 4, netRevenue: 25_000 });
+  expect(summary).toMatchObject({
+    customers: 3,
+    newCustomers: 2,
+    repeatCustomers: 2,
+    repeatRate: 0.666667,
+    orders: 4,
+    netRevenue: 25_000,
+  });
 });

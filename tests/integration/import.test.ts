@@ -47,7 +47,12 @@ afterEach(async () => {
 });
 
 function fakeFor(data: BulkStore, pollsToComplete = 2): FakeAdminPort {
-  return createFakeAdminPort({ products: data.products, customers: data.customers, orders: data.orders, pollsToComplete });
+  return createFakeAdminPort({
+    products: data.products,
+    customers: data.customers,
+    orders: data.orders,
+    pollsToComplete,
+  });
 }
 
 function run(db: Db, id: string, admin: AdminPort, extra: Partial<RunHistoryImportOptions> = {}) {
@@ -84,7 +89,6 @@ function crashingAdmin(fake: FakeAdminPort, crashOn: number, afterLines: number)
   };
 }
 
-
 describe("history import", () => {
   test("a full import stores products, customers and orders", async () => {
     const fake = fakeFor(store);
@@ -92,8 +96,12 @@ describe("history import", () => {
     const result = await run(t.db, shopId, fake, { onProgress: (p) => progress.push(p) });
 
     expect(result.counts).toEqual({
-      products: 5, customers: 12, orders: store.expected.orders,
-      productsSkipped: 0, customersSkipped: 0, ordersSkipped: 1,
+      products: 5,
+      customers: 12,
+      orders: store.expected.orders,
+      productsSkipped: 0,
+      customersSkipped: 0,
+      ordersSkipped: 1,
     });
     expect(await t.db.product.count()).toBe(5);
     expect(await t.db.variant.count()).toBe(10);
@@ -106,13 +114,22 @@ describe("history import", () => {
     // ids above 2^53, exact
     const hanako = await t.db.customer.findUniqueOrThrow({ where: { shopId_gid: { shopId, gid: BIG_CUSTOMER_GID } } });
     expect(hanako).toMatchObject({
-      email: HANAKO_EMAIL, firstName: "Hanako", tags: "vip", state: "enabled", emailConsent: "SUBSCRIBED",
-      emailConsentAt: new Date("2024-05-01T03:01:00Z"), emailConsentSource: "import", birthDate: "1971-02-15",
+      email: HANAKO_EMAIL,
+      firstName: "Hanako",
+      tags: "vip",
+      state: "enabled",
+      emailConsent: "SUBSCRIBED",
+      emailConsentAt: new Date("2024-05-01T03:01:00Z"),
+      emailConsentSource: "import",
+      birthDate: "1971-02-15",
     });
     const bigOrder = await t.db.order.findUniqueOrThrow({ where: { shopId_gid: { shopId, gid: BIG_ORDER_GID } } });
     expect(bigOrder.customerId).toBe(hanako.id);
     expect(bigOrder.customerGid).toBe(BIG_CUSTOMER_GID);
-    const bigProduct = await t.db.product.findUniqueOrThrow({ where: { shopId_gid: { shopId, gid: BIG_PRODUCT_GID } }, include: { variants: true } });
+    const bigProduct = await t.db.product.findUniqueOrThrow({
+      where: { shopId_gid: { shopId, gid: BIG_PRODUCT_GID } },
+      include: { variants: true },
+    });
     expect(bigProduct.variants.map((v) => v.price).sort()).toEqual([1_500_000n, 2_000_000n]);
 
     // the guest order belongs to the account with that email
@@ -123,11 +140,22 @@ describe("history import", () => {
     expect((await t.db.customer.findUniqueOrThrow({ where: { id: hanako.id } })).ordersCount).toBe(hanakoOrders);
 
     const job = await t.db.importJob.findUniqueOrThrow({ where: { id: result.jobId } });
-    expect(job).toMatchObject({ status: "done", stage: "done", bulkOperationId: null, linesDone: 0, error: null, finishedAt: CLOCK });
+    expect(job).toMatchObject({
+      status: "done",
+      stage: "done",
+      bulkOperationId: null,
+      linesDone: 0,
+      error: null,
+      finishedAt: CLOCK,
+    });
     expect(JSON.parse(job.counts)).toEqual(result.counts);
 
     // stages in order, customers before orders; one bulk operation each
-    expect(fake.calls.flatMap((c) => (c.op === "runBulkQuery" ? [c.root] : []))).toEqual(["products", "customers", "orders"]);
+    expect(fake.calls.flatMap((c) => (c.op === "runBulkQuery" ? [c.root] : []))).toEqual([
+      "products",
+      "customers",
+      "orders",
+    ]);
     expect([...new Set(progress.map((p) => p.stage))]).toEqual(["products", "customers", "orders"]);
     const last = progress.filter((p) => p.stage === "orders").at(-1)!;
     expect(last.linesDone).toBe(store.orders.length);
@@ -141,7 +169,9 @@ describe("history import", () => {
     const progress: HistoryImportProgress[] = [];
     const fake = fakeFor(store);
     // the orders download (third) dies after 6 lines: the row keeps the last batch's estimate
-    await expect(run(t.db, shopId, crashingAdmin(fake, 3, 6), { now: clock, batchSize: 2, onProgress: (p) => progress.push(p) })).rejects.toThrow(/simulated crash/);
+    await expect(
+      run(t.db, shopId, crashingAdmin(fake, 3, 6), { now: clock, batchSize: 2, onProgress: (p) => progress.push(p) }),
+    ).rejects.toThrow(/simulated crash/);
     const interrupted = await getOnboardingStatus(t.db, shopId);
     expect(interrupted.import).toMatchObject({ status: "running", stage: "orders", objectCount: store.orders.length });
     expect(interrupted.import!.secondsLeft).toBeGreaterThan(0);
@@ -155,7 +185,12 @@ describe("history import", () => {
     expect(applying.every((p) => p.linesPerSecond > 0 && p.objectCount === store.orders.length)).toBe(true);
     expect(applying.at(-1)!.secondsLeft).toBe(0);
     // cleared when the import ends
-    expect((await getOnboardingStatus(t.db, shopId)).import).toMatchObject({ status: "done", progress: 1, secondsLeft: null, objectCount: null });
+    expect((await getOnboardingStatus(t.db, shopId)).import).toMatchObject({
+      status: "done",
+      progress: 1,
+      secondsLeft: null,
+      objectCount: null,
+    });
   });
 
   test("a crash mid-import resumes from linesDone and ends in the same state, without duplicates", async () => {
@@ -200,7 +235,12 @@ describe("history import", () => {
     fake.expireBulkOperation(crashed.bulkOperationId!);
 
     const result = await run(t.db, shopId, fake);
-    expect(fake.calls.flatMap((c) => (c.op === "runBulkQuery" ? [c.root] : []))).toEqual(["products", "customers", "customers", "orders"]);
+    expect(fake.calls.flatMap((c) => (c.op === "runBulkQuery" ? [c.root] : []))).toEqual([
+      "products",
+      "customers",
+      "customers",
+      "orders",
+    ]);
     expect(result.counts).toMatchObject({ products: 5, customers: 12, orders: store.expected.orders });
     expect(await t.db.customer.count()).toBe(12);
   });
@@ -215,14 +255,24 @@ describe("history import", () => {
         if (downloads === 2) {
           return (async function* () {
             yield* [];
-            throw new AdminApiError({ kind: "http", operation: "fetchJsonl", status: 403, messages: ["Request has expired"] });
+            throw new AdminApiError({
+              kind: "http",
+              operation: "fetchJsonl",
+              status: 403,
+              messages: ["Request has expired"],
+            });
           })();
         }
         return fake.fetchJsonl(url);
       },
     };
     const result = await run(t.db, shopId, admin);
-    expect(fake.calls.flatMap((c) => (c.op === "runBulkQuery" ? [c.root] : []))).toEqual(["products", "customers", "customers", "orders"]);
+    expect(fake.calls.flatMap((c) => (c.op === "runBulkQuery" ? [c.root] : []))).toEqual([
+      "products",
+      "customers",
+      "customers",
+      "orders",
+    ]);
     expect(result.counts).toMatchObject({ customers: 12, orders: store.expected.orders });
   });
 
@@ -241,7 +291,9 @@ describe("history import", () => {
       createdAt: new Date("2024-05-01T03:00:00Z"),
       updatedAt: new Date("2026-02-20T00:00:00Z"), // the import's row says 2026-02-10
     };
-    await t.db.$transaction((tx) => upsertCustomer(tx, { shopId, now: new Date("2026-02-20T00:00:01Z") }, live, { consentSource: "webhook" }));
+    await t.db.$transaction((tx) =>
+      upsertCustomer(tx, { shopId, now: new Date("2026-02-20T00:00:01Z") }, live, { consentSource: "webhook" }),
+    );
 
     await run(t.db, shopId, fakeFor(store));
 
@@ -287,7 +339,10 @@ describe("history import", () => {
     const busy = await t.db.importJob.create({ data: { shopId, status: "running", heartbeatAt: CLOCK } });
     await expect(run(t.db, shopId, fakeFor(store))).rejects.toThrowError(HistoryImportBusyError);
     // once its heartbeat is stale, it is taken over and finished
-    await t.db.importJob.update({ where: { id: busy.id }, data: { heartbeatAt: new Date(CLOCK.getTime() - 10 * 60_000) } });
+    await t.db.importJob.update({
+      where: { id: busy.id },
+      data: { heartbeatAt: new Date(CLOCK.getTime() - 10 * 60_000) },
+    });
     const result = await run(t.db, shopId, fakeFor(store));
     expect(result.jobId).toBe(busy.id);
   });
@@ -308,13 +363,24 @@ describe("import for a shop by domain", () => {
   });
 
   test("an injected port imports into the shop named by domain", async () => {
-    const result = await runImportForShop({ db: t.db, domain: "joren-import.myshopify.com", admin: fakeFor(store, 1), now: () => CLOCK });
+    const result = await runImportForShop({
+      db: t.db,
+      domain: "joren-import.myshopify.com",
+      admin: fakeFor(store, 1),
+      now: () => CLOCK,
+    });
     expect(result.counts.orders).toBe(store.expected.orders);
   });
 
   test("an installed shop gets the real port with its offline token and scopes", async () => {
     await t.db.session.create({
-      data: { id: "offline_joren-import.myshopify.com", shop: "joren-import.myshopify.com", state: "", accessToken: "shpat_x", scope: "read_orders,read_customers" },
+      data: {
+        id: "offline_joren-import.myshopify.com",
+        shop: "joren-import.myshopify.com",
+        state: "",
+        accessToken: "shpat_x",
+        scope: "read_orders,read_customers",
+      },
     });
     const port = await adminPortForShop(t.db, "joren-import.myshopify.com");
     expect(port).toMatchObject({ shopId, local: false, scopes: ["read_orders", "read_customers"] });

@@ -146,7 +146,10 @@ describe("acquireLease / releaseLease", () => {
     await acquireLease(t.db, "cron:new", "a", TTL, at(TTL));
     await acquireLease(t.db, "tick:old", "a", TTL, T0);
     expect(await pruneExpiredLeases(t.db, "cron:", at(TTL + 1))).toBe(1);
-    expect((await t.db.lease.findMany({ orderBy: { key: "asc" } })).map((l) => l.key)).toEqual(["cron:new", "tick:old"]);
+    expect((await t.db.lease.findMany({ orderBy: { key: "asc" } })).map((l) => l.key)).toEqual([
+      "cron:new",
+      "tick:old",
+    ]);
   });
 });
 

@@ -49,7 +49,9 @@ beforeEach(async () => {
   shopB = (await t.db.shop.create({ data: { domain: DOMAIN_B } })).id;
   const hanako = await t.db.customer.create({ data: { shopId: shopA, gid: HANAKO_GID, email: "hanako@example.jp" } });
   const guest = await t.db.customer.create({ data: { shopId: shopA, gid: null, email: "guest@example.com" } });
-  const other = await t.db.customer.create({ data: { shopId: shopB, gid: "gid://shopify/Customer/1", email: "b@example.com" } });
+  const other = await t.db.customer.create({
+    data: { shopId: shopB, gid: "gid://shopify/Customer/1", email: "b@example.com" },
+  });
 
   await message({
     id: "m-3-sent",
@@ -118,7 +120,12 @@ afterEach(async () => {
 
 describe("listLedger", () => {
   test("lists only the shop's rows, by createdAt then id", async () => {
-    expect((await listLedger(t.db, shopA)).map((e) => e.id)).toEqual(["m-1-planned", "m-2-held", "m-3-sent", "m-4-skipped"]);
+    expect((await listLedger(t.db, shopA)).map((e) => e.id)).toEqual([
+      "m-1-planned",
+      "m-2-held",
+      "m-3-sent",
+      "m-4-skipped",
+    ]);
     expect((await listLedger(t.db, shopB)).map((e) => e.id)).toEqual(["m-0-other-shop"]);
   });
 
@@ -153,14 +160,25 @@ describe("listLedger", () => {
       sentAt: null,
       locale: "en",
     });
-    expect(byId.get("m-1-planned")).toMatchObject({ customerId: HANAKO_GID, status: "planned", plannedAt: "2026-03-02T09:00:00.000Z", sentAt: null });
+    expect(byId.get("m-1-planned")).toMatchObject({
+      customerId: HANAKO_GID,
+      status: "planned",
+      plannedAt: "2026-03-02T09:00:00.000Z",
+      sentAt: null,
+    });
     expect(byId.get("m-4-skipped")).toMatchObject({ customerId: null, reason: "no email marketing consent" });
   });
 
   test("filters by scenario and status; the limit keeps the most recent rows, oldest first", async () => {
-    expect((await listLedger(t.db, shopA, { scenario: "cart_abandonment" })).map((e) => e.id)).toEqual(["m-1-planned", "m-3-sent", "m-4-skipped"]);
+    expect((await listLedger(t.db, shopA, { scenario: "cart_abandonment" })).map((e) => e.id)).toEqual([
+      "m-1-planned",
+      "m-3-sent",
+      "m-4-skipped",
+    ]);
     expect((await listLedger(t.db, shopA, { status: "held_out" })).map((e) => e.id)).toEqual(["m-2-held"]);
-    expect((await listLedger(t.db, shopA, { scenario: "cart_abandonment", status: "sent" })).map((e) => e.id)).toEqual(["m-3-sent"]);
+    expect((await listLedger(t.db, shopA, { scenario: "cart_abandonment", status: "sent" })).map((e) => e.id)).toEqual([
+      "m-3-sent",
+    ]);
     expect(await listLedger(t.db, shopA, { scenario: "birthday" })).toEqual([]);
     expect((await listLedger(t.db, shopA, { limit: 2 })).map((e) => e.id)).toEqual(["m-3-sent", "m-4-skipped"]);
     expect((await listLedger(t.db, shopA, { limit: 1, status: "planned" })).map((e) => e.id)).toEqual(["m-1-planned"]);
@@ -185,7 +203,9 @@ describe("outbox command", () => {
     expect(scenario).toMatchObject({ ok: false, exitCode: 2 });
     expect(!scenario.ok && scenario.message).toContain("valid keys: cart_abandonment, browse_abandonment");
     const status = await runOutbox(t.db, DOMAIN_A, { status: "done" });
-    expect(!status.ok && status.message).toBe('unknown status "done"; valid statuses: planned, deferred, sending, sent, held_out, skipped, failed');
+    expect(!status.ok && status.message).toBe(
+      'unknown status "done"; valid statuses: planned, deferred, sending, sent, held_out, skipped, failed',
+    );
     for (const limit of ["0", "-3", "2.5", "ten", "10001"]) {
       const result = await runOutbox(t.db, DOMAIN_A, { limit });
       expect(!result.ok && result.message).toContain("--limit must be a whole number from 1 to 10000");
@@ -193,6 +213,8 @@ describe("outbox command", () => {
   });
 
   test("an unknown shop is an error naming the fix", async () => {
-    await expect(runOutbox(t.db, "nobody.myshopify.com")).rejects.toThrow("npm run joren -- shop:add nobody.myshopify.com");
+    await expect(runOutbox(t.db, "nobody.myshopify.com")).rejects.toThrow(
+      "npm run joren -- shop:add nobody.myshopify.com",
+    );
   });
 });

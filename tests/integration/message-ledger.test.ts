@@ -26,7 +26,9 @@ let customerId: string;
 beforeEach(async () => {
   t = await createTestDb();
   shopId = (await t.db.shop.create({ data: { domain: "ledger-owner.myshopify.com" } })).id;
-  customerId = (await t.db.customer.create({ data: { shopId, gid: "gid://shopify/Customer/1", email: "a@example.jp" } })).id;
+  customerId = (
+    await t.db.customer.create({ data: { shopId, gid: "gid://shopify/Customer/1", email: "a@example.jp" } })
+  ).id;
 });
 
 afterEach(async () => {
@@ -34,7 +36,9 @@ afterEach(async () => {
 });
 
 async function planned(triggerKey: string): Promise<string> {
-  await planMessages(t.db, shopId, "welcome", [{ customerId, triggerKey, dueAt: at(0), latestUsefulAt: null, data: { since: T0.toISOString() } }]);
+  await planMessages(t.db, shopId, "welcome", [
+    { customerId, triggerKey, dueAt: at(0), latestUsefulAt: null, data: { since: T0.toISOString() } },
+  ]);
   return (await t.db.message.findFirstOrThrow({ where: { shopId, triggerKey } })).id;
 }
 
@@ -43,7 +47,11 @@ const row = (id: string) => t.db.message.findUniqueOrThrow({ where: { id } });
 describe("message ledger transitions", () => {
   test("planning the same trigger twice keeps one row; only a planned row is rescheduled", async () => {
     const id = await planned("welcome:1");
-    expect(await planMessages(t.db, shopId, "welcome", [{ customerId, triggerKey: "welcome:1", dueAt: at(5), latestUsefulAt: null, data: { since: T0.toISOString() } }])).toBe(0);
+    expect(
+      await planMessages(t.db, shopId, "welcome", [
+        { customerId, triggerKey: "welcome:1", dueAt: at(5), latestUsefulAt: null, data: { since: T0.toISOString() } },
+      ]),
+    ).toBe(0);
     expect(await reschedulePlanned(t.db, id, at(10), at(60))).toBe(true);
     expect(await row(id)).toMatchObject({ status: "planned", dueAt: at(10), latestUsefulAt: at(60) });
     expect(await decideDue(t.db, shopId, [id], { status: "skipped", reason: "scenario is off" })).toBe(1);
@@ -65,9 +73,25 @@ describe("message ledger transitions", () => {
     expect(await claimForSending(t.db, shopId, [id], "w2", at(10))).toEqual(new Set());
     expect(await assignCoupon(t.db, id, "JOREN-AAAA")).toBe(true);
     expect(await assignCoupon(t.db, id, "JOREN-BBBB")).toBe(false);
-    const details = { id, email: "a@example.jp", locale: "ja", subject: "ようこそ", couponCode: "JOREN-AAAA", incentive: null, providerId: "p1", reason: null };
+    const details = {
+      id,
+      email: "a@example.jp",
+      locale: "ja",
+      subject: "ようこそ",
+      couponCode: "JOREN-AAAA",
+      incentive: null,
+      providerId: "p1",
+      reason: null,
+    };
     expect(await markSent(t.db, shopId, [details], at(1))).toBe(1);
-    expect(await row(id)).toMatchObject({ status: "sent", sentAt: at(1), claimedBy: null, couponCode: "JOREN-AAAA", subject: "ようこそ", attempts: 1 });
+    expect(await row(id)).toMatchObject({
+      status: "sent",
+      sentAt: at(1),
+      claimedBy: null,
+      couponCode: "JOREN-AAAA",
+      subject: "ようこそ",
+      attempts: 1,
+    });
     expect(await markSent(t.db, shopId, [details], at(2))).toBe(0);
     expect(await deferSending(t.db, id, "busy", at(30))).toBe(false);
     expect(await markFailed(t.db, id, "refused")).toBe(false);
@@ -89,8 +113,14 @@ describe("message ledger transitions", () => {
     const id = await planned("welcome:1");
     await claimForSending(t.db, shopId, [id], "w1", at(10));
     expect(await settleInterrupted(t.db, id, "w-other", { to: "failed", reason: "x" })).toBe(false);
-    expect(await settleInterrupted(t.db, id, "w1", { to: "awaiting-provider-events", reason: "waiting", until: at(70) })).toBe(true);
-    expect(await row(id)).toMatchObject({ status: "sending", claimedBy: AWAITING_PROVIDER_EVENTS, claimedUntil: at(70) });
+    expect(
+      await settleInterrupted(t.db, id, "w1", { to: "awaiting-provider-events", reason: "waiting", until: at(70) }),
+    ).toBe(true);
+    expect(await row(id)).toMatchObject({
+      status: "sending",
+      claimedBy: AWAITING_PROVIDER_EVENTS,
+      claimedUntil: at(70),
+    });
     expect(await confirmAwaitingSend(t.db, id, "seen", at(15))).toBe(true);
     expect(await row(id)).toMatchObject({ status: "sent", sentAt: at(15), reason: "seen", claimedBy: null });
     expect(await confirmAwaitingSend(t.db, id, "seen", at(16))).toBe(false);

@@ -31,7 +31,17 @@ beforeAll(async () => {
   await enableScenario(db, shopId, "cart_abandonment");
   for (let i = 0; i < INSTANCES; i++) {
     // every instance runs the scheduler, every 3 seconds
-    servers.push(await startAppServer({ databaseUrl: t.url, env: { JOREN_DISABLE_SCHEDULER: "0", JOREN_TICK_CRON: "*/3 * * * * *", JOREN_LOG_LEVEL: "error", JOREN_MAIL_TOKEN_SECRET: "s".repeat(40) } }));
+    servers.push(
+      await startAppServer({
+        databaseUrl: t.url,
+        env: {
+          JOREN_DISABLE_SCHEDULER: "0",
+          JOREN_TICK_CRON: "*/3 * * * * *",
+          JOREN_LOG_LEVEL: "error",
+          JOREN_MAIL_TOKEN_SECRET: "s".repeat(40),
+        },
+      }),
+    );
   }
 }, 120_000);
 afterAll(async () => {
@@ -40,7 +50,13 @@ afterAll(async () => {
 });
 
 function post(server: AppServer, delivery: { topic: string; body: string; webhookId: string }) {
-  const headers = shopifyWebhookHeaders({ secret: TEST_SECRET, body: delivery.body, topic: delivery.topic, shop: SHOP, webhookId: delivery.webhookId });
+  const headers = shopifyWebhookHeaders({
+    secret: TEST_SECRET,
+    body: delivery.body,
+    topic: delivery.topic,
+    shop: SHOP,
+    webhookId: delivery.webhookId,
+  });
   return fetch(`${server.url}/webhooks`, { method: "POST", headers, body: delivery.body });
 }
 
@@ -70,26 +86,42 @@ test(`${INSTANCES} instance(s): every webhook lands once, every email is sent on
   if (INSTANCES > 1) expect(sameIdOnBoth).toBeGreaterThan(100);
 
   await waitForInbox(db, 180_000);
-  const bad = await db.webhookReceipt.findMany({ where: { shopId, status: { notIn: ["done", "skipped"] } }, select: { topic: true, status: true, error: true }, take: 5 });
+  const bad = await db.webhookReceipt.findMany({
+    where: { shopId, status: { notIn: ["done", "skipped"] } },
+    select: { topic: true, status: true, error: true },
+    take: 5,
+  });
   expect(bad).toEqual([]);
   expect(await checkStorm(db, shopId, plan.expected)).toEqual({ lost: 0, duplicated: 0, stale: 0, notApplied: 0 });
 
   // A CLI tick races the instances' scheduled ticks (it takes no lease: only the claims protect it).
-  const env: NodeJS.ProcessEnv = { ...process.env, DATABASE_URL: t.url, JOREN_MAIL_TOKEN_SECRET: "s".repeat(40), SHOPIFY_APP_URL: "https://joren.test" };
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    DATABASE_URL: t.url,
+    JOREN_MAIL_TOKEN_SECRET: "s".repeat(40),
+    SHOPIFY_APP_URL: "https://joren.test",
+  };
   delete env.SENDGRID_API_KEY;
-  const cli = spawn(process.execPath, ["--import", "tsx", "app/cli/main.ts", "tick", "--shop", SHOP], { env, stdio: ["ignore", "ignore", "pipe"] });
+  const cli = spawn(process.execPath, ["--import", "tsx", "app/cli/main.ts", "tick", "--shop", SHOP], {
+    env,
+    stdio: ["ignore", "ignore", "pipe"],
+  });
   let cliErr = "";
   cli.stderr.on("data", (d) => (cliErr += d));
   const cliExit = new Promise<number | null>((resolve) => cli.on("exit", (code) => resolve(code)));
 
   // every customer with an abandoned checkout gets one cart reminder (the cap holds the rest)
-  const customersWithCheckouts = await db.checkout.groupBy({ by: ["customerId"], where: { shopId, customerId: { not: null } } });
+  const customersWithCheckouts = await db.checkout.groupBy({
+    by: ["customerId"],
+    where: { shopId, customerId: { not: null } },
+  });
   const deadline = Date.now() + 150_000;
   for (;;) {
     const open = await db.message.count({ where: { shopId, status: { in: ["planned", "sending"] } } });
     const sent = await db.message.count({ where: { shopId, status: "sent" } });
     if (open === 0 && sent >= customersWithCheckouts.length) break;
-    if (Date.now() > deadline) throw new Error(`ticks did not finish: ${open} open, ${sent} of ${customersWithCheckouts.length} sent`);
+    if (Date.now() > deadline)
+      throw new Error(`ticks did not finish: ${open} open, ${sent} of ${customersWithCheckouts.length} sent`);
     await new Promise((r) => setTimeout(r, 500));
   }
   expect(await cliExit, cliErr).toBe(0);

@@ -14,7 +14,12 @@ import { at } from "../helpers/must";
 const SHOP = "joren-refresh.myshopify.com";
 const TOKEN_URL = `https://${SHOP}/admin/oauth/access_token`;
 const GRAPHQL_URL = `https://${SHOP}/admin/api/2026-04/graphql.json`;
-const SHOP_INFO = { data: { shop: { name: "Refresh", currencyCode: "JPY", ianaTimezone: "Asia/Tokyo" }, shopLocales: [{ locale: "ja", primary: true, published: true }] } };
+const SHOP_INFO = {
+  data: {
+    shop: { name: "Refresh", currencyCode: "JPY", ianaTimezone: "Asia/Tokyo" },
+    shopLocales: [{ locale: "ja", primary: true, published: true }],
+  },
+};
 
 let t: TestDb;
 let validToken = "shpat_new";
@@ -31,7 +36,11 @@ const server = setupServer(
   http.post(GRAPHQL_URL, ({ request }) => {
     const token = request.headers.get("x-shopify-access-token") ?? "";
     usedTokens.push(token);
-    if (token !== validToken) return HttpResponse.json({ errors: "[API] Invalid API key or access token (unrecognized login or wrong password)" }, { status: 401 });
+    if (token !== validToken)
+      return HttpResponse.json(
+        { errors: "[API] Invalid API key or access token (unrecognized login or wrong password)" },
+        { status: 401 },
+      );
     return HttpResponse.json(SHOP_INFO);
   }),
 );
@@ -49,12 +58,35 @@ beforeEach(async () => {
   tokenRequests.length = 0;
   usedTokens.length = 0;
   validToken = "shpat_new";
-  refreshAnswer = () => HttpResponse.json({ access_token: "shpat_new", expires_in: 3600, refresh_token: "shprt_next", refresh_token_expires_in: 7_776_000, scope: "write_customers,read_orders" });
+  refreshAnswer = () =>
+    HttpResponse.json({
+      access_token: "shpat_new",
+      expires_in: 3600,
+      refresh_token: "shprt_next",
+      refresh_token_expires_in: 7_776_000,
+      scope: "write_customers,read_orders",
+    });
   await t.db.session.deleteMany({ where: { shop: SHOP } });
 });
 
-async function storeSession(expires: Date | null, refreshToken: string | null = "shprt_first", refreshTokenExpires: Date | null = new Date(Date.now() + 86_400_000)) {
-  await t.db.session.create({ data: { id: `offline_${SHOP}`, shop: SHOP, state: "", isOnline: false, accessToken: "shpat_old", scope: "write_customers", expires, refreshToken, refreshTokenExpires } });
+async function storeSession(
+  expires: Date | null,
+  refreshToken: string | null = "shprt_first",
+  refreshTokenExpires: Date | null = new Date(Date.now() + 86_400_000),
+) {
+  await t.db.session.create({
+    data: {
+      id: `offline_${SHOP}`,
+      shop: SHOP,
+      state: "",
+      isOnline: false,
+      accessToken: "shpat_old",
+      scope: "write_customers",
+      expires,
+      refreshToken,
+      refreshTokenExpires,
+    },
+  });
 }
 
 test("an expired token is refreshed before the call; the new token, expiry and refresh token are stored", async () => {
@@ -64,9 +96,18 @@ test("an expired token is refreshed before the call; the new token, expiry and r
   expect((await admin.getShopInfo()).name).toBe("Refresh");
   expect(usedTokens.every((token) => token === "shpat_new")).toBe(true);
   expect(tokenRequests).toHaveLength(1);
-  expect(Object.fromEntries(at(tokenRequests, 0))).toEqual({ client_id: process.env.SHOPIFY_API_KEY, client_secret: process.env.SHOPIFY_API_SECRET, grant_type: "refresh_token", refresh_token: "shprt_first" });
+  expect(Object.fromEntries(at(tokenRequests, 0))).toEqual({
+    client_id: process.env.SHOPIFY_API_KEY,
+    client_secret: process.env.SHOPIFY_API_SECRET,
+    grant_type: "refresh_token",
+    refresh_token: "shprt_first",
+  });
   const session = await t.db.session.findUniqueOrThrow({ where: { id: `offline_${SHOP}` } });
-  expect(session).toMatchObject({ accessToken: "shpat_new", refreshToken: "shprt_next", scope: "write_customers,read_orders" });
+  expect(session).toMatchObject({
+    accessToken: "shpat_new",
+    refreshToken: "shprt_next",
+    scope: "write_customers,read_orders",
+  });
   expect(session.expires!.getTime()).toBeGreaterThanOrEqual(before + 3_600_000);
   expect(session.refreshTokenExpires!.getTime()).toBeGreaterThanOrEqual(before + 7_776_000_000);
 });
@@ -81,18 +122,28 @@ test("a token Shopify refuses with 401 before its stored expiry is refreshed onc
 
 test("a refused refresh is a clear error that says what to do, and the stored session is kept", async () => {
   await storeSession(new Date(Date.now() - 1000));
-  refreshAnswer = () => HttpResponse.json({ error: "invalid_grant", error_description: "refresh token revoked" }, { status: 400 });
+  refreshAnswer = () =>
+    HttpResponse.json({ error: "invalid_grant", error_description: "refresh token revoked" }, { status: 400 });
   const { admin } = await adminPortForShop(t.db, SHOP);
   const error = await admin.getShopInfo().catch((e: unknown) => e);
   expect(error).toBeInstanceOf(OfflineTokenError);
   expect((error as Error).message).toMatch(/refused to refresh.*invalid_grant.*open Joren from the shop's admin/);
-  expect(await t.db.session.findUniqueOrThrow({ where: { id: `offline_${SHOP}` } })).toMatchObject({ accessToken: "shpat_old", refreshToken: "shprt_first" });
+  expect(await t.db.session.findUniqueOrThrow({ where: { id: `offline_${SHOP}` } })).toMatchObject({
+    accessToken: "shpat_old",
+    refreshToken: "shprt_first",
+  });
 });
 
 test("an expired refresh token is not sent; the error names the way out", async () => {
   await storeSession(new Date(Date.now() - 1000), "shprt_first", new Date(Date.now() - 1000));
-  const source = offlineTokenSource({ db: t.db, shop: SHOP, credentials: () => ({ clientId: "k", clientSecret: "s" }) });
-  await expect(createGraphqlAdminPort({ shop: SHOP, accessToken: source }).getShopInfo()).rejects.toThrow(/so did its refresh token: open Joren/);
+  const source = offlineTokenSource({
+    db: t.db,
+    shop: SHOP,
+    credentials: () => ({ clientId: "k", clientSecret: "s" }),
+  });
+  await expect(createGraphqlAdminPort({ shop: SHOP, accessToken: source }).getShopInfo()).rejects.toThrow(
+    /so did its refresh token: open Joren/,
+  );
   expect(tokenRequests).toHaveLength(0);
 });
 

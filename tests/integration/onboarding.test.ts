@@ -12,22 +12,50 @@ afterEach(async () => t.close());
 test("install registers the web pixel once, with the shop and the app URL as its settings", async () => {
   await onShopInstalled({ db: t.db, domain: "tea.myshopify.com", scopes: "read_orders" });
   const admin = createFakeAdminPort({});
-  const first = await onboardShop({ db: t.db, domain: "tea.myshopify.com", appUrl: "https://joren.example", admin, runImport: false });
-  const second = await onboardShop({ db: t.db, domain: "tea.myshopify.com", appUrl: "https://joren.example", admin, runImport: false });
+  const first = await onboardShop({
+    db: t.db,
+    domain: "tea.myshopify.com",
+    appUrl: "https://joren.example",
+    admin,
+    runImport: false,
+  });
+  const second = await onboardShop({
+    db: t.db,
+    domain: "tea.myshopify.com",
+    appUrl: "https://joren.example",
+    admin,
+    runImport: false,
+  });
   expect(first.webPixelId).toBeTruthy();
   expect(second.webPixelId).toBe(first.webPixelId);
   expect(admin.webPixels).toHaveLength(1);
-  expect(admin.webPixels[0]).toMatchObject({ settings: { accountID: "tea.myshopify.com", appUrl: "https://joren.example" } });
-  expect((await t.db.shop.findUniqueOrThrow({ where: { domain: "tea.myshopify.com" } })).webPixelId).toBe(first.webPixelId);
+  expect(admin.webPixels[0]).toMatchObject({
+    settings: { accountID: "tea.myshopify.com", appUrl: "https://joren.example" },
+  });
+  expect((await t.db.shop.findUniqueOrThrow({ where: { domain: "tea.myshopify.com" } })).webPixelId).toBe(
+    first.webPixelId,
+  );
 });
 
 test("a failed pixel registration does not stop onboarding and is retried next time", async () => {
   await onShopInstalled({ db: t.db, domain: "tea.myshopify.com", scopes: null });
   const admin = createFakeAdminPort({});
   admin.failNext("createWebPixel", new Error("ACCESS_DENIED"));
-  const first = await onboardShop({ db: t.db, domain: "tea.myshopify.com", appUrl: "https://joren.example", admin, runImport: false });
+  const first = await onboardShop({
+    db: t.db,
+    domain: "tea.myshopify.com",
+    appUrl: "https://joren.example",
+    admin,
+    runImport: false,
+  });
   expect(first.webPixelId).toBeNull();
-  const second = await onboardShop({ db: t.db, domain: "tea.myshopify.com", appUrl: "https://joren.example", admin, runImport: false });
+  const second = await onboardShop({
+    db: t.db,
+    domain: "tea.myshopify.com",
+    appUrl: "https://joren.example",
+    admin,
+    runImport: false,
+  });
   expect(second.webPixelId).toBeTruthy();
 });
 

@@ -42,11 +42,28 @@ async function customer(shop: string, name: string) {
   serial += 1;
   const gid = `gid://shopify/Customer/${9007199254741000n + BigInt(serial)}`;
   const email = `${name}@example.jp`;
-  const { id } = await upsertCustomer(db, { shopId: shop, now: new Date(START.getTime() - 30 * 24 * 60 * MIN) }, {
-    gid, email, firstName: name, lastName: null, phone: null, locale: "ja", state: "enabled", tags: null,
-    consent: { state: "SUBSCRIBED", optInLevel: "SINGLE_OPT_IN", updatedAt: new Date(START.getTime() - 30 * 24 * 60 * MIN) },
-    birthDate: null, createdAt: new Date(START.getTime() - 30 * 24 * 60 * MIN), updatedAt: new Date(START.getTime() - 30 * 24 * 60 * MIN),
-  });
+  const { id } = await upsertCustomer(
+    db,
+    { shopId: shop, now: new Date(START.getTime() - 30 * 24 * 60 * MIN) },
+    {
+      gid,
+      email,
+      firstName: name,
+      lastName: null,
+      phone: null,
+      locale: "ja",
+      state: "enabled",
+      tags: null,
+      consent: {
+        state: "SUBSCRIBED",
+        optInLevel: "SINGLE_OPT_IN",
+        updatedAt: new Date(START.getTime() - 30 * 24 * 60 * MIN),
+      },
+      birthDate: null,
+      createdAt: new Date(START.getTime() - 30 * 24 * 60 * MIN),
+      updatedAt: new Date(START.getTime() - 30 * 24 * 60 * MIN),
+    },
+  );
   return { id, gid, email };
 }
 
@@ -57,12 +74,40 @@ beforeAll(async () => {
   otherShopId = await registerSendingShop(db, OTHER, ["holdoutPercent=0", "quietHours=off"]);
   await enableScenario(db, shopId, "browse_abandonment");
   const long = new Date(START.getTime() - 60 * 24 * 60 * MIN);
-  await recordProduct(db, { shopId, now: long }, {
-    gid: `gid://shopify/Product/${TEA.product}`, title: "煎茶 Sencha", handle: "sencha", status: "active", productType: "Tea",
-    vendor: null, tags: null, imageUrl: "https://cdn.example/sencha.jpg", publishedAt: long, updatedAt: long,
-    variants: [{ gid: `gid://shopify/ProductVariant/${TEA.variant}`, title: "100g", sku: null, price: 1_620_000n, inventoryItemGid: null, inventoryQuantity: 10, inventoryPolicy: "deny", updatedAt: long }],
-  });
-  deps = { transport: createOutboxTransport(createPrismaOutboxStore(db, shopId)), admin: createFakeAdminPort({}), appUrl: "https://joren.test", mailSecret: "s".repeat(40) };
+  await recordProduct(
+    db,
+    { shopId, now: long },
+    {
+      gid: `gid://shopify/Product/${TEA.product}`,
+      title: "煎茶 Sencha",
+      handle: "sencha",
+      status: "active",
+      productType: "Tea",
+      vendor: null,
+      tags: null,
+      imageUrl: "https://cdn.example/sencha.jpg",
+      publishedAt: long,
+      updatedAt: long,
+      variants: [
+        {
+          gid: `gid://shopify/ProductVariant/${TEA.variant}`,
+          title: "100g",
+          sku: null,
+          price: 1_620_000n,
+          inventoryItemGid: null,
+          inventoryQuantity: 10,
+          inventoryPolicy: "deny",
+          updatedAt: long,
+        },
+      ],
+    },
+  );
+  deps = {
+    transport: createOutboxTransport(createPrismaOutboxStore(db, shopId)),
+    admin: createFakeAdminPort({}),
+    appUrl: "https://joren.test",
+    mailSecret: "s".repeat(40),
+  };
   server = await startAppServer({ databaseUrl: t.url, env: { JOREN_LOG_LEVEL: "error" } });
 });
 afterAll(async () => {
@@ -72,14 +117,31 @@ afterAll(async () => {
 
 function viewed(clientId: string, minutesAgo: number, ids = TEA, extra: Record<string, unknown> = {}) {
   return {
-    id: `evt-${randomUUID()}`, name: "product_viewed", clientId, timestamp: ago(minutesAgo),
+    id: `evt-${randomUUID()}`,
+    name: "product_viewed",
+    clientId,
+    timestamp: ago(minutesAgo),
     context: { document: { location: { href: `https://evil.example/${ids.product}` } } },
-    data: { productVariant: { id: ids.variant, title: "Free gift card", price: { amount: 1 }, product: { id: ids.product, title: "Claim your prize", url: "https://evil.example/phish" } }, ...extra },
+    data: {
+      productVariant: {
+        id: ids.variant,
+        title: "Free gift card",
+        price: { amount: 1 },
+        product: { id: ids.product, title: "Claim your prize", url: "https://evil.example/phish" },
+      },
+      ...extra,
+    },
   };
 }
 
 function checkoutStarted(clientId: string, minutesAgo: number, token: string, email: string | null = null) {
-  return { id: `evt-${randomUUID()}`, name: "checkout_started", clientId, timestamp: ago(minutesAgo), data: { checkout: { token, email, lineItems: [] } } };
+  return {
+    id: `evt-${randomUUID()}`,
+    name: "checkout_started",
+    clientId,
+    timestamp: ago(minutesAgo),
+    data: { checkout: { token, email, lineItems: [] } },
+  };
 }
 
 /** Posts pixel events for a shop and waits until the server's queue wrote them. */
@@ -99,8 +161,19 @@ async function pixel(shop: string, customerClaim: { id?: unknown; email?: string
 async function checkoutWebhook(shop: string, token: string, email: string, minutesAgo: number) {
   serial += 1;
   const body = JSON.stringify({
-    id: 9007199254760000 + serial, token, cart_token: null, email, customer: null, customer_locale: "ja", currency: "JPY",
-    total_price: "1620", buyer_accepts_marketing: false, line_items: [], completed_at: null, created_at: ago(minutesAgo), updated_at: ago(minutesAgo),
+    id: 9007199254760000 + serial,
+    token,
+    cart_token: null,
+    email,
+    customer: null,
+    customer_locale: "ja",
+    currency: "JPY",
+    total_price: "1620",
+    buyer_accepts_marketing: false,
+    line_items: [],
+    completed_at: null,
+    created_at: ago(minutesAgo),
+    updated_at: ago(minutesAgo),
   });
   const res = await postWebhook(server.url, { topic: "checkouts/create", shop, body });
   expect(res.status).toBe(200);
@@ -108,8 +181,14 @@ async function checkoutWebhook(shop: string, token: string, email: string, minut
 }
 
 async function browseMailsTo(customerId: string) {
-  const rows = await db.message.findMany({ where: { shopId, customerId, scenario: "browse_abandonment" }, select: { id: true, status: true, reason: true } });
-  const sent = await db.outboxEmail.findMany({ where: { messageId: { in: rows.filter((r) => r.status === "sent").map((r) => r.id) } }, select: { html: true, text: true } });
+  const rows = await db.message.findMany({
+    where: { shopId, customerId, scenario: "browse_abandonment" },
+    select: { id: true, status: true, reason: true },
+  });
+  const sent = await db.outboxEmail.findMany({
+    where: { messageId: { in: rows.filter((r) => r.status === "sent").map((r) => r.id) } },
+    select: { html: true, text: true },
+  });
   return { rows, sent };
 }
 
@@ -121,14 +200,22 @@ describe("claims never route mail", () => {
     await pixel(SHOP, { email: victim.email.toUpperCase() }, [viewed("forger-2", 25)]);
     await pixel(SHOP, { id: victim.gid.split("/").pop() }, [viewed("forger-3", 20)]);
     // and a checkout_started naming the victim's email with a token Shopify never sent
-    await pixel(SHOP, null, [checkoutStarted("forger-4", 40, `forged-${randomUUID()}`, victim.email), viewed("forger-4", 15)]);
+    await pixel(SHOP, null, [
+      checkoutStarted("forger-4", 40, `forged-${randomUUID()}`, victim.email),
+      viewed("forger-4", 15),
+    ]);
 
     await runTick(db, shopId, afterDelay, deps);
     expect(await browseMailsTo(victim.id)).toEqual({ rows: [], sent: [] });
     expect(await db.behaviourEvent.count({ where: { shopId, customerId: victim.id } })).toBe(0);
     // the claims are kept, as claims
     const forger = await db.visitor.findUniqueOrThrow({ where: { shopId_clientId: { shopId, clientId: "forger-1" } } });
-    expect(forger).toMatchObject({ customerId: null, linkedVia: null, email: victim.email, claimedCustomerGid: victim.gid });
+    expect(forger).toMatchObject({
+      customerId: null,
+      linkedVia: null,
+      email: victim.email,
+      claimedCustomerGid: victim.gid,
+    });
   });
 });
 
@@ -138,18 +225,36 @@ describe("a browser linked by a checkout token join", () => {
     const bystander = await customer(shopId, "bystander");
     const token = `ck-${randomUUID()}`;
     // yesterday: a checkout from this browser; Shopify's signed webhook for it arrives after
-    const page = { id: `evt-${randomUUID()}`, name: "page_viewed", clientId: "shopper-browser", timestamp: ago(26 * 60), data: {} };
+    const page = {
+      id: `evt-${randomUUID()}`,
+      name: "page_viewed",
+      clientId: "shopper-browser",
+      timestamp: ago(26 * 60),
+      data: {},
+    };
     await pixel(SHOP, null, [page, checkoutStarted("shopper-browser", 25 * 60, token)]);
-    expect((await db.visitor.findUniqueOrThrow({ where: { shopId_clientId: { shopId, clientId: "shopper-browser" } } })).customerId).toBeNull();
+    expect(
+      (await db.visitor.findUniqueOrThrow({ where: { shopId_clientId: { shopId, clientId: "shopper-browser" } } }))
+        .customerId,
+    ).toBeNull();
     await checkoutWebhook(SHOP, token, shopper.email, 25 * 60);
-    const linked = await db.visitor.findUniqueOrThrow({ where: { shopId_clientId: { shopId, clientId: "shopper-browser" } } });
+    const linked = await db.visitor.findUniqueOrThrow({
+      where: { shopId_clientId: { shopId, clientId: "shopper-browser" } },
+    });
     expect(linked).toMatchObject({ customerId: shopper.id, linkedVia: "checkout" });
     // the earlier anonymous page view belongs to the same person
-    expect(await db.behaviourEvent.count({ where: { shopId, clientId: "shopper-browser", customerId: shopper.id } })).toBe(2);
+    expect(
+      await db.behaviourEvent.count({ where: { shopId, clientId: "shopper-browser", customerId: shopper.id } }),
+    ).toBe(2);
 
     // today: views of a catalogue product and of a forged one, the request claiming the bystander
-    await pixel(SHOP, { id: bystander.gid, email: bystander.email }, [viewed("shopper-browser", 20, FORGED), viewed("shopper-browser", 10)]);
-    expect(await db.behaviourEvent.count({ where: { shopId, clientId: "shopper-browser", customerId: shopper.id } })).toBe(4);
+    await pixel(SHOP, { id: bystander.gid, email: bystander.email }, [
+      viewed("shopper-browser", 20, FORGED),
+      viewed("shopper-browser", 10),
+    ]);
+    expect(
+      await db.behaviourEvent.count({ where: { shopId, clientId: "shopper-browser", customerId: shopper.id } }),
+    ).toBe(4);
 
     await runTick(db, shopId, afterDelay, deps);
     const mail = await browseMailsTo(shopper.id);
@@ -171,8 +276,12 @@ describe("a browser linked by a checkout token join", () => {
     const token = `ck-${randomUUID()}`;
     await checkoutWebhook(SHOP, token, buyer.email, 24 * 60);
     await pixel(SHOP, null, [checkoutStarted("early-browser", 24 * 60, token), viewed("early-browser", 10)]);
-    expect(await db.visitor.findUniqueOrThrow({ where: { shopId_clientId: { shopId, clientId: "early-browser" } } })).toMatchObject({ customerId: buyer.id, linkedVia: "checkout" });
-    expect(await db.behaviourEvent.count({ where: { shopId, clientId: "early-browser", customerId: buyer.id } })).toBe(2);
+    expect(
+      await db.visitor.findUniqueOrThrow({ where: { shopId_clientId: { shopId, clientId: "early-browser" } } }),
+    ).toMatchObject({ customerId: buyer.id, linkedVia: "checkout" });
+    expect(await db.behaviourEvent.count({ where: { shopId, clientId: "early-browser", customerId: buyer.id } })).toBe(
+      2,
+    );
   });
 
   test("a linked browser that viewed only products outside the catalogue gets no mail", async () => {
@@ -206,9 +315,16 @@ describe("tokens join within one shop only", () => {
     await checkoutWebhook(SHOP, third, here.email, 40);
     await pixel(OTHER, null, [checkoutStarted("cross-3", 40, third)]);
 
-    const visitors = await db.visitor.findMany({ where: { clientId: { in: ["cross-1", "cross-2", "cross-3"] } }, select: { customerId: true } });
+    const visitors = await db.visitor.findMany({
+      where: { clientId: { in: ["cross-1", "cross-2", "cross-3"] } },
+      select: { customerId: true },
+    });
     expect(visitors).toHaveLength(3);
     expect(visitors.every((v) => v.customerId === null)).toBe(true);
-    expect(await db.behaviourEvent.count({ where: { clientId: { in: ["cross-1", "cross-2", "cross-3"] }, customerId: { not: null } } })).toBe(0);
+    expect(
+      await db.behaviourEvent.count({
+        where: { clientId: { in: ["cross-1", "cross-2", "cross-3"] }, customerId: { not: null } },
+      }),
+    ).toBe(0);
   });
 });

@@ -71,8 +71,10 @@ function request(body: unknown, init: { method?: string; headers?: Record<string
   });
 }
 
-const queueFor = (apply: (input: RecordPixelEventsInput) => Promise<unknown> = (input) => recordPixelEvents(t.db, input), capacity?: number) =>
-  new PixelBuffer({ apply, capacity });
+const queueFor = (
+  apply: (input: RecordPixelEventsInput) => Promise<unknown> = (input) => recordPixelEvents(t.db, input),
+  capacity?: number,
+) => new PixelBuffer({ apply, capacity });
 let queue: PixelBuffer;
 beforeEach(() => {
   queue = queueFor();
@@ -89,13 +91,22 @@ async function until(check: () => Promise<boolean>, timeoutMs = 10_000) {
 /** Answers the request, then waits until the queue has applied what it accepted. */
 async function send(req: Request, deps: { rateLimiter?: PixelRateLimiter; db?: Db; buffer?: PixelBuffer } = {}) {
   const buffer = deps.buffer ?? queue;
-  const res = await handlePixelRequest(req, { db: deps.db ?? t.db, now: () => NOW, rateLimiter: deps.rateLimiter ?? roomy(), buffer });
+  const res = await handlePixelRequest(req, {
+    db: deps.db ?? t.db,
+    now: () => NOW,
+    rateLimiter: deps.rateLimiter ?? roomy(),
+    buffer,
+  });
   await buffer.drained();
   return res;
 }
 
 async function counts() {
-  const [events, visitors, customers] = await Promise.all([t.db.behaviourEvent.count(), t.db.visitor.count(), t.db.customer.count()]);
+  const [events, visitors, customers] = await Promise.all([
+    t.db.behaviourEvent.count(),
+    t.db.visitor.count(),
+    t.db.customer.count(),
+  ]);
   return { events, visitors, customers };
 }
 
@@ -173,7 +184,16 @@ describe("storing events", () => {
       event("product_added_to_cart", { cartLine: { quantity: 3, merchandise: productVariant } }, { clientId }),
       event(
         "checkout_started",
-        { checkout: { token: "ck-batch", email: null, lineItems: [{ quantity: 3, variant: productVariant }, { quantity: 1, variant: null }] } },
+        {
+          checkout: {
+            token: "ck-batch",
+            email: null,
+            lineItems: [
+              { quantity: 3, variant: productVariant },
+              { quantity: 1, variant: null },
+            ],
+          },
+        },
         { clientId },
       ),
       event("search_submitted", { searchResult: { query: "tea" } }, { clientId }),
@@ -182,7 +202,12 @@ describe("storing events", () => {
     expect(await res.json()).toEqual({ accepted: 4, ignored: 1 });
 
     const rows = await t.db.behaviourEvent.findMany({ where: { shopId, clientId }, orderBy: { name: "asc" } });
-    expect(rows.map((r) => r.name)).toEqual(["checkout_started", "page_viewed", "product_added_to_cart", "product_viewed"]);
+    expect(rows.map((r) => r.name)).toEqual([
+      "checkout_started",
+      "page_viewed",
+      "product_added_to_cart",
+      "product_viewed",
+    ]);
     expect(rows[0]).toMatchObject({ checkoutToken: "ck-batch", quantity: 4, productGid: null });
     expect(rows[2]).toMatchObject({ quantity: 3, variantGid: `gid://shopify/ProductVariant/${BIG_VARIANT}` });
   });
@@ -203,7 +228,9 @@ describe("storing events", () => {
     const e = viewed({ clientId: unique("client") });
     const body = { shop: SHOP, customer: null, event: e };
     const other = queueFor();
-    const results = await Promise.all(Array.from({ length: 6 }, (_, i) => send(request(body), { buffer: i % 2 ? other : queue })));
+    const results = await Promise.all(
+      Array.from({ length: 6 }, (_, i) => send(request(body), { buffer: i % 2 ? other : queue })),
+    );
     expect(results.map((r) => r.status)).toEqual([200, 200, 200, 200, 200, 200]);
     expect(await t.db.behaviourEvent.count({ where: { shopId, eventId: e.id } })).toBe(1);
   });
@@ -222,12 +249,16 @@ describe("identifying the person", () => {
     const foreign = await t.db.customer.create({ data: { shopId: otherShopId, gid: "gid://shopify/Customer/555" } });
     const clientId = unique("client");
     const before = await counts();
-    const res = await send(request({ shop: SHOP, customer: { id: "gid://shopify/Customer/555", email: null }, event: viewed({ clientId }) }));
+    const res = await send(
+      request({ shop: SHOP, customer: { id: "gid://shopify/Customer/555", email: null }, event: viewed({ clientId }) }),
+    );
     expect(res.status).toBe(200);
 
     const row = await t.db.behaviourEvent.findFirstOrThrow({ where: { shopId, clientId } });
     expect(row.customerId).toBeNull();
-    expect((await t.db.visitor.findUniqueOrThrow({ where: { shopId_clientId: { shopId, clientId } } })).customerId).toBeNull();
+    expect(
+      (await t.db.visitor.findUniqueOrThrow({ where: { shopId_clientId: { shopId, clientId } } })).customerId,
+    ).toBeNull();
     expect((await counts()).customers).toBe(before.customers);
     expect(await t.db.behaviourEvent.count({ where: { customerId: foreign.id } })).toBe(0);
   });
@@ -242,25 +273,55 @@ describe("identifying the person", () => {
       const row = await t.db.behaviourEvent.findFirstOrThrow({ where: { shopId, clientId } });
       expect(row.customerId).toBeNull();
       const visitor = await t.db.visitor.findUniqueOrThrow({ where: { shopId_clientId: { shopId, clientId } } });
-      expect(visitor).toMatchObject({ customerId: null, linkedVia: null, claimedCustomerGid: "gid://shopify/Customer/777" });
+      expect(visitor).toMatchObject({
+        customerId: null,
+        linkedVia: null,
+        claimedCustomerGid: "gid://shopify/Customer/777",
+      });
     }
     expect(await t.db.behaviourEvent.count({ where: { customerId: own.id } })).toBe(0);
   });
 
   test("a checkout email, in the customer object or inside the event, is a claim and links nobody", async () => {
-    const person = await t.db.customer.create({ data: { shopId, gid: "gid://shopify/Customer/999", emailNormalized: "solo@example.com" } });
+    const person = await t.db.customer.create({
+      data: { shopId, gid: "gid://shopify/Customer/999", emailNormalized: "solo@example.com" },
+    });
     const clientId = unique("client");
-    const checkout = event("checkout_started", { checkout: { token: unique("ck-unmirrored"), email: "Solo@Example.com", lineItems: [] } }, { clientId });
-    await send(request({ shop: SHOP, customer: { id: null, email: "  SOLO@example.COM " }, events: [viewed({ clientId }), checkout] }));
+    const checkout = event(
+      "checkout_started",
+      { checkout: { token: unique("ck-unmirrored"), email: "Solo@Example.com", lineItems: [] } },
+      { clientId },
+    );
+    await send(
+      request({
+        shop: SHOP,
+        customer: { id: null, email: "  SOLO@example.COM " },
+        events: [viewed({ clientId }), checkout],
+      }),
+    );
     expect(await t.db.behaviourEvent.count({ where: { shopId, clientId, customerId: null } })).toBe(2);
-    expect(await t.db.visitor.findUniqueOrThrow({ where: { shopId_clientId: { shopId, clientId } } })).toMatchObject({ customerId: null, email: "solo@example.com" });
+    expect(await t.db.visitor.findUniqueOrThrow({ where: { shopId_clientId: { shopId, clientId } } })).toMatchObject({
+      customerId: null,
+      email: "solo@example.com",
+    });
     expect(await t.db.behaviourEvent.count({ where: { customerId: person.id } })).toBe(0);
   });
 
   test("a checkout token that Shopify's signed checkout shares links the browser and its earlier anonymous events", async () => {
-    const buyer = await t.db.customer.create({ data: { shopId, gid: "gid://shopify/Customer/888", emailNormalized: "buyer@example.com" } });
+    const buyer = await t.db.customer.create({
+      data: { shopId, gid: "gid://shopify/Customer/888", emailNormalized: "buyer@example.com" },
+    });
     const token = unique("ck-mirrored");
-    await t.db.checkout.create({ data: { shopId, token, customerId: buyer.id, email: "buyer@example.com", emailNormalized: "buyer@example.com", shopifyCreatedAt: NOW } });
+    await t.db.checkout.create({
+      data: {
+        shopId,
+        token,
+        customerId: buyer.id,
+        email: "buyer@example.com",
+        emailNormalized: "buyer@example.com",
+        shopifyCreatedAt: NOW,
+      },
+    });
     const clientId = unique("client");
     const earlier = [viewed({ clientId, timestamp: minutesAgo(30) }), viewed({ clientId, timestamp: minutesAgo(20) })];
     await send(request({ shop: SHOP, customer: null, events: earlier }));
@@ -269,21 +330,37 @@ describe("identifying the person", () => {
     const checkout = event("checkout_started", { checkout: { token, email: null, lineItems: [] } }, { clientId });
     expect((await send(request({ shop: SHOP, customer: null, event: checkout }))).status).toBe(200);
     expect(await t.db.behaviourEvent.count({ where: { shopId, clientId, customerId: buyer.id } })).toBe(3);
-    expect(await t.db.visitor.findUniqueOrThrow({ where: { shopId_clientId: { shopId, clientId } } })).toMatchObject({ customerId: buyer.id, linkedVia: "checkout" });
+    expect(await t.db.visitor.findUniqueOrThrow({ where: { shopId_clientId: { shopId, clientId } } })).toMatchObject({
+      customerId: buyer.id,
+      linkedVia: "checkout",
+    });
 
     // Later events from that browser belong to the same person, whoever a request claims to be.
-    const other = await t.db.customer.create({ data: { shopId, gid: "gid://shopify/Customer/889", emailNormalized: "other@example.com" } });
-    await send(request({ shop: SHOP, customer: { id: other.gid, email: "other@example.com" }, event: viewed({ clientId }) }));
+    const other = await t.db.customer.create({
+      data: { shopId, gid: "gid://shopify/Customer/889", emailNormalized: "other@example.com" },
+    });
+    await send(
+      request({ shop: SHOP, customer: { id: other.gid, email: "other@example.com" }, event: viewed({ clientId }) }),
+    );
     expect(await t.db.behaviourEvent.count({ where: { shopId, clientId, customerId: buyer.id } })).toBe(4);
     expect(await t.db.behaviourEvent.count({ where: { customerId: other.id } })).toBe(0);
-    expect(await t.db.visitor.findUniqueOrThrow({ where: { shopId_clientId: { shopId, clientId } } })).toMatchObject({ customerId: buyer.id, claimedCustomerGid: other.gid });
+    expect(await t.db.visitor.findUniqueOrThrow({ where: { shopId_clientId: { shopId, clientId } } })).toMatchObject({
+      customerId: buyer.id,
+      claimedCustomerGid: other.gid,
+    });
   });
 
   test("a checkout mirrored while the browser's checkout_started was unseen is joined by the browser's next event", async () => {
     const buyer = await t.db.customer.create({ data: { shopId, gid: "gid://shopify/Customer/890" } });
     const token = unique("ck-late");
     const clientId = unique("client");
-    await send(request({ shop: SHOP, customer: null, event: event("checkout_started", { checkout: { token, email: null, lineItems: [] } }, { clientId }) }));
+    await send(
+      request({
+        shop: SHOP,
+        customer: null,
+        event: event("checkout_started", { checkout: { token, email: null, lineItems: [] } }, { clientId }),
+      }),
+    );
     // written without the join (as two PostgreSQL transactions that missed each other would)
     await t.db.checkout.create({ data: { shopId, token, customerId: buyer.id, shopifyCreatedAt: NOW } });
     expect(await t.db.behaviourEvent.count({ where: { shopId, clientId, customerId: null } })).toBe(1);
@@ -296,8 +373,16 @@ describe("identifying the person", () => {
     const token = unique("ck-foreign");
     await t.db.checkout.create({ data: { shopId: otherShopId, token, customerId: foreign.id, shopifyCreatedAt: NOW } });
     const clientId = unique("client");
-    await send(request({ shop: SHOP, customer: null, event: event("checkout_started", { checkout: { token, email: null, lineItems: [] } }, { clientId }) }));
-    expect((await t.db.visitor.findUniqueOrThrow({ where: { shopId_clientId: { shopId, clientId } } })).customerId).toBeNull();
+    await send(
+      request({
+        shop: SHOP,
+        customer: null,
+        event: event("checkout_started", { checkout: { token, email: null, lineItems: [] } }, { clientId }),
+      }),
+    );
+    expect(
+      (await t.db.visitor.findUniqueOrThrow({ where: { shopId_clientId: { shopId, clientId } } })).customerId,
+    ).toBeNull();
     expect(await t.db.behaviourEvent.count({ where: { customerId: foreign.id } })).toBe(0);
   });
 
@@ -306,13 +391,17 @@ describe("identifying the person", () => {
     const clientId = unique("client");
     await send(request({ shop: SHOP, customer: { id: person.gid, email: null }, event: viewed({ clientId }) }));
     expect(await t.db.visitor.count({ where: { shopId, clientId } })).toBe(1);
-    await t.db.$transaction((tx) => redactCustomer(tx, { shopId, now: NOW }, { customerGid: person.gid, email: null, orderGids: [] }));
+    await t.db.$transaction((tx) =>
+      redactCustomer(tx, { shopId, now: NOW }, { customerGid: person.gid, email: null, orderGids: [] }),
+    );
     expect(await t.db.visitor.count({ where: { shopId, clientId } })).toBe(0);
     expect(await t.db.behaviourEvent.count({ where: { shopId, clientId } })).toBe(0);
   });
 
   test("an email known only in another shop identifies nobody and creates no customer", async () => {
-    await t.db.customer.create({ data: { shopId: otherShopId, gid: "gid://shopify/Customer/1234", emailNormalized: "elsewhere@example.com" } });
+    await t.db.customer.create({
+      data: { shopId: otherShopId, gid: "gid://shopify/Customer/1234", emailNormalized: "elsewhere@example.com" },
+    });
     const clientId = unique("client");
     const before = await counts();
     await send(request({ shop: SHOP, customer: { email: "elsewhere@example.com" }, event: viewed({ clientId }) }));
@@ -325,7 +414,13 @@ describe("rejections write nothing", () => {
   test("a body over 64 KiB is 413, whether declared or only read", async () => {
     const big = JSON.stringify({ shop: SHOP, customer: null, event: viewed({ padding: "x".repeat(MAX_BODY_BYTES) }) });
     await expectRejected(request(big), 413);
-    await expectRejected(request({ shop: SHOP, customer: null, event: viewed() }, { headers: { "content-length": String(MAX_BODY_BYTES + 1) } }), 413);
+    await expectRejected(
+      request(
+        { shop: SHOP, customer: null, event: viewed() },
+        { headers: { "content-length": String(MAX_BODY_BYTES + 1) } },
+      ),
+      413,
+    );
   });
 
   test("a body that is not JSON is 400", async () => {
@@ -334,12 +429,19 @@ describe("rejections write nothing", () => {
   });
 
   test("wrong types are 400 with a short reason naming the field", async () => {
-    const bad = await expectRejected(request({ shop: SHOP, customer: null, event: viewed({ timestamp: 1700000000 }) }), 400);
+    const bad = await expectRejected(
+      request({ shop: SHOP, customer: null, event: viewed({ timestamp: 1700000000 }) }),
+      400,
+    );
     expect(bad.error).toMatch(/^event\.timestamp: /);
     expect(bad.error).not.toMatch(/\n|at .*\.ts/);
 
     const badData = await expectRejected(
-      request({ shop: SHOP, customer: null, events: [viewed(), event("product_added_to_cart", { cartLine: { quantity: "2" } })] }),
+      request({
+        shop: SHOP,
+        customer: null,
+        events: [viewed(), event("product_added_to_cart", { cartLine: { quantity: "2" } })],
+      }),
       400,
     );
     expect(badData.error).toMatch(/^events\.1\.data\.cartLine\.quantity: /);
@@ -355,9 +457,15 @@ describe("rejections write nothing", () => {
     const tooMany = Array.from({ length: 51 }, () => viewed());
     await expectRejected(request({ shop: SHOP, customer: null, events: tooMany }), 400);
     await expectRejected(request({ shop: SHOP, customer: null, event: viewed({ id: "e".repeat(129) }) }), 400);
-    const old = await expectRejected(request({ shop: SHOP, customer: null, event: viewed({ timestamp: minutesAgo(31 * 24 * 60) }) }), 400);
+    const old = await expectRejected(
+      request({ shop: SHOP, customer: null, event: viewed({ timestamp: minutesAgo(31 * 24 * 60) }) }),
+      400,
+    );
     expect(old.error).toMatch(/timestamp/);
-    await expectRejected(request({ shop: SHOP, customer: null, event: viewed({ timestamp: minutesAgo(-25 * 60) }) }), 400);
+    await expectRejected(
+      request({ shop: SHOP, customer: null, event: viewed({ timestamp: minutesAgo(-25 * 60) }) }),
+      400,
+    );
   });
 
   test("an unknown or uninstalled shop is 404", async () => {
@@ -368,7 +476,11 @@ describe("rejections write nothing", () => {
   test("a client over its rate is 429 with Retry-After, and its shop keeps working", async () => {
     const limiter = new PixelRateLimiter();
     const clientId = unique("client");
-    const batch = () => ({ shop: SHOP, customer: null, events: Array.from({ length: 50 }, () => viewed({ clientId })) });
+    const batch = () => ({
+      shop: SHOP,
+      customer: null,
+      events: Array.from({ length: 50 }, () => viewed({ clientId })),
+    });
     expect((await send(request(batch()), { rateLimiter: limiter })).status).toBe(200);
     expect((await send(request(batch()), { rateLimiter: limiter })).status).toBe(200);
 
@@ -385,7 +497,11 @@ describe("rejections write nothing", () => {
 
   test("one address cannot escape the limit by inventing client ids", async () => {
     const limiter = new PixelRateLimiter({ perClient: perMinute(100), perIp: perMinute(2), perShop: perMinute(100) });
-    const from = (ip: string) => request({ shop: SHOP, customer: null, event: viewed({ clientId: unique("client") }) }, { headers: { "x-forwarded-for": `${ip}, 10.0.0.1` } });
+    const from = (ip: string) =>
+      request(
+        { shop: SHOP, customer: null, event: viewed({ clientId: unique("client") }) },
+        { headers: { "x-forwarded-for": `${ip}, 10.0.0.1` } },
+      );
     expect((await send(from("203.0.113.9"), { rateLimiter: limiter })).status).toBe(200);
     expect((await send(from("203.0.113.9"), { rateLimiter: limiter })).status).toBe(200);
     await expectRejected(from("203.0.113.9"), 429, { rateLimiter: limiter });
@@ -404,7 +520,8 @@ describe("the queue behind the answer", () => {
     }, 3);
     return { buffer, open };
   }
-  const answer = (body: unknown, buffer: PixelBuffer) => handlePixelRequest(request(body), { db: t.db, now: () => NOW, rateLimiter: roomy(), buffer });
+  const answer = (body: unknown, buffer: PixelBuffer) =>
+    handlePixelRequest(request(body), { db: t.db, now: () => NOW, rateLimiter: roomy(), buffer });
 
   test("the answer never waits for the write; a full queue is 503 with Retry-After; a drained one accepts again", async () => {
     const { buffer, open } = gated();
@@ -497,8 +614,20 @@ describe("logging and failures", () => {
       return true;
     });
     try {
-      await send(request({ shop: "nobody.myshopify.com", customer: { id: "1", email: "secret.person@example.com" }, event: viewed() }));
-      await send(request({ shop: SHOP, customer: { email: "secret.person@example.com" }, event: viewed({ timestamp: "yesterday" }) }));
+      await send(
+        request({
+          shop: "nobody.myshopify.com",
+          customer: { id: "1", email: "secret.person@example.com" },
+          event: viewed(),
+        }),
+      );
+      await send(
+        request({
+          shop: SHOP,
+          customer: { email: "secret.person@example.com" },
+          event: viewed({ timestamp: "yesterday" }),
+        }),
+      );
     } finally {
       spy.mockRestore();
       process.env.JOREN_LOG_LEVEL = previous;
@@ -534,9 +663,16 @@ describe("logging and failures", () => {
 describe("property: arbitrary bodies", () => {
   const junk = fc.jsonValue({ maxDepth: 3 });
   // Mostly well-formed, sometimes junk: deep enough to reach the database, wild enough to probe.
-  const maybe = <T>(valid: fc.Arbitrary<T>) => fc.oneof({ arbitrary: valid, weight: 9 }, { arbitrary: junk, weight: 1 });
-  const window = { min: new Date(NOW.getTime() - 29 * 86_400_000), max: new Date(NOW.getTime() + 3_600_000), noInvalidDate: true };
-  const idLike = maybe(fc.oneof(fc.bigInt({ min: 1n, max: 10n ** 19n }).map(String), fc.integer({ min: 1 }), fc.string({ maxLength: 24 })));
+  const maybe = <T>(valid: fc.Arbitrary<T>) =>
+    fc.oneof({ arbitrary: valid, weight: 9 }, { arbitrary: junk, weight: 1 });
+  const window = {
+    min: new Date(NOW.getTime() - 29 * 86_400_000),
+    max: new Date(NOW.getTime() + 3_600_000),
+    noInvalidDate: true,
+  };
+  const idLike = maybe(
+    fc.oneof(fc.bigInt({ min: 1n, max: 10n ** 19n }).map(String), fc.integer({ min: 1 }), fc.string({ maxLength: 24 })),
+  );
   const variant = maybe(fc.record({ id: idLike, product: maybe(fc.record({ id: idLike, url: maybe(fc.webUrl()) })) }));
   const data = maybe(
     fc.oneof(
@@ -555,20 +691,28 @@ describe("property: arbitrary bodies", () => {
   );
   const pixelEvent = fc.record({
     id: maybe(fc.uuid()),
-    name: maybe(fc.constantFrom("page_viewed", "product_viewed", "product_added_to_cart", "checkout_started", "cart_viewed")),
+    name: maybe(
+      fc.constantFrom("page_viewed", "product_viewed", "product_added_to_cart", "checkout_started", "cart_viewed"),
+    ),
     clientId: maybe(fc.constantFrom("prop-a", "prop-b")),
     timestamp: maybe(fc.date(window).map((d) => d.toISOString())),
     context: maybe(fc.record({ document: fc.record({ location: fc.record({ href: maybe(fc.webUrl()) }) }) })),
     data,
   });
   const shop = maybe(fc.constantFrom(SHOP, SHOP, GONE, "nobody.myshopify.com"));
-  const customer = maybe(fc.option(fc.record({ id: idLike, email: maybe(fc.option(fc.emailAddress())) }, { requiredKeys: [] })));
+  const customer = maybe(
+    fc.option(fc.record({ id: idLike, email: maybe(fc.option(fc.emailAddress())) }, { requiredKeys: [] })),
+  );
   const body = fc.oneof(
     fc.string(),
     fc.json(),
     fc.record({ shop, customer, event: pixelEvent }).map((b) => JSON.stringify(b)),
-    fc.record({ shop, customer, events: maybe(fc.array(pixelEvent, { minLength: 1, maxLength: 4 })) }).map((b) => JSON.stringify(b)),
-    fc.record({ shop, customer, event: pixelEvent, events: fc.array(pixelEvent) }, { requiredKeys: [] }).map((b) => JSON.stringify(b)),
+    fc
+      .record({ shop, customer, events: maybe(fc.array(pixelEvent, { minLength: 1, maxLength: 4 })) })
+      .map((b) => JSON.stringify(b)),
+    fc
+      .record({ shop, customer, event: pixelEvent, events: fc.array(pixelEvent) }, { requiredKeys: [] })
+      .map((b) => JSON.stringify(b)),
   );
 
   test("never a 5xx, always CORS, and rows change only on a 200", { timeout: 120_000 }, async () => {
@@ -609,7 +753,10 @@ describe("the route in the server build", () => {
 
   test("OPTIONS is 204, GET is 405, POST stores, all with CORS", async () => {
     const url = `${server.url}/pixel/events`;
-    const preflight = await fetch(url, { method: "OPTIONS", headers: { origin: "https://pixel-shop.myshopify.com", "access-control-request-method": "POST" } });
+    const preflight = await fetch(url, {
+      method: "OPTIONS",
+      headers: { origin: "https://pixel-shop.myshopify.com", "access-control-request-method": "POST" },
+    });
     expect(preflight.status).toBe(204);
     expect(preflight.headers.get("access-control-allow-origin")).toBe("*");
 
@@ -617,8 +764,16 @@ describe("the route in the server build", () => {
     expect(get.status).toBe(405);
     expect(get.headers.get("access-control-allow-origin")).toBe("*");
 
-    const e = event("product_viewed", { productVariant }, { timestamp: new Date().toISOString(), clientId: unique("client") });
-    const post = await fetch(url, { method: "POST", headers: { "content-type": "text/plain" }, body: JSON.stringify({ shop: SHOP, customer: null, event: e }) });
+    const e = event(
+      "product_viewed",
+      { productVariant },
+      { timestamp: new Date().toISOString(), clientId: unique("client") },
+    );
+    const post = await fetch(url, {
+      method: "POST",
+      headers: { "content-type": "text/plain" },
+      body: JSON.stringify({ shop: SHOP, customer: null, event: e }),
+    });
     expect(post.status).toBe(200);
     expect(post.headers.get("access-control-allow-origin")).toBe("*");
     expect(await post.json()).toEqual({ accepted: 1, ignored: 0 });

@@ -36,46 +36,129 @@ let serial = 0;
 async function setup(assignments: string[] = []) {
   t = await createTestDb();
   db = t.db;
-  shopId = await registerSendingShop(db, "points-test.myshopify.com", ["holdoutPercent=0", "quietHours=off", ...assignments]);
+  shopId = await registerSendingShop(db, "points-test.myshopify.com", [
+    "holdoutPercent=0",
+    "quietHours=off",
+    ...assignments,
+  ]);
   admin = createFakeAdminPort({});
-  deps = { transport: createOutboxTransport(createPrismaOutboxStore(db, shopId)), admin, appUrl: "https://joren.test", mailSecret: "s".repeat(40) };
-  await recordProduct(db, { shopId, now: T0 }, {
-    gid: SENCHA, title: "煎茶 Sencha", handle: "sencha", status: "active", productType: "Tea", vendor: null, tags: null,
-    imageUrl: "https://cdn.example/sencha.jpg", publishedAt: T0, updatedAt: T0,
-    variants: [{ gid: "gid://shopify/ProductVariant/9007199254740993002", title: "100g", sku: null, price: 1_620_000n, inventoryItemGid: null, inventoryQuantity: 10, inventoryPolicy: "deny", updatedAt: T0 }],
-  });
+  deps = {
+    transport: createOutboxTransport(createPrismaOutboxStore(db, shopId)),
+    admin,
+    appUrl: "https://joren.test",
+    mailSecret: "s".repeat(40),
+  };
+  await recordProduct(
+    db,
+    { shopId, now: T0 },
+    {
+      gid: SENCHA,
+      title: "煎茶 Sencha",
+      handle: "sencha",
+      status: "active",
+      productType: "Tea",
+      vendor: null,
+      tags: null,
+      imageUrl: "https://cdn.example/sencha.jpg",
+      publishedAt: T0,
+      updatedAt: T0,
+      variants: [
+        {
+          gid: "gid://shopify/ProductVariant/9007199254740993002",
+          title: "100g",
+          sku: null,
+          price: 1_620_000n,
+          inventoryItemGid: null,
+          inventoryQuantity: 10,
+          inventoryPolicy: "deny",
+          updatedAt: T0,
+        },
+      ],
+    },
+  );
 }
 
 const enable = (key: ScenarioKey, assignments: string[] = []) => enableScenario(db, shopId, key, assignments);
 
-async function customer(options: { consent?: "SUBSCRIBED" | "NOT_SUBSCRIBED"; birthDate?: string; locale?: string } = {}) {
+async function customer(
+  options: { consent?: "SUBSCRIBED" | "NOT_SUBSCRIBED"; birthDate?: string; locale?: string } = {},
+) {
   serial++;
   const c: NormalizedCustomer = {
-    gid: `gid://shopify/Customer/90071992547420${String(serial).padStart(4, "0")}`, email: `fan${serial}@example.jp`, firstName: "花子", lastName: "山田", phone: null,
-    locale: options.locale ?? "ja", state: "enabled", tags: null,
-    consent: { state: options.consent ?? "SUBSCRIBED", optInLevel: "SINGLE_OPT_IN", updatedAt: new Date(T0.getTime() - 400 * DAY) },
-    birthDate: options.birthDate ?? null, createdAt: new Date(T0.getTime() - 400 * DAY), updatedAt: new Date(T0.getTime() - 400 * DAY),
+    gid: `gid://shopify/Customer/90071992547420${String(serial).padStart(4, "0")}`,
+    email: `fan${serial}@example.jp`,
+    firstName: "花子",
+    lastName: "山田",
+    phone: null,
+    locale: options.locale ?? "ja",
+    state: "enabled",
+    tags: null,
+    consent: {
+      state: options.consent ?? "SUBSCRIBED",
+      optInLevel: "SINGLE_OPT_IN",
+      updatedAt: new Date(T0.getTime() - 400 * DAY),
+    },
+    birthDate: options.birthDate ?? null,
+    createdAt: new Date(T0.getTime() - 400 * DAY),
+    updatedAt: new Date(T0.getTime() - 400 * DAY),
   };
   const { id } = await upsertCustomer(db, { shopId, now: T0 }, c);
   return { id, ...c };
 }
 
-async function order(owner: { gid: string; email: string | null }, at: Date, options: { total?: bigint; withSencha?: boolean } = {}) {
+async function order(
+  owner: { gid: string; email: string | null },
+  at: Date,
+  options: { total?: bigint; withSencha?: boolean } = {},
+) {
   const gid = `gid://shopify/Order/90071992547600${String(++serial).padStart(4, "0")}`;
   const o: NormalizedOrder = {
-    gid, name: `#${1000 + serial}`, customer: null, customerGid: owner.gid, email: owner.email, currency: "JPY",
-    totalPrice: options.total ?? 3_240_000n, subtotalPrice: options.total ?? 3_240_000n, totalDiscounts: 0n, financialStatus: "paid", fulfillmentStatus: null,
-    cancelledAt: null, cancelReason: null, paidAt: at, discountCodes: [], checkoutToken: null, cartToken: null, sourceName: "web", customerLocale: "ja", test: false,
-    buyerAcceptsMarketing: null, createdAt: at, updatedAt: at, refunds: [],
+    gid,
+    name: `#${1000 + serial}`,
+    customer: null,
+    customerGid: owner.gid,
+    email: owner.email,
+    currency: "JPY",
+    totalPrice: options.total ?? 3_240_000n,
+    subtotalPrice: options.total ?? 3_240_000n,
+    totalDiscounts: 0n,
+    financialStatus: "paid",
+    fulfillmentStatus: null,
+    cancelledAt: null,
+    cancelReason: null,
+    paidAt: at,
+    discountCodes: [],
+    checkoutToken: null,
+    cartToken: null,
+    sourceName: "web",
+    customerLocale: "ja",
+    test: false,
+    buyerAcceptsMarketing: null,
+    createdAt: at,
+    updatedAt: at,
+    refunds: [],
     lines: options.withSencha
-      ? [{ gid: `gid://shopify/LineItem/${serial}`, productGid: SENCHA, variantGid: "gid://shopify/ProductVariant/9007199254740993002", title: "煎茶 Sencha", variantTitle: null, sku: null, quantity: 1, price: 1_620_000n, totalDiscount: 0n }]
+      ? [
+          {
+            gid: `gid://shopify/LineItem/${serial}`,
+            productGid: SENCHA,
+            variantGid: "gid://shopify/ProductVariant/9007199254740993002",
+            title: "煎茶 Sencha",
+            variantTitle: null,
+            sku: null,
+            quantity: 1,
+            price: 1_620_000n,
+            totalDiscount: 0n,
+          },
+        ]
       : [],
   };
   await recordOrder(db, { shopId, now: at }, o);
   return gid;
 }
 
-const ledger = (scenario: string) => db.message.findMany({ where: { shopId, scenario }, orderBy: [{ createdAt: "asc" }, { id: "asc" }] });
+const ledger = (scenario: string) =>
+  db.message.findMany({ where: { shopId, scenario }, orderBy: [{ createdAt: "asc" }, { id: "asc" }] });
 const tick = (at: Date) => runTick(db, shopId, at, deps);
 const emailOf = (messageId: string) => db.outboxEmail.findUniqueOrThrow({ where: { messageId } });
 
@@ -106,7 +189,10 @@ describe("points_statement", () => {
     expect(rows.map((r) => r.customerId).sort()).toEqual([holder.id, noConsent.id].sort());
     const sent = rows.find((r) => r.customerId === holder.id)!;
     expect(sent).toMatchObject({ status: "sent", triggerKey: "statement:2026-11" });
-    expect(rows.find((r) => r.customerId === noConsent.id)).toMatchObject({ status: "skipped", reason: expect.stringMatching(/NOT_SUBSCRIBED/) });
+    expect(rows.find((r) => r.customerId === noConsent.id)).toMatchObject({
+      status: "skipped",
+      reason: expect.stringMatching(/NOT_SUBSCRIBED/),
+    });
     const email = await emailOf(sent.id);
     expect(email.subject).toContain("32ポイント");
     expect(email.html).toContain("2027年11月2日"); // the lot's expiry, 365 days after the order
@@ -117,7 +203,10 @@ describe("points_statement", () => {
     expect((await ledger("points_statement")).filter((r) => r.status === "sent")).toHaveLength(1);
 
     await tick(tokyo("2026-12-05T10:00"));
-    expect((await ledger("points_statement")).filter((r) => r.status === "sent").map((r) => r.triggerKey)).toEqual(["statement:2026-11", "statement:2026-12"]);
+    expect((await ledger("points_statement")).filter((r) => r.status === "sent").map((r) => r.triggerKey)).toEqual([
+      "statement:2026-11",
+      "statement:2026-12",
+    ]);
   });
 
   test("a customer whose points are gone by send time is skipped, not mailed", async () => {
@@ -179,7 +268,12 @@ describe("birthday", () => {
     expect(await ledger("birthday")).toHaveLength(0);
     await tick(tokyo("2026-11-20T09:00"));
     const rows = await ledger("birthday");
-    expect(rows.map((r) => [r.customerId, r.status]).sort()).toEqual([[fan.id, "sent"], [noConsent.id, "skipped"]].sort());
+    expect(rows.map((r) => [r.customerId, r.status]).sort()).toEqual(
+      [
+        [fan.id, "sent"],
+        [noConsent.id, "skipped"],
+      ].sort(),
+    );
     const sent = rows.find((r) => r.customerId === fan.id)!;
     expect(sent.triggerKey).toBe("birthday:2026");
     expect(admin.discounts).toHaveLength(1);
@@ -194,7 +288,9 @@ describe("birthday", () => {
     expect(await db.outboxEmail.count()).toBe(1);
 
     await tick(tokyo("2027-11-20T09:00"));
-    expect((await ledger("birthday")).filter((r) => r.customerId === fan.id).map((r) => [r.triggerKey, r.status])).toEqual([
+    expect(
+      (await ledger("birthday")).filter((r) => r.customerId === fan.id).map((r) => [r.triggerKey, r.status]),
+    ).toEqual([
       ["birthday:2026", "sent"],
       ["birthday:2027", "sent"],
     ]);
@@ -247,7 +343,12 @@ describe("winback", () => {
     expect(await ledger("winback")).toHaveLength(0);
     await tick(tokyo("2026-11-02T10:00"));
     const rows = await ledger("winback");
-    expect(rows.map((r) => [r.customerId, r.status]).sort()).toEqual([[dormant.id, "sent"], [noConsent.id, "skipped"]].sort());
+    expect(rows.map((r) => [r.customerId, r.status]).sort()).toEqual(
+      [
+        [dormant.id, "sent"],
+        [noConsent.id, "skipped"],
+      ].sort(),
+    );
     const sent = rows.find((r) => r.customerId === dormant.id)!;
     expect(admin.discounts[0]).toMatchObject({ code: sent.couponCode, customerGid: dormant.gid });
     expect((await emailOf(sent.id)).subject).toContain("お久しぶりです");
@@ -286,10 +387,13 @@ describe("winback", () => {
     expect((await ledger("winback")).map((r) => [r.customerId, r.status])).toEqual([[monthly.id, "sent"]]);
 
     const settings = parseScenarioSettings("winback", JSON.stringify({ adaptive: { enabled: true } }));
-    const days = (...gaps: number[]) => gaps.reduce<Date[]>((list, g) => [...list, new Date(list[list.length - 1]!.getTime() + g * DAY)], [T0]);
+    const days = (...gaps: number[]) =>
+      gaps.reduce<Date[]>((list, g) => [...list, new Date(list[list.length - 1]!.getTime() + g * DAY)], [T0]);
     expect(dormancyThresholdDays(settings, days(10, 10))).toBe(90); // 30 → raised to minDays
     expect(dormancyThresholdDays(settings, days(50, 60, 70))).toBe(180);
     expect(dormancyThresholdDays(settings, days(200, 200))).toBe(365); // 600 → capped at maxDays
-    expect(dormancyThresholdDays({ ...settings, adaptive: { ...settings.adaptive, enabled: false } }, days(10, 10))).toBe(180);
+    expect(
+      dormancyThresholdDays({ ...settings, adaptive: { ...settings.adaptive, enabled: false } }, days(10, 10)),
+    ).toBe(180);
   });
 });

@@ -39,7 +39,12 @@ beforeAll(async () => {
 afterAll(async () => t?.close());
 
 async function newShop(assignments: string[] = []) {
-  const { shopId } = await registerLocalShop({ db, domain: `points-${++serial}.myshopify.com`, currency: "JPY", timezone: "Asia/Tokyo" });
+  const { shopId } = await registerLocalShop({
+    db,
+    domain: `points-${++serial}.myshopify.com`,
+    currency: "JPY",
+    timezone: "Asia/Tokyo",
+  });
   if (assignments.length > 0) {
     const saved = await assignShopSettings(db, shopId, assignments);
     if (!saved.ok) throw new Error(JSON.stringify(saved.errors));
@@ -49,46 +54,107 @@ async function newShop(assignments: string[] = []) {
 
 async function newCustomer(shopId: string, email = `p${++serial}@example.jp`) {
   const c: NormalizedCustomer = {
-    gid: `gid://shopify/Customer/90071992547410${String(++serial).padStart(4, "0")}`, email, firstName: "花子", lastName: "山田", phone: null, locale: "ja",
-    state: "enabled", tags: null, consent: { state: "SUBSCRIBED", optInLevel: "SINGLE_OPT_IN", updatedAt: at(-10) }, birthDate: null, createdAt: at(-10), updatedAt: at(-10),
+    gid: `gid://shopify/Customer/90071992547410${String(++serial).padStart(4, "0")}`,
+    email,
+    firstName: "花子",
+    lastName: "山田",
+    phone: null,
+    locale: "ja",
+    state: "enabled",
+    tags: null,
+    consent: { state: "SUBSCRIBED", optInLevel: "SINGLE_OPT_IN", updatedAt: at(-10) },
+    birthDate: null,
+    createdAt: at(-10),
+    updatedAt: at(-10),
   };
   const { id } = await upsertCustomer(db, { shopId, now: at(-10) }, c);
   return { id, gid: c.gid, email };
 }
 
-function orderVersion(owner: { gid: string; email: string }, gid: string, v: { updatedDays: number; paid?: boolean; cancelled?: boolean; refunds?: NormalizedRefund[]; total?: bigint; test?: boolean }): NormalizedOrder {
+function orderVersion(
+  owner: { gid: string; email: string },
+  gid: string,
+  v: {
+    updatedDays: number;
+    paid?: boolean;
+    cancelled?: boolean;
+    refunds?: NormalizedRefund[];
+    total?: bigint;
+    test?: boolean;
+  },
+): NormalizedOrder {
   const total = v.total ?? 10_000_000n;
   return {
-    gid, name: "#1001", customer: null, customerGid: owner.gid, email: owner.email, currency: "JPY",
-    totalPrice: total, subtotalPrice: total, totalDiscounts: 0n,
-    financialStatus: v.paid === false ? "pending" : (v.refunds?.length ? "partially_refunded" : "paid"), fulfillmentStatus: null,
-    cancelledAt: v.cancelled ? at(v.updatedDays) : null, cancelReason: v.cancelled ? "customer" : null,
-    paidAt: v.paid === false ? null : at(0), discountCodes: [], checkoutToken: null, cartToken: null, sourceName: "web", customerLocale: "ja",
-    test: v.test ?? false, buyerAcceptsMarketing: null, createdAt: at(0), updatedAt: at(v.updatedDays), lines: [], refunds: v.refunds ?? [],
+    gid,
+    name: "#1001",
+    customer: null,
+    customerGid: owner.gid,
+    email: owner.email,
+    currency: "JPY",
+    totalPrice: total,
+    subtotalPrice: total,
+    totalDiscounts: 0n,
+    financialStatus: v.paid === false ? "pending" : v.refunds?.length ? "partially_refunded" : "paid",
+    fulfillmentStatus: null,
+    cancelledAt: v.cancelled ? at(v.updatedDays) : null,
+    cancelReason: v.cancelled ? "customer" : null,
+    paidAt: v.paid === false ? null : at(0),
+    discountCodes: [],
+    checkoutToken: null,
+    cartToken: null,
+    sourceName: "web",
+    customerLocale: "ja",
+    test: v.test ?? false,
+    buyerAcceptsMarketing: null,
+    createdAt: at(0),
+    updatedAt: at(v.updatedDays),
+    lines: [],
+    refunds: v.refunds ?? [],
   };
 }
 
-const refund = (gid: string, amount: bigint, days: number): NormalizedRefund => ({ gid, amount, lines: [], note: null, createdAt: at(days) });
+const refund = (gid: string, amount: bigint, days: number): NormalizedRefund => ({
+  gid,
+  amount,
+  lines: [],
+  note: null,
+  createdAt: at(days),
+});
 
 /** Applies one webhook through its topic, in one transaction, as the inbox worker does. */
 async function deliver(shopId: string, topic: string, data: unknown, nowDays: number) {
-  await db.$transaction((tx) => getTopic(topic as "orders/create").apply(tx, { shopId, shopDomain: "x.myshopify.com", now: at(nowDays) }, data as never));
+  await db.$transaction((tx) =>
+    getTopic(topic as "orders/create").apply(
+      tx,
+      { shopId, shopDomain: "x.myshopify.com", now: at(nowDays) },
+      data as never,
+    ),
+  );
 }
 
-const balanceOf = async (shopId: string, customerId: string, now = at(1)) => (await pointsBalance(db, shopId, [customerId], now)).get(customerId)!;
+const balanceOf = async (shopId: string, customerId: string, now = at(1)) =>
+  (await pointsBalance(db, shopId, [customerId], now)).get(customerId)!;
 
 describe("earning", () => {
   test("a paid order earns the shop's rate on its subtotal, in a lot expiring after the shop's expiry days", async () => {
     const shopId = await newShop();
     const buyer = await newCustomer(shopId);
-    await recordOrder(db, { shopId, now: at(0) }, orderVersion(buyer, "gid://shopify/Order/1", { updatedDays: 0, total: 3_240_000n }));
+    await recordOrder(
+      db,
+      { shopId, now: at(0) },
+      orderVersion(buyer, "gid://shopify/Order/1", { updatedDays: 0, total: 3_240_000n }),
+    );
     expect(await balanceOf(shopId, buyer.id)).toEqual({ balance: 32, nextExpiry: { points: 32, at: at(365) } });
 
     // another rate, another expiry
     const other = await newShop(["pointsEarned=5", "pointsPerCurrencyUnits=1000", "pointsExpiryDays=90"]);
     const b2 = await newCustomer(other);
-    await recordOrder(db, { shopId: other, now: at(0) }, orderVersion(b2, "gid://shopify/Order/1", { updatedDays: 0, total: 3_240_000n }));
-    expect(await balanceOf(other, b2.id)).toEqual({ balance: 16, nextExpiry: { points: 16, at: at(90) } }) // 3,240 × 5 / 1,000;
+    await recordOrder(
+      db,
+      { shopId: other, now: at(0) },
+      orderVersion(b2, "gid://shopify/Order/1", { updatedDays: 0, total: 3_240_000n }),
+    );
+    expect(await balanceOf(other, b2.id)).toEqual({ balance: 16, nextExpiry: { points: 16, at: at(90) } }); // 3,240 × 5 / 1,000;
   });
 
   test("unpaid and test orders earn nothing; payment later earns once, however often it is redelivered", async () => {
@@ -96,9 +162,14 @@ describe("earning", () => {
     const buyer = await newCustomer(shopId);
     const gid = "gid://shopify/Order/2";
     await recordOrder(db, { shopId, now: at(0) }, orderVersion(buyer, gid, { updatedDays: 0, paid: false }));
-    await recordOrder(db, { shopId, now: at(0) }, orderVersion(buyer, "gid://shopify/Order/3", { updatedDays: 0, test: true }));
+    await recordOrder(
+      db,
+      { shopId, now: at(0) },
+      orderVersion(buyer, "gid://shopify/Order/3", { updatedDays: 0, test: true }),
+    );
     expect((await balanceOf(shopId, buyer.id)).balance).toBe(0);
-    for (let i = 0; i < 3; i++) await recordOrder(db, { shopId, now: at(0.1) }, orderVersion(buyer, gid, { updatedDays: 0.1 }));
+    for (let i = 0; i < 3; i++)
+      await recordOrder(db, { shopId, now: at(0.1) }, orderVersion(buyer, gid, { updatedDays: 0.1 }));
     expect((await balanceOf(shopId, buyer.id)).balance).toBe(100);
     expect((await pointsHistory(db, shopId, buyer.id)).map((e) => [e.kind, e.points])).toEqual([["earn", 100]]);
   });
@@ -115,7 +186,11 @@ describe("reversal", () => {
     await deliver(shopId, "refunds/create", { orderGid: gid, refund: r1 }, 1); // redelivered
     expect((await balanceOf(shopId, buyer.id)).balance).toBe(75);
     // the order update listing the same refund books nothing more
-    await recordOrder(db, { shopId, now: at(1.5) }, orderVersion(buyer, gid, { updatedDays: 1.5, total: 10_050_000n, refunds: [r1] }));
+    await recordOrder(
+      db,
+      { shopId, now: at(1.5) },
+      orderVersion(buyer, gid, { updatedDays: 1.5, total: 10_050_000n, refunds: [r1] }),
+    );
     const r2 = refund("gid://shopify/Refund/12", 1_000_000n, 2);
     await deliver(shopId, "refunds/create", { orderGid: gid, refund: r2 }, 2);
     // kept 6,537.5 of 10,050 → floor(100 × 0.6504…) = 65
@@ -135,11 +210,28 @@ describe("reversal", () => {
     await recordOrder(db, { shopId, now: at(0) }, orderVersion(buyer, "gid://shopify/Order/21", { updatedDays: 0 }));
     await recordOrder(db, { shopId, now: at(0) }, orderVersion(buyer, "gid://shopify/Order/22", { updatedDays: 0 }));
     expect((await balanceOf(shopId, buyer.id)).balance).toBe(300);
-    await deliver(shopId, "refunds/create", { orderGid: "gid://shopify/Order/20", refund: refund("gid://shopify/Refund/20", 10_000_000n, 1) }, 1);
-    await deliver(shopId, "orders/cancelled", orderVersion(buyer, "gid://shopify/Order/21", { updatedDays: 1, cancelled: true }), 1);
+    await deliver(
+      shopId,
+      "refunds/create",
+      { orderGid: "gid://shopify/Order/20", refund: refund("gid://shopify/Refund/20", 10_000_000n, 1) },
+      1,
+    );
+    await deliver(
+      shopId,
+      "orders/cancelled",
+      orderVersion(buyer, "gid://shopify/Order/21", { updatedDays: 1, cancelled: true }),
+      1,
+    );
     await deliver(shopId, "orders/delete", { gid: "gid://shopify/Order/22" }, 1);
     expect((await balanceOf(shopId, buyer.id, at(2))).balance).toBe(0);
-    expect((await pointsHistory(db, shopId, buyer.id)).map((e) => e.kind).sort()).toEqual(["cancel", "cancel", "earn", "earn", "earn", "refund"]);
+    expect((await pointsHistory(db, shopId, buyer.id)).map((e) => e.kind).sort()).toEqual([
+      "cancel",
+      "cancel",
+      "earn",
+      "earn",
+      "earn",
+      "refund",
+    ]);
   });
 
   test("a refund that arrives before its order waits, then ends correct", async () => {
@@ -158,9 +250,17 @@ describe("reversal", () => {
     const shopId = await newShop();
     const buyer = await newCustomer(shopId);
     const gid = "gid://shopify/Order/31";
-    await deliver(shopId, "orders/updated", orderVersion(buyer, gid, { updatedDays: 2, refunds: [refund("gid://shopify/Refund/31", 4_000_000n, 1)] }), 2);
+    await deliver(
+      shopId,
+      "orders/updated",
+      orderVersion(buyer, gid, { updatedDays: 2, refunds: [refund("gid://shopify/Refund/31", 4_000_000n, 1)] }),
+      2,
+    );
     expect((await balanceOf(shopId, buyer.id, at(2))).balance).toBe(60);
-    expect((await pointsHistory(db, shopId, buyer.id)).map((e) => [e.kind, e.points])).toEqual([["refund", -40], ["earn", 100]]);
+    expect((await pointsHistory(db, shopId, buyer.id)).map((e) => [e.kind, e.points])).toEqual([
+      ["refund", -40],
+      ["earn", 100],
+    ]);
   });
 
   test("reversing points the customer already spent takes what is left and records the shortfall", async () => {
@@ -211,8 +311,12 @@ describe("adjustment, spending, expiry, bonus", () => {
   test("bonus points are awarded once per idempotency key", async () => {
     const shopId = await newShop();
     const buyer = await newCustomer(shopId);
-    expect(await awardBonusPoints(db, shopId, buyer.id, 100, "birthday bonus", "msg-1", at(0))).toEqual({ awarded: true });
-    expect(await awardBonusPoints(db, shopId, buyer.id, 100, "birthday bonus", "msg-1", at(0))).toEqual({ awarded: false });
+    expect(await awardBonusPoints(db, shopId, buyer.id, 100, "birthday bonus", "msg-1", at(0))).toEqual({
+      awarded: true,
+    });
+    expect(await awardBonusPoints(db, shopId, buyer.id, 100, "birthday bonus", "msg-1", at(0))).toEqual({
+      awarded: false,
+    });
     expect((await balanceOf(shopId, buyer.id)).balance).toBe(100);
     await expect(awardBonusPoints(db, shopId, buyer.id, 0, "x", "msg-2")).rejects.toThrow(PointsError);
   });
@@ -234,7 +338,13 @@ describe("the points command", () => {
     const buyer = await newCustomer(shopId, "Hanako@Example.jp");
     const added = await runPoints(db, { domain, customer: buyer.gid, adjust: "120", reason: "goodwill", now: at(0) });
     expect(added).toMatchObject({ ok: true, output: { customerId: buyer.gid, balance: 120, adjusted: 120 } });
-    const taken = await runPoints(db, { domain, customer: "hanako@example.jp", adjust: "-20", reason: "correction", now: at(0) });
+    const taken = await runPoints(db, {
+      domain,
+      customer: "hanako@example.jp",
+      adjust: "-20",
+      reason: "correction",
+      now: at(0),
+    });
     expect(taken).toMatchObject({ ok: true, output: { balance: 100, adjusted: -20 } });
 
     for (const bad of [
@@ -247,11 +357,19 @@ describe("the points command", () => {
       const result = await runPoints(db, { domain, customer: buyer.gid, now: at(0), ...bad });
       expect(result.ok).toBe(false);
     }
-    expect(await runPoints(db, { domain, customer: "nobody@example.jp", adjust: "5", reason: "x" })).toMatchObject({ ok: false, exitCode: 1 });
+    expect(await runPoints(db, { domain, customer: "nobody@example.jp", adjust: "5", reason: "x" })).toMatchObject({
+      ok: false,
+      exitCode: 1,
+    });
     expect(await db.pointsEntry.count({ where: { shopId } })).toBe(2);
 
     const list = await runPoints(db, { domain, now: at(1) });
-    expect(list).toMatchObject({ ok: true, output: [{ customerId: buyer.gid, email: "Hanako@Example.jp", balance: 100, nextExpiryAt: at(365).toISOString() }] });
+    expect(list).toMatchObject({
+      ok: true,
+      output: [
+        { customerId: buyer.gid, email: "Hanako@Example.jp", balance: 100, nextExpiryAt: at(365).toISOString() },
+      ],
+    });
     const one = await runPoints(db, { domain, customer: buyer.gid, now: at(1) });
     expect(one.ok && "history" in one.output && one.output.history.map((h) => h.points)).toEqual([-20, 120]);
   });
@@ -284,15 +402,31 @@ describe("property: webhook order and duplicates do not matter", () => {
           });
           // the webhooks Shopify would send for this life of the order
           const hooks: Hook[] = [
-            { topic: "orders/create", data: orderVersion(buyer, gid, { updatedDays: 0, paid: false, total }), order: 0 },
+            {
+              topic: "orders/create",
+              data: orderVersion(buyer, gid, { updatedDays: 0, paid: false, total }),
+              order: 0,
+            },
             { topic: "orders/paid", data: orderVersion(buyer, gid, { updatedDays: 0.5, total }), order: 1 },
           ];
           refunds.forEach((r, i) => {
             hooks.push({ topic: "refunds/create", data: { orderGid: gid, refund: r }, order: 2 + i });
-            hooks.push({ topic: "orders/updated", data: orderVersion(buyer, gid, { updatedDays: 1 + i + 0.5, total, refunds: refunds.slice(0, i + 1) }), order: 2 + i });
+            hooks.push({
+              topic: "orders/updated",
+              data: orderVersion(buyer, gid, { updatedDays: 1 + i + 0.5, total, refunds: refunds.slice(0, i + 1) }),
+              order: 2 + i,
+            });
           });
-          if (cancelled) hooks.push({ topic: "orders/cancelled", data: orderVersion(buyer, gid, { updatedDays: 9, total, refunds, cancelled: true }), order: 9 });
-          const shuffled = hooks.map((h, i) => ({ h, k: perm[i % perm.length]! + i / 100 })).sort((a, b) => a.k - b.k).map((x) => x.h);
+          if (cancelled)
+            hooks.push({
+              topic: "orders/cancelled",
+              data: orderVersion(buyer, gid, { updatedDays: 9, total, refunds, cancelled: true }),
+              order: 9,
+            });
+          const shuffled = hooks
+            .map((h, i) => ({ h, k: perm[i % perm.length]! + i / 100 }))
+            .sort((a, b) => a.k - b.k)
+            .map((x) => x.h);
           for (const d of dupes) shuffled.splice(d % (shuffled.length + 1), 0, shuffled[d % shuffled.length]!);
 
           // deliver; a refund before its order goes back in the queue, as the inbox retries it
@@ -307,7 +441,13 @@ describe("property: webhook order and duplicates do not matter", () => {
             }
           }
           const base = pointsForAmount(total, { earnPoints: 1, perCurrencyUnits: 100 });
-          const expected = orderTargetPoints(base, { paid: true, cancelled, excluded: false, totalPrice: total, totalRefunded: refunded });
+          const expected = orderTargetPoints(base, {
+            paid: true,
+            cancelled,
+            excluded: false,
+            totalPrice: total,
+            totalRefunded: refunded,
+          });
           const { balance } = await balanceOf(shopId, buyer.id, at(10));
           expect(balance).toBe(expected);
           // the ledger's two views agree

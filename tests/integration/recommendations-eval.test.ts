@@ -28,10 +28,15 @@ test("the scheduler's pass recomputes shops whose model is missing or a day old,
   const now = new Date("2026-11-02T00:23:00Z");
   expect((await refreshStaleRecommendationModels(t.db, "instance-1", now)).sort()).toEqual([a.id, b.id].sort());
   expect(await refreshStaleRecommendationModels(t.db, "instance-1", new Date(now.getTime() + 3_600_000))).toEqual([]);
-  await t.db.recommendationModel.update({ where: { shopId: a.id }, data: { computedAt: new Date(now.getTime() - 25 * 3_600_000) } });
+  await t.db.recommendationModel.update({
+    where: { shopId: a.id },
+    data: { computedAt: new Date(now.getTime() - 25 * 3_600_000) },
+  });
   expect(await refreshStaleRecommendationModels(t.db, "instance-1", now)).toEqual([a.id]);
   // a shop another instance is recomputing (its lease is held) is left alone
   await t.db.recommendationModel.update({ where: { shopId: b.id }, data: { computedAt: new Date(0) } });
-  await t.db.lease.create({ data: { key: `recs:${b.id}`, holder: "instance-2", expiresAt: new Date(Date.now() + 60_000) } });
+  await t.db.lease.create({
+    data: { key: `recs:${b.id}`, holder: "instance-2", expiresAt: new Date(Date.now() + 60_000) },
+  });
   expect(await refreshStaleRecommendationModels(t.db, "instance-1", now)).toEqual([]);
 });

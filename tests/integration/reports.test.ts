@@ -29,7 +29,12 @@ afterAll(async () => {
 
 describe("the range", () => {
   test("shop-local days in Tokyo", () => {
-    expect(range).toMatchObject({ fromDate: "2026-01-01", toDate: "2026-06-14", timezone: "Asia/Tokyo", currency: "JPY" });
+    expect(range).toMatchObject({
+      fromDate: "2026-01-01",
+      toDate: "2026-06-14",
+      timezone: "Asia/Tokyo",
+      currency: "JPY",
+    });
     expect(range.from.toISOString()).toBe("2025-12-31T15:00:00.000Z");
     expect(range.to.toISOString()).toBe("2026-06-14T15:00:00.000Z");
   });
@@ -40,8 +45,12 @@ describe("the range", () => {
   });
 
   test("bad input is refused with what to send instead", async () => {
-    await expect(reports.resolveReportRange(t.db, shopId, { from: "2026-13-01" })).rejects.toThrow('from: "2026-13-01" is not a date; use YYYY-MM-DD');
-    await expect(reports.resolveReportRange(t.db, shopId, { from: "2026-03-01", to: "2026-02-01" })).rejects.toThrow(reports.ReportRangeError);
+    await expect(reports.resolveReportRange(t.db, shopId, { from: "2026-13-01" })).rejects.toThrow(
+      'from: "2026-13-01" is not a date; use YYYY-MM-DD',
+    );
+    await expect(reports.resolveReportRange(t.db, shopId, { from: "2026-03-01", to: "2026-02-01" })).rejects.toThrow(
+      reports.ReportRangeError,
+    );
   });
 });
 
@@ -61,8 +70,19 @@ describe("reports on hand-computed data", () => {
   });
 
   test("summary of February in Tokyo includes B's order of 31 January 16:00 UTC", async () => {
-    const feb = await reports.resolveReportRange(t.db, shopId, { from: "2026-02-01", to: "2026-02-28", now: REPORTS_NOW });
-    expect(await reports.getSummaryReport(t.db, shopId, feb)).toMatchObject({ customers: 3, newCustomers: 2, repeatCustomers: 1, repeatRate: 0.333333, orders: 3, netRevenue: 19_000 });
+    const feb = await reports.resolveReportRange(t.db, shopId, {
+      from: "2026-02-01",
+      to: "2026-02-28",
+      now: REPORTS_NOW,
+    });
+    expect(await reports.getSummaryReport(t.db, shopId, feb)).toMatchObject({
+      customers: 3,
+      newCustomers: 2,
+      repeatCustomers: 1,
+      repeatRate: 0.333333,
+      orders: 3,
+      netRevenue: 19_000,
+    });
   });
 
   test("LTV: average, median and the first-order cohorts at 30/90/180/365 days", async () => {
@@ -89,7 +109,9 @@ describe("reports on hand-computed data", () => {
     const backfill = /-- Backfill[^\n]*\n(UPDATE "Customer"[\s\S]*?;)/.exec(sql)?.[1];
     expect(backfill).toBeDefined();
     await t.db.$executeRawUnsafe(String(backfill));
-    expect(await t.db.customer.findMany({ where: { shopId }, select: windows, orderBy: { id: "asc" } })).toEqual(fromRollups);
+    expect(await t.db.customer.findMany({ where: { shopId }, select: windows, orderBy: { id: "asc" } })).toEqual(
+      fromRollups,
+    );
   });
 
   test("repeat rate, F2 within windows, F3, F4, funnel, median days to the second order", async () => {
@@ -136,7 +158,11 @@ describe("reports on hand-computed data", () => {
   test("RFM: scores, grid, thresholds and segments", async () => {
     const rfm = await reports.getRfmReport(t.db, shopId, range);
     expect(rfm.customers).toBe(5);
-    expect(rfm.thresholds).toEqual({ recencyDays: [75, 102, 106, 125], orders: [2, 3, 4], monetary: [6_000, 12_000, 17_000, 23_000] });
+    expect(rfm.thresholds).toEqual({
+      recencyDays: [75, 102, 106, 125],
+      orders: [2, 3, 4],
+      monetary: [6_000, 12_000, 17_000, 23_000],
+    });
     // E r5/fm5, B r4/fm3, A r3/fm4, D r2/fm1, C r1/fm2
     expect(rfm.grid[4]![4]).toBe(1);
     expect(rfm.grid[3]![2]).toBe(1);
@@ -152,7 +178,12 @@ describe("reports on hand-computed data", () => {
 
   test("CLV: too few customers for the model, so the historical run rate, with the reason", async () => {
     const clv = await reports.getClvReport(t.db, shopId, range);
-    expect(clv).toMatchObject({ method: "historical", reason: "fewer than 100 customers", customers: 5, parameters: null });
+    expect(clv).toMatchObject({
+      method: "historical",
+      reason: "fewer than 100 customers",
+      customers: 5,
+      parameters: null,
+    });
     // tenures are all under a year, so each customer's net revenue so far is their year
     expect(clv.totalPredicted12m).toBe(60_000);
   });
@@ -189,29 +220,77 @@ describe("reports on hand-computed data", () => {
     });
     expect(cart?.lift?.revenuePerRecipientLiftLow).toBeCloseTo(-3_500 - 1.959964 * 2_500, 2);
     // A's order of 25 January followed both of A's clicks: it goes to the later one (cart)
-    expect(welcome).toMatchObject({ planned: 2, sent: 2, clicked: 2, attributedOrders: 1, attributedRevenue: 1_000, revenuePerRecipient: 500, lift: null });
+    expect(welcome).toMatchObject({
+      planned: 2,
+      sent: 2,
+      clicked: 2,
+      attributedOrders: 1,
+      attributedRevenue: 1_000,
+      revenuePerRecipient: 500,
+      lift: null,
+    });
     expect(scenarios.find((s) => s.key === "birthday")).toMatchObject({ planned: 0, lift: null });
-    expect(total).toMatchObject({ key: "total", planned: 5, heldOut: 1, sent: 4, clicked: 3, attributedOrders: 2, attributedRevenue: 6_000, revenuePerRecipient: 1_500 });
+    expect(total).toMatchObject({
+      key: "total",
+      planned: 5,
+      heldOut: 1,
+      sent: 4,
+      clicked: 3,
+      attributedOrders: 2,
+      attributedRevenue: 6_000,
+      revenuePerRecipient: 1_500,
+    });
   });
 
   test("last-touch attribution counts opens too (window openAttributionDays, 0 = clicks only); a later touch takes the order", async () => {
     const { shopId: opens, customerIds } = await seedReportsShop(t.db, "reports-opens.myshopify.com");
-    const openRange = await reports.resolveReportRange(t.db, opens, { from: "2026-01-01", to: "2026-06-14", now: REPORTS_NOW });
+    const openRange = await reports.resolveReportRange(t.db, opens, {
+      from: "2026-01-01",
+      to: "2026-06-14",
+      now: REPORTS_NOW,
+    });
     // B opens a win-back email on 30 March and orders on 1 April without clicking.
     await t.db.message.create({
-      data: { shopId: opens, customerId: must(customerIds.B, "customer B"), triggerKey: "test:opens", scenario: "winback", status: "sent", dueAt: new Date("2026-03-29T03:00:00Z"), sentAt: new Date("2026-03-29T03:00:00Z"), openedAt: new Date("2026-03-30T00:00:00Z"), createdAt: new Date("2026-03-29T02:00:00Z") },
+      data: {
+        shopId: opens,
+        customerId: must(customerIds.B, "customer B"),
+        triggerKey: "test:opens",
+        scenario: "winback",
+        status: "sent",
+        dueAt: new Date("2026-03-29T03:00:00Z"),
+        sentAt: new Date("2026-03-29T03:00:00Z"),
+        openedAt: new Date("2026-03-30T00:00:00Z"),
+        createdAt: new Date("2026-03-29T02:00:00Z"),
+      },
     });
     const withOpens = await reports.getScenarioReport(t.db, opens, openRange);
     expect(withOpens.openAttributionDays).toBe(5);
-    expect(withOpens.scenarios.find((s) => s.key === "winback")).toMatchObject({ opened: 1, clicked: 0, attributedOrders: 1, attributedOrdersByOpen: 1, attributedRevenue: 4_000 });
+    expect(withOpens.scenarios.find((s) => s.key === "winback")).toMatchObject({
+      opened: 1,
+      clicked: 0,
+      attributedOrders: 1,
+      attributedOrdersByOpen: 1,
+      attributedRevenue: 4_000,
+    });
     // A opened cart at 04:00 and clicked at 05:00 on 24 January: the click is the last touch, so nothing changes there.
-    expect(withOpens.scenarios.find((s) => s.key === "cart_abandonment")).toMatchObject({ attributedOrders: 1, attributedOrdersByOpen: 0, attributedRevenue: 5_000 });
-    expect(withOpens.total).toMatchObject({ attributedOrders: 3, attributedOrdersByOpen: 1, attributedRevenue: 10_000 });
+    expect(withOpens.scenarios.find((s) => s.key === "cart_abandonment")).toMatchObject({
+      attributedOrders: 1,
+      attributedOrdersByOpen: 0,
+      attributedRevenue: 5_000,
+    });
+    expect(withOpens.total).toMatchObject({
+      attributedOrders: 3,
+      attributedOrdersByOpen: 1,
+      attributedRevenue: 10_000,
+    });
     expect((await reports.getEmailRevenueReport(t.db, opens, openRange)).current.attributedRevenue).toBe(10_000);
 
     expect((await assignShopSettings(t.db, opens, ["openAttributionDays=0"])).ok).toBe(true);
     const clicksOnly = await reports.getScenarioReport(t.db, opens, openRange);
-    expect(clicksOnly.scenarios.find((s) => s.key === "winback")).toMatchObject({ attributedOrders: 0, attributedRevenue: 0 });
+    expect(clicksOnly.scenarios.find((s) => s.key === "winback")).toMatchObject({
+      attributedOrders: 0,
+      attributedRevenue: 0,
+    });
     expect(clicksOnly.total.attributedRevenue).toBe(6_000);
   });
 
@@ -238,7 +317,11 @@ describe("reports on hand-computed data", () => {
 
   test("another shop's data never shows", async () => {
     const other = await seedReportsShop(t.db, "reports-other.myshopify.com");
-    const otherRange = await reports.resolveReportRange(t.db, other.shopId, { from: "2026-01-01", to: "2026-06-14", now: REPORTS_NOW });
+    const otherRange = await reports.resolveReportRange(t.db, other.shopId, {
+      from: "2026-01-01",
+      to: "2026-06-14",
+      now: REPORTS_NOW,
+    });
     expect((await reports.getSummaryReport(t.db, shopId, range)).orders).toBe(12);
     expect((await reports.getSummaryReport(t.db, other.shopId, otherRange)).orders).toBe(12);
     expect((await reports.getScenarioReport(t.db, shopId, range)).total.planned).toBe(5);

@@ -31,16 +31,29 @@ test("the list shows each scenario's attributed orders, revenue and lift over th
   expect(cart.effect).toMatchObject({ attributedOrders: 1, attributedRevenue: 5_000 });
   expect(welcome.effect).toMatchObject({ attributedOrders: 0, attributedRevenue: 0, lift: null });
   // the lift is the report's for the same shop-local days
-  const range = await resolveReportRange(t.db, shopId, { from: formatLocalDate(localDateOf(new Date(NOW.getTime() - 30 * 86_400_000), "Asia/Tokyo")), to: "2026-02-10", now: NOW });
+  const range = await resolveReportRange(t.db, shopId, {
+    from: formatLocalDate(localDateOf(new Date(NOW.getTime() - 30 * 86_400_000), "Asia/Tokyo")),
+    to: "2026-02-10",
+    now: NOW,
+  });
   const report = await getScenarioReport(t.db, shopId, range);
   expect(cart.effect.lift).not.toBeNull();
   expect(cart.effect.lift).toEqual(report.scenarios.find((s) => s.key === "cart_abandonment")!.lift);
-  expect(scenarios.find((s) => s.key === "birthday")!.effect).toEqual({ attributedOrders: 0, attributedRevenue: 0, lift: null });
+  expect(scenarios.find((s) => s.key === "birthday")!.effect).toEqual({
+    attributedOrders: 0,
+    attributedRevenue: 0,
+    lift: null,
+  });
 });
 
 test("the weekly trend buckets sends, opens, clicks and attributed orders into seven-day spans ending now", async () => {
   const cart = await scenarioWeeklyTrend(t.db, shopId, "cart_abandonment", NOW, 4);
-  expect(cart.map((w) => w.from)).toEqual(["2026-01-13T00:00:00.000Z", "2026-01-20T00:00:00.000Z", "2026-01-27T00:00:00.000Z", "2026-02-03T00:00:00.000Z"]);
+  expect(cart.map((w) => w.from)).toEqual([
+    "2026-01-13T00:00:00.000Z",
+    "2026-01-20T00:00:00.000Z",
+    "2026-01-27T00:00:00.000Z",
+    "2026-02-03T00:00:00.000Z",
+  ]);
   expect(cart.map(({ sent, opened, clicked, orders }) => [sent, opened, clicked, orders])).toEqual([
     [0, 0, 0, 0],
     [1, 1, 1, 1],
@@ -52,5 +65,8 @@ test("the weekly trend buckets sends, opens, clicks and attributed orders into s
   expect(welcome[1]).toMatchObject({ sent: 1, opened: 0, clicked: 1, orders: 0 });
   // a later window: D's cart email (1 April, unsubscribed, no click) and nothing else
   const april = await scenarioWeeklyTrend(t.db, shopId, "cart_abandonment", new Date("2026-04-05T00:00:00Z"), 2);
-  expect(april.map((w) => [w.sent, w.clicked, w.orders])).toEqual([[0, 0, 0], [1, 0, 0]]);
+  expect(april.map((w) => [w.sent, w.clicked, w.orders])).toEqual([
+    [0, 0, 0],
+    [1, 0, 0],
+  ]);
 });

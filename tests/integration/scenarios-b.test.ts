@@ -38,25 +38,68 @@ async function setup() {
   t = await createTestDb();
   db = t.db;
   serial = 0;
-  shopId = await registerSendingShop(db, "scenarios-b.myshopify.com", ["holdoutPercent=0", "quietHours=off", "frequencyCapHours=1"]);
-  deps = { transport: createOutboxTransport(createPrismaOutboxStore(db, shopId)), admin: createFakeAdminPort({}), appUrl: "https://joren.test", mailSecret: "s".repeat(40) };
+  shopId = await registerSendingShop(db, "scenarios-b.myshopify.com", [
+    "holdoutPercent=0",
+    "quietHours=off",
+    "frequencyCapHours=1",
+  ]);
+  deps = {
+    transport: createOutboxTransport(createPrismaOutboxStore(db, shopId)),
+    admin: createFakeAdminPort({}),
+    appUrl: "https://joren.test",
+    mailSecret: "s".repeat(40),
+  };
 }
 
-async function product(n: number, options: { available?: number; status?: string; tags?: string; at?: Date; title?: string } = {}) {
-  await recordProduct(db, { shopId, now: options.at ?? days(-400) }, {
-    gid: P(n), title: options.title ?? `Tea ${n}`, handle: `tea-${n}`, status: options.status ?? "active", productType: "Tea", vendor: null,
-    tags: options.tags ?? null, imageUrl: `https://cdn.example/tea-${n}.jpg`, publishedAt: days(-500), updatedAt: options.at ?? days(-400),
-    variants: [{ gid: V(n), title: "100g", sku: null, price: 1_000_000n * BigInt(n + 1), inventoryItemGid: null, inventoryQuantity: options.available ?? 10, inventoryPolicy: "deny", updatedAt: options.at ?? days(-400) }],
-  });
+async function product(
+  n: number,
+  options: { available?: number; status?: string; tags?: string; at?: Date; title?: string } = {},
+) {
+  await recordProduct(
+    db,
+    { shopId, now: options.at ?? days(-400) },
+    {
+      gid: P(n),
+      title: options.title ?? `Tea ${n}`,
+      handle: `tea-${n}`,
+      status: options.status ?? "active",
+      productType: "Tea",
+      vendor: null,
+      tags: options.tags ?? null,
+      imageUrl: `https://cdn.example/tea-${n}.jpg`,
+      publishedAt: days(-500),
+      updatedAt: options.at ?? days(-400),
+      variants: [
+        {
+          gid: V(n),
+          title: "100g",
+          sku: null,
+          price: 1_000_000n * BigInt(n + 1),
+          inventoryItemGid: null,
+          inventoryQuantity: options.available ?? 10,
+          inventoryPolicy: "deny",
+          updatedAt: options.at ?? days(-400),
+        },
+      ],
+    },
+  );
 }
 
 async function customer(options: { consent?: "SUBSCRIBED" | "NOT_SUBSCRIBED" | "UNSUBSCRIBED"; locale?: string } = {}) {
   serial++;
   const c: NormalizedCustomer = {
-    gid: `gid://shopify/Customer/${9007199254740000n + BigInt(serial)}`, email: `buyer${serial}@example.jp`, firstName: "花子", lastName: "山田", phone: null,
-    locale: options.locale ?? "ja", state: "enabled", tags: null,
+    gid: `gid://shopify/Customer/${9007199254740000n + BigInt(serial)}`,
+    email: `buyer${serial}@example.jp`,
+    firstName: "花子",
+    lastName: "山田",
+    phone: null,
+    locale: options.locale ?? "ja",
+    state: "enabled",
+    tags: null,
     consent: { state: options.consent ?? "SUBSCRIBED", optInLevel: "SINGLE_OPT_IN", updatedAt: days(-600) },
-    birthDate: null, createdAt: days(-600), updatedAt: days(-600),
+    birthDate: null,
+    createdAt: days(-600),
+    updatedAt: days(-600),
   };
   const { id } = await upsertCustomer(db, { shopId, now: days(-600) }, c);
   return { id, ...c };
@@ -65,33 +108,84 @@ async function customer(options: { consent?: "SUBSCRIBED" | "NOT_SUBSCRIBED" | "
 async function order(owner: { gid: string; email: string | null }, when: Date, products: number[]) {
   const n = ++serial;
   const o: NormalizedOrder = {
-    gid: `gid://shopify/Order/${9007199254750000n + BigInt(n)}`, name: `#${1000 + n}`, customer: null, customerGid: owner.gid, email: owner.email, currency: "JPY",
-    totalPrice: 1_000_000n, subtotalPrice: 1_000_000n, totalDiscounts: 0n, financialStatus: "paid", fulfillmentStatus: null, cancelledAt: null, cancelReason: null,
-    paidAt: when, discountCodes: [], checkoutToken: null, cartToken: null, sourceName: "web", customerLocale: "ja", test: false, buyerAcceptsMarketing: null,
-    createdAt: when, updatedAt: when, refunds: [],
-    lines: products.map((p, i) => ({ gid: `gid://shopify/LineItem/${n}${i}`, productGid: P(p), variantGid: V(p), title: `Tea ${p}`, variantTitle: null, sku: null, quantity: 1, price: 1_000_000n, totalDiscount: 0n })),
+    gid: `gid://shopify/Order/${9007199254750000n + BigInt(n)}`,
+    name: `#${1000 + n}`,
+    customer: null,
+    customerGid: owner.gid,
+    email: owner.email,
+    currency: "JPY",
+    totalPrice: 1_000_000n,
+    subtotalPrice: 1_000_000n,
+    totalDiscounts: 0n,
+    financialStatus: "paid",
+    fulfillmentStatus: null,
+    cancelledAt: null,
+    cancelReason: null,
+    paidAt: when,
+    discountCodes: [],
+    checkoutToken: null,
+    cartToken: null,
+    sourceName: "web",
+    customerLocale: "ja",
+    test: false,
+    buyerAcceptsMarketing: null,
+    createdAt: when,
+    updatedAt: when,
+    refunds: [],
+    lines: products.map((p, i) => ({
+      gid: `gid://shopify/LineItem/${n}${i}`,
+      productGid: P(p),
+      variantGid: V(p),
+      title: `Tea ${p}`,
+      variantTitle: null,
+      sku: null,
+      quantity: 1,
+      price: 1_000_000n,
+      totalDiscount: 0n,
+    })),
   };
   await recordOrder(db, { shopId, now: when }, o);
 }
 
 async function view(who: { id: string }, when: Date, productN: number) {
   await db.behaviourEvent.create({
-    data: { shopId, eventId: `view-${++serial}`, name: "product_viewed", clientId: `client-${who.id}`, customerId: who.id, productGid: P(productN), variantGid: V(productN), occurredAt: when },
+    data: {
+      shopId,
+      eventId: `view-${++serial}`,
+      name: "product_viewed",
+      clientId: `client-${who.id}`,
+      customerId: who.id,
+      productGid: P(productN),
+      variantGid: V(productN),
+      occurredAt: when,
+    },
   });
 }
 
 const enable = (key: ScenarioKey, assignments: string[] = []) => enableScenario(db, shopId, key, assignments);
 
-const ledger = (scenario: string) => db.message.findMany({ where: { shopId, scenario }, orderBy: [{ createdAt: "asc" }, { id: "asc" }] });
+const ledger = (scenario: string) =>
+  db.message.findMany({ where: { shopId, scenario }, orderBy: [{ createdAt: "asc" }, { id: "asc" }] });
 const tick = (when: Date) => runTick(db, shopId, when, deps);
-const sentTo = async (scenario: string) => (await ledger(scenario)).filter((m) => m.status === "sent").map((m) => m.customerId);
+const sentTo = async (scenario: string) =>
+  (await ledger(scenario)).filter((m) => m.status === "sent").map((m) => m.customerId);
 const htmlOf = async (messageId: string) => (await db.outboxEmail.findUniqueOrThrow({ where: { messageId } })).html;
 
 afterEach(async () => t?.close());
 
 describe("back_in_stock", () => {
   async function subscribe(who: { id: string }, n: number, when: Date) {
-    await db.backInStockSubscription.create({ data: { shopId, customerId: who.id, productGid: P(n), variantGid: V(n), source: "back_in_stock_form", consentAt: when, createdAt: when } });
+    await db.backInStockSubscription.create({
+      data: {
+        shopId,
+        customerId: who.id,
+        productGid: P(n),
+        variantGid: V(n),
+        source: "back_in_stock_form",
+        consentAt: when,
+        createdAt: when,
+      },
+    });
   }
   const restock = (n: number, units: number, when: Date) => product(n, { available: units, at: when });
 
@@ -119,9 +213,13 @@ describe("back_in_stock", () => {
     await tick(new Date(days(1).getTime() + MIN));
     const rows = await ledger("back_in_stock");
     expect(rows).toHaveLength(5);
-    expect(new Set(rows.map((r) => r.customerId))).toEqual(new Set([subs[0]!.id, subs[1]!.id, unsubscribed.id, viewers[3]!.id, viewers[2]!.id]));
+    expect(new Set(rows.map((r) => r.customerId))).toEqual(
+      new Set([subs[0]!.id, subs[1]!.id, unsubscribed.id, viewers[3]!.id, viewers[2]!.id]),
+    );
     expect(rows.every((r) => r.triggerKey === rows[0]!.triggerKey && r.triggerKey.startsWith("restock:"))).toBe(true);
-    expect((await sentTo("back_in_stock")).sort()).toEqual([subs[0]!.id, subs[1]!.id, viewers[3]!.id, viewers[2]!.id].sort());
+    expect((await sentTo("back_in_stock")).sort()).toEqual(
+      [subs[0]!.id, subs[1]!.id, viewers[3]!.id, viewers[2]!.id].sort(),
+    );
     expect(rows.find((r) => r.customerId === unsubscribed.id)?.status).toBe("skipped");
     const html = await htmlOf(rows.find((r) => r.customerId === subs[0]!.id)!.id);
     expect(html).toContain("Tea 1");
@@ -157,8 +255,16 @@ describe("back_in_stock", () => {
     await product(2, { available: 1, at: new Date(restockAt.getTime() + 60 * MIN) });
     await tick(new Date("2026-11-03T23:30:00Z")); // 08:30 Tokyo
     const rows = await ledger("back_in_stock");
-    expect((await sentTo("back_in_stock")).sort()).toEqual(subs.slice(0, 5).map((s) => s.id).sort());
-    expect(rows.find((r) => r.customerId === subs[5]!.id)).toMatchObject({ status: "skipped", reason: expect.stringContaining("recipient cap reached") });
+    expect((await sentTo("back_in_stock")).sort()).toEqual(
+      subs
+        .slice(0, 5)
+        .map((s) => s.id)
+        .sort(),
+    );
+    expect(rows.find((r) => r.customerId === subs[5]!.id)).toMatchObject({
+      status: "skipped",
+      reason: expect.stringContaining("recipient cap reached"),
+    });
 
     // another restock that sells out before the morning: nobody is told
     await product(2, { available: 0, at: new Date("2026-11-04T01:00:00Z") });
@@ -208,13 +314,31 @@ describe("recommendations", () => {
     expect(after).not.toContain(P(9));
 
     // products emailed in the last 14 days are not shown again
-    const message = await db.message.create({ data: { shopId, scenario: "recommendations", customerId: me.id, triggerKey: "digest:x", dueAt: days(-2), status: "sent", sentAt: days(-2) } });
-    await db.recommendationShown.create({ data: { shopId, messageId: message.id, customerId: me.id, productGid: after[0]!, shownAt: days(-2) } });
+    const message = await db.message.create({
+      data: {
+        shopId,
+        scenario: "recommendations",
+        customerId: me.id,
+        triggerKey: "digest:x",
+        dueAt: days(-2),
+        status: "sent",
+        sentAt: days(-2),
+      },
+    });
+    await db.recommendationShown.create({
+      data: { shopId, messageId: message.id, customerId: me.id, productGid: after[0]!, shownAt: days(-2) },
+    });
     const later = (await recommendProductGids(db, shopId, [me.id], { limit: 4, now: T0 })).get(me.id)!;
     expect(later).not.toContain(after[0]);
 
     // the email-ready form: titles, prices and product links
-    const products = (await loadRecommendations(db, shopId, [me.id], { limit: 2, storefrontUrl: "https://scenarios-b.myshopify.com", now: T0 })).get(me.id)!;
+    const products = (
+      await loadRecommendations(db, shopId, [me.id], {
+        limit: 2,
+        storefrontUrl: "https://scenarios-b.myshopify.com",
+        now: T0,
+      })
+    ).get(me.id)!;
     expect(products).toHaveLength(2);
     expect(products[0]!.url).toMatch(/^https:\/\/scenarios-b\.myshopify\.com\/products\/tea-\d$/);
   });
@@ -227,7 +351,17 @@ describe("recommendations", () => {
     const fan = await customer();
     await order(fan, days(-5), [3]);
     const recent = await customer();
-    await db.message.create({ data: { shopId, scenario: "welcome", customerId: recent.id, triggerKey: "welcome:1", dueAt: days(-1), status: "sent", sentAt: days(-1) } });
+    await db.message.create({
+      data: {
+        shopId,
+        scenario: "welcome",
+        customerId: recent.id,
+        triggerKey: "welcome:1",
+        dueAt: days(-1),
+        status: "sent",
+        sentAt: days(-1),
+      },
+    });
     const nope = await customer({ consent: "NOT_SUBSCRIBED" });
 
     const monday = digestSlot(T0, "Asia/Tokyo", "weekly", 10);
@@ -241,7 +375,10 @@ describe("recommendations", () => {
     expect(planned.every((r) => r.dueAt >= monday.at && r.dueAt.getTime() < monday.at.getTime() + 60 * MIN)).toBe(true);
     await tick(at(60));
     expect(await sentTo("recommendations")).toEqual([fan.id]);
-    expect((await ledger("recommendations")).find((r) => r.customerId === recent.id)).toMatchObject({ status: "skipped", reason: expect.stringContaining("Joren email in the last 3 days") });
+    expect((await ledger("recommendations")).find((r) => r.customerId === recent.id)).toMatchObject({
+      status: "skipped",
+      reason: expect.stringContaining("Joren email in the last 3 days"),
+    });
     expect((await ledger("recommendations")).some((r) => r.customerId === nope.id)).toBe(false);
     const [sent] = (await ledger("recommendations")).filter((r) => r.status === "sent");
     const html = await htmlOf(sent!.id);
@@ -271,7 +408,10 @@ describe("recommendations", () => {
     await tick(days(2));
     const rows = await ledger("recommendations");
     expect(rows.find((r) => r.customerId === browser.id)?.status).toBe("sent");
-    expect(rows.find((r) => r.customerId === buyer.id)).toMatchObject({ status: "skipped", reason: "ordered since the visit" });
+    expect(rows.find((r) => r.customerId === buyer.id)).toMatchObject({
+      status: "skipped",
+      reason: "ordered since the visit",
+    });
     const html = await htmlOf(rows.find((r) => r.customerId === browser.id)!.id);
     expect(html).toContain("Tea 2"); // similar to the viewed tea 1
     expect(html).not.toContain("Tea 1<"); // never the viewed product itself
@@ -281,7 +421,10 @@ describe("recommendations", () => {
     await db.product.updateMany({ where: { shopId }, data: { status: "draft" } });
     await view(lonely, days(3), 1);
     await tick(days(7));
-    expect((await ledger("recommendations")).find((r) => r.customerId === lonely.id)).toMatchObject({ status: "skipped", reason: "fewer than 2 good recommendations" });
+    expect((await ledger("recommendations")).find((r) => r.customerId === lonely.id)).toMatchObject({
+      status: "skipped",
+      reason: "fewer than 2 good recommendations",
+    });
   });
 });
 
@@ -365,7 +508,9 @@ describe("replenishment", () => {
     await order(me, at(0), [1, 2]);
     await order(other, at(0), [1]);
     await recomputeRecommendationModel(db, shopId, at(1));
-    expect(await db.productReorderStat.findUnique({ where: { shopId_productGid: { shopId, productGid: P(1) } } })).toMatchObject({ reorderCustomers: 3, medianIntervalDays: 30 });
+    expect(
+      await db.productReorderStat.findUnique({ where: { shopId_productGid: { shopId, productGid: P(1) } } }),
+    ).toMatchObject({ reorderCustomers: 3, medianIntervalDays: 30 });
     await enable("replenishment", ["daysBefore=3"]);
 
     await tick(days(26));

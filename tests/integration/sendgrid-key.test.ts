@@ -21,7 +21,12 @@ import { createTestDb, type TestDb } from "../helpers/db";
 const SHOP_KEY = "SG.shopOwnKeyId_123.Zx9-shopSecretPart_abcdefghijklmnopqrstuvwxyz0123456789ABCD";
 const APP_KEY = "SG.appWideKeyId.appWideSecretPart_0123456789";
 // engineDepsForShop takes a ProcessEnv (whose type requires NODE_ENV)
-const ENV = { NODE_ENV: "test", SHOPIFY_API_SECRET: "test-api-secret", JOREN_ENCRYPTION_KEY: "11".repeat(32), SHOPIFY_APP_URL: "https://joren.test" } as NodeJS.ProcessEnv;
+const ENV = {
+  NODE_ENV: "test",
+  SHOPIFY_API_SECRET: "test-api-secret",
+  JOREN_ENCRYPTION_KEY: "11".repeat(32),
+  SHOPIFY_APP_URL: "https://joren.test",
+} as NodeJS.ProcessEnv;
 
 let t: TestDb;
 let db: Db;
@@ -31,12 +36,16 @@ let otherShopId: string;
 beforeEach(async () => {
   t = await createTestDb();
   db = t.db;
-  shopId = (await registerLocalShop({ db, domain: "key-test.myshopify.com", currency: "JPY", timezone: "Asia/Tokyo" })).shopId;
-  otherShopId = (await registerLocalShop({ db, domain: "key-other.myshopify.com", currency: "JPY", timezone: "Asia/Tokyo" })).shopId;
+  shopId = (await registerLocalShop({ db, domain: "key-test.myshopify.com", currency: "JPY", timezone: "Asia/Tokyo" }))
+    .shopId;
+  otherShopId = (
+    await registerLocalShop({ db, domain: "key-other.myshopify.com", currency: "JPY", timezone: "Asia/Tokyo" })
+  ).shopId;
 });
 afterEach(async () => t.close());
 
-const stored = async (id = shopId) => (await db.shop.findUniqueOrThrow({ where: { id }, select: { sendgridKeyEncrypted: true } })).sendgridKeyEncrypted;
+const stored = async (id = shopId) =>
+  (await db.shop.findUniqueOrThrow({ where: { id }, select: { sendgridKeyEncrypted: true } })).sendgridKeyEncrypted;
 
 test("round trip: saved encrypted, read back, status shows the last four, null removes it", async () => {
   expect(await sendgridKeyStatus(db, shopId, ENV)).toEqual({ configured: false, last4: null });
@@ -74,7 +83,9 @@ test("fails closed: another encryption key, a row copied to another shop, a tamp
   await expect(loadSendgridKey(db, shopId, otherEnv)).rejects.toThrow(SendgridKeyDecryptError);
   expect(await sendgridKeyStatus(db, shopId, otherEnv)).toEqual({ configured: true, last4: null });
   // the engine refuses rather than sending through the app-wide key or the outbox
-  await expect(engineDepsForShop(db, "key-test.myshopify.com", { ...otherEnv, SENDGRID_API_KEY: APP_KEY })).rejects.toThrow(SendgridKeyDecryptError);
+  await expect(
+    engineDepsForShop(db, "key-test.myshopify.com", { ...otherEnv, SENDGRID_API_KEY: APP_KEY }),
+  ).rejects.toThrow(SendgridKeyDecryptError);
 
   const ciphertext = (await stored())!;
   await db.shop.update({ where: { id: otherShopId }, data: { sendgridKeyEncrypted: ciphertext } });
@@ -83,7 +94,10 @@ test("fails closed: another encryption key, a row copied to another shop, a tamp
   const parts = ciphertext.split(".");
   const body = Buffer.from(parts[3]!, "base64url");
   body[0]! ^= 1;
-  await db.shop.update({ where: { id: shopId }, data: { sendgridKeyEncrypted: [...parts.slice(0, 3), body.toString("base64url")].join(".") } });
+  await db.shop.update({
+    where: { id: shopId },
+    data: { sendgridKeyEncrypted: [...parts.slice(0, 3), body.toString("base64url")].join(".") },
+  });
   await expect(loadSendgridKey(db, shopId, ENV)).rejects.toThrow(SendgridKeyDecryptError);
   await db.shop.update({ where: { id: shopId }, data: { sendgridKeyEncrypted: `v9.${parts.slice(1).join(".")}` } });
   await expect(loadSendgridKey(db, shopId, ENV)).rejects.toThrow(/unknown format/);
@@ -93,7 +107,9 @@ test("without JOREN_ENCRYPTION_KEY the key is derived from SHOPIFY_API_SECRET (n
   const derivedEnv = { SHOPIFY_API_SECRET: "test-api-secret" };
   await saveSendgridKey(db, shopId, SHOP_KEY, derivedEnv);
   expect(await loadSendgridKey(db, shopId, derivedEnv)).toBe(SHOP_KEY);
-  await expect(loadSendgridKey(db, shopId, { SHOPIFY_API_SECRET: "rotated-secret" })).rejects.toThrow(SendgridKeyDecryptError);
+  await expect(loadSendgridKey(db, shopId, { SHOPIFY_API_SECRET: "rotated-secret" })).rejects.toThrow(
+    SendgridKeyDecryptError,
+  );
   expect(encryptionKey(derivedEnv).toString("utf8")).not.toContain("test-api-secret");
   expect(() => encryptionKey({ JOREN_ENCRYPTION_KEY: "too-short" })).toThrow(/32 bytes/);
   expect(() => encryptionKey({})).toThrow(/JOREN_ENCRYPTION_KEY/);
@@ -103,7 +119,15 @@ test("without JOREN_ENCRYPTION_KEY the key is derived from SHOPIFY_API_SECRET (n
 test("bad input is refused in English and Japanese and writes nothing", async () => {
   await saveSendgridKey(db, shopId, SHOP_KEY, ENV);
   const before = await stored();
-  for (const bad of ["", "   ", "not-a-key", "SG.only-one-part", `SG.${"a".repeat(600)}.b`, "SG.a.b; DROP TABLE Shop", "SG.a.b\nSG.c.d"]) {
+  for (const bad of [
+    "",
+    "   ",
+    "not-a-key",
+    "SG.only-one-part",
+    `SG.${"a".repeat(600)}.b`,
+    "SG.a.b; DROP TABLE Shop",
+    "SG.a.b\nSG.c.d",
+  ]) {
     const error = await saveSendgridKey(db, shopId, bad, ENV).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(SendgridKeyInputError);
     expect((error as SendgridKeyInputError).message).toMatch(/SendGrid/);
@@ -138,12 +162,18 @@ describe("the engine's transport", () => {
   test("sends with the shop's own key, else the app-wide key, else the outbox; the key never reaches the logs", async () => {
     const logged: string[] = [];
     const write = process.stderr.write.bind(process.stderr);
-    const spy = vi.spyOn(process.stderr, "write").mockImplementation((chunk: string | Uint8Array, ...rest: unknown[]) => {
-      logged.push(String(chunk));
-      return write(chunk, ...(rest as []));
-    });
+    const spy = vi
+      .spyOn(process.stderr, "write")
+      .mockImplementation((chunk: string | Uint8Array, ...rest: unknown[]) => {
+        logged.push(String(chunk));
+        return write(chunk, ...(rest as []));
+      });
     try {
-      const appWide = await engineDepsForShop(db, "key-test.myshopify.com", { ...ENV, SENDGRID_API_KEY: APP_KEY, JOREN_LOG_LEVEL: "debug" });
+      const appWide = await engineDepsForShop(db, "key-test.myshopify.com", {
+        ...ENV,
+        SENDGRID_API_KEY: APP_KEY,
+        JOREN_LOG_LEVEL: "debug",
+      });
       expect(appWide.transportName).toBe("sendgrid");
       await appWide.transport.send([message]);
 

@@ -5,7 +5,13 @@ import path from "node:path";
 import { http, HttpResponse } from "msw";
 import { setupServer } from "msw/node";
 import { listUnsubscribeHeaders } from "~/modules/delivery/mail/headers";
-import { classifySendError, createSendgridTransport, groupForRequests, retryHintMs, type SendgridTransportOptions } from "~/modules/delivery/mail/sendgrid-transport.server";
+import {
+  classifySendError,
+  createSendgridTransport,
+  groupForRequests,
+  retryHintMs,
+  type SendgridTransportOptions,
+} from "~/modules/delivery/mail/sendgrid-transport.server";
 import type { OutgoingMessage } from "~/modules/delivery/mail/transport";
 import { only } from "../helpers/must";
 
@@ -14,7 +20,12 @@ const API_KEY = "SG.test-key.0123456789";
 
 interface SendgridBody {
   from: { email: string; name?: string };
-  personalizations: { to: { email: string; name?: string }[]; subject: string; headers: Record<string, string>; custom_args: Record<string, string> }[];
+  personalizations: {
+    to: { email: string; name?: string }[];
+    subject: string;
+    headers: Record<string, string>;
+    custom_args: Record<string, string>;
+  }[];
   content: { type: string; value: string }[];
   categories?: string[];
   tracking_settings?: Record<string, unknown>;
@@ -132,7 +143,13 @@ describe("request shape", () => {
     expect(results.map((r) => r.status)).toEqual(["sent", "sent", "sent"]);
     expect(recorded).toHaveLength(2);
     const shared = recorded.find((r) => r.body.personalizations.length === 2);
-    expect(shared?.body.personalizations.map((p) => [p.subject, p.custom_args.joren_message_id, p.headers["List-Unsubscribe"]])).toEqual([
+    expect(
+      shared?.body.personalizations.map((p) => [
+        p.subject,
+        p.custom_args.joren_message_id,
+        p.headers["List-Unsubscribe"],
+      ]),
+    ).toEqual([
       ["Subject 1", "msg_1", "<https://joren.example/mail/u?t=tok1>"],
       ["Subject 3", "msg_3", "<https://joren.example/mail/u?t=tok3>"],
     ]);
@@ -198,7 +215,10 @@ describe("retries", () => {
 
   test("attempts exhausted: handed back as retry, and later requests are not tried", async () => {
     fallback = status(503);
-    const results = await transport({ maxAttempts: 3, baseDelayMs: 100, concurrency: 1 }).send([message(1), message(2)]);
+    const results = await transport({ maxAttempts: 3, baseDelayMs: 100, concurrency: 1 }).send([
+      message(1),
+      message(2),
+    ]);
     expect(results).toEqual([
       { messageId: "msg_1", status: "retry", retryAfterMs: 400 },
       { messageId: "msg_2", status: "retry", retryAfterMs: 400 },
@@ -256,7 +276,12 @@ describe("refusals", () => {
     const results = await transport().send([message(1), noUnsubscribe, noShop, duplicate]);
     expect(results).toEqual([
       { messageId: "msg_1", status: "sent", providerId: "sg-1" },
-      { messageId: "msg_2", status: "failed", permanent: true, error: "List-Unsubscribe and List-Unsubscribe-Post headers are required" },
+      {
+        messageId: "msg_2",
+        status: "failed",
+        permanent: true,
+        error: "List-Unsubscribe and List-Unsubscribe-Post headers are required",
+      },
       { messageId: "msg_3", status: "failed", permanent: true, error: "custom arg shop_id is required" },
       { messageId: "msg_1", status: "failed", permanent: true, error: "messageId appears twice in the batch" },
     ]);
@@ -286,7 +311,11 @@ describe("classifySendError", () => {
 
   test("a connection that never reached SendGrid is retried", () => {
     for (const code of ["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN"]) {
-      expect(classifySendError(axiosError(code), NOW)).toEqual({ kind: "transient", description: `connection failed (${code})`, hintMs: null });
+      expect(classifySendError(axiosError(code), NOW)).toEqual({
+        kind: "transient",
+        description: `connection failed (${code})`,
+        hintMs: null,
+      });
     }
   });
 

@@ -35,7 +35,8 @@ function documentedPayloads(topic: string, shopDomain: string): { label: string;
   const seen = new Map<string, string>();
   const add = (label: string, payload: unknown) => {
     // compliance payloads name their shop: the example's placeholder becomes the receiving shop
-    if (payload && typeof payload === "object" && "shop_domain" in payload) (payload as Record<string, unknown>).shop_domain = shopDomain;
+    if (payload && typeof payload === "object" && "shop_domain" in payload)
+      (payload as Record<string, unknown>).shop_domain = shopDomain;
     const body = JSON.stringify(payload);
     if (!seen.has(body)) seen.set(body, label);
   };
@@ -51,7 +52,10 @@ function documentedPayloads(topic: string, shopDomain: string): { label: string;
   const bodies = [...seen].map(([body, label]) => ({ label, body }));
   // the repository's copy of the 2026-04 example, raw (big ids intact), where it has one
   if (existsSync(path.join(FIXTURES, "2026-04", `${topic.replace("/", "__")}.json`))) {
-    bodies.push({ label: "tests/fixtures 2026-04", body: fixtureBody(topic).replace(/"shop_domain":\s*"[^"]*"/, `"shop_domain":"${shopDomain}"`) });
+    bodies.push({
+      label: "tests/fixtures 2026-04",
+      body: fixtureBody(topic).replace(/"shop_domain":\s*"[^"]*"/, `"shop_domain":"${shopDomain}"`),
+    });
   }
   return bodies;
 }
@@ -68,7 +72,10 @@ async function settled(shopId: string) {
   const deadline = Date.now() + 30_000;
   for (;;) {
     await waitForInbox(t.db);
-    const receipts = await t.db.webhookReceipt.findMany({ where: { shopId }, select: { webhookId: true, status: true, error: true } });
+    const receipts = await t.db.webhookReceipt.findMany({
+      where: { shopId },
+      select: { webhookId: true, status: true, error: true },
+    });
     if (!receipts.some((r) => r.status === "pending" && r.error === null) || Date.now() > deadline) return receipts;
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
@@ -85,11 +92,18 @@ afterAll(async () => {
 
 describe("every documented payload of every subscribed topic is accepted", () => {
   test("shop/redact, as Shopify sends it (48 hours after the uninstall), each example to its own shop", async () => {
-    const shops = documentedPayloads("shop/redact", "").map((payload, n) => ({ ...payload, domain: `redact-${n}.myshopify.com` }));
+    const shops = documentedPayloads("shop/redact", "").map((payload, n) => ({
+      ...payload,
+      domain: `redact-${n}.myshopify.com`,
+    }));
     for (const { domain, body, label } of shops) {
       const { shopId } = await registerLocalShop({ db: t.db, domain });
       await t.db.shop.update({ where: { id: shopId }, data: { uninstalledAt: new Date(Date.now() - 48 * 3_600_000) } });
-      const res = await postWebhook(server.url, { topic: "shop/redact", shop: domain, body: body.replace(/"shop_domain":"[^"]*"/, `"shop_domain":"${domain}"`) });
+      const res = await postWebhook(server.url, {
+        topic: "shop/redact",
+        shop: domain,
+        body: body.replace(/"shop_domain":"[^"]*"/, `"shop_domain":"${domain}"`),
+      });
       expect(res.status, label).toBeLessThan(300);
     }
     await waitForInbox(t.db);
@@ -97,24 +111,31 @@ describe("every documented payload of every subscribed topic is accepted", () =>
     expect(await t.db.shop.count({ where: { domain: { in: shops.map((s) => s.domain) } } })).toBe(0);
   });
 
-  test.each(WEBHOOK_TOPICS.filter((topic) => topic !== "shop/redact").map((topic, i) => [topic, i] as const))("%s", async (topic, i) => {
-    // a shop per topic: app/uninstalled and shop/redact must not take the others' shop away
-    const shop = `payloads-${i}.myshopify.com`;
-    const { shopId } = await registerLocalShop({ db: t.db, domain: shop });
-    const payloads = documentedPayloads(topic, shop);
-    expect(payloads.length).toBeGreaterThan(0);
-    for (const [n, { label, body }] of payloads.entries()) {
-      const res = await postWebhook(server.url, { topic, shop, body, webhookId: `${i}-${n}` });
-      expect(res.status, `${topic} ${label}`).toBeLessThan(300);
-    }
-    const receipts = await settled(shopId);
-    expect(receipts).toHaveLength(payloads.length);
-    for (const receipt of receipts) {
-      const { label } = at(payloads, Number(receipt.webhookId.split("-")[1]));
-      const retryingRefund = topic === "refunds/create" && receipt.status === "pending" && /not mirrored yet/.test(receipt.error ?? "");
-      expect(["done", "skipped"].includes(receipt.status) || retryingRefund, `${topic} ${label}: ${receipt.status} ${receipt.error ?? ""}`).toBe(true);
-    }
-  });
+  test.each(WEBHOOK_TOPICS.filter((topic) => topic !== "shop/redact").map((topic, i) => [topic, i] as const))(
+    "%s",
+    async (topic, i) => {
+      // a shop per topic: app/uninstalled and shop/redact must not take the others' shop away
+      const shop = `payloads-${i}.myshopify.com`;
+      const { shopId } = await registerLocalShop({ db: t.db, domain: shop });
+      const payloads = documentedPayloads(topic, shop);
+      expect(payloads.length).toBeGreaterThan(0);
+      for (const [n, { label, body }] of payloads.entries()) {
+        const res = await postWebhook(server.url, { topic, shop, body, webhookId: `${i}-${n}` });
+        expect(res.status, `${topic} ${label}`).toBeLessThan(300);
+      }
+      const receipts = await settled(shopId);
+      expect(receipts).toHaveLength(payloads.length);
+      for (const receipt of receipts) {
+        const { label } = at(payloads, Number(receipt.webhookId.split("-")[1]));
+        const retryingRefund =
+          topic === "refunds/create" && receipt.status === "pending" && /not mirrored yet/.test(receipt.error ?? "");
+        expect(
+          ["done", "skipped"].includes(receipt.status) || retryingRefund,
+          `${topic} ${label}: ${receipt.status} ${receipt.error ?? ""}`,
+        ).toBe(true);
+      }
+    },
+  );
 });
 
 describe("a consent update without a state", () => {
@@ -124,23 +145,36 @@ describe("a consent update without a state", () => {
     shopId = (await registerLocalShop({ db: t.db, domain: SHOP })).shopId;
   });
   const send = async (body: string, webhookId: string) => {
-    const res = await postWebhook(server.url, { topic: "customers_email_marketing_consent/update", shop: SHOP, body, webhookId });
+    const res = await postWebhook(server.url, {
+      topic: "customers_email_marketing_consent/update",
+      shop: SHOP,
+      body,
+      webhookId,
+    });
     await waitForInbox(t.db);
-    return { res, receipt: await t.db.webhookReceipt.findUniqueOrThrow({ where: { shopId_webhookId: { shopId, webhookId } } }) };
+    return {
+      res,
+      receipt: await t.db.webhookReceipt.findUniqueOrThrow({ where: { shopId_webhookId: { shopId, webhookId } } }),
+    };
   };
-  const nullState = (id: string, email: string) => `{"customer_id":${id},"email_address":"${email}","email_marketing_consent":{"state":null,"opt_in_level":null,"consent_updated_at":null}}`;
+  const nullState = (id: string, email: string) =>
+    `{"customer_id":${id},"email_address":"${email}","email_marketing_consent":{"state":null,"opt_in_level":null,"consent_updated_at":null}}`;
 
   test("records the customer and leaves the consent as it was: never raises it, never drops a subscription", async () => {
     const fresh = await send(nullState("706405506930370084", "bob@biller.com"), "null-1");
     expect(fresh.res.status).toBe(200);
     expect(fresh.receipt).toMatchObject({ status: "skipped", error: expect.stringMatching(/no consent state/) });
-    const bob = await t.db.customer.findUniqueOrThrow({ where: { shopId_gid: { shopId, gid: "gid://shopify/Customer/706405506930370084" } } });
+    const bob = await t.db.customer.findUniqueOrThrow({
+      where: { shopId_gid: { shopId, gid: "gid://shopify/Customer/706405506930370084" } },
+    });
     expect(bob).toMatchObject({ emailNormalized: "bob@biller.com", emailConsent: "NOT_SUBSCRIBED" });
 
     await send(consentBody("4242", "sub@example.jp", "subscribed", "2026-05-01T00:00:00Z"), "null-2");
     const after = await send(nullState("4242", "sub@example.jp"), "null-3");
     expect(after.receipt.status).toBe("skipped");
-    const sub = await t.db.customer.findUniqueOrThrow({ where: { shopId_gid: { shopId, gid: "gid://shopify/Customer/4242" } } });
+    const sub = await t.db.customer.findUniqueOrThrow({
+      where: { shopId_gid: { shopId, gid: "gid://shopify/Customer/4242" } },
+    });
     expect(sub.emailConsent).toBe("SUBSCRIBED");
   });
 });

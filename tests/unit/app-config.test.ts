@@ -14,8 +14,16 @@ const config = parse(text) as Record<string, unknown>;
 // transcribed to zod 4 — the CLI publishes it as zod code, not as a JSON Schema. Unknown build
 // keys are refused here on purpose: `include_config_on_deploy` is no longer supported (the
 // configuration is always deployed).
-const httpsUrl = z.string().refine((v) => { try { return new URL(v).protocol === "https:"; } catch { return false; } }, "must be an https URL");
-const relativeOrHttps = z.string().refine((v) => v.startsWith("/") || httpsUrl.safeParse(v).success, "URL must be HTTPS URL or start with /");
+const httpsUrl = z.string().refine((v) => {
+  try {
+    return new URL(v).protocol === "https:";
+  } catch {
+    return false;
+  }
+}, "must be an https URL");
+const relativeOrHttps = z
+  .string()
+  .refine((v) => v.startsWith("/") || httpsUrl.safeParse(v).success, "URL must be HTTPS URL or start with /");
 const COMPLIANCE = ["customers/redact", "customers/data_request", "shop/redact"] as const;
 const appConfigSchema = z.strictObject({
   name: z.string().max(30),
@@ -23,7 +31,9 @@ const appConfigSchema = z.strictObject({
   handle: z.string().optional(),
   application_url: httpsUrl,
   embedded: z.boolean(),
-  build: z.strictObject({ automatically_update_urls_on_dev: z.boolean().optional(), dev_store_url: z.string().optional() }).optional(),
+  build: z
+    .strictObject({ automatically_update_urls_on_dev: z.boolean().optional(), dev_store_url: z.string().optional() })
+    .optional(),
   access_scopes: z.strictObject({
     scopes: z.string().optional(),
     required_scopes: z.array(z.string()).optional(),
@@ -57,12 +67,16 @@ test("shopify.app.toml is valid for the Shopify CLI's app configuration schema",
 });
 
 test("every webhook topic has a handler and every handler a subscription", () => {
-  const subscribed = parsed.webhooks.subscriptions.flatMap((s) => [...(s.topics ?? []), ...(s.compliance_topics ?? [])]).sort();
+  const subscribed = parsed.webhooks.subscriptions
+    .flatMap((s) => [...(s.topics ?? []), ...(s.compliance_topics ?? [])])
+    .sort();
   expect(subscribed).toEqual([...WEBHOOK_TOPICS].sort());
 });
 
 test("the three compliance topics are declared as compliance_topics", () => {
-  expect(parsed.webhooks.subscriptions.flatMap((s) => s.compliance_topics ?? []).sort()).toEqual([...COMPLIANCE_TOPICS].sort());
+  expect(parsed.webhooks.subscriptions.flatMap((s) => s.compliance_topics ?? []).sort()).toEqual(
+    [...COMPLIANCE_TOPICS].sort(),
+  );
 });
 
 test("every subscription is delivered to POST /webhooks, on API version 2026-04", () => {
@@ -75,7 +89,19 @@ test("the app proxy URL is relative, so the CLI prefixes the app's own URL (tunn
 });
 
 test("the scopes cover ingestion, the import, merges, the shop's language, the pixel, the guard and the proxy", () => {
-  for (const scope of ["write_customers", "read_customer_merge", "read_orders", "read_all_orders", "read_products", "read_inventory", "read_locales", "write_discounts", "write_pixels", "read_customer_events", "write_app_proxy"]) {
+  for (const scope of [
+    "write_customers",
+    "read_customer_merge",
+    "read_orders",
+    "read_all_orders",
+    "read_products",
+    "read_inventory",
+    "read_locales",
+    "write_discounts",
+    "write_pixels",
+    "read_customer_events",
+    "write_app_proxy",
+  ]) {
     expect(scopes).toContain(scope);
   }
 });
@@ -88,6 +114,11 @@ test("no redundant scope: a write scope already grants its read, and nothing is 
 
 test("the server's default SCOPES are the toml's scopes", async () => {
   const { getEnv } = await import("~/env.server");
-  const env = getEnv({ NODE_ENV: "test", SHOPIFY_API_KEY: "k", SHOPIFY_API_SECRET: "s", SHOPIFY_APP_URL: "https://example.com" });
+  const env = getEnv({
+    NODE_ENV: "test",
+    SHOPIFY_API_KEY: "k",
+    SHOPIFY_API_SECRET: "s",
+    SHOPIFY_APP_URL: "https://example.com",
+  });
   expect(env.SCOPES.split(",")).toEqual(scopes);
 });

@@ -25,11 +25,17 @@ export function relativeLinks(markdown: string): string[] {
 }
 
 test("finds relative links and leaves URLs, anchors and code alone", () => {
-  expect(relativeLinks("[a](guide/a.md#x) [b](https://x.test) [c](#top) `[d](e.md)`\n[r]: ./r.md\n```\n[f](g.md)\n```")).toEqual(["guide/a.md#x", "./r.md"]);
+  expect(
+    relativeLinks("[a](guide/a.md#x) [b](https://x.test) [c](#top) `[d](e.md)`\n[r]: ./r.md\n```\n[f](g.md)\n```"),
+  ).toEqual(["guide/a.md#x", "./r.md"]);
 });
 
 test("every relative link in the docs resolves", () => {
-  const files = [path.join(root, "README.md"), path.join(root, "CONTRIBUTING.md"), ...markdownFiles(path.join(root, "docs"))].filter(existsSync);
+  const files = [
+    path.join(root, "README.md"),
+    path.join(root, "CONTRIBUTING.md"),
+    ...markdownFiles(path.join(root, "docs")),
+  ].filter(existsSync);
   expect(files.length).toBeGreaterThan(10);
   const broken = files.flatMap((file) =>
     relativeLinks(readFileSync(file, "utf8"))
@@ -57,14 +63,20 @@ test("every docs/… path the code and docs mention exists", () => {
 test("every ADR is dated and has a status", () => {
   const adrs = markdownFiles(path.join(root, "docs/decisions"));
   expect(adrs.length).toBeGreaterThan(10);
-  const undated = adrs.filter((file) => !/^Date: \d{4}-\d{2}-\d{2} · Status: (Proposed|Accepted|Deprecated|Superseded by \d{4})/m.test(readFileSync(file, "utf8")));
+  const undated = adrs.filter(
+    (file) =>
+      !/^Date: \d{4}-\d{2}-\d{2} · Status: (Proposed|Accepted|Deprecated|Superseded by \d{4})/m.test(
+        readFileSync(file, "utf8"),
+      ),
+  );
   expect(undated.map((file) => path.relative(root, file))).toEqual([]);
 });
 
 function sourceFiles(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
     const full = path.join(dir, entry.name);
-    if (entry.isDirectory()) return entry.name === "generated" || entry.name === "node_modules" ? [] : sourceFiles(full);
+    if (entry.isDirectory())
+      return entry.name === "generated" || entry.name === "node_modules" ? [] : sourceFiles(full);
     return /\.(ts|tsx|mjs|js)$/.test(entry.name) ? [full] : [];
   });
 }

@@ -8,7 +8,8 @@ import { describe, expect, test } from "vitest";
 
 const ROOT = join(import.meta.dirname, "../..");
 const OWNER = "app/modules/engine/message-ledger.server.ts";
-const RAW_WRITE = /(UPDATE\s+"Message"|INSERT\s+INTO\s+"Message"|DELETE\s+FROM\s+"Message"|insertIgnoringConflicts\(\s*\w+,\s*"Message")/;
+const RAW_WRITE =
+  /(UPDATE\s+"Message"|INSERT\s+INTO\s+"Message"|DELETE\s+FROM\s+"Message"|insertIgnoringConflicts\(\s*\w+,\s*"Message")/;
 
 function sources(dir: string): string[] {
   return readdirSync(dir).flatMap((name) => {
@@ -26,9 +27,12 @@ describe("the message ledger's owner", () => {
 
   test("ESLint refuses a Prisma write to message outside the owner, and allows it in the owner", async () => {
     const eslint = new ESLint({ cwd: ROOT });
-    const code = 'export async function f(db: { message: { updateMany(a: unknown): Promise<unknown> } }) {\n  await db.message.updateMany({});\n}\n';
+    const code =
+      "export async function f(db: { message: { updateMany(a: unknown): Promise<unknown> } }) {\n  await db.message.updateMany({});\n}\n";
     // Real paths in the project: type-aware lint needs the file to be part of it; the text is ours.
-    const [outside] = await eslint.lintText(code, { filePath: join(ROOT, "app/modules/tracking/unsubscribe.server.ts") });
+    const [outside] = await eslint.lintText(code, {
+      filePath: join(ROOT, "app/modules/tracking/unsubscribe.server.ts"),
+    });
     expect(outside?.messages.map((m) => m.ruleId)).toContain("no-restricted-syntax");
     const [inside] = await eslint.lintText(code, { filePath: join(ROOT, OWNER) });
     expect(inside?.messages.map((m) => m.ruleId)).not.toContain("no-restricted-syntax");

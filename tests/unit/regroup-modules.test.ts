@@ -3,7 +3,16 @@
 // files it was never told about, and a second run changes nothing.
 // This file holds old paths on purpose — regroup-modules: leave
 import { execFileSync } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterEach, describe, expect, test } from "vitest";
@@ -36,7 +45,8 @@ const FIXTURE: Record<string, string> = {
   "app/modules/scenarios/added-today.server.ts": 'export { applyUnsubscribe } from "../mail/unsubscribe.server";\n',
   "app/modules/mail/index.ts": 'export * from "./render";\n',
   "app/modules/mail/render.ts": "export type Render = string;\nexport const render = 1;\n",
-  "app/modules/mail/unsubscribe.server.ts": 'import { render } from "./render";\nexport const applyUnsubscribe = render;\n',
+  "app/modules/mail/unsubscribe.server.ts":
+    'import { render } from "./render";\nexport const applyUnsubscribe = render;\n',
   "app/modules/mail/logo.png": "not text",
   "tests/unit/x.test.ts": [
     'import { zone } from "../../app/modules/engine/rules/shop-time";',
@@ -69,10 +79,12 @@ const NEW_TREE: Record<string, string> = {
     "export const SCENARIOS = [zone, render];",
     "",
   ].join("\n"),
-  "app/modules/engine/scenarios/added-today.server.ts": 'export { applyUnsubscribe } from "../../tracking/unsubscribe.server";\n',
+  "app/modules/engine/scenarios/added-today.server.ts":
+    'export { applyUnsubscribe } from "../../tracking/unsubscribe.server";\n',
   "app/modules/delivery/mail/index.ts": 'export * from "./render";\n',
   "app/modules/delivery/mail/render.ts": "export type Render = string;\nexport const render = 1;\n",
-  "app/modules/tracking/unsubscribe.server.ts": 'import { render } from "../delivery/mail/render";\nexport const applyUnsubscribe = render;\n',
+  "app/modules/tracking/unsubscribe.server.ts":
+    'import { render } from "../delivery/mail/render";\nexport const applyUnsubscribe = render;\n',
   "app/modules/delivery/mail/logo.png": "not text",
   "tests/unit/x.test.ts": [
     'import { zone } from "../../app/modules/platform/time/shop-time";',
@@ -130,7 +142,11 @@ describe("regroup on a fixture tree", () => {
     const root = fixture(FIXTURE);
     regroup({ root, moves: FIXTURE_MOVES, useGit: false });
     const regrouped = snapshot(root);
-    expect(regroup({ root, moves: FIXTURE_MOVES, check: true, useGit: false })).toEqual({ edited: [], moved: [], unplaced: [] });
+    expect(regroup({ root, moves: FIXTURE_MOVES, check: true, useGit: false })).toEqual({
+      edited: [],
+      moved: [],
+      unplaced: [],
+    });
     regroup({ root, moves: FIXTURE_MOVES, useGit: false });
     expect(snapshot(root)).toEqual(regrouped);
   });
@@ -138,21 +154,27 @@ describe("regroup on a fixture tree", () => {
   test("--check reports what it would do and writes nothing", () => {
     const root = fixture(FIXTURE);
     const result = regroup({ root, moves: FIXTURE_MOVES, check: true, useGit: false });
-    expect(result.moved).toContainEqual(["app/modules/scenarios/added-today.server.ts", "app/modules/engine/scenarios/added-today.server.ts"]);
+    expect(result.moved).toContainEqual([
+      "app/modules/scenarios/added-today.server.ts",
+      "app/modules/engine/scenarios/added-today.server.ts",
+    ]);
     expect(result.edited).toContain("README.md");
     expect(snapshot(root)).toEqual(FIXTURE);
   });
 
   test("moves tracked files with git mv, so git sees renames", () => {
     const root = fixture(FIXTURE);
-    const git = (...args: string[]) => execFileSync("git", ["-c", "user.email=t@t", "-c", "user.name=t", ...args], { cwd: root, encoding: "utf8" });
+    const git = (...args: string[]) =>
+      execFileSync("git", ["-c", "user.email=t@t", "-c", "user.name=t", ...args], { cwd: root, encoding: "utf8" });
     git("init", "-q");
     git("add", "-A");
     git("commit", "-qm", "fixture");
     regroup({ root, moves: FIXTURE_MOVES });
     const status = git("status", "--porcelain");
     expect(status).toContain("R  app/modules/mail/logo.png -> app/modules/delivery/mail/logo.png");
-    expect(status).toMatch(/R. app\/modules\/engine\/rules\/shop-time\.ts -> app\/modules\/platform\/time\/shop-time\.ts/);
+    expect(status).toMatch(
+      /R. app\/modules\/engine\/rules\/shop-time\.ts -> app\/modules\/platform\/time\/shop-time\.ts/,
+    );
   });
 
   test("warns about a module folder that is in no group", () => {
@@ -171,7 +193,9 @@ describe("the project's move map", () => {
   });
 
   test("takes the longest entry, so a file leaves with its own entry and not its folder's", () => {
-    expect(mapPath("app/modules/mail/templates/welcome.ts", MOVES)).toBe("app/modules/delivery/mail/templates/welcome.ts");
+    expect(mapPath("app/modules/mail/templates/welcome.ts", MOVES)).toBe(
+      "app/modules/delivery/mail/templates/welcome.ts",
+    );
     expect(mapPath("app/modules/mail/unsubscribe.server.ts", MOVES)).toBe("app/modules/tracking/unsubscribe.server.ts");
     expect(mapPath("app/modules/engine/rules/shop-time.ts", MOVES)).toBe("app/modules/platform/time/shop-time.ts");
     expect(mapPath("app/modules/engine/rules/quiet-hours.ts", MOVES)).toBe("app/modules/engine/rules/quiet-hours.ts");

@@ -7,7 +7,11 @@ import { FIXTURES } from "../helpers/webhooks";
 test("nothing in app, scripts or tests reaches outside the repository for files", () => {
   let hits = "";
   try {
-    hits = execFileSync("git", ["grep", "-n", "-e", "\\.\\./shared", "--", "app", "scripts", "tests", ":!tests/unit/self-contained.test.ts"], { encoding: "utf8" });
+    hits = execFileSync(
+      "git",
+      ["grep", "-n", "-e", "\\.\\./shared", "--", "app", "scripts", "tests", ":!tests/unit/self-contained.test.ts"],
+      { encoding: "utf8" },
+    );
   } catch (error) {
     // git grep exits 1 when nothing matches
     if ((error as { status?: number }).status !== 1) throw error;

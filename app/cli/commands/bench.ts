@@ -31,11 +31,22 @@ function rawInsertsPerSecond(file: string, count: number): number {
   sqlite.pragma("journal_mode = WAL");
   sqlite.pragma("synchronous = NORMAL");
   const shopId = "raw-bench-shop";
-  sqlite.prepare(`INSERT INTO "Shop" (id, domain, updatedAt) VALUES (?, ?, ?)`).run(shopId, "raw.myshopify.com", Date.now());
+  sqlite
+    .prepare(`INSERT INTO "Shop" (id, domain, updatedAt) VALUES (?, ?, ?)`)
+    .run(shopId, "raw.myshopify.com", Date.now());
   const insert = sqlite.prepare(
     `INSERT INTO "WebhookReceipt" (id, shopId, webhookId, topic, receivedAt, status, body, attempts) VALUES (?, ?, ?, 'orders/create', ?, 'pending', ?, 0)`,
   );
-  const body = orderWebhook({ orderNumber: 1, customerNumber: 1, email: "a@example.jp", productIndex: 0, quantity: 1, createdAt: new Date(), consent: "subscribed", locale: "ja" }).body;
+  const body = orderWebhook({
+    orderNumber: 1,
+    customerNumber: 1,
+    email: "a@example.jp",
+    productIndex: 0,
+    quantity: 1,
+    createdAt: new Date(),
+    consent: "subscribed",
+    locale: "ja",
+  }).body;
   const started = performance.now();
   for (let i = 0; i < count; i++) insert.run(`raw-${i}`, shopId, `wh-${i}`, Date.now(), body);
   const seconds = (performance.now() - started) / 1000;
@@ -45,7 +56,13 @@ function rawInsertsPerSecond(file: string, count: number): number {
 
 export function machineInfo() {
   const cpus = os.cpus();
-  return { cpu: cpus[0]?.model ?? "unknown", cores: cpus.length, memoryGb: Math.round(os.totalmem() / 2 ** 30), node: process.version, platform: `${os.platform()} ${os.release()}` };
+  return {
+    cpu: cpus[0]?.model ?? "unknown",
+    cores: cpus.length,
+    memoryGb: Math.round(os.totalmem() / 2 ** 30),
+    node: process.version,
+    platform: `${os.platform()} ${os.release()}`,
+  };
 }
 
 async function benchIngest(options: { webhooks: number; concurrency: number }) {
@@ -55,14 +72,25 @@ async function benchIngest(options: { webhooks: number; concurrency: number }) {
   await registerLocalShop({ db, domain: SHOP });
   const secret = "bench-secret";
   const server = await startLocalServer({ port: await freeLoopbackPort(), databaseUrl, secret });
-  const bodies = Array.from({ length: options.webhooks }, (_, i) =>
-    orderWebhook({
-      orderNumber: i, customerNumber: i % Math.max(1, Math.floor(options.webhooks / 3)), email: `c${i % 1000}@example.jp`,
-      productIndex: i % 6, quantity: 1 + (i % 3), createdAt: new Date(Date.now() - (i % 300) * 86_400_000), consent: "subscribed", locale: "ja",
-    }).body,
+  const bodies = Array.from(
+    { length: options.webhooks },
+    (_, i) =>
+      orderWebhook({
+        orderNumber: i,
+        customerNumber: i % Math.max(1, Math.floor(options.webhooks / 3)),
+        email: `c${i % 1000}@example.jp`,
+        productIndex: i % 6,
+        quantity: 1 + (i % 3),
+        createdAt: new Date(Date.now() - (i % 300) * 86_400_000),
+        consent: "subscribed",
+        locale: "ja",
+      }).body,
   );
   // Signed up front: the load generator shares the machine, and its own work should not be timed.
-  const requests = bodies.map((body) => ({ body, headers: shopifyWebhookHeaders({ secret, body, topic: "orders/create", shop: SHOP }) }));
+  const requests = bodies.map((body) => ({
+    body,
+    headers: shopifyWebhookHeaders({ secret, body, topic: "orders/create", shop: SHOP }),
+  }));
   const latencies: number[] = [];
   let next = 0;
   let refused = 0;
@@ -105,50 +133,100 @@ async function benchIngest(options: { webhooks: number; concurrency: number }) {
 }
 
 export const benchCommand: Command = {
-  usage: "bench [--storm 20000] [--customer-list 100000] [--webhooks 5000] [--pixel-requests 3000] [--concurrency 16] [--apply-orders 10000] [--tick-orders 10000,100000] [--report-orders 100000] [--import-orders 100000,1000000] [--json]",
-  summary: "benchmarks: ingestion (signed webhooks over HTTP vs the database's raw insert rate), pixel events under a storm, one engine tick per store size, reports and the history import",
+  usage:
+    "bench [--storm 20000] [--customer-list 100000] [--webhooks 5000] [--pixel-requests 3000] [--concurrency 16] [--apply-orders 10000] [--tick-orders 10000,100000] [--report-orders 100000] [--import-orders 100000,1000000] [--json]",
+  summary:
+    "benchmarks: ingestion (signed webhooks over HTTP vs the database's raw insert rate), pixel events under a storm, one engine tick per store size, reports and the history import",
   help: "--apply-orders N: N orders/create receipts stored first, then applied by one in-process worker (ingest.inProcessApply: the apply rate without HTTP or acks); 0 to skip.\n--customer-list N runs only the Customers page's list query (count + one page of 50) for each sort and filter on a shop of N customers, first/middle/last page, on SQLite and PostgreSQL (PG_TEST_URL).\n--storm N runs only the webhook storm (N signed webhooks, mixed topics, redeliveries, out-of-order updates) against 1 instance on SQLite and 2 on PostgreSQL (PG_TEST_URL, default postgresql://root@127.0.0.1:5432/test), and checks the mirror.\n--tick-orders takes a comma-separated list of store sizes in orders (1% of customers due); add 1000000 for the full run.\n--pixel-requests N: pixel requests (1–3 events each) posted while as many storm webhooks arrive, 1 instance on SQLite and 2 on PostgreSQL; 0 to skip.\n--report-orders: the store size for the reports phase (every report once, timed); 1000000 for the full run, 0 to skip.\n--import-orders: comma-separated synthetic history sizes in orders, each imported from a generated bulk JSONL in a process of its own (seconds, orders/s, peak RSS); default 100000, 0 to skip.",
-  options: { storm: { type: "string" }, "customer-list": { type: "string" }, webhooks: { type: "string" }, concurrency: { type: "string" }, "tick-orders": { type: "string" }, "report-orders": { type: "string" }, "pixel-requests": { type: "string" }, "import-orders": { type: "string" }, "apply-orders": { type: "string" }, json: { type: "boolean" } },
+  options: {
+    storm: { type: "string" },
+    "customer-list": { type: "string" },
+    webhooks: { type: "string" },
+    concurrency: { type: "string" },
+    "tick-orders": { type: "string" },
+    "report-orders": { type: "string" },
+    "pixel-requests": { type: "string" },
+    "import-orders": { type: "string" },
+    "apply-orders": { type: "string" },
+    json: { type: "boolean" },
+  },
   async run(values) {
     const machine = machineInfo();
     info(`machine: ${machine.cpu}, ${machine.cores} cores, ${machine.memoryGb} GB, node ${machine.node}`);
     if (values["customer-list"] !== undefined) {
-      const customerList = await benchCustomerList({ customers: Number(values["customer-list"]) || 100_000, postgresUrl: process.env.PG_TEST_URL ?? "postgresql://root@127.0.0.1:5432/test" }, info);
+      const customerList = await benchCustomerList(
+        {
+          customers: Number(values["customer-list"]) || 100_000,
+          postgresUrl: process.env.PG_TEST_URL ?? "postgresql://root@127.0.0.1:5432/test",
+        },
+        info,
+      );
       printJson({ machine, customerList });
       return 0;
     }
     if (values.storm !== undefined) {
       // the storm alone: mixed topics, redeliveries, out-of-order updates; 1 instance on SQLite, 2 on PostgreSQL
       const storm = await benchStorm(
-        { webhooks: Number(values.storm) || 20_000, concurrency: Number(values.concurrency ?? 16), postgresUrl: process.env.PG_TEST_URL ?? "postgresql://root@127.0.0.1:5432/test" },
+        {
+          webhooks: Number(values.storm) || 20_000,
+          concurrency: Number(values.concurrency ?? 16),
+          postgresUrl: process.env.PG_TEST_URL ?? "postgresql://root@127.0.0.1:5432/test",
+        },
         info,
       );
       printJson({ machine, storm });
-      return storm.every((r) => "skipped" in r || (r.lost === 0 && r.duplicated === 0 && r.stale === 0 && r.notApplied === 0 && r.refused === 0)) ? 0 : 1;
+      return storm.every(
+        (r) =>
+          "skipped" in r ||
+          (r.lost === 0 && r.duplicated === 0 && r.stale === 0 && r.notApplied === 0 && r.refused === 0),
+      )
+        ? 0
+        : 1;
     }
     const applyOrders = Number(values["apply-orders"] ?? 10_000);
     const ingest = {
-      ...(await benchIngest({ webhooks: Number(values.webhooks ?? 5000), concurrency: Number(values.concurrency ?? 16) })),
+      ...(await benchIngest({
+        webhooks: Number(values.webhooks ?? 5000),
+        concurrency: Number(values.concurrency ?? 16),
+      })),
       // the apply rate alone: receipts already in the inbox, one worker in this process
       ...(applyOrders > 0 ? { inProcessApply: await benchApply(applyOrders, info) } : {}),
     };
     const pixelRequests = Number(values["pixel-requests"] ?? 3000);
     const postgresUrl = process.env.PG_TEST_URL ?? "postgresql://root@127.0.0.1:5432/test";
-    const pixel = pixelRequests > 0 ? await benchPixel({ requests: pixelRequests, webhooks: pixelRequests, concurrency: 8, postgresUrl }, info) : null;
-    const tickSizes = String(values["tick-orders"] ?? "10000,100000").split(",").map(Number).filter((n) => n > 0);
+    const pixel =
+      pixelRequests > 0
+        ? await benchPixel({ requests: pixelRequests, webhooks: pixelRequests, concurrency: 8, postgresUrl }, info)
+        : null;
+    const tickSizes = String(values["tick-orders"] ?? "10000,100000")
+      .split(",")
+      .map(Number)
+      .filter((n) => n > 0);
     const sizes = [];
     for (const orders of tickSizes) sizes.push(await benchTick(orders, info));
     const reportOrders = Number(values["report-orders"] ?? 100_000);
     const reports = reportOrders > 0 ? await benchReports(reportOrders, info) : null;
-    const importSizes = String(values["import-orders"] ?? "100000").split(",").map(Number).filter((n) => n > 0);
+    const importSizes = String(values["import-orders"] ?? "100000")
+      .split(",")
+      .map(Number)
+      .filter((n) => n > 0);
     const imports = [];
     for (const orders of importSizes) imports.push(await benchImport(orders, info));
-    const result = { machine, ingest, ...(pixel ? { pixel } : {}), tick: { sizes }, ...(reports ? { reports } : {}), ...(imports.length > 0 ? { import: { ...imports[imports.length - 1], sizes: imports } } : {}) };
+    const result = {
+      machine,
+      ingest,
+      ...(pixel ? { pixel } : {}),
+      tick: { sizes },
+      ...(reports ? { reports } : {}),
+      ...(imports.length > 0 ? { import: { ...imports[imports.length - 1], sizes: imports } } : {}),
+    };
     if (values.json) printJson(result);
     else {
-      info(`ingest: ${ingest.webhooksPerSecond} webhooks/s acked (p50 ${ingest.p50Ms} ms, p99 ${ingest.p99Ms} ms), ` +
-        `${ingest.appliedPerSecond}/s applied, lost ${ingest.lost}, refused ${ingest.refused}, ` +
-        `raw inserts ${ingest.rawInsertsPerSecond}/s, server peak RSS ${ingest.peakRssMb} MB`);
+      info(
+        `ingest: ${ingest.webhooksPerSecond} webhooks/s acked (p50 ${ingest.p50Ms} ms, p99 ${ingest.p99Ms} ms), ` +
+          `${ingest.appliedPerSecond}/s applied, lost ${ingest.lost}, refused ${ingest.refused}, ` +
+          `raw inserts ${ingest.rawInsertsPerSecond}/s, server peak RSS ${ingest.peakRssMb} MB`,
+      );
       printJson(result);
     }
     const pixelPassed = !pixel || (pixelBenchPassed(pixel.sqlite) && pixelBenchPassed(pixel.postgresql));

@@ -16,25 +16,41 @@ export interface GuardReport extends GuardCounters {
   timezone: string;
 }
 
-export async function runGuard(db: Db, domain: string, options: { from?: string; to?: string; now?: Date } = {}): Promise<CliResult<GuardReport>> {
+export async function runGuard(
+  db: Db,
+  domain: string,
+  options: { from?: string; to?: string; now?: Date } = {},
+): Promise<CliResult<GuardReport>> {
   const shop = await findShopByDomain(db, domain);
   let range;
   try {
-    range = await resolveReportRange(db, shop.id, { from: options.from ?? null, to: options.to ?? null, now: options.now });
+    range = await resolveReportRange(db, shop.id, {
+      from: options.from ?? null,
+      to: options.to ?? null,
+      now: options.now,
+    });
   } catch (error) {
     if (error instanceof ReportRangeError) return refuse(error.message);
     throw error;
   }
   const counters = await guardCounters(db, shop.id, { from: range.from, to: range.to });
-  const notes = counters.firstPurchaseRedemptionsByRepeat > 0
-    ? ["repeat customers redeemed first-purchase codes: check that those codes are Joren's (bound to one customer) or limited in Shopify to customers without orders"]
-    : [];
-  return { ok: true, output: { shop: domain, fromDate: range.fromDate, toDate: range.toDate, timezone: range.timezone, ...counters }, notes };
+  const notes =
+    counters.firstPurchaseRedemptionsByRepeat > 0
+      ? [
+          "repeat customers redeemed first-purchase codes: check that those codes are Joren's (bound to one customer) or limited in Shopify to customers without orders",
+        ]
+      : [];
+  return {
+    ok: true,
+    output: { shop: domain, fromDate: range.fromDate, toDate: range.toDate, timezone: range.timezone, ...counters },
+    notes,
+  };
 }
 
 export const guardCommand: Command = {
   usage: "guard --shop <domain> --json [--from YYYY-MM-DD] [--to YYYY-MM-DD]",
-  summary: "the discount guard's counters: offers withheld, loyalty variants sent, first-purchase redemptions by repeat customers",
+  summary:
+    "the discount guard's counters: offers withheld, loyalty variants sent, first-purchase redemptions by repeat customers",
   help: [
     "",
     "--from, --to  shop-local days, both included (default: from the first order to today).",

@@ -33,7 +33,10 @@ interface BalanceRow {
   nextExpiryAt: string | null;
 }
 
-type PointsOutput = BalanceRow[] | (BalanceRow & { history: PointsHistoryEntry[] }) | (BalanceRow & { adjusted: number; entryKey: string });
+type PointsOutput =
+  | BalanceRow[]
+  | (BalanceRow & { history: PointsHistoryEntry[] })
+  | (BalanceRow & { adjusted: number; entryKey: string });
 
 const DEFAULT_LIMIT = 1000;
 
@@ -44,7 +47,8 @@ export async function runPoints(db: Db, input: PointsInput): Promise<CliResult<P
 
   if (!input.customer) {
     const limit = input.limit === undefined ? DEFAULT_LIMIT : Number(input.limit);
-    if (!Number.isInteger(limit) || limit < 1 || limit > 100_000) return refuse("--limit must be a whole number from 1 to 100000");
+    if (!Number.isInteger(limit) || limit < 1 || limit > 100_000)
+      return refuse("--limit must be a whole number from 1 to 100000");
     const holders = await db.pointsLot.groupBy({
       by: ["customerId"],
       where: { shopId: shop.id, remaining: { gt: 0 }, expiresAt: { gt: now } },
@@ -55,25 +59,45 @@ export async function runPoints(db: Db, input: PointsInput): Promise<CliResult<P
     const ids = holders.map((h) => h.customerId);
     const balances = await pointsBalance(db, shop.id, ids, now);
     const customers = new Map(
-      (await queryInChunks(ids, (chunk) => db.customer.findMany({ where: { shopId: shop.id, id: { in: chunk } }, select: { id: true, gid: true, email: true } }))).map((c) => [c.id, c]),
+      (
+        await queryInChunks(ids, (chunk) =>
+          db.customer.findMany({
+            where: { shopId: shop.id, id: { in: chunk } },
+            select: { id: true, gid: true, email: true },
+          }),
+        )
+      ).map((c) => [c.id, c]),
     );
     const rows = ids.map((id) => balanceRow(customers.get(id) ?? { gid: null, email: null }, balances.get(id)!));
-    return { ok: true, output: rows, notes: [`${rows.length} customer${rows.length === 1 ? "" : "s"} with points in ${input.domain}`] };
+    return {
+      ok: true,
+      output: rows,
+      notes: [`${rows.length} customer${rows.length === 1 ? "" : "s"} with points in ${input.domain}`],
+    };
   }
 
   const customer = await findPointsCustomer(db, shop.id, input.customer);
-  if (!customer) return refuse(`no customer "${input.customer}" in ${input.domain}: give their GID (gid://shopify/Customer/…) or email address`, 1);
+  if (!customer)
+    return refuse(
+      `no customer "${input.customer}" in ${input.domain}: give their GID (gid://shopify/Customer/…) or email address`,
+      1,
+    );
 
   if (input.adjust !== undefined) {
     const points = Number(input.adjust);
     if (!/^[+-]?\d+$/.test(input.adjust.trim()) || !Number.isSafeInteger(points) || points === 0) {
       return refuse("--adjust must be a whole number other than 0, e.g. --adjust 100 or --adjust=-50");
     }
-    if (!input.reason?.trim()) return refuse("--reason is required with --adjust (it is kept in the customer's points history)");
+    if (!input.reason?.trim())
+      return refuse("--reason is required with --adjust (it is kept in the customer's points history)");
     try {
       const result = await adjustPoints(db, shop.id, customer.id, points, input.reason, { now });
       const balance = (await pointsBalance(db, shop.id, [customer.id], now)).get(customer.id)!;
-      return { ok: true, output: { ...balanceRow(customer, balance), adjusted: result.points, entryKey: result.entryKey }, notes: [`${points > 0 ? "added" : "took"} ${Math.abs(points)} points`] };
+      return {
+        ok: true,
+        output: { ...balanceRow(customer, balance), adjusted: result.points, entryKey: result.entryKey },
+        notes: [`${points > 0 ? "added" : "took"} ${Math.abs(points)} points`],
+      };
     } catch (error) {
       if (error instanceof PointsError) return refuse(`nothing changed: ${error.message}`);
       throw error;
@@ -81,10 +105,17 @@ export async function runPoints(db: Db, input: PointsInput): Promise<CliResult<P
   }
 
   const balance = (await pointsBalance(db, shop.id, [customer.id], now)).get(customer.id)!;
-  return { ok: true, output: { ...balanceRow(customer, balance), history: await pointsHistory(db, shop.id, customer.id) }, notes: [] };
+  return {
+    ok: true,
+    output: { ...balanceRow(customer, balance), history: await pointsHistory(db, shop.id, customer.id) },
+    notes: [],
+  };
 }
 
-function balanceRow(customer: { gid: string | null; email: string | null }, balance: { balance: number; nextExpiry: { points: number; at: Date } | null }): BalanceRow {
+function balanceRow(
+  customer: { gid: string | null; email: string | null },
+  balance: { balance: number; nextExpiry: { points: number; at: Date } | null },
+): BalanceRow {
   return {
     customerId: customer.gid,
     email: customer.email,
@@ -106,10 +137,26 @@ export const pointsCommand: Command = {
     "  Taking more than the customer has is refused and changes nothing (exit code 2).",
     "--json  JSON is the only format: the result is printed with or without this flag.",
   ].join("\n"),
-  options: { shop: { type: "string" }, customer: { type: "string" }, adjust: { type: "string" }, reason: { type: "string" }, limit: { type: "string" }, json: { type: "boolean" } },
+  options: {
+    shop: { type: "string" },
+    customer: { type: "string" },
+    adjust: { type: "string" },
+    reason: { type: "string" },
+    limit: { type: "string" },
+    json: { type: "boolean" },
+  },
   async run(values) {
     const domain = requireString(values, "shop", "the shop's myshopify.com domain");
     const str = (name: string) => (typeof values[name] === "string" ? (values[name] as string) : undefined);
-    return finish("points", await runPoints(await getDb(), { domain, customer: str("customer"), adjust: str("adjust"), reason: str("reason"), limit: str("limit") }));
+    return finish(
+      "points",
+      await runPoints(await getDb(), {
+        domain,
+        customer: str("customer"),
+        adjust: str("adjust"),
+        reason: str("reason"),
+        limit: str("limit"),
+      }),
+    );
   },
 };

@@ -50,12 +50,20 @@ export function reportDocument(all: AllReports) {
 
 export type ReportDocument = ReturnType<typeof reportDocument>;
 
-export async function runReport(db: Db, domain: string, options: { from?: string; to?: string; now?: Date } = {}): Promise<CliResult<ReportDocument>> {
+export async function runReport(
+  db: Db,
+  domain: string,
+  options: { from?: string; to?: string; now?: Date } = {},
+): Promise<CliResult<ReportDocument>> {
   const shop = await findShopByDomain(db, domain);
   try {
     const range = await resolveReportRange(db, shop.id, options);
     const all = await getAllReports(db, shop.id, range);
-    return { ok: true, output: reportDocument(all), notes: [`reports for ${domain}, ${range.fromDate} to ${range.toDate} (${range.timezone}, ${range.currency})`] };
+    return {
+      ok: true,
+      output: reportDocument(all),
+      notes: [`reports for ${domain}, ${range.fromDate} to ${range.toDate} (${range.timezone}, ${range.currency})`],
+    };
   } catch (error) {
     if (error instanceof ReportRangeError) return refuse(`${error.message}; nothing computed`);
     throw error;
@@ -81,21 +89,45 @@ export function reportTable(doc: ReportDocument): string {
     ["orders", String(doc.orders)],
     ["net revenue", money(doc.netRevenue)],
     ["average LTV / median", `${money(doc.averageLtv)} / ${money(doc.medianLtv)}`],
-    ["predicted 12-month CLV", `${money(doc.predictedClv.averagePredicted12m)} (${doc.predictedClv.method}${doc.predictedClv.reason ? `: ${doc.predictedClv.reason}` : ""}; measured at ${doc.predictedClv.measuredAt})`],
+    [
+      "predicted 12-month CLV",
+      `${money(doc.predictedClv.averagePredicted12m)} (${doc.predictedClv.method}${doc.predictedClv.reason ? `: ${doc.predictedClv.reason}` : ""}; measured at ${doc.predictedClv.measuredAt})`,
+    ],
     ["CLV model check", clvCheckText(doc.predictedClv)],
     ["repeat rate (customers ordering again in the range)", percent(doc.repeatRate)],
     ["F2 (acquired customers with a 2nd order)", percent(doc.f2Rate)],
     ["F3 / F4", `${percent(doc.f3Rate)} / ${percent(doc.f4Rate)}`],
     ["median days to 2nd order", doc.medianDaysToSecondOrder === null ? "–" : String(doc.medianDaysToSecondOrder)],
     ["top 20% revenue share", percent(doc.paretoTop20Share)],
-    ["email-driven revenue", `${money(doc.emailRevenue.current.attributedRevenue)} (last year ${money(doc.emailRevenue.previousYear.attributedRevenue)})`],
+    [
+      "email-driven revenue",
+      `${money(doc.emailRevenue.current.attributedRevenue)} (last year ${money(doc.emailRevenue.previousYear.attributedRevenue)})`,
+    ],
   ];
   const width = Math.max(...rows.map(([k]) => k.length));
   const lines = rows.map(([k, v]) => `${k.padEnd(width)}  ${v}`);
-  lines.push("", "scenario".padEnd(20) + "sent".padStart(8) + "held out".padStart(10) + "clicked".padStart(9) + "orders".padStart(8) + "revenue".padStart(14) + "  conversion lift, percentage points [95%]");
+  lines.push(
+    "",
+    "scenario".padEnd(20) +
+      "sent".padStart(8) +
+      "held out".padStart(10) +
+      "clicked".padStart(9) +
+      "orders".padStart(8) +
+      "revenue".padStart(14) +
+      "  conversion lift, percentage points [95%]",
+  );
   for (const s of [...doc.scenarios.filter((x) => x.planned > 0), doc.scenarioTotal]) {
     const lift = liftText(s.lift);
-    lines.push(s.key.padEnd(20) + String(s.sent).padStart(8) + String(s.heldOut).padStart(10) + String(s.clicked).padStart(9) + String(s.attributedOrders).padStart(8) + money(s.attributedRevenue).padStart(14) + "  " + lift);
+    lines.push(
+      s.key.padEnd(20) +
+        String(s.sent).padStart(8) +
+        String(s.heldOut).padStart(10) +
+        String(s.clicked).padStart(9) +
+        String(s.attributedOrders).padStart(8) +
+        money(s.attributedRevenue).padStart(14) +
+        "  " +
+        lift,
+    );
   }
   return lines.join("\n") + "\n";
 }

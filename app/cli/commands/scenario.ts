@@ -2,7 +2,13 @@
 // The work is in runScenario (takes the db) so tests call it directly.
 import { getDb, type Db } from "~/db.server";
 import { getScenarioConfig, setScenarioConfig } from "~/modules/engine/scenarios/scenario-config.server";
-import { SCENARIO_KEYS, isScenarioKey, scenarioSettingNames, type ScenarioKey, type ScenarioSettings } from "~/modules/engine/scenarios/scenario-settings";
+import {
+  SCENARIO_KEYS,
+  isScenarioKey,
+  scenarioSettingNames,
+  type ScenarioKey,
+  type ScenarioSettings,
+} from "~/modules/engine/scenarios/scenario-settings";
 import { senderIdentityProblems } from "~/modules/platform/settings/shop-settings";
 import { findShopByDomain, getShopSettings } from "~/modules/platform/settings/shop-settings.server";
 import { requireString } from "../output";
@@ -27,7 +33,8 @@ export async function runScenario(
   const [key, state, ...extra] = positionals;
   if (!key) return refuse(`give the scenario key, one of: ${KEYS_TEXT}`);
   if (!isScenarioKey(key)) return refuse(`unknown scenario "${key}"; valid keys: ${KEYS_TEXT}`);
-  if (state !== undefined && state !== "on" && state !== "off") return refuse(`expected on or off after ${key}, got "${state}"`);
+  if (state !== undefined && state !== "on" && state !== "off")
+    return refuse(`expected on or off after ${key}, got "${state}"`);
   if (extra.length > 0) return refuse(`unexpected argument "${extra[0]}" (settings go in --set name=value)`);
 
   const shop = await findShopByDomain(db, domain);
@@ -36,16 +43,24 @@ export async function runScenario(
   if (state === undefined && assignments.length === 0) {
     config = await getScenarioConfig(db, shop.id, key);
   } else {
-    const result = await setScenarioConfig(db, shop.id, key, { enabled: state === undefined ? undefined : state === "on", assignments });
+    const result = await setScenarioConfig(db, shop.id, key, {
+      enabled: state === undefined ? undefined : state === "on",
+      assignments,
+    });
     if (!result.ok) {
-      return refuse(`nothing saved:\n${describeErrors(result.errors)}\n${key} settings: ${scenarioSettingNames(key).join(", ")}`);
+      return refuse(
+        `nothing saved:\n${describeErrors(result.errors)}\n${key} settings: ${scenarioSettingNames(key).join(", ")}`,
+      );
     }
     config = result.config;
     notes.push(`saved ${key} for ${domain} (${config.enabled ? "on" : "off"})`);
   }
   if (config.enabled) {
     const problems = senderIdentityProblems((await getShopSettings(db, shop.id)).settings, "en");
-    if (problems.length > 0) notes.push(`${key} is on, but no marketing email goes out until the sender identity is complete (npm run joren -- settings --help)`);
+    if (problems.length > 0)
+      notes.push(
+        `${key} is on, but no marketing email goes out until the sender identity is complete (npm run joren -- settings --help)`,
+      );
   }
   return { ok: true, output: { key, enabled: config.enabled, settings: config.settings }, notes };
 }

@@ -2,8 +2,17 @@
 // is in runSettings (takes the db, returns what to print) so tests call it directly; the
 // command is a thin wrapper. Also the small helpers the scenario and outbox commands share.
 import { getDb, type Db } from "~/db.server";
-import { SHOP_SETTING_NAMES, senderIdentityProblems, type SettingError, type ShopSettings } from "~/modules/platform/settings/shop-settings";
-import { assignShopSettings, findShopByDomain, getShopSettings } from "~/modules/platform/settings/shop-settings.server";
+import {
+  SHOP_SETTING_NAMES,
+  senderIdentityProblems,
+  type SettingError,
+  type ShopSettings,
+} from "~/modules/platform/settings/shop-settings";
+import {
+  assignShopSettings,
+  findShopByDomain,
+  getShopSettings,
+} from "~/modules/platform/settings/shop-settings.server";
 import { getAtPath } from "~/modules/platform/settings/assignments";
 import { info, printJson, requireString } from "../output";
 import type { Command } from "./index";
@@ -56,20 +65,27 @@ export function shopSettingsView(settings: ShopSettings, timezone: string): Shop
   return view;
 }
 
-export async function runSettings(db: Db, domain: string, assignments: readonly string[]): Promise<CliResult<ShopSettingsView>> {
+export async function runSettings(
+  db: Db,
+  domain: string,
+  assignments: readonly string[],
+): Promise<CliResult<ShopSettingsView>> {
   const shop = await findShopByDomain(db, domain);
   const notes: string[] = [];
   if (shop.uninstalledAt) notes.push(`${domain} is uninstalled; its settings apply again if it reinstalls`);
   if (assignments.length > 0) {
     const saved = await assignShopSettings(db, shop.id, assignments);
     if (!saved.ok) {
-      return refuse(`nothing saved:\n${describeErrors(saved.errors)}\nSee \`npm run joren -- settings --help\` for the names and values.`);
+      return refuse(
+        `nothing saved:\n${describeErrors(saved.errors)}\nSee \`npm run joren -- settings --help\` for the names and values.`,
+      );
     }
     notes.push(`saved ${assignments.length} setting${assignments.length === 1 ? "" : "s"} for ${domain}`);
   }
   const { settings, timezone } = await getShopSettings(db, shop.id);
   const problems = senderIdentityProblems(settings, "en");
-  if (problems.length > 0) notes.push(`no marketing email goes out until the sender identity is complete:\n  ${problems.join("\n  ")}`);
+  if (problems.length > 0)
+    notes.push(`no marketing email goes out until the sender identity is complete:\n  ${problems.join("\n  ")}`);
   return { ok: true, output: shopSettingsView(settings, timezone), notes };
 }
 

@@ -32,9 +32,13 @@ export const shopsCommand: Command = {
   options: {},
   async run() {
     const db = await getDb();
-    const shops = await db.shop.findMany({ orderBy: { createdAt: "asc" }, select: { domain: true, uninstalledAt: true } });
+    const shops = await db.shop.findMany({
+      orderBy: { createdAt: "asc" },
+      select: { domain: true, uninstalledAt: true },
+    });
     const rows = [];
-    for (const shop of shops) rows.push({ ...(await getMirrorSummary(db, shop.domain)), uninstalled: shop.uninstalledAt !== null });
+    for (const shop of shops)
+      rows.push({ ...(await getMirrorSummary(db, shop.domain)), uninstalled: shop.uninstalledAt !== null });
     printJson(rows);
     return 0;
   },

@@ -15,7 +15,11 @@ export const webhookSendCommand: Command = {
     if (!secret) throw new Error("set SHOPIFY_API_SECRET to the secret the server verifies with");
     const body = readFileSync(file, "utf8");
     const base = (values.url as string | undefined) ?? `http://localhost:${process.env.PORT ?? 3000}`;
-    const response = await fetch(`${base}/webhooks`, { method: "POST", headers: shopifyWebhookHeaders({ secret, body, topic, shop }), body });
+    const response = await fetch(`${base}/webhooks`, {
+      method: "POST",
+      headers: shopifyWebhookHeaders({ secret, body, topic, shop }),
+      body,
+    });
     info(`POST ${base}/webhooks ${topic} → ${response.status}`);
     printJson({ status: response.status, body: await response.text() });
     return response.ok ? 0 : 1;

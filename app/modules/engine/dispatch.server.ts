@@ -6,14 +6,31 @@ import type { Db } from "~/db.server";
 import { log } from "~/lib/log.server";
 import { awardBonusPoints } from "~/modules/mirror/points/points-ledger.server";
 import { listUnsubscribeHeaders } from "~/modules/delivery/mail/headers";
-import { brandStyle, emailShopName, loadShopEmailLook, type ShopEmailLook } from "~/modules/engine/scenarios/email-content.server";
+import {
+  brandStyle,
+  emailShopName,
+  loadShopEmailLook,
+  type ShopEmailLook,
+} from "~/modules/engine/scenarios/email-content.server";
 import { buildMessageLinks } from "~/modules/delivery/mail/links.server";
-import { chooseLocale, renderMessage, type MessageIncentive, type TemplateScenarioKey } from "~/modules/engine/scenarios/render-message";
+import {
+  chooseLocale,
+  renderMessage,
+  type MessageIncentive,
+  type TemplateScenarioKey,
+} from "~/modules/engine/scenarios/render-message";
 import type { OutgoingMessage, SendResult } from "~/modules/delivery/mail/transport";
 import type { MessageContent } from "~/modules/engine/scenarios/scenario-definition";
 import type { ShopSettings } from "~/modules/platform/settings/shop-settings";
 import { isAdminApiError } from "~/modules/platform/shopify/admin-port";
-import { assignCoupon, claimForSending, deferSending, markFailed, markSent, type LedgerStatus } from "./message-ledger.server";
+import {
+  assignCoupon,
+  claimForSending,
+  deferSending,
+  markFailed,
+  markSent,
+  type LedgerStatus,
+} from "./message-ledger.server";
 import type { EngineDeps } from "./tick.server";
 
 export interface Dispatchable {
@@ -48,7 +65,13 @@ type Result = { id: string; scenario: string; status: LedgerStatus };
 export async function dispatchMessages(db: Db, ctx: DispatchContext, items: Dispatchable[]): Promise<Result[]> {
   const results: Result[] = [];
   const outgoing: (Prepared & { item: Dispatchable })[] = [];
-  const claimed = await claimForSending(db, ctx.shop.id, items.map((i) => i.row.id), ctx.workerId, new Date(ctx.now.getTime() + CLAIM_MS));
+  const claimed = await claimForSending(
+    db,
+    ctx.shop.id,
+    items.map((i) => i.row.id),
+    ctx.workerId,
+    new Date(ctx.now.getTime() + CLAIM_MS),
+  );
   // the merchant's wording and brand, read once for the whole batch
   const look = claimed.size > 0 ? await loadShopEmailLook(db, ctx.shop.id) : null;
   for (const item of items) {
@@ -70,26 +93,39 @@ export async function dispatchMessages(db: Db, ctx: DispatchContext, items: Disp
     const sendResults = await ctx.deps.transport.send(chunk.map((c) => c.message));
     const byId = new Map(sendResults.map((r) => [r.messageId, r]));
     const sent = chunk.filter((entry) => byId.get(entry.item.row.id)?.status === "sent");
-    await markSent(db, ctx.shop.id, sent.map((entry) => ({
-      id: entry.item.row.id,
-      email: entry.message.to.email,
-      locale: entry.locale,
-      subject: entry.subject,
-      couponCode: entry.couponCode,
-      // the audience says whether a code was a first-purchase one (the guard's counters)
-      incentive: entry.incentive
-        ? JSON.stringify({ ...entry.incentive, audience: entry.item.content.incentive?.audience ?? null }, (_k, v: unknown) => (typeof v === "bigint" ? v.toString() : v))
-        : null,
-      providerId: providerIdOf(byId.get(entry.item.row.id)),
-      reason: entry.note,
-    })), ctx.now);
+    await markSent(
+      db,
+      ctx.shop.id,
+      sent.map((entry) => ({
+        id: entry.item.row.id,
+        email: entry.message.to.email,
+        locale: entry.locale,
+        subject: entry.subject,
+        couponCode: entry.couponCode,
+        // the audience says whether a code was a first-purchase one (the guard's counters)
+        incentive: entry.incentive
+          ? JSON.stringify(
+              { ...entry.incentive, audience: entry.item.content.incentive?.audience ?? null },
+              (_k, v: unknown) => (typeof v === "bigint" ? v.toString() : v),
+            )
+          : null,
+        providerId: providerIdOf(byId.get(entry.item.row.id)),
+        reason: entry.note,
+      })),
+      ctx.now,
+    );
     for (const entry of chunk) {
       const result = byId.get(entry.item.row.id);
       const id = entry.item.row.id;
       if (result?.status === "sent") {
         results.push({ id, scenario: entry.item.row.scenario, status: "sent" });
       } else if (result?.status === "retry") {
-        await deferSending(db, id, "mail provider unavailable; retrying", new Date(ctx.now.getTime() + result.retryAfterMs));
+        await deferSending(
+          db,
+          id,
+          "mail provider unavailable; retrying",
+          new Date(ctx.now.getTime() + result.retryAfterMs),
+        );
         results.push({ id, scenario: entry.item.row.scenario, status: "deferred" });
       } else {
         const reason = result?.status === "failed" ? result.error : "the transport returned no result";
@@ -114,7 +150,12 @@ interface Prepared {
   note: string | null;
 }
 
-async function prepare(db: Db, ctx: DispatchContext, item: Dispatchable, look: ShopEmailLook): Promise<Prepared | { defer: string }> {
+async function prepare(
+  db: Db,
+  ctx: DispatchContext,
+  item: Dispatchable,
+  look: ShopEmailLook,
+): Promise<Prepared | { defer: string }> {
   const { row, customer, content } = item;
   const notes = item.note ? [item.note] : [];
   let incentive: MessageIncentive | null = null;
@@ -139,9 +180,14 @@ async function prepare(db: Db, ctx: DispatchContext, item: Dispatchable, look: S
       } catch (error) {
         // A retry after the code was created: Shopify says it is taken (userError code TAKEN,
         // "Code must be unique"), which is what we want — the code is this row's own.
-        const taken = isAdminApiError(error) && (error.codes.includes("TAKEN") || /taken|already|must be unique/i.test(error.message));
+        const taken =
+          isAdminApiError(error) &&
+          (error.codes.includes("TAKEN") || /taken|already|must be unique/i.test(error.message));
         if (!taken) {
-          log("warn", "coupon creation failed; the send is deferred", { messageId: row.id, error: (error as Error).message });
+          log("warn", "coupon creation failed; the send is deferred", {
+            messageId: row.id,
+            error: (error as Error).message,
+          });
           return { defer: `coupon could not be created: ${(error as Error).message}`.slice(0, 500) };
         }
       }
@@ -167,7 +213,12 @@ async function prepare(db: Db, ctx: DispatchContext, item: Dispatchable, look: S
   const sender = ctx.settings.sender;
   const rendered = renderMessage(row.scenario as TemplateScenarioKey, {
     locale,
-    shop: { name: emailShopName(ctx.shop, look.brand), currency: ctx.shop.currency, url: `https://${ctx.shop.domain}`, timezone: ctx.timezone },
+    shop: {
+      name: emailShopName(ctx.shop, look.brand),
+      currency: ctx.shop.currency,
+      url: `https://${ctx.shop.domain}`,
+      timezone: ctx.timezone,
+    },
     customer: { firstName: customer.firstName },
     products: content.products,
     recoveryUrl: content.recoveryUrl,
@@ -189,5 +240,12 @@ async function prepare(db: Db, ctx: DispatchContext, item: Dispatchable, look: S
     customArgs: { joren_message_id: row.id, shop_id: ctx.shop.id, scenario: row.scenario },
     categories: ["joren", row.scenario],
   };
-  return { message, couponCode, incentive, locale, subject: rendered.subject, note: notes.length ? notes.join("; ") : null };
+  return {
+    message,
+    couponCode,
+    incentive,
+    locale,
+    subject: rendered.subject,
+    note: notes.length ? notes.join("; ") : null,
+  };
 }

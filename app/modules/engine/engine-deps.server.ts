@@ -13,10 +13,16 @@ import type { EngineDeps } from "./tick.server";
  * with SENDGRID_API_KEY when set, otherwise the local outbox (development, the demo, tests);
  * the shop's Admin API port (the in-process fake for a local shop); links to this app's public URL.
  */
-export async function engineDepsForShop(db: Db, domain: string, env: NodeJS.ProcessEnv = process.env): Promise<EngineDeps & { shopId: string; transportName: string }> {
+export async function engineDepsForShop(
+  db: Db,
+  domain: string,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<EngineDeps & { shopId: string; transportName: string }> {
   const { admin, shopId } = await adminPortForShop(db, domain);
   const sendgridKey = (await loadSendgridKey(db, shopId, env)) ?? env.SENDGRID_API_KEY;
-  const transport = sendgridKey ? createSendgridTransport({ apiKey: sendgridKey }) : createOutboxTransport(createPrismaOutboxStore(db, shopId));
+  const transport = sendgridKey
+    ? createSendgridTransport({ apiKey: sendgridKey })
+    : createOutboxTransport(createPrismaOutboxStore(db, shopId));
   return {
     shopId,
     admin,

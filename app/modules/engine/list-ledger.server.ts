@@ -40,7 +40,8 @@ export interface ListLedgerOptions {
 
 function clampLimit(limit: number | undefined): number {
   if (limit === undefined) return DEFAULT_LEDGER_LIMIT;
-  if (!Number.isInteger(limit) || limit < 1) throw new Error(`limit must be a whole number of at least 1, got ${limit}`);
+  if (!Number.isInteger(limit) || limit < 1)
+    throw new Error(`limit must be a whole number of at least 1, got ${limit}`);
   return Math.min(limit, MAX_LEDGER_LIMIT);
 }
 

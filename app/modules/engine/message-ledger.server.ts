@@ -39,7 +39,18 @@ export async function planMessages(db: Db, shopId: string, scenario: string, can
     created += await insertIgnoringConflicts(
       db,
       "Message",
-      ["id", "shopId", "scenario", "customerId", "triggerKey", "dueAt", "latestUsefulAt", "data", "createdAt", "updatedAt"],
+      [
+        "id",
+        "shopId",
+        "scenario",
+        "customerId",
+        "triggerKey",
+        "dueAt",
+        "latestUsefulAt",
+        "data",
+        "createdAt",
+        "updatedAt",
+      ],
       fresh.map((c) => [
         Prisma.sql`${randomUUID()}`,
         Prisma.sql`${shopId}`,
@@ -59,7 +70,12 @@ export async function planMessages(db: Db, shopId: string, scenario: string, can
 }
 
 /** planned → planned: the trigger moved (e.g. more checkout activity), so the row is due at a new time. */
-export async function reschedulePlanned(db: Pick<Db, "message">, id: string, dueAt: Date, latestUsefulAt: Date | null): Promise<boolean> {
+export async function reschedulePlanned(
+  db: Pick<Db, "message">,
+  id: string,
+  dueAt: Date,
+  latestUsefulAt: Date | null,
+): Promise<boolean> {
   const { count } = await db.message.updateMany({ where: { id, status: "planned" }, data: { dueAt, latestUsefulAt } });
   return count > 0;
 }
@@ -70,12 +86,22 @@ export type DueDecision = { status: "skipped" | "deferred" | "held_out"; reason:
  * planned | deferred → skipped | deferred | held_out: the send rules' verdict for due rows that
  * will not be sent now. Returns how many rows moved (a row claimed meanwhile does not).
  */
-export async function decideDue(db: Pick<Db, "message">, shopId: string, ids: string[], decision: DueDecision): Promise<number> {
+export async function decideDue(
+  db: Pick<Db, "message">,
+  shopId: string,
+  ids: string[],
+  decision: DueDecision,
+): Promise<number> {
   let moved = 0;
   for (const chunk of chunked(ids)) {
     const { count } = await db.message.updateMany({
       where: { shopId, id: { in: chunk }, status: { in: [...WAITING] } },
-      data: { status: decision.status, reason: decision.reason, holdout: decision.status === "held_out", deferredUntil: decision.until ?? null },
+      data: {
+        status: decision.status,
+        reason: decision.reason,
+        holdout: decision.status === "held_out",
+        deferredUntil: decision.until ?? null,
+      },
     });
     moved += count;
   }
@@ -87,14 +113,23 @@ export async function decideDue(db: Pick<Db, "message">, shopId: string, ids: st
  * reading back which rows carry its id tells what it won (another instance's concurrent claim
  * leaves its own id).
  */
-export async function claimForSending(db: Pick<Db, "message">, shopId: string, ids: string[], workerId: string, claimedUntil: Date): Promise<Set<string>> {
+export async function claimForSending(
+  db: Pick<Db, "message">,
+  shopId: string,
+  ids: string[],
+  workerId: string,
+  claimedUntil: Date,
+): Promise<Set<string>> {
   const won = new Set<string>();
   for (const chunk of chunked(ids)) {
     await db.message.updateMany({
       where: { shopId, id: { in: chunk }, status: { in: [...WAITING] } },
       data: { status: "sending", claimedBy: workerId, claimedUntil, attempts: { increment: 1 } },
     });
-    const mine = await db.message.findMany({ where: { shopId, id: { in: chunk }, status: "sending", claimedBy: workerId }, select: { id: true } });
+    const mine = await db.message.findMany({
+      where: { shopId, id: { in: chunk }, status: "sending", claimedBy: workerId },
+      select: { id: true },
+    });
     for (const row of mine) won.add(row.id);
   }
   return won;
@@ -102,11 +137,22 @@ export async function claimForSending(db: Pick<Db, "message">, shopId: string, i
 
 /** sending → sending: the row's coupon code, stored before the code is created so a retry reuses it. */
 export async function assignCoupon(db: Pick<Db, "message">, id: string, couponCode: string): Promise<boolean> {
-  const { count } = await db.message.updateMany({ where: { id, status: "sending", couponCode: null }, data: { couponCode } });
+  const { count } = await db.message.updateMany({
+    where: { id, status: "sending", couponCode: null },
+    data: { couponCode },
+  });
   return count > 0;
 }
 
-export const SENT_DETAIL_COLUMNS = ["email", "locale", "subject", "couponCode", "incentive", "providerId", "reason"] as const;
+export const SENT_DETAIL_COLUMNS = [
+  "email",
+  "locale",
+  "subject",
+  "couponCode",
+  "incentive",
+  "providerId",
+  "reason",
+] as const;
 export type SentDetails = { id: string } & Record<(typeof SENT_DETAIL_COLUMNS)[number], string | null>;
 /** 7 CASE columns × 2 parameters per row + the IN list stays under SQLite's 999 bound parameters */
 const SENT_DETAIL_CHUNK = 60;
@@ -122,11 +168,21 @@ export async function markSent(db: Db, shopId: string, rows: SentDetails[], sent
     const chunk = rows.slice(i, i + SENT_DETAIL_CHUNK);
     const ids = chunk.map((r) => r.id);
     const sets = SENT_DETAIL_COLUMNS.map(
-      (column) => Prisma.sql`${Prisma.raw(`"${column}"`)} = CASE "id" ${Prisma.join(chunk.map((r) => Prisma.sql`WHEN ${r.id} THEN ${r[column]}`), " ")} END`,
+      (column) =>
+        Prisma.sql`${Prisma.raw(`"${column}"`)} = CASE "id" ${Prisma.join(
+          chunk.map((r) => Prisma.sql`WHEN ${r.id} THEN ${r[column]}`),
+          " ",
+        )} END`,
     );
     const [, marked] = await db.$transaction([
-      executeSql(db, Prisma.sql`UPDATE "Message" SET ${Prisma.join(sets, ", ")} WHERE "shopId" = ${shopId} AND "status" = 'sending' AND "id" IN (${Prisma.join(ids)})`),
-      db.message.updateMany({ where: { shopId, id: { in: ids }, status: "sending" }, data: { status: "sent", sentAt, ...unclaimed } }),
+      executeSql(
+        db,
+        Prisma.sql`UPDATE "Message" SET ${Prisma.join(sets, ", ")} WHERE "shopId" = ${shopId} AND "status" = 'sending' AND "id" IN (${Prisma.join(ids)})`,
+      ),
+      db.message.updateMany({
+        where: { shopId, id: { in: ids }, status: "sending" },
+        data: { status: "sent", sentAt, ...unclaimed },
+      }),
     ]);
     moved += marked.count;
   }
@@ -135,13 +191,19 @@ export async function markSent(db: Db, shopId: string, rows: SentDetails[], sent
 
 /** sending → deferred: not sent now (coupon not created, provider unavailable); due again at `until`. */
 export async function deferSending(db: Pick<Db, "message">, id: string, reason: string, until: Date): Promise<boolean> {
-  const { count } = await db.message.updateMany({ where: { id, status: "sending" }, data: { status: "deferred", reason, deferredUntil: until, ...unclaimed } });
+  const { count } = await db.message.updateMany({
+    where: { id, status: "sending" },
+    data: { status: "deferred", reason, deferredUntil: until, ...unclaimed },
+  });
   return count > 0;
 }
 
 /** sending → failed: the email could not be prepared or the provider refused it for good. */
 export async function markFailed(db: Pick<Db, "message">, id: string, reason: string): Promise<boolean> {
-  const { count } = await db.message.updateMany({ where: { id, status: "sending" }, data: { status: "failed", reason, deferredUntil: null, ...unclaimed } });
+  const { count } = await db.message.updateMany({
+    where: { id, status: "sending" },
+    data: { status: "failed", reason, deferredUntil: null, ...unclaimed },
+  });
   return count > 0;
 }
 
@@ -157,7 +219,12 @@ export type InterruptedOutcome =
  * settles a row whose process died between claiming and recording. Guarded by the claim it
  * found, so a row settled meanwhile is left alone.
  */
-export async function settleInterrupted(db: Pick<Db, "message">, id: string, claimedBy: string | null, outcome: InterruptedOutcome): Promise<boolean> {
+export async function settleInterrupted(
+  db: Pick<Db, "message">,
+  id: string,
+  claimedBy: string | null,
+  outcome: InterruptedOutcome,
+): Promise<boolean> {
   const data: Prisma.MessageUpdateManyMutationInput =
     outcome.to === "sent"
       ? { status: "sent", reason: outcome.reason, sentAt: outcome.sentAt, ...unclaimed }
@@ -171,7 +238,12 @@ export async function settleInterrupted(db: Pick<Db, "message">, id: string, cla
 }
 
 /** sending (awaiting provider events) → sent: an event from SendGrid proves it went out, at its first event. */
-export async function confirmAwaitingSend(tx: Pick<Db, "message">, id: string, reason: string, firstEventAt: Date): Promise<boolean> {
+export async function confirmAwaitingSend(
+  tx: Pick<Db, "message">,
+  id: string,
+  reason: string,
+  firstEventAt: Date,
+): Promise<boolean> {
   const { count } = await tx.message.updateMany({
     where: { id, status: "sending", claimedBy: AWAITING_PROVIDER_EVENTS },
     data: { status: "sent", reason, sentAt: firstEventAt, ...unclaimed },
@@ -186,8 +258,16 @@ export type EngagementTimestamp = "deliveredAt" | "openedAt" | "clickedAt" | "bo
  * the earliest time of each; the status does not change. True when the time was recorded or moved
  * earlier.
  */
-export async function recordEngagement(tx: Pick<Tx, "message">, id: string, field: EngagementTimestamp, at: Date): Promise<boolean> {
-  const { count } = await tx.message.updateMany({ where: { id, OR: [{ [field]: null }, { [field]: { gt: at } }] }, data: { [field]: at } });
+export async function recordEngagement(
+  tx: Pick<Tx, "message">,
+  id: string,
+  field: EngagementTimestamp,
+  at: Date,
+): Promise<boolean> {
+  const { count } = await tx.message.updateMany({
+    where: { id, OR: [{ [field]: null }, { [field]: { gt: at } }] },
+    data: { [field]: at },
+  });
   return count > 0;
 }
 
@@ -199,6 +279,9 @@ export async function recordUnsubscribe(tx: Pick<Tx, "message">, id: string, at:
 
 /** Compliance redaction: the rows stay (counts and reports), the address and subject go. */
 export async function forgetRecipient(tx: Pick<Tx, "message">, shopId: string, ids: string[]): Promise<number> {
-  const { count } = await tx.message.updateMany({ where: { shopId, id: { in: ids } }, data: { email: null, subject: null } });
+  const { count } = await tx.message.updateMany({
+    where: { shopId, id: { in: ids } },
+    data: { email: null, subject: null },
+  });
   return count;
 }

@@ -10,7 +10,12 @@ const CHUNK = 400;
  * trigger key — unique in the database, so a concurrent tick cannot plan one twice). A planned
  * row whose trigger moved (e.g. more checkout activity) gets its new due time.
  */
-export async function planLedgerRows(db: Db, shopId: string, scenario: string, candidates: Candidate[]): Promise<number> {
+export async function planLedgerRows(
+  db: Db,
+  shopId: string,
+  scenario: string,
+  candidates: Candidate[],
+): Promise<number> {
   let created = 0;
   for (let i = 0; i < candidates.length; i += CHUNK) {
     const chunk = candidates.slice(i, i + CHUNK);

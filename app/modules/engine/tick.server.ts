@@ -14,7 +14,12 @@ import { SCENARIO_DEFINITIONS, scenarioDefinition } from "~/modules/engine/scena
 import type { LedgerRow, MessageContent, ScenarioContext } from "~/modules/engine/scenarios/scenario-definition";
 import { getScenarioConfigs } from "~/modules/engine/scenarios/scenario-config.server";
 import type { ScenarioKey } from "~/modules/engine/scenarios/scenario-settings";
-import { effectiveTimezone, isSenderIdentityComplete, parseShopSettings, type ShopSettings } from "~/modules/platform/settings/shop-settings";
+import {
+  effectiveTimezone,
+  isSenderIdentityComplete,
+  parseShopSettings,
+  type ShopSettings,
+} from "~/modules/platform/settings/shop-settings";
 import { consentDecision } from "./rules/consent";
 import { frequencyCapDecisions } from "./rules/frequency-cap";
 import { holdoutDecision } from "./rules/holdout";
@@ -53,7 +58,14 @@ type Decision = DueDecision;
 
 export async function runTick(db: Db, shopId: string, now: Date, deps: EngineDeps): Promise<TickSummary> {
   const shop = await db.shop.findUniqueOrThrow({ where: { id: shopId } });
-  const summary: TickSummary = { shop: shop.domain, now: now.toISOString(), planned: {}, decided: {}, recovered: 0, notes: [] };
+  const summary: TickSummary = {
+    shop: shop.domain,
+    now: now.toISOString(),
+    planned: {},
+    decided: {},
+    recovered: 0,
+    notes: [],
+  };
   if (shop.uninstalledAt) {
     summary.notes.push("shop uninstalled: nothing runs");
     return summary;
@@ -62,10 +74,17 @@ export async function runTick(db: Db, shopId: string, now: Date, deps: EngineDep
   const timezone = effectiveTimezone(settings, shop.timezone);
   const configs = await getScenarioConfigs(db, shopId);
   const contextFor = <K extends ScenarioKey>(key: K): ScenarioContext<K> => ({
-    db, shopId, now, timezone, storefrontUrl: `https://${shop.domain}`, settings: configs[key].settings,
+    db,
+    shopId,
+    now,
+    timezone,
+    storefrontUrl: `https://${shop.domain}`,
+    settings: configs[key].settings,
   });
 
-  summary.recovered = await recoverInterruptedSends(db, shopId, now, { retryUndelivered: deps.transport.recordsDelivery === true });
+  summary.recovered = await recoverInterruptedSends(db, shopId, now, {
+    retryUndelivered: deps.transport.recordsDelivery === true,
+  });
   // double opt-in confirmations a provider asked to retry or a crash interrupted (ADR 0023)
   await sweepOptInRequests(db, shopId, now, deps);
 
@@ -74,7 +93,8 @@ export async function runTick(db: Db, shopId: string, now: Date, deps: EngineDep
     const candidates = await scenarioDefinition(key).plan(contextFor(key));
     summary.planned[key] = await planLedgerRows(db, shopId, key, candidates);
   }
-  if (!isSenderIdentityComplete(settings)) summary.notes.push("sender identity incomplete: sends wait until it is set (Settings → Sender)");
+  if (!isSenderIdentityComplete(settings))
+    summary.notes.push("sender identity incomplete: sends wait until it is set (Settings → Sender)");
 
   const count = (scenario: string, status: LedgerStatus, n = 1) => {
     if (n === 0) return;
@@ -87,7 +107,13 @@ export async function runTick(db: Db, shopId: string, now: Date, deps: EngineDep
   let previous = "";
   for (;;) {
     const due = await db.message.findMany({
-      where: { shopId, OR: [{ status: "planned", dueAt: { lte: now } }, { status: "deferred", deferredUntil: { lte: now } }] },
+      where: {
+        shopId,
+        OR: [
+          { status: "planned", dueAt: { lte: now } },
+          { status: "deferred", deferredUntil: { lte: now } },
+        ],
+      },
       orderBy: [{ dueAt: "asc" }, { id: "asc" }],
       take: BATCH,
     });
@@ -117,7 +143,11 @@ export async function runTick(db: Db, shopId: string, now: Date, deps: EngineDep
     for (const { scenario, decision, ids } of groups.values()) {
       for (const chunk of chunked(ids)) count(scenario, decision.status, await decideDue(db, shopId, chunk, decision));
     }
-    const results = await dispatchMessages(db, { shop, settings, timezone, now, deps, workerId: deps.workerId ?? randomUUID() }, dispatchable);
+    const results = await dispatchMessages(
+      db,
+      { shop, settings, timezone, now, deps, workerId: deps.workerId ?? randomUUID() },
+      dispatchable,
+    );
     for (const result of results) count(result.scenario, result.status);
   }
   return summary;
@@ -137,15 +167,26 @@ async function decideBatch(
   const outcomes = new Map<string, Decision | { dispatch: Dispatchable }>();
   const customerIds = [...new Set(due.map((m) => m.customerId))];
   const customers = new Map(
-    (await queryInChunks(customerIds, (chunk) => db.customer.findMany({ where: { shopId, id: { in: chunk } } }))).map((c) => [c.id, c]),
+    (await queryInChunks(customerIds, (chunk) => db.customer.findMany({ where: { shopId, id: { in: chunk } } }))).map(
+      (c) => [c.id, c],
+    ),
   );
   const emails = [...customers.values()].flatMap((c) => (c.emailNormalized ? [c.emailNormalized] : []));
   const suppressed = new Map(
-    (await queryInChunks(emails, (chunk) => db.suppression.findMany({ where: { shopId, emailNormalized: { in: chunk } } }))).map((s) => [s.emailNormalized, s.reason]),
+    (
+      await queryInChunks(emails, (chunk) =>
+        db.suppression.findMany({ where: { shopId, emailNormalized: { in: chunk } } }),
+      )
+    ).map((s) => [s.emailNormalized, s.reason]),
   );
   const recent = await queryInChunks(customerIds, (chunk) =>
     db.message.findMany({
-      where: { shopId, customerId: { in: chunk }, status: "sent", sentAt: { gte: new Date(now.getTime() - settings.frequencyCapHours * HOUR) } },
+      where: {
+        shopId,
+        customerId: { in: chunk },
+        status: "sent",
+        sentAt: { gte: new Date(now.getTime() - settings.frequencyCapHours * HOUR) },
+      },
       select: { customerId: true, scenario: true, sentAt: true },
     }),
   );
@@ -167,7 +208,14 @@ async function decideBatch(
       continue;
     }
     if (!senderReady) {
-      outcomes.set(row.id, deferOrSkip(row.latestUsefulAt, new Date(now.getTime() + SENDER_RETRY_MS), "sender identity is not configured (Settings → Sender)"));
+      outcomes.set(
+        row.id,
+        deferOrSkip(
+          row.latestUsefulAt,
+          new Date(now.getTime() + SENDER_RETRY_MS),
+          "sender identity is not configured (Settings → Sender)",
+        ),
+      );
       continue;
     }
     // 2. consent (and suppressions from bounces, spam reports and unsubscribes)
@@ -201,12 +249,22 @@ async function decideBatch(
       outcomes.set(row.id, { status: "skipped", reason: parsed.reason });
       continue;
     }
-    ledgerRows.set(row.id, { id: row.id, customerId: row.customerId, triggerKey: row.triggerKey, data: parsed.data, createdAt: row.createdAt });
+    ledgerRows.set(row.id, {
+      id: row.id,
+      customerId: row.customerId,
+      triggerKey: row.triggerKey,
+      data: parsed.data,
+      createdAt: row.createdAt,
+    });
     readable.push(row);
   }
   const exits = new Map<string, string>();
   for (const [key, rows] of groupBy(readable, (r) => r.scenario as ScenarioKey)) {
-    for (const [id, reason] of await scenarioDefinition(key).exits(contextFor(key), rows.map((r) => ledgerRows.get(r.id)!))) exits.set(id, reason);
+    for (const [id, reason] of await scenarioDefinition(key).exits(
+      contextFor(key),
+      rows.map((r) => ledgerRows.get(r.id)!),
+    ))
+      exits.set(id, reason);
   }
 
   // 4–5 per customer: frequency cap with scenario priority, then quiet hours in the shop's timezone
@@ -220,8 +278,16 @@ async function decideBatch(
       else survivors.push(row);
     }
     const capped = frequencyCapDecisions({
-      candidates: survivors.map((r) => ({ id: r.id, scenarioKey: r.scenario as ScenarioKey, plannedAt: r.dueAt, latestUsefulAt: r.latestUsefulAt })),
-      recentSends: (recentByCustomer.get(customerId) ?? []).map((r) => ({ scenarioKey: r.scenario, sentAt: r.sentAt! })),
+      candidates: survivors.map((r) => ({
+        id: r.id,
+        scenarioKey: r.scenario as ScenarioKey,
+        plannedAt: r.dueAt,
+        latestUsefulAt: r.latestUsefulAt,
+      })),
+      recentSends: (recentByCustomer.get(customerId) ?? []).map((r) => ({
+        scenarioKey: r.scenario,
+        sentAt: r.sentAt!,
+      })),
       capHours: settings.frequencyCapHours,
       now,
     });
@@ -229,7 +295,11 @@ async function decideBatch(
     for (const decision of capped) {
       const row = survivorsById.get(decision.id)!;
       if (!decision.result.pass) {
-        outcomes.set(row.id, { status: decision.result.outcome as Decision["status"], reason: decision.result.reason, until: decision.result.until });
+        outcomes.set(row.id, {
+          status: decision.result.outcome as Decision["status"],
+          reason: decision.result.reason,
+          until: decision.result.until,
+        });
       } else if (!quiet.pass) {
         outcomes.set(row.id, deferOrSkip(row.latestUsefulAt, quiet.until ?? now, quiet.reason));
       } else cleared.push(row);
@@ -239,11 +309,17 @@ async function decideBatch(
   // 6–7: what each email would offer (guarded: first-purchase offers only to prospects), then holdout
   const contents = new Map<string, MessageContent>();
   for (const [key, rows] of groupBy(cleared, (r) => r.scenario as ScenarioKey)) {
-    for (const [id, content] of await scenarioDefinition(key).contents(contextFor(key), rows.map((r) => ledgerRows.get(r.id)!))) contents.set(id, content);
+    for (const [id, content] of await scenarioDefinition(key).contents(
+      contextFor(key),
+      rows.map((r) => ledgerRows.get(r.id)!),
+    ))
+      contents.set(id, content);
   }
   // rule 6 asks "ordered before?" by account and by email, fresh at decision time — only for
   // the people a first-purchase offer would reach
-  const offeredFirstPurchase = cleared.flatMap((row) => (contents.get(row.id)?.incentive?.audience === "first_purchase" ? [customers.get(row.customerId)!] : []));
+  const offeredFirstPurchase = cleared.flatMap((row) =>
+    contents.get(row.id)?.incentive?.audience === "first_purchase" ? [customers.get(row.customerId)!] : [],
+  );
   const knownOrders = await knownOrderCounts(db, shopId, offeredFirstPurchase.filter(Boolean));
   for (const [key, rows] of groupBy(cleared, (r) => r.scenario as ScenarioKey)) {
     for (const row of rows) {
@@ -253,14 +329,26 @@ async function decideBatch(
         continue;
       }
       const customer = customers.get(row.customerId);
-      const offer = decideOffer(content.incentive, { ordersCount: knownOrders.get(row.customerId) ?? customer?.ordersCount ?? 0 }, settings.guard.loyaltyVariant);
+      const offer = decideOffer(
+        content.incentive,
+        { ordersCount: knownOrders.get(row.customerId) ?? customer?.ordersCount ?? 0 },
+        settings.guard.loyaltyVariant,
+      );
       const holdout = holdoutDecision(row.customerId, key, settings.holdoutPercent, shopId);
       if (!holdout.pass) {
-        outcomes.set(row.id, { status: "held_out", reason: offer.withheld ? `${holdout.reason}; ${OFFER_WITHHELD}` : holdout.reason });
+        outcomes.set(row.id, {
+          status: "held_out",
+          reason: offer.withheld ? `${holdout.reason}; ${OFFER_WITHHELD}` : holdout.reason,
+        });
         continue;
       }
       outcomes.set(row.id, {
-        dispatch: { row, customer: customer!, content: { ...content, incentive: offer.incentive }, note: offer.withheld ? OFFER_WITHHELD : null },
+        dispatch: {
+          row,
+          customer: customer!,
+          content: { ...content, incentive: offer.incentive },
+          note: offer.withheld ? OFFER_WITHHELD : null,
+        },
       });
     }
   }
@@ -281,6 +369,7 @@ function groupBy<T, K>(items: readonly T[], keyOf: (item: T) => K): Map<K, T[]> 
 }
 
 function deferOrSkip(latestUsefulAt: Date | null, until: Date, reason: string): Decision {
-  if (latestUsefulAt && until > latestUsefulAt) return { status: "skipped", reason: `${reason}; no longer useful by then` };
+  if (latestUsefulAt && until > latestUsefulAt)
+    return { status: "skipped", reason: `${reason}; no longer useful by then` };
   return { status: "deferred", reason, until };
 }

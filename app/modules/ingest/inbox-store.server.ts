@@ -46,7 +46,8 @@ async function createSqliteInboxStore(url: string): Promise<InboxStore> {
       const deadline = Date.now() + BUSY_RETRY_MS;
       for (let attempt = 0; ; attempt++) {
         try {
-          return statement.run(id, r.shopId, r.webhookId, r.topic, r.apiVersion, iso(r.triggeredAt), receivedAt, r.body).changes;
+          return statement.run(id, r.shopId, r.webhookId, r.topic, r.apiVersion, iso(r.triggeredAt), receivedAt, r.body)
+            .changes;
         } catch (error) {
           const busy = (error as { code?: string }).code === "SQLITE_BUSY";
           if (!busy || Date.now() > deadline) throw error;
@@ -68,11 +69,25 @@ async function createPostgresInboxStore(url: string): Promise<InboxStore> {
   const table = schema ? `"${schema.replace(/"/g, "")}"."WebhookReceipt"` : `"WebhookReceipt"`;
   // A locked table must not hold the ack past Shopify's 5 s: give up after BUSY_RETRY_MS and
   // answer 503 (Shopify retries) instead of waiting for the lock.
-  const pool = new pg.Pool({ connectionString: parsed.toString(), max: 4, lock_timeout: BUSY_RETRY_MS, statement_timeout: 2 * BUSY_RETRY_MS });
+  const pool = new pg.Pool({
+    connectionString: parsed.toString(),
+    max: 4,
+    lock_timeout: BUSY_RETRY_MS,
+    statement_timeout: 2 * BUSY_RETRY_MS,
+  });
   const sql = `INSERT INTO ${table} (${INSERT_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, 'pending', $8, 0) ON CONFLICT ("shopId", "webhookId") DO NOTHING`;
   return {
     async insert(r) {
-      const result = await pool.query(sql, [randomUUID(), r.shopId, r.webhookId, r.topic, r.apiVersion, r.triggeredAt, new Date(), r.body]);
+      const result = await pool.query(sql, [
+        randomUUID(),
+        r.shopId,
+        r.webhookId,
+        r.topic,
+        r.apiVersion,
+        r.triggeredAt,
+        new Date(),
+        r.body,
+      ]);
       return result.rowCount ?? 0;
     },
     close: () => pool.end(),

@@ -6,7 +6,10 @@ import { processPendingWebhooks } from "./process-inbox.server";
  * One draining loop per process: woken at once when a webhook is stored, and every second
  * for retries and for receipts another instance stored. Never two drains at once here.
  */
-export function createInboxWorker(db: Db, options: { pollMs?: number; yieldToWriters?: () => Promise<void>; writersWaiting?: () => boolean } = {}) {
+export function createInboxWorker(
+  db: Db,
+  options: { pollMs?: number; yieldToWriters?: () => Promise<void>; writersWaiting?: () => boolean } = {},
+) {
   let running: Promise<void> | null = null;
   let again = false;
   let timer: NodeJS.Timeout | null = null;
@@ -20,9 +23,14 @@ export function createInboxWorker(db: Db, options: { pollMs?: number; yieldToWri
       do {
         again = false;
         try {
-          await processPendingWebhooks(db, { yieldToWriters: options.yieldToWriters, writersWaiting: options.writersWaiting });
+          await processPendingWebhooks(db, {
+            yieldToWriters: options.yieldToWriters,
+            writersWaiting: options.writersWaiting,
+          });
         } catch (error) {
-          log("warn", "inbox drain failed; retrying shortly", { error: error instanceof Error ? error.message : String(error) });
+          log("warn", "inbox drain failed; retrying shortly", {
+            error: error instanceof Error ? error.message : String(error),
+          });
         }
       } while (again);
     })().finally(() => {

@@ -28,10 +28,23 @@ const SET_BASED_WHILE_ACKING = 16;
  * compliance topics) read or erase what earlier receipts wrote, so each runs alone, in its turn.
  */
 const BATCHED_TOPICS: ReadonlySet<WebhookTopic> = new Set<WebhookTopic>([
-  "orders/create", "orders/updated", "orders/paid", "orders/cancelled", "orders/delete", "refunds/create",
-  "checkouts/create", "checkouts/update", "checkouts/delete",
-  "customers/create", "customers/update", "customers/delete", "customers_email_marketing_consent/update",
-  "products/create", "products/update", "products/delete", "inventory_levels/update",
+  "orders/create",
+  "orders/updated",
+  "orders/paid",
+  "orders/cancelled",
+  "orders/delete",
+  "refunds/create",
+  "checkouts/create",
+  "checkouts/update",
+  "checkouts/delete",
+  "customers/create",
+  "customers/update",
+  "customers/delete",
+  "customers_email_marketing_consent/update",
+  "products/create",
+  "products/update",
+  "products/delete",
+  "inventory_levels/update",
 ]);
 
 export interface ProcessResult {
@@ -81,12 +94,17 @@ interface ReadyReceipt {
   order?: { data: NormalizedOrder; now: Date };
 }
 
-const ORDER_UPSERT_TOPICS: ReadonlySet<WebhookTopic> = new Set<WebhookTopic>(["orders/create", "orders/updated", "orders/paid", "orders/cancelled"]);
+const ORDER_UPSERT_TOPICS: ReadonlySet<WebhookTopic> = new Set<WebhookTopic>([
+  "orders/create",
+  "orders/updated",
+  "orders/paid",
+  "orders/cancelled",
+]);
 
 const finishedData = (now: Date) => ({ body: null, processedAt: now, claimedBy: null, claimedUntil: null });
 
 function outcomeError(outcome: ApplyOutcome): string | null {
-  return outcome.status === "skipped" ? outcome.reason : outcome.note ?? null;
+  return outcome.status === "skipped" ? outcome.reason : (outcome.note ?? null);
 }
 
 /** Validates a claimed receipt; one that cannot be applied is finished here (skipped or rejected). */
@@ -124,9 +142,15 @@ async function prepareReceipt(db: Db, receipt: ClaimedReceipt, now: Date): Promi
     return "rejected";
   }
   const data = parsed.data;
-  const ctx = { shopId: receipt.shopId, shopDomain: receipt.shop.domain, now: receipt.triggeredAt ?? receipt.receivedAt };
+  const ctx = {
+    shopId: receipt.shopId,
+    shopDomain: receipt.shop.domain,
+    now: receipt.triggeredAt ?? receipt.receivedAt,
+  };
   return {
-    receipt, topic, apply: (tx) => definition.apply(tx, ctx, data),
+    receipt,
+    topic,
+    apply: (tx) => definition.apply(tx, ctx, data),
     ...(ORDER_UPSERT_TOPICS.has(topic) ? { order: { data: data as NormalizedOrder, now: ctx.now } } : {}),
   };
 }
@@ -152,7 +176,15 @@ async function applyAlone(db: Db, ready: ReadyReceipt, now: Date): Promise<keyof
     );
     if (outcome.status === "done") {
       // the apply stands either way: a failure here is logged, never a retry of the apply
-      await getTopic(topic).afterCommit?.(db).catch((error: unknown) => log("warn", "webhook after-commit step failed", { webhookId: receipt.webhookId, topic, error: String(error).slice(0, 300) }));
+      await getTopic(topic)
+        .afterCommit?.(db)
+        .catch((error: unknown) =>
+          log("warn", "webhook after-commit step failed", {
+            webhookId: receipt.webhookId,
+            topic,
+            error: String(error).slice(0, 300),
+          }),
+        );
     }
     return outcome.status;
   } catch (error) {
@@ -161,7 +193,12 @@ async function applyAlone(db: Db, ready: ReadyReceipt, now: Date): Promise<keyof
       // the database was busy: not the webhook's fault, so it neither waits long nor uses up an attempt
       await db.webhookReceipt.updateMany({
         where: { id: receipt.id },
-        data: { status: "pending", claimedBy: null, claimedUntil: new Date(now.getTime() + 1000), attempts: { decrement: 1 } },
+        data: {
+          status: "pending",
+          claimedBy: null,
+          claimedUntil: new Date(now.getTime() + 1000),
+          attempts: { decrement: 1 },
+        },
       });
       return "retried";
     }
@@ -172,12 +209,26 @@ async function applyAlone(db: Db, ready: ReadyReceipt, now: Date): Promise<keyof
       const raced = isUniqueViolation(error);
       await db.webhookReceipt.updateMany({
         where: { id: receipt.id },
-        data: { status: "pending", error: message, claimedBy: null, claimedUntil: new Date(now.getTime() + (raced ? 1000 : retryDelayMs(receipt.attempts))) },
+        data: {
+          status: "pending",
+          error: message,
+          claimedBy: null,
+          claimedUntil: new Date(now.getTime() + (raced ? 1000 : retryDelayMs(receipt.attempts))),
+        },
       });
-      log("warn", "webhook apply failed; will retry", { webhookId: receipt.webhookId, topic, attempt: receipt.attempts, error: message, retryLater: error instanceof RetryLater });
+      log("warn", "webhook apply failed; will retry", {
+        webhookId: receipt.webhookId,
+        topic,
+        attempt: receipt.attempts,
+        error: message,
+        retryLater: error instanceof RetryLater,
+      });
       return "retried";
     }
-    await db.webhookReceipt.updateMany({ where: { id: receipt.id }, data: { status: "failed", error: message, ...finishedData(now) } });
+    await db.webhookReceipt.updateMany({
+      where: { id: receipt.id },
+      data: { status: "failed", error: message, ...finishedData(now) },
+    });
     log("error", "webhook apply failed for good", { webhookId: receipt.webhookId, topic, error: message });
     return "failed";
   }
@@ -210,14 +261,19 @@ async function applyBatch(
       // (fewer while acks wait to insert: the set-based write holds SQLite's one write lock)
       const cap = writersWaiting() ? SET_BASED_WHILE_ACKING : items.length;
       const leading: ReadyReceipt[] = [];
-      while (leading.length < Math.min(cap, items.length) && items[leading.length]!.order) leading.push(items[leading.length]!);
+      while (leading.length < Math.min(cap, items.length) && items[leading.length]!.order)
+        leading.push(items[leading.length]!);
       const rowByRow: ReadyReceipt[] = [];
       if (leading.length > 1) {
         const byShop = new Map<string, ReadyReceipt[]>();
         for (const item of leading) byShop.set(item.receipt.shopId, [...(byShop.get(item.receipt.shopId) ?? []), item]);
         const handledSetBased = new Set<ReadyReceipt>();
         for (const [shopId, group] of byShop) {
-          const results = await recordNewOrders(tx, shopId, group.map((item) => ({ order: item.order!.data, now: item.order!.now })));
+          const results = await recordNewOrders(
+            tx,
+            shopId,
+            group.map((item) => ({ order: item.order!.data, now: item.order!.now })),
+          );
           group.forEach((item, i) => results[i] === "applied" && handledSetBased.add(item));
         }
         for (const item of leading) {
@@ -244,11 +300,17 @@ async function applyBatch(
       await flushDeferredRollups(tx);
       const plainDone = applied.filter((a) => a.outcome.status === "done" && !outcomeError(a.outcome)).map((a) => a.id);
       if (plainDone.length > 0) {
-        await tx.webhookReceipt.updateMany({ where: { id: { in: plainDone } }, data: { status: "done", error: null, ...finishedData(now) } });
+        await tx.webhookReceipt.updateMany({
+          where: { id: { in: plainDone } },
+          data: { status: "done", error: null, ...finishedData(now) },
+        });
       }
       for (const { id, outcome } of applied) {
         if (outcome.status === "done" && !outcomeError(outcome)) continue;
-        await tx.webhookReceipt.updateMany({ where: { id }, data: { status: outcome.status, error: outcomeError(outcome), ...finishedData(now) } });
+        await tx.webhookReceipt.updateMany({
+          where: { id },
+          data: { status: outcome.status, error: outcomeError(outcome), ...finishedData(now) },
+        });
       }
       outcomes.push(...applied.map((a) => a.outcome.status));
     },
@@ -281,8 +343,18 @@ export async function processPendingWebhooks(db: Db, options: ProcessOptions = {
     const take = options.batchSize ?? BATCH;
     const shop = options.shopId ? { shopId: options.shopId } : {};
     const [pending, expired] = await Promise.all([
-      db.webhookReceipt.findMany({ where: { ...shop, status: "pending", OR: [{ claimedUntil: null }, { claimedUntil: { lte: now } }] }, orderBy: { receivedAt: "asc" }, take, select: { id: true, receivedAt: true } }),
-      db.webhookReceipt.findMany({ where: { ...shop, status: "processing", claimedUntil: { lte: now } }, orderBy: { receivedAt: "asc" }, take, select: { id: true, receivedAt: true } }),
+      db.webhookReceipt.findMany({
+        where: { ...shop, status: "pending", OR: [{ claimedUntil: null }, { claimedUntil: { lte: now } }] },
+        orderBy: { receivedAt: "asc" },
+        take,
+        select: { id: true, receivedAt: true },
+      }),
+      db.webhookReceipt.findMany({
+        where: { ...shop, status: "processing", claimedUntil: { lte: now } },
+        orderBy: { receivedAt: "asc" },
+        take,
+        select: { id: true, receivedAt: true },
+      }),
     ]);
     const due = [...pending, ...expired].sort((a, b) => a.receivedAt.getTime() - b.receivedAt.getTime()).slice(0, take);
     if (due.length === 0) break;
@@ -291,12 +363,27 @@ export async function processPendingWebhooks(db: Db, options: ProcessOptions = {
     // the due condition again: another worker that claimed a row first keeps it
     await db.webhookReceipt.updateMany({
       where: { id: { in: ids }, ...dueWhere },
-      data: { status: "processing", claimedBy: workerId, claimedUntil: new Date(now.getTime() + CLAIM_MS), attempts: { increment: 1 } },
+      data: {
+        status: "processing",
+        claimedBy: workerId,
+        claimedUntil: new Date(now.getTime() + CLAIM_MS),
+        attempts: { increment: 1 },
+      },
     });
     const claimed = await db.webhookReceipt.findMany({
       where: { id: { in: ids }, status: "processing", claimedBy: workerId },
       orderBy: [{ receivedAt: "asc" }, { id: "asc" }],
-      select: { id: true, webhookId: true, topic: true, body: true, attempts: true, shopId: true, triggeredAt: true, receivedAt: true, shop: { select: { domain: true, uninstalledAt: true } } },
+      select: {
+        id: true,
+        webhookId: true,
+        topic: true,
+        body: true,
+        attempts: true,
+        shopId: true,
+        triggeredAt: true,
+        receivedAt: true,
+        shop: { select: { domain: true, uninstalledAt: true } },
+      },
     });
 
     const ready: ReadyReceipt[] = [];
@@ -306,7 +393,7 @@ export async function processPendingWebhooks(db: Db, options: ProcessOptions = {
       else ready.push(prepared);
     }
     // runs of batchable receipts share transactions; any other topic is applied alone in its turn
-    for (let i = 0; i < ready.length; ) {
+    for (let i = 0; i < ready.length;) {
       await options.yieldToWriters?.();
       const first = ready[i]!;
       if (!BATCHED_TOPICS.has(first.topic)) {
@@ -320,14 +407,22 @@ export async function processPendingWebhooks(db: Db, options: ProcessOptions = {
       let taken: number;
       let failedAlone: ReadyReceipt[];
       try {
-        const applied = await applyBatch(db, run, clock(), writersWaiting, options.transactionBudgetMs ?? TRANSACTION_BUDGET_MS);
+        const applied = await applyBatch(
+          db,
+          run,
+          clock(),
+          writersWaiting,
+          options.transactionBudgetMs ?? TRANSACTION_BUDGET_MS,
+        );
         for (const outcome of applied.outcomes) result[outcome]++;
         taken = applied.taken;
         failedAlone = applied.failedAlone;
       } catch (error) {
         // the shared transaction itself failed (busy database, a conflict at commit): nothing of
         // it was written, so its first receipt is applied alone with the usual retry rules
-        log("warn", "inbox batch transaction failed; applying its first receipt alone", { error: error instanceof Error ? error.message.slice(0, 300) : String(error) });
+        log("warn", "inbox batch transaction failed; applying its first receipt alone", {
+          error: error instanceof Error ? error.message.slice(0, 300) : String(error),
+        });
         taken = 1;
         failedAlone = [first];
       }

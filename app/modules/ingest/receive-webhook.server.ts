@@ -99,13 +99,14 @@ export async function receiveWebhook(request: Request, deps: ReceiveWebhookDeps)
       return json(200, { ignored: "shop uninstalled" });
     }
     const inserted = await deps.inbox.insert({
-        shopId: shop.id,
-        webhookId: verified.webhookId,
-        topic,
-        apiVersion: verified.apiVersion,
-        triggeredAt: verified.triggeredAt && !Number.isNaN(Date.parse(verified.triggeredAt)) ? new Date(verified.triggeredAt) : null,
-        body: raw,
-      });
+      shopId: shop.id,
+      webhookId: verified.webhookId,
+      topic,
+      apiVersion: verified.apiVersion,
+      triggeredAt:
+        verified.triggeredAt && !Number.isNaN(Date.parse(verified.triggeredAt)) ? new Date(verified.triggeredAt) : null,
+      body: raw,
+    });
     if (inserted === 0) return json(200, { duplicate: true });
   } catch (error) {
     if (isForeignKeyViolation(error)) {

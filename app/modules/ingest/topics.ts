@@ -17,7 +17,13 @@ import { deleteOrder, recordOrder } from "~/modules/mirror/orders/record-order.s
 import { recordRefund } from "~/modules/mirror/orders/record-refund.server";
 import { redactShop, uninstallShop } from "~/modules/mirror/uninstall-shop.server";
 import { checkoutDeletePayload, checkoutPayload } from "./normalize/checkout";
-import { anyPayload, customerRedactPayload, dataRequestPayload, sameShopDomain, shopRedactPayload } from "./normalize/compliance";
+import {
+  anyPayload,
+  customerRedactPayload,
+  dataRequestPayload,
+  sameShopDomain,
+  shopRedactPayload,
+} from "./normalize/compliance";
 import { consentPayload, customerDeletePayload, customerPayload, mergePayload } from "./normalize/customer";
 import { orderDeletePayload, orderPayload, refundPayload } from "./normalize/order";
 import { inventoryLevelPayload, productDeletePayload, productPayload } from "./normalize/product";
@@ -71,7 +77,12 @@ function upsertTopic<S extends z.ZodType>(
   });
 }
 
-const personOfRecord = (r: { customerGid: string | null; email: string | null; updatedAt: Date | null; createdAt: Date | null }): PersonRef => ({
+const personOfRecord = (r: {
+  customerGid: string | null;
+  email: string | null;
+  updatedAt: Date | null;
+  createdAt: Date | null;
+}): PersonRef => ({
   customerGid: r.customerGid,
   email: r.email,
   at: r.updatedAt ?? r.createdAt,
@@ -99,7 +110,9 @@ export const TOPICS = {
     schema: anyPayload,
     async apply(tx, ctx, payload) {
       const current = (payload as { current?: unknown }).current;
-      const scopes = Array.isArray(current) ? current.filter((s): s is string => typeof s === "string").join(",") : null;
+      const scopes = Array.isArray(current)
+        ? current.filter((s): s is string => typeof s === "string").join(",")
+        : null;
       if (scopes !== null) await tx.shop.update({ where: { id: ctx.shopId }, data: { scopes } });
       return done();
     },
@@ -117,7 +130,10 @@ export const TOPICS = {
   "refunds/create": topic({
     schema: refundPayload,
     async apply(tx, ctx, { orderGid, refund }) {
-      const order = await tx.order.findUnique({ where: { shopId_gid: { shopId: ctx.shopId, gid: orderGid } }, select: { id: true, customerId: true } });
+      const order = await tx.order.findUnique({
+        where: { shopId_gid: { shopId: ctx.shopId, gid: orderGid } },
+        select: { id: true, customerId: true },
+      });
       if (!order) throw new RetryLater(`order ${orderGid} is not mirrored yet`);
       const stored = await recordRefund(tx, ctx, order.id, refund);
       if (stored && order.customerId) await recomputeCustomerRollups(tx, ctx, order.customerId);
@@ -145,18 +161,29 @@ export const TOPICS = {
     async apply(tx, ctx, merge) {
       if (merge.status !== "completed") return skipped(`merge status ${merge.status}`);
       if (!merge.keptGid || !merge.deletedGid) return skipped("merge without both customer ids");
-      return (await mergeCustomers(tx, ctx, merge.keptGid, merge.deletedGid)) ? done() : skipped("merged customer not mirrored");
+      return (await mergeCustomers(tx, ctx, merge.keptGid, merge.deletedGid))
+        ? done()
+        : skipped("merged customer not mirrored");
     },
   }),
   "customers_email_marketing_consent/update": topic({
     schema: consentPayload,
     async apply(tx, ctx, { consent, ...input }) {
-      if (await isCustomerTombstoned(tx, ctx.shopId, { customerGid: input.customerGid, email: input.email, at: consent?.updatedAt ?? null })) return skipped(REDACTED);
+      if (
+        await isCustomerTombstoned(tx, ctx.shopId, {
+          customerGid: input.customerGid,
+          email: input.email,
+          at: consent?.updatedAt ?? null,
+        })
+      )
+        return skipped(REDACTED);
       if (!consent) {
         await ensureCustomerByGid(tx, ctx, input.customerGid, input.email);
         return skipped("no consent state in the payload (null): the stored consent stays as it is");
       }
-      return (await recordEmailConsent(tx, ctx, { ...input, consent })) ? done() : skipped("consent not newer than the stored one");
+      return (await recordEmailConsent(tx, ctx, { ...input, consent }))
+        ? done()
+        : skipped("consent not newer than the stored one");
     },
   }),
   "products/create": upsertProductTopic,

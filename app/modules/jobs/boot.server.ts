@@ -30,10 +30,10 @@ function startInboxThread(buildUrl: string): InboxHandle {
   const priority = createWriterPriority();
   let worker: Worker | null = null;
   const spawn = () => {
-    worker = new Worker(
-      `import(${JSON.stringify(buildUrl)}).then((build) => build.entry.module.runInboxThread())`,
-      { eval: true, workerData: { priority: priority.buffer } },
-    );
+    worker = new Worker(`import(${JSON.stringify(buildUrl)}).then((build) => build.entry.module.runInboxThread())`, {
+      eval: true,
+      workerData: { priority: priority.buffer },
+    });
     worker.unref();
     worker.on("error", (error) => log("warn", "inbox thread failed; restarting", { error: error.message }));
     worker.on("exit", (code) => {
@@ -52,7 +52,10 @@ export function getInboxWorker(): Promise<InboxHandle> {
     if (bundled && process.env.JOREN_INBOX_THREAD !== "0") return startInboxThread(import.meta.url);
     const priority = createWriterPriority();
     const db = await getDb();
-    const worker = createInboxWorker(db, { yieldToWriters: priority.yieldToWriters, writersWaiting: priority.writersWaiting });
+    const worker = createInboxWorker(db, {
+      yieldToWriters: priority.yieldToWriters,
+      writersWaiting: priority.writersWaiting,
+    });
     worker.start();
     startScheduler(db);
     return { notify: worker.notify, priority };
@@ -64,7 +67,11 @@ export function getInboxWorker(): Promise<InboxHandle> {
 export async function runInboxThread(): Promise<void> {
   const priority = createWriterPriority((workerData as { priority: SharedArrayBuffer }).priority);
   const db = await getDb();
-  const worker = createInboxWorker(db, { pollMs: 250, yieldToWriters: priority.yieldToWriters, writersWaiting: priority.writersWaiting });
+  const worker = createInboxWorker(db, {
+    pollMs: 250,
+    yieldToWriters: priority.yieldToWriters,
+    writersWaiting: priority.writersWaiting,
+  });
   startScheduler(db);
   worker.start();
   parentPort?.on("message", () => worker.notify());

@@ -2,8 +2,7 @@
 // both normalised into these before anything is stored: nothing deeper sees a raw payload.
 // Money is bigint milli-units (app/lib/money.ts); ids are GID strings (app/lib/gid.ts).
 
-export type EmailConsentState =
-  | "SUBSCRIBED" | "NOT_SUBSCRIBED" | "PENDING" | "UNSUBSCRIBED" | "REDACTED" | "INVALID";
+export type EmailConsentState = "SUBSCRIBED" | "NOT_SUBSCRIBED" | "PENDING" | "UNSUBSCRIBED" | "REDACTED" | "INVALID";
 
 export interface NormalizedConsent {
   state: EmailConsentState;

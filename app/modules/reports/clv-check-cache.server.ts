@@ -11,11 +11,17 @@ import type { ClvReport, ReportRange } from "./types";
 export type ClvCheckResult = Pick<ClvReport, "check" | "checkReason">;
 
 /** The shop's split check for this range start today (shop-local), computing and storing it when there is none. */
-export async function cachedSplitCheck(db: Tx, shopId: string, range: ReportRange, compute: () => Promise<ClvCheckResult>): Promise<ClvCheckResult> {
+export async function cachedSplitCheck(
+  db: Tx,
+  shopId: string,
+  range: ReportRange,
+  compute: () => Promise<ClvCheckResult>,
+): Promise<ClvCheckResult> {
   const day = formatLocalDate(localDateOf(range.asOf, range.timezone));
   const where = { shopId_fromDate: { shopId, fromDate: range.fromDate } };
   const stored = await db.clvCheckCache.findUnique({ where, select: { day: true, timezone: true, result: true } });
-  if (stored && stored.day === day && stored.timezone === range.timezone) return JSON.parse(stored.result) as ClvCheckResult;
+  if (stored && stored.day === day && stored.timezone === range.timezone)
+    return JSON.parse(stored.result) as ClvCheckResult;
   const result = await compute();
   const row = { day, timezone: range.timezone, result: JSON.stringify(result), computedAt: range.asOf };
   try {

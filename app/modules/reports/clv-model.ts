@@ -29,10 +29,17 @@ export interface GammaGammaParams {
 }
 
 /** Minimises f from start; returns the best point found. Standard coefficients (1, 2, ½, ½). */
-export function nelderMead(f: (x: number[]) => number, start: number[], options: { maxIterations?: number; tolerance?: number; step?: number } = {}): { x: number[]; value: number; iterations: number } {
+export function nelderMead(
+  f: (x: number[]) => number,
+  start: number[],
+  options: { maxIterations?: number; tolerance?: number; step?: number } = {},
+): { x: number[]; value: number; iterations: number } {
   const { maxIterations = 1000, tolerance = 1e-9, step = 0.5 } = options;
   const n = start.length;
-  let simplex = [start, ...start.map((_, i) => start.map((v, j) => (i === j ? v + step : v)))].map((x) => ({ x, v: f(x) }));
+  let simplex = [start, ...start.map((_, i) => start.map((v, j) => (i === j ? v + step : v)))].map((x) => ({
+    x,
+    v: f(x),
+  }));
   let iterations = 0;
   const combine = (p: number[], q: number[], t: number) => p.map((v, i) => v + t * (itemAt(q, i, "coordinate") - v));
   for (; iterations < maxIterations; iterations += 1) {
@@ -53,7 +60,10 @@ export function nelderMead(f: (x: number[]) => number, start: number[], options:
       const contracted = fr < worst.v ? combine(centroid, reflected, 0.5) : combine(centroid, worst.x, 0.5);
       const fc = f(contracted);
       if (fc < Math.min(fr, worst.v)) simplex[n] = { x: contracted, v: fc };
-      else simplex = simplex.map((p, i) => (i === 0 ? p : { x: combine(best.x, p.x, 0.5), v: NaN })).map((p) => ({ x: p.x, v: Number.isNaN(p.v) ? f(p.x) : p.v }));
+      else
+        simplex = simplex
+          .map((p, i) => (i === 0 ? p : { x: combine(best.x, p.x, 0.5), v: NaN }))
+          .map((p) => ({ x: p.x, v: Number.isNaN(p.v) ? f(p.x) : p.v }));
     }
   }
   simplex.sort((p, q) => p.v - q.v);
@@ -63,7 +73,10 @@ export function nelderMead(f: (x: number[]) => number, start: number[], options:
 
 /** ln Γ(z) for z > 0 (Lanczos, g = 7, n = 9): about 15 significant digits. */
 export function lnGamma(z: number): number {
-  const c = [0.99999999999980993, 676.5203681218851, -1259.1392167224028, 771.32342877765313, -176.61502916214059, 12.507343278686905, -0.13857109526572012, 9.9843695780195716e-6, 1.5056327351493116e-7];
+  const c = [
+    0.99999999999980993, 676.5203681218851, -1259.1392167224028, 771.32342877765313, -176.61502916214059,
+    12.507343278686905, -0.13857109526572012, 9.9843695780195716e-6, 1.5056327351493116e-7,
+  ];
   if (z < 0.5) return Math.log(Math.PI / Math.abs(Math.sin(Math.PI * z))) - lnGamma(1 - z);
   const x = z - 1;
   let s = c[0]!; // a literal of nine coefficients
@@ -114,7 +127,7 @@ export function hyp2f1(a: number, b: number, c: number, z: number): number {
   let term = 1;
   let s = 1;
   for (let k = 0; k < 5000; k += 1) {
-    term *= ((a + k) * (b + k)) / ((c + k) * (k + 1)) * z;
+    term *= (((a + k) * (b + k)) / ((c + k) * (k + 1))) * z;
     s += term;
     if (Math.abs(term) < 1e-12 * Math.abs(s)) break;
   }
@@ -133,7 +146,9 @@ export function expectedOrders(params: BgNbdParams, o: BgNbdObservation, t: numb
   const { r, alpha, a, b } = params;
   const { x, tx, T } = o;
   const z = t / (alpha + T + t);
-  const numerator = ((a + b + x - 1) / (a - 1)) * (1 - Math.pow((alpha + T) / (alpha + T + t), r + x) * hyp2f1(r + x, b + x, a + b + x - 1, z));
+  const numerator =
+    ((a + b + x - 1) / (a - 1)) *
+    (1 - Math.pow((alpha + T) / (alpha + T + t), r + x) * hyp2f1(r + x, b + x, a + b + x - 1, z));
   const denominator = 1 + (x > 0 ? (a / (b + x - 1)) * Math.pow((alpha + T) / (alpha + tx), r + x) : 0);
   return numerator / denominator;
 }
@@ -152,7 +167,13 @@ export function gammaGammaLogLikelihood(params: GammaGammaParams, data: readonly
       gammas = [lnGamma(p * n + q), lnGamma(p * n)];
       byN.set(n, gammas);
     }
-    total += gammas[0] - gammas[1] + constant + (p * n - 1) * Math.log(m) + p * n * Math.log(n) - (p * n + q) * Math.log(gamma + m * n);
+    total +=
+      gammas[0] -
+      gammas[1] +
+      constant +
+      (p * n - 1) * Math.log(m) +
+      p * n * Math.log(n) -
+      (p * n + q) * Math.log(gamma + m * n);
   }
   return total;
 }
@@ -178,12 +199,18 @@ function fitLogParams<P extends number[]>(negLogLik: (values: P) => number, star
 export function fitBgNbd(data: readonly BgNbdObservation[]): BgNbdParams | null {
   const total = data.reduce((s, o) => s + (o.weight ?? 1), 0);
   const meanT = data.reduce((s, o) => s + o.T * (o.weight ?? 1), 0) / Math.max(1, total);
-  const fitted = fitLogParams<[number, number, number, number]>(([r, alpha, a, b]) => -bgNbdLogLikelihood({ r, alpha, a, b }, data) / total, [1, Math.max(1, meanT), 1, 1]);
+  const fitted = fitLogParams<[number, number, number, number]>(
+    ([r, alpha, a, b]) => -bgNbdLogLikelihood({ r, alpha, a, b }, data) / total,
+    [1, Math.max(1, meanT), 1, 1],
+  );
   return fitted ? { r: fitted[0], alpha: fitted[1], a: fitted[2], b: fitted[3] } : null;
 }
 
 export function fitGammaGamma(data: readonly { n: number; m: number }[]): GammaGammaParams | null {
   const meanM = data.reduce((s, o) => s + o.m, 0) / Math.max(1, data.length);
-  const fitted = fitLogParams<[number, number, number]>(([p, q, gamma]) => -gammaGammaLogLikelihood({ p, q, gamma }, data) / data.length, [1, 2, Math.max(1, meanM)]);
+  const fitted = fitLogParams<[number, number, number]>(
+    ([p, q, gamma]) => -gammaGammaLogLikelihood({ p, q, gamma }, data) / data.length,
+    [1, 2, Math.max(1, meanM)],
+  );
   return fitted ? { p: fitted[0], q: fitted[1], gamma: fitted[2] } : null;
 }

@@ -5,7 +5,15 @@
 // since the first order) with their count and net revenue summed: BG/NBD's expected orders are
 // the same for everyone in a group (so BG/NBD is fitted on the weighted groups), and Gamma-Gamma's expected order value is linear in a
 // customer's net revenue (p(γ + n·m)/(pn + q − 1) with n·m = net), so group sums are exact.
-import { expectedOrders, fitBgNbd, fitGammaGamma, probabilityAlive, type BgNbdObservation, type BgNbdParams, type GammaGammaParams } from "./clv-model";
+import {
+  expectedOrders,
+  fitBgNbd,
+  fitGammaGamma,
+  probabilityAlive,
+  type BgNbdObservation,
+  type BgNbdParams,
+  type GammaGammaParams,
+} from "./clv-model";
 import { ratio, roundMoney, roundRate } from "./stats";
 import type { ClvCheck, ClvParameters, ClvReport } from "./types";
 import { itemAt } from "~/lib/arrays";
@@ -53,7 +61,11 @@ function byOrders(rows: { orders: number; customers: number; predicted: number }
     b.customers += r.customers;
     b.predicted += r.predicted;
   }
-  return acc.map((b, i) => ({ orders: itemAt(BUCKETS, i, "bucket"), customers: b.customers, averagePredicted12m: roundMoney(ratio(b.predicted, b.customers)) }));
+  return acc.map((b, i) => ({
+    orders: itemAt(BUCKETS, i, "bucket"),
+    customers: b.customers,
+    averagePredicted12m: roundMoney(ratio(b.predicted, b.customers)),
+  }));
 }
 
 /** The fallback: each customer keeps spending and ordering at their yearly rate so far (tenure counted as at least a year). */
@@ -102,9 +114,11 @@ export function computeClv(groups: readonly ClvGroup[], sample: readonly ClvSamp
   if (tooLittle) return historical(groups, tooLittle);
 
   const bgnbd = fitBgNbdOnGroups(groups);
-  if (!bgnbd) return historical(groups, "the BG/NBD fit did not reach usable parameters (too little repeat behaviour to model)");
+  if (!bgnbd)
+    return historical(groups, "the BG/NBD fit did not reach usable parameters (too little repeat behaviour to model)");
   const gammaGamma = fitGammaGamma(sample.filter((c) => c.net > 0).map((c) => ({ n: c.orders, m: c.net / c.orders })));
-  if (!gammaGamma || !(gammaGamma.q > 1)) return historical(groups, "the Gamma-Gamma fit did not reach usable parameters (order values too uneven to model)");
+  if (!gammaGamma || !(gammaGamma.q > 1))
+    return historical(groups, "the Gamma-Gamma fit did not reach usable parameters (order values too uneven to model)");
   return modelled(groups, bgnbd, gammaGamma);
 }
 
@@ -137,7 +151,11 @@ function roundParams(bgnbd: BgNbdParams): ClvParameters["bgnbd"] {
  * The model's check: the repeat purchase days BG/NBD predicts over the check period, from each
  * customer's history at its start, against those that happened (FHL 2005, figure 4 and table 2).
  */
-export function holdoutCheck(groups: readonly ClvGroup[], bgnbd: BgNbdParams, period: { kind: ClvCheck["kind"]; calibrationEnd: Date; checkEnd: Date }): ClvCheck {
+export function holdoutCheck(
+  groups: readonly ClvGroup[],
+  bgnbd: BgNbdParams,
+  period: { kind: ClvCheck["kind"]; calibrationEnd: Date; checkEnd: Date },
+): ClvCheck {
   const weeks = (period.checkEnd.getTime() - period.calibrationEnd.getTime()) / (7 * 86_400_000);
   const acc = BUCKETS.map(() => ({ customers: 0, predicted: 0, actual: 0 }));
   for (const g of groups) {
@@ -159,11 +177,20 @@ export function holdoutCheck(groups: readonly ClvGroup[], bgnbd: BgNbdParams, pe
     actualRepeatPurchases: actual,
     relativeError: actual > 0 ? roundRate(predicted / actual - 1) : null,
     parameters: roundParams(bgnbd),
-    byPurchases: acc.map((b, i) => ({ purchases: itemAt(BUCKETS, i, "bucket"), customers: b.customers, predicted: Math.round(b.predicted * 10) / 10, actual: b.actual })),
+    byPurchases: acc.map((b, i) => ({
+      purchases: itemAt(BUCKETS, i, "bucket"),
+      customers: b.customers,
+      predicted: Math.round(b.predicted * 10) / 10,
+      actual: b.actual,
+    })),
   };
 }
 
-export function modelled(groups: readonly ClvGroup[], bgnbd: BgNbdParams, gammaGamma: GammaGammaParams): ClvModelReport {
+export function modelled(
+  groups: readonly ClvGroup[],
+  bgnbd: BgNbdParams,
+  gammaGamma: GammaGammaParams,
+): ClvModelReport {
   const { p, q, gamma } = gammaGamma;
   let customers = 0;
   let total = 0;

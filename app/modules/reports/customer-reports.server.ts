@@ -4,7 +4,15 @@
 // (the CLV reads groups by orders and weeks, and a sample of at most CLV_FIT_SAMPLE customers).
 import { Prisma, type Tx } from "~/db.server";
 import { cachedSplitCheck } from "./clv-check-cache.server";
-import { computeClv, CLV_FIT_SAMPLE, fitBgNbdOnGroups, holdoutCheck, tooLittleHistory, type ClvGroup, type ClvSampleCustomer } from "./clv";
+import {
+  computeClv,
+  CLV_FIT_SAMPLE,
+  fitBgNbdOnGroups,
+  holdoutCheck,
+  tooLittleHistory,
+  type ClvGroup,
+  type ClvSampleCustomer,
+} from "./clv";
 import { monthKey } from "./range";
 import { assembleRepeat, F2_WINDOWS, FUNNEL_STAGES } from "./repeat";
 import { assembleRfm, type RfmCell } from "./rfm";
@@ -19,7 +27,9 @@ import {
   milliSum,
   whole,
   wholeDaysSql,
-  type Dialect, queryRows } from "./sql.server";
+  type Dialect,
+  queryRows,
+} from "./sql.server";
 import { ratio, roundMoney } from "./stats";
 import { LTV_WINDOW_DAYS } from "~/modules/mirror/customers/ltv-windows";
 import type { ClvReport, LtvCohort, LtvReport, ReportRange, RepeatReport, RfmReport } from "./types";
@@ -34,8 +44,11 @@ function acquired(d: Dialect, shopId: string, range: ReportRange): Prisma.Sql {
 /** The middle value of an expression over the acquired customers, by ORDER BY … LIMIT/OFFSET (no percentile function on SQLite). */
 async function medianOf(db: Tx, expression: Prisma.Sql, where: Prisma.Sql, count: number): Promise<number | null> {
   if (count === 0) return null;
-  const rows = await queryRows<{ v: unknown }[]>(db, Prisma.sql`
-    SELECT ${expression} AS v FROM "Customer" c WHERE ${where} ORDER BY 1 LIMIT ${count % 2 === 1 ? 1 : 2} OFFSET ${Math.floor((count - 1) / 2)}`);
+  const rows = await queryRows<{ v: unknown }[]>(
+    db,
+    Prisma.sql`
+    SELECT ${expression} AS v FROM "Customer" c WHERE ${where} ORDER BY 1 LIMIT ${count % 2 === 1 ? 1 : 2} OFFSET ${Math.floor((count - 1) / 2)}`,
+  );
   const values = rows.map((r) => Number(String(r.v)));
   return values.length === 0 ? null : values.reduce((s, v) => s + v, 0) / values.length;
 }
@@ -43,15 +56,26 @@ async function medianOf(db: Tx, expression: Prisma.Sql, where: Prisma.Sql, count
 export async function getLtvReport(db: Tx, shopId: string, range: ReportRange): Promise<LtvReport> {
   const d = dialectOf(db);
   const where = acquired(d, shopId, range);
-  const cohortMonth = localMonthSql(d, Prisma.sql`c."firstOrderAt"`, range.timezone, { from: range.from, to: range.to });
+  const cohortMonth = localMonthSql(d, Prisma.sql`c."firstOrderAt"`, range.timezone, {
+    from: range.from,
+    to: range.to,
+  });
   // The window sums are customer rollups (recompute-rollups.server.ts), so this reads the
   // covering Customer_reports_idx and never an order.
   const [totals, cohortRows] = await Promise.all([
-    queryRows<{ n: unknown; total: unknown }[]>(db, Prisma.sql`SELECT COUNT(*) AS n, SUM(c."netSpend") AS total FROM "Customer" c WHERE ${where}`),
-    queryRows<{ m: unknown; customers: unknown; youngest: unknown; n30: unknown; n90: unknown; n180: unknown; n365: unknown }[]>(db, Prisma.sql`
+    queryRows<{ n: unknown; total: unknown }[]>(
+      db,
+      Prisma.sql`SELECT COUNT(*) AS n, SUM(c."netSpend") AS total FROM "Customer" c WHERE ${where}`,
+    ),
+    queryRows<
+      { m: unknown; customers: unknown; youngest: unknown; n30: unknown; n90: unknown; n180: unknown; n365: unknown }[]
+    >(
+      db,
+      Prisma.sql`
       SELECT ${cohortMonth} AS m, COUNT(*) AS customers, MAX(c."firstOrderAt") AS youngest,
         SUM(c.ltv30) AS n30, SUM(c.ltv90) AS n90, SUM(c.ltv180) AS n180, SUM(c.ltv365) AS n365
-      FROM "Customer" c WHERE ${where} GROUP BY 1 ORDER BY 1`),
+      FROM "Customer" c WHERE ${where} GROUP BY 1 ORDER BY 1`,
+    ),
   ]);
   const customers = whole(totals[0]?.n);
   const median = await medianOf(db, Prisma.sql`c."netSpend"`, where, customers);
@@ -60,8 +84,18 @@ export async function getLtvReport(db: Tx, shopId: string, range: ReportRange): 
     const youngest = dateValue(row.youngest).getTime();
     const sums = [row.n30, row.n90, row.n180, row.n365].map(milliSum);
     // A window is reported once every customer of the cohort has lived through it.
-    const value = (i: number) => (range.asOf.getTime() - youngest >= itemAt(LTV_WINDOW_DAYS, i, "LTV window") * DAY_MS ? roundMoney(itemAt(sums, i, "LTV window") / size) : null);
-    return { cohort: monthKey(whole(row.m)), customers: size, at30: value(0), at90: value(1), at180: value(2), at365: value(3) };
+    const value = (i: number) =>
+      range.asOf.getTime() - youngest >= itemAt(LTV_WINDOW_DAYS, i, "LTV window") * DAY_MS
+        ? roundMoney(itemAt(sums, i, "LTV window") / size)
+        : null;
+    return {
+      cohort: monthKey(whole(row.m)),
+      customers: size,
+      at30: value(0),
+      at90: value(1),
+      at180: value(2),
+      at365: value(3),
+    };
   });
   return {
     customers,
@@ -81,10 +115,13 @@ export async function getRepeatReport(db: Tx, shopId: string, range: ReportRange
     return Prisma.sql`SUM(CASE WHEN c."firstOrderAt" <= ${cutoff} THEN 1 ELSE 0 END) AS ${Prisma.raw(`e${days}`)},
       SUM(CASE WHEN c."firstOrderAt" <= ${cutoff} AND c."secondOrderAt" IS NOT NULL AND ${gap} <= ${days} THEN 1 ELSE 0 END) AS ${Prisma.raw(`c${days}`)}`;
   });
-  const rows = await queryRows<Record<string, unknown>[]>(db, Prisma.sql`
+  const rows = await queryRows<Record<string, unknown>[]>(
+    db,
+    Prisma.sql`
     SELECT CASE WHEN c."ordersCount" >= ${FUNNEL_STAGES} THEN ${FUNNEL_STAGES} ELSE c."ordersCount" END AS k, COUNT(*) AS n,
       SUM(CASE WHEN c."secondOrderAt" IS NOT NULL THEN 1 ELSE 0 END) AS seconds, ${Prisma.join(windows, ", ")}
-    FROM "Customer" c WHERE ${where} GROUP BY 1`);
+    FROM "Customer" c WHERE ${where} GROUP BY 1`,
+  );
   const byOrders = new Array<number>(FUNNEL_STAGES).fill(0);
   const f2 = F2_WINDOWS.map((days) => ({ days, eligible: 0, converted: 0 }));
   let seconds = 0;
@@ -114,13 +151,19 @@ export async function getRfmReport(db: Tx, shopId: string, range: ReportRange): 
         (RANK() OVER (ORDER BY net) - 1) * 5 / COUNT(*) OVER () + 1 AS m
       FROM base)`;
   const [cells, thresholds] = await Promise.all([
-    queryRows<{ r: unknown; fm: unknown; customers: unknown; revenue: unknown; recency: unknown; orders: unknown }[]>(db, Prisma.sql`
+    queryRows<{ r: unknown; fm: unknown; customers: unknown; revenue: unknown; recency: unknown; orders: unknown }[]>(
+      db,
+      Prisma.sql`
       ${scored} SELECT 6 - ra AS r, (f + m + 1) / 2 AS fm, COUNT(*) AS customers, SUM(net) AS revenue, SUM(days) AS recency, SUM(n) AS orders
-      FROM scored GROUP BY 1, 2`),
-    queryRows<{ k: string; score: unknown; v: unknown }[]>(db, Prisma.sql`
+      FROM scored GROUP BY 1, 2`,
+    ),
+    queryRows<{ k: string; score: unknown; v: unknown }[]>(
+      db,
+      Prisma.sql`
       ${scored} SELECT 'r' AS k, ra AS score, MIN(days) AS v FROM scored GROUP BY ra
       UNION ALL SELECT 'f' AS k, f AS score, MIN(n) AS v FROM scored GROUP BY f
-      UNION ALL SELECT 'm' AS k, m AS score, MIN(net) AS v FROM scored GROUP BY m`),
+      UNION ALL SELECT 'm' AS k, m AS score, MIN(net) AS v FROM scored GROUP BY m`,
+    ),
   ]);
   const starts = (k: string, scale: (v: unknown) => number) =>
     thresholds
@@ -136,7 +179,11 @@ export async function getRfmReport(db: Tx, shopId: string, range: ReportRange): 
       recencyDaysSum: whole(c.recency),
       ordersSum: whole(c.orders),
     })),
-    { recencyDays: starts("r", whole), orders: starts("f", whole), monetary: starts("m", (v) => roundMoney(milliSum(v))) },
+    {
+      recencyDays: starts("r", whole),
+      orders: starts("f", whole),
+      monetary: starts("m", (v) => roundMoney(milliSum(v))),
+    },
     range.asOf,
   );
 }
@@ -199,9 +246,14 @@ export async function clvObservations(
   const txDays = daysBetweenSql(d, Prisma.sql`per.first`, Prisma.sql`per.last`);
   const tDays = daysBetweenSql(d, Prisma.sql`per.first`, dateParam(d, end));
   // Whole weeks: the grouping that keeps the prediction to a few thousand rows at most.
-  const groupRows = await queryRows<{ n: unknown; txw: unknown; tw: unknown; customers: unknown; net: unknown; later: unknown }[]>(db, Prisma.sql`
+  const groupRows = await queryRows<
+    { n: unknown; txw: unknown; tw: unknown; customers: unknown; net: unknown; later: unknown }[]
+  >(
+    db,
+    Prisma.sql`
     ${perCustomer} SELECT per.days AS n, ROUND(${txDays} / 7.0) AS txw, ROUND(${tDays} / 7.0) AS tw, COUNT(*) AS customers, SUM(per.net) AS net, SUM(per.later) AS later
-    FROM per WHERE per.days > 0 GROUP BY 1, 2, 3 ORDER BY 1, 2, 3`);
+    FROM per WHERE per.days > 0 GROUP BY 1, 2, 3 ORDER BY 1, 2, 3`,
+  );
   const groups: ClvGroup[] = groupRows.map((g) => ({
     orders: whole(g.n),
     txWeeks: Number(g.txw),
@@ -215,10 +267,13 @@ export async function clvObservations(
   const sampleRows =
     customers === 0 || !withSample
       ? []
-      : await queryRows<{ n: unknown; net: unknown }[]>(db, Prisma.sql`
+      : await queryRows<{ n: unknown; net: unknown }[]>(
+          db,
+          Prisma.sql`
     ${perCustomer} SELECT s.n AS n, s.net AS net FROM (
       SELECT per.days AS n, per.net AS net, ROW_NUMBER() OVER (ORDER BY per.first, per.net, per.id) AS rn FROM per WHERE per.days > 0) s
-    WHERE s.rn % ${step} = 0 ORDER BY s.rn`);
+    WHERE s.rn % ${step} = 0 ORDER BY s.rn`,
+        );
   return { groups, sample: sampleRows.map((r) => ({ orders: whole(r.n), net: milliSum(r.net) })) };
 }
 
@@ -236,20 +291,50 @@ export async function getClvReport(db: Tx, shopId: string, range: ReportRange): 
   const report = computeClv(groups, sample);
   const measured = { ...report, measuredAt: end.toISOString() };
   if (hasLater) {
-    if (!report.parameters) return { ...measured, check: null, checkReason: `no fitted model to check (${report.reason})` };
-    return { ...measured, check: holdoutCheck(groups, report.parameters.bgnbd, { kind: "later_period", calibrationEnd: end, checkEnd: laterEnd }), checkReason: null };
+    if (!report.parameters)
+      return { ...measured, check: null, checkReason: `no fitted model to check (${report.reason})` };
+    return {
+      ...measured,
+      check: holdoutCheck(groups, report.parameters.bgnbd, {
+        kind: "later_period",
+        calibrationEnd: end,
+        checkEnd: laterEnd,
+      }),
+      checkReason: null,
+    };
   }
   // The range runs to today: the split check, computed once per shop-local day (clv-check-cache.server.ts).
   return { ...measured, ...(await cachedSplitCheck(db, shopId, range, () => splitCheck(db, shopId, range, end))) };
 }
 
 /** Holds back the range's last weeks, refits on what came before, and compares. */
-async function splitCheck(db: Tx, shopId: string, range: ReportRange, end: Date): Promise<Pick<ClvReport, "check" | "checkReason">> {
+async function splitCheck(
+  db: Tx,
+  shopId: string,
+  range: ReportRange,
+  end: Date,
+): Promise<Pick<ClvReport, "check" | "checkReason">> {
   const calibrationEnd = new Date(end.getTime() - SPLIT_WEEKS * WEEK_MS);
-  const split = await clvObservations(db, shopId, range, { end: calibrationEnd, laterEnd: end, source: "rollups", withSample: false });
+  const split = await clvObservations(db, shopId, range, {
+    end: calibrationEnd,
+    laterEnd: end,
+    source: "rollups",
+    withSample: false,
+  });
   const tooLittle = tooLittleHistory(split.groups);
-  if (tooLittle) return { check: null, checkReason: `too little history before the last ${SPLIT_WEEKS} weeks to check the model (${tooLittle})` };
+  if (tooLittle)
+    return {
+      check: null,
+      checkReason: `too little history before the last ${SPLIT_WEEKS} weeks to check the model (${tooLittle})`,
+    };
   const bgnbd = fitBgNbdOnGroups(split.groups);
-  if (!bgnbd) return { check: null, checkReason: `the BG/NBD fit before the last ${SPLIT_WEEKS} weeks did not reach usable parameters` };
-  return { check: holdoutCheck(split.groups, bgnbd, { kind: "split", calibrationEnd, checkEnd: end }), checkReason: null };
+  if (!bgnbd)
+    return {
+      check: null,
+      checkReason: `the BG/NBD fit before the last ${SPLIT_WEEKS} weeks did not reach usable parameters`,
+    };
+  return {
+    check: holdoutCheck(split.groups, bgnbd, { kind: "split", calibrationEnd, checkEnd: end }),
+    checkReason: null,
+  };
 }

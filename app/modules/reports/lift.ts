@@ -34,7 +34,11 @@ export const LIFT_MIN_GROUP_SIZE = 10;
  * Wilson's score interval for x successes out of n (n ≥ 1), by default with the continuity
  * correction (Newcombe 1998, method 4; without it, method 3).
  */
-export function wilsonInterval(x: number, n: number, options: { continuityCorrection?: boolean } = {}): [number, number] {
+export function wilsonInterval(
+  x: number,
+  n: number,
+  options: { continuityCorrection?: boolean } = {},
+): [number, number] {
   const p = x / n;
   const z2 = Z95 * Z95;
   if (options.continuityCorrection === false) {
@@ -42,8 +46,10 @@ export function wilsonInterval(x: number, n: number, options: { continuityCorrec
     const spread = Z95 * Math.sqrt((p * (1 - p)) / n + z2 / (4 * n * n));
     return [Math.max(0, (centre - spread) / (1 + z2 / n)), Math.min(1, (centre + spread) / (1 + z2 / n))];
   }
-  const low = x === 0 ? 0 : (2 * n * p + z2 - 1 - Z95 * Math.sqrt(z2 - 2 - 1 / n + 4 * p * (n * (1 - p) + 1))) / (2 * (n + z2));
-  const high = x === n ? 1 : (2 * n * p + z2 + 1 + Z95 * Math.sqrt(z2 + 2 - 1 / n + 4 * p * (n * (1 - p) - 1))) / (2 * (n + z2));
+  const low =
+    x === 0 ? 0 : (2 * n * p + z2 - 1 - Z95 * Math.sqrt(z2 - 2 - 1 / n + 4 * p * (n * (1 - p) + 1))) / (2 * (n + z2));
+  const high =
+    x === n ? 1 : (2 * n * p + z2 + 1 + Z95 * Math.sqrt(z2 + 2 - 1 / n + 4 * p * (n * (1 - p) - 1))) / (2 * (n + z2));
   return [Math.max(0, low), Math.min(1, high)];
 }
 
@@ -53,7 +59,13 @@ export function wilsonInterval(x: number, n: number, options: { continuityCorrec
  * 11, without it method 10 — whose coverage averages 96% but dips to 90% at some small-rate
  * points, so the reports use method 11 (ADR 0016).
  */
-export function newcombeInterval(x1: number, n1: number, x0: number, n0: number, options: { continuityCorrection?: boolean } = {}): [number, number] {
+export function newcombeInterval(
+  x1: number,
+  n1: number,
+  x0: number,
+  n0: number,
+  options: { continuityCorrection?: boolean } = {},
+): [number, number] {
   const p1 = x1 / n1;
   const p0 = x0 / n0;
   const [l1, u1] = wilsonInterval(x1, n1, options);

@@ -23,8 +23,10 @@ export async function resolveReportRange(db: Tx, shopId: string, input: ReportRa
   const now = input.now ?? new Date();
   const parsedFrom = input.from ? parseLocalDate(input.from) : null;
   const parsedTo = input.to ? parseLocalDate(input.to) : null;
-  if (input.from && !parsedFrom) throw new ReportRangeError(`from: "${input.from}" is not a date; use YYYY-MM-DD, e.g. 2026-01-01`);
-  if (input.to && !parsedTo) throw new ReportRangeError(`to: "${input.to}" is not a date; use YYYY-MM-DD, e.g. 2026-12-31`);
+  if (input.from && !parsedFrom)
+    throw new ReportRangeError(`from: "${input.from}" is not a date; use YYYY-MM-DD, e.g. 2026-01-01`);
+  if (input.to && !parsedTo)
+    throw new ReportRangeError(`to: "${input.to}" is not a date; use YYYY-MM-DD, e.g. 2026-12-31`);
 
   const [{ timezone }, shop] = await Promise.all([
     getShopSettings(db, shopId),
@@ -42,7 +44,9 @@ export async function resolveReportRange(db: Tx, shopId: string, input: ReportRa
     if (formatLocalDate(fromDate) > formatLocalDate(toDate)) fromDate = toDate;
   }
   if (formatLocalDate(fromDate) > formatLocalDate(toDate)) {
-    throw new ReportRangeError(`from (${formatLocalDate(fromDate)}) is after to (${formatLocalDate(toDate)}); swap them`);
+    throw new ReportRangeError(
+      `from (${formatLocalDate(fromDate)}) is after to (${formatLocalDate(toDate)}); swap them`,
+    );
   }
   const { from, to } = localDaysToInstants(fromDate, toDate, timezone);
   return {

@@ -24,8 +24,15 @@ export function localDateOf(instant: Date, timezone: string): LocalDate {
 }
 
 /** The instants [from, to) covering the local days fromDate..toDate inclusive. */
-export function localDaysToInstants(fromDate: LocalDate, toDate: LocalDate, timezone: string): { from: Date; to: Date } {
-  return { from: localTimeToInstant(fromDate, 0, 0, timezone), to: localTimeToInstant(addLocalDays(toDate, 1), 0, 0, timezone) };
+export function localDaysToInstants(
+  fromDate: LocalDate,
+  toDate: LocalDate,
+  timezone: string,
+): { from: Date; to: Date } {
+  return {
+    from: localTimeToInstant(fromDate, 0, 0, timezone),
+    to: localTimeToInstant(addLocalDays(toDate, 1), 0, 0, timezone),
+  };
 }
 
 /** The same calendar day a year earlier (29 February → 28 February). */
@@ -56,7 +63,9 @@ export function localMonthIndexer(timezone: string, first: Date, last: Date): (i
   const lastIndex = monthIndex(end.year, end.month) + 1;
   const starts: number[] = [];
   for (let m = firstIndex; m <= lastIndex; m += 1) {
-    starts.push(localTimeToInstant({ year: Math.floor(m / 12), month: (m % 12) + 1, day: 1 }, 0, 0, timezone).getTime());
+    starts.push(
+      localTimeToInstant({ year: Math.floor(m / 12), month: (m % 12) + 1, day: 1 }, 0, 0, timezone).getTime(),
+    );
   }
   return (instant: Date) => {
     const t = instant.getTime();

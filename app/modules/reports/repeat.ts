@@ -21,16 +21,25 @@ export function assembleRepeat(counts: RepeatCounts): RepeatReport {
   for (let k = FUNNEL_STAGES; k >= 1; k -= 1) atLeast[k] = stageAt(k + 1) + (counts.byOrders[k - 1] ?? 0);
   const funnel: FunnelStage[] = [];
   for (let stage = 1; stage <= FUNNEL_STAGES; stage += 1) {
-    funnel.push({ stage, customers: stageAt(stage), conversion: stage === 1 ? 1 : roundRate(ratio(stageAt(stage), stageAt(stage - 1))) });
+    funnel.push({
+      stage,
+      customers: stageAt(stage),
+      conversion: stage === 1 ? 1 : roundRate(ratio(stageAt(stage), stageAt(stage - 1))),
+    });
   }
   return {
     customers: stageAt(1),
     repeatCustomers: stageAt(2),
     f2Rate: roundRate(ratio(stageAt(2), stageAt(1))),
-    f2Within: counts.f2.map(({ days, eligible, converted }) => ({ days, eligible, rate: roundRate(ratio(converted, eligible)) })),
+    f2Within: counts.f2.map(({ days, eligible, converted }) => ({
+      days,
+      eligible,
+      rate: roundRate(ratio(converted, eligible)),
+    })),
     f3Rate: roundRate(ratio(stageAt(3), stageAt(2))),
     f4Rate: roundRate(ratio(stageAt(4), stageAt(3))),
     funnel,
-    medianDaysToSecondOrder: counts.medianDaysToSecondOrder === null ? null : Math.round(counts.medianDaysToSecondOrder * 10) / 10,
+    medianDaysToSecondOrder:
+      counts.medianDaysToSecondOrder === null ? null : Math.round(counts.medianDaysToSecondOrder * 10) / 10,
   };
 }

@@ -50,32 +50,63 @@ const TOUCH_COLUMNS = { click: Prisma.sql`m."clickedAt"`, open: Prisma.sql`m."op
  * pairs in that touch's window, then the latest touch per order picked in JS.
  * `messageWhere` gets the touch's column, so a period can select the touches in it.
  */
-export async function attributedPairs(db: Tx, shopId: string, messageWhere: (touch: Prisma.Sql) => Prisma.Sql, orderWhere: Prisma.Sql, windows: AttributionWindows): Promise<Map<string, AttributionRow>> {
+export async function attributedPairs(
+  db: Tx,
+  shopId: string,
+  messageWhere: (touch: Prisma.Sql) => Prisma.Sql,
+  orderWhere: Prisma.Sql,
+  windows: AttributionWindows,
+): Promise<Map<string, AttributionRow>> {
   const d = dialectOf(db);
-  const touches = (["click", "open"] as const).filter((touch) => (touch === "click" ? windows.clickDays : windows.openDays) > 0);
+  const touches = (["click", "open"] as const).filter(
+    (touch) => (touch === "click" ? windows.clickDays : windows.openDays) > 0,
+  );
   const byOrder = new Map<string, AttributionRow>();
   for (const touch of touches) {
     const column = TOUCH_COLUMNS[touch];
     const days = touch === "click" ? windows.clickDays : windows.openDays;
-    const rows = await queryRows<{ scenario: string; orderId: string; touchedAt: Date | string; net: unknown }[]>(db, Prisma.sql`
+    const rows = await queryRows<{ scenario: string; orderId: string; touchedAt: Date | string; net: unknown }[]>(
+      db,
+      Prisma.sql`
       SELECT m.scenario AS scenario, o.id AS "orderId", ${column} AS "touchedAt", o."totalPrice" - o."totalRefunded" AS net
       FROM "Message" m JOIN "Order" o ON o."shopId" = m."shopId" AND o."customerId" = m."customerId"
       WHERE m."shopId" = ${shopId} AND ${column} IS NOT NULL AND ${messageWhere(column)}
         AND o.counted = ${trueSql(d)} AND ${orderWhere}
-        AND ${withinDaysAfter(d, Prisma.sql`o."shopifyCreatedAt"`, column, days)}`);
+        AND ${withinDaysAfter(d, Prisma.sql`o."shopifyCreatedAt"`, column, days)}`,
+    );
     for (const row of rows) {
       const touchedAt = new Date(row.touchedAt);
       const current = byOrder.get(row.orderId);
       // clicks come first, so at an equal instant the click keeps the order
       if (current && current.touchedAt.getTime() >= touchedAt.getTime()) continue;
-      byOrder.set(row.orderId, { scenario: row.scenario, orderId: row.orderId, touchedAt, touch, net: Number(String(row.net)) / 1000 });
+      byOrder.set(row.orderId, {
+        scenario: row.scenario,
+        orderId: row.orderId,
+        touchedAt,
+        touch,
+        net: Number(String(row.net)) / 1000,
+      });
     }
   }
   return byOrder;
 }
 
 function emptyEffect(key: string): ScenarioEffect {
-  return { key, planned: 0, heldOut: 0, sent: 0, delivered: 0, opened: 0, clicked: 0, unsubscribed: 0, attributedOrders: 0, attributedRevenue: 0, attributedOrdersByOpen: 0, revenuePerRecipient: 0, lift: null };
+  return {
+    key,
+    planned: 0,
+    heldOut: 0,
+    sent: 0,
+    delivered: 0,
+    opened: 0,
+    clicked: 0,
+    unsubscribed: 0,
+    attributedOrders: 0,
+    attributedRevenue: 0,
+    attributedOrdersByOpen: 0,
+    revenuePerRecipient: 0,
+    lift: null,
+  };
 }
 
 const emptyOutcome = (): GroupOutcome => ({ n: 0, conversions: 0, revenue: 0, revenueSquares: 0 });
@@ -93,11 +124,18 @@ export async function getScenarioReport(db: Tx, shopId: string, range: ReportRan
       where: { shopId, createdAt: { gte: range.from, lt: range.to } },
       _count: { _all: true, deliveredAt: true, openedAt: true, clickedAt: true, unsubscribedAt: true },
     }),
-    queryRows<{ scenario: string; n: unknown }[]>(db, Prisma.sql`
+    queryRows<{ scenario: string; n: unknown }[]>(
+      db,
+      Prisma.sql`
       SELECT m.scenario AS scenario, COUNT(DISTINCT m."customerId") AS n FROM "Message" m
-      WHERE m."shopId" = ${shopId} AND m.status = 'sent' AND ${inRange} GROUP BY m.scenario`),
+      WHERE m."shopId" = ${shopId} AND m.status = 'sent' AND ${inRange} GROUP BY m.scenario`,
+    ),
     attributedPairs(db, shopId, () => inRange, Prisma.sql`1 = 1`, windows),
-    queryRows<{ scenario: string; held: unknown; n: unknown; conversions: unknown; revenue: unknown; squares: unknown }[]>(db, Prisma.sql`
+    queryRows<
+      { scenario: string; held: unknown; n: unknown; conversions: unknown; revenue: unknown; squares: unknown }[]
+    >(
+      db,
+      Prisma.sql`
       SELECT per.scenario AS scenario, per.held AS held, COUNT(*) AS n,
         SUM(CASE WHEN per.orders > 0 THEN 1 ELSE 0 END) AS conversions,
         SUM(per.revenue) AS revenue, SUM(per.revenue * per.revenue) AS squares
@@ -108,7 +146,8 @@ export async function getScenarioReport(db: Tx, shopId: string, range: ReportRan
           AND ${withinDaysAfter(d, Prisma.sql`o."shopifyCreatedAt"`, exposure, days)}
         WHERE m."shopId" = ${shopId} AND m.status IN ('sent', 'held_out') AND ${inRange}
         GROUP BY m.id, m.scenario, m.status
-      ) per GROUP BY per.scenario, per.held`),
+      ) per GROUP BY per.scenario, per.held`,
+    ),
   ]);
 
   const effects = new Map<string, ScenarioEffect>(SCENARIO_KEYS.map((key) => [key, emptyEffect(key)]));
@@ -153,17 +192,42 @@ export async function getScenarioReport(db: Tx, shopId: string, range: ReportRan
     e.attributedRevenue = roundMoney(e.attributedRevenue);
     e.revenuePerRecipient = roundMoney(ratio(e.attributedRevenue, recipientsOf));
     e.lift = g ? computeLift(g.sent, g.held) : null;
-    for (const field of ["planned", "heldOut", "sent", "delivered", "opened", "clicked", "unsubscribed", "attributedOrders", "attributedRevenue", "attributedOrdersByOpen"] as const) total[field] += e[field];
-    if (g) for (const side of ["sent", "held"] as const) for (const f of ["n", "conversions", "revenue", "revenueSquares"] as const) totalGroups[side][f] += g[side][f];
+    for (const field of [
+      "planned",
+      "heldOut",
+      "sent",
+      "delivered",
+      "opened",
+      "clicked",
+      "unsubscribed",
+      "attributedOrders",
+      "attributedRevenue",
+      "attributedOrdersByOpen",
+    ] as const)
+      total[field] += e[field];
+    if (g)
+      for (const side of ["sent", "held"] as const)
+        for (const f of ["n", "conversions", "revenue", "revenueSquares"] as const) totalGroups[side][f] += g[side][f];
     totalRecipients += recipientsOf;
   }
   total.attributedRevenue = roundMoney(total.attributedRevenue);
   total.revenuePerRecipient = roundMoney(ratio(total.attributedRevenue, totalRecipients));
   total.lift = computeLift(totalGroups.sent, totalGroups.held);
-  return { attributionDays: windows.clickDays, openAttributionDays: windows.openDays, scenarios: [...effects.values()], total };
+  return {
+    attributionDays: windows.clickDays,
+    openAttributionDays: windows.openDays,
+    scenarios: [...effects.values()],
+    total,
+  };
 }
 
-async function emailRevenueBetween(db: Tx, shopId: string, from: Date, to: Date, windows: AttributionWindows): Promise<{ attributedOrders: number; attributedRevenue: number }> {
+async function emailRevenueBetween(
+  db: Tx,
+  shopId: string,
+  from: Date,
+  to: Date,
+  windows: AttributionWindows,
+): Promise<{ attributedOrders: number; attributedRevenue: number }> {
   const d = dialectOf(db);
   // Touches up to a window before the period can still bring orders inside it.
   const touchedSince = new Date(from.getTime() - Math.max(windows.clickDays, windows.openDays) * 86_400_000);
@@ -191,10 +255,15 @@ export async function getEmailRevenueReport(db: Tx, shopId: string, range: Repor
     emailRevenueBetween(db, shopId, range.from, range.to, windows),
     emailRevenueBetween(db, shopId, previousSpan.from, previousSpan.to, windows),
   ]);
-  const period = (from: string, to: string, v: typeof current): EmailRevenuePeriod => ({ fromDate: from, toDate: to, ...v });
+  const period = (from: string, to: string, v: typeof current): EmailRevenuePeriod => ({
+    fromDate: from,
+    toDate: to,
+    ...v,
+  });
   return {
     current: period(range.fromDate, range.toDate, current),
     previousYear: period(formatLocalDate(lastFrom), formatLocalDate(lastTo), previous),
-    change: previous.attributedRevenue > 0 ? roundRate(current.attributedRevenue / previous.attributedRevenue - 1) : null,
+    change:
+      previous.attributedRevenue > 0 ? roundRate(current.attributedRevenue / previous.attributedRevenue - 1) : null,
   };
 }

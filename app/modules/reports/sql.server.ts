@@ -11,7 +11,6 @@ import { firstPiece, itemAt } from "~/lib/arrays";
 
 export { dateParam, dialectOf, queryRows, type Dialect } from "~/lib/raw-sql.server";
 
-
 /** Days between two DateTime expressions (later − earlier), fractional. */
 export function daysBetweenSql(dialect: Dialect, earlier: Prisma.Sql, later: Prisma.Sql): Prisma.Sql {
   return dialect === "postgresql"
@@ -68,13 +67,21 @@ export function offsetChanges(timezone: string, from: Date, to: Date): { at: Dat
 }
 
 /** The zone's UTC offset in minutes at a DateTime expression, for SQLite: the offsets over the span written into the query as a CASE. */
-function sqliteOffsetSql(dialect: Dialect, column: Prisma.Sql, timezone: string, span: { from: Date; to: Date }): Prisma.Sql {
+function sqliteOffsetSql(
+  dialect: Dialect,
+  column: Prisma.Sql,
+  timezone: string,
+  span: { from: Date; to: Date },
+): Prisma.Sql {
   const first = offsetMinutes(span.from, timezone);
   const changes = offsetChanges(timezone, span.from, span.to);
   return changes.length === 0
     ? Prisma.sql`${first}`
     : Prisma.sql`(CASE ${Prisma.join(
-        changes.map((c, i) => Prisma.sql`WHEN ${column} < ${dateParam(dialect, c.at)} THEN ${i === 0 ? first : itemAt(changes, i - 1, "offset change").offset}`),
+        changes.map(
+          (c, i) =>
+            Prisma.sql`WHEN ${column} < ${dateParam(dialect, c.at)} THEN ${i === 0 ? first : itemAt(changes, i - 1, "offset change").offset}`,
+        ),
         " ",
       )} ELSE ${itemAt(changes, changes.length - 1, "offset change").offset} END)`;
 }
@@ -83,7 +90,12 @@ function sqliteOffsetSql(dialect: Dialect, column: Prisma.Sql, timezone: string,
  * The shop-local month of a DateTime expression as year × 12 + month − 1. PostgreSQL knows the
  * zones; for SQLite the zone's offsets over the span are written into the query as a CASE.
  */
-export function localMonthSql(dialect: Dialect, column: Prisma.Sql, timezone: string, span: { from: Date; to: Date }): Prisma.Sql {
+export function localMonthSql(
+  dialect: Dialect,
+  column: Prisma.Sql,
+  timezone: string,
+  span: { from: Date; to: Date },
+): Prisma.Sql {
   if (dialect === "postgresql") {
     const local = Prisma.sql`((${column} AT TIME ZONE 'UTC') AT TIME ZONE ${timezone})`;
     return Prisma.sql`(CAST(EXTRACT(YEAR FROM ${local}) AS INTEGER) * 12 + CAST(EXTRACT(MONTH FROM ${local}) AS INTEGER) - 1)`;
@@ -93,7 +105,12 @@ export function localMonthSql(dialect: Dialect, column: Prisma.Sql, timezone: st
 }
 
 /** The shop-local calendar day of a DateTime expression as a whole number (only equality between days is meaningful). */
-export function localDaySql(dialect: Dialect, column: Prisma.Sql, timezone: string, span: { from: Date; to: Date }): Prisma.Sql {
+export function localDaySql(
+  dialect: Dialect,
+  column: Prisma.Sql,
+  timezone: string,
+  span: { from: Date; to: Date },
+): Prisma.Sql {
   if (dialect === "postgresql") {
     return Prisma.sql`(CAST(((${column} AT TIME ZONE 'UTC') AT TIME ZONE ${timezone}) AS DATE) - DATE '2000-01-01')`;
   }
@@ -112,4 +129,3 @@ export function milliSum(value: unknown): number {
 export function whole(value: unknown): number {
   return value === null || value === undefined ? 0 : Number(value);
 }
-

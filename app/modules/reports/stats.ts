@@ -25,7 +25,16 @@ function percentagePoints(difference: number): string {
 }
 
 /** A conversion lift as text: the difference with its interval, or "not enough data yet" below the minimum group size. */
-export function liftText(lift: { enoughData: boolean; conversionLift: number; conversionLiftLow: number; conversionLiftHigh: number; sentRows: number; heldOutRows: number } | null): string {
+export function liftText(
+  lift: {
+    enoughData: boolean;
+    conversionLift: number;
+    conversionLiftLow: number;
+    conversionLiftHigh: number;
+    sentRows: number;
+    heldOutRows: number;
+  } | null,
+): string {
   if (!lift) return "–";
   if (!lift.enoughData) return `not enough data yet (${lift.sentRows} sent, ${lift.heldOutRows} held out)`;
   return `${percentagePoints(lift.conversionLift)} [${percentagePoints(lift.conversionLiftLow)}, ${percentagePoints(lift.conversionLiftHigh)}]`;

@@ -5,7 +5,10 @@
 // mail endpoints' `now` port (MailEndpointDeps.now), never a way to stamp the future.
 export const DEMO_TIME_HEADER = "x-joren-demo-time";
 
-export function demoClock(request: Request, env: Record<string, string | undefined> = process.env): (() => Date) | undefined {
+export function demoClock(
+  request: Request,
+  env: Record<string, string | undefined> = process.env,
+): (() => Date) | undefined {
   if (env.JOREN_DEMO_CLOCK !== "1") return undefined;
   const value = request.headers.get(DEMO_TIME_HEADER);
   if (!value) return undefined;

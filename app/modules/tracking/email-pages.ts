@@ -58,7 +58,8 @@ const TEXT = {
       `If you unsubscribe, ${shop} will send no more marketing emails to this address. Emails about your orders (confirmations, shipping) are not affected.`,
     confirmButton: "Unsubscribe",
     doneTitle: "You're unsubscribed",
-    doneBody: (shop: string) => `${shop} will send no more marketing emails to this address. You do not need to do anything else.`,
+    doneBody: (shop: string) =>
+      `${shop} will send no more marketing emails to this address. You do not need to do anything else.`,
     invalidTitle: "This link cannot be used",
     invalidUnsubscribe:
       "To stop these emails, use the unsubscribe link in a more recent email from the shop, or contact the shop that sent you the email and ask them to unsubscribe you.",
@@ -71,10 +72,13 @@ const TEXT = {
       `Press the button to confirm that you want ${shop} to email you when the product is back in stock, and that you agree to receive emails from ${shop}. You can unsubscribe at any time.`,
     optInButton: "Confirm",
     optInDoneTitle: "Thank you: you're confirmed",
-    optInDoneBody: (shop: string) => `${shop} will email you when the product is back in stock. You can unsubscribe from any email.`,
+    optInDoneBody: (shop: string) =>
+      `${shop} will email you when the product is back in stock. You can unsubscribe from any email.`,
     optInRefusedTitle: "This address has unsubscribed",
-    optInRefusedBody: "This address asked not to receive emails from the shop, so nothing was changed. To sign up again, use your account on the shop's website.",
-    invalidOptIn: "The link may be older than 3 days. Go back to the product page and ask again: a new email will be sent.",
+    optInRefusedBody:
+      "This address asked not to receive emails from the shop, so nothing was changed. To sign up again, use your account on the shop's website.",
+    invalidOptIn:
+      "The link may be older than 3 days. Go back to the product page and ask again: a new email will be sent.",
   },
   ja: {
     confirmTitle: "メール配信の停止",
@@ -82,7 +86,8 @@ const TEXT = {
       `配信を停止すると、${shop}からこのアドレスへのお知らせメール（マーケティングメール）は今後届かなくなります。ご注文の確認や発送のお知らせなど、ご注文に関するメールは引き続き届きます。`,
     confirmButton: "配信を停止する",
     doneTitle: "配信を停止しました",
-    doneBody: (shop: string) => `${shop}からこのアドレスへのお知らせメールは今後お送りしません。これ以上の操作は必要ありません。`,
+    doneBody: (shop: string) =>
+      `${shop}からこのアドレスへのお知らせメールは今後お送りしません。これ以上の操作は必要ありません。`,
     invalidTitle: "このリンクは使用できません",
     invalidUnsubscribe:
       "配信を停止するには、ショップから届いたより新しいメールの配信停止リンクをお使いいただくか、メールを送ったショップに直接お問い合わせください。",
@@ -95,10 +100,13 @@ const TEXT = {
       `下のボタンを押すと、再入荷時に${shop}からメールでお知らせすること、および${shop}からのメール受信への同意が確定します。配信はいつでも停止できます。`,
     optInButton: "登録を確定する",
     optInDoneTitle: "ご登録ありがとうございます",
-    optInDoneBody: (shop: string) => `再入荷したら${shop}からメールでお知らせします。配信は各メールからいつでも停止できます。`,
+    optInDoneBody: (shop: string) =>
+      `再入荷したら${shop}からメールでお知らせします。配信は各メールからいつでも停止できます。`,
     optInRefusedTitle: "このアドレスは配信停止されています",
-    optInRefusedBody: "このアドレスはショップからのメール配信を停止しているため、何も変更していません。再度ご希望の場合は、ショップのサイトでアカウントからお申し込みください。",
-    invalidOptIn: "リンクの有効期限（3日間）が過ぎた可能性があります。商品ページからもう一度お申し込みください。新しい確認メールをお送りします。",
+    optInRefusedBody:
+      "このアドレスはショップからのメール配信を停止しているため、何も変更していません。再度ご希望の場合は、ショップのサイトでアカウントからお申し込みください。",
+    invalidOptIn:
+      "リンクの有効期限（3日間）が過ぎた可能性があります。商品ページからもう一度お申し込みください。新しい確認メールをお送りします。",
   },
 } as const;
 
@@ -160,7 +168,11 @@ export function optInConfirmPage(locale: Locale, input: { shopName: string | nul
 
 export function optInDonePage(locale: Locale, shopName: string | null): string {
   const t = TEXT[locale];
-  return page(locale, t.optInDoneTitle, `<p role="status">${escapeHtml(t.optInDoneBody(shopLabel(locale, shopName)))}</p>`);
+  return page(
+    locale,
+    t.optInDoneTitle,
+    `<p role="status">${escapeHtml(t.optInDoneBody(shopLabel(locale, shopName)))}</p>`,
+  );
 }
 
 export function optInRefusedPage(locale: Locale): string {
@@ -168,9 +180,14 @@ export function optInRefusedPage(locale: Locale): string {
   return page(locale, t.optInRefusedTitle, `<p role="status">${escapeHtml(t.optInRefusedBody)}</p>`);
 }
 
-export function invalidLinkPage(locale: Locale, problem: LinkProblem, purpose: "unsubscribe" | "confirm" | "other"): string {
+export function invalidLinkPage(
+  locale: Locale,
+  problem: LinkProblem,
+  purpose: "unsubscribe" | "confirm" | "other",
+): string {
   const t = TEXT[locale];
-  const next = purpose === "unsubscribe" ? t.invalidUnsubscribe : purpose === "confirm" ? t.invalidOptIn : t.invalidOther;
+  const next =
+    purpose === "unsubscribe" ? t.invalidUnsubscribe : purpose === "confirm" ? t.invalidOptIn : t.invalidOther;
   return page(locale, t.invalidTitle, `<p>${escapeHtml(PROBLEMS[locale][problem])}</p><p>${escapeHtml(next)}</p>`);
 }
 
@@ -180,4 +197,5 @@ export function errorPage(locale: Locale): string {
 }
 
 /** The plain-text answer to a one-click unsubscribe (RFC 8058), in both languages. */
-export const UNSUBSCRIBED_TEXT = "Unsubscribed: no more marketing emails will be sent to this address.\n配信を停止しました。\n";
+export const UNSUBSCRIBED_TEXT =
+  "Unsubscribed: no more marketing emails will be sent to this address.\n配信を停止しました。\n";

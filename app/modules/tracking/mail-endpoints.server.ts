@@ -72,7 +72,10 @@ function rateLimited(request: Request, deps: MailEndpointDeps, endpoint: MailEnd
   if (endpoint === "sendgrid_events") return jsonResponse(429, { error: "too many requests" }, headers);
   if (endpoint === "open") {
     // still an image, so the email renders
-    return new Response(TRANSPARENT_GIF, { status: 429, headers: { "Content-Type": "image/gif", "Cache-Control": "no-store", ...headers } });
+    return new Response(TRANSPARENT_GIF, {
+      status: 429,
+      headers: { "Content-Type": "image/gif", "Cache-Control": "no-store", ...headers },
+    });
   }
   return textResponse(429, RATE_LIMITED_TEXT, headers);
 }
@@ -92,7 +95,8 @@ const PAGE_HEADERS: Record<string, string> = {
   "Referrer-Policy": "no-referrer",
   "X-Robots-Tag": "noindex",
   "X-Content-Type-Options": "nosniff",
-  "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
+  "Content-Security-Policy":
+    "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
   Vary: "Accept-Language",
 };
 
@@ -103,24 +107,40 @@ function htmlResponse(status: number, html: string, locale: string, headers: Rec
 function textResponse(status: number, text: string, headers: Record<string, string> = {}): Response {
   return new Response(text.endsWith("\n") ? text : `${text}\n`, {
     status,
-    headers: { "Content-Type": "text/plain; charset=utf-8", "Cache-Control": "no-store", "X-Content-Type-Options": "nosniff", ...headers },
+    headers: {
+      "Content-Type": "text/plain; charset=utf-8",
+      "Cache-Control": "no-store",
+      "X-Content-Type-Options": "nosniff",
+      ...headers,
+    },
   });
 }
 
 function jsonResponse(status: number, body: unknown, headers: Record<string, string> = {}): Response {
-  return new Response(JSON.stringify(body), { status, headers: { "Content-Type": "application/json", "Cache-Control": "no-store", ...headers } });
+  return new Response(JSON.stringify(body), {
+    status,
+    headers: { "Content-Type": "application/json", "Cache-Control": "no-store", ...headers },
+  });
 }
 
 function gifResponse(): Response {
   return new Response(TRANSPARENT_GIF, {
     status: 200,
-    headers: { "Content-Type": "image/gif", "Content-Length": String(TRANSPARENT_GIF.length), "Cache-Control": "no-store, max-age=0", Pragma: "no-cache" },
+    headers: {
+      "Content-Type": "image/gif",
+      "Content-Length": String(TRANSPARENT_GIF.length),
+      "Cache-Control": "no-store, max-age=0",
+      Pragma: "no-cache",
+    },
   });
 }
 
 function methodNotAllowed(request: Request, allow: string): Response {
   // A body this answer leaves unread would stall the connection: close it instead.
-  return textResponse(405, `method not allowed: use ${allow}`, { Allow: allow, ...(request.body ? { Connection: "close" } : {}) });
+  return textResponse(405, `method not allowed: use ${allow}`, {
+    Allow: allow,
+    ...(request.body ? { Connection: "close" } : {}),
+  });
 }
 
 // Errors may quote query arguments: keep addresses out of the log.
@@ -185,7 +205,11 @@ async function unsubscribePost(request: Request, deps: MailEndpointDeps): Promis
   const body = await readBoundedBody(request, MAX_UNSUBSCRIBE_BODY_KEPT, MAX_UNSUBSCRIBE_BODY_BYTES);
   if (!body.complete) {
     log("info", "unsubscribe refused", { reason: "body too large" });
-    return textResponse(413, `body larger than ${MAX_UNSUBSCRIBE_BODY_BYTES} bytes: a one-click unsubscribe sends "List-Unsubscribe=One-Click"`, CONNECTION_CLOSE);
+    return textResponse(
+      413,
+      `body larger than ${MAX_UNSUBSCRIBE_BODY_BYTES} bytes: a one-click unsubscribe sends "List-Unsubscribe=One-Click"`,
+      CONNECTION_CLOSE,
+    );
   }
   const fromPage = isPageForm(body.bytes.toString("utf8"));
   const check = checkToken(request, deps, "unsubscribe");
@@ -197,13 +221,21 @@ async function unsubscribePost(request: Request, deps: MailEndpointDeps): Promis
   }
   const { shopId, messageId, customerId } = check.payload;
   try {
-    const result = await unsubscribeByMessage(deps.db, { shopId, messageId, customerId, now: nowOf(deps), admin: adminPortGetter(deps, shopId) });
+    const result = await unsubscribeByMessage(deps.db, {
+      shopId,
+      messageId,
+      customerId,
+      now: nowOf(deps),
+      admin: adminPortGetter(deps, shopId),
+    });
     log("info", "unsubscribed", { shopId, messageId, changed: result.changed, shopifySync: result.shopifySync });
   } catch (error) {
     log("error", "unsubscribe failed", { shopId, messageId, error: describeError(error) });
     const retry = isTransientDbError(error) ? { "Retry-After": "30" } : undefined;
     const status = retry ? 503 : 500;
-    return fromPage ? htmlResponse(status, errorPage(locale), locale, retry) : textResponse(status, "internal error: the unsubscribe was not recorded, please retry", retry);
+    return fromPage
+      ? htmlResponse(status, errorPage(locale), locale, retry)
+      : textResponse(status, "internal error: the unsubscribe was not recorded, please retry", retry);
   }
   if (!fromPage) return textResponse(200, UNSUBSCRIBED_TEXT);
   return htmlResponse(200, unsubscribedPage(locale, await shopName(deps.db, shopId)), locale);
@@ -212,7 +244,8 @@ async function unsubscribePost(request: Request, deps: MailEndpointDeps): Promis
 /** GET: the confirmation page (never unsubscribes: link scanners fetch links). POST: unsubscribe now. */
 export async function handleUnsubscribeRequest(request: Request, deps: MailEndpointDeps): Promise<Response> {
   try {
-    if (request.method !== "GET" && request.method !== "HEAD" && request.method !== "POST") return methodNotAllowed(request, "GET, POST");
+    if (request.method !== "GET" && request.method !== "HEAD" && request.method !== "POST")
+      return methodNotAllowed(request, "GET, POST");
     const limited = rateLimited(request, deps, "unsubscribe");
     if (limited) return limited;
     return request.method === "POST" ? await unsubscribePost(request, deps) : await unsubscribeGet(request, deps);
@@ -239,7 +272,12 @@ async function confirmPost(request: Request, deps: MailEndpointDeps): Promise<Re
   const { shopId, messageId: requestId } = check.payload;
   let outcome: Awaited<ReturnType<typeof confirmOptInRequest>>;
   try {
-    outcome = await confirmOptInRequest(deps.db, { shopId, requestId, now: nowOf(deps), admin: adminPortGetter(deps, shopId) });
+    outcome = await confirmOptInRequest(deps.db, {
+      shopId,
+      requestId,
+      now: nowOf(deps),
+      admin: adminPortGetter(deps, shopId),
+    });
   } catch (error) {
     log("error", "opt-in confirmation failed", { shopId, error: describeError(error) });
     const retry = isTransientDbError(error) ? { "Retry-After": "30" } : undefined;
@@ -254,14 +292,19 @@ async function confirmPost(request: Request, deps: MailEndpointDeps): Promise<Re
 /** GET: the page with the confirm button (never confirms: link scanners fetch links). POST: confirm. */
 export async function handleConfirmRequest(request: Request, deps: MailEndpointDeps): Promise<Response> {
   try {
-    if (request.method !== "GET" && request.method !== "HEAD" && request.method !== "POST") return methodNotAllowed(request, "GET, POST");
+    if (request.method !== "GET" && request.method !== "HEAD" && request.method !== "POST")
+      return methodNotAllowed(request, "GET, POST");
     const limited = rateLimited(request, deps, "confirm");
     if (limited) return limited;
     if (request.method === "POST") return await confirmPost(request, deps);
     const locale = pickPageLocale(request.headers.get("accept-language"));
     const check = checkToken(request, deps, "confirm");
     if (!check.ok) return htmlResponse(400, invalidLinkPage(locale, check.problem, "confirm"), locale);
-    return htmlResponse(200, optInConfirmPage(locale, { shopName: await shopName(deps.db, check.payload.shopId), token: check.token }), locale);
+    return htmlResponse(
+      200,
+      optInConfirmPage(locale, { shopName: await shopName(deps.db, check.payload.shopId), token: check.token }),
+      locale,
+    );
   } catch (error) {
     log("error", "opt-in confirmation request failed", { error: describeError(error) });
     return textResponse(500, "internal error");
@@ -285,7 +328,11 @@ async function recordTracking(deps: MailEndpointDeps, payload: TokenPayload, kin
     ]);
   } catch (error) {
     // Tracking must never break the recipient's click or the email's rendering.
-    log("warn", `${kind} tracking failed`, { shopId: payload.shopId, messageId: payload.messageId, error: describeError(error) });
+    log("warn", `${kind} tracking failed`, {
+      shopId: payload.shopId,
+      messageId: payload.messageId,
+      error: describeError(error),
+    });
   }
 }
 
@@ -332,7 +379,12 @@ export async function handleOpenRequest(request: Request, deps: MailEndpointDeps
 // ---------------------------------------------------------------------------------------------
 // /sendgrid/events
 
-function rejectEvents(status: number, error: string, fields: Record<string, unknown> = {}, headers?: Record<string, string>): Response {
+function rejectEvents(
+  status: number,
+  error: string,
+  fields: Record<string, unknown> = {},
+  headers?: Record<string, string>,
+): Response {
   log("warn", "sendgrid events rejected", { status, reason: error, ...fields });
   return jsonResponse(status, { error }, headers);
 }
@@ -346,7 +398,10 @@ export interface SendgridEventsSummary {
   duplicates: number;
 }
 
-async function applySendgridEvents(deps: MailEndpointDeps, events: NormalizedMailEvent[]): Promise<SendgridEventsSummary> {
+async function applySendgridEvents(
+  deps: MailEndpointDeps,
+  events: NormalizedMailEvent[],
+): Promise<SendgridEventsSummary> {
   const byShop = new Map<string, NormalizedMailEvent[]>();
   let ignored = 0;
   for (const event of events) {
@@ -382,17 +437,32 @@ async function applySendgridEvents(deps: MailEndpointDeps, events: NormalizedMai
 async function sendgridPost(request: Request, deps: MailEndpointDeps): Promise<Response> {
   const body = await readBodyAtMost(request, MAX_BODY_BYTES);
   if (!body.ok) return rejectEvents(413, `body larger than ${MAX_BODY_BYTES} bytes`, {}, body.headers);
-  const publicKey = (deps.sendgridPublicKey === undefined ? process.env.SENDGRID_WEBHOOK_PUBLIC_KEY : deps.sendgridPublicKey)?.trim();
+  const publicKey = (
+    deps.sendgridPublicKey === undefined ? process.env.SENDGRID_WEBHOOK_PUBLIC_KEY : deps.sendgridPublicKey
+  )?.trim();
   if (!publicKey) {
-    return rejectEvents(503, "event webhook not configured: SENDGRID_WEBHOOK_PUBLIC_KEY is not set", {}, { "Retry-After": "3600" });
+    return rejectEvents(
+      503,
+      "event webhook not configured: SENDGRID_WEBHOOK_PUBLIC_KEY is not set",
+      {},
+      { "Retry-After": "3600" },
+    );
   }
 
   let check: ReturnType<typeof verifySendgridSignature>;
   try {
-    check = verifySendgridSignature(publicKey, request.headers.get(SIGNATURE_HEADER), request.headers.get(TIMESTAMP_HEADER), body.bytes, nowOf(deps));
+    check = verifySendgridSignature(
+      publicKey,
+      request.headers.get(SIGNATURE_HEADER),
+      request.headers.get(TIMESTAMP_HEADER),
+      body.bytes,
+      nowOf(deps),
+    );
   } catch (error) {
     // The configured key itself is unusable: an operator problem, not the sender's.
-    log("error", "sendgrid events: SENDGRID_WEBHOOK_PUBLIC_KEY is not a usable public key", { error: describeError(error) });
+    log("error", "sendgrid events: SENDGRID_WEBHOOK_PUBLIC_KEY is not a usable public key", {
+      error: describeError(error),
+    });
     return jsonResponse(500, { error: "event webhook misconfigured" });
   }
   if (!check.ok) {
@@ -413,7 +483,10 @@ async function sendgridPost(request: Request, deps: MailEndpointDeps): Promise<R
   } catch (error) {
     if (error instanceof SendgridEventsError) {
       const shown = error.issues.slice(0, 3).join("; ");
-      return rejectEvents(400, `invalid events: ${shown}${error.issues.length > 3 ? ` (+${error.issues.length - 3} more)` : ""}`);
+      return rejectEvents(
+        400,
+        `invalid events: ${shown}${error.issues.length > 3 ? ` (+${error.issues.length - 3} more)` : ""}`,
+      );
     }
     throw error;
   }
@@ -428,7 +501,8 @@ export async function handleSendgridEventsRequest(request: Request, deps: MailEn
     return rateLimited(request, deps, "sendgrid_events") ?? (await sendgridPost(request, deps));
   } catch (error) {
     log("error", "sendgrid events request failed", { error: describeError(error) });
-    if (isTransientDbError(error)) return jsonResponse(503, { error: "temporarily unavailable" }, { "Retry-After": "30" });
+    if (isTransientDbError(error))
+      return jsonResponse(503, { error: "temporarily unavailable" }, { "Retry-After": "30" });
     return jsonResponse(500, { error: "internal error" });
   }
 }

@@ -78,7 +78,13 @@ interface LedgerMessage {
   email: string | null;
 }
 
-async function applyEvent(tx: Tx, shopId: string, event: MailEventInput, message: LedgerMessage, writeBacks: Map<string, ConsentWriteBack>) {
+async function applyEvent(
+  tx: Tx,
+  shopId: string,
+  event: MailEventInput,
+  message: LedgerMessage,
+  writeBacks: Map<string, ConsentWriteBack>,
+) {
   const field = TIMESTAMP_OF[event.kind];
   if (field) await markEarliest(tx, message.id, field, event.at);
   const address = event.email ?? message.email;
@@ -87,7 +93,13 @@ async function applyEvent(tx: Tx, shopId: string, event: MailEventInput, message
   } else if (event.kind === "spamreport") {
     await suppressEmails(tx, shopId, [address], "spamreport", event.at);
   } else if (event.kind === "unsubscribe") {
-    const result = await applyUnsubscribe(tx, { shopId, messageId: message.id, customerId: message.customerId, emails: [event.email], at: event.at });
+    const result = await applyUnsubscribe(tx, {
+      shopId,
+      messageId: message.id,
+      customerId: message.customerId,
+      emails: [event.email],
+      at: event.at,
+    });
     if (result.writeBack) writeBacks.set(result.writeBack.customerId, result.writeBack);
   }
 }
@@ -102,7 +114,10 @@ async function recordOnce(db: Db, shopId: string, events: MailEventInput[]): Pro
     const messageIds = [...new Set(candidates.map((e) => e.messageId as string))];
     const messages = new Map(
       (
-        await tx.message.findMany({ where: { shopId, id: { in: messageIds } }, select: { id: true, customerId: true, email: true, status: true, claimedBy: true } })
+        await tx.message.findMany({
+          where: { shopId, id: { in: messageIds } },
+          select: { id: true, customerId: true, email: true, status: true, claimedBy: true },
+        })
       ).map((m) => [m.id, m]),
     );
     const known = await tx.mailEvent.findMany({
@@ -148,7 +163,11 @@ async function recordOnce(db: Db, shopId: string, events: MailEventInput[]): Pro
  * Applies one shop's events in one transaction. Never writes to Shopify: the caller passes
  * `writeBacks` to writeBackUnsubscribe after this returns (after the commit).
  */
-export async function recordMailEvents(db: Db, shopId: string, events: MailEventInput[]): Promise<RecordMailEventsResult> {
+export async function recordMailEvents(
+  db: Db,
+  shopId: string,
+  events: MailEventInput[],
+): Promise<RecordMailEventsResult> {
   if (events.length === 0) return { applied: 0, duplicates: 0, ignored: 0, writeBacks: [] };
   for (let attempt = 1; ; attempt += 1) {
     try {

@@ -15,8 +15,7 @@ export const MAX_EVENTS = 5000;
 export const MAX_TIMESTAMP_SKEW_MS = 10 * 60 * 1000;
 
 export type SignatureCheck =
-  | { ok: true }
-  | { ok: false; reason: "missing" | "malformed" | "too_large" | "stale" | "bad_signature" };
+  { ok: true } | { ok: false; reason: "missing" | "malformed" | "too_large" | "stale" | "bad_signature" };
 
 const keys = new Map<string, KeyObject>();
 
@@ -27,7 +26,11 @@ function publicKeyFrom(publicKeyBase64: string): KeyObject {
   try {
     key = publicKeyBase64.includes("-----BEGIN")
       ? createPublicKey(publicKeyBase64)
-      : createPublicKey({ key: Buffer.from(publicKeyBase64.replace(/\s+/g, ""), "base64"), format: "der", type: "spki" });
+      : createPublicKey({
+          key: Buffer.from(publicKeyBase64.replace(/\s+/g, ""), "base64"),
+          format: "der",
+          type: "spki",
+        });
   } catch {
     throw new Error("the SendGrid event webhook public key is not a base64 DER (SPKI) public key");
   }
@@ -64,15 +67,7 @@ export function verifySendgridSignature(
 }
 
 export type MailEventKind =
-  | "processed"
-  | "delivered"
-  | "open"
-  | "click"
-  | "bounce"
-  | "dropped"
-  | "deferred"
-  | "spamreport"
-  | "unsubscribe";
+  "processed" | "delivered" | "open" | "click" | "bounce" | "dropped" | "deferred" | "spamreport" | "unsubscribe";
 
 export interface NormalizedMailEvent {
   /** sg_event_id: the key to de-duplicate on (SendGrid delivers at least once) */
@@ -124,7 +119,9 @@ const eventSchema = z.looseObject({
 
 export class SendgridEventsError extends Error {
   constructor(readonly issues: string[]) {
-    super(`invalid SendGrid event payload: ${issues.slice(0, 5).join("; ")}${issues.length > 5 ? ` (+${issues.length - 5} more)` : ""}`);
+    super(
+      `invalid SendGrid event payload: ${issues.slice(0, 5).join("; ")}${issues.length > 5 ? ` (+${issues.length - 5} more)` : ""}`,
+    );
     this.name = "SendgridEventsError";
   }
 }
@@ -132,7 +129,8 @@ export class SendgridEventsError extends Error {
 /** Parses a (verified) event webhook body. Throws SendgridEventsError naming each bad event and field. */
 export function parseSendgridEvents(rawBody: string | Uint8Array): NormalizedMailEvent[] {
   const text = typeof rawBody === "string" ? rawBody : Buffer.from(rawBody).toString("utf8");
-  if (Buffer.byteLength(text, "utf8") > MAX_BODY_BYTES) throw new SendgridEventsError([`body exceeds ${MAX_BODY_BYTES} bytes`]);
+  if (Buffer.byteLength(text, "utf8") > MAX_BODY_BYTES)
+    throw new SendgridEventsError([`body exceeds ${MAX_BODY_BYTES} bytes`]);
   let json: unknown;
   try {
     json = JSON.parse(text);
@@ -147,7 +145,8 @@ export function parseSendgridEvents(rawBody: string | Uint8Array): NormalizedMai
   json.forEach((item: unknown, index) => {
     const parsed = eventSchema.safeParse(item);
     if (!parsed.success) {
-      for (const issue of parsed.error.issues) issues.push(`event ${index}: ${issue.path.join(".") || "(event)"}: ${issue.message}`);
+      for (const issue of parsed.error.issues)
+        issues.push(`event ${index}: ${issue.path.join(".") || "(event)"}: ${issue.message}`);
       return;
     }
     const raw = parsed.data;

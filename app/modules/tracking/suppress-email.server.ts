@@ -26,7 +26,10 @@ export async function suppressEmails(
 ): Promise<number> {
   let created = 0;
   for (const emailNormalized of normalizedAddresses(emails)) {
-    const existing = await tx.suppression.findUnique({ where: { shopId_emailNormalized: { shopId, emailNormalized } }, select: { id: true } });
+    const existing = await tx.suppression.findUnique({
+      where: { shopId_emailNormalized: { shopId, emailNormalized } },
+      select: { id: true },
+    });
     if (existing) continue;
     await tx.suppression.create({ data: { shopId, emailNormalized, reason, at } });
     created += 1;

@@ -62,7 +62,15 @@ export async function applyUnsubscribe(tx: Tx, input: ApplyUnsubscribeInput): Pr
   const customer = customerId
     ? await tx.customer.findFirst({
         where: { id: customerId, shopId: input.shopId },
-        select: { id: true, gid: true, email: true, emailNormalized: true, emailConsent: true, redactedAt: true, deletedAt: true },
+        select: {
+          id: true,
+          gid: true,
+          email: true,
+          emailNormalized: true,
+          emailConsent: true,
+          redactedAt: true,
+          deletedAt: true,
+        },
       })
     : null;
 
@@ -111,10 +119,20 @@ export async function recordMailEventOnce(
   shopId: string,
   event: { eventId: string; messageId: string | null; kind: string; url?: string | null; at: Date },
 ): Promise<boolean> {
-  const existing = await tx.mailEvent.findUnique({ where: { shopId_eventId: { shopId, eventId: event.eventId } }, select: { id: true } });
+  const existing = await tx.mailEvent.findUnique({
+    where: { shopId_eventId: { shopId, eventId: event.eventId } },
+    select: { id: true },
+  });
   if (existing) return false;
   await tx.mailEvent.create({
-    data: { shopId, eventId: event.eventId, messageId: event.messageId, kind: event.kind, url: event.url ?? null, at: event.at },
+    data: {
+      shopId,
+      eventId: event.eventId,
+      messageId: event.messageId,
+      kind: event.kind,
+      url: event.url ?? null,
+      at: event.at,
+    },
   });
   return true;
 }
@@ -129,7 +147,11 @@ function errorSummary(error: unknown): Record<string, unknown> {
  * Tells Shopify the customer unsubscribed. On failure (or with no port) the customer's consent
  * source becomes UNSUBSCRIBE_PENDING_SYNC_SOURCE so a later sync can find it; never throws.
  */
-export async function writeBackUnsubscribe(db: Db, admin: AdminPortSource, target: ConsentWriteBack): Promise<"synced" | "pending"> {
+export async function writeBackUnsubscribe(
+  db: Db,
+  admin: AdminPortSource,
+  target: ConsentWriteBack,
+): Promise<"synced" | "pending"> {
   try {
     if (!admin) throw new Error("no Admin API port for the shop");
     const port = typeof admin === "function" ? await admin() : admin;
@@ -144,7 +166,12 @@ export async function writeBackUnsubscribe(db: Db, admin: AdminPortSource, targe
     try {
       // Only while the state is still ours: a newer consent from Shopify needs no sync.
       await db.customer.updateMany({
-        where: { id: target.customerId, shopId: target.shopId, emailConsent: "UNSUBSCRIBED", emailConsentSource: UNSUBSCRIBE_SOURCE },
+        where: {
+          id: target.customerId,
+          shopId: target.shopId,
+          emailConsent: "UNSUBSCRIBED",
+          emailConsentSource: UNSUBSCRIBE_SOURCE,
+        },
         data: { emailConsentSource: UNSUBSCRIBE_PENDING_SYNC_SOURCE },
       });
     } catch (markError) {
@@ -217,7 +244,8 @@ export async function unsubscribeByMessage(db: Db, input: UnsubscribeByMessageIn
     }
   }
   if (!applied) return { shopFound: false, changed: false, consentChanged: false, shopifySync: "not_needed" };
-  const changed = applied.consentChanged || applied.suppressionsCreated > 0 || applied.messageMarked || applied.eventRecorded;
+  const changed =
+    applied.consentChanged || applied.suppressionsCreated > 0 || applied.messageMarked || applied.eventRecorded;
   const shopifySync = applied.writeBack ? await writeBackUnsubscribe(db, input.admin, applied.writeBack) : "not_needed";
   return { shopFound: true, changed, consentChanged: applied.consentChanged, shopifySync };
 }

@@ -41,7 +41,11 @@ describe("who gets the first-purchase discount", () => {
           orderDiscountsAdd: {
             selectionStrategy: "FIRST",
             candidates: [
-              { message: "初回購入10%オフ", targets: [{ orderSubtotal: { excludedCartLineIds: [] } }], value: { percentage: { value: "10" } } },
+              {
+                message: "初回購入10%オフ",
+                targets: [{ orderSubtotal: { excludedCartLineIds: [] } }],
+                value: { percentage: { value: "10" } },
+              },
             ],
           },
         },
@@ -66,11 +70,15 @@ describe("who gets the first-purchase discount", () => {
     const amount = { ...CONFIG, kind: "amount", value: 500, currencyCode: "JPY" };
     const granted = cartLinesDiscountsGenerateRun(input({ config: amount }));
     expect(granted.operations[0]?.orderDiscountsAdd?.candidates[0]?.value).toEqual({ fixedAmount: { amount: "500" } });
-    expect(cartLinesDiscountsGenerateRun(input({ config: amount, currency: CurrencyCode.Usd }))).toEqual({ operations: [] });
+    expect(cartLinesDiscountsGenerateRun(input({ config: amount, currency: CurrencyCode.Usd }))).toEqual({
+      operations: [],
+    });
   });
 
   test("a discount without the ORDER class gets no order discount", () => {
-    expect(cartLinesDiscountsGenerateRun(input({ classes: [DiscountClass.Product, DiscountClass.Shipping] }))).toEqual({ operations: [] });
+    expect(cartLinesDiscountsGenerateRun(input({ classes: [DiscountClass.Product, DiscountClass.Shipping] }))).toEqual({
+      operations: [],
+    });
   });
 });
 
@@ -80,7 +88,7 @@ describe("configuration: anything unreadable means no discount", () => {
     ["switched off", { ...CONFIG, enabled: false }],
     ["another version", { ...CONFIG, version: 2 }],
     ["not an object", "ten percent"],
-    ["broken JSON text", "{\"version\":1,"],
+    ["broken JSON text", '{"version":1,'],
     ["percent above 100", { ...CONFIG, value: 150 }],
     ["fractional percent", { ...CONFIG, value: 12.5 }],
     ["zero", { ...CONFIG, value: 0 }],
@@ -94,6 +102,13 @@ describe("configuration: anything unreadable means no discount", () => {
 
   test("the configuration may arrive as JSON text; missing messages fall back to a plain label", () => {
     const parsed = parseFirstPurchaseConfig(JSON.stringify({ version: 1, enabled: true, kind: "percent", value: 5 }));
-    expect(parsed).toEqual({ version: 1, enabled: true, kind: "percent", value: 5, currencyCode: null, message: { ja: "初回購入割引", en: "First-purchase discount" } });
+    expect(parsed).toEqual({
+      version: 1,
+      enabled: true,
+      kind: "percent",
+      value: 5,
+      currencyCode: null,
+      message: { ja: "初回購入割引", en: "First-purchase discount" },
+    });
   });
 });

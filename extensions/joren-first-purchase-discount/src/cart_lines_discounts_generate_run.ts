@@ -4,7 +4,13 @@
 // unreadable configuration, a discount created without the ORDER class, or a fixed amount
 // configured in another currency than the cart's.
 import { parseFirstPurchaseConfig } from "./config";
-import { DiscountClass, LanguageCode, OrderDiscountSelectionStrategy, type CartInput, type CartLinesDiscountsGenerateRunResult } from "./types";
+import {
+  DiscountClass,
+  LanguageCode,
+  OrderDiscountSelectionStrategy,
+  type CartInput,
+  type CartLinesDiscountsGenerateRunResult,
+} from "./types";
 
 const NO_DISCOUNT: CartLinesDiscountsGenerateRunResult = { operations: [] };
 
@@ -14,7 +20,8 @@ export function cartLinesDiscountsGenerateRun(input: CartInput): CartLinesDiscou
   if (!customer || customer.numberOfOrders !== 0) return NO_DISCOUNT;
   const config = parseFirstPurchaseConfig(input.discount.metafield?.jsonValue ?? null);
   if (!config || !config.enabled) return NO_DISCOUNT;
-  if (config.kind === "amount" && config.currencyCode !== input.cart.cost.subtotalAmount.currencyCode) return NO_DISCOUNT;
+  if (config.kind === "amount" && config.currencyCode !== input.cart.cost.subtotalAmount.currencyCode)
+    return NO_DISCOUNT;
   const japanese = input.localization.language.isoCode === LanguageCode.Ja;
   return {
     operations: [
@@ -26,7 +33,10 @@ export function cartLinesDiscountsGenerateRun(input: CartInput): CartLinesDiscou
               message: japanese ? config.message.ja : config.message.en,
               targets: [{ orderSubtotal: { excludedCartLineIds: [] } }],
               // Decimal travels as a string in the Function API (the CLI's typegen maps it so)
-              value: config.kind === "percent" ? { percentage: { value: String(config.value) } } : { fixedAmount: { amount: String(config.value) } },
+              value:
+                config.kind === "percent"
+                  ? { percentage: { value: String(config.value) } }
+                  : { fixedAmount: { amount: String(config.value) } },
             },
           ],
         },

@@ -1,6 +1,13 @@
 import { PIXEL_EVENT_NAMES, parsePixelRequest } from "~/modules/ingest/pixel/pixel-event-schema";
 import { buildPixelRequestBody, eventsEndpoint, MAX_LINE_ITEMS, TRACKED_EVENTS } from "./build-body";
-import type { CheckoutStarted, PixelCheckout, PixelProductVariant, ProductAddedToCart, ProductViewed, TrackedEvent } from "./types";
+import type {
+  CheckoutStarted,
+  PixelCheckout,
+  PixelProductVariant,
+  ProductAddedToCart,
+  ProductViewed,
+  TrackedEvent,
+} from "./types";
 
 const NOW = new Date("2026-11-23T12:00:00.000Z");
 const base = {
@@ -59,7 +66,10 @@ describe("buildPixelRequestBody", () => {
 
   test("an add to cart keeps the quantity and the merchandise ids only", () => {
     expect(build(added).event.data).toEqual({
-      cartLine: { quantity: 2, merchandise: { id: "43210987654321", product: { id: "820982911946154508", url: "/products/tea" } } },
+      cartLine: {
+        quantity: 2,
+        merchandise: { id: "43210987654321", product: { id: "820982911946154508", url: "/products/tea" } },
+      },
     });
     expect(build({ ...added, data: { cartLine: null } }).event.data).toEqual({ cartLine: null });
   });
@@ -70,7 +80,12 @@ describe("buildPixelRequestBody", () => {
       checkout: {
         token: "ck-123",
         email: "Guest@Example.com",
-        lineItems: [{ quantity: 3, variant: { id: "43210987654321", product: { id: "820982911946154508", url: "/products/tea" } } }],
+        lineItems: [
+          {
+            quantity: 3,
+            variant: { id: "43210987654321", product: { id: "820982911946154508", url: "/products/tea" } },
+          },
+        ],
       },
     });
     const text = JSON.stringify(body);
@@ -127,7 +142,14 @@ describe("eventsEndpoint", () => {
   });
 
   test("refuses anything that is not an https URL", () => {
-    for (const bad of [undefined, "", "http://joren.example.com", "joren.example.com", "javascript:alert(1)", "https://"]) {
+    for (const bad of [
+      undefined,
+      "",
+      "http://joren.example.com",
+      "joren.example.com",
+      "javascript:alert(1)",
+      "https://",
+    ]) {
       expect(eventsEndpoint(bad)).toBeNull();
     }
   });

@@ -2,7 +2,12 @@
 // docs/pixel.md and app/modules/ingest/pixel/pixel-event-schema.ts).
 import type { PixelCustomer, PixelProductVariant, TrackedEvent, TrackedEventName } from "./types";
 
-export const TRACKED_EVENTS: readonly TrackedEventName[] = ["page_viewed", "product_viewed", "product_added_to_cart", "checkout_started"];
+export const TRACKED_EVENTS: readonly TrackedEventName[] = [
+  "page_viewed",
+  "product_viewed",
+  "product_added_to_cart",
+  "checkout_started",
+];
 
 // Keeps a large checkout under the 64 KiB a keepalive request (and the endpoint) accepts; the
 // full lines reach Joren through the checkouts/* webhooks anyway.
@@ -58,7 +63,10 @@ function minimalData(event: TrackedEvent): Record<string, unknown> {
   }
 }
 
-function customerOf(event: TrackedEvent, loggedIn: Partial<PixelCustomer> | null | undefined): PixelRequestBody["customer"] {
+function customerOf(
+  event: TrackedEvent,
+  loggedIn: Partial<PixelCustomer> | null | undefined,
+): PixelRequestBody["customer"] {
   const id = loggedIn?.id ? String(loggedIn.id) : null;
   // Sent as claims only: the app never routes mail on them (the endpoint is unsigned). What ties
   // this browser to a person is the checkout token, joined to Shopify's signed checkouts/* webhook

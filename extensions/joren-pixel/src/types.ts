@@ -51,7 +51,10 @@ export interface PixelCustomer {
 export interface ExtensionApi {
   readonly settings: Record<string, string | undefined>;
   readonly analytics: {
-    subscribe<K extends TrackedEventName>(name: K, callback: (event: Extract<TrackedEvent, { name: K }>) => void): () => boolean;
+    subscribe<K extends TrackedEventName>(
+      name: K,
+      callback: (event: Extract<TrackedEvent, { name: K }>) => void,
+    ): () => boolean;
   };
   readonly browser: { sendBeacon: (url: string, body?: string) => Promise<boolean> };
   readonly init: {

@@ -7,15 +7,29 @@ import { parseJsonLossless } from "~/lib/json";
 import { parsePixelRequest } from "~/modules/ingest/pixel/pixel-event-schema";
 import { backInStockFormSchema } from "~/modules/ingest/back-in-stock/subscribe.server";
 import { birthdayFormSchema } from "~/modules/ingest/birthdays/storefront-birthday.server";
-import { customerProfile, syntheticId, syntheticStore, type StoreEvent, type SyntheticStoreOptions } from "~/modules/platform/demo/synthetic-store";
+import {
+  customerProfile,
+  syntheticId,
+  syntheticStore,
+  type StoreEvent,
+  type SyntheticStoreOptions,
+} from "~/modules/platform/demo/synthetic-store";
 import { getTopic, resolveTopic } from "~/modules/ingest/topics";
 
 const END = new Date("2026-11-23T00:00:00Z");
-const options = (customers: number, seed = 42): SyntheticStoreOptions => ({ shop: "joren-demo.myshopify.com", customers, seed, end: END });
+const options = (customers: number, seed = 42): SyntheticStoreOptions => ({
+  shop: "joren-demo.myshopify.com",
+  customers,
+  seed,
+  end: END,
+});
 
 function digest(events: Iterable<StoreEvent>): string {
   const hash = createHash("sha256");
-  for (const e of events) hash.update(`${e.at}|${e.kind}|${"topic" in e ? e.topic : ""}|${"path" in e ? e.path : ""}|${"body" in e ? e.body : JSON.stringify(e.fields)}\n`);
+  for (const e of events)
+    hash.update(
+      `${e.at}|${e.kind}|${"topic" in e ? e.topic : ""}|${"path" in e ? e.path : ""}|${"body" in e ? e.body : JSON.stringify(e.fields)}\n`,
+    );
   return hash.digest("hex");
 }
 
@@ -38,7 +52,8 @@ describe("syntheticStore", () => {
     for (const seed of [1, 42, 2026]) {
       const spend = new Map<number, number>();
       for (const e of syntheticStore(options(1500, seed))) {
-        if (e.kind === "webhook" && e.order) spend.set(e.order.customer, (spend.get(e.order.customer) ?? 0) + e.order.total);
+        if (e.kind === "webhook" && e.order)
+          spend.set(e.order.customer, (spend.get(e.order.customer) ?? 0) + e.order.total);
       }
       const sorted = [...spend.values()].sort((a, b) => b - a);
       const total = sorted.reduce((a, b) => a + b, 0);
@@ -75,22 +90,38 @@ describe("syntheticStore", () => {
     expect(share((p) => p.locale === "en")).toBeGreaterThan(0.1);
     expect(share((p) => p.birthDate !== null)).toBeGreaterThan(0.3);
     // the unsubscribes arrive as consent webhooks; birthdays ride in the facts metafield or the form
-    expect(webhooks.some((e) => e.topic === "customers_email_marketing_consent/update" && e.body.includes('"unsubscribed"'))).toBe(true);
-    expect(webhooks.some((e) => e.topic === "customers/create" && e.body.includes('"namespace":"facts","key":"birth_date"'))).toBe(true);
+    expect(
+      webhooks.some((e) => e.topic === "customers_email_marketing_consent/update" && e.body.includes('"unsubscribed"')),
+    ).toBe(true);
+    expect(
+      webhooks.some((e) => e.topic === "customers/create" && e.body.includes('"namespace":"facts","key":"birth_date"')),
+    ).toBe(true);
     expect(events.some((e) => e.kind === "proxy" && e.path === "/proxy/birthday")).toBe(true);
   });
 
   test("covers the catalogue's life: sell-outs, restocks, notify-me forms, abandoned checkouts, refunds, cancellations", () => {
-    const levels = webhooks.filter((e) => e.topic === "inventory_levels/update").map((e) => JSON.parse(e.body) as { available: number });
+    const levels = webhooks
+      .filter((e) => e.topic === "inventory_levels/update")
+      .map((e) => JSON.parse(e.body) as { available: number });
     expect(levels.some((l) => l.available === 0)).toBe(true);
     expect(levels.some((l) => l.available > 0)).toBe(true);
     expect(events.some((e) => e.kind === "proxy" && e.path === "/proxy/back-in-stock")).toBe(true);
-    const completed = new Set(webhooks.filter((e) => e.topic === "checkouts/update").map((e) => (JSON.parse(e.body) as { token: string }).token));
-    const created = webhooks.filter((e) => e.topic === "checkouts/create").map((e) => (JSON.parse(e.body) as { token: string }).token);
+    const completed = new Set(
+      webhooks
+        .filter((e) => e.topic === "checkouts/update")
+        .map((e) => (JSON.parse(e.body) as { token: string }).token),
+    );
+    const created = webhooks
+      .filter((e) => e.topic === "checkouts/create")
+      .map((e) => (JSON.parse(e.body) as { token: string }).token);
     expect(created.filter((t) => !completed.has(t)).length).toBeGreaterThan(orders.length * 0.2);
     expect(webhooks.some((e) => e.topic === "refunds/create")).toBe(true);
     expect(webhooks.some((e) => e.topic === "orders/cancelled")).toBe(true);
-    const pixelNames = new Set(events.filter((e) => e.kind === "pixel").map((e) => (JSON.parse(e.body) as { event: { name: string } }).event.name));
+    const pixelNames = new Set(
+      events
+        .filter((e) => e.kind === "pixel")
+        .map((e) => (JSON.parse(e.body) as { event: { name: string } }).event.name),
+    );
     expect(pixelNames).toEqual(new Set(["product_viewed", "product_added_to_cart", "checkout_started"]));
   });
 

@@ -11,11 +11,17 @@ function share(predicate: (id: string) => boolean, population: readonly string[]
 describe("isHeldOut", () => {
   test("is stable: the same inputs always give the same answer", () => {
     fc.assert(
-      fc.property(fc.string(), fc.string(), fc.integer({ min: 0, max: 50 }), fc.string(), (customerId, scenario, percent, salt) => {
-        const first = isHeldOut(customerId, scenario, percent, salt);
-        expect(isHeldOut(customerId, scenario, percent, salt)).toBe(first);
-        expect(holdoutBucket(customerId, scenario, salt)).toBe(holdoutBucket(customerId, scenario, salt));
-      }),
+      fc.property(
+        fc.string(),
+        fc.string(),
+        fc.integer({ min: 0, max: 50 }),
+        fc.string(),
+        (customerId, scenario, percent, salt) => {
+          const first = isHeldOut(customerId, scenario, percent, salt);
+          expect(isHeldOut(customerId, scenario, percent, salt)).toBe(first);
+          expect(holdoutBucket(customerId, scenario, salt)).toBe(holdoutBucket(customerId, scenario, salt));
+        },
+      ),
     );
   });
 
@@ -51,7 +57,9 @@ describe("isHeldOut", () => {
   });
 
   test.each([5, 12.5, 25, 50])("holds out %d%% ± 1.5 points", (percent) => {
-    expect(Math.abs(share((id) => isHeldOut(id, "birthday", percent, SALT), ids) - percent / 100)).toBeLessThanOrEqual(0.015);
+    expect(Math.abs(share((id) => isHeldOut(id, "birthday", percent, SALT), ids) - percent / 100)).toBeLessThanOrEqual(
+      0.015,
+    );
   });
 
   test("membership differs per scenario, independently", () => {
@@ -59,7 +67,11 @@ describe("isHeldOut", () => {
     const inBoth = share((id) => isHeldOut(id, "welcome", 10, SALT), inCart);
     // independent: about 10% of the cart control group is also in the welcome control group
     expect(Math.abs(inBoth - 0.1)).toBeLessThanOrEqual(0.04);
-    expect(Math.abs(share((id) => isHeldOut(id, "cart_abandonment", 10, SALT) && isHeldOut(id, "welcome", 10, SALT), ids) - 0.01)).toBeLessThanOrEqual(0.005);
+    expect(
+      Math.abs(
+        share((id) => isHeldOut(id, "cart_abandonment", 10, SALT) && isHeldOut(id, "welcome", 10, SALT), ids) - 0.01,
+      ),
+    ).toBeLessThanOrEqual(0.005);
   });
 
   test("membership differs per salt (shop)", () => {
@@ -71,7 +83,11 @@ describe("isHeldOut", () => {
 
 describe("holdoutDecision", () => {
   test("held out customers are recorded as held_out with the share", () => {
-    expect(holdoutDecision("c36", "welcome", 10, "s")).toEqual({ pass: false, outcome: "held_out", reason: "control group (10% holdout)" });
+    expect(holdoutDecision("c36", "welcome", 10, "s")).toEqual({
+      pass: false,
+      outcome: "held_out",
+      reason: "control group (10% holdout)",
+    });
     expect(holdoutDecision("c36", "welcome", 5, "s")).toEqual({ pass: true });
   });
 });

@@ -10,7 +10,12 @@ describe("isQuietHour", () => {
     expect([20, 21, 23, 0, 7, 8].map((h) => isQuietHour(h, DEFAULT))).toEqual([false, true, true, true, true, false]);
   });
   test("a window within one day", () => {
-    expect([11, 12, 13, 14].map((h) => isQuietHour(h, { startHour: 12, endHour: 14 }))).toEqual([false, true, true, false]);
+    expect([11, 12, 13, 14].map((h) => isQuietHour(h, { startHour: 12, endHour: 14 }))).toEqual([
+      false,
+      true,
+      true,
+      false,
+    ]);
   });
   test("an empty window is never quiet", () => {
     expect(Array.from({ length: 24 }, (_, h) => isQuietHour(h, { startHour: 5, endHour: 5 }))).not.toContain(true);
@@ -33,30 +38,40 @@ describe("quietHoursDecision", () => {
   });
 
   test("Tokyo: after midnight waits for 08:00 the same day; 08:00 passes", () => {
-    expect(quietHoursDecision(utc("2026-05-01T18:00:00Z"), "Asia/Tokyo", DEFAULT)).toMatchObject({ until: utc("2026-05-01T23:00:00Z") });
+    expect(quietHoursDecision(utc("2026-05-01T18:00:00Z"), "Asia/Tokyo", DEFAULT)).toMatchObject({
+      until: utc("2026-05-01T23:00:00Z"),
+    });
     expect(quietHoursDecision(utc("2026-05-01T23:00:00Z"), "Asia/Tokyo", DEFAULT)).toEqual({ pass: true });
   });
 
   test("a daytime window defers to its end", () => {
-    expect(quietHoursDecision(utc("2026-05-01T03:30:00Z"), "Asia/Tokyo", { startHour: 12, endHour: 14 })).toMatchObject({
-      outcome: "deferred",
-      until: utc("2026-05-01T05:00:00Z"),
-    });
+    expect(quietHoursDecision(utc("2026-05-01T03:30:00Z"), "Asia/Tokyo", { startHour: 12, endHour: 14 })).toMatchObject(
+      {
+        outcome: "deferred",
+        until: utc("2026-05-01T05:00:00Z"),
+      },
+    );
   });
 
   test("New York spring-forward night ends at 08:00 EDT (12:00Z), not 13:00Z", () => {
     // 01:30 EST on 2026-03-08
-    expect(quietHoursDecision(utc("2026-03-08T06:30:00Z"), "America/New_York", DEFAULT)).toMatchObject({ until: utc("2026-03-08T12:00:00Z") });
+    expect(quietHoursDecision(utc("2026-03-08T06:30:00Z"), "America/New_York", DEFAULT)).toMatchObject({
+      until: utc("2026-03-08T12:00:00Z"),
+    });
   });
 
   test("New York fall-back night: the repeated 01:30 still waits for 08:00 EST (13:00Z)", () => {
     for (const now of ["2026-11-01T05:30:00Z", "2026-11-01T06:30:00Z"]) {
-      expect(quietHoursDecision(utc(now), "America/New_York", DEFAULT)).toMatchObject({ until: utc("2026-11-01T13:00:00Z") });
+      expect(quietHoursDecision(utc(now), "America/New_York", DEFAULT)).toMatchObject({
+        until: utc("2026-11-01T13:00:00Z"),
+      });
     }
   });
 
   test("a window ending inside the spring-forward gap ends when the clock jumps", () => {
-    expect(quietHoursDecision(utc("2026-03-08T06:30:00Z"), "America/New_York", { startHour: 21, endHour: 2 })).toMatchObject({
+    expect(
+      quietHoursDecision(utc("2026-03-08T06:30:00Z"), "America/New_York", { startHour: 21, endHour: 2 }),
+    ).toMatchObject({
       until: utc("2026-03-08T07:00:00Z"),
     });
   });

@@ -12,7 +12,17 @@ import {
 } from "~/modules/platform/time/shop-time";
 
 const utc = (iso: string) => new Date(iso);
-const ZONES = ["Asia/Tokyo", "America/New_York", "Europe/London", "Australia/Lord_Howe", "Asia/Kathmandu", "America/Santiago", "America/Havana", "Pacific/Chatham", "UTC"];
+const ZONES = [
+  "Asia/Tokyo",
+  "America/New_York",
+  "Europe/London",
+  "Australia/Lord_Howe",
+  "Asia/Kathmandu",
+  "America/Santiago",
+  "America/Havana",
+  "Pacific/Chatham",
+  "UTC",
+];
 
 describe("isValidTimeZone / canonicalTimeZone", () => {
   test.each(["Asia/Tokyo", "America/New_York", "UTC", "Europe/London"])("%s is valid", (tz) => {
@@ -29,10 +39,24 @@ describe("isValidTimeZone / canonicalTimeZone", () => {
 
 describe("zonedParts", () => {
   test("Tokyo is UTC+9 with no DST: 15:00Z is midnight of the next day", () => {
-    expect(zonedParts(utc("2026-01-01T15:00:00Z"), "Asia/Tokyo")).toEqual({ year: 2026, month: 1, day: 2, hour: 0, minute: 0, second: 0, weekday: 5 });
+    expect(zonedParts(utc("2026-01-01T15:00:00Z"), "Asia/Tokyo")).toEqual({
+      year: 2026,
+      month: 1,
+      day: 2,
+      hour: 0,
+      minute: 0,
+      second: 0,
+      weekday: 5,
+    });
   });
   test("New York midnight uses hour 0, not 24", () => {
-    expect(zonedParts(utc("2026-07-04T04:00:30Z"), "America/New_York")).toMatchObject({ day: 4, hour: 0, minute: 0, second: 30, weekday: 6 });
+    expect(zonedParts(utc("2026-07-04T04:00:30Z"), "America/New_York")).toMatchObject({
+      day: 4,
+      hour: 0,
+      minute: 0,
+      second: 30,
+      weekday: 6,
+    });
   });
 });
 
@@ -88,15 +112,19 @@ describe("atLocalTime", () => {
 
   test("round trip: the wall time of any instant maps back to it (or its earlier twin)", () => {
     fc.assert(
-      fc.property(fc.integer({ min: Date.UTC(2020, 0, 1) / 60_000, max: Date.UTC(2035, 0, 1) / 60_000 }), fc.constantFrom(...ZONES), (minutes, tz) => {
-        const instant = new Date(minutes * 60_000);
-        const p = zonedParts(instant, tz);
-        const back = localTimeToInstant(p, p.hour, p.minute, tz);
-        const q = zonedParts(back, tz);
-        expect([q.year, q.month, q.day, q.hour, q.minute]).toEqual([p.year, p.month, p.day, p.hour, p.minute]);
-        const earlierBy = instant.getTime() - back.getTime();
-        expect(earlierBy === 0 || earlierBy === 3_600_000 || earlierBy === 1_800_000).toBe(true);
-      }),
+      fc.property(
+        fc.integer({ min: Date.UTC(2020, 0, 1) / 60_000, max: Date.UTC(2035, 0, 1) / 60_000 }),
+        fc.constantFrom(...ZONES),
+        (minutes, tz) => {
+          const instant = new Date(minutes * 60_000);
+          const p = zonedParts(instant, tz);
+          const back = localTimeToInstant(p, p.hour, p.minute, tz);
+          const q = zonedParts(back, tz);
+          expect([q.year, q.month, q.day, q.hour, q.minute]).toEqual([p.year, p.month, p.day, p.hour, p.minute]);
+          const earlierBy = instant.getTime() - back.getTime();
+          expect(earlierBy === 0 || earlierBy === 3_600_000 || earlierBy === 1_800_000).toBe(true);
+        },
+      ),
       { numRuns: 2000 },
     );
   });
@@ -151,15 +179,20 @@ describe("nextLocalHour", () => {
   });
   test("is always within 25 hours and reads hour:00 unless in a gap", () => {
     fc.assert(
-      fc.property(fc.integer({ min: Date.UTC(2020, 0, 1), max: Date.UTC(2035, 0, 1) }), fc.integer({ min: 0, max: 23 }), fc.constantFrom(...ZONES), (ms, hour, tz) => {
-        const now = new Date(ms);
-        const next = nextLocalHour(now, hour, tz);
-        expect(next.getTime()).toBeGreaterThan(ms);
-        expect(next.getTime() - ms).toBeLessThanOrEqual(25 * 3_600_000);
-        const q = zonedParts(next, tz);
-        const shifted = (q.hour * 60 + q.minute - hour * 60 + 1440) % 1440;
-        expect(shifted).toBeLessThanOrEqual(60);
-      }),
+      fc.property(
+        fc.integer({ min: Date.UTC(2020, 0, 1), max: Date.UTC(2035, 0, 1) }),
+        fc.integer({ min: 0, max: 23 }),
+        fc.constantFrom(...ZONES),
+        (ms, hour, tz) => {
+          const now = new Date(ms);
+          const next = nextLocalHour(now, hour, tz);
+          expect(next.getTime()).toBeGreaterThan(ms);
+          expect(next.getTime() - ms).toBeLessThanOrEqual(25 * 3_600_000);
+          const q = zonedParts(next, tz);
+          const shifted = (q.hour * 60 + q.minute - hour * 60 + 1440) % 1440;
+          expect(shifted).toBeLessThanOrEqual(60);
+        },
+      ),
       { numRuns: 2000 },
     );
   });

@@ -23,6 +23,8 @@ describe("listUnsubscribeHeaders", () => {
 });
 
 test("a loopback http URL is allowed: the offline demo's mail only reaches the local outbox", () => {
-  expect(listUnsubscribeHeaders("http://127.0.0.1:3000/email/unsubscribe?t=x")["List-Unsubscribe"]).toBe("<http://127.0.0.1:3000/email/unsubscribe?t=x>");
+  expect(listUnsubscribeHeaders("http://127.0.0.1:3000/email/unsubscribe?t=x")["List-Unsubscribe"]).toBe(
+    "<http://127.0.0.1:3000/email/unsubscribe?t=x>",
+  );
   expect(() => listUnsubscribeHeaders("http://joren.example/email/unsubscribe")).toThrow(/needs an https URL/);
 });

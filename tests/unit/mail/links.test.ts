@@ -25,7 +25,10 @@ describe("buildMessageLinks", () => {
     expect(new URL(l.openPixelUrl).pathname).toBe("/email/open");
     expect(new URL(click).pathname).toBe("/email/click");
 
-    expect(verifyToken(SECRET, tokenOf(l.unsubscribeUrl), NOW, "unsubscribe")).toMatchObject({ kind: "unsubscribe", ...ids });
+    expect(verifyToken(SECRET, tokenOf(l.unsubscribeUrl), NOW, "unsubscribe")).toMatchObject({
+      kind: "unsubscribe",
+      ...ids,
+    });
     expect(verifyToken(SECRET, tokenOf(l.openPixelUrl), NOW, "open")).toMatchObject({ kind: "open", ...ids });
     expect(verifyToken(SECRET, tokenOf(click), NOW, "click")).toMatchObject({
       kind: "click",
@@ -58,18 +61,27 @@ describe("buildMessageLinks", () => {
     const short = links("https://joren.example", { ttlDays: 7, unsubscribeTtlDays: 30 });
     expect(expOf(short.openPixelUrl, "open")).toBe(nowS + 7 * DAY);
     expect(expOf(short.unsubscribeUrl, "unsubscribe")).toBe(nowS + 30 * DAY);
-    expect(verifyToken(SECRET, tokenOf(short.openPixelUrl), new Date((nowS + 7 * DAY) * 1000), "open")).toEqual({ error: "expired" });
+    expect(verifyToken(SECRET, tokenOf(short.openPixelUrl), new Date((nowS + 7 * DAY) * 1000), "open")).toEqual({
+      error: "expired",
+    });
   });
 
   test("an app URL with a path keeps it; a trailing slash is not doubled", () => {
-    expect(links("https://joren.example/app/").unsubscribeUrl).toMatch(/^https:\/\/joren\.example\/app\/email\/unsubscribe\?t=/);
+    expect(links("https://joren.example/app/").unsubscribeUrl).toMatch(
+      /^https:\/\/joren\.example\/app\/email\/unsubscribe\?t=/,
+    );
     expect(linkBaseUrl("https://joren.example/")).toBe("https://joren.example");
   });
 
   test("http is accepted for 127.0.0.1 and localhost only", () => {
     expect(links("http://127.0.0.1:3000").openPixelUrl).toMatch(/^http:\/\/127\.0\.0\.1:3000\/email\/open\?t=/);
     expect(links("http://localhost:3000").openPixelUrl).toMatch(/^http:\/\/localhost:3000\/email\/open\?t=/);
-    for (const url of ["http://joren.example", "http://10.0.0.1:3000", "http://localhost.joren.example", "ftp://joren.example"]) {
+    for (const url of [
+      "http://joren.example",
+      "http://10.0.0.1:3000",
+      "http://localhost.joren.example",
+      "ftp://joren.example",
+    ]) {
       expect(() => links(url)).toThrow(/https/);
     }
     expect(() => links("not a url")).toThrow(/absolute URL/);
@@ -86,7 +98,9 @@ describe("mailTokenSecret", () => {
   });
 
   test("a short JOREN_MAIL_TOKEN_SECRET is refused, naming the variable", () => {
-    expect(() => mailTokenSecret({ JOREN_MAIL_TOKEN_SECRET: "short", SHOPIFY_API_SECRET: "x" })).toThrow(/JOREN_MAIL_TOKEN_SECRET.*at least 32/);
+    expect(() => mailTokenSecret({ JOREN_MAIL_TOKEN_SECRET: "short", SHOPIFY_API_SECRET: "x" })).toThrow(
+      /JOREN_MAIL_TOKEN_SECRET.*at least 32/,
+    );
   });
 
   test("otherwise it is derived from SHOPIFY_API_SECRET: stable, 64 hex characters, not the secret itself", () => {

@@ -39,10 +39,20 @@ describe("the local outbox transport", () => {
       message(4, { from: { email: "news@tea.example", name: "Tea\r\nBcc: x@example.com" } }),
     ]);
     expect(results).toEqual([
-      { messageId: "msg_1", status: "failed", permanent: true, error: "List-Unsubscribe and List-Unsubscribe-Post headers are required" },
+      {
+        messageId: "msg_1",
+        status: "failed",
+        permanent: true,
+        error: "List-Unsubscribe and List-Unsubscribe-Post headers are required",
+      },
       { messageId: "msg_2", status: "sent", providerId: "outbox:msg_2" },
       { messageId: "msg_3", status: "failed", permanent: true, error: "subject contains a line break" },
-      { messageId: "msg_4", status: "failed", permanent: true, error: "sender name contains a line break or control character" },
+      {
+        messageId: "msg_4",
+        status: "failed",
+        permanent: true,
+        error: "sender name contains a line break or control character",
+      },
     ]);
     expect(saved.map((m) => m.messageId)).toEqual(["msg_2"]);
   });
@@ -50,11 +60,15 @@ describe("the local outbox transport", () => {
   test("only a transactional message (the double opt-in confirmation) may go without the unsubscribe headers, and only both of them count", async () => {
     const outbox = createOutboxTransport({ save: async () => {} });
     const oneHeader = { "List-Unsubscribe": "<https://joren.example/u>" };
-    expect((await outbox.send([message(1, { headers: {}, transactional: true }), message(2, { headers: oneHeader }), message(3, { headers: {}, transactional: false })])).map((r) => r.status)).toEqual([
-      "sent",
-      "failed",
-      "failed",
-    ]);
+    expect(
+      (
+        await outbox.send([
+          message(1, { headers: {}, transactional: true }),
+          message(2, { headers: oneHeader }),
+          message(3, { headers: {}, transactional: false }),
+        ])
+      ).map((r) => r.status),
+    ).toEqual(["sent", "failed", "failed"]);
   });
 
   test("a failed save is a retry, never a loss", async () => {

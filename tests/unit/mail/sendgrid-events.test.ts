@@ -17,7 +17,9 @@ function keyPair(): { privateKey: KeyObject; publicKeyBase64: string } {
 }
 
 function sendgridSign(privateKey: KeyObject, timestamp: string, body: string): string {
-  return sign("sha256", Buffer.from(timestamp + body, "utf8"), { key: privateKey, dsaEncoding: "der" }).toString("base64");
+  return sign("sha256", Buffer.from(timestamp + body, "utf8"), { key: privateKey, dsaEncoding: "der" }).toString(
+    "base64",
+  );
 }
 
 const BODY = readFileSync(path.resolve("tests/fixtures/sendgrid/events.json"), "utf8");
@@ -29,7 +31,9 @@ const SIGNATURE = sendgridSign(privateKey, TIMESTAMP, BODY);
 describe("verifySendgridSignature", () => {
   test("a body signed like SendGrid signs it verifies", () => {
     expect(verifySendgridSignature(publicKeyBase64, SIGNATURE, TIMESTAMP, BODY, NOW)).toEqual({ ok: true });
-    expect(verifySendgridSignature(publicKeyBase64, SIGNATURE, TIMESTAMP, Buffer.from(BODY), NOW)).toEqual({ ok: true });
+    expect(verifySendgridSignature(publicKeyBase64, SIGNATURE, TIMESTAMP, Buffer.from(BODY), NOW)).toEqual({
+      ok: true,
+    });
   });
 
   test("the PEM form of the key is accepted too", () => {
@@ -39,20 +43,35 @@ describe("verifySendgridSignature", () => {
 
   test("a tampered body is rejected", () => {
     const tampered = BODY.replace("hana@example.com", "eve@example.com");
-    expect(verifySendgridSignature(publicKeyBase64, SIGNATURE, TIMESTAMP, tampered, NOW)).toEqual({ ok: false, reason: "bad_signature" });
-    expect(verifySendgridSignature(publicKeyBase64, SIGNATURE, TIMESTAMP, BODY + " ", NOW)).toEqual({ ok: false, reason: "bad_signature" });
+    expect(verifySendgridSignature(publicKeyBase64, SIGNATURE, TIMESTAMP, tampered, NOW)).toEqual({
+      ok: false,
+      reason: "bad_signature",
+    });
+    expect(verifySendgridSignature(publicKeyBase64, SIGNATURE, TIMESTAMP, BODY + " ", NOW)).toEqual({
+      ok: false,
+      reason: "bad_signature",
+    });
   });
 
   test("a changed timestamp is rejected (it is part of what is signed)", () => {
     const other = String(Number(TIMESTAMP) + 1);
-    expect(verifySendgridSignature(publicKeyBase64, SIGNATURE, other, BODY, NOW)).toEqual({ ok: false, reason: "bad_signature" });
+    expect(verifySendgridSignature(publicKeyBase64, SIGNATURE, other, BODY, NOW)).toEqual({
+      ok: false,
+      reason: "bad_signature",
+    });
   });
 
   test("another key's signature is rejected", () => {
     const other = keyPair();
-    expect(verifySendgridSignature(other.publicKeyBase64, SIGNATURE, TIMESTAMP, BODY, NOW)).toEqual({ ok: false, reason: "bad_signature" });
+    expect(verifySendgridSignature(other.publicKeyBase64, SIGNATURE, TIMESTAMP, BODY, NOW)).toEqual({
+      ok: false,
+      reason: "bad_signature",
+    });
     const forged = sendgridSign(other.privateKey, TIMESTAMP, BODY);
-    expect(verifySendgridSignature(publicKeyBase64, forged, TIMESTAMP, BODY, NOW)).toEqual({ ok: false, reason: "bad_signature" });
+    expect(verifySendgridSignature(publicKeyBase64, forged, TIMESTAMP, BODY, NOW)).toEqual({
+      ok: false,
+      reason: "bad_signature",
+    });
   });
 
   test("a timestamp older than 10 minutes is a replay", () => {
@@ -60,30 +79,53 @@ describe("verifySendgridSignature", () => {
     const signature = sendgridSign(privateKey, old, BODY);
     expect(verifySendgridSignature(publicKeyBase64, signature, old, BODY, NOW)).toEqual({ ok: false, reason: "stale" });
     const edge = String(Math.floor(NOW.getTime() / 1000) - 600);
-    expect(verifySendgridSignature(publicKeyBase64, sendgridSign(privateKey, edge, BODY), edge, BODY, NOW)).toEqual({ ok: true });
+    expect(verifySendgridSignature(publicKeyBase64, sendgridSign(privateKey, edge, BODY), edge, BODY, NOW)).toEqual({
+      ok: true,
+    });
   });
 
   test("a timestamp far in the future is rejected too", () => {
     const future = String(Math.floor(NOW.getTime() / 1000) + 3600);
-    expect(verifySendgridSignature(publicKeyBase64, sendgridSign(privateKey, future, BODY), future, BODY, NOW)).toEqual({ ok: false, reason: "stale" });
+    expect(verifySendgridSignature(publicKeyBase64, sendgridSign(privateKey, future, BODY), future, BODY, NOW)).toEqual(
+      { ok: false, reason: "stale" },
+    );
   });
 
   test("missing and malformed headers", () => {
-    expect(verifySendgridSignature(publicKeyBase64, null, TIMESTAMP, BODY, NOW)).toEqual({ ok: false, reason: "missing" });
-    expect(verifySendgridSignature(publicKeyBase64, SIGNATURE, "", BODY, NOW)).toEqual({ ok: false, reason: "missing" });
-    expect(verifySendgridSignature(publicKeyBase64, SIGNATURE, "12:00", BODY, NOW)).toEqual({ ok: false, reason: "malformed" });
-    expect(verifySendgridSignature(publicKeyBase64, "not base64!", TIMESTAMP, BODY, NOW)).toEqual({ ok: false, reason: "malformed" });
-    expect(verifySendgridSignature(publicKeyBase64, "AAAA", TIMESTAMP, BODY, NOW)).toEqual({ ok: false, reason: "bad_signature" });
+    expect(verifySendgridSignature(publicKeyBase64, null, TIMESTAMP, BODY, NOW)).toEqual({
+      ok: false,
+      reason: "missing",
+    });
+    expect(verifySendgridSignature(publicKeyBase64, SIGNATURE, "", BODY, NOW)).toEqual({
+      ok: false,
+      reason: "missing",
+    });
+    expect(verifySendgridSignature(publicKeyBase64, SIGNATURE, "12:00", BODY, NOW)).toEqual({
+      ok: false,
+      reason: "malformed",
+    });
+    expect(verifySendgridSignature(publicKeyBase64, "not base64!", TIMESTAMP, BODY, NOW)).toEqual({
+      ok: false,
+      reason: "malformed",
+    });
+    expect(verifySendgridSignature(publicKeyBase64, "AAAA", TIMESTAMP, BODY, NOW)).toEqual({
+      ok: false,
+      reason: "bad_signature",
+    });
   });
 
   test("a body over 1 MB is refused before verifying", () => {
     const big = "[" + " ".repeat(1024 * 1024) + "]";
-    expect(verifySendgridSignature(publicKeyBase64, sendgridSign(privateKey, TIMESTAMP, big), TIMESTAMP, big, NOW)).toEqual({ ok: false, reason: "too_large" });
+    expect(
+      verifySendgridSignature(publicKeyBase64, sendgridSign(privateKey, TIMESTAMP, big), TIMESTAMP, big, NOW),
+    ).toEqual({ ok: false, reason: "too_large" });
   });
 
   test("an unusable public key is a configuration error", () => {
     expect(() => verifySendgridSignature("bm90IGEga2V5", SIGNATURE, TIMESTAMP, BODY, NOW)).toThrow(/not a base64 DER/);
-    const rsa = generateKeyPairSync("rsa", { modulusLength: 2048 }).publicKey.export({ format: "der", type: "spki" }).toString("base64");
+    const rsa = generateKeyPairSync("rsa", { modulusLength: 2048 })
+      .publicKey.export({ format: "der", type: "spki" })
+      .toString("base64");
     expect(() => verifySendgridSignature(rsa, SIGNATURE, TIMESTAMP, BODY, NOW)).toThrow(/not an EC key/);
   });
 });
@@ -161,8 +203,12 @@ describe("parseSendgridEvents", () => {
 
   test("more than 5,000 events are refused", () => {
     const event = { event: "delivered", sg_event_id: "a", timestamp: 1777593600, email: "x@example.com" };
-    expect(parseSendgridEvents(JSON.stringify(Array.from({ length: MAX_EVENTS }, () => event)))).toHaveLength(MAX_EVENTS);
-    expect(parseError(JSON.stringify(Array.from({ length: MAX_EVENTS + 1 }, () => event))).issues).toEqual(["more than 5000 events"]);
+    expect(parseSendgridEvents(JSON.stringify(Array.from({ length: MAX_EVENTS }, () => event)))).toHaveLength(
+      MAX_EVENTS,
+    );
+    expect(parseError(JSON.stringify(Array.from({ length: MAX_EVENTS + 1 }, () => event))).issues).toEqual([
+      "more than 5000 events",
+    ]);
   });
 
   test("a body over 1 MB is refused", () => {

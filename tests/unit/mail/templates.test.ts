@@ -37,10 +37,14 @@ describe.each(cases)("%s in %s", (scenario, locale) => {
   });
 
   test("has the sender footer, a visible unsubscribe link and the open pixel", () => {
-    for (const part of ["Tea &amp; Co K.K.", "1-2-3 Shibuya, Tokyo 150-0002", "support@tea.example"]) expect(rendered.html).toContain(part);
-    for (const part of ["Tea & Co K.K.", "1-2-3 Shibuya, Tokyo 150-0002", "support@tea.example", UNSUBSCRIBE_URL]) expect(rendered.text).toContain(part);
+    for (const part of ["Tea &amp; Co K.K.", "1-2-3 Shibuya, Tokyo 150-0002", "support@tea.example"])
+      expect(rendered.html).toContain(part);
+    for (const part of ["Tea & Co K.K.", "1-2-3 Shibuya, Tokyo 150-0002", "support@tea.example", UNSUBSCRIBE_URL])
+      expect(rendered.text).toContain(part);
     const unsubscribe = /<a href="([^"]+)"[^>]*>([^<]+)<\/a>/g;
-    const links = [...rendered.html.matchAll(unsubscribe)].filter((m) => m[1]!.replaceAll("&amp;", "&") === UNSUBSCRIBE_URL);
+    const links = [...rendered.html.matchAll(unsubscribe)].filter(
+      (m) => m[1]!.replaceAll("&amp;", "&") === UNSUBSCRIBE_URL,
+    );
     expect(links).toHaveLength(1);
     expect(links[0]![2]).toBe(locale === "ja" ? "配信停止" : "Unsubscribe");
     expect(rendered.html).toContain(`<img src="${escapeHtml(PIXEL_URL)}" width="1" height="1"`);
@@ -77,14 +81,23 @@ describe("cart abandonment", () => {
 
   test("falls back to the shop when there is no recovery URL", () => {
     const { html } = renderMessage("cart_abandonment", context({ recoveryUrl: null }));
-    expect(html).toContain(`href="${escapeHtml(CLICK_PREFIX + encodeURIComponent(SHOP_URL))}" style="display:inline-block`);
+    expect(html).toContain(
+      `href="${escapeHtml(CLICK_PREFIX + encodeURIComponent(SHOP_URL))}" style="display:inline-block`,
+    );
   });
 });
 
 describe("escaping", () => {
   const hostile = context({
     customer: { firstName: `<img src=x onerror="alert(1)">` },
-    products: [{ title: `<script>alert("x")</script> & 'tea'`, imageUrl: `https://cdn.example/a.jpg" onload="alert(1)`, price: 1_000n, url: `${SHOP_URL}/p` }],
+    products: [
+      {
+        title: `<script>alert("x")</script> & 'tea'`,
+        imageUrl: `https://cdn.example/a.jpg" onload="alert(1)`,
+        price: 1_000n,
+        url: `${SHOP_URL}/p`,
+      },
+    ],
     shop: { name: "<b>Shop</b>", currency: "USD", url: SHOP_URL, timezone: "UTC" },
     sender: { name: "<i>Sender</i>", postalAddress: "1 <Main> St", contact: `"x"@example.com` },
   });
@@ -104,7 +117,10 @@ describe("escaping", () => {
   });
 
   test("a non-http image URL is left out", () => {
-    const { html } = renderMessage("browse_abandonment", context({ products: [{ title: "T", imageUrl: "javascript:alert(1)", price: 1n, url: `${SHOP_URL}/p` }] }));
+    const { html } = renderMessage(
+      "browse_abandonment",
+      context({ products: [{ title: "T", imageUrl: "javascript:alert(1)", price: 1n, url: `${SHOP_URL}/p` }] }),
+    );
     expect(html).not.toContain("javascript:");
   });
 
@@ -115,9 +131,18 @@ describe("escaping", () => {
 
 describe("prices", () => {
   test("JPY has no decimals, USD has cents", () => {
-    const jpy = renderMessage("browse_abandonment", context({ products: [{ title: "T", imageUrl: null, price: 1_620_000n, url: `${SHOP_URL}/p` }] }));
+    const jpy = renderMessage(
+      "browse_abandonment",
+      context({ products: [{ title: "T", imageUrl: null, price: 1_620_000n, url: `${SHOP_URL}/p` }] }),
+    );
     expect(jpy.html).toContain("¥1,620</span>");
-    const usd = renderMessage("browse_abandonment", context({ shop: { name: "S", currency: "USD", url: SHOP_URL, timezone: "UTC" }, products: [{ title: "T", imageUrl: null, price: 19_990n, url: `${SHOP_URL}/p` }] }));
+    const usd = renderMessage(
+      "browse_abandonment",
+      context({
+        shop: { name: "S", currency: "USD", url: SHOP_URL, timezone: "UTC" },
+        products: [{ title: "T", imageUrl: null, price: 19_990n, url: `${SHOP_URL}/p` }],
+      }),
+    );
     expect(usd.html).toContain("$19.99</span>");
     expect(usd.text).toContain("T ($19.99)");
   });
@@ -129,8 +154,12 @@ describe("incentives", () => {
 
   test("a percentage coupon with its expiry in the shop's timezone", () => {
     const incentive = { kind: "coupon", code: "WELCOME-7Q2X", percentOff: 10, expiresAt } as const;
-    expect(renderMessage("welcome", context({ incentive })).text).toContain("Use code WELCOME-7Q2X for 10% off, valid until June 1, 2026.");
-    expect(renderMessage("welcome", context({ incentive }, "ja")).text).toContain("クーポンコード「WELCOME-7Q2X」で10%OFF（2026年6月1日まで有効）");
+    expect(renderMessage("welcome", context({ incentive })).text).toContain(
+      "Use code WELCOME-7Q2X for 10% off, valid until June 1, 2026.",
+    );
+    expect(renderMessage("welcome", context({ incentive }, "ja")).text).toContain(
+      "クーポンコード「WELCOME-7Q2X」で10%OFF（2026年6月1日まで有効）",
+    );
   });
 
   test("an amount coupon in the shop currency", () => {
@@ -139,8 +168,12 @@ describe("incentives", () => {
   });
 
   test("bonus points", () => {
-    expect(renderMessage("welcome", context({ incentive: { kind: "points", points: 1500 } })).text).toContain("Earn 1,500 bonus points");
-    expect(renderMessage("welcome", context({ incentive: { kind: "points", points: 1500 } }, "ja")).text).toContain("1,500ポイント");
+    expect(renderMessage("welcome", context({ incentive: { kind: "points", points: 1500 } })).text).toContain(
+      "Earn 1,500 bonus points",
+    );
+    expect(renderMessage("welcome", context({ incentive: { kind: "points", points: 1500 } }, "ja")).text).toContain(
+      "1,500ポイント",
+    );
   });
 
   test("no incentive, no offer block", () => {
@@ -169,7 +202,9 @@ describe("sender identity and unsubscribe are required", () => {
 
   test("a missing unsubscribe URL is refused", () => {
     const ctx = context();
-    expect(() => renderMessage("welcome", { ...ctx, links: { ...ctx.links, unsubscribeUrl: "" } })).toThrow(UnsubscribeLinkMissingError);
+    expect(() => renderMessage("welcome", { ...ctx, links: { ...ctx.links, unsubscribeUrl: "" } })).toThrow(
+      UnsubscribeLinkMissingError,
+    );
   });
 });
 

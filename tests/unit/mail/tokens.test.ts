@@ -6,7 +6,13 @@ const OTHER_SECRET = "o".repeat(16) + "0123456789abcdef";
 const NOW = new Date("2026-05-01T00:00:00Z");
 const IN_A_WEEK = Math.floor(NOW.getTime() / 1000) + 7 * 24 * 3600;
 
-const unsubscribe: TokenPayload = { kind: "unsubscribe", shopId: "shop_1", messageId: "msg_1", customerId: "cus_1", exp: IN_A_WEEK };
+const unsubscribe: TokenPayload = {
+  kind: "unsubscribe",
+  shopId: "shop_1",
+  messageId: "msg_1",
+  customerId: "cus_1",
+  exp: IN_A_WEEK,
+};
 const click: TokenPayload = { ...unsubscribe, kind: "click", url: "https://shop.example/products/tea?variant=1" };
 
 function flipLastChar(text: string): string {
@@ -30,17 +36,25 @@ describe("signToken / verifyToken", () => {
     const [body, signature] = signToken(SECRET, unsubscribe).split(".");
     const forged = Buffer.from(JSON.stringify({ ...unsubscribe, customerId: "cus_2" })).toString("base64url");
     expect(verifyToken(SECRET, `${forged}.${signature}`, NOW, "unsubscribe")).toEqual({ error: "bad_signature" });
-    expect(verifyToken(SECRET, `${flipLastChar(body!)}.${signature}`, NOW, "unsubscribe")).toEqual({ error: "bad_signature" });
+    expect(verifyToken(SECRET, `${flipLastChar(body!)}.${signature}`, NOW, "unsubscribe")).toEqual({
+      error: "bad_signature",
+    });
   });
 
   test("a tampered or truncated signature is a bad signature", () => {
     const [body, signature] = signToken(SECRET, unsubscribe).split(".");
-    expect(verifyToken(SECRET, `${body}.${flipLastChar(signature!)}`, NOW, "unsubscribe")).toEqual({ error: "bad_signature" });
-    expect(verifyToken(SECRET, `${body}.${signature!.slice(0, 10)}`, NOW, "unsubscribe")).toEqual({ error: "bad_signature" });
+    expect(verifyToken(SECRET, `${body}.${flipLastChar(signature!)}`, NOW, "unsubscribe")).toEqual({
+      error: "bad_signature",
+    });
+    expect(verifyToken(SECRET, `${body}.${signature!.slice(0, 10)}`, NOW, "unsubscribe")).toEqual({
+      error: "bad_signature",
+    });
   });
 
   test("another secret's token is a bad signature", () => {
-    expect(verifyToken(SECRET, signToken(OTHER_SECRET, unsubscribe), NOW, "unsubscribe")).toEqual({ error: "bad_signature" });
+    expect(verifyToken(SECRET, signToken(OTHER_SECRET, unsubscribe), NOW, "unsubscribe")).toEqual({
+      error: "bad_signature",
+    });
   });
 
   test("an expired token is refused, up to the second", () => {
@@ -50,7 +64,9 @@ describe("signToken / verifyToken", () => {
   });
 
   test("a token of another kind is refused", () => {
-    expect(verifyToken(SECRET, signToken(SECRET, { ...unsubscribe, kind: "open" }), NOW, "unsubscribe")).toEqual({ error: "wrong_kind" });
+    expect(verifyToken(SECRET, signToken(SECRET, { ...unsubscribe, kind: "open" }), NOW, "unsubscribe")).toEqual({
+      error: "wrong_kind",
+    });
     expect(verifyToken(SECRET, signToken(SECRET, click), NOW, "unsubscribe")).toEqual({ error: "wrong_kind" });
   });
 

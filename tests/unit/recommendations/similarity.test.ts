@@ -1,6 +1,13 @@
 // The recommendation maths on hand-made data: similarity with shrinkage, "bought next", reorder
 // intervals, and how a customer's list is ranked, filtered and filled.
-import { itemSimilarity, median, nextPurchases, rankRecommendations, recencyWeight, reorderStats } from "~/modules/engine/recommendations/similarity";
+import {
+  itemSimilarity,
+  median,
+  nextPurchases,
+  rankRecommendations,
+  recencyWeight,
+  reorderStats,
+} from "~/modules/engine/recommendations/similarity";
 
 const DAY = 86_400_000;
 
@@ -22,8 +29,10 @@ describe("itemSimilarity", () => {
   test("views count less than purchases; top-K cuts the list", () => {
     const sim = itemSimilarity(
       [
-        { items: ["a", "b"], weight: 1 }, { items: ["a", "b"], weight: 1 },
-        { items: ["a", "c"], weight: 0.3 }, { items: ["a", "c"], weight: 0.3 },
+        { items: ["a", "b"], weight: 1 },
+        { items: ["a", "b"], weight: 1 },
+        { items: ["a", "c"], weight: 0.3 },
+        { items: ["a", "c"], weight: 0.3 },
         { items: ["a", "d"], weight: 0.3 },
       ],
       { topK: 2, shrinkage: 1, maxBasketItems: 50 },
@@ -48,8 +57,12 @@ test("reorderStats: per-person intervals, same-day repeats merged, median across
   const t0 = Date.UTC(2026, 0, 1);
   const buy = (person: string, product: string, day: number) => ({ person, product, at: new Date(t0 + day * DAY) });
   const stats = reorderStats([
-    buy("a", "refill", 0), buy("a", "refill", 0.2), buy("a", "refill", 30), buy("a", "refill", 60),
-    buy("b", "refill", 0), buy("b", "refill", 40),
+    buy("a", "refill", 0),
+    buy("a", "refill", 0.2),
+    buy("a", "refill", 30),
+    buy("a", "refill", 60),
+    buy("b", "refill", 0),
+    buy("b", "refill", 40),
     buy("c", "refill", 5),
     buy("a", "pot", 0),
   ]);
@@ -60,11 +73,20 @@ test("reorderStats: per-person intervals, same-day repeats merged, median across
 
 test("rankRecommendations sums neighbours over weighted seeds, skips what is not allowed and fills with bestsellers", () => {
   const neighbours: Record<string, { gid: string; score: number }[]> = {
-    a: [{ gid: "x", score: 0.5 }, { gid: "y", score: 0.4 }],
-    b: [{ gid: "y", score: 0.4 }, { gid: "z", score: 0.9 }],
+    a: [
+      { gid: "x", score: 0.5 },
+      { gid: "y", score: 0.4 },
+    ],
+    b: [
+      { gid: "y", score: 0.4 },
+      { gid: "z", score: 0.9 },
+    ],
   };
   const list = rankRecommendations({
-    seeds: [{ gid: "a", weight: 1 }, { gid: "b", weight: 0.5 }],
+    seeds: [
+      { gid: "a", weight: 1 },
+      { gid: "b", weight: 0.5 },
+    ],
     neighbours: (gid) => neighbours[gid] ?? [],
     bestsellers: ["best1", "x", "best2", "best3"],
     allowed: (gid) => gid !== "z",

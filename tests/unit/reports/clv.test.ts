@@ -27,7 +27,12 @@ function rng(seed: number) {
 }
 
 /** Customers drawn from the BG/NBD process itself: Poisson purchases at rate λ, dropping out with probability p after each. */
-function simulate(n: number, params: { r: number; alpha: number; a: number; b: number }, T: number, seed: number): BgNbdObservation[] {
+function simulate(
+  n: number,
+  params: { r: number; alpha: number; a: number; b: number },
+  T: number,
+  seed: number,
+): BgNbdObservation[] {
   const u = rng(seed);
   return Array.from({ length: n }, () => {
     const lambda = gammaSample(params.r, 1 / params.alpha, u);
@@ -66,7 +71,10 @@ describe("the numerical pieces", () => {
   });
 
   test("Nelder–Mead finds the minimum of the Rosenbrock valley", () => {
-    const result = nelderMead(([x, y]) => (1 - x!) ** 2 + 100 * (y! - x! * x!) ** 2, [-1.2, 1], { maxIterations: 5000, tolerance: 1e-14 });
+    const result = nelderMead(([x, y]) => (1 - x!) ** 2 + 100 * (y! - x! * x!) ** 2, [-1.2, 1], {
+      maxIterations: 5000,
+      tolerance: 1e-14,
+    });
     expect(result.x[0]).toBeCloseTo(1, 3);
     expect(result.x[1]).toBeCloseTo(1, 3);
   });
@@ -155,17 +163,26 @@ describe("the 12-month CLV report", () => {
       gg,
     );
     expect(together.totalPredicted12m).toBeCloseTo(apart.totalPredicted12m, 6);
-    const perCustomer = (net: number) => expectedOrders(bg, { x: 2, tx: 20, T: 40 }, 365 / 7) * expectedOrderValue(gg, 3, net / 3);
+    const perCustomer = (net: number) =>
+      expectedOrders(bg, { x: 2, tx: 20, T: 40 }, 365 / 7) * expectedOrderValue(gg, 3, net / 3);
     expect(together.totalPredicted12m).toBeCloseTo(perCustomer(30) + perCustomer(120), 2);
     expect(together.method).toBe("bgnbd_gamma_gamma");
   });
 
   /** The CLV report of a simulated shop: 3,000 BG/NBD customers, order values 30–70. */
-  function simulatedReport(params: { r: number; alpha: number; a: number; b: number }, weeks: number, seed: number, valueSeed: number) {
+  function simulatedReport(
+    params: { r: number; alpha: number; a: number; b: number },
+    weeks: number,
+    seed: number,
+    valueSeed: number,
+  ) {
     const data = simulate(3000, params, weeks, seed);
     const u = rng(valueSeed);
     const sample = data.map((o) => ({ orders: o.x + 1, net: (o.x + 1) * (30 + 40 * u()) }));
-    return computeClv(data.map((o, i) => ({ orders: o.x + 1, txWeeks: o.tx, tWeeks: o.T, customers: 1, net: sample[i]!.net })), sample);
+    return computeClv(
+      data.map((o, i) => ({ orders: o.x + 1, txWeeks: o.tx, tWeeks: o.T, customers: 1, net: sample[i]!.net })),
+      sample,
+    );
   }
 
   test("enough simulated history: the model is fitted and used", () => {

@@ -10,7 +10,9 @@ function binomial(n: number, p: number): { first: number; probs: number[] } {
   const probs: number[] = [];
   let first = -1;
   for (let k = 0; k <= n; k += 1) {
-    const v = Math.exp(lnFactorial[n]! - lnFactorial[k]! - lnFactorial[n - k]! + k * Math.log(p) + (n - k) * Math.log1p(-p));
+    const v = Math.exp(
+      lnFactorial[n]! - lnFactorial[k]! - lnFactorial[n - k]! + k * Math.log(p) + (n - k) * Math.log1p(-p),
+    );
     if (v < 1e-9) {
       if (first >= 0) break;
       continue;
@@ -41,7 +43,10 @@ function coverage(interval: Interval, n1: number, p1: number, n0: number, p0: nu
 
 /** The report's own interval, through computeLift (revenue plays no part in the conversion interval). */
 const reported: Interval = (x1, n1, x0, n0) => {
-  const lift = computeLift({ n: n1, conversions: x1, revenue: 0, revenueSquares: 0 }, { n: n0, conversions: x0, revenue: 0, revenueSquares: 0 });
+  const lift = computeLift(
+    { n: n1, conversions: x1, revenue: 0, revenueSquares: 0 },
+    { n: n0, conversions: x0, revenue: 0, revenueSquares: 0 },
+  );
   if (!lift) throw new Error("no lift");
   return [lift.conversionLiftLow, lift.conversionLiftHigh];
 };
@@ -51,10 +56,12 @@ const RATES = [0, 0.01, 0.02, 0.05, 0.1, 0.2, 0.3, 0.5];
 
 function gridPoints(randomPoints: number): [number, number, number, number][] {
   const points: [number, number, number, number][] = [];
-  for (const n1 of SIZES) for (const n0 of SIZES) for (const p1 of RATES) for (const p0 of RATES) points.push([n1, p1, n0, p0]);
+  for (const n1 of SIZES)
+    for (const n0 of SIZES) for (const p1 of RATES) for (const p0 of RATES) points.push([n1, p1, n0, p0]);
   // Plus seeded random points between the grid lines: sizes 1–1,000, rates 0–50%.
   const random = seededRandom(14);
-  for (let i = 0; i < randomPoints; i += 1) points.push([1 + Math.floor(random() * 1000), random() * 0.5, 1 + Math.floor(random() * 1000), random() * 0.5]);
+  for (let i = 0; i < randomPoints; i += 1)
+    points.push([1 + Math.floor(random() * 1000), random() * 0.5, 1 + Math.floor(random() * 1000), random() * 0.5]);
   return points;
 }
 
@@ -78,24 +85,39 @@ describe("lift against the holdout", () => {
   });
 
   test("Wilson intervals match Newcombe's (1998) table: 0/10, 1/29, 81/263, with and without the correction", () => {
-    expect(wilsonInterval(81, 263, { continuityCorrection: false }).map((v) => v.toFixed(4))).toEqual(["0.2553", "0.3662"]);
+    expect(wilsonInterval(81, 263, { continuityCorrection: false }).map((v) => v.toFixed(4))).toEqual([
+      "0.2553",
+      "0.3662",
+    ]);
     expect(wilsonInterval(81, 263).map((v) => v.toFixed(4))).toEqual(["0.2535", "0.3682"]);
-    expect(wilsonInterval(0, 10, { continuityCorrection: false }).map((v) => v.toFixed(4))).toEqual(["0.0000", "0.2775"]);
+    expect(wilsonInterval(0, 10, { continuityCorrection: false }).map((v) => v.toFixed(4))).toEqual([
+      "0.0000",
+      "0.2775",
+    ]);
     expect(wilsonInterval(0, 10).map((v) => v.toFixed(4))).toEqual(["0.0000", "0.3445"]);
     expect(wilsonInterval(1, 29).map((v) => v.toFixed(4))).toEqual(["0.0018", "0.1963"]);
   });
 
   test("Newcombe's worked difference: 56/70 − 48/80 is 0.2000 with (0.0575, 0.3277) by method 10 and (0.0441, 0.3382) by method 11", () => {
-    expect(newcombeInterval(56, 70, 48, 80, { continuityCorrection: false }).map((v) => v.toFixed(4))).toEqual(["0.0524", "0.3339"]);
+    expect(newcombeInterval(56, 70, 48, 80, { continuityCorrection: false }).map((v) => v.toFixed(4))).toEqual([
+      "0.0524",
+      "0.3339",
+    ]);
     expect(newcombeInterval(56, 70, 48, 80).map((v) => v.toFixed(4))).toEqual(["0.0428", "0.3422"]);
   });
 
   test("the issue's cases: 1 or 2 held-out customers give 'not enough data' and an interval that spans no lift", () => {
-    const lift = computeLift({ n: 7, conversions: 5, revenue: 0, revenueSquares: 0 }, { n: 2, conversions: 0, revenue: 0, revenueSquares: 0 });
+    const lift = computeLift(
+      { n: 7, conversions: 5, revenue: 0, revenueSquares: 0 },
+      { n: 2, conversions: 0, revenue: 0, revenueSquares: 0 },
+    );
     expect(lift?.enoughData).toBe(false);
     expect(lift?.conversionLiftLow).toBeLessThan(0);
     expect(lift?.conversionLiftHigh).toBeGreaterThan(0.714);
-    const enough = computeLift({ n: LIFT_MIN_GROUP_SIZE, conversions: 5, revenue: 0, revenueSquares: 0 }, { n: LIFT_MIN_GROUP_SIZE, conversions: 0, revenue: 0, revenueSquares: 0 });
+    const enough = computeLift(
+      { n: LIFT_MIN_GROUP_SIZE, conversions: 5, revenue: 0, revenueSquares: 0 },
+      { n: LIFT_MIN_GROUP_SIZE, conversions: 0, revenue: 0, revenueSquares: 0 },
+    );
     expect(enough).toMatchObject({ enoughData: true, sentRows: 10, heldOutRows: 10, conversionLift: 0.5 });
   });
 
@@ -123,6 +145,11 @@ describe("lift against the holdout", () => {
   });
 
   test("no lift without both groups", () => {
-    expect(computeLift({ n: 10, conversions: 1, revenue: 5, revenueSquares: 25 }, { n: 0, conversions: 0, revenue: 0, revenueSquares: 0 })).toBeNull();
+    expect(
+      computeLift(
+        { n: 10, conversions: 1, revenue: 5, revenueSquares: 25 },
+        { n: 0, conversions: 0, revenue: 0, revenueSquares: 0 },
+      ),
+    ).toBeNull();
   });
 });

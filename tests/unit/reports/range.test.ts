@@ -1,5 +1,12 @@
 import { describe, expect, test } from "vitest";
-import { localDaysToInstants, localMonthIndexer, monthIndex, monthKey, parseLocalDate, sameDayLastYear } from "~/modules/reports/range";
+import {
+  localDaysToInstants,
+  localMonthIndexer,
+  monthIndex,
+  monthKey,
+  parseLocalDate,
+  sameDayLastYear,
+} from "~/modules/reports/range";
 import { offsetChanges } from "~/modules/reports/sql.server";
 
 describe("shop-local report ranges", () => {
@@ -11,13 +18,21 @@ describe("shop-local report ranges", () => {
   });
 
   test("a range covers whole shop-local days: Tokyo is 9 hours ahead of UTC", () => {
-    const { from, to } = localDaysToInstants({ year: 2026, month: 1, day: 1 }, { year: 2026, month: 1, day: 31 }, "Asia/Tokyo");
+    const { from, to } = localDaysToInstants(
+      { year: 2026, month: 1, day: 1 },
+      { year: 2026, month: 1, day: 31 },
+      "Asia/Tokyo",
+    );
     expect(from.toISOString()).toBe("2025-12-31T15:00:00.000Z");
     expect(to.toISOString()).toBe("2026-01-31T15:00:00.000Z");
   });
 
   test("New York's day of the spring-forward is 23 hours long", () => {
-    const { from, to } = localDaysToInstants({ year: 2026, month: 3, day: 8 }, { year: 2026, month: 3, day: 8 }, "America/New_York");
+    const { from, to } = localDaysToInstants(
+      { year: 2026, month: 3, day: 8 },
+      { year: 2026, month: 3, day: 8 },
+      "America/New_York",
+    );
     expect(from.toISOString()).toBe("2026-03-08T05:00:00.000Z");
     expect(to.toISOString()).toBe("2026-03-09T04:00:00.000Z");
   });
@@ -37,7 +52,11 @@ describe("shop-local report ranges", () => {
   });
 
   test("offset changes are found to the minute (New York, 2026)", () => {
-    const changes = offsetChanges("America/New_York", new Date("2026-01-01T00:00:00Z"), new Date("2027-01-01T00:00:00Z"));
+    const changes = offsetChanges(
+      "America/New_York",
+      new Date("2026-01-01T00:00:00Z"),
+      new Date("2027-01-01T00:00:00Z"),
+    );
     expect(changes).toEqual([
       { at: new Date("2026-03-08T07:00:00Z"), offset: -240 },
       { at: new Date("2026-11-01T06:00:00Z"), offset: -300 },

@@ -3,9 +3,13 @@ import { assembleRfm, fmScore, quintileFromRank, rfmSegment } from "~/modules/re
 
 describe("RFM", () => {
   test("quintiles from ranks: ten customers, two per score; ties share their first rank", () => {
-    expect([1, 2, 3, 4, 5, 6, 7, 8, 9, 10].map((rank) => quintileFromRank(rank, 10))).toEqual([1, 1, 2, 2, 3, 3, 4, 4, 5, 5]);
+    expect([1, 2, 3, 4, 5, 6, 7, 8, 9, 10].map((rank) => quintileFromRank(rank, 10))).toEqual([
+      1, 1, 2, 2, 3, 3, 4, 4, 5, 5,
+    ]);
     // orders 1,1,1,1,1,1,2,2,3,9 → RANK 1,1,1,1,1,1,7,7,9,10
-    expect([1, 1, 1, 1, 1, 1, 7, 7, 9, 10].map((rank) => quintileFromRank(rank, 10))).toEqual([1, 1, 1, 1, 1, 1, 4, 4, 5, 5]);
+    expect([1, 1, 1, 1, 1, 1, 7, 7, 9, 10].map((rank) => quintileFromRank(rank, 10))).toEqual([
+      1, 1, 1, 1, 1, 1, 4, 4, 5, 5,
+    ]);
     expect(quintileFromRank(1, 1)).toBe(1);
   });
 
@@ -47,7 +51,14 @@ describe("RFM", () => {
     expect(report.grid[3]![4]).toBe(1);
     expect(report.grid[0]![0]).toBe(1);
     const by = Object.fromEntries(report.segments.map((s) => [s.key, s]));
-    expect(by.champions).toMatchObject({ customers: 2, share: 0.5, revenue: 300, averageRecencyDays: 2, averageOrders: 6, label: { ja: "優良顧客", en: "Champions" } });
+    expect(by.champions).toMatchObject({
+      customers: 2,
+      share: 0.5,
+      revenue: 300,
+      averageRecencyDays: 2,
+      averageOrders: 6,
+      label: { ja: "優良顧客", en: "Champions" },
+    });
     expect(by.loyal).toMatchObject({ customers: 1, share: 0.25, revenue: 100 });
     expect(by.hibernating).toMatchObject({ customers: 1, averageRecencyDays: 400 });
     expect(by.at_risk).toMatchObject({ customers: 0, averageRecencyDays: 0, averageOrders: 0 });

@@ -29,7 +29,10 @@ describe("the scenario list", () => {
 
 describe("parseRowData", () => {
   test("reads what the scenario plans", () => {
-    const row = parseRowData("cart_abandonment", JSON.stringify({ source: "checkout", token: "t1", since: "2026-01-01T00:00:00.000Z" }));
+    const row = parseRowData(
+      "cart_abandonment",
+      JSON.stringify({ source: "checkout", token: "t1", since: "2026-01-01T00:00:00.000Z" }),
+    );
     expect(row).toEqual({ ok: true, data: { source: "checkout", token: "t1", since: "2026-01-01T00:00:00.000Z" } });
   });
 
@@ -47,7 +50,9 @@ describe("parseRowData", () => {
 describe("readExtra", () => {
   test("keeps the fields that match and drops the rest", () => {
     const schema = SCENARIO_MODULES.points_expiry.data.extra;
-    expect(readExtra(schema, { pointsBalance: 1250, expiringPoints: "300", expiringOn: "" })).toEqual({ pointsBalance: 1250 });
+    expect(readExtra(schema, { pointsBalance: 1250, expiringPoints: "300", expiringOn: "" })).toEqual({
+      pointsBalance: 1250,
+    });
     expect(readExtra(schema, undefined)).toEqual({});
   });
 });

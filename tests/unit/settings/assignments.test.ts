@@ -1,8 +1,21 @@
-import { getAtPath, leafPaths, parseBoolean, parseLike, parseNumber, parseNumberList, setAtPath, splitAssignment } from "~/modules/platform/settings/assignments";
+import {
+  getAtPath,
+  leafPaths,
+  parseBoolean,
+  parseLike,
+  parseNumber,
+  parseNumberList,
+  setAtPath,
+  splitAssignment,
+} from "~/modules/platform/settings/assignments";
 
 describe("splitAssignment", () => {
   test("splits at the first =, trimming the name and value", () => {
-    expect(splitAssignment(" senderContact = https://x.jp/?a=b ")).toEqual({ ok: true, name: "senderContact", value: "https://x.jp/?a=b" });
+    expect(splitAssignment(" senderContact = https://x.jp/?a=b ")).toEqual({
+      ok: true,
+      name: "senderContact",
+      value: "https://x.jp/?a=b",
+    });
     expect(splitAssignment("senderName=")).toEqual({ ok: true, name: "senderName", value: "" });
   });
   test.each(["", "name", "=value", "  =x"])("%j is not an assignment", (text) => {

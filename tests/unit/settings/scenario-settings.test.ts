@@ -34,9 +34,21 @@ describe("defaults", () => {
         hour: 10,
         incentive: percentCoupon("anyone"),
       },
-      welcome: { enabled: false, delayMinutes: 10, reminder: { enabled: false, delayDays: 3 }, incentive: percentCoupon("first_purchase") },
+      welcome: {
+        enabled: false,
+        delayMinutes: 10,
+        reminder: { enabled: false, delayDays: 3 },
+        incentive: percentCoupon("first_purchase"),
+      },
       points_statement: { enabled: false, dayOfMonth: 1, hour: 10 },
-      recommendations: { enabled: false, cadence: "monthly", postVisitDays: 3, minRecommendations: 2, recentEmailDays: 3, hour: 10 },
+      recommendations: {
+        enabled: false,
+        cadence: "monthly",
+        postVisitDays: 3,
+        minRecommendations: 2,
+        recentEmailDays: 3,
+        hour: 10,
+      },
     });
   });
 
@@ -49,12 +61,21 @@ describe("defaults", () => {
 
 describe("parseScenarioSettings", () => {
   test.each(SCENARIO_KEYS)("%s: garbage gives the defaults", (key) => {
-    for (const json of ["", "null", "[]", "{", "7", '"x"']) expect(parseScenarioSettings(key, json)).toEqual(DEFAULT_SCENARIO_SETTINGS[key]);
+    for (const json of ["", "null", "[]", "{", "7", '"x"'])
+      expect(parseScenarioSettings(key, json)).toEqual(DEFAULT_SCENARIO_SETTINGS[key]);
   });
 
   test("keeps valid values, restores the default of invalid or unknown ones", () => {
     expect(
-      parseScenarioSettings("cart_abandonment", JSON.stringify({ enabled: true, delayMinutes: 5, secondReminder: { enabled: true, color: "red" }, incentive: { kind: "cash" } })),
+      parseScenarioSettings(
+        "cart_abandonment",
+        JSON.stringify({
+          enabled: true,
+          delayMinutes: 5,
+          secondReminder: { enabled: true, color: "red" },
+          incentive: { kind: "cash" },
+        }),
+      ),
     ).toEqual({
       ...DEFAULT_SCENARIO_SETTINGS.cart_abandonment,
       enabled: true,
@@ -63,7 +84,11 @@ describe("parseScenarioSettings", () => {
   });
 
   test("an invalid list element restores the whole list", () => {
-    expect(parseScenarioSettings("points_expiry", '{"enabled":true,"daysBefore":[7,"x"]}')).toEqual({ enabled: true, daysBefore: [30, 7], hour: 10 });
+    expect(parseScenarioSettings("points_expiry", '{"enabled":true,"daysBefore":[7,"x"]}')).toEqual({
+      enabled: true,
+      daysBefore: [30, 7],
+      hour: 10,
+    });
   });
 
   test("lists are kept in a canonical order (furthest reminder first)", () => {
@@ -72,26 +97,41 @@ describe("parseScenarioSettings", () => {
 
   test("contradicting values are repaired without losing the rest", () => {
     // a first reminder 24 h after activity cannot precede a second one at 24 h
-    expect(parseScenarioSettings("cart_abandonment", '{"enabled":true,"delayMinutes":1440,"secondReminder":{"enabled":true,"delayHours":24}}')).toMatchObject({
+    expect(
+      parseScenarioSettings(
+        "cart_abandonment",
+        '{"enabled":true,"delayMinutes":1440,"secondReminder":{"enabled":true,"delayHours":24}}',
+      ),
+    ).toMatchObject({
       enabled: true,
       delayMinutes: 60,
       secondReminder: { enabled: true, delayHours: 24 },
     });
-    expect(parseScenarioSettings("winback", '{"enabled":true,"adaptive":{"enabled":true,"minDays":400,"maxDays":200}}')).toMatchObject({
+    expect(
+      parseScenarioSettings("winback", '{"enabled":true,"adaptive":{"enabled":true,"minDays":400,"maxDays":200}}'),
+    ).toMatchObject({
       enabled: true,
       adaptive: { enabled: true, multiplier: 3, minDays: 90, maxDays: 365 },
     });
   });
 
   test("an incentive whose value does not fit its kind falls back to the scenario's value", () => {
-    expect(parseScenarioSettings("welcome", '{"incentive":{"kind":"percent","value":250}}').incentive).toEqual(percentCoupon("first_purchase"));
+    expect(parseScenarioSettings("welcome", '{"incentive":{"kind":"percent","value":250}}').incentive).toEqual(
+      percentCoupon("first_purchase"),
+    );
   });
 
   test.each(SCENARIO_KEYS)("%s: never throws, always valid", (key) => {
     fc.assert(
-      fc.property(fc.oneof(fc.string(), fc.jsonValue().map((v) => JSON.stringify(v))), (json) => {
-        expect(SCENARIO_SCHEMAS[key].safeParse(parseScenarioSettings(key, json)).success).toBe(true);
-      }),
+      fc.property(
+        fc.oneof(
+          fc.string(),
+          fc.jsonValue().map((v) => JSON.stringify(v)),
+        ),
+        (json) => {
+          expect(SCENARIO_SCHEMAS[key].safeParse(parseScenarioSettings(key, json)).success).toBe(true);
+        },
+      ),
       { numRuns: 100 },
     );
   });
@@ -99,14 +139,21 @@ describe("parseScenarioSettings", () => {
 
 describe("updateScenarioSettings", () => {
   test("merges objects, replaces lists", () => {
-    expect(updateScenarioSettings("points_expiry", DEFAULT_SCENARIO_SETTINGS.points_expiry, { daysBefore: [14] })).toEqual({
+    expect(
+      updateScenarioSettings("points_expiry", DEFAULT_SCENARIO_SETTINGS.points_expiry, { daysBefore: [14] }),
+    ).toEqual({
       ok: true,
       settings: { enabled: false, daysBefore: [14], hour: 10 },
     });
   });
 
   test("reports invalid fields by path", () => {
-    expect(updateScenarioSettings("winback", DEFAULT_SCENARIO_SETTINGS.winback, { adaptive: { minDays: 400, maxDays: 200 }, hour: 24 })).toEqual({
+    expect(
+      updateScenarioSettings("winback", DEFAULT_SCENARIO_SETTINGS.winback, {
+        adaptive: { minDays: 400, maxDays: 200 },
+        hour: 24,
+      }),
+    ).toEqual({
       ok: false,
       errors: expect.arrayContaining([
         { field: "hour", message: "must be a whole number from 0 to 23 o'clock" },
@@ -126,31 +173,58 @@ describe("updateScenarioSettings", () => {
     ["points", 1.5, false],
     ["none", 0, true],
   ] as const)("incentive %s %d → ok %s", (kind, value, ok) => {
-    expect(updateScenarioSettings("birthday", DEFAULT_SCENARIO_SETTINGS.birthday, { incentive: { kind, value } }).ok).toBe(ok);
+    expect(
+      updateScenarioSettings("birthday", DEFAULT_SCENARIO_SETTINGS.birthday, { incentive: { kind, value } }).ok,
+    ).toBe(ok);
   });
 });
 
 describe("applyScenarioAssignments", () => {
   test("sets values by dotted path, read as the setting's type", () => {
-    expect(applyScenarioAssignments("cart_abandonment", DEFAULT_SCENARIO_SETTINGS.cart_abandonment, ["delayMinutes=30", "secondReminder.enabled=true", "enabled=on"])).toEqual({
+    expect(
+      applyScenarioAssignments("cart_abandonment", DEFAULT_SCENARIO_SETTINGS.cart_abandonment, [
+        "delayMinutes=30",
+        "secondReminder.enabled=true",
+        "enabled=on",
+      ]),
+    ).toEqual({
       ok: true,
-      settings: { ...DEFAULT_SCENARIO_SETTINGS.cart_abandonment, enabled: true, delayMinutes: 30, secondReminder: { enabled: true, delayHours: 24 } },
+      settings: {
+        ...DEFAULT_SCENARIO_SETTINGS.cart_abandonment,
+        enabled: true,
+        delayMinutes: 30,
+        secondReminder: { enabled: true, delayHours: 24 },
+      },
     });
   });
 
   test("strings, lists and nested incentives", () => {
-    expect(applyScenarioAssignments("recommendations", DEFAULT_SCENARIO_SETTINGS.recommendations, ["cadence=weekly"])).toMatchObject({ ok: true, settings: { cadence: "weekly" } });
-    expect(applyScenarioAssignments("points_expiry", DEFAULT_SCENARIO_SETTINGS.points_expiry, ["daysBefore=7, 30, 14"])).toMatchObject({
+    expect(
+      applyScenarioAssignments("recommendations", DEFAULT_SCENARIO_SETTINGS.recommendations, ["cadence=weekly"]),
+    ).toMatchObject({ ok: true, settings: { cadence: "weekly" } });
+    expect(
+      applyScenarioAssignments("points_expiry", DEFAULT_SCENARIO_SETTINGS.points_expiry, ["daysBefore=7, 30, 14"]),
+    ).toMatchObject({
       ok: true,
       settings: { daysBefore: [30, 14, 7] },
     });
     expect(
-      applyScenarioAssignments("welcome", DEFAULT_SCENARIO_SETTINGS.welcome, ["incentive.kind=amount", "incentive.value=500", "incentive.expiresDays=30"]),
-    ).toMatchObject({ ok: true, settings: { incentive: { audience: "first_purchase", kind: "amount", value: 500, expiresDays: 30 } } });
+      applyScenarioAssignments("welcome", DEFAULT_SCENARIO_SETTINGS.welcome, [
+        "incentive.kind=amount",
+        "incentive.value=500",
+        "incentive.expiresDays=30",
+      ]),
+    ).toMatchObject({
+      ok: true,
+      settings: { incentive: { audience: "first_purchase", kind: "amount", value: 500, expiresDays: 30 } },
+    });
   });
 
   test("unknown names list the known ones", () => {
-    const result = applyScenarioAssignments("cart_abandonment", DEFAULT_SCENARIO_SETTINGS.cart_abandonment, ["delay=30", "secondReminder=true"]);
+    const result = applyScenarioAssignments("cart_abandonment", DEFAULT_SCENARIO_SETTINGS.cart_abandonment, [
+      "delay=30",
+      "secondReminder=true",
+    ]);
     expect(result).toEqual({
       ok: false,
       errors: [
@@ -165,7 +239,13 @@ describe("applyScenarioAssignments", () => {
   });
 
   test("values of the wrong kind are explained", () => {
-    expect(applyScenarioAssignments("cart_abandonment", DEFAULT_SCENARIO_SETTINGS.cart_abandonment, ["delayMinutes=soon", "secondReminder.enabled=maybe", "bad"])).toEqual({
+    expect(
+      applyScenarioAssignments("cart_abandonment", DEFAULT_SCENARIO_SETTINGS.cart_abandonment, [
+        "delayMinutes=soon",
+        "secondReminder.enabled=maybe",
+        "bad",
+      ]),
+    ).toEqual({
       ok: false,
       errors: [
         { field: "delayMinutes", message: '"soon" is not a number' },
@@ -173,25 +253,36 @@ describe("applyScenarioAssignments", () => {
         { field: "bad", message: 'expected name=value, got "bad"' },
       ],
     });
-    expect(applyScenarioAssignments("points_expiry", DEFAULT_SCENARIO_SETTINGS.points_expiry, ["daysBefore=7,x"])).toEqual({
+    expect(
+      applyScenarioAssignments("points_expiry", DEFAULT_SCENARIO_SETTINGS.points_expiry, ["daysBefore=7,x"]),
+    ).toEqual({
       ok: false,
       errors: [{ field: "daysBefore", message: '"7,x" is not a comma-separated list of numbers' }],
     });
   });
 
   test("values out of range are refused by the schema", () => {
-    expect(applyScenarioAssignments("browse_abandonment", DEFAULT_SCENARIO_SETTINGS.browse_abandonment, ["maxProducts=10", "delayMinutes=5"])).toEqual({
+    expect(
+      applyScenarioAssignments("browse_abandonment", DEFAULT_SCENARIO_SETTINGS.browse_abandonment, [
+        "maxProducts=10",
+        "delayMinutes=5",
+      ]),
+    ).toEqual({
       ok: false,
       errors: expect.arrayContaining([
         { field: "maxProducts", message: "must be a whole number from 1 to 6 products" },
         { field: "delayMinutes", message: "must be a whole number from 30 to 1440 minutes" },
       ]),
     });
-    expect(applyScenarioAssignments("recommendations", DEFAULT_SCENARIO_SETTINGS.recommendations, ["cadence=daily"])).toEqual({
+    expect(
+      applyScenarioAssignments("recommendations", DEFAULT_SCENARIO_SETTINGS.recommendations, ["cadence=daily"]),
+    ).toEqual({
       ok: false,
       errors: [{ field: "cadence", message: "must be one of: weekly, monthly" }],
     });
-    expect(applyScenarioAssignments("points_expiry", DEFAULT_SCENARIO_SETTINGS.points_expiry, ["daysBefore=7,7"])).toEqual({
+    expect(
+      applyScenarioAssignments("points_expiry", DEFAULT_SCENARIO_SETTINGS.points_expiry, ["daysBefore=7,7"]),
+    ).toEqual({
       ok: false,
       errors: [{ field: "daysBefore", message: "must not repeat a day" }],
     });

@@ -1,7 +1,12 @@
 import { DEFAULT_SHOP_SETTINGS } from "~/modules/platform/settings/shop-settings";
 import { isSenderIdentityComplete, senderIdentityProblems } from "~/modules/platform/settings/sender-identity";
 
-const complete = { name: "Joren Tea", email: "shop@joren.jp", postalAddress: "東京都渋谷区1-2-3", contact: "03-0000-0000" };
+const complete = {
+  name: "Joren Tea",
+  email: "shop@joren.jp",
+  postalAddress: "東京都渋谷区1-2-3",
+  contact: "03-0000-0000",
+};
 
 describe("senderIdentityProblems", () => {
   test("lists all four missing items in English by default", () => {

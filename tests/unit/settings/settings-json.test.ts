@@ -3,7 +3,9 @@ import { deepMerge, parseWithDefaults } from "~/modules/platform/settings/settin
 
 describe("deepMerge", () => {
   test("merges objects key by key; arrays, null and scalars replace; undefined keeps", () => {
-    expect(deepMerge({ a: { b: 1, c: 2 }, l: [1, 2], n: { x: 1 }, k: 1 }, { a: { c: 3 }, l: [9], n: null, k: undefined })).toEqual({
+    expect(
+      deepMerge({ a: { b: 1, c: 2 }, l: [1, 2], n: { x: 1 }, k: 1 }, { a: { c: 3 }, l: [9], n: null, k: undefined }),
+    ).toEqual({
       a: { b: 1, c: 3 },
       l: [9],
       n: null,
@@ -27,7 +29,10 @@ describe("parseWithDefaults", () => {
   });
 
   test("drops what is invalid or unknown, at any depth", () => {
-    expect(parseWithDefaults(schema, '{"n":"x","inner":{"m":5,"s":3,"extra":1},"other":true}')).toEqual({ n: 1, inner: { m: 5, s: "s" } });
+    expect(parseWithDefaults(schema, '{"n":"x","inner":{"m":5,"s":3,"extra":1},"other":true}')).toEqual({
+      n: 1,
+      inner: { m: 5, s: "s" },
+    });
   });
 
   test("a required value without a default takes its parent's default along", () => {

@@ -28,7 +28,12 @@ describe("applySettingAssignments", () => {
     expect(result).toEqual({
       ok: true,
       settings: {
-        sender: { name: "Joren Tea", email: "shop@joren.jp", postalAddress: "東京都渋谷区1-2-3", contact: "https://joren.jp/contact?from=mail" },
+        sender: {
+          name: "Joren Tea",
+          email: "shop@joren.jp",
+          postalAddress: "東京都渋谷区1-2-3",
+          contact: "https://joren.jp/contact?from=mail",
+        },
         frequencyCapHours: 24,
         quietHours: { startHour: 22, endHour: 7 },
         holdoutPercent: 20,
@@ -36,7 +41,11 @@ describe("applySettingAssignments", () => {
         openAttributionDays: 2,
         timezone: "Asia/Tokyo",
         points: { earnPoints: 2, perCurrencyUnits: 100, expiryDays: 730 },
-        guard: { loyaltyVariant: "bonus_points", firstPurchaseCodes: ["WELCOME10", "FIRST5"], checkoutDiscount: { kind: "amount", value: 500 } },
+        guard: {
+          loyaltyVariant: "bonus_points",
+          firstPurchaseCodes: ["WELCOME10", "FIRST5"],
+          checkoutDiscount: { kind: "amount", value: 500 },
+        },
         phaseRules: { regularMinOrders: 4, dormantAfterDays: 120 },
       },
     });
@@ -56,7 +65,10 @@ describe("applySettingAssignments", () => {
   test("timezone=shop (or empty) follows Shopify's timezone again", () => {
     const tokyo = applySettingAssignments(DEFAULT_SHOP_SETTINGS, ["timezone=Asia/Tokyo"]);
     const settings = tokyo.ok ? tokyo.settings : DEFAULT_SHOP_SETTINGS;
-    expect(applySettingAssignments(settings, ["timezone=shop"])).toMatchObject({ ok: true, settings: { timezone: null } });
+    expect(applySettingAssignments(settings, ["timezone=shop"])).toMatchObject({
+      ok: true,
+      settings: { timezone: null },
+    });
     expect(applySettingAssignments(settings, ["timezone="])).toMatchObject({ ok: true, settings: { timezone: null } });
   });
 
@@ -67,7 +79,10 @@ describe("applySettingAssignments", () => {
   });
 
   test("the last assignment of a name wins", () => {
-    expect(applySettingAssignments(DEFAULT_SHOP_SETTINGS, ["holdoutPercent=5", "holdoutPercent=15"])).toMatchObject({ ok: true, settings: { holdoutPercent: 15 } });
+    expect(applySettingAssignments(DEFAULT_SHOP_SETTINGS, ["holdoutPercent=5", "holdoutPercent=15"])).toMatchObject({
+      ok: true,
+      settings: { holdoutPercent: 15 },
+    });
   });
 
   test("unknown names and malformed assignments are named, with the known names", () => {
@@ -80,7 +95,11 @@ describe("applySettingAssignments", () => {
   });
 
   test("bad values are explained with the setting's name and range", () => {
-    const result = applySettingAssignments(DEFAULT_SHOP_SETTINGS, ["holdoutPercent=ten", "quietHours=night", "frequencyCapHours=1e3"]);
+    const result = applySettingAssignments(DEFAULT_SHOP_SETTINGS, [
+      "holdoutPercent=ten",
+      "quietHours=night",
+      "frequencyCapHours=1e3",
+    ]);
     expect(result).toEqual({
       ok: false,
       errors: [
@@ -93,7 +112,13 @@ describe("applySettingAssignments", () => {
 
   test("out-of-range values report the assignment name, not the internal path", () => {
     expect(
-      applySettingAssignments(DEFAULT_SHOP_SETTINGS, ["holdoutPercent=60", "quietHours=25-8", "senderEmail=nope", "timezone=Mars/Base", "loyaltyVariant=cash"]),
+      applySettingAssignments(DEFAULT_SHOP_SETTINGS, [
+        "holdoutPercent=60",
+        "quietHours=25-8",
+        "senderEmail=nope",
+        "timezone=Mars/Base",
+        "loyaltyVariant=cash",
+      ]),
     ).toEqual({
       ok: false,
       errors: expect.arrayContaining([
@@ -122,7 +147,9 @@ describe("applySettingAssignments", () => {
     const refused = applySettingAssignments(DEFAULT_SHOP_SETTINGS, ["openAttributionDays=31"]);
     expect(refused.ok).toBe(false);
     if (refused.ok) return;
-    expect(refused.errors).toEqual([{ field: "openAttributionDays", message: "must be a whole number from 0 to 30 days" }]);
+    expect(refused.errors).toEqual([
+      { field: "openAttributionDays", message: "must be a whole number from 0 to 30 days" },
+    ]);
     expect(localizeSettingError(refused.errors[0]!.message, "ja")).toBe("0〜30日の整数で入力してください");
   });
 });

@@ -19,16 +19,23 @@ describe("defaults", () => {
       openAttributionDays: 5,
       timezone: null,
       points: { earnPoints: 1, perCurrencyUnits: 100, expiryDays: 365 },
-      guard: { loyaltyVariant: "loyalty_coupon", firstPurchaseCodes: [], checkoutDiscount: { kind: "percent", value: 10 } },
+      guard: {
+        loyaltyVariant: "loyalty_coupon",
+        firstPurchaseCodes: [],
+        checkoutDiscount: { kind: "percent", value: 10 },
+      },
       phaseRules: { regularMinOrders: 5, dormantAfterDays: 180 },
     });
   });
 });
 
 describe("parseShopSettings", () => {
-  test.each(["", "{}", "null", "[]", "42", '"text"', "{", "not json", "[1,2]", "true"])("%j gives the defaults", (json) => {
-    expect(parseShopSettings(json)).toEqual(DEFAULT_SHOP_SETTINGS);
-  });
+  test.each(["", "{}", "null", "[]", "42", '"text"', "{", "not json", "[1,2]", "true"])(
+    "%j gives the defaults",
+    (json) => {
+      expect(parseShopSettings(json)).toEqual(DEFAULT_SHOP_SETTINGS);
+    },
+  );
 
   test("keeps valid values and restores the default of each invalid one", () => {
     const parsed = parseShopSettings(
@@ -60,7 +67,10 @@ describe("parseShopSettings", () => {
 
   test("quiet hours off (null) is kept; an empty window goes back to the default", () => {
     expect(parseShopSettings('{"quietHours":null}').quietHours).toBeNull();
-    expect(parseShopSettings('{"quietHours":{"startHour":5,"endHour":5}}').quietHours).toEqual({ startHour: 21, endHour: 8 });
+    expect(parseShopSettings('{"quietHours":{"startHour":5,"endHour":5}}').quietHours).toEqual({
+      startHour: 21,
+      endHour: 8,
+    });
   });
 
   test("a timezone is stored in its canonical spelling", () => {
@@ -68,25 +78,44 @@ describe("parseShopSettings", () => {
   });
 
   test("round-trips through serializeShopSettings", () => {
-    const settings = { ...DEFAULT_SHOP_SETTINGS, sender: { name: "Joren", email: "a@joren.jp" }, quietHours: null, timezone: "Asia/Tokyo" };
+    const settings = {
+      ...DEFAULT_SHOP_SETTINGS,
+      sender: { name: "Joren", email: "a@joren.jp" },
+      quietHours: null,
+      timezone: "Asia/Tokyo",
+    };
     expect(parseShopSettings(serializeShopSettings(settings))).toEqual(settings);
   });
 
   test("never throws and always returns valid settings, whatever is stored", () => {
     fc.assert(
-      fc.property(fc.oneof(fc.string(), fc.jsonValue().map((v) => JSON.stringify(v))), (json) => {
-        const parsed = parseShopSettings(json);
-        expect(shopSettingsSchema.safeParse(parsed).success).toBe(true);
-      }),
+      fc.property(
+        fc.oneof(
+          fc.string(),
+          fc.jsonValue().map((v) => JSON.stringify(v)),
+        ),
+        (json) => {
+          const parsed = parseShopSettings(json);
+          expect(shopSettingsSchema.safeParse(parsed).success).toBe(true);
+        },
+      ),
       { numRuns: 500 },
     );
   });
 
   test("a stored object with random wrong values keeps every right one", () => {
-    const wrong = fc.oneof(fc.string(), fc.integer({ min: -1000, max: -1 }), fc.constant(null), fc.boolean(), fc.constant([]));
+    const wrong = fc.oneof(
+      fc.string(),
+      fc.integer({ min: -1000, max: -1 }),
+      fc.constant(null),
+      fc.boolean(),
+      fc.constant([]),
+    );
     fc.assert(
       fc.property(wrong, fc.integer({ min: 1, max: 30 }), (bad, days) => {
-        const parsed = parseShopSettings(JSON.stringify({ holdoutPercent: bad, attributionDays: days, frequencyCapHours: bad }));
+        const parsed = parseShopSettings(
+          JSON.stringify({ holdoutPercent: bad, attributionDays: days, frequencyCapHours: bad }),
+        );
         expect(parsed.attributionDays).toBe(days);
         expect(parsed.holdoutPercent).toBe(10);
         expect(parsed.frequencyCapHours).toBe(16);
@@ -97,7 +126,11 @@ describe("parseShopSettings", () => {
 
 describe("updateShopSettings", () => {
   test("applies a partial, nested patch", () => {
-    const result = updateShopSettings(DEFAULT_SHOP_SETTINGS, { points: { expiryDays: 180 }, sender: { name: "Joren Tea" }, quietHours: null });
+    const result = updateShopSettings(DEFAULT_SHOP_SETTINGS, {
+      points: { expiryDays: 180 },
+      sender: { name: "Joren Tea" },
+      quietHours: null,
+    });
     expect(result).toEqual({
       ok: true,
       settings: {
@@ -110,8 +143,14 @@ describe("updateShopSettings", () => {
   });
 
   test("trims text, and blank text clears a sender field", () => {
-    const filled = updateShopSettings(DEFAULT_SHOP_SETTINGS, { sender: { name: "  Joren  ", email: " shop@joren.jp ", contact: "03-0000-0000" } });
-    expect(filled.ok && filled.settings.sender).toEqual({ name: "Joren", email: "shop@joren.jp", contact: "03-0000-0000" });
+    const filled = updateShopSettings(DEFAULT_SHOP_SETTINGS, {
+      sender: { name: "  Joren  ", email: " shop@joren.jp ", contact: "03-0000-0000" },
+    });
+    expect(filled.ok && filled.settings.sender).toEqual({
+      name: "Joren",
+      email: "shop@joren.jp",
+      contact: "03-0000-0000",
+    });
     const cleared = filled.ok ? updateShopSettings(filled.settings, { sender: { contact: "  " } }) : filled;
     expect(cleared.ok && cleared.settings.sender).toEqual({ name: "Joren", email: "shop@joren.jp" });
   });
@@ -179,7 +218,9 @@ describe("updateShopSettings", () => {
 
 describe("effectiveTimezone", () => {
   test("the merchant's override, else Shopify's zone, else Tokyo", () => {
-    expect(effectiveTimezone({ ...DEFAULT_SHOP_SETTINGS, timezone: "Europe/Paris" }, "Asia/Tokyo")).toBe("Europe/Paris");
+    expect(effectiveTimezone({ ...DEFAULT_SHOP_SETTINGS, timezone: "Europe/Paris" }, "Asia/Tokyo")).toBe(
+      "Europe/Paris",
+    );
     expect(effectiveTimezone(DEFAULT_SHOP_SETTINGS, "America/New_York")).toBe("America/New_York");
     expect(effectiveTimezone(DEFAULT_SHOP_SETTINGS, "Nowhere/Land")).toBe("Asia/Tokyo");
     expect(effectiveTimezone(DEFAULT_SHOP_SETTINGS, null)).toBe("Asia/Tokyo");

@@ -9,16 +9,30 @@ import { Liquid } from "liquidjs";
 const ROOT = path.resolve("extensions/joren-theme");
 const source = readFileSync(path.join(ROOT, "blocks/first-purchase-guard.liquid"), "utf8");
 const SCHEMA_RE = /{%\s*schema\s*%}([\s\S]*?){%\s*endschema\s*%}/;
-const schema = JSON.parse(SCHEMA_RE.exec(source)![1]!) as { name: string; target: string; settings: { id?: string; type: string; label?: string; info?: string; content?: string }[] };
+const schema = JSON.parse(SCHEMA_RE.exec(source)![1]!) as {
+  name: string;
+  target: string;
+  settings: { id?: string; type: string; label?: string; info?: string; content?: string }[];
+};
 const template = source.replace(SCHEMA_RE, "");
-const readJson = (name: string) => JSON.parse(readFileSync(path.join(ROOT, "locales", name), "utf8")) as Record<string, unknown>;
+const readJson = (name: string) =>
+  JSON.parse(readFileSync(path.join(ROOT, "locales", name), "utf8")) as Record<string, unknown>;
 const storefront = { en: readJson("en.default.json"), ja: readJson("ja.json") };
 
 function lookup(tree: Record<string, unknown>, key: string): unknown {
-  return key.split(".").reduce<unknown>((node, part) => (node && typeof node === "object" ? (node as Record<string, unknown>)[part] : undefined), tree);
+  return key
+    .split(".")
+    .reduce<unknown>(
+      (node, part) => (node && typeof node === "object" ? (node as Record<string, unknown>)[part] : undefined),
+      tree,
+    );
 }
 
-async function render(options: { customer: { orders_count: number } | null; locale?: "ja" | "en"; settings?: Record<string, unknown> }): Promise<string> {
+async function render(options: {
+  customer: { orders_count: number } | null;
+  locale?: "ja" | "en";
+  settings?: Record<string, unknown>;
+}): Promise<string> {
   const engine = new Liquid();
   const locale = options.locale ?? "ja";
   engine.registerFilter("t", (key: string) => {
@@ -32,7 +46,8 @@ async function render(options: { customer: { orders_count: number } | null; loca
   });
 }
 
-const HIDE_FIRST_PURCHASE = /\[data-joren-offer="first-purchase"\], \.joren-first-purchase-offer \{ display: none !important; \}/;
+const HIDE_FIRST_PURCHASE =
+  /\[data-joren-offer="first-purchase"\], \.joren-first-purchase-offer \{ display: none !important; \}/;
 const HIDE_REGULARS = /\[data-joren-offer="regulars"\], \.joren-regulars-offer \{ display: none !important; \}/;
 const messageOf = (html: string) => {
   const match = /body::before \{ content: ("(?:[^"\\]|\\.)*");/.exec(html);
@@ -68,15 +83,20 @@ describe("the regulars' message", () => {
     expect(messageOf(await render({ customer: { orders_count: 1 }, settings: { show_regulars_message: true } }))).toBe(
       lookup(storefront.ja, "first_purchase_guard.regulars_message"),
     );
-    expect(messageOf(await render({ customer: { orders_count: 1 }, locale: "en", settings: { show_regulars_message: true } }))).toBe(
-      "Thank you for shopping with us again. Enjoy our offers for regular customers.",
-    );
+    expect(
+      messageOf(
+        await render({ customer: { orders_count: 1 }, locale: "en", settings: { show_regulars_message: true } }),
+      ),
+    ).toBe("Thank you for shopping with us again. Enjoy our offers for regular customers.");
   });
 
   test("the merchant's own text is used, and cannot break out of the style sheet", async () => {
     const html = await render({
       customer: { orders_count: 5 },
-      settings: { show_regulars_message: true, regulars_message: '  Welcome back, "friend" \\ </style><script>alert(1)</script>\n10% off  ' },
+      settings: {
+        show_regulars_message: true,
+        regulars_message: '  Welcome back, "friend" \\ </style><script>alert(1)</script>\n10% off  ',
+      },
     });
     expect(messageOf(html)).toBe('Welcome back, "friend" \\ /style>script>alert(1)/script>10% off');
     expect(html.match(/<\/style>/g)).toHaveLength(1);
@@ -84,7 +104,11 @@ describe("the regulars' message", () => {
   });
 
   test("an empty custom text falls back to the default", async () => {
-    const html = await render({ customer: { orders_count: 2 }, locale: "en", settings: { show_regulars_message: true, regulars_message: "   " } });
+    const html = await render({
+      customer: { orders_count: 2 },
+      locale: "en",
+      settings: { show_regulars_message: true, regulars_message: "   " },
+    });
     expect(messageOf(html)).toMatch(/^Thank you for shopping with us again/);
   });
 });
@@ -97,7 +121,9 @@ describe("the app embed's schema", () => {
   });
 
   test("every translated label exists in English and Japanese", () => {
-    const keys = [schema.name, ...schema.settings.flatMap((s) => [s.label, s.info, s.content])].filter((v): v is string => typeof v === "string" && v.startsWith("t:"));
+    const keys = [schema.name, ...schema.settings.flatMap((s) => [s.label, s.info, s.content])].filter(
+      (v): v is string => typeof v === "string" && v.startsWith("t:"),
+    );
     expect(keys.length).toBeGreaterThan(3);
     for (const file of ["en.default.schema.json", "ja.schema.json"]) {
       const tree = readJson(file);

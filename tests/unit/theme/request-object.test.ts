@@ -7,8 +7,11 @@ import path from "node:path";
 const BLOCKS = path.resolve("extensions/joren-theme/blocks");
 const DOCUMENTED = new Set(["design_mode", "host", "locale", "origin", "page_type", "path", "visual_preview_mode"]);
 
-test.each(readdirSync(BLOCKS).filter((f) => f.endsWith(".liquid")))("%s reads only documented request properties", (file) => {
-  const source = readFileSync(path.join(BLOCKS, file), "utf8");
-  const used = [...source.matchAll(/\brequest\.([a-z_]+)/g)].map((m) => m[1]);
-  expect(used.filter((property) => !DOCUMENTED.has(property!))).toEqual([]);
-});
+test.each(readdirSync(BLOCKS).filter((f) => f.endsWith(".liquid")))(
+  "%s reads only documented request properties",
+  (file) => {
+    const source = readFileSync(path.join(BLOCKS, file), "utf8");
+    const used = [...source.matchAll(/\brequest\.([a-z_]+)/g)].map((m) => m[1]);
+    expect(used.filter((property) => !DOCUMENTED.has(property!))).toEqual([]);
+  },
+);

@@ -35,7 +35,9 @@ async function check(root: string) {
   return {
     context: run.config.context,
     files: run.theme.map((file) => path.relative(root, new URL(file.uri).pathname)).sort(),
-    offences: run.offenses.map((o) => `${path.relative(root, new URL(o.uri).pathname)}:${o.start.line + 1} ${o.check}: ${o.message}`),
+    offences: run.offenses.map(
+      (o) => `${path.relative(root, new URL(o.uri).pathname)}:${o.start.line + 1} ${o.check}: ${o.message}`,
+    ),
   };
 }
 
@@ -43,16 +45,20 @@ test("extensions/ has the theme app extension", () => {
   expect(themeExtensions).toContain("joren-theme");
 });
 
-test.each(themeExtensions)("theme-check finds no offence in extensions/%s", async (name) => {
-  const root = path.join(EXTENSIONS, name);
-  const result = await check(root);
-  expect(result.context).toBe("app");
-  // every block and locale file was looked at (a wrong root checks nothing and passes)
-  const blocks = readdirSync(path.join(root, "blocks")).map((f) => `blocks/${f}`);
-  expect(result.files).toEqual(expect.arrayContaining(blocks));
-  expect(result.files.some((f) => f.startsWith("locales/"))).toBe(true);
-  expect(result.offences).toEqual([]);
-}, 60_000);
+test.each(themeExtensions)(
+  "theme-check finds no offence in extensions/%s",
+  async (name) => {
+    const root = path.join(EXTENSIONS, name);
+    const result = await check(root);
+    expect(result.context).toBe("app");
+    // every block and locale file was looked at (a wrong root checks nothing and passes)
+    const blocks = readdirSync(path.join(root, "blocks")).map((f) => `blocks/${f}`);
+    expect(result.files).toEqual(expect.arrayContaining(blocks));
+    expect(result.files.some((f) => f.startsWith("locales/"))).toBe(true);
+    expect(result.offences).toEqual([]);
+  },
+  60_000,
+);
 
 test("the same run reports an offending block (the check is live)", async () => {
   const copy = mkdtempSync(path.join(tmpdir(), "joren-theme-check-copy-"));

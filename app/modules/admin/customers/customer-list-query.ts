@@ -9,13 +9,29 @@ export const CUSTOMER_PAGE_SIZE = 50;
 export const CUSTOMER_SORTS = ["last_order", "spend", "orders"] as const;
 export type CustomerSort = (typeof CUSTOMER_SORTS)[number];
 /** Shopify's email marketing states as the mirror stores them. */
-export const CONSENT_STATES = ["SUBSCRIBED", "PENDING", "NOT_SUBSCRIBED", "UNSUBSCRIBED", "INVALID", "REDACTED"] as const;
+export const CONSENT_STATES = [
+  "SUBSCRIBED",
+  "PENDING",
+  "NOT_SUBSCRIBED",
+  "UNSUBSCRIBED",
+  "INVALID",
+  "REDACTED",
+] as const;
 export type ConsentState = (typeof CONSENT_STATES)[number];
 
 const orNull = <T extends z.ZodType>(schema: T) => schema.nullable().catch(null);
 
 export const customerListQuery = z.object({
-  q: z.string().trim().max(200).catch((ctx) => String(ctx.value ?? "").trim().slice(0, 200)).default(""),
+  q: z
+    .string()
+    .trim()
+    .max(200)
+    .catch((ctx) =>
+      String(ctx.value ?? "")
+        .trim()
+        .slice(0, 200),
+    )
+    .default(""),
   phase: orNull(z.enum(CUSTOMER_PHASES)).default(null),
   segment: orNull(z.enum(RFM_SEGMENTS)).default(null),
   consent: orNull(z.enum(CONSENT_STATES)).default(null),

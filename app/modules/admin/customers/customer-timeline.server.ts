@@ -5,9 +5,26 @@ import type { Tx } from "~/db.server";
 const PER_KIND = 100;
 
 export type TimelineItem =
-  | { kind: "order"; at: string; name: string | null; total: string; refunded: string; counted: boolean; cancelled: boolean }
+  | {
+      kind: "order";
+      at: string;
+      name: string | null;
+      total: string;
+      refunded: string;
+      counted: boolean;
+      cancelled: boolean;
+    }
   | { kind: "event"; at: string; name: string; productTitle: string | null; url: string | null }
-  | { kind: "message"; at: string; scenario: string; status: string; subject: string | null; reason: string | null; opened: boolean; clicked: boolean };
+  | {
+      kind: "message";
+      at: string;
+      scenario: string;
+      status: string;
+      subject: string | null;
+      reason: string | null;
+      opened: boolean;
+      clicked: boolean;
+    };
 
 export interface CustomerProfile {
   id: string;
@@ -33,7 +50,14 @@ export async function getCustomerProfile(db: Tx, shopId: string, customerId: str
       where: { shopId, customerId },
       orderBy: { shopifyCreatedAt: "desc" },
       take: PER_KIND,
-      select: { name: true, totalPrice: true, totalRefunded: true, counted: true, cancelledAt: true, shopifyCreatedAt: true },
+      select: {
+        name: true,
+        totalPrice: true,
+        totalRefunded: true,
+        counted: true,
+        cancelledAt: true,
+        shopifyCreatedAt: true,
+      },
     }),
     db.behaviourEvent.findMany({
       where: { shopId, customerId },
@@ -45,7 +69,16 @@ export async function getCustomerProfile(db: Tx, shopId: string, customerId: str
       where: { shopId, customerId },
       orderBy: { createdAt: "desc" },
       take: PER_KIND,
-      select: { scenario: true, status: true, subject: true, reason: true, dueAt: true, sentAt: true, openedAt: true, clickedAt: true },
+      select: {
+        scenario: true,
+        status: true,
+        subject: true,
+        reason: true,
+        dueAt: true,
+        sentAt: true,
+        openedAt: true,
+        clickedAt: true,
+      },
     }),
   ]);
   const productGids = [...new Set(events.flatMap((e) => (e.productGid ? [e.productGid] : [])))];

@@ -58,7 +58,9 @@ export interface RfmScoring {
 export async function rfmScoring(db: Tx, shopId: string, asOf: Date): Promise<RfmScoring> {
   const d = dialectOf(db);
   const days = wholeDaysSql(d, Prisma.sql`c."lastOrderAt"`, dateParam(d, asOf));
-  const rows = await queryRows<{ k: string; score: unknown; v: unknown }[]>(db, Prisma.sql`
+  const rows = await queryRows<{ k: string; score: unknown; v: unknown }[]>(
+    db,
+    Prisma.sql`
     WITH base AS (SELECT c."ordersCount" AS n, c."netSpend" AS net, ${days} AS days FROM "Customer" c
       WHERE c."shopId" = ${shopId} AND c."ordersCount" > 0 AND c."redactedAt" IS NULL AND c."deletedAt" IS NULL),
     scored AS (
@@ -69,7 +71,8 @@ export async function rfmScoring(db: Tx, shopId: string, asOf: Date): Promise<Rf
       FROM base)
     SELECT 'r' AS k, ra AS score, MIN(days) AS v FROM scored GROUP BY ra
     UNION ALL SELECT 'f' AS k, f AS score, MIN(n) AS v FROM scored GROUP BY f
-    UNION ALL SELECT 'm' AS k, m AS score, MIN(net) AS v FROM scored GROUP BY m`);
+    UNION ALL SELECT 'm' AS k, m AS score, MIN(net) AS v FROM scored GROUP BY m`,
+  );
   const starts = (k: string): ScoreStarts =>
     rows
       .filter((row) => row.k === k)
@@ -115,7 +118,17 @@ export function rfmSegmentWhere(scoring: RfmScoring, segment: RfmSegmentKey): Pr
   return { ordersCount: { gt: 0 }, OR: byRecency.length ? byRecency : [{ id: { in: [] } }] };
 }
 
-const LIST_SELECT = { id: true, email: true, firstName: true, lastName: true, phase: true, ordersCount: true, netSpend: true, lastOrderAt: true, emailConsent: true } as const;
+const LIST_SELECT = {
+  id: true,
+  email: true,
+  firstName: true,
+  lastName: true,
+  phase: true,
+  ordersCount: true,
+  netSpend: true,
+  lastOrderAt: true,
+  emailConsent: true,
+} as const;
 
 type ListRow = Prisma.CustomerGetPayload<{ select: typeof LIST_SELECT }>;
 
@@ -123,9 +136,20 @@ type ListRow = Prisma.CustomerGetPayload<{ select: typeof LIST_SELECT }>;
  * One page sorted by spend or orders: the index (shopId, column, id) in either direction. The id
  * comes last, so equal values keep one order from page to page.
  */
-function sortedPage(db: Tx, where: Prisma.CustomerWhereInput, query: CustomerListQuery, skip: number): Promise<ListRow[]> {
+function sortedPage(
+  db: Tx,
+  where: Prisma.CustomerWhereInput,
+  query: CustomerListQuery,
+  skip: number,
+): Promise<ListRow[]> {
   const column = query.sort === "spend" ? "netSpend" : "ordersCount";
-  return db.customer.findMany({ where, orderBy: [{ [column]: query.dir }, { id: query.dir }], skip, take: CUSTOMER_PAGE_SIZE, select: LIST_SELECT });
+  return db.customer.findMany({
+    where,
+    orderBy: [{ [column]: query.dir }, { id: query.dir }],
+    skip,
+    take: CUSTOMER_PAGE_SIZE,
+    select: LIST_SELECT,
+  });
 }
 
 /**
@@ -135,12 +159,23 @@ function sortedPage(db: Tx, where: Prisma.CustomerWhereInput, query: CustomerLis
  * (shopId, lastOrderAt, id) and the page is topped up from those without one, by id on the same
  * index. One extra count tells where the first part ends.
  */
-export async function lastOrderPage(db: Tx, where: Prisma.CustomerWhereInput, dir: "asc" | "desc", skip: number): Promise<ListRow[]> {
+export async function lastOrderPage(
+  db: Tx,
+  where: Prisma.CustomerWhereInput,
+  dir: "asc" | "desc",
+  skip: number,
+): Promise<ListRow[]> {
   const ordered: Prisma.CustomerWhereInput = { ...where, lastOrderAt: { not: null } };
   const withOrders = await db.customer.count({ where: ordered });
   const first =
     skip < withOrders
-      ? await db.customer.findMany({ where: ordered, orderBy: [{ lastOrderAt: dir }, { id: dir }], skip, take: CUSTOMER_PAGE_SIZE, select: LIST_SELECT })
+      ? await db.customer.findMany({
+          where: ordered,
+          orderBy: [{ lastOrderAt: dir }, { id: dir }],
+          skip,
+          take: CUSTOMER_PAGE_SIZE,
+          select: LIST_SELECT,
+        })
       : [];
   const rest = CUSTOMER_PAGE_SIZE - first.length;
   if (rest === 0) return first;
@@ -154,7 +189,12 @@ export async function lastOrderPage(db: Tx, where: Prisma.CustomerWhereInput, di
   return [...first, ...never];
 }
 
-export async function listCustomers(db: Tx, shopId: string, query: CustomerListQuery, now: Date = new Date()): Promise<CustomerListPage> {
+export async function listCustomers(
+  db: Tx,
+  shopId: string,
+  query: CustomerListQuery,
+  now: Date = new Date(),
+): Promise<CustomerListPage> {
   const text = query.q.trim();
   // SQLite's LIKE ignores ASCII case, PostgreSQL's does not: emails are matched on their
   // normalised (lower-case) form, names as typed and capitalised.
@@ -162,7 +202,10 @@ export async function listCustomers(db: Tx, shopId: string, query: CustomerListQ
   const filters: Prisma.CustomerWhereInput[] = [];
   if (text) {
     filters.push({
-      OR: [{ emailNormalized: { contains: text.toLowerCase() } }, ...variants.flatMap((v) => [{ firstName: { contains: v } }, { lastName: { contains: v } }])],
+      OR: [
+        { emailNormalized: { contains: text.toLowerCase() } },
+        ...variants.flatMap((v) => [{ firstName: { contains: v } }, { lastName: { contains: v } }]),
+      ],
     });
   }
   if (query.segment) filters.push(rfmSegmentWhere(await rfmScoring(db, shopId, now), query.segment));
@@ -178,7 +221,10 @@ export async function listCustomers(db: Tx, shopId: string, query: CustomerListQ
   const pageCount = Math.max(1, Math.ceil(total / CUSTOMER_PAGE_SIZE));
   const page = Math.min(query.page, pageCount);
   const skip = (page - 1) * CUSTOMER_PAGE_SIZE;
-  const rows = query.sort === "last_order" ? await lastOrderPage(db, where, query.dir, skip) : await sortedPage(db, where, query, skip);
+  const rows =
+    query.sort === "last_order"
+      ? await lastOrderPage(db, where, query.dir, skip)
+      : await sortedPage(db, where, query, skip);
   return {
     total,
     page,

@@ -28,8 +28,12 @@ const localPorts = new Map<string, ShopAdminPort>();
 export async function guardAdminPort(db: Db, domain: string): Promise<ShopAdminPort> {
   const cached = localPorts.get(domain);
   if (cached) return cached;
-  const shop = await db.shop.findUnique({ where: { domain }, select: { isLocal: true, guardDiscountId: true, settings: true, currency: true, installedAt: true } });
-  const recorded = shop?.isLocal && shop.guardDiscountId && !isPendingClaim(shop.guardDiscountId) ? shop.guardDiscountId : null;
+  const shop = await db.shop.findUnique({
+    where: { domain },
+    select: { isLocal: true, guardDiscountId: true, settings: true, currency: true, installedAt: true },
+  });
+  const recorded =
+    shop?.isLocal && shop.guardDiscountId && !isPendingClaim(shop.guardDiscountId) ? shop.guardDiscountId : null;
   const port = await adminPortForShop(db, domain, {
     fakeStore: recorded
       ? {
@@ -37,7 +41,10 @@ export async function guardAdminPort(db: Db, domain: string): Promise<ShopAdminP
             {
               discountId: recorded,
               status: "ACTIVE",
-              input: firstPurchaseDiscountInput(shop!.installedAt, firstPurchaseFunctionConfig(parseShopSettings(shop!.settings), shop!.currency)),
+              input: firstPurchaseDiscountInput(
+                shop!.installedAt,
+                firstPurchaseFunctionConfig(parseShopSettings(shop!.settings), shop!.currency),
+              ),
             },
           ],
         }
@@ -53,14 +60,27 @@ export type ActivateCheckoutDiscountResult =
   | { ok: false; reason: "admin_error"; problem: AdminProblem };
 
 /** The merchant pressed "Activate": a discount deleted in Shopify is created anew. */
-export async function activateCheckoutDiscountFromAdmin(input: { db: Db; shop: { id: string; domain: string }; now: Date }): Promise<ActivateCheckoutDiscountResult> {
+export async function activateCheckoutDiscountFromAdmin(input: {
+  db: Db;
+  shop: { id: string; domain: string };
+  now: Date;
+}): Promise<ActivateCheckoutDiscountResult> {
   try {
     const { admin } = await guardAdminPort(input.db, input.shop.domain);
-    const status = await activateCheckoutDiscount({ db: input.db, shopId: input.shop.id, admin, now: input.now, recreateIfMissing: true });
+    const status = await activateCheckoutDiscount({
+      db: input.db,
+      shopId: input.shop.id,
+      admin,
+      now: input.now,
+      recreateIfMissing: true,
+    });
     if (!status.functionFound) return { ok: false, reason: "function_not_deployed" };
     return { ok: true, status };
   } catch (error) {
-    log("warn", "first-purchase discount activation from the admin failed", { shop: input.shop.domain, error: (error as Error).message });
+    log("warn", "first-purchase discount activation from the admin failed", {
+      shop: input.shop.domain,
+      error: (error as Error).message,
+    });
     return { ok: false, reason: "admin_error", problem: adminProblemOf(error) };
   }
 }
@@ -68,12 +88,18 @@ export async function activateCheckoutDiscountFromAdmin(input: { db: Db; shop: {
 export type SyncCheckoutDiscountResult = { ok: true; synced: boolean } | { ok: false; problem: AdminProblem };
 
 /** After the settings are saved: the Function's configuration follows them. */
-export async function syncCheckoutDiscountFromAdmin(input: { db: Db; shop: { id: string; domain: string } }): Promise<SyncCheckoutDiscountResult> {
+export async function syncCheckoutDiscountFromAdmin(input: {
+  db: Db;
+  shop: { id: string; domain: string };
+}): Promise<SyncCheckoutDiscountResult> {
   try {
     const { admin } = await guardAdminPort(input.db, input.shop.domain);
     return { ok: true, synced: await syncCheckoutDiscountConfig({ db: input.db, shopId: input.shop.id, admin }) };
   } catch (error) {
-    log("warn", "first-purchase discount configuration could not be updated", { shop: input.shop.domain, error: (error as Error).message });
+    log("warn", "first-purchase discount configuration could not be updated", {
+      shop: input.shop.domain,
+      error: (error as Error).message,
+    });
     return { ok: false, problem: adminProblemOf(error) };
   }
 }

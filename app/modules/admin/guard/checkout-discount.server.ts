@@ -40,13 +40,24 @@ export function firstPurchaseFunctionConfig(settings: ShopSettings, currency: st
   const { kind, value } = settings.guard.checkoutDiscount;
   if (kind === "percent") {
     return {
-      version: 1, enabled: true, kind, value, currencyCode: null,
+      version: 1,
+      enabled: true,
+      kind,
+      value,
+      currencyCode: null,
       message: { ja: `初回購入${value}%オフ`, en: `${value}% off your first order` },
     };
   }
   return {
-    version: 1, enabled: true, kind, value, currencyCode: currency,
-    message: { ja: `初回購入${formatMoney(value, currency, "ja")}オフ`, en: `${formatMoney(value, currency, "en")} off your first order` },
+    version: 1,
+    enabled: true,
+    kind,
+    value,
+    currencyCode: currency,
+    message: {
+      ja: `初回購入${formatMoney(value, currency, "ja")}オフ`,
+      en: `${formatMoney(value, currency, "en")} off your first order`,
+    },
   };
 }
 
@@ -59,7 +70,6 @@ async function functionDeployed(admin: AdminPort): Promise<boolean> {
 export function isPendingClaim(value: string | null): boolean {
   return value !== null && value.startsWith(CLAIM_PREFIX);
 }
-
 
 /** The automatic discount Joren creates in Shopify for the first-purchase Function. */
 export function firstPurchaseDiscountInput(startsAt: Date, config: unknown): AutomaticAppDiscountInput {
@@ -98,14 +108,20 @@ export async function activateCheckoutDiscount(input: {
       if (existing) await syncCheckoutDiscountConfig({ db, shopId, admin });
       return checkoutDiscountStatus({ db, shopId, admin });
     }
-    await db.shop.updateMany({ where: { id: shopId, guardDiscountId: shop.guardDiscountId }, data: { guardDiscountId: null } });
+    await db.shop.updateMany({
+      where: { id: shopId, guardDiscountId: shop.guardDiscountId },
+      data: { guardDiscountId: null },
+    });
   }
   if (!(await functionDeployed(admin))) return { functionFound: false, discountId: null, active: false };
 
   const claim = `${CLAIM_PREFIX}${now.getTime()}:${randomUUID()}`;
   const staleBefore = `${CLAIM_PREFIX}${now.getTime() - CLAIM_TTL_MS}`;
   const claimed = await db.shop.updateMany({
-    where: { id: shopId, OR: [{ guardDiscountId: null }, { guardDiscountId: { startsWith: CLAIM_PREFIX, lt: staleBefore } }] },
+    where: {
+      id: shopId,
+      OR: [{ guardDiscountId: null }, { guardDiscountId: { startsWith: CLAIM_PREFIX, lt: staleBefore } }],
+    },
     data: { guardDiscountId: claim },
   });
   if (claimed.count !== 1) return checkoutDiscountStatus({ db, shopId, admin });
@@ -120,7 +136,11 @@ export async function activateCheckoutDiscount(input: {
 }
 
 /** Writes the current settings into the existing discount's configuration (after a settings change). */
-export async function syncCheckoutDiscountConfig(input: { db: Db; shopId: string; admin: AdminPort }): Promise<boolean> {
+export async function syncCheckoutDiscountConfig(input: {
+  db: Db;
+  shopId: string;
+  admin: AdminPort;
+}): Promise<boolean> {
   const shop = await input.db.shop.findUniqueOrThrow({ where: { id: input.shopId } });
   if (!shop.guardDiscountId || isPendingClaim(shop.guardDiscountId)) return false;
   await input.admin.setJsonMetafield({
@@ -132,11 +152,19 @@ export async function syncCheckoutDiscountConfig(input: { db: Db; shopId: string
 }
 
 /** For the onboarding page: is the Function deployed, is the discount there and active. */
-export async function checkoutDiscountStatus(input: { db: Db; shopId: string; admin: AdminPort }): Promise<CheckoutDiscountStatus> {
-  const shop = await input.db.shop.findUniqueOrThrow({ where: { id: input.shopId }, select: { guardDiscountId: true, domain: true } });
+export async function checkoutDiscountStatus(input: {
+  db: Db;
+  shopId: string;
+  admin: AdminPort;
+}): Promise<CheckoutDiscountStatus> {
+  const shop = await input.db.shop.findUniqueOrThrow({
+    where: { id: input.shopId },
+    select: { guardDiscountId: true, domain: true },
+  });
   const discountId = shop.guardDiscountId && !isPendingClaim(shop.guardDiscountId) ? shop.guardDiscountId : null;
   const functionFound = await functionDeployed(input.admin);
   const status = discountId ? await input.admin.getAutomaticDiscountStatus(discountId) : null;
-  if (discountId && !status) log("warn", "the first-purchase discount is gone from Shopify", { shop: shop.domain, discountId });
+  if (discountId && !status)
+    log("warn", "the first-purchase discount is gone from Shopify", { shop: shop.domain, discountId });
   return { functionFound, discountId, active: status?.status === "ACTIVE" };
 }

@@ -9,7 +9,10 @@ export const toggleInput = z.strictObject({ intent: z.literal("toggle"), key: sc
 
 export const scenarioPageInput = z.discriminatedUnion("intent", [
   z.strictObject({ intent: z.literal("toggle"), enabled: z.boolean() }),
-  z.strictObject({ intent: z.literal("save"), values: z.record(z.string().max(200), z.union([z.string().max(2000), z.boolean()])) }),
+  z.strictObject({
+    intent: z.literal("save"),
+    values: z.record(z.string().max(200), z.union([z.string().max(2000), z.boolean()])),
+  }),
   z.strictObject({
     intent: z.literal("testSend"),
     locale: z.enum(["ja", "en"]),
@@ -17,7 +20,11 @@ export const scenarioPageInput = z.discriminatedUnion("intent", [
     customerId: z.string().min(1).max(100).nullable().optional(),
   }),
   // the email's wording and the shop's brand; their fields are checked by the content schemas
-  z.strictObject({ intent: z.literal("saveContent"), content: z.record(z.string(), z.unknown()), brand: z.record(z.string(), z.unknown()) }),
+  z.strictObject({
+    intent: z.literal("saveContent"),
+    content: z.record(z.string(), z.unknown()),
+    brand: z.record(z.string(), z.unknown()),
+  }),
 ]);
 
 /** The request's JSON body, or null when it is not JSON. */

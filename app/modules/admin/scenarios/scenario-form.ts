@@ -34,7 +34,11 @@ function unwrap(schema: ZodLike): ZodLike {
   let current = schema;
   for (let depth = 0; depth < 20; depth += 1) {
     const def = current._zod.def;
-    if (def.innerType && ["default", "prefault", "optional", "nullable", "catch", "readonly", "nonoptional"].includes(def.type)) current = def.innerType;
+    if (
+      def.innerType &&
+      ["default", "prefault", "optional", "nullable", "catch", "readonly", "nonoptional"].includes(def.type)
+    )
+      current = def.innerType;
     else if (def.type === "pipe" && def.in) current = def.in;
     else break;
   }
@@ -50,7 +54,11 @@ function schemaAt(schema: ZodLike, path: readonly string[]): ZodLike | null {
   return current;
 }
 
-export function settingFields(schema: z.ZodType, current: unknown, omit: readonly string[] = ["enabled"]): SettingFieldSpec[] {
+export function settingFields(
+  schema: z.ZodType,
+  current: unknown,
+  omit: readonly string[] = ["enabled"],
+): SettingFieldSpec[] {
   const root = schema as unknown as ZodLike;
   return leafPaths(current)
     .filter((path) => !omit.includes(path))

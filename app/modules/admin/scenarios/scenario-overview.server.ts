@@ -45,7 +45,11 @@ export function scenarioStatus(enabled: boolean, available: boolean, senderCompl
   return senderComplete ? "running" : "blocked";
 }
 
-export async function listScenarioOverview(db: Tx, shopId: string, now: Date): Promise<{ scenarios: ScenarioOverview[]; senderComplete: boolean }> {
+export async function listScenarioOverview(
+  db: Tx,
+  shopId: string,
+  now: Date,
+): Promise<{ scenarios: ScenarioOverview[]; senderComplete: boolean }> {
   const since = new Date(now.getTime() - RESULTS_WINDOW_DAYS * 86_400_000);
   const [configs, results, { settings, timezone }] = await Promise.all([
     getScenarioConfigs(db, shopId),
@@ -53,7 +57,11 @@ export async function listScenarioOverview(db: Tx, shopId: string, now: Date): P
     getShopSettings(db, shopId),
   ]);
   // the same window in shop-local days, for the report's attribution and lift
-  const range = await resolveReportRange(db, shopId, { from: formatLocalDate(localDateOf(since, timezone)), to: formatLocalDate(localDateOf(now, timezone)), now });
+  const range = await resolveReportRange(db, shopId, {
+    from: formatLocalDate(localDateOf(since, timezone)),
+    to: formatLocalDate(localDateOf(now, timezone)),
+    now,
+  });
   const report = await getScenarioReport(db, shopId, range);
   const effects = new Map(report.scenarios.map((e) => [e.key, e]));
   const senderComplete = isSenderIdentityComplete(settings);

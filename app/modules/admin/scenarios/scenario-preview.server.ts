@@ -12,8 +12,22 @@ import { getScenarioConfig } from "~/modules/engine/scenarios/scenario-config.se
 import type { ScenarioKey } from "~/modules/engine/scenarios/scenario-settings";
 import { isSenderIdentityComplete, type ShopSettings } from "~/modules/platform/settings/shop-settings";
 import { getShopSettings } from "~/modules/platform/settings/shop-settings.server";
-import { brandStyle, emailShopName, getEmailBrand, getEmailContent, mergeFieldsForScenario, overridesOf } from "../../engine/scenarios/email-content.server";
-import { brandDraftSchema, contentDraftSchema, contentErrors, type BrandDraft, type ContentDraft, type ContentError } from "../../delivery/mail/content/email-content-schema";
+import {
+  brandStyle,
+  emailShopName,
+  getEmailBrand,
+  getEmailContent,
+  mergeFieldsForScenario,
+  overridesOf,
+} from "../../engine/scenarios/email-content.server";
+import {
+  brandDraftSchema,
+  contentDraftSchema,
+  contentErrors,
+  type BrandDraft,
+  type ContentDraft,
+  type ContentError,
+} from "../../delivery/mail/content/email-content-schema";
 import { listUnsubscribeHeaders } from "../../delivery/mail/headers";
 import { buildMessageLinks } from "../../delivery/mail/links.server";
 import {
@@ -60,8 +74,18 @@ interface Recipient {
 }
 
 const PLACEHOLDER: Record<Locale, { product: string; name: string; address: string; contact: string }> = {
-  ja: { product: "サンプル商品", name: "（送信者名）", address: "（住所：設定画面で入力してください）", contact: "（問い合わせ先）" },
-  en: { product: "Sample product", name: "(sender name)", address: "(postal address: add it in Settings)", contact: "(contact)" },
+  ja: {
+    product: "サンプル商品",
+    name: "（送信者名）",
+    address: "（住所：設定画面で入力してください）",
+    contact: "（問い合わせ先）",
+  },
+  en: {
+    product: "Sample product",
+    name: "(sender name)",
+    address: "(postal address: add it in Settings)",
+    contact: "(contact)",
+  },
 };
 
 /** The newest active products of the mirror, as the emails show them. */
@@ -72,19 +96,31 @@ async function sampleProducts(db: Db, shopId: string, storefrontUrl: string): Pr
     take: SAMPLE_PRODUCT_COUNT,
     select: { gid: true },
   });
-  return productsForEmail(db, shopId, products.map((p) => ({ productGid: p.gid })), storefrontUrl);
+  return productsForEmail(
+    db,
+    shopId,
+    products.map((p) => ({ productGid: p.gid })),
+    storefrontUrl,
+  );
 }
 
 function placeholderProducts(locale: Locale, storefrontUrl: string): TemplateProduct[] {
-  return [1, 2].map((n) => ({ title: `${PLACEHOLDER[locale].product} ${n}`, imageUrl: null, price: BigInt(n * 1_500_000), url: `${storefrontUrl}/products` }));
+  return [1, 2].map((n) => ({
+    title: `${PLACEHOLDER[locale].product} ${n}`,
+    imageUrl: null,
+    price: BigInt(n * 1_500_000),
+    url: `${storefrontUrl}/products`,
+  }));
 }
 
 function sampleIncentive(settings: unknown, now: Date): MessageIncentive | null {
   const incentive = (settings as { incentive?: { kind: string; value: number; expiresDays: number } }).incentive;
   if (!incentive) return null;
   const expiresAt = new Date(now.getTime() + incentive.expiresDays * DAY);
-  if (incentive.kind === "percent") return { kind: "coupon", code: "JOREN-SAMPLE", percentOff: incentive.value, expiresAt };
-  if (incentive.kind === "amount") return { kind: "coupon", code: "JOREN-SAMPLE", amountOff: BigInt(Math.round(incentive.value * 1000)), expiresAt };
+  if (incentive.kind === "percent")
+    return { kind: "coupon", code: "JOREN-SAMPLE", percentOff: incentive.value, expiresAt };
+  if (incentive.kind === "amount")
+    return { kind: "coupon", code: "JOREN-SAMPLE", amountOff: BigInt(Math.round(incentive.value * 1000)), expiresAt };
   if (incentive.kind === "points") return { kind: "points", points: incentive.value };
   return null;
 }
@@ -92,7 +128,11 @@ function sampleIncentive(settings: unknown, now: Date): MessageIncentive | null 
 /** A points email about nothing looks broken: the sample person holds points, some expiring in 30 days. */
 function samplePointsExtra(key: ScenarioKey, now: Date, timezone: string): MessageExtra | undefined {
   if (!POINTS_SCENARIOS.has(key)) return undefined;
-  return { pointsBalance: 1250, expiringPoints: 300, expiringOn: formatLocalDate(localDate(new Date(now.getTime() + 30 * DAY), timezone)) };
+  return {
+    pointsBalance: 1250,
+    expiringPoints: 300,
+    expiringOn: formatLocalDate(localDate(new Date(now.getTime() + 30 * DAY), timezone)),
+  };
 }
 
 const SAMPLE_PERSON = (key: ScenarioKey, now: Date, timezone: string): Recipient => ({
@@ -119,7 +159,12 @@ function context(input: {
   const fill = PLACEHOLDER[input.locale];
   return {
     locale: input.locale,
-    shop: { name: emailShopName(input.shop, input.brand), currency: input.shop.currency, url: storefrontUrl, timezone: input.timezone },
+    shop: {
+      name: emailShopName(input.shop, input.brand),
+      currency: input.shop.currency,
+      url: storefrontUrl,
+      timezone: input.timezone,
+    },
     customer: { firstName: input.recipient.firstName[input.locale] },
     products: input.recipient.products ?? input.products,
     recoveryUrl: `${storefrontUrl}/checkouts/sample`,
@@ -137,7 +182,10 @@ function context(input: {
 }
 
 async function loadShop(db: Db, shopId: string): Promise<ShopForMail> {
-  return db.shop.findUniqueOrThrow({ where: { id: shopId }, select: { id: true, domain: true, name: true, currency: true, locale: true } });
+  return db.shop.findUniqueOrThrow({
+    where: { id: shopId },
+    select: { id: true, domain: true, name: true, currency: true, locale: true },
+  });
 }
 
 /** The editor's unsaved wording and brand, checked as a save would check them. */
@@ -149,13 +197,24 @@ export interface PreviewDraft {
 export type PreviewResult = { ok: true; preview: ScenarioPreview } | { ok: false; errors: ContentError[] };
 
 /** Both languages of the scenario's email; null when the scenario has no template yet. */
-export async function previewScenarioEmails(db: Db, shopId: string, key: ScenarioKey, now: Date): Promise<ScenarioPreview | null> {
+export async function previewScenarioEmails(
+  db: Db,
+  shopId: string,
+  key: ScenarioKey,
+  now: Date,
+): Promise<ScenarioPreview | null> {
   const result = await previewWithDraft(db, shopId, key, now, {});
   return result && result.ok ? result.preview : null;
 }
 
 /** The preview as the editor's draft would make it (stored wording where the draft says nothing). */
-export async function previewWithDraft(db: Db, shopId: string, key: ScenarioKey, now: Date, draft: PreviewDraft): Promise<PreviewResult | null> {
+export async function previewWithDraft(
+  db: Db,
+  shopId: string,
+  key: ScenarioKey,
+  now: Date,
+  draft: PreviewDraft,
+): Promise<PreviewResult | null> {
   if (!hasTemplate(key)) return null;
   const [shop, { settings, timezone }, config, storedContent, storedBrand] = await Promise.all([
     loadShop(db, shopId),
@@ -175,15 +234,39 @@ export async function previewWithDraft(db: Db, shopId: string, key: ScenarioKey,
   const brandDraft = ("success" in brand ? brand.data : brand) as BrandDraft;
   const storefrontUrl = `https://${shop.domain}`;
   const mirrored = await sampleProducts(db, shopId, storefrontUrl);
-  const links: MessageLinks = { unsubscribeUrl: `${storefrontUrl}#unsubscribe`, clickUrl: (target) => target, openPixelUrl: TRANSPARENT_GIF };
+  const links: MessageLinks = {
+    unsubscribeUrl: `${storefrontUrl}#unsubscribe`,
+    clickUrl: (target) => target,
+    openPixelUrl: TRANSPARENT_GIF,
+  };
   const incentive = sampleIncentive(config.settings, now);
   const recipient = SAMPLE_PERSON(key, now, timezone);
   const render = (locale: Locale) =>
     renderMessage(
       key,
-      context({ locale, shop, brand: brandDraft, content: contentDraft, settings, timezone, recipient, products: mirrored.length > 0 ? mirrored : placeholderProducts(locale, storefrontUrl), incentive, links, placeholders: true }),
+      context({
+        locale,
+        shop,
+        brand: brandDraft,
+        content: contentDraft,
+        settings,
+        timezone,
+        recipient,
+        products: mirrored.length > 0 ? mirrored : placeholderProducts(locale, storefrontUrl),
+        incentive,
+        links,
+        placeholders: true,
+      }),
     );
-  return { ok: true, preview: { ja: render("ja"), en: render("en"), products: mirrored.length > 0 ? "mirror" : "placeholder", senderComplete: isSenderIdentityComplete(settings) } };
+  return {
+    ok: true,
+    preview: {
+      ja: render("ja"),
+      en: render("en"),
+      products: mirrored.length > 0 ? "mirror" : "placeholder",
+      senderComplete: isSenderIdentityComplete(settings),
+    },
+  };
 }
 
 /**
@@ -191,8 +274,19 @@ export async function previewWithDraft(db: Db, shopId: string, key: ScenarioKey,
  * sample figures when they hold none, so a points email still reads as one) and what they
  * last ordered. Scoped to the shop; redacted people are not offered.
  */
-async function mirrorRecipient(db: Db, shopId: string, customerId: string, key: ScenarioKey, now: Date, timezone: string, storefrontUrl: string): Promise<Recipient | null> {
-  const customer = await db.customer.findFirst({ where: { id: customerId, shopId, redactedAt: null }, select: { id: true, firstName: true } });
+async function mirrorRecipient(
+  db: Db,
+  shopId: string,
+  customerId: string,
+  key: ScenarioKey,
+  now: Date,
+  timezone: string,
+  storefrontUrl: string,
+): Promise<Recipient | null> {
+  const customer = await db.customer.findFirst({
+    where: { id: customerId, shopId, redactedAt: null },
+    select: { id: true, firstName: true },
+  });
   if (!customer) return null;
   const [balances, lines] = await Promise.all([
     pointsBalance(db, shopId, [customer.id], now),
@@ -213,13 +307,27 @@ async function mirrorRecipient(db: Db, shopId: string, customerId: string, key: 
         }
       : samplePointsExtra(key, now, timezone);
   const gids = [...new Set(lines.map((l) => l.productGid))].slice(0, SAMPLE_PRODUCT_COUNT);
-  const products = await productsForEmail(db, shopId, gids.map((productGid) => ({ productGid })), storefrontUrl);
-  return { firstName: { ja: customer.firstName, en: customer.firstName }, extra, products: products.length > 0 ? products : null };
+  const products = await productsForEmail(
+    db,
+    shopId,
+    gids.map((productGid) => ({ productGid })),
+    storefrontUrl,
+  );
+  return {
+    firstName: { ja: customer.firstName, en: customer.firstName },
+    extra,
+    products: products.length > 0 ? products : null,
+  };
 }
 
 export type TestSendResult =
   | { ok: true; to: string; transport: string }
-  | { ok: false; problem: "no_template" | "sender_incomplete" | "provider_unavailable" | "refused" | "rate_limited" | "unknown_customer"; detail?: string };
+  | {
+      ok: false;
+      problem:
+        "no_template" | "sender_incomplete" | "provider_unavailable" | "refused" | "rate_limited" | "unknown_customer";
+      detail?: string;
+    };
 
 /**
  * Sends the scenario's email once to the address the merchant typed, through the shop's
@@ -246,17 +354,28 @@ export async function sendTestEmail(
   if (!isSenderIdentityComplete(settings) || !settings.sender.email) return { ok: false, problem: "sender_incomplete" };
   const to = options.to?.trim() || settings.sender.email;
   const storefrontUrl = `https://${shop.domain}`;
-  const recipient = options.customerId ? await mirrorRecipient(db, shop.id, options.customerId, key, options.now, timezone, storefrontUrl) : SAMPLE_PERSON(key, options.now, timezone);
+  const recipient = options.customerId
+    ? await mirrorRecipient(db, shop.id, options.customerId, key, options.now, timezone, storefrontUrl)
+    : SAMPLE_PERSON(key, options.now, timezone);
   if (!recipient) return { ok: false, problem: "unknown_customer" };
   // Count first, then check: two concurrent sends cannot both slip under the limit.
   const attempt = await db.emailTestSend.create({ data: { shopId: shop.id, scenario: key, sentAt: options.now } });
-  const recent = await db.emailTestSend.count({ where: { shopId: shop.id, sentAt: { gt: new Date(options.now.getTime() - 3_600_000), lte: options.now } } });
+  const recent = await db.emailTestSend.count({
+    where: { shopId: shop.id, sentAt: { gt: new Date(options.now.getTime() - 3_600_000), lte: options.now } },
+  });
   if (recent > TEST_SENDS_PER_HOUR) {
     await db.emailTestSend.deleteMany({ where: { id: attempt.id, shopId: shop.id } });
     return { ok: false, problem: "rate_limited" };
   }
   const messageId = `test-${randomUUID()}`;
-  const links = buildMessageLinks({ appUrl: deps.appUrl, secret: deps.mailSecret, shopId: shop.id, messageId, customerId: "test-send", now: options.now });
+  const links = buildMessageLinks({
+    appUrl: deps.appUrl,
+    secret: deps.mailSecret,
+    shopId: shop.id,
+    messageId,
+    customerId: "test-send",
+    now: options.now,
+  });
   const mirrored = recipient.products ? [] : await sampleProducts(db, shop.id, storefrontUrl);
   const rendered = renderMessage(
     key,

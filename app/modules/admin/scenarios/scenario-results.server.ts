@@ -12,10 +12,22 @@ export interface ScenarioResults {
   clicked: number;
 }
 
-export const EMPTY_RESULTS: ScenarioResults = { planned: 0, sent: 0, heldOut: 0, skipped: 0, failed: 0, opened: 0, clicked: 0 };
+export const EMPTY_RESULTS: ScenarioResults = {
+  planned: 0,
+  sent: 0,
+  heldOut: 0,
+  skipped: 0,
+  failed: 0,
+  opened: 0,
+  clicked: 0,
+};
 
 /** Rows created in [since, now), by scenario key; scenarios without rows are absent. */
-export async function scenarioResultsSince(db: Tx, shopId: string, since: Date): Promise<Record<string, ScenarioResults>> {
+export async function scenarioResultsSince(
+  db: Tx,
+  shopId: string,
+  since: Date,
+): Promise<Record<string, ScenarioResults>> {
   const where = { shopId, createdAt: { gte: since } };
   const [byStatus, opened, clicked] = await Promise.all([
     db.message.groupBy({ by: ["scenario", "status"], where, _count: { _all: true } }),

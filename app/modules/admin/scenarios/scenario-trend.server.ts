@@ -18,22 +18,33 @@ export interface TrendWeek {
   orders: number;
 }
 
-export async function scenarioWeeklyTrend(db: Tx, shopId: string, scenario: string, now: Date, weeks = TREND_WEEKS): Promise<TrendWeek[]> {
+export async function scenarioWeeklyTrend(
+  db: Tx,
+  shopId: string,
+  scenario: string,
+  now: Date,
+  weeks = TREND_WEEKS,
+): Promise<TrendWeek[]> {
   const d = dialectOf(db);
   const start = new Date(now.getTime() - weeks * WEEK_MS);
   // whole weeks since the start (never negative here, so SQLite's truncating CAST is a floor)
   const bucketOf = (column: Prisma.Sql) => {
     const days = daysBetweenSql(d, dateParam(d, start), column);
-    return d === "postgresql" ? Prisma.sql`CAST(FLOOR(${days} / 7) AS INTEGER)` : Prisma.sql`CAST(${days} / 7 AS INTEGER)`;
+    return d === "postgresql"
+      ? Prisma.sql`CAST(FLOOR(${days} / 7) AS INTEGER)`
+      : Prisma.sql`CAST(${days} / 7 AS INTEGER)`;
   };
   const windows = await attributionWindowsOf(db, shopId);
   const [sends, attributed] = await Promise.all([
-    queryRows<{ w: unknown; sent: unknown; opened: unknown; clicked: unknown }[]>(db, Prisma.sql`
+    queryRows<{ w: unknown; sent: unknown; opened: unknown; clicked: unknown }[]>(
+      db,
+      Prisma.sql`
       SELECT ${bucketOf(Prisma.sql`m."sentAt"`)} AS w, COUNT(*) AS sent, COUNT(m."openedAt") AS opened, COUNT(m."clickedAt") AS clicked
       FROM "Message" m
       WHERE m."shopId" = ${shopId} AND m.scenario = ${scenario} AND m.status = 'sent'
         AND m."sentAt" >= ${dateParam(d, start)} AND m."sentAt" < ${dateParam(d, now)}
-      GROUP BY 1`),
+      GROUP BY 1`,
+    ),
     // every scenario's touches, so an order goes to the latest touch even when it was another scenario's
     attributedPairs(
       db,
@@ -43,7 +54,13 @@ export async function scenarioWeeklyTrend(db: Tx, shopId: string, scenario: stri
       windows,
     ),
   ]);
-  const trend: TrendWeek[] = Array.from({ length: weeks }, (_, i) => ({ from: new Date(start.getTime() + i * WEEK_MS).toISOString(), sent: 0, opened: 0, clicked: 0, orders: 0 }));
+  const trend: TrendWeek[] = Array.from({ length: weeks }, (_, i) => ({
+    from: new Date(start.getTime() + i * WEEK_MS).toISOString(),
+    sent: 0,
+    opened: 0,
+    clicked: 0,
+    orders: 0,
+  }));
   for (const row of sends) {
     const week = trend[whole(row.w)];
     if (!week) continue;

@@ -4,7 +4,9 @@ import { getDb, type Db } from "~/db.server";
 import { authenticate } from "~/shopify.server";
 import { findShopByDomain, type ShopRef } from "../../platform/settings/shop-settings.server";
 
-export async function requireAdminShop(request: Request): Promise<{ db: Db; shop: ShopRef; sessionLocale: string | null }> {
+export async function requireAdminShop(
+  request: Request,
+): Promise<{ db: Db; shop: ShopRef; sessionLocale: string | null }> {
   const { session } = await authenticate.admin(request);
   const db = await getDb();
   const shop = await findShopByDomain(db, session.shop);

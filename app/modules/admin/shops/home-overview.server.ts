@@ -55,23 +55,30 @@ export async function getHomeOverview(db: Tx, shopId: string, now: Date): Promis
     getPeriodActivity(db, shopId, { from: since, to: now }),
     db.message.count({ where: { shopId, status: "sent", sentAt: { gte: since } } }),
     db.message.count({ where: { shopId, status: "held_out", createdAt: { gte: since } } }),
-    db.message.count({ where: { shopId, status: "failed", updatedAt: { gte: new Date(now.getTime() - 7 * 86_400_000) } } }),
+    db.message.count({
+      where: { shopId, status: "failed", updatedAt: { gte: new Date(now.getTime() - 7 * 86_400_000) } },
+    }),
     db.scenarioConfig.count({ where: { shopId, enabled: true } }),
     guardCounters(db, shopId, { from: since, to: now }),
   ]);
 
   const attention: AttentionItem[] = [];
   if (!isSenderIdentityComplete(settings)) {
-    attention.push({ code: "sender_identity_missing", fields: SENDER_FIELDS.filter((f) => !settings.sender[f]?.trim()) });
+    attention.push({
+      code: "sender_identity_missing",
+      fields: SENDER_FIELDS.filter((f) => !settings.sender[f]?.trim()),
+    });
   }
   const job = onboarding.import;
   if (!job && !onboarding.isLocal) attention.push({ code: "import_not_started" });
-  if (job && (job.status === "running" || job.status === "queued")) attention.push({ code: "import_running", progress: job });
+  if (job && (job.status === "running" || job.status === "queued"))
+    attention.push({ code: "import_running", progress: job });
   if (job?.status === "failed") attention.push({ code: "import_failed", error: job.error });
   if (!onboarding.pixel.connected) attention.push({ code: "pixel_not_connected" });
   if (enabledScenarios === 0) attention.push({ code: "no_scenario_enabled" });
   if (failed > 0) attention.push({ code: "messages_failed", count: failed });
-  if (guard.firstPurchaseRedemptionsByRepeat > 0) attention.push({ code: "first_purchase_by_repeat", count: guard.firstPurchaseRedemptionsByRepeat });
+  if (guard.firstPurchaseRedemptionsByRepeat > 0)
+    attention.push({ code: "first_purchase_by_repeat", count: guard.firstPurchaseRedemptionsByRepeat });
 
   return {
     isLocal: onboarding.isLocal,

@@ -3,7 +3,11 @@ import type { Db } from "~/db.server";
 export const LOCAL_ACCESS_TOKEN = "local-shop-placeholder-token";
 
 /** OAuth finished (or a re-install): the shop is active again. */
-export async function onShopInstalled(input: { db: Db; domain: string; scopes: string | null }): Promise<{ shopId: string }> {
+export async function onShopInstalled(input: {
+  db: Db;
+  domain: string;
+  scopes: string | null;
+}): Promise<{ shopId: string }> {
   const shop = await input.db.shop.upsert({
     where: { domain: input.domain },
     create: { domain: input.domain, scopes: input.scopes },
@@ -45,7 +49,14 @@ export async function registerLocalShop(input: {
     });
     await tx.session.upsert({
       where: { id: `offline_${input.domain}` },
-      create: { id: `offline_${input.domain}`, shop: input.domain, state: "local", isOnline: false, accessToken: LOCAL_ACCESS_TOKEN, scope: "local" },
+      create: {
+        id: `offline_${input.domain}`,
+        shop: input.domain,
+        state: "local",
+        isOnline: false,
+        accessToken: LOCAL_ACCESS_TOKEN,
+        scope: "local",
+      },
       update: { accessToken: LOCAL_ACCESS_TOKEN },
     });
     return { shopId: shop.id, created: !existing };

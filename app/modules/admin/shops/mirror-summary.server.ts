@@ -3,7 +3,8 @@ import type { Db } from "~/db.server";
 /** What the mirror holds for a shop: the home page's tiles and the CLI's shop listing. */
 export async function getMirrorSummary(db: Db, domain: string) {
   const shop = await db.shop.findUnique({ where: { domain } });
-  if (!shop) throw new Error(`unknown shop ${domain}: install the app (or run \`npm run joren -- shop:add ${domain}\`)`);
+  if (!shop)
+    throw new Error(`unknown shop ${domain}: install the app (or run \`npm run joren -- shop:add ${domain}\`)`);
   const where = { shopId: shop.id };
   const [customers, orders, products, behaviourEvents, pending, lastImport] = await Promise.all([
     db.customer.count({ where }),
@@ -16,5 +17,14 @@ export async function getMirrorSummary(db: Db, domain: string) {
   const importStatus = lastImport
     ? `${lastImport.status} (stage ${lastImport.stage}, ${lastImport.linesDone} lines of this stage applied)`
     : "not started";
-  return { domain, isLocal: shop.isLocal, customers, orders, products, behaviourEvents, pendingWebhooks: pending, importStatus };
+  return {
+    domain,
+    isLocal: shop.isLocal,
+    customers,
+    orders,
+    products,
+    behaviourEvents,
+    pendingWebhooks: pending,
+    importStatus,
+  };
 }

@@ -42,7 +42,12 @@ export async function onboardShop(input: {
   // The first-purchase checkout discount (the guard's Function), created once per shop.
   let checkoutDiscount: CheckoutDiscountStatus | null = null;
   try {
-    checkoutDiscount = await activateCheckoutDiscount({ db: input.db, shopId: shop.id, admin: input.admin, now: input.now ?? new Date() });
+    checkoutDiscount = await activateCheckoutDiscount({
+      db: input.db,
+      shopId: shop.id,
+      admin: input.admin,
+      now: input.now ?? new Date(),
+    });
   } catch (error) {
     // Not fatal either: onboarding shows the checkout discount as not active, with what to do.
     log("warn", "first-purchase discount activation failed", { shop: input.domain, error: (error as Error).message });

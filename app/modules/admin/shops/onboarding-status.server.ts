@@ -34,13 +34,24 @@ export interface OnboardingStatus {
 }
 
 function importProgress(job: {
-  status: string; stage: string; counts: string; error: string | null; startedAt: Date; finishedAt: Date | null; heartbeatAt: Date | null;
-  linesDone: number; objectCount: number | null; secondsLeft: number | null;
+  status: string;
+  stage: string;
+  counts: string;
+  error: string | null;
+  startedAt: Date;
+  finishedAt: Date | null;
+  heartbeatAt: Date | null;
+  linesDone: number;
+  objectCount: number | null;
+  secondsLeft: number | null;
 }): ImportProgress {
   const status = (["queued", "running", "done", "failed"] as const).find((s) => s === job.status) ?? "running";
   const stageIndex = (IMPORT_STAGES as readonly string[]).indexOf(job.stage);
   const withinStage = job.objectCount ? Math.min(1, job.linesDone / job.objectCount) : 0;
-  const progress = status === "done" || job.stage === "done" ? 1 : (Math.max(0, stageIndex) + (stageIndex >= 0 ? withinStage : 0)) / IMPORT_STAGES.length;
+  const progress =
+    status === "done" || job.stage === "done"
+      ? 1
+      : (Math.max(0, stageIndex) + (stageIndex >= 0 ? withinStage : 0)) / IMPORT_STAGES.length;
   return {
     status,
     stage: job.stage,
@@ -61,7 +72,11 @@ export async function getOnboardingStatus(db: Tx, shopId: string): Promise<Onboa
     db.shop.findUniqueOrThrow({ where: { id: shopId }, select: { isLocal: true, webPixelId: true } }),
     db.importJob.findFirst({ where: { shopId }, orderBy: { startedAt: "desc" } }),
   ]);
-  return { isLocal: shop.isLocal, import: job ? importProgress(job) : null, pixel: { connected: shop.webPixelId !== null } };
+  return {
+    isLocal: shop.isLocal,
+    import: job ? importProgress(job) : null,
+    pixel: { connected: shop.webPixelId !== null },
+  };
 }
 
 /**
@@ -83,7 +98,10 @@ export function checkoutDiscountState(status: CheckoutDiscountStatus): CheckoutD
   return status.functionFound ? { state: "not_created" } : { state: "function_not_deployed" };
 }
 
-export async function getCheckoutDiscountState(db: Db, shop: { id: string; domain: string }): Promise<CheckoutDiscountState> {
+export async function getCheckoutDiscountState(
+  db: Db,
+  shop: { id: string; domain: string },
+): Promise<CheckoutDiscountState> {
   try {
     const { admin } = await guardAdminPort(db, shop.domain);
     return checkoutDiscountState(await checkoutDiscountStatus({ db, shopId: shop.id, admin }));

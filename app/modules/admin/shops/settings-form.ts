@@ -62,7 +62,9 @@ export function formToAssignments(form: SettingsFormValues): string[] {
     const value = form.text[name].trim();
     return `${name}=${name === "timezone" && value === "" ? "shop" : value}`;
   });
-  assignments.push(`quietHours=${form.quietHours.on ? `${form.quietHours.startHour.trim()}-${form.quietHours.endHour.trim()}` : "off"}`);
+  assignments.push(
+    `quietHours=${form.quietHours.on ? `${form.quietHours.startHour.trim()}-${form.quietHours.endHour.trim()}` : "off"}`,
+  );
   return assignments;
 }
 
@@ -73,7 +75,12 @@ export const settingsPageInput = z.discriminatedUnion("intent", [
   z.strictObject({
     intent: z.literal("save"),
     form: z.strictObject({
-      text: z.strictObject(Object.fromEntries(SETTINGS_FORM_NAMES.map((name) => [name, formText])) as Record<SettingsFormName, typeof formText>),
+      text: z.strictObject(
+        Object.fromEntries(SETTINGS_FORM_NAMES.map((name) => [name, formText])) as Record<
+          SettingsFormName,
+          typeof formText
+        >,
+      ),
       quietHours: z.strictObject({ on: z.boolean(), startHour: formText, endHour: formText }),
     }),
   }),

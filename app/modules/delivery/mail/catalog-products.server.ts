@@ -18,7 +18,12 @@ export interface EmailProducts {
   forItems(items: EmailItem[]): TemplateProduct[];
 }
 
-export async function loadEmailProducts(db: Db, shopId: string, productGids: Iterable<string | null | undefined>, storefrontUrl: string): Promise<EmailProducts> {
+export async function loadEmailProducts(
+  db: Db,
+  shopId: string,
+  productGids: Iterable<string | null | undefined>,
+  storefrontUrl: string,
+): Promise<EmailProducts> {
   const gids = [...new Set([...productGids].filter((g): g is string => typeof g === "string" && g.length > 0))];
   const products = await queryInChunks(gids, (chunk) =>
     db.product.findMany({ where: { shopId, gid: { in: chunk }, deletedAt: null }, include: { variants: true } }),
@@ -30,21 +35,35 @@ export async function loadEmailProducts(db: Db, shopId: string, productGids: Ite
         const product = item.productGid ? byGid.get(item.productGid) : undefined;
         if (!product || (product.status && product.status !== "active")) return [];
         const variant = product.variants.find((v) => v.gid === item.variantGid) ?? product.variants[0];
-        return [{
-          title: product.title,
-          imageUrl: product.imageUrl,
-          price: variant?.price ?? 0n,
-          url: `${storefrontUrl}/products/${product.handle ?? ""}`,
-          ...(item.quantity ? { quantity: item.quantity } : {}),
-        }];
+        return [
+          {
+            title: product.title,
+            imageUrl: product.imageUrl,
+            price: variant?.price ?? 0n,
+            url: `${storefrontUrl}/products/${product.handle ?? ""}`,
+            ...(item.quantity ? { quantity: item.quantity } : {}),
+          },
+        ];
       });
     },
   };
 }
 
 /** One-product convenience for callers outside a batch (previews, tests). */
-export async function productsForEmail(db: Db, shopId: string, items: EmailItem[], storefrontUrl: string): Promise<TemplateProduct[]> {
-  return (await loadEmailProducts(db, shopId, items.map((i) => i.productGid), storefrontUrl)).forItems(items);
+export async function productsForEmail(
+  db: Db,
+  shopId: string,
+  items: EmailItem[],
+  storefrontUrl: string,
+): Promise<TemplateProduct[]> {
+  return (
+    await loadEmailProducts(
+      db,
+      shopId,
+      items.map((i) => i.productGid),
+      storefrontUrl,
+    )
+  ).forItems(items);
 }
 
 export interface VariantStock {
@@ -55,7 +74,10 @@ export interface VariantStock {
 export async function loadVariantStock(db: Db, shopId: string, variantGids: Iterable<unknown>): Promise<VariantStock> {
   const gids = [...new Set([...variantGids].filter((g): g is string => typeof g === "string"))];
   const variants = await queryInChunks(gids, (chunk) =>
-    db.variant.findMany({ where: { shopId, gid: { in: chunk } }, select: { gid: true, available: true, inventoryPolicy: true } }),
+    db.variant.findMany({
+      where: { shopId, gid: { in: chunk } },
+      select: { gid: true, available: true, inventoryPolicy: true },
+    }),
   );
   const byGid = new Map(variants.map((v) => [v.gid, v]));
   return {
@@ -79,7 +101,12 @@ export interface OrderActivity {
  * Uncancelled orders since `earliest` of these customers, matched by account or by normalised
  * email (guest checkouts), so exits see an order however it was placed.
  */
-export async function loadOrderActivity(db: Db, shopId: string, customerIds: Iterable<string>, earliest: Date): Promise<OrderActivity> {
+export async function loadOrderActivity(
+  db: Db,
+  shopId: string,
+  customerIds: Iterable<string>,
+  earliest: Date,
+): Promise<OrderActivity> {
   const ids = [...new Set(customerIds)];
   const customers = await queryInChunks(ids, (chunk) =>
     db.customer.findMany({ where: { shopId, id: { in: chunk } }, select: { id: true, emailNormalized: true } }),
@@ -87,10 +114,16 @@ export async function loadOrderActivity(db: Db, shopId: string, customerIds: Ite
   const emailOf = new Map(customers.map((c) => [c.id, c.emailNormalized]));
   const emails = customers.flatMap((c) => (c.emailNormalized ? [c.emailNormalized] : []));
   const byCustomer = await queryInChunks(ids, (chunk) =>
-    db.order.findMany({ where: { shopId, customerId: { in: chunk }, cancelledAt: null, shopifyCreatedAt: { gte: earliest } }, select: { customerId: true, emailNormalized: true, shopifyCreatedAt: true } }),
+    db.order.findMany({
+      where: { shopId, customerId: { in: chunk }, cancelledAt: null, shopifyCreatedAt: { gte: earliest } },
+      select: { customerId: true, emailNormalized: true, shopifyCreatedAt: true },
+    }),
   );
   const byEmail = await queryInChunks(emails, (chunk) =>
-    db.order.findMany({ where: { shopId, emailNormalized: { in: chunk }, cancelledAt: null, shopifyCreatedAt: { gte: earliest } }, select: { customerId: true, emailNormalized: true, shopifyCreatedAt: true } }),
+    db.order.findMany({
+      where: { shopId, emailNormalized: { in: chunk }, cancelledAt: null, shopifyCreatedAt: { gte: earliest } },
+      select: { customerId: true, emailNormalized: true, shopifyCreatedAt: true },
+    }),
   );
   const latest = new Map<string, number>();
   const note = (key: string | null, at: Date) => {
@@ -103,7 +136,10 @@ export async function loadOrderActivity(db: Db, shopId: string, customerIds: Ite
   return {
     orderedSince(customerId, since) {
       const email = emailOf.get(customerId);
-      const last = Math.max(latest.get(`id:${customerId}`) ?? -Infinity, email ? (latest.get(`email:${email}`) ?? -Infinity) : -Infinity);
+      const last = Math.max(
+        latest.get(`id:${customerId}`) ?? -Infinity,
+        email ? (latest.get(`email:${email}`) ?? -Infinity) : -Infinity,
+      );
       return last >= since.getTime();
     },
   };

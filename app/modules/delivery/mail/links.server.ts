@@ -56,19 +56,28 @@ export function linkBaseUrl(appUrl: string): string {
 }
 
 function positiveDays(name: string, days: number): number {
-  if (!Number.isFinite(days) || days <= 0) throw new RangeError(`${name} must be a positive number of days, got ${days}`);
+  if (!Number.isFinite(days) || days <= 0)
+    throw new RangeError(`${name} must be a positive number of days, got ${days}`);
   return days;
 }
 
 export function buildMessageLinks(input: BuildMessageLinksInput): MessageLinks {
   const base = linkBaseUrl(input.appUrl);
   const ttlDays = positiveDays("ttlDays", input.ttlDays ?? DEFAULT_LINK_TTL_DAYS);
-  const unsubscribeTtlDays = Math.max(ttlDays, positiveDays("unsubscribeTtlDays", input.unsubscribeTtlDays ?? DEFAULT_UNSUBSCRIBE_TTL_DAYS));
+  const unsubscribeTtlDays = Math.max(
+    ttlDays,
+    positiveDays("unsubscribeTtlDays", input.unsubscribeTtlDays ?? DEFAULT_UNSUBSCRIBE_TTL_DAYS),
+  );
   const nowSeconds = Math.floor(input.now.getTime() / 1000);
   const ids = { shopId: input.shopId, messageId: input.messageId, customerId: input.customerId };
 
   const link = (kind: TokenKind, days: number, url?: string): string => {
-    const token = signToken(input.secret, { kind, ...ids, ...(url === undefined ? {} : { url }), exp: nowSeconds + Math.round(days * DAY_SECONDS) });
+    const token = signToken(input.secret, {
+      kind,
+      ...ids,
+      ...(url === undefined ? {} : { url }),
+      exp: nowSeconds + Math.round(days * DAY_SECONDS),
+    });
     return `${base}${EMAIL_PATHS[kind]}?t=${token}`;
   };
 
@@ -81,8 +90,20 @@ export function buildMessageLinks(input: BuildMessageLinksInput): MessageLinks {
 }
 
 /** The double opt-in link of one OptInRequest (ADR 0023); it expires with the request. */
-export function buildConfirmUrl(input: { appUrl: string; secret: string; shopId: string; requestId: string; expiresAt: Date }): string {
+export function buildConfirmUrl(input: {
+  appUrl: string;
+  secret: string;
+  shopId: string;
+  requestId: string;
+  expiresAt: Date;
+}): string {
   const exp = Math.floor(input.expiresAt.getTime() / 1000);
-  const token = signToken(input.secret, { kind: "confirm", shopId: input.shopId, messageId: input.requestId, customerId: input.requestId, exp });
+  const token = signToken(input.secret, {
+    kind: "confirm",
+    shopId: input.shopId,
+    messageId: input.requestId,
+    customerId: input.requestId,
+    exp,
+  });
   return `${linkBaseUrl(input.appUrl)}${EMAIL_PATHS.confirm}?t=${token}`;
 }

@@ -23,7 +23,10 @@ export function createPrismaOutboxStore(db: Db, shopId: string): OutboxStore {
   async function saveOnce(messages: OutgoingMessage[]): Promise<void> {
     await db.$transaction(async (tx) => {
       const ids = [...new Set(messages.map((m) => m.messageId))];
-      const existing = await tx.outboxEmail.findMany({ where: { messageId: { in: ids } }, select: { messageId: true, shopId: true } });
+      const existing = await tx.outboxEmail.findMany({
+        where: { messageId: { in: ids } },
+        select: { messageId: true, shopId: true },
+      });
       const foreign = existing.find((row) => row.shopId !== shopId);
       if (foreign) throw new Error(`outbox: message ${foreign.messageId} is stored for another shop`);
       const seen = new Set(existing.map((row) => row.messageId));
@@ -41,10 +44,38 @@ export function createPrismaOutboxStore(db: Db, shopId: string): OutboxStore {
       await insertIgnoringConflicts(
         tx,
         "OutboxEmail",
-        ["id", "shopId", "messageId", "toEmail", "fromEmail", "fromName", "subject", "html", "text", "headers", "createdAt"],
+        [
+          "id",
+          "shopId",
+          "messageId",
+          "toEmail",
+          "fromEmail",
+          "fromName",
+          "subject",
+          "html",
+          "text",
+          "headers",
+          "createdAt",
+        ],
         fresh.map((m) => {
-          const envelope: OutboxEnvelope = { headers: m.headers, customArgs: customArgsOf(m), categories: m.categories ?? [], toName: m.to.name ?? null };
-          return [randomUUID(), shopId, m.messageId, m.to.email, m.from.email, m.from.name, m.subject, m.html, m.text, JSON.stringify(envelope)]
+          const envelope: OutboxEnvelope = {
+            headers: m.headers,
+            customArgs: customArgsOf(m),
+            categories: m.categories ?? [],
+            toName: m.to.name ?? null,
+          };
+          return [
+            randomUUID(),
+            shopId,
+            m.messageId,
+            m.to.email,
+            m.from.email,
+            m.from.name,
+            m.subject,
+            m.html,
+            m.text,
+            JSON.stringify(envelope),
+          ]
             .map((value) => Prisma.sql`${value}`)
             .concat(now);
         }),
@@ -56,7 +87,8 @@ export function createPrismaOutboxStore(db: Db, shopId: string): OutboxStore {
   return {
     async save(messages: OutgoingMessage[]): Promise<void> {
       const misplaced = messages.find((m) => m.customArgs[CUSTOM_ARG.shopId] !== shopId);
-      if (misplaced) throw new Error(`outbox: message ${misplaced.messageId} names another shop in custom arg ${CUSTOM_ARG.shopId}`);
+      if (misplaced)
+        throw new Error(`outbox: message ${misplaced.messageId} names another shop in custom arg ${CUSTOM_ARG.shopId}`);
       if (messages.length === 0) return;
       for (let attempt = 1; ; attempt += 1) {
         try {

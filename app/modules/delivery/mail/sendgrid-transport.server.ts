@@ -97,17 +97,45 @@ export function createSendgridTransport(options: SendgridTransportOptions): Mail
     for (let attempt = 1; ; attempt++) {
       const outcome = await post(group);
       if (outcome.kind === "sent") {
-        return { results: group.map((m) => ({ messageId: m.messageId, status: "sent", ...(outcome.providerId ? { providerId: outcome.providerId } : {}) })), retryAfterMs: null };
+        return {
+          results: group.map((m) => ({
+            messageId: m.messageId,
+            status: "sent",
+            ...(outcome.providerId ? { providerId: outcome.providerId } : {}),
+          })),
+          retryAfterMs: null,
+        };
       }
       if (outcome.kind === "failed") {
-        return { results: group.map((m) => ({ messageId: m.messageId, status: "failed", error: outcome.error, permanent: outcome.permanent })), retryAfterMs: null };
+        return {
+          results: group.map((m) => ({
+            messageId: m.messageId,
+            status: "failed",
+            error: outcome.error,
+            permanent: outcome.permanent,
+          })),
+          retryAfterMs: null,
+        };
       }
       const delay = outcome.hintMs ?? Math.min(maxDelayMs, baseDelayMs * 2 ** (attempt - 1));
       if (attempt >= maxAttempts || delay > maxDelayMs) {
-        log("warn", "sendgrid: giving the batch back to the engine", { reason: outcome.description, attempt, retryAfterMs: delay, messages: group.length });
-        return { results: group.map((m) => ({ messageId: m.messageId, status: "retry", retryAfterMs: delay })), retryAfterMs: delay };
+        log("warn", "sendgrid: giving the batch back to the engine", {
+          reason: outcome.description,
+          attempt,
+          retryAfterMs: delay,
+          messages: group.length,
+        });
+        return {
+          results: group.map((m) => ({ messageId: m.messageId, status: "retry", retryAfterMs: delay })),
+          retryAfterMs: delay,
+        };
       }
-      log("info", "sendgrid: retrying", { reason: outcome.description, attempt, delayMs: delay, messages: group.length });
+      log("info", "sendgrid: retrying", {
+        reason: outcome.description,
+        attempt,
+        delayMs: delay,
+        messages: group.length,
+      });
       await sleep(delay);
     }
   }
@@ -123,7 +151,9 @@ export function createSendgridTransport(options: SendgridTransportOptions): Mail
         else results[i] = { messageId: m.messageId, status: "failed", error: refusal, permanent: true };
       });
 
-      const requests = groupIndexes(valid.map((i) => itemAt(batch, i, "message"))).map((group) => group.map((k) => itemAt(valid, k, "message")));
+      const requests = groupIndexes(valid.map((i) => itemAt(batch, i, "message"))).map((group) =>
+        group.map((k) => itemAt(valid, k, "message")),
+      );
       let next = 0;
       // Once SendGrid is throttling or down, the requests not yet made are handed back untried.
       let backOffMs: number | null = null;
@@ -134,13 +164,27 @@ export function createSendgridTransport(options: SendgridTransportOptions): Mail
           const outcome =
             backOffMs === null
               ? await deliver(group)
-              : { results: group.map((m): SendResult => ({ messageId: m.messageId, status: "retry", retryAfterMs: backOffMs ?? 0 })), retryAfterMs: backOffMs };
+              : {
+                  results: group.map((m): SendResult => ({
+                    messageId: m.messageId,
+                    status: "retry",
+                    retryAfterMs: backOffMs ?? 0,
+                  })),
+                  retryAfterMs: backOffMs,
+                };
           if (outcome.retryAfterMs !== null) backOffMs = Math.max(backOffMs ?? 0, outcome.retryAfterMs);
           outcome.results.forEach((r, k) => (results[itemAt(indexes, k, "message")] = r));
         }
       }
       await Promise.all(Array.from({ length: Math.min(concurrency, requests.length) }, worker));
-      return results.map((r, i) => r ?? { messageId: itemAt(batch, i, "message").messageId, status: "retry", retryAfterMs: backOffMs ?? baseDelayMs });
+      return results.map(
+        (r, i) =>
+          r ?? {
+            messageId: itemAt(batch, i, "message").messageId,
+            status: "retry",
+            retryAfterMs: backOffMs ?? baseDelayMs,
+          },
+      );
     },
   };
 }
@@ -166,7 +210,9 @@ function groupIndexes(messages: OutgoingMessage[]): number[][] {
     const chunks: { indexes: number[]; recipients: Set<string> }[] = [];
     for (const i of group) {
       const recipient = itemAt(messages, i, "message").to.email.trim().toLowerCase();
-      let chunk = chunks.find((c) => c.indexes.length < MAX_PERSONALIZATIONS_PER_REQUEST && !c.recipients.has(recipient));
+      let chunk = chunks.find(
+        (c) => c.indexes.length < MAX_PERSONALIZATIONS_PER_REQUEST && !c.recipients.has(recipient),
+      );
       if (!chunk) {
         chunk = { indexes: [], recipients: new Set() };
         chunks.push(chunk);
@@ -180,8 +226,13 @@ function groupIndexes(messages: OutgoingMessage[]): number[][] {
 }
 
 export function classifySendError(error: unknown, nowMs: number): SendOutcome {
-  if (!(error instanceof Error)) return { kind: "failed", error: `unexpected rejection: ${String(error)}`, permanent: false };
-  const fields = error as Error & { code?: unknown; response?: { headers?: unknown; body?: unknown }; isAxiosError?: unknown };
+  if (!(error instanceof Error))
+    return { kind: "failed", error: `unexpected rejection: ${String(error)}`, permanent: false };
+  const fields = error as Error & {
+    code?: unknown;
+    response?: { headers?: unknown; body?: unknown };
+    isAxiosError?: unknown;
+  };
 
   if (typeof fields.code === "number" && fields.response) {
     const status = fields.code;
@@ -189,13 +240,22 @@ export function classifySendError(error: unknown, nowMs: number): SendOutcome {
     if (status === 429 || status === 408 || status >= 500) {
       return { kind: "transient", description: `HTTP ${status}`, hintMs: retryHintMs(headers, nowMs) };
     }
-    return { kind: "failed", error: `SendGrid ${status}: ${errorMessages(fields.response.body) || error.message || "request refused"}`, permanent: true };
+    return {
+      kind: "failed",
+      error: `SendGrid ${status}: ${errorMessages(fields.response.body) || error.message || "request refused"}`,
+      permanent: true,
+    };
   }
 
   if (fields.isAxiosError === true) {
     const code = typeof fields.code === "string" ? fields.code : "unknown";
-    if (NOT_SENT_CODES.has(code)) return { kind: "transient", description: `connection failed (${code})`, hintMs: null };
-    return { kind: "failed", error: `outcome unknown, connection lost after sending (${code}): ${error.message}`, permanent: false };
+    if (NOT_SENT_CODES.has(code))
+      return { kind: "transient", description: `connection failed (${code})`, hintMs: null };
+    return {
+      kind: "failed",
+      error: `outcome unknown, connection lost after sending (${code}): ${error.message}`,
+      permanent: false,
+    };
   }
 
   // Thrown by @sendgrid/helpers while building the request: nothing was sent, and the same

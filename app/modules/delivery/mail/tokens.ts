@@ -64,7 +64,8 @@ function assertSecret(secret: string): void {
 export function signToken(secret: string, payload: TokenPayload): string {
   assertSecret(secret);
   const parsed = payloadSchema.safeParse(payload);
-  if (!parsed.success) throw new Error(`invalid token payload: ${parsed.error.issues.map((i) => i.message).join("; ")}`);
+  if (!parsed.success)
+    throw new Error(`invalid token payload: ${parsed.error.issues.map((i) => i.message).join("; ")}`);
   const body = Buffer.from(JSON.stringify(parsed.data), "utf8").toString("base64url");
   return `${body}.${mac(secret, body).toString("base64url")}`;
 }
@@ -80,7 +81,14 @@ export function verifyToken(
   assertSecret(secret);
   if (typeof token !== "string" || token.length > MAX_TOKEN_LENGTH) return { error: "malformed" };
   const [body, signature, ...rest] = token.split(".");
-  if (body === undefined || signature === undefined || rest.length > 0 || !BASE64URL.test(body) || !BASE64URL.test(signature)) return { error: "malformed" };
+  if (
+    body === undefined ||
+    signature === undefined ||
+    rest.length > 0 ||
+    !BASE64URL.test(body) ||
+    !BASE64URL.test(signature)
+  )
+    return { error: "malformed" };
 
   const expected = mac(secret, body);
   const given = Buffer.from(signature, "base64url");

@@ -57,7 +57,9 @@ export function customArgsOf(message: OutgoingMessage): Record<string, string> {
 }
 
 function hasHeader(headers: Record<string, string>, name: string): boolean {
-  return Object.entries(headers).some(([key, value]) => key.toLowerCase() === name.toLowerCase() && value.trim() !== "");
+  return Object.entries(headers).some(
+    ([key, value]) => key.toLowerCase() === name.toLowerCase() && value.trim() !== "",
+  );
 }
 
 /** Why a message must not go out, or null. A refusal is permanent: resending cannot fix it. */
@@ -72,7 +74,10 @@ export function invalidMessageReason(message: OutgoingMessage): string | null {
   if (/[\r\n]/.test(message.subject)) return "subject contains a line break";
   if (!message.html.trim() || !message.text.trim()) return "html and text bodies are both required";
   // Every Joren email but a transactional one is marketing mail: RFC 8058 one-click unsubscribe is mandatory.
-  if (!message.transactional && (!hasHeader(message.headers, "List-Unsubscribe") || !hasHeader(message.headers, "List-Unsubscribe-Post"))) {
+  if (
+    !message.transactional &&
+    (!hasHeader(message.headers, "List-Unsubscribe") || !hasHeader(message.headers, "List-Unsubscribe-Post"))
+  ) {
     return "List-Unsubscribe and List-Unsubscribe-Post headers are required";
   }
   for (const [key, value] of Object.entries(message.headers)) {
@@ -82,7 +87,8 @@ export function invalidMessageReason(message: OutgoingMessage): string | null {
     if (!message.customArgs[key]) return `custom arg ${key} is required`;
   }
   const given = message.customArgs[CUSTOM_ARG.messageId];
-  if (given !== undefined && given !== message.messageId) return `custom arg ${CUSTOM_ARG.messageId} differs from messageId`;
+  if (given !== undefined && given !== message.messageId)
+    return `custom arg ${CUSTOM_ARG.messageId} differs from messageId`;
   if (Buffer.byteLength(JSON.stringify(customArgsOf(message)), "utf8") > MAX_CUSTOM_ARGS_BYTES) {
     return `custom args exceed ${MAX_CUSTOM_ARGS_BYTES} bytes`;
   }

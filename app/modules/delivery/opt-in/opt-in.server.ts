@@ -55,13 +55,35 @@ export function confirmationMessageId(requestId: string): string {
  */
 export async function openOptInRequest(
   tx: Tx,
-  input: { shopId: string; email: string; emailNormalized: string; variantGid: string; productGid: string; locale: string | null; now: Date },
+  input: {
+    shopId: string;
+    email: string;
+    emailNormalized: string;
+    variantGid: string;
+    productGid: string;
+    locale: string | null;
+    now: Date;
+  },
 ): Promise<{ outcome: "opened"; id: string } | { outcome: "open_already" | "too_many" }> {
-  const key = { shopId: input.shopId, emailNormalized: input.emailNormalized, purpose: OPT_IN_PURPOSE_BACK_IN_STOCK, variantGid: input.variantGid };
-  const existing = await tx.optInRequest.findUnique({ where: { shopId_emailNormalized_purpose_variantGid: key }, select: { id: true, status: true, expiresAt: true } });
-  if (existing && existing.status !== "confirmed" && existing.status !== "failed" && existing.expiresAt > input.now) return { outcome: "open_already" };
+  const key = {
+    shopId: input.shopId,
+    emailNormalized: input.emailNormalized,
+    purpose: OPT_IN_PURPOSE_BACK_IN_STOCK,
+    variantGid: input.variantGid,
+  };
+  const existing = await tx.optInRequest.findUnique({
+    where: { shopId_emailNormalized_purpose_variantGid: key },
+    select: { id: true, status: true, expiresAt: true },
+  });
+  if (existing && existing.status !== "confirmed" && existing.status !== "failed" && existing.expiresAt > input.now)
+    return { outcome: "open_already" };
   const recent = await tx.optInRequest.count({
-    where: { shopId: input.shopId, emailNormalized: input.emailNormalized, requestedAt: { gt: new Date(input.now.getTime() - DAY) }, ...(existing ? { id: { not: existing.id } } : {}) },
+    where: {
+      shopId: input.shopId,
+      emailNormalized: input.emailNormalized,
+      requestedAt: { gt: new Date(input.now.getTime() - DAY) },
+      ...(existing ? { id: { not: existing.id } } : {}),
+    },
   });
   if (recent >= MAX_CONFIRMATIONS_PER_ADDRESS_PER_DAY) return { outcome: "too_many" };
   // an expired, failed or already confirmed request starts again with a new id (a new link)
@@ -93,17 +115,35 @@ export type ConfirmationSendOutcome = "sent" | "retry" | "failed" | "not_claimed
  * and sends it, and records the result. A provider that asks to wait leaves it pending for the
  * tick; an unknown outcome is `failed`, never resent (the person may ask again).
  */
-export async function sendOptInConfirmation(db: Db, input: { shopId: string; requestId: string; now: Date; mailer: ConfirmationMailer; workerId?: string }): Promise<ConfirmationSendOutcome> {
+export async function sendOptInConfirmation(
+  db: Db,
+  input: { shopId: string; requestId: string; now: Date; mailer: ConfirmationMailer; workerId?: string },
+): Promise<ConfirmationSendOutcome> {
   const workerId = input.workerId ?? randomUUID();
   const claimed = await db.optInRequest.updateMany({
     where: { id: input.requestId, shopId: input.shopId, status: "pending", expiresAt: { gt: input.now } },
-    data: { status: "sending", claimedBy: workerId, claimedUntil: new Date(input.now.getTime() + CLAIM_MS), attempts: { increment: 1 } },
+    data: {
+      status: "sending",
+      claimedBy: workerId,
+      claimedUntil: new Date(input.now.getTime() + CLAIM_MS),
+      attempts: { increment: 1 },
+    },
   });
   if (claimed.count === 0) return "not_claimed";
-  const finish = async (status: "sent" | "pending" | "failed", extra: { reason?: string; nextAttemptAt?: Date; sentAt?: Date }) => {
+  const finish = async (
+    status: "sent" | "pending" | "failed",
+    extra: { reason?: string; nextAttemptAt?: Date; sentAt?: Date },
+  ) => {
     await db.optInRequest.updateMany({
       where: { id: input.requestId, status: "sending", claimedBy: workerId },
-      data: { status, claimedBy: null, claimedUntil: null, reason: extra.reason ?? null, nextAttemptAt: extra.nextAttemptAt ?? null, ...(extra.sentAt ? { sentAt: extra.sentAt } : {}) },
+      data: {
+        status,
+        claimedBy: null,
+        claimedUntil: null,
+        reason: extra.reason ?? null,
+        nextAttemptAt: extra.nextAttemptAt ?? null,
+        ...(extra.sentAt ? { sentAt: extra.sentAt } : {}),
+      },
     });
   };
   let message: OutgoingMessage;
@@ -119,20 +159,37 @@ export async function sendOptInConfirmation(db: Db, input: { shopId: string; req
     return "sent";
   }
   if (result?.status === "retry") {
-    await finish("pending", { reason: "mail provider unavailable; retrying", nextAttemptAt: new Date(input.now.getTime() + result.retryAfterMs) });
+    await finish("pending", {
+      reason: "mail provider unavailable; retrying",
+      nextAttemptAt: new Date(input.now.getTime() + result.retryAfterMs),
+    });
     return "retry";
   }
-  await finish("failed", { reason: (result?.status === "failed" ? result.error : "the transport returned no result").slice(0, 500) });
+  await finish("failed", {
+    reason: (result?.status === "failed" ? result.error : "the transport returned no result").slice(0, 500),
+  });
   return "failed";
 }
 
-async function confirmationMessage(db: Db, shopId: string, requestId: string, now: Date, mailer: ConfirmationMailer): Promise<OutgoingMessage> {
+async function confirmationMessage(
+  db: Db,
+  shopId: string,
+  requestId: string,
+  now: Date,
+  mailer: ConfirmationMailer,
+): Promise<OutgoingMessage> {
   const request = await db.optInRequest.findFirstOrThrow({ where: { id: requestId, shopId } });
-  const shop = await db.shop.findUniqueOrThrow({ where: { id: shopId }, select: { name: true, domain: true, locale: true, settings: true } });
+  const shop = await db.shop.findUniqueOrThrow({
+    where: { id: shopId },
+    select: { name: true, domain: true, locale: true, settings: true },
+  });
   const settings = parseShopSettings(shop.settings);
   if (!isSenderIdentityComplete(settings)) throw new Error("sender identity is not configured (Settings → Sender)");
   const product = request.productGid
-    ? await db.product.findUnique({ where: { shopId_gid: { shopId, gid: request.productGid } }, select: { title: true } })
+    ? await db.product.findUnique({
+        where: { shopId_gid: { shopId, gid: request.productGid } },
+        select: { title: true },
+      })
     : null;
   const locale = chooseLocale(request.locale, shop.locale);
   const rendered = renderOptInConfirmation({
@@ -140,9 +197,19 @@ async function confirmationMessage(db: Db, shopId: string, requestId: string, no
     shopName: emailShopName(shop, await getEmailBrand(db, shopId)),
     email: request.email,
     productTitle: product?.title ?? null,
-    confirmUrl: buildConfirmUrl({ appUrl: mailer.appUrl, secret: mailer.mailSecret, shopId, requestId, expiresAt: request.expiresAt }),
+    confirmUrl: buildConfirmUrl({
+      appUrl: mailer.appUrl,
+      secret: mailer.mailSecret,
+      shopId,
+      requestId,
+      expiresAt: request.expiresAt,
+    }),
     validHours: Math.max(1, Math.round((request.expiresAt.getTime() - now.getTime()) / HOUR)),
-    sender: { name: settings.sender.name ?? "", postalAddress: settings.sender.postalAddress ?? "", contact: settings.sender.contact ?? "" },
+    sender: {
+      name: settings.sender.name ?? "",
+      postalAddress: settings.sender.postalAddress ?? "",
+      contact: settings.sender.contact ?? "",
+    },
   });
   const messageId = confirmationMessageId(requestId);
   return {
@@ -164,8 +231,17 @@ async function confirmationMessage(db: Db, shopId: string, requestId: string, no
  * when the local outbox holds them, else failed: never sent twice), and requests whose link
  * expired long ago (deleted: they hold an address nobody confirmed).
  */
-export async function sweepOptInRequests(db: Db, shopId: string, now: Date, mailer: ConfirmationMailer): Promise<{ sent: number; recovered: number; deleted: number }> {
-  const stale = await db.optInRequest.findMany({ where: { shopId, status: "sending", claimedUntil: { lt: now } }, select: { id: true }, take: 500 });
+export async function sweepOptInRequests(
+  db: Db,
+  shopId: string,
+  now: Date,
+  mailer: ConfirmationMailer,
+): Promise<{ sent: number; recovered: number; deleted: number }> {
+  const stale = await db.optInRequest.findMany({
+    where: { shopId, status: "sending", claimedUntil: { lt: now } },
+    select: { id: true },
+    take: 500,
+  });
   let recovered = 0;
   for (const row of stale) {
     const stored = mailer.transport.recordsDelivery
@@ -175,7 +251,12 @@ export async function sweepOptInRequests(db: Db, shopId: string, now: Date, mail
       where: { id: row.id, status: "sending", claimedUntil: { lt: now } },
       data: stored
         ? { status: "sent", sentAt: now, claimedBy: null, claimedUntil: null }
-        : { status: "failed", reason: "interrupted while sending; the person may ask again", claimedBy: null, claimedUntil: null },
+        : {
+            status: "failed",
+            reason: "interrupted while sending; the person may ask again",
+            claimedBy: null,
+            claimedUntil: null,
+          },
     });
     recovered += moved.count;
   }
@@ -189,7 +270,9 @@ export async function sweepOptInRequests(db: Db, shopId: string, now: Date, mail
   for (const row of due) {
     if ((await sendOptInConfirmation(db, { shopId, requestId: row.id, now, mailer })) === "sent") sent += 1;
   }
-  const { count: deleted } = await db.optInRequest.deleteMany({ where: { shopId, expiresAt: { lt: new Date(now.getTime() - OPT_IN_KEEP_DAYS * DAY) } } });
+  const { count: deleted } = await db.optInRequest.deleteMany({
+    where: { shopId, expiresAt: { lt: new Date(now.getTime() - OPT_IN_KEEP_DAYS * DAY) } },
+  });
   return { sent, recovered, deleted };
 }
 
@@ -223,9 +306,16 @@ export async function confirmOptInRequest(
     const shop = await tx.shop.findUnique({ where: { id: input.shopId }, select: { uninstalledAt: true } });
     if (!shop || shop.uninstalledAt) return { outcome: "not_found" as const, writeBack: null };
     // a "no" recorded since the request (an unsubscribe, Shopify's consent) is not overridden here
-    const suppressed = await tx.suppression.findFirst({ where: { shopId: input.shopId, emailNormalized: request.emailNormalized, reason: "unsubscribe" }, select: { id: true } });
+    const suppressed = await tx.suppression.findFirst({
+      where: { shopId: input.shopId, emailNormalized: request.emailNormalized, reason: "unsubscribe" },
+      select: { id: true },
+    });
     const refused = await tx.customer.findFirst({
-      where: { shopId: input.shopId, emailNormalized: request.emailNormalized, emailConsent: { notIn: [...UPGRADABLE_CONSENT] } },
+      where: {
+        shopId: input.shopId,
+        emailNormalized: request.emailNormalized,
+        emailConsent: { notIn: [...UPGRADABLE_CONSENT] },
+      },
       select: { id: true },
     });
     if (suppressed || refused) return { outcome: "unsubscribed" as const, writeBack: null };
@@ -243,31 +333,62 @@ export async function confirmOptInRequest(
     });
     let consentChanged = false;
     if (customer.emailConsent !== "SUBSCRIBED") {
-      consentChanged = await applyEmailConsent(tx, scope, customerId, { state: "SUBSCRIBED", optInLevel: "CONFIRMED_OPT_IN", updatedAt: input.now }, OPT_IN_CONFIRMED_SOURCE, customer);
+      consentChanged = await applyEmailConsent(
+        tx,
+        scope,
+        customerId,
+        { state: "SUBSCRIBED", optInLevel: "CONFIRMED_OPT_IN", updatedAt: input.now },
+        OPT_IN_CONFIRMED_SOURCE,
+        customer,
+      );
     }
-    if (!customer.locale && request.locale) await tx.customer.update({ where: { id: customerId }, data: { locale: request.locale } });
+    if (!customer.locale && request.locale)
+      await tx.customer.update({ where: { id: customerId }, data: { locale: request.locale } });
     if (request.productGid) {
       await tx.backInStockSubscription.upsert({
         where: { shopId_customerId_variantGid: { shopId: input.shopId, customerId, variantGid: request.variantGid } },
-        create: { shopId: input.shopId, customerId, productGid: request.productGid, variantGid: request.variantGid, source: OPT_IN_CONFIRMED_SOURCE, consentAt: input.now, locale: request.locale },
+        create: {
+          shopId: input.shopId,
+          customerId,
+          productGid: request.productGid,
+          variantGid: request.variantGid,
+          source: OPT_IN_CONFIRMED_SOURCE,
+          consentAt: input.now,
+          locale: request.locale,
+        },
         update: {},
       });
     }
     const writeBack: ConsentWriteBackTarget | null =
       consentChanged && customer.gid && !customer.deletedAt
-        ? { shopId: input.shopId, customerId, customerGid: customer.gid, optInLevel: "CONFIRMED_OPT_IN", source: OPT_IN_CONFIRMED_SOURCE, pendingSource: OPT_IN_PENDING_SYNC_SOURCE }
+        ? {
+            shopId: input.shopId,
+            customerId,
+            customerGid: customer.gid,
+            optInLevel: "CONFIRMED_OPT_IN",
+            source: OPT_IN_CONFIRMED_SOURCE,
+            pendingSource: OPT_IN_PENDING_SYNC_SOURCE,
+          }
         : null;
     return { outcome: "confirmed" as const, writeBack, consentChanged };
   });
   const shopifySync = result.writeBack ? await writeBackSubscribe(db, input.admin, result.writeBack) : "not_needed";
-  return { outcome: result.outcome, consentChanged: "consentChanged" in result ? result.consentChanged === true : false, shopifySync };
+  return {
+    outcome: result.outcome,
+    consentChanged: "consentChanged" in result ? result.consentChanged === true : false,
+    shopifySync,
+  };
 }
 
 /**
  * Tells Shopify the customer subscribed (with how). On failure the consent's source becomes the
  * target's pendingSource so a later sync can find it; never throws.
  */
-export async function writeBackSubscribe(db: Db, admin: () => Promise<AdminPort>, target: ConsentWriteBackTarget): Promise<"synced" | "pending"> {
+export async function writeBackSubscribe(
+  db: Db,
+  admin: () => Promise<AdminPort>,
+  target: ConsentWriteBackTarget,
+): Promise<"synced" | "pending"> {
   try {
     const port = await admin();
     await port.updateEmailConsent(target.customerGid, "SUBSCRIBED", target.optInLevel);
@@ -276,11 +397,18 @@ export async function writeBackSubscribe(db: Db, admin: () => Promise<AdminPort>
     log("warn", "opt-in: writing consent back to Shopify failed; marked for a later sync", {
       shopId: target.shopId,
       customerId: target.customerId,
-      ...(isAdminApiError(error) ? { errorKind: error.kind, status: error.status, codes: error.codes } : { errorKind: error instanceof Error ? error.name : typeof error }),
+      ...(isAdminApiError(error)
+        ? { errorKind: error.kind, status: error.status, codes: error.codes }
+        : { errorKind: error instanceof Error ? error.name : typeof error }),
     });
     try {
       await db.customer.updateMany({
-        where: { id: target.customerId, shopId: target.shopId, emailConsent: "SUBSCRIBED", emailConsentSource: target.source },
+        where: {
+          id: target.customerId,
+          shopId: target.shopId,
+          emailConsent: "SUBSCRIBED",
+          emailConsentSource: target.source,
+        },
         data: { emailConsentSource: target.pendingSource },
       });
     } catch {

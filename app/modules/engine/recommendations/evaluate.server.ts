@@ -30,45 +30,108 @@ export async function insertSyntheticStore(db: Db, shopId: string, store: Synthe
     for (const p of chunk) {
       await db.product.create({
         data: {
-          shopId, gid: p.gid, title: p.title, handle: p.gid.split("/").at(-1), status: "active", tags: p.consumable ? "consumable" : null,
+          shopId,
+          gid: p.gid,
+          title: p.title,
+          handle: p.gid.split("/").at(-1),
+          status: "active",
+          tags: p.consumable ? "consumable" : null,
           publishedAt: store.start,
-          variants: { create: [{ shopId, gid: p.gid.replace("Product", "ProductVariant"), title: "Default", price: p.price, available: 100, inventoryPolicy: "deny" }] },
+          variants: {
+            create: [
+              {
+                shopId,
+                gid: p.gid.replace("Product", "ProductVariant"),
+                title: "Default",
+                price: p.price,
+                available: 100,
+                inventoryPolicy: "deny",
+              },
+            ],
+          },
         },
       });
     }
   }
   const customerIds: string[] = [];
-  for (const chunk of chunked(Array.from({ length: store.customers }, (_, i) => i), 500)) {
+  for (const chunk of chunked(
+    Array.from({ length: store.customers }, (_, i) => i),
+    500,
+  )) {
     await db.customer.createMany({
-      data: chunk.map((i) => ({ shopId, id: `syn-${shopId.slice(-6)}-${i}`, gid: `gid://shopify/Customer/${9_007_199_254_900_000n + BigInt(i)}`, email: `c${i}@synthetic.example`, emailNormalized: `c${i}@synthetic.example`, emailConsent: "SUBSCRIBED" })),
+      data: chunk.map((i) => ({
+        shopId,
+        id: `syn-${shopId.slice(-6)}-${i}`,
+        gid: `gid://shopify/Customer/${9_007_199_254_900_000n + BigInt(i)}`,
+        email: `c${i}@synthetic.example`,
+        emailNormalized: `c${i}@synthetic.example`,
+        emailConsent: "SUBSCRIBED",
+      })),
     });
     customerIds.push(...chunk.map((i) => `syn-${shopId.slice(-6)}-${i}`));
   }
   const priceOf = new Map(store.products.map((p) => [p.gid, p.price]));
-  for (const chunk of chunked(store.orders.map((o, n) => ({ o, n })), 500)) {
+  for (const chunk of chunked(
+    store.orders.map((o, n) => ({ o, n })),
+    500,
+  )) {
     await db.order.createMany({
       data: chunk.map(({ o, n }) => ({
-        shopId, id: `syn-o-${shopId.slice(-6)}-${n}`, gid: `gid://shopify/Order/${9_007_199_255_000_000n + BigInt(n)}`, customerId: customerIds[o.customer],
-        email: `c${o.customer}@synthetic.example`, emailNormalized: `c${o.customer}@synthetic.example`, currency: "JPY",
-        totalPrice: o.products.reduce((s, g) => s + (priceOf.get(g) ?? 0n), 0n), financialStatus: "paid", shopifyCreatedAt: o.at, paidAt: o.at,
+        shopId,
+        id: `syn-o-${shopId.slice(-6)}-${n}`,
+        gid: `gid://shopify/Order/${9_007_199_255_000_000n + BigInt(n)}`,
+        customerId: customerIds[o.customer],
+        email: `c${o.customer}@synthetic.example`,
+        emailNormalized: `c${o.customer}@synthetic.example`,
+        currency: "JPY",
+        totalPrice: o.products.reduce((s, g) => s + (priceOf.get(g) ?? 0n), 0n),
+        financialStatus: "paid",
+        shopifyCreatedAt: o.at,
+        paidAt: o.at,
       })),
     });
     await db.orderLine.createMany({
       data: chunk.flatMap(({ o, n }) =>
-        o.products.map((gid, l) => ({ shopId, orderId: `syn-o-${shopId.slice(-6)}-${n}`, gid: `gid://shopify/LineItem/${n}-${l}`, productGid: gid, title: gid, quantity: 1, price: priceOf.get(gid) ?? 0n })),
+        o.products.map((gid, l) => ({
+          shopId,
+          orderId: `syn-o-${shopId.slice(-6)}-${n}`,
+          gid: `gid://shopify/LineItem/${n}-${l}`,
+          productGid: gid,
+          title: gid,
+          quantity: 1,
+          price: priceOf.get(gid) ?? 0n,
+        })),
       ),
     });
   }
-  for (const chunk of chunked(store.views.map((v, n) => ({ v, n })), 500)) {
+  for (const chunk of chunked(
+    store.views.map((v, n) => ({ v, n })),
+    500,
+  )) {
     await db.behaviourEvent.createMany({
-      data: chunk.map(({ v, n }) => ({ shopId, eventId: `syn-v-${n}`, name: "product_viewed", clientId: `client-${v.customer}`, customerId: customerIds[v.customer], productGid: v.product, occurredAt: v.at })),
+      data: chunk.map(({ v, n }) => ({
+        shopId,
+        eventId: `syn-v-${n}`,
+        name: "product_viewed",
+        clientId: `client-${v.customer}`,
+        customerId: customerIds[v.customer],
+        productGid: v.product,
+        occurredAt: v.at,
+      })),
     });
   }
   return customerIds;
 }
 
 /** Hit-rate@k of the shipped recommendations and of the bestseller baseline at `split`. */
-export async function evaluateRecommendations(db: Db, shopId: string, store: SyntheticStore, customerIds: string[], split: Date, k = 10): Promise<EvaluationResult> {
+export async function evaluateRecommendations(
+  db: Db,
+  shopId: string,
+  store: SyntheticStore,
+  customerIds: string[],
+  split: Date,
+  k = 10,
+): Promise<EvaluationResult> {
   const train = store.orders.filter((o) => o.at < split);
   const test = store.orders.filter((o) => o.at >= split);
   const boughtBy = (orders: typeof store.orders) => {
@@ -88,7 +151,12 @@ export async function evaluateRecommendations(db: Db, shopId: string, store: Syn
   await recomputeRecommendationModel(db, shopId, split);
   const recomputeMs = Date.now() - started;
   started = Date.now();
-  const lists = await recommendProductGids(db, shopId, evaluated.map((c) => itemAt(customerIds, c, "customer")), { limit: k, now: split });
+  const lists = await recommendProductGids(
+    db,
+    shopId,
+    evaluated.map((c) => itemAt(customerIds, c, "customer")),
+    { limit: k, now: split },
+  );
   const recommendMs = Date.now() - started;
 
   const consumable = new Set(store.products.filter((p) => p.consumable).map((p) => p.gid));

@@ -48,7 +48,9 @@ export async function loadRecommendations(
 ): Promise<Map<string, TemplateProduct[]>> {
   const gidsByCustomer = await recommendProductGids(db, shopId, customerIds, opts);
   const products = await loadEmailProducts(db, shopId, [...gidsByCustomer.values()].flat(), opts.storefrontUrl);
-  return new Map([...gidsByCustomer].map(([id, gids]) => [id, products.forItems(gids.map((productGid) => ({ productGid })))]));
+  return new Map(
+    [...gidsByCustomer].map(([id, gids]) => [id, products.forItems(gids.map((productGid) => ({ productGid })))]),
+  );
 }
 
 /** The same lists as product GIDs (for scenarios that store what they showed, and the evaluation). */
@@ -66,8 +68,15 @@ export async function recommendProductGids(
   // the fallback only ever needs the head of the list, even after exclusions
   const bestsellers = (await loadBestsellers(db, shopId, now)).slice(0, BESTSELLER_FALLBACK_SIZE);
   const history = await loadCustomerHistory(db, shopId, ids, now);
-  const seeds = new Map<string, Seed[]>(ids.map((id) => [id, seedsOf(history.purchases(id), history.views(id), opts.seedProducts?.get(id) ?? [], now)]));
-  const neighbours = await loadNeighbours(db, shopId, [...seeds.values()].flatMap((list) => list.map((s) => s.gid)), opts.neighbourKinds ?? ["similar"]);
+  const seeds = new Map<string, Seed[]>(
+    ids.map((id) => [id, seedsOf(history.purchases(id), history.views(id), opts.seedProducts?.get(id) ?? [], now)]),
+  );
+  const neighbours = await loadNeighbours(
+    db,
+    shopId,
+    [...seeds.values()].flatMap((list) => list.map((s) => s.gid)),
+    opts.neighbourKinds ?? ["similar"],
+  );
   const candidates = new Set([...bestsellers, ...history.allProducts(), ...neighbours.allProducts()]);
   const eligible = await loadEligibleProducts(db, shopId, candidates);
   const emailed = await loadRecentlyEmailedProducts(db, shopId, ids, now);
@@ -75,13 +84,16 @@ export async function recommendProductGids(
   for (const id of ids) {
     const excluded = new Set<string>([...(opts.excludeProducts?.get(id) ?? []), ...(emailed.get(id) ?? [])]);
     for (const p of history.purchases(id)) if (!eligible.consumable.has(p.gid)) excluded.add(p.gid);
-    out.set(id, rankRecommendations({
-      seeds: seeds.get(id)!,
-      neighbours: neighbours.of,
-      bestsellers,
-      allowed: (gid) => eligible.showable.has(gid) && !excluded.has(gid),
-      limit: opts.limit,
-    }));
+    out.set(
+      id,
+      rankRecommendations({
+        seeds: seeds.get(id)!,
+        neighbours: neighbours.of,
+        bestsellers,
+        allowed: (gid) => eligible.showable.has(gid) && !excluded.has(gid),
+        limit: opts.limit,
+      }),
+    );
   }
   return out;
 }
@@ -91,7 +103,8 @@ function seedsOf(purchases: Interaction[], views: Interaction[], given: readonly
   const weights = new Map<string, number>();
   const add = (gid: string, w: number) => weights.set(gid, (weights.get(gid) ?? 0) + w);
   for (const p of purchases) add(p.gid, recencyWeight((now.getTime() - p.at.getTime()) / DAY, PURCHASE_HALF_LIFE_DAYS));
-  for (const v of views) add(v.gid, VIEW_SEED_WEIGHT * recencyWeight((now.getTime() - v.at.getTime()) / DAY, VIEW_HALF_LIFE_DAYS));
+  for (const v of views)
+    add(v.gid, VIEW_SEED_WEIGHT * recencyWeight((now.getTime() - v.at.getTime()) / DAY, VIEW_HALF_LIFE_DAYS));
   for (const gid of given) add(gid, 1);
   return [...weights].map(([gid, weight]) => ({ gid, weight }));
 }
@@ -101,7 +114,12 @@ interface NeighbourLists {
   allProducts(): string[];
 }
 
-async function loadNeighbours(db: Db, shopId: string, gids: string[], kinds: readonly NeighbourKind[]): Promise<NeighbourLists> {
+async function loadNeighbours(
+  db: Db,
+  shopId: string,
+  gids: string[],
+  kinds: readonly NeighbourKind[],
+): Promise<NeighbourLists> {
   const rows = await queryInChunks(gids, (chunk) =>
     db.productNeighbour.findMany({
       where: { shopId, kind: { in: [...kinds] }, productGid: { in: chunk } },
@@ -123,7 +141,11 @@ async function loadNeighbours(db: Db, shopId: string, gids: string[], kinds: rea
 export async function loadBestsellers(db: Db, shopId: string, now: Date, days = BESTSELLER_DAYS): Promise<string[]> {
   const rows = await db.orderLine.groupBy({
     by: ["productGid"],
-    where: { shopId, productGid: { not: null }, order: { counted: true, test: false, shopifyCreatedAt: { gte: new Date(now.getTime() - days * DAY), lte: now } } },
+    where: {
+      shopId,
+      productGid: { not: null },
+      order: { counted: true, test: false, shopifyCreatedAt: { gte: new Date(now.getTime() - days * DAY), lte: now } },
+    },
     _count: { _all: true },
   });
   return rows
@@ -155,13 +177,30 @@ async function loadCustomerHistory(db: Db, shopId: string, ids: string[], now: D
     if (ids) ids.push(c.id);
     else idsByEmail.set(c.emailNormalized, [c.id]);
   }
-  const select = { productGid: true, order: { select: { id: true, customerId: true, emailNormalized: true, shopifyCreatedAt: true } } } as const;
+  const select = {
+    productGid: true,
+    order: { select: { id: true, customerId: true, emailNormalized: true, shopifyCreatedAt: true } },
+  } as const;
   const lines = [
     ...(await queryInChunks(ids, (chunk) =>
-      db.orderLine.findMany({ where: { shopId, productGid: { not: null }, order: { customerId: { in: chunk }, cancelledAt: null, shopifyCreatedAt: { lte: now } } }, select }),
+      db.orderLine.findMany({
+        where: {
+          shopId,
+          productGid: { not: null },
+          order: { customerId: { in: chunk }, cancelledAt: null, shopifyCreatedAt: { lte: now } },
+        },
+        select,
+      }),
     )),
     ...(await queryInChunks([...idsByEmail.keys()], (chunk) =>
-      db.orderLine.findMany({ where: { shopId, productGid: { not: null }, order: { emailNormalized: { in: chunk }, cancelledAt: null, shopifyCreatedAt: { lte: now } } }, select }),
+      db.orderLine.findMany({
+        where: {
+          shopId,
+          productGid: { not: null },
+          order: { emailNormalized: { in: chunk }, cancelledAt: null, shopifyCreatedAt: { lte: now } },
+        },
+        select,
+      }),
     )),
   ];
   const wanted = new Set(ids);
@@ -174,12 +213,21 @@ async function loadCustomerHistory(db: Db, shopId: string, ids: string[], now: D
   };
   for (const line of lines) {
     if (!line.productGid) continue;
-    const owners = new Set([...(line.order.customerId ? [line.order.customerId] : []), ...(line.order.emailNormalized ? (idsByEmail.get(line.order.emailNormalized) ?? []) : [])]);
+    const owners = new Set([
+      ...(line.order.customerId ? [line.order.customerId] : []),
+      ...(line.order.emailNormalized ? (idsByEmail.get(line.order.emailNormalized) ?? []) : []),
+    ]);
     for (const id of owners) if (wanted.has(id)) note(id, line.productGid, line.order.shopifyCreatedAt);
   }
   const viewRows = await queryInChunks(ids, (chunk) =>
     db.behaviourEvent.findMany({
-      where: { shopId, customerId: { in: chunk }, name: "product_viewed", productGid: { not: null }, occurredAt: { gte: new Date(now.getTime() - VIEW_SEED_DAYS * DAY), lte: now } },
+      where: {
+        shopId,
+        customerId: { in: chunk },
+        name: "product_viewed",
+        productGid: { not: null },
+        occurredAt: { gte: new Date(now.getTime() - VIEW_SEED_DAYS * DAY), lte: now },
+      },
       select: { customerId: true, productGid: true, occurredAt: true },
     }),
   );
@@ -213,11 +261,21 @@ async function loadEligibleProducts(db: Db, shopId: string, gids: Set<string>): 
   const products = await queryInChunks([...gids], (chunk) =>
     db.product.findMany({
       where: { shopId, gid: { in: chunk } },
-      select: { gid: true, status: true, publishedAt: true, deletedAt: true, tags: true, variants: { select: { available: true, inventoryPolicy: true } } },
+      select: {
+        gid: true,
+        status: true,
+        publishedAt: true,
+        deletedAt: true,
+        tags: true,
+        variants: { select: { available: true, inventoryPolicy: true } },
+      },
     }),
   );
   const reordered = await queryInChunks([...gids], (chunk) =>
-    db.productReorderStat.findMany({ where: { shopId, productGid: { in: chunk }, reorderCustomers: { gte: CONSUMABLE_MIN_REORDERS } }, select: { productGid: true } }),
+    db.productReorderStat.findMany({
+      where: { shopId, productGid: { in: chunk }, reorderCustomers: { gte: CONSUMABLE_MIN_REORDERS } },
+      select: { productGid: true },
+    }),
   );
   const showable = new Set<string>();
   const consumable = new Set<string>(reordered.map((r) => r.productGid));
@@ -225,7 +283,9 @@ async function loadEligibleProducts(db: Db, shopId: string, gids: Set<string>): 
     if (isConsumableTagged(p.tags)) consumable.add(p.gid);
     const published = !p.deletedAt && p.publishedAt !== null && (p.status === null || p.status === "active");
     // unknown availability counts as in stock, as everywhere else in the engine
-    const inStock = p.variants.length === 0 || p.variants.some((v) => v.available === null || v.available > 0 || v.inventoryPolicy === "continue");
+    const inStock =
+      p.variants.length === 0 ||
+      p.variants.some((v) => v.available === null || v.available > 0 || v.inventoryPolicy === "continue");
     if (published && inStock) showable.add(p.gid);
   }
   return { showable, consumable };
@@ -235,15 +295,30 @@ async function loadEligibleProducts(db: Db, shopId: string, gids: Set<string>): 
  * Products Joren emailed each customer recently: those its sent messages recorded as shown
  * (RecommendationShown) and the `products` of the messages' trigger data (e.g. browse abandonment).
  */
-async function loadRecentlyEmailedProducts(db: Db, shopId: string, ids: string[], now: Date): Promise<Map<string, string[]>> {
+async function loadRecentlyEmailedProducts(
+  db: Db,
+  shopId: string,
+  ids: string[],
+  now: Date,
+): Promise<Map<string, string[]>> {
   const messages = await queryInChunks(ids, (chunk) =>
     db.message.findMany({
-      where: { shopId, customerId: { in: chunk }, status: "sent", sentAt: { gte: new Date(now.getTime() - RECENTLY_EMAILED_DAYS * DAY), lte: now } },
+      where: {
+        shopId,
+        customerId: { in: chunk },
+        status: "sent",
+        sentAt: { gte: new Date(now.getTime() - RECENTLY_EMAILED_DAYS * DAY), lte: now },
+      },
       select: { id: true, customerId: true, data: true },
     }),
   );
-  const shown = await queryInChunks(messages.map((m) => m.id), (chunk) =>
-    db.recommendationShown.findMany({ where: { shopId, messageId: { in: chunk } }, select: { customerId: true, productGid: true } }),
+  const shown = await queryInChunks(
+    messages.map((m) => m.id),
+    (chunk) =>
+      db.recommendationShown.findMany({
+        where: { shopId, messageId: { in: chunk } },
+        select: { customerId: true, productGid: true },
+      }),
   );
   const out = new Map<string, string[]>();
   const add = (customerId: string, gids: string[]) => {
@@ -258,12 +333,26 @@ async function loadRecentlyEmailedProducts(db: Db, shopId: string, ids: string[]
  * Remembers what each email recommends, so the next emails do not repeat it (only messages that
  * were actually sent count). Replaces the rows' earlier records: a retried row records once.
  */
-export async function recordShownRecommendations(db: Db, shopId: string, shown: { messageId: string; customerId: string; productGids: readonly string[] }[], now: Date): Promise<void> {
+export async function recordShownRecommendations(
+  db: Db,
+  shopId: string,
+  shown: { messageId: string; customerId: string; productGids: readonly string[] }[],
+  now: Date,
+): Promise<void> {
   if (shown.length === 0) return;
   const messageIds = shown.map((s) => s.messageId);
-  const rows = shown.flatMap((s) => [...new Set(s.productGids)].map((productGid) => ({ shopId, messageId: s.messageId, customerId: s.customerId, productGid, shownAt: now })));
+  const rows = shown.flatMap((s) =>
+    [...new Set(s.productGids)].map((productGid) => ({
+      shopId,
+      messageId: s.messageId,
+      customerId: s.customerId,
+      productGid,
+      shownAt: now,
+    })),
+  );
   await db.$transaction(async (tx) => {
-    for (const chunk of chunked(messageIds)) await tx.recommendationShown.deleteMany({ where: { shopId, messageId: { in: chunk } } });
+    for (const chunk of chunked(messageIds))
+      await tx.recommendationShown.deleteMany({ where: { shopId, messageId: { in: chunk } } });
     for (const chunk of chunked(rows, 200)) await tx.recommendationShown.createMany({ data: chunk });
   });
 }
@@ -271,7 +360,9 @@ export async function recordShownRecommendations(db: Db, shopId: string, shown: 
 function productsOfData(data: string): string[] {
   try {
     const parsed = JSON.parse(data) as { products?: unknown; recommended?: unknown };
-    return [parsed.products, parsed.recommended].flatMap((list) => (Array.isArray(list) ? list.filter((g): g is string => typeof g === "string") : []));
+    return [parsed.products, parsed.recommended].flatMap((list) =>
+      Array.isArray(list) ? list.filter((g): g is string => typeof g === "string") : [],
+    );
   } catch {
     return [];
   }

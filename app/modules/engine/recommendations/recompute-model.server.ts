@@ -4,7 +4,17 @@
 import type { Db } from "~/db.server";
 import { chunked } from "~/lib/chunks";
 import { log } from "~/lib/log.server";
-import { DEFAULT_SIMILARITY, itemSimilarity, median, nextPurchases, reorderStats, type Basket, type FirstSecond, type Neighbour, type Purchase } from "./similarity";
+import {
+  DEFAULT_SIMILARITY,
+  itemSimilarity,
+  median,
+  nextPurchases,
+  reorderStats,
+  type Basket,
+  type FirstSecond,
+  type Neighbour,
+  type Purchase,
+} from "./similarity";
 
 const DAY = 86_400_000;
 /** purchases older than this no longer say much about taste */
@@ -51,8 +61,19 @@ export async function loadShopHistory(db: Db, shopId: string, now: Date): Promis
   let orders = 0;
   for (;;) {
     const page = await db.order.findMany({
-      where: { shopId, counted: true, test: false, shopifyCreatedAt: { gte: new Date(now.getTime() - HISTORY_WINDOW_DAYS * DAY), lte: now } },
-      select: { id: true, customerId: true, emailNormalized: true, shopifyCreatedAt: true, lines: { select: { productGid: true } } },
+      where: {
+        shopId,
+        counted: true,
+        test: false,
+        shopifyCreatedAt: { gte: new Date(now.getTime() - HISTORY_WINDOW_DAYS * DAY), lte: now },
+      },
+      select: {
+        id: true,
+        customerId: true,
+        emailNormalized: true,
+        shopifyCreatedAt: true,
+        lines: { select: { productGid: true } },
+      },
       orderBy: { id: "asc" },
       take: PAGE,
       ...(cursor ? { cursor: { id: cursor }, skip: 1 } : {}),
@@ -63,7 +84,11 @@ export async function loadShopHistory(db: Db, shopId: string, now: Date): Promis
     for (const order of page) {
       orders++;
       // a guest order and an account with the same email are one person (docs/product.md)
-      const person = order.emailNormalized ? `e:${order.emailNormalized}` : order.customerId ? `c:${order.customerId}` : `o:${order.id}`;
+      const person = order.emailNormalized
+        ? `e:${order.emailNormalized}`
+        : order.customerId
+          ? `c:${order.customerId}`
+          : `o:${order.id}`;
       const products = [...new Set(order.lines.flatMap((l) => (l.productGid ? [l.productGid] : [])))];
       if (products.length === 0) continue;
       const list = ordersByPerson.get(person) ?? [];
@@ -86,7 +111,12 @@ export async function loadShopHistory(db: Db, shopId: string, now: Date): Promis
   }
 
   const views = await db.behaviourEvent.findMany({
-    where: { shopId, name: "product_viewed", productGid: { not: null }, occurredAt: { gte: new Date(now.getTime() - VIEW_WINDOW_DAYS * DAY), lte: now } },
+    where: {
+      shopId,
+      name: "product_viewed",
+      productGid: { not: null },
+      occurredAt: { gte: new Date(now.getTime() - VIEW_WINDOW_DAYS * DAY), lte: now },
+    },
     select: { clientId: true, customerId: true, productGid: true },
   });
   const viewed = new Map<string, Set<string>>();
@@ -115,11 +145,24 @@ export async function recomputeRecommendationModel(db: Db, shopId: string, now: 
 
   const neighbourRows = (kind: string, lists: Map<string, Neighbour[]>) =>
     [...lists].flatMap(([productGid, list]) =>
-      list.map((n, i) => ({ shopId, kind, productGid, neighbourGid: n.gid, score: n.score, rank: i + 1, computedAt: now })),
+      list.map((n, i) => ({
+        shopId,
+        kind,
+        productGid,
+        neighbourGid: n.gid,
+        score: n.score,
+        rank: i + 1,
+        computedAt: now,
+      })),
     );
   const rows = [...neighbourRows("similar", similar), ...neighbourRows("next", next)];
   const reorderRows = [...reorders].map(([productGid, s]) => ({
-    shopId, productGid, buyers: s.buyers, reorderCustomers: s.reorderCustomers, medianIntervalDays: s.medianIntervalDays, computedAt: now,
+    shopId,
+    productGid,
+    buyers: s.buyers,
+    reorderCustomers: s.reorderCustomers,
+    medianIntervalDays: s.medianIntervalDays,
+    computedAt: now,
   }));
   const summary: RecomputeSummary = {
     shopId,
@@ -141,17 +184,31 @@ export async function recomputeRecommendationModel(db: Db, shopId: string, now: 
       await tx.productReorderStat.deleteMany({ where: { shopId } });
       for (const chunk of chunked(reorderRows, 500)) await tx.productReorderStat.createMany({ data: chunk });
       summary.durationMs = Date.now() - started;
-      const model = { computedAt: now, medianSecondOrderDays, secondOrderSamples: gaps.length, summary: JSON.stringify(summary) };
+      const model = {
+        computedAt: now,
+        medianSecondOrderDays,
+        secondOrderSamples: gaps.length,
+        summary: JSON.stringify(summary),
+      };
       await tx.recommendationModel.upsert({ where: { shopId }, create: { shopId, ...model }, update: model });
     },
     { timeout: 10 * 60_000, maxWait: 30_000 },
   );
-  log("info", "recommendation model recomputed", { shopId, pairs: summary.similarPairs, durationMs: summary.durationMs });
+  log("info", "recommendation model recomputed", {
+    shopId,
+    pairs: summary.similarPairs,
+    durationMs: summary.durationMs,
+  });
   return summary;
 }
 
 /** Recomputes when the stored model is missing or older than a day; true when it ran. */
-export async function refreshRecommendationModelIfStale(db: Db, shopId: string, now: Date, maxAgeMs = MODEL_MAX_AGE_MS): Promise<boolean> {
+export async function refreshRecommendationModelIfStale(
+  db: Db,
+  shopId: string,
+  now: Date,
+  maxAgeMs = MODEL_MAX_AGE_MS,
+): Promise<boolean> {
   const model = await db.recommendationModel.findUnique({ where: { shopId }, select: { computedAt: true } });
   if (model && now.getTime() - model.computedAt.getTime() < maxAgeMs && model.computedAt <= now) return false;
   await recomputeRecommendationModel(db, shopId, now);

@@ -33,7 +33,10 @@ export const DEFAULT_SIMILARITY: SimilarityOptions = { topK: 20, shrinkage: 3, m
  * products i and j, cos = C(i,j) / sqrt(N(i)·N(j)) with C and N weighted counts; score =
  * cos · n(i,j) / (n(i,j) + λ) where n is the unweighted number of baskets holding both.
  */
-export function itemSimilarity(baskets: readonly Basket[], options: SimilarityOptions = DEFAULT_SIMILARITY): Map<string, Neighbour[]> {
+export function itemSimilarity(
+  baskets: readonly Basket[],
+  options: SimilarityOptions = DEFAULT_SIMILARITY,
+): Map<string, Neighbour[]> {
   const itemWeight = new Map<string, number>();
   const pairWeight = new Map<string, number>();
   const pairCount = new Map<string, number>();
@@ -71,7 +74,10 @@ export interface FirstSecond {
  * the second orders of its buyers (A itself excluded — buying it again is replenishment), scored
  * by the share of A's first-time buyers who did so, shrunk like the similarity.
  */
-export function nextPurchases(rows: readonly FirstSecond[], options: Pick<SimilarityOptions, "topK" | "shrinkage"> = DEFAULT_SIMILARITY): Map<string, Neighbour[]> {
+export function nextPurchases(
+  rows: readonly FirstSecond[],
+  options: Pick<SimilarityOptions, "topK" | "shrinkage"> = DEFAULT_SIMILARITY,
+): Map<string, Neighbour[]> {
   const firstBuyers = new Map<string, number>();
   const pairs = new Map<string, Map<string, number>>();
   for (const row of rows) {
@@ -200,6 +206,7 @@ function push(lists: Map<string, Neighbour[]>, gid: string, neighbour: Neighbour
 }
 
 function topK(lists: Map<string, Neighbour[]>, k: number): Map<string, Neighbour[]> {
-  for (const [gid, list] of lists) lists.set(gid, list.sort((a, b) => b.score - a.score || a.gid.localeCompare(b.gid)).slice(0, k));
+  for (const [gid, list] of lists)
+    lists.set(gid, list.sort((a, b) => b.score - a.score || a.gid.localeCompare(b.gid)).slice(0, k));
   return lists;
 }

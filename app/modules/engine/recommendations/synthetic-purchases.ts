@@ -114,7 +114,8 @@ export function syntheticStore(options: SyntheticOptions = {}): SyntheticStore {
       for (let v = 0; v < viewCount; v++) {
         const product = rand() < 0.8 ? pick(pool) : pick(all);
         const viewedAt = at - rand() * 3 * DAY;
-        if (viewedAt >= start.getTime()) views.push({ customer, at: new Date(viewedAt), product: itemAt(products, product, "product").gid });
+        if (viewedAt >= start.getTime())
+          views.push({ customer, at: new Date(viewedAt), product: itemAt(products, product, "product").gid });
       }
       lastItems = [...items];
       at += (10 + rand() * 80) * DAY;

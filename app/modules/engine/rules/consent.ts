@@ -2,7 +2,14 @@
 // a deliverable address, gets marketing email. Anything unknown is treated as "no consent".
 import { PASS, skipped, type RuleResult } from "./rule-result";
 
-export const EMAIL_CONSENT_STATES = ["SUBSCRIBED", "NOT_SUBSCRIBED", "PENDING", "UNSUBSCRIBED", "REDACTED", "INVALID"] as const;
+export const EMAIL_CONSENT_STATES = [
+  "SUBSCRIBED",
+  "NOT_SUBSCRIBED",
+  "PENDING",
+  "UNSUBSCRIBED",
+  "REDACTED",
+  "INVALID",
+] as const;
 export type EmailConsentState = (typeof EMAIL_CONSENT_STATES)[number];
 
 export interface ConsentInput {

@@ -98,7 +98,9 @@ export function frequencyCapDecisions(input: FrequencyCapInput): CapDecision[] {
     const latestUseful = candidate.latestUsefulAt?.getTime();
     const result =
       latestUseful !== undefined && until.getTime() > latestUseful
-        ? skipped(`frequency cap; no longer useful after ${new Date(latestUseful).toISOString()} (${describe(blocker)})`)
+        ? skipped(
+            `frequency cap; no longer useful after ${new Date(latestUseful).toISOString()} (${describe(blocker)})`,
+          )
         : deferred(`frequency cap: one email per ${input.capHours} h; ${describe(blocker)}`, until);
     resultFor.set(candidate, result);
   }

@@ -18,7 +18,9 @@ function pad(hour: number): string {
 export function isQuietHour(localHour: number, window: QuietHours): boolean {
   const { startHour, endHour } = window;
   if (startHour === endHour) return false;
-  return startHour < endHour ? localHour >= startHour && localHour < endHour : localHour >= startHour || localHour < endHour;
+  return startHour < endHour
+    ? localHour >= startHour && localHour < endHour
+    : localHour >= startHour || localHour < endHour;
 }
 
 export function quietHoursDecision(now: Date, timezone: string, window: QuietHours | null): RuleResult {

@@ -53,17 +53,83 @@ import type { ScenarioModule } from "./scenario-module";
 import type { ScenarioKey } from "~/modules/platform/settings/scenario-keys";
 
 export const SCENARIO_MODULES = {
-  cart_abandonment: { key: "cart_abandonment", settings: cartAbandonmentSettings, template: cartAbandonmentTemplate, words: cartAbandonmentWords, data: cartAbandonmentData },
-  browse_abandonment: { key: "browse_abandonment", settings: browseAbandonmentSettings, template: browseAbandonmentTemplate, words: browseAbandonmentWords, data: browseAbandonmentData },
-  back_in_stock: { key: "back_in_stock", settings: backInStockSettings, template: backInStockTemplate, words: backInStockWords, data: backInStockData },
-  birthday: { key: "birthday", settings: birthdaySettings, template: birthdayTemplate, words: birthdayWords, data: birthdayData },
-  points_expiry: { key: "points_expiry", settings: pointsExpirySettings, template: pointsExpiryTemplate, words: pointsExpiryWords, data: pointsExpiryData },
-  second_purchase: { key: "second_purchase", settings: secondPurchaseSettings, template: secondPurchaseTemplate, words: secondPurchaseWords, data: secondPurchaseData },
-  replenishment: { key: "replenishment", settings: replenishmentSettings, template: replenishmentTemplate, words: replenishmentWords, data: replenishmentData },
-  winback: { key: "winback", settings: winbackSettings, template: winbackTemplate, words: winbackWords, data: winbackData },
-  welcome: { key: "welcome", settings: welcomeSettings, template: welcomeTemplate, words: welcomeWords, data: welcomeData },
-  points_statement: { key: "points_statement", settings: pointsStatementSettings, template: pointsStatementTemplate, words: pointsStatementWords, data: pointsStatementData },
-  recommendations: { key: "recommendations", settings: recommendationsSettings, template: recommendationsTemplate, words: recommendationsWords, data: recommendationsData },
+  cart_abandonment: {
+    key: "cart_abandonment",
+    settings: cartAbandonmentSettings,
+    template: cartAbandonmentTemplate,
+    words: cartAbandonmentWords,
+    data: cartAbandonmentData,
+  },
+  browse_abandonment: {
+    key: "browse_abandonment",
+    settings: browseAbandonmentSettings,
+    template: browseAbandonmentTemplate,
+    words: browseAbandonmentWords,
+    data: browseAbandonmentData,
+  },
+  back_in_stock: {
+    key: "back_in_stock",
+    settings: backInStockSettings,
+    template: backInStockTemplate,
+    words: backInStockWords,
+    data: backInStockData,
+  },
+  birthday: {
+    key: "birthday",
+    settings: birthdaySettings,
+    template: birthdayTemplate,
+    words: birthdayWords,
+    data: birthdayData,
+  },
+  points_expiry: {
+    key: "points_expiry",
+    settings: pointsExpirySettings,
+    template: pointsExpiryTemplate,
+    words: pointsExpiryWords,
+    data: pointsExpiryData,
+  },
+  second_purchase: {
+    key: "second_purchase",
+    settings: secondPurchaseSettings,
+    template: secondPurchaseTemplate,
+    words: secondPurchaseWords,
+    data: secondPurchaseData,
+  },
+  replenishment: {
+    key: "replenishment",
+    settings: replenishmentSettings,
+    template: replenishmentTemplate,
+    words: replenishmentWords,
+    data: replenishmentData,
+  },
+  winback: {
+    key: "winback",
+    settings: winbackSettings,
+    template: winbackTemplate,
+    words: winbackWords,
+    data: winbackData,
+  },
+  welcome: {
+    key: "welcome",
+    settings: welcomeSettings,
+    template: welcomeTemplate,
+    words: welcomeWords,
+    data: welcomeData,
+  },
+  points_statement: {
+    key: "points_statement",
+    settings: pointsStatementSettings,
+    template: pointsStatementTemplate,
+    words: pointsStatementWords,
+    data: pointsStatementData,
+  },
+  recommendations: {
+    key: "recommendations",
+    settings: recommendationsSettings,
+    template: recommendationsTemplate,
+    words: recommendationsWords,
+    data: recommendationsData,
+  },
 } satisfies { [K in ScenarioKey]: ScenarioModule<K> };
 
 export type ScenarioModules = typeof SCENARIO_MODULES;
@@ -83,6 +149,10 @@ export function parseRowData<K extends ScenarioKey>(
     return { ok: false, reason: "its stored trigger data is not JSON" };
   }
   const parsed = (SCENARIO_MODULES[key].data.row as z.ZodType).safeParse(raw);
-  if (!parsed.success) return { ok: false, reason: `its stored trigger data does not match the ${key} scenario's: ${parsed.error.issues.map((i) => `${i.path.join(".") || "data"} ${i.message}`).join("; ")}` };
+  if (!parsed.success)
+    return {
+      ok: false,
+      reason: `its stored trigger data does not match the ${key} scenario's: ${parsed.error.issues.map((i) => `${i.path.join(".") || "data"} ${i.message}`).join("; ")}`,
+    };
   return { ok: true, data: parsed.data as z.output<ScenarioModules[K]["data"]["row"]> };
 }

@@ -44,19 +44,33 @@ export type SaveResult = { ok: true; content: ContentDraft; brand: BrandDraft } 
  * The scenario's wording (both languages) and the shop's brand, saved together in one
  * transaction or not at all. A blank field goes back to the default.
  */
-export async function saveEmailDesign(db: Db, shopId: string, key: ScenarioKey, input: { content: unknown; brand: unknown }): Promise<SaveResult> {
+export async function saveEmailDesign(
+  db: Db,
+  shopId: string,
+  key: ScenarioKey,
+  input: { content: unknown; brand: unknown },
+): Promise<SaveResult> {
   const content = contentDraftSchema(mergeFieldsForScenario(key)).safeParse(input.content);
   const brand = brandDraftSchema.safeParse(input.brand);
   if (!content.success || !brand.success) {
     return {
       ok: false,
-      errors: [...(content.success ? [] : contentErrors(content.error.issues)), ...(brand.success ? [] : contentErrors(brand.error.issues, "brand"))],
+      errors: [
+        ...(content.success ? [] : contentErrors(content.error.issues)),
+        ...(brand.success ? [] : contentErrors(brand.error.issues, "brand")),
+      ],
     };
   }
-  const brandData = Object.fromEntries(BRAND_FIELDS.map((f) => [f, storedValue(brand.data[f])])) as Record<(typeof BRAND_FIELDS)[number], string | null>;
+  const brandData = Object.fromEntries(BRAND_FIELDS.map((f) => [f, storedValue(brand.data[f])])) as Record<
+    (typeof BRAND_FIELDS)[number],
+    string | null
+  >;
   await db.$transaction([
     ...CONTENT_LOCALES.map((locale) => {
-      const data = Object.fromEntries(CONTENT_FIELDS.map((f) => [f, storedValue(content.data[locale][f])])) as Record<(typeof CONTENT_FIELDS)[number], string | null>;
+      const data = Object.fromEntries(CONTENT_FIELDS.map((f) => [f, storedValue(content.data[locale][f])])) as Record<
+        (typeof CONTENT_FIELDS)[number],
+        string | null
+      >;
       return db.emailContent.upsert({
         where: { shopId_scenario_locale: { shopId, scenario: key, locale } },
         create: { shopId, scenario: key, locale, ...data },
@@ -68,10 +82,6 @@ export async function saveEmailDesign(db: Db, shopId: string, key: ScenarioKey, 
   const [savedContent, savedBrand] = await Promise.all([getEmailContent(db, shopId, key), getEmailBrand(db, shopId)]);
   return { ok: true, content: savedContent, brand: savedBrand };
 }
-
-
-
-
 
 export function overridesOf(fields: ContentDraft[Locale] | undefined): ContentOverrides | undefined {
   if (!fields) return undefined;
@@ -85,7 +95,10 @@ export interface ShopEmailLook {
 }
 
 export async function loadShopEmailLook(db: Db, shopId: string): Promise<ShopEmailLook> {
-  const [brand, rows] = await Promise.all([db.emailBrand.findUnique({ where: { shopId } }), db.emailContent.findMany({ where: { shopId } })]);
+  const [brand, rows] = await Promise.all([
+    db.emailBrand.findUnique({ where: { shopId } }),
+    db.emailContent.findMany({ where: { shopId } }),
+  ]);
   const byKey = new Map(rows.map((row) => [`${row.scenario}|${row.locale}`, row]));
   return {
     brand: brand ? brandDraftOf(brand) : null,

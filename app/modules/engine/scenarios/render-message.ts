@@ -16,8 +16,9 @@ export type * from "../../delivery/mail/templates/types";
 export { chooseLocale } from "../../delivery/mail/templates/locale";
 
 export function renderMessage(scenarioKey: TemplateScenarioKey, ctx: TemplateContext): RenderedMessage {
-  const template = (SCENARIO_MODULES as Partial<Record<string, { template: (ctx: TemplateContext) => RenderedMessage }>>)[scenarioKey]?.template;
+  const template = (
+    SCENARIO_MODULES as Partial<Record<string, { template: (ctx: TemplateContext) => RenderedMessage }>>
+  )[scenarioKey]?.template;
   if (!template) throw new Error(`no template for scenario ${String(scenarioKey)}`);
   return template(ctx);
 }
-

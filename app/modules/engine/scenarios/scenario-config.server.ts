@@ -28,23 +28,35 @@ export interface ScenarioConfigChange {
 }
 
 export type ScenarioConfigUpdate<K extends ScenarioKey = ScenarioKey> =
-  | { ok: true; config: ScenarioConfigView<K> }
-  | { ok: false; errors: SettingError[] };
+  { ok: true; config: ScenarioConfigView<K> } | { ok: false; errors: SettingError[] };
 
-function toView<K extends ScenarioKey>(key: K, row: { enabled: boolean; settings: string } | null): ScenarioConfigView<K> {
+function toView<K extends ScenarioKey>(
+  key: K,
+  row: { enabled: boolean; settings: string } | null,
+): ScenarioConfigView<K> {
   if (!row) return { enabled: false, settings: defaultScenarioSettings(key) };
   return { enabled: row.enabled, settings: { ...parseScenarioSettings(key, row.settings), enabled: row.enabled } };
 }
 
 /** Every scenario, in priority order; defaults for those never configured. */
 export async function getScenarioConfigs(db: Tx, shopId: string): Promise<ScenarioConfigs> {
-  const rows = await db.scenarioConfig.findMany({ where: { shopId }, select: { key: true, enabled: true, settings: true } });
+  const rows = await db.scenarioConfig.findMany({
+    where: { shopId },
+    select: { key: true, enabled: true, settings: true },
+  });
   const byKey = new Map(rows.filter((row) => isScenarioKey(row.key)).map((row) => [row.key, row]));
   return Object.fromEntries(SCENARIO_KEYS.map((key) => [key, toView(key, byKey.get(key) ?? null)])) as ScenarioConfigs;
 }
 
-export async function getScenarioConfig<K extends ScenarioKey>(db: Tx, shopId: string, key: K): Promise<ScenarioConfigView<K>> {
-  const row = await db.scenarioConfig.findUnique({ where: { shopId_key: { shopId, key } }, select: { enabled: true, settings: true } });
+export async function getScenarioConfig<K extends ScenarioKey>(
+  db: Tx,
+  shopId: string,
+  key: K,
+): Promise<ScenarioConfigView<K>> {
+  const row = await db.scenarioConfig.findUnique({
+    where: { shopId_key: { shopId, key } },
+    select: { enabled: true, settings: true },
+  });
   return toView(key, row);
 }
 

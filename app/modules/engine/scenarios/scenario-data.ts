@@ -10,7 +10,9 @@ export interface ScenarioDataSchemas<Row extends z.ZodType, Extra extends z.ZodO
   extra: Extra;
 }
 
-export function scenarioData<Row extends z.ZodType, Extra extends z.ZodObject>(schemas: ScenarioDataSchemas<Row, Extra>): ScenarioDataSchemas<Row, Extra> {
+export function scenarioData<Row extends z.ZodType, Extra extends z.ZodObject>(
+  schemas: ScenarioDataSchemas<Row, Extra>,
+): ScenarioDataSchemas<Row, Extra> {
   return schemas;
 }
 

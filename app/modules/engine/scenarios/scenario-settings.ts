@@ -7,7 +7,12 @@ import { deepMerge, parseWithDefaults } from "../../platform/settings/settings-j
 import type { SettingsUpdate } from "../../platform/settings/shop-settings-schema";
 import { SCENARIO_KEYS, type ScenarioKey } from "../../platform/settings/scenario-keys";
 
-export { SCENARIO_KEYS, isScenarioKey, scenarioPriority, type ScenarioKey } from "../../platform/settings/scenario-keys";
+export {
+  SCENARIO_KEYS,
+  isScenarioKey,
+  scenarioPriority,
+  type ScenarioKey,
+} from "../../platform/settings/scenario-keys";
 export { SCENARIO_SCHEMAS, type ScenarioSettings, type ScenarioSettingsByKey } from "./scenario-schemas";
 export { INCENTIVE_AUDIENCES, INCENTIVE_KINDS, type Incentive } from "../../platform/settings/incentive";
 export type { SettingError } from "../../platform/settings/setting-errors";

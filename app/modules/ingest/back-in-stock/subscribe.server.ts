@@ -31,7 +31,10 @@ type Words = Record<FormLocale, string>;
 
 export const BACK_IN_STOCK_MESSAGES = {
   subscribed: { ja: "再入荷したらメールでお知らせします。", en: "We will email you when it is back in stock." },
-  already: { ja: "すでに登録済みです。再入荷したらメールでお知らせします。", en: "You are already on the list. We will email you when it is back." },
+  already: {
+    ja: "すでに登録済みです。再入荷したらメールでお知らせします。",
+    en: "You are already on the list. We will email you when it is back.",
+  },
   confirm: {
     ja: "確認メールをお送りしました。メール内のボタンを押して登録を確定してください。確定後、再入荷したらお知らせします。",
     en: "Check your inbox: we sent you an email to confirm. Once you confirm, we will email you when it is back in stock.",
@@ -40,20 +43,40 @@ export const BACK_IN_STOCK_MESSAGES = {
     ja: "このメールアドレスには本日すでに確認メールを複数お送りしています。届いたメールから登録を確定するか、明日もう一度お試しください。",
     en: "We have already sent several confirmation emails to this address today. Please confirm from one of them, or try again tomorrow.",
   },
-  in_stock: { ja: "この商品は現在ご購入いただけます。", en: "This product is in stock now: you can buy it right away." },
+  in_stock: {
+    ja: "この商品は現在ご購入いただけます。",
+    en: "This product is in stock now: you can buy it right away.",
+  },
   unsubscribed: {
     ja: "このメールアドレスは配信停止されています。通知を受け取るには、アカウントでメール配信を再度ご希望ください。",
     en: "This address has unsubscribed from our emails. To get notified, sign up for our emails again in your account.",
   },
-  invalid: { ja: "メールアドレスを正しく入力し、メール受信への同意にチェックしてください。", en: "Please enter a valid email address and tick the box to agree to receive emails." },
-  unknown_product: { ja: "この商品が見つかりません。ページを再読み込みしてお試しください。", en: "We could not find this product. Please reload the page and try again." },
-  unavailable: { ja: "現在このショップでは再入荷通知を受け付けていません。", en: "Back-in-stock notifications are not available for this shop at the moment." },
+  invalid: {
+    ja: "メールアドレスを正しく入力し、メール受信への同意にチェックしてください。",
+    en: "Please enter a valid email address and tick the box to agree to receive emails.",
+  },
+  unknown_product: {
+    ja: "この商品が見つかりません。ページを再読み込みしてお試しください。",
+    en: "We could not find this product. Please reload the page and try again.",
+  },
+  unavailable: {
+    ja: "現在このショップでは再入荷通知を受け付けていません。",
+    en: "Back-in-stock notifications are not available for this shop at the moment.",
+  },
 } satisfies Record<string, Words>;
 
 export type BackInStockOutcome = keyof typeof BACK_IN_STOCK_MESSAGES;
 
 export const BACK_IN_STOCK_STATUS: Record<BackInStockOutcome, number> = {
-  subscribed: 200, already: 200, confirm: 202, too_many: 429, in_stock: 409, unsubscribed: 409, invalid: 400, unknown_product: 404, unavailable: 404,
+  subscribed: 200,
+  already: 200,
+  confirm: 202,
+  too_many: 429,
+  in_stock: 409,
+  unsubscribed: 409,
+  invalid: 400,
+  unknown_product: 404,
+  unavailable: 404,
 };
 
 const consentGiven = z.union([z.literal(true), z.literal("true"), z.literal("on"), z.literal("1"), z.literal("yes")]);
@@ -61,7 +84,10 @@ const consentGiven = z.union([z.literal(true), z.literal("true"), z.literal("on"
 export const backInStockFormSchema = z.object({
   email: z.string().trim().max(254).pipe(z.email()),
   /** the variant's numeric id (what Liquid's variant.id prints) */
-  variant: z.string().trim().regex(/^\d{1,20}$/),
+  variant: z
+    .string()
+    .trim()
+    .regex(/^\d{1,20}$/),
   /** the box "email me when it's back; I agree to receive emails from this shop" */
   consent: consentGiven,
   locale: z.string().max(20).optional(),
@@ -86,7 +112,12 @@ export async function subscribeBackInStock(
   input: { shopDomain: string | null; loggedInCustomerId: string | null; form: BackInStockForm; now: Date },
   deps: BackInStockDeps,
 ): Promise<BackInStockOutcome> {
-  const shop = input.shopDomain ? await db.shop.findUnique({ where: { domain: input.shopDomain }, select: { id: true, domain: true, uninstalledAt: true, settings: true } }) : null;
+  const shop = input.shopDomain
+    ? await db.shop.findUnique({
+        where: { domain: input.shopDomain },
+        select: { id: true, domain: true, uninstalledAt: true, settings: true },
+      })
+    : null;
   if (!shop || shop.uninstalledAt) return "unavailable";
   const variantGid = `gid://shopify/ProductVariant/${input.form.variant}`;
   const variant = await db.variant.findUnique({
@@ -102,43 +133,86 @@ export async function subscribeBackInStock(
   const scope = { shopId: shop.id, now: input.now };
   const locale = input.form.locale ?? null;
 
-  const decide = () => db.$transaction(async (tx): Promise<Decision> => {
-    // A recorded "no" is never overridden from the storefront, whoever asks.
-    const refused = await tx.customer.findFirst({
-      where: { shopId: shop.id, emailNormalized, redactedAt: null, emailConsent: { notIn: [...UPGRADABLE_CONSENT] } },
-      select: { id: true },
-    });
-    const suppressed = await tx.suppression.findFirst({ where: { shopId: shop.id, emailNormalized, reason: "unsubscribe" }, select: { id: true } });
-    if (refused || suppressed) return { outcome: "unsubscribed" };
-    // Shopify signs logged_in_customer_id: when the address typed is that customer's own (as
-    // Shopify told us through webhooks or the import), the owner is asking and needs no email.
-    const owner = /^\d{1,20}$/.test(loggedIn)
-      ? await tx.customer.findFirst({
-          where: { shopId: shop.id, gid: `gid://shopify/Customer/${loggedIn}`, emailNormalized, redactedAt: null, deletedAt: null },
-          select: { id: true, gid: true, emailConsent: true, emailConsentAt: true, redactedAt: true, locale: true },
-        })
-      : null;
-    if (owner) {
-      let writeBack: ConsentWriteBackTarget | null = null;
-      if (owner.emailConsent !== "SUBSCRIBED") {
-        const changed = await applyEmailConsent(tx, scope, owner.id, { state: "SUBSCRIBED", optInLevel: "SINGLE_OPT_IN", updatedAt: input.now }, BACK_IN_STOCK_SOURCE, owner);
-        if (changed && owner.gid) {
-          writeBack = { shopId: shop.id, customerId: owner.id, customerGid: owner.gid, optInLevel: "SINGLE_OPT_IN", source: BACK_IN_STOCK_SOURCE, pendingSource: BACK_IN_STOCK_PENDING_SYNC_SOURCE };
-        }
-      }
-      const existing = await tx.backInStockSubscription.findUnique({ where: { shopId_customerId_variantGid: { shopId: shop.id, customerId: owner.id, variantGid } }, select: { id: true } });
-      if (existing) return writeBack ? { outcome: "subscribed", writeBack } : { outcome: "already" };
-      await tx.backInStockSubscription.create({
-        data: { shopId: shop.id, customerId: owner.id, productGid: variant.product.gid, variantGid, source: BACK_IN_STOCK_SOURCE, consentAt: input.now, locale },
+  const decide = () =>
+    db.$transaction(async (tx): Promise<Decision> => {
+      // A recorded "no" is never overridden from the storefront, whoever asks.
+      const refused = await tx.customer.findFirst({
+        where: { shopId: shop.id, emailNormalized, redactedAt: null, emailConsent: { notIn: [...UPGRADABLE_CONSENT] } },
+        select: { id: true },
       });
-      return { outcome: "subscribed", writeBack };
-    }
-    // Anyone else: nothing about the person yet, only the request and one confirmation email.
-    if (!canSendConfirmations(shop.settings)) return { outcome: "unavailable" };
-    const opened = await openOptInRequest(tx, { shopId: shop.id, email, emailNormalized, variantGid, productGid: variant.product.gid, locale, now: input.now });
-    if (opened.outcome === "too_many") return { outcome: "too_many" };
-    return { outcome: "confirm", send: opened.outcome === "opened" ? opened.id : null };
-  });
+      const suppressed = await tx.suppression.findFirst({
+        where: { shopId: shop.id, emailNormalized, reason: "unsubscribe" },
+        select: { id: true },
+      });
+      if (refused || suppressed) return { outcome: "unsubscribed" };
+      // Shopify signs logged_in_customer_id: when the address typed is that customer's own (as
+      // Shopify told us through webhooks or the import), the owner is asking and needs no email.
+      const owner = /^\d{1,20}$/.test(loggedIn)
+        ? await tx.customer.findFirst({
+            where: {
+              shopId: shop.id,
+              gid: `gid://shopify/Customer/${loggedIn}`,
+              emailNormalized,
+              redactedAt: null,
+              deletedAt: null,
+            },
+            select: { id: true, gid: true, emailConsent: true, emailConsentAt: true, redactedAt: true, locale: true },
+          })
+        : null;
+      if (owner) {
+        let writeBack: ConsentWriteBackTarget | null = null;
+        if (owner.emailConsent !== "SUBSCRIBED") {
+          const changed = await applyEmailConsent(
+            tx,
+            scope,
+            owner.id,
+            { state: "SUBSCRIBED", optInLevel: "SINGLE_OPT_IN", updatedAt: input.now },
+            BACK_IN_STOCK_SOURCE,
+            owner,
+          );
+          if (changed && owner.gid) {
+            writeBack = {
+              shopId: shop.id,
+              customerId: owner.id,
+              customerGid: owner.gid,
+              optInLevel: "SINGLE_OPT_IN",
+              source: BACK_IN_STOCK_SOURCE,
+              pendingSource: BACK_IN_STOCK_PENDING_SYNC_SOURCE,
+            };
+          }
+        }
+        const existing = await tx.backInStockSubscription.findUnique({
+          where: { shopId_customerId_variantGid: { shopId: shop.id, customerId: owner.id, variantGid } },
+          select: { id: true },
+        });
+        if (existing) return writeBack ? { outcome: "subscribed", writeBack } : { outcome: "already" };
+        await tx.backInStockSubscription.create({
+          data: {
+            shopId: shop.id,
+            customerId: owner.id,
+            productGid: variant.product.gid,
+            variantGid,
+            source: BACK_IN_STOCK_SOURCE,
+            consentAt: input.now,
+            locale,
+          },
+        });
+        return { outcome: "subscribed", writeBack };
+      }
+      // Anyone else: nothing about the person yet, only the request and one confirmation email.
+      if (!canSendConfirmations(shop.settings)) return { outcome: "unavailable" };
+      const opened = await openOptInRequest(tx, {
+        shopId: shop.id,
+        email,
+        emailNormalized,
+        variantGid,
+        productGid: variant.product.gid,
+        locale,
+        now: input.now,
+      });
+      if (opened.outcome === "too_many") return { outcome: "too_many" };
+      return { outcome: "confirm", send: opened.outcome === "opened" ? opened.id : null };
+    });
 
   let decision: Decision;
   for (let attempt = 1; ; attempt += 1) {
@@ -153,10 +227,18 @@ export async function subscribeBackInStock(
   }
   if (decision.send) {
     try {
-      await sendOptInConfirmation(db, { shopId: shop.id, requestId: decision.send, now: input.now, mailer: await deps.mailer(shop.domain) });
+      await sendOptInConfirmation(db, {
+        shopId: shop.id,
+        requestId: decision.send,
+        now: input.now,
+        mailer: await deps.mailer(shop.domain),
+      });
     } catch (error) {
       // the request stands: the tick sends what is still pending
-      log("warn", "opt-in: the confirmation email could not be sent now; the tick retries", { shopId: shop.id, error: error instanceof Error ? error.name : typeof error });
+      log("warn", "opt-in: the confirmation email could not be sent now; the tick retries", {
+        shopId: shop.id,
+        error: error instanceof Error ? error.name : typeof error,
+      });
     }
   }
   if (decision.writeBack) await writeBackSubscribe(db, () => deps.admin(shop.domain), decision.writeBack);

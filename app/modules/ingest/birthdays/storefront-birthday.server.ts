@@ -12,20 +12,39 @@ import type { FormLocale } from "~/modules/ingest/storefront/proxy-form.server";
 type Words = Record<FormLocale, string>;
 
 export const BIRTHDAY_MESSAGES = {
-  saved: { ja: "誕生日を登録しました。お誕生日にお祝いのメールをお届けします。", en: "Your birthday is saved. We will send you a birthday greeting." },
+  saved: {
+    ja: "誕生日を登録しました。お誕生日にお祝いのメールをお届けします。",
+    en: "Your birthday is saved. We will send you a birthday greeting.",
+  },
   unchanged: { ja: "この誕生日はすでに登録されています。", en: "This birthday is already saved." },
-  guest: { ja: "誕生日を登録するには、ログインしてください。", en: "Please log in to your account to save your birthday." },
+  guest: {
+    ja: "誕生日を登録するには、ログインしてください。",
+    en: "Please log in to your account to save your birthday.",
+  },
   conflict: {
     ja: "誕生日はすでに登録されています。変更をご希望の場合はショップにお問い合わせください。",
     en: "Your birthday is already saved. To change it, please contact the shop.",
   },
-  invalid: { ja: "誕生日を正しく入力してください（例：1990-04-15）。", en: "Please enter a valid birth date, e.g. 1990-04-15." },
-  unavailable: { ja: "現在このショップでは誕生日を登録できません。", en: "Birthdays cannot be saved for this shop at the moment." },
+  invalid: {
+    ja: "誕生日を正しく入力してください（例：1990-04-15）。",
+    en: "Please enter a valid birth date, e.g. 1990-04-15.",
+  },
+  unavailable: {
+    ja: "現在このショップでは誕生日を登録できません。",
+    en: "Birthdays cannot be saved for this shop at the moment.",
+  },
 } satisfies Record<string, Words>;
 
 export type BirthdayOutcome = keyof typeof BIRTHDAY_MESSAGES;
 
-export const HTTP_STATUS: Record<BirthdayOutcome, number> = { saved: 200, unchanged: 200, guest: 401, conflict: 409, invalid: 400, unavailable: 404 };
+export const HTTP_STATUS: Record<BirthdayOutcome, number> = {
+  saved: 200,
+  unchanged: 200,
+  guest: 401,
+  conflict: 409,
+  invalid: 400,
+  unavailable: 404,
+};
 
 /** A real calendar date, from 1900 up to today (UTC+14, so no shop's "today" is refused). */
 export function birthDateSchema(now: Date) {
@@ -55,7 +74,9 @@ export async function saveStorefrontBirthDate(
   if (!/^\d{1,20}$/.test(customerId)) return "guest";
   const parsed = birthDateSchema(input.now).safeParse(input.birthDate);
   if (!parsed.success) return "invalid";
-  const shop = input.shopDomain ? await db.shop.findUnique({ where: { domain: input.shopDomain }, select: { id: true, uninstalledAt: true } }) : null;
+  const shop = input.shopDomain
+    ? await db.shop.findUnique({ where: { domain: input.shopDomain }, select: { id: true, uninstalledAt: true } })
+    : null;
   if (!shop || shop.uninstalledAt) return "unavailable";
   const gid = `gid://shopify/Customer/${customerId}`;
   return db.$transaction(async (tx) => {

@@ -35,7 +35,10 @@ export async function redactCustomer(
     ],
   };
   if (orderScope.OR.length) {
-    await tx.order.updateMany({ where: orderScope, data: { email: null, emailNormalized: null, customerGid: null, checkoutToken: null, cartToken: null } });
+    await tx.order.updateMany({
+      where: orderScope,
+      data: { email: null, emailNormalized: null, customerGid: null, checkoutToken: null, cartToken: null },
+    });
   }
   const checkoutScope = {
     shopId: scope.shopId,
@@ -44,18 +47,34 @@ export async function redactCustomer(
   if (checkoutScope.OR.length) await tx.checkout.deleteMany({ where: checkoutScope });
   if (ids.length) {
     await tx.behaviourEvent.deleteMany({ where: { shopId: scope.shopId, customerId: { in: ids } } });
-    const visitors = await tx.visitor.findMany({ where: { shopId: scope.shopId, customerId: { in: ids } }, select: { clientId: true } });
+    const visitors = await tx.visitor.findMany({
+      where: { shopId: scope.shopId, customerId: { in: ids } },
+      select: { clientId: true },
+    });
     if (visitors.length) {
-      await tx.behaviourEvent.deleteMany({ where: { shopId: scope.shopId, clientId: { in: visitors.map((v) => v.clientId) } } });
+      await tx.behaviourEvent.deleteMany({
+        where: { shopId: scope.shopId, clientId: { in: visitors.map((v) => v.clientId) } },
+      });
     }
     await tx.visitor.deleteMany({ where: { shopId: scope.shopId, customerId: { in: ids } } });
     await tx.trigger.deleteMany({ where: { shopId: scope.shopId, customerId: { in: ids } } });
     await tx.customer.updateMany({
       where: { id: { in: ids } },
       data: {
-        gid: null, email: null, emailNormalized: null, firstName: null, lastName: null, phone: null,
-        locale: null, tags: null, state: null, birthDate: null,
-        emailConsent: "REDACTED", emailConsentAt: scope.now, emailConsentOptInLevel: null, emailConsentSource: "redact",
+        gid: null,
+        email: null,
+        emailNormalized: null,
+        firstName: null,
+        lastName: null,
+        phone: null,
+        locale: null,
+        tags: null,
+        state: null,
+        birthDate: null,
+        emailConsent: "REDACTED",
+        emailConsentAt: scope.now,
+        emailConsentOptInLevel: null,
+        emailConsentSource: "redact",
         redactedAt: scope.now,
       },
     });
@@ -72,8 +91,12 @@ export async function redactCustomer(
       select: { clientId: true },
     });
     if (byEmail.length) {
-      await tx.behaviourEvent.deleteMany({ where: { shopId: scope.shopId, clientId: { in: byEmail.map((v) => v.clientId) } } });
-      await tx.visitor.deleteMany({ where: { shopId: scope.shopId, clientId: { in: byEmail.map((v) => v.clientId) } } });
+      await tx.behaviourEvent.deleteMany({
+        where: { shopId: scope.shopId, clientId: { in: byEmail.map((v) => v.clientId) } },
+      });
+      await tx.visitor.deleteMany({
+        where: { shopId: scope.shopId, clientId: { in: byEmail.map((v) => v.clientId) } },
+      });
     }
   }
   await eraseMailTraces(tx, scope, ids, input.email, emailNormalized);
@@ -92,29 +115,60 @@ export async function redactCustomer(
  * again through Shopify's consent), and raw webhook bodies still holding the address. A webhook
  * about the person that is not applied yet is dropped: nothing of them may be written after this.
  */
-async function eraseMailTraces(tx: Tx, scope: ShopScope, ids: string[], email: string | null, emailNormalized: string | null): Promise<void> {
+async function eraseMailTraces(
+  tx: Tx,
+  scope: ShopScope,
+  ids: string[],
+  email: string | null,
+  emailNormalized: string | null,
+): Promise<void> {
   const messageScope = {
     shopId: scope.shopId,
-    OR: [...(ids.length ? [{ customerId: { in: ids } }] : []), ...(email ? [{ email }] : []), ...(emailNormalized ? [{ email: emailNormalized }] : [])],
+    OR: [
+      ...(ids.length ? [{ customerId: { in: ids } }] : []),
+      ...(email ? [{ email }] : []),
+      ...(emailNormalized ? [{ email: emailNormalized }] : []),
+    ],
   };
   if (messageScope.OR.length) {
     const messages = await tx.message.findMany({ where: messageScope, select: { id: true } });
     if (messages.length) {
-      await tx.outboxEmail.deleteMany({ where: { shopId: scope.shopId, messageId: { in: messages.map((m) => m.id) } } });
-      await forgetRecipient(tx, scope.shopId, messages.map((m) => m.id));
+      await tx.outboxEmail.deleteMany({
+        where: { shopId: scope.shopId, messageId: { in: messages.map((m) => m.id) } },
+      });
+      await forgetRecipient(
+        tx,
+        scope.shopId,
+        messages.map((m) => m.id),
+      );
     }
   }
   if (!emailNormalized) return;
   // double opt-in requests naming the address (confirmed or not), and their confirmation emails
-  const requests = await tx.optInRequest.findMany({ where: { shopId: scope.shopId, emailNormalized }, select: { id: true } });
+  const requests = await tx.optInRequest.findMany({
+    where: { shopId: scope.shopId, emailNormalized },
+    select: { id: true },
+  });
   if (requests.length) {
-    await tx.outboxEmail.deleteMany({ where: { shopId: scope.shopId, messageId: { in: requests.map((r) => confirmationMessageId(r.id)) } } });
+    await tx.outboxEmail.deleteMany({
+      where: { shopId: scope.shopId, messageId: { in: requests.map((r) => confirmationMessageId(r.id)) } },
+    });
     await tx.optInRequest.deleteMany({ where: { shopId: scope.shopId, id: { in: requests.map((r) => r.id) } } });
   }
-  await tx.outboxEmail.deleteMany({ where: { shopId: scope.shopId, OR: [{ toEmail: emailNormalized }, ...(email ? [{ toEmail: email }] : [])] } });
+  await tx.outboxEmail.deleteMany({
+    where: { shopId: scope.shopId, OR: [{ toEmail: emailNormalized }, ...(email ? [{ toEmail: email }] : [])] },
+  });
   await tx.suppression.deleteMany({ where: { shopId: scope.shopId, emailNormalized } });
-  const mentions = [...new Set([emailNormalized, ...(email ? [email.trim()] : [])])].map((e) => ({ body: { contains: e } }));
+  const mentions = [...new Set([emailNormalized, ...(email ? [email.trim()] : [])])].map((e) => ({
+    body: { contains: e },
+  }));
   // the receipt being applied now (customers/redact itself) is "processing" and clears its own body when done
-  await tx.webhookReceipt.updateMany({ where: { shopId: scope.shopId, status: "pending", OR: mentions }, data: { status: "skipped", error: "dropped: the customer was redacted", body: null } });
-  await tx.webhookReceipt.updateMany({ where: { shopId: scope.shopId, status: { notIn: ["pending", "processing"] }, OR: mentions }, data: { body: null } });
+  await tx.webhookReceipt.updateMany({
+    where: { shopId: scope.shopId, status: "pending", OR: mentions },
+    data: { status: "skipped", error: "dropped: the customer was redacted", body: null },
+  });
+  await tx.webhookReceipt.updateMany({
+    where: { shopId: scope.shopId, status: { notIn: ["pending", "processing"] }, OR: mentions },
+    data: { body: null },
+  });
 }

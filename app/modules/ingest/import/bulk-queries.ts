@@ -14,38 +14,39 @@
 export type ImportStage = "products" | "customers" | "orders";
 
 export const PRODUCTS_BULK_QUERY = /* GraphQL */ `
-{
-  products {
-    edges {
-      node {
-        id
-        title
-        handle
-        status
-        productType
-        vendor
-        tags
-        publishedAt
-        updatedAt
-        featuredMedia {
-          preview {
-            image {
-              url
+  {
+    products {
+      edges {
+        node {
+          id
+          title
+          handle
+          status
+          productType
+          vendor
+          tags
+          publishedAt
+          updatedAt
+          featuredMedia {
+            preview {
+              image {
+                url
+              }
             }
           }
-        }
-        variants {
-          edges {
-            node {
-              id
-              title
-              sku
-              price
-              inventoryQuantity
-              inventoryPolicy
-              updatedAt
-              inventoryItem {
+          variants {
+            edges {
+              node {
                 id
+                title
+                sku
+                price
+                inventoryQuantity
+                inventoryPolicy
+                updatedAt
+                inventoryItem {
+                  id
+                }
               }
             }
           }
@@ -53,114 +54,114 @@ export const PRODUCTS_BULK_QUERY = /* GraphQL */ `
       }
     }
   }
-}
 `;
 
 export const CUSTOMERS_BULK_QUERY = /* GraphQL */ `
-{
-  customers {
-    edges {
-      node {
-        id
-        email
-        firstName
-        lastName
-        phone
-        locale
-        state
-        tags
-        createdAt
-        updatedAt
-        emailMarketingConsent {
-          marketingState
-          marketingOptInLevel
-          consentUpdatedAt
-        }
-        metafield(namespace: "facts", key: "birth_date") {
-          value
+  {
+    customers {
+      edges {
+        node {
+          id
+          email
+          firstName
+          lastName
+          phone
+          locale
+          state
+          tags
+          createdAt
+          updatedAt
+          emailMarketingConsent {
+            marketingState
+            marketingOptInLevel
+            consentUpdatedAt
+          }
+          metafield(namespace: "facts", key: "birth_date") {
+            value
+          }
         }
       }
     }
   }
-}
 `;
 
 export const ORDERS_BULK_QUERY = /* GraphQL */ `
-{
-  orders {
-    edges {
-      node {
-        id
-        name
-        email
-        customer {
+  {
+    orders {
+      edges {
+        node {
           id
-        }
-        currencyCode
-        totalPriceSet {
-          shopMoney {
-            amount
+          name
+          email
+          customer {
+            id
           }
-        }
-        subtotalPriceSet {
-          shopMoney {
-            amount
+          currencyCode
+          totalPriceSet {
+            shopMoney {
+              amount
+            }
           }
-        }
-        totalDiscountsSet {
-          shopMoney {
-            amount
+          subtotalPriceSet {
+            shopMoney {
+              amount
+            }
           }
-        }
-        totalRefundedSet {
-          shopMoney {
-            amount
+          totalDiscountsSet {
+            shopMoney {
+              amount
+            }
           }
-        }
-        displayFinancialStatus
-        displayFulfillmentStatus
-        cancelledAt
-        cancelReason
-        processedAt
-        createdAt
-        updatedAt
-        discountCodes
-        sourceName
-        customerLocale
-        test
-        refunds {
-          id
-          createdAt
-          note
           totalRefundedSet {
             shopMoney {
               amount
             }
           }
-        }
-        lineItems {
-          edges {
-            node {
-              id
-              title
-              variantTitle
-              sku
-              quantity
-              originalUnitPriceSet {
-                shopMoney {
-                  amount
-                }
+          displayFinancialStatus
+          displayFulfillmentStatus
+          cancelledAt
+          cancelReason
+          processedAt
+          createdAt
+          updatedAt
+          discountCodes
+          sourceName
+          customerLocale
+          test
+          refunds {
+            id
+            createdAt
+            note
+            totalRefundedSet {
+              shopMoney {
+                amount
               }
-              totalDiscountSet {
-                shopMoney {
-                  amount
-                }
-              }
-              product {
+            }
+          }
+          lineItems {
+            edges {
+              node {
                 id
-              }
-              variant {
-                id
+                title
+                variantTitle
+                sku
+                quantity
+                originalUnitPriceSet {
+                  shopMoney {
+                    amount
+                  }
+                }
+                totalDiscountSet {
+                  shopMoney {
+                    amount
+                  }
+                }
+                product {
+                  id
+                }
+                variant {
+                  id
+                }
               }
             }
           }
@@ -168,7 +169,6 @@ export const ORDERS_BULK_QUERY = /* GraphQL */ `
       }
     }
   }
-}
 `;
 
 export const BULK_QUERIES: Record<ImportStage, string> = {

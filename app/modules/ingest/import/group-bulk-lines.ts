@@ -27,7 +27,12 @@ export async function* groupBulkLines(lines: AsyncIterable<string>, skipLines = 
 
   const flush = (): BulkItem | null => {
     if (!current) return null;
-    const item: BulkItem = { kind: "object", parent: current.parent, children: current.children, lineCount: current.lineCount };
+    const item: BulkItem = {
+      kind: "object",
+      parent: current.parent,
+      children: current.children,
+      lineCount: current.lineCount,
+    };
     current = null;
     return item;
   };
@@ -70,7 +75,12 @@ export async function* groupBulkLines(lines: AsyncIterable<string>, skipLines = 
       }
       const done = flush();
       if (done) yield done;
-      yield { kind: "invalid", lineCount: 1, reason: `a child row whose parent ${parentId} is not the object before it`, gid: id };
+      yield {
+        kind: "invalid",
+        lineCount: 1,
+        reason: `a child row whose parent ${parentId} is not the object before it`,
+        gid: id,
+      };
       continue;
     }
 

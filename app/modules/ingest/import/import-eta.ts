@@ -8,11 +8,19 @@ export interface StageEstimate {
   secondsLeft: number | null;
 }
 
-export function estimateStage(input: { linesDone: number; linesAtStart: number; objectCount: number | null; elapsedMs: number }): StageEstimate {
+export function estimateStage(input: {
+  linesDone: number;
+  linesAtStart: number;
+  objectCount: number | null;
+  elapsedMs: number;
+}): StageEstimate {
   const applied = input.linesDone - input.linesAtStart;
   const linesPerSecond = applied > 0 && input.elapsedMs > 0 ? applied / (input.elapsedMs / 1000) : 0;
   if (input.objectCount === null || linesPerSecond === 0) return { linesPerSecond, secondsLeft: null };
-  return { linesPerSecond, secondsLeft: Math.max(0, Math.ceil((input.objectCount - input.linesDone) / linesPerSecond)) };
+  return {
+    linesPerSecond,
+    secondsLeft: Math.max(0, Math.ceil((input.objectCount - input.linesDone) / linesPerSecond)),
+  };
 }
 
 /** "about 3 min left" style text for the CLI (the admin page formats through i18n) */

@@ -35,7 +35,10 @@ function objects(items: BulkItem[]): BulkGroup[] {
 describe("groupBulkLines", () => {
   test("groups each parent with the children that follow it and counts lines", async () => {
     const items = await itemsOf(PRODUCTS_JSONL);
-    expect(items.map((i) => [i.kind, i.lineCount])).toEqual([["object", 3], ["object", 1]]);
+    expect(items.map((i) => [i.kind, i.lineCount])).toEqual([
+      ["object", 3],
+      ["object", 1],
+    ]);
     const [first] = objects(items);
     expect(first!.children).toHaveLength(2);
   });
@@ -102,7 +105,14 @@ describe("normalizeBulkProduct", () => {
         },
       ],
     });
-    expect(kyusu).toMatchObject({ status: "draft", productType: null, tags: null, imageUrl: null, publishedAt: null, variants: [] });
+    expect(kyusu).toMatchObject({
+      status: "draft",
+      productType: null,
+      tags: null,
+      imageUrl: null,
+      publishedAt: null,
+      variants: [],
+    });
   });
 
   test("a bad price is an invalid row carrying the product's GID", () => {
@@ -119,7 +129,9 @@ describe("normalizeBulkProduct", () => {
   });
 
   test("an id of the wrong resource type is refused", () => {
-    expect(() => normalizeBulkProduct({ parent: { id: "gid://shopify/Order/3", title: "X" }, children: [] })).toThrowError(/not a Product id/);
+    expect(() =>
+      normalizeBulkProduct({ parent: { id: "gid://shopify/Order/3", title: "X" }, children: [] }),
+    ).toThrowError(/not a Product id/);
   });
 });
 
@@ -135,7 +147,11 @@ describe("normalizeBulkCustomer", () => {
     tags: ["vip", "newsletter"],
     createdAt: "2024-05-01T03:00:00Z",
     updatedAt: "2026-02-10T12:00:00+09:00",
-    emailMarketingConsent: { marketingState: "SUBSCRIBED", marketingOptInLevel: "SINGLE_OPT_IN", consentUpdatedAt: "2024-05-01T03:01:00Z" },
+    emailMarketingConsent: {
+      marketingState: "SUBSCRIBED",
+      marketingOptInLevel: "SINGLE_OPT_IN",
+      consentUpdatedAt: "2024-05-01T03:01:00Z",
+    },
     metafield: { value: "1990-04-15" },
   };
 
@@ -158,12 +174,22 @@ describe("normalizeBulkCustomer", () => {
 
   test("an undated consent is dated at the customer's creation; an unknown state is dropped", () => {
     const undated = normalizeBulkCustomer({
-      parent: { ...row, emailMarketingConsent: { marketingState: "NOT_SUBSCRIBED", marketingOptInLevel: null, consentUpdatedAt: null } },
+      parent: {
+        ...row,
+        emailMarketingConsent: { marketingState: "NOT_SUBSCRIBED", marketingOptInLevel: null, consentUpdatedAt: null },
+      },
       children: [],
     });
-    expect(undated.consent).toEqual({ state: "NOT_SUBSCRIBED", optInLevel: null, updatedAt: new Date("2024-05-01T03:00:00Z") });
+    expect(undated.consent).toEqual({
+      state: "NOT_SUBSCRIBED",
+      optInLevel: null,
+      updatedAt: new Date("2024-05-01T03:00:00Z"),
+    });
     const unknown = normalizeBulkCustomer({
-      parent: { ...row, emailMarketingConsent: { marketingState: "SOMETHING_NEW", marketingOptInLevel: null, consentUpdatedAt: null } },
+      parent: {
+        ...row,
+        emailMarketingConsent: { marketingState: "SOMETHING_NEW", marketingOptInLevel: null, consentUpdatedAt: null },
+      },
       children: [],
     });
     expect(unknown.consent).toBeNull();
@@ -171,7 +197,17 @@ describe("normalizeBulkCustomer", () => {
 
   test("a customer without email, consent or birthday", () => {
     const bare = normalizeBulkCustomer({
-      parent: { id: "gid://shopify/Customer/5", email: null, firstName: null, lastName: null, tags: [], emailMarketingConsent: null, metafield: null, createdAt: "2025-01-01T00:00:00Z", updatedAt: "2025-01-01T00:00:00Z" },
+      parent: {
+        id: "gid://shopify/Customer/5",
+        email: null,
+        firstName: null,
+        lastName: null,
+        tags: [],
+        emailMarketingConsent: null,
+        metafield: null,
+        createdAt: "2025-01-01T00:00:00Z",
+        updatedAt: "2025-01-01T00:00:00Z",
+      },
       children: [],
     });
     expect(bare).toMatchObject({ email: null, tags: null, consent: null, birthDate: null, phone: null });
@@ -188,7 +224,9 @@ describe("normalizeBulkCustomer", () => {
   });
 
   test("a malformed timestamp is an invalid row", () => {
-    expect(() => normalizeBulkCustomer({ parent: { ...row, updatedAt: "yesterday" }, children: [] })).toThrowError(InvalidBulkRowError);
+    expect(() => normalizeBulkCustomer({ parent: { ...row, updatedAt: "yesterday" }, children: [] })).toThrowError(
+      InvalidBulkRowError,
+    );
   });
 });
 
@@ -250,7 +288,13 @@ describe("normalizeBulkOrder", () => {
         },
       ],
       refunds: [
-        { gid: "gid://shopify/Refund/930000000001", amount: 1_480_000n, lines: [], note: "damaged", createdAt: new Date("2026-01-25T08:00:00Z") },
+        {
+          gid: "gid://shopify/Refund/930000000001",
+          amount: 1_480_000n,
+          lines: [],
+          note: "damaged",
+          createdAt: new Date("2026-01-25T08:00:00Z"),
+        },
       ],
     });
   });
@@ -298,7 +342,10 @@ describe("normalizeBulkOrder", () => {
 
   test("an order without a creation time is an invalid row", () => {
     expect(() =>
-      normalizeBulkOrder({ parent: { id: "gid://shopify/Order/1", totalPriceSet: { shopMoney: { amount: "1" } } }, children: [] }),
+      normalizeBulkOrder({
+        parent: { id: "gid://shopify/Order/1", totalPriceSet: { shopMoney: { amount: "1" } } },
+        children: [],
+      }),
     ).toThrowError(InvalidBulkRowError);
   });
 

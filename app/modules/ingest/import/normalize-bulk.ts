@@ -38,12 +38,18 @@ export class InvalidBulkRowError extends Error {
   }
 }
 
-const text = z.string().nullish().transform((v) => v ?? null);
+const text = z
+  .string()
+  .nullish()
+  .transform((v) => v ?? null);
 const dateTime = z.iso.datetime({ offset: true }).transform((v) => new Date(v));
 const optionalDateTime = dateTime.nullish().transform((v) => v ?? null);
 const amount = z.union([z.string(), z.number()]);
 const moneyBag = z.object({ shopMoney: z.object({ amount }) });
-const idRef = z.object({ id: z.string() }).nullish().transform((v) => v ?? null);
+const idRef = z
+  .object({ id: z.string() })
+  .nullish()
+  .transform((v) => v ?? null);
 const tagList = z
   .union([z.array(z.string()), z.string()])
   .nullish()
@@ -73,7 +79,11 @@ const variantRow = z.object({
   title: text,
   sku: text,
   price: amount,
-  inventoryQuantity: z.number().int().nullish().transform((v) => v ?? null),
+  inventoryQuantity: z
+    .number()
+    .int()
+    .nullish()
+    .transform((v) => v ?? null),
   inventoryPolicy: text,
   updatedAt: optionalDateTime,
   inventoryItem: idRef,
@@ -94,7 +104,10 @@ const customerRow = z.object({
     .object({ marketingState: z.string(), marketingOptInLevel: text, consentUpdatedAt: optionalDateTime })
     .nullish()
     .transform((v) => v ?? null),
-  metafield: z.object({ value: z.string().nullable() }).nullish().transform((v) => v ?? null),
+  metafield: z
+    .object({ value: z.string().nullable() })
+    .nullish()
+    .transform((v) => v ?? null),
 });
 
 const refundLineItemNode = z.object({ lineItem: idRef, quantity: z.number().int() });
@@ -129,11 +142,20 @@ const orderRow = z.object({
   processedAt: optionalDateTime,
   createdAt: dateTime,
   updatedAt: optionalDateTime,
-  discountCodes: z.array(z.string()).nullish().transform((v) => v ?? []),
+  discountCodes: z
+    .array(z.string())
+    .nullish()
+    .transform((v) => v ?? []),
   sourceName: text,
   customerLocale: text,
-  test: z.boolean().nullish().transform((v) => v ?? false),
-  refunds: z.array(refundRow).nullish().transform((v) => v ?? []),
+  test: z
+    .boolean()
+    .nullish()
+    .transform((v) => v ?? false),
+  refunds: z
+    .array(refundRow)
+    .nullish()
+    .transform((v) => v ?? []),
 });
 
 const lineItemRow = z.object({
@@ -149,7 +171,12 @@ const lineItemRow = z.object({
 });
 
 const CONSENT_STATES: ReadonlySet<string> = new Set<EmailConsentState>([
-  "SUBSCRIBED", "NOT_SUBSCRIBED", "PENDING", "UNSUBSCRIBED", "REDACTED", "INVALID",
+  "SUBSCRIBED",
+  "NOT_SUBSCRIBED",
+  "PENDING",
+  "UNSUBSCRIBED",
+  "REDACTED",
+  "INVALID",
 ]);
 
 function parse<T>(schema: z.ZodType<T>, row: unknown, what: string, gid: string | null): T {
@@ -181,7 +208,11 @@ function money(value: string | number, field: string, gid: string | null): bigin
   return parsed;
 }
 
-function optionalMoney(bag: { shopMoney: { amount: string | number } } | null | undefined, field: string, gid: string | null): bigint {
+function optionalMoney(
+  bag: { shopMoney: { amount: string | number } } | null | undefined,
+  field: string,
+  gid: string | null,
+): bigint {
   return bag ? money(bag.shopMoney.amount, field, gid) : 0n;
 }
 
@@ -287,7 +318,9 @@ export function normalizeBulkCustomer(group: BulkGroup): NormalizedCustomer {
 
 function normalizeRefund(refund: z.infer<typeof refundRow>, orderGid: string): NormalizedRefund {
   const nodes = refund.refundLineItems?.nodes ?? refund.refundLineItems?.edges?.map((e) => e.node) ?? [];
-  const lines = nodes.flatMap((n) => (n.lineItem ? [{ lineGid: requireGid("LineItem", n.lineItem.id, orderGid), quantity: n.quantity }] : []));
+  const lines = nodes.flatMap((n) =>
+    n.lineItem ? [{ lineGid: requireGid("LineItem", n.lineItem.id, orderGid), quantity: n.quantity }] : [],
+  );
   return {
     gid: requireGid("Refund", refund.id, orderGid),
     amount: money(refund.totalRefundedSet.shopMoney.amount, "refund amount", orderGid),

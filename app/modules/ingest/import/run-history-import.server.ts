@@ -156,7 +156,8 @@ export function describeBulkFailure(stage: ImportStage, op: BulkOperationInfo, s
     return `${head} Shopify gave up on it after too long; ${again}. If it times out again, the store may need the import split by date.`;
   }
   if (op.status === "FAILED") return `${head} Shopify reported an internal error; wait a few minutes, ${again}.`;
-  if (op.status === "CANCELED" || op.status === "CANCELING") return `${head} It was canceled before it finished; ${again}.`;
+  if (op.status === "CANCELED" || op.status === "CANCELING")
+    return `${head} It was canceled before it finished; ${again}.`;
   return `${head} Its result is no longer available; ${again}.`;
 }
 
@@ -170,14 +171,20 @@ function isUsable(op: BulkOperationInfo): boolean {
 
 /** The result file is gone (a signed url expires after seven days). */
 function isExpiredResult(error: unknown): boolean {
-  return isAdminApiError(error) && error.kind === "http" && (error.status === 403 || error.status === 404 || error.status === 410);
+  return (
+    isAdminApiError(error) &&
+    error.kind === "http" &&
+    (error.status === 403 || error.status === 404 || error.status === 410)
+  );
 }
 
 function messageOf(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
-export async function runHistoryImport(options: RunHistoryImportOptions): Promise<{ jobId: string; counts: ImportCounts }> {
+export async function runHistoryImport(
+  options: RunHistoryImportOptions,
+): Promise<{ jobId: string; counts: ImportCounts }> {
   const { db, shopId, admin } = options;
   const now = options.now ?? (() => new Date());
   const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
@@ -186,7 +193,10 @@ export async function runHistoryImport(options: RunHistoryImportOptions): Promis
   const takeOverAfterMs = options.takeOverAfterMs ?? DEFAULT_TAKE_OVER_AFTER_MS;
   const report = options.onProgress ?? (() => undefined);
 
-  const shop = await db.shop.findUnique({ where: { id: shopId }, select: { id: true, domain: true, uninstalledAt: true } });
+  const shop = await db.shop.findUnique({
+    where: { id: shopId },
+    select: { id: true, domain: true, uninstalledAt: true },
+  });
   if (!shop) throw new Error(`no shop with id ${shopId}`);
   if (shop.uninstalledAt) throw new Error(`${shop.domain} uninstalled the app; there is nothing to import into`);
   const shopDomain = shop.domain;
@@ -209,7 +219,14 @@ export async function runHistoryImport(options: RunHistoryImportOptions): Promis
     });
     if (!open) {
       return db.importJob.create({
-        data: { shopId, status: "running", stage: "products", counts: JSON.stringify(emptyCounts()), startedAt: at, heartbeatAt: at },
+        data: {
+          shopId,
+          status: "running",
+          stage: "products",
+          counts: JSON.stringify(emptyCounts()),
+          startedAt: at,
+          heartbeatAt: at,
+        },
       });
     }
     const staleBefore = new Date(at.getTime() - takeOverAfterMs);
@@ -241,7 +258,14 @@ export async function runHistoryImport(options: RunHistoryImportOptions): Promis
   async function fail(stage: ImportStage, op: BulkOperationInfo): Promise<HistoryImportFailedError> {
     const message = describeBulkFailure(stage, op, shopDomain);
     await persist({ status: "failed", error: message, finishedAt: now() });
-    log("warn", "history import failed", { shopId, jobId, stage, bulkOperationId: op.id, status: op.status, errorCode: op.errorCode });
+    log("warn", "history import failed", {
+      shopId,
+      jobId,
+      stage,
+      bulkOperationId: op.id,
+      status: op.status,
+      errorCode: op.errorCode,
+    });
     return new HistoryImportFailedError(message, jobId, stage);
   }
 
@@ -279,7 +303,12 @@ export async function runHistoryImport(options: RunHistoryImportOptions): Promis
     }
     if (isUsable(op)) return op;
     log("warn", "history import: previous bulk operation unusable, starting a new one", {
-      shopId, jobId, stage, bulkOperationId: id, status: op.status, errorCode: op.errorCode,
+      shopId,
+      jobId,
+      stage,
+      bulkOperationId: id,
+      status: op.status,
+      errorCode: op.errorCode,
     });
     return null;
   }
@@ -302,7 +331,12 @@ export async function runHistoryImport(options: RunHistoryImportOptions): Promis
         [`${stage}Skipped`]: (state.counts[`${stage}Skipped`] ?? 0) + batchSkipped,
       };
       const items = batch;
-      const estimate = estimateStage({ linesDone, linesAtStart, objectCount: op.objectCount, elapsedMs: at.getTime() - startedAt });
+      const estimate = estimateStage({
+        linesDone,
+        linesAtStart,
+        objectCount: op.objectCount,
+        elapsedMs: at.getTime() - startedAt,
+      });
       await db.$transaction(
         async (tx) => {
           const scope: ShopScope = { shopId, now: at };
@@ -310,15 +344,28 @@ export async function runHistoryImport(options: RunHistoryImportOptions): Promis
           deferRollups(tx);
           // orders not mirrored yet go set-based; the rest (and whatever that path hands back) row by row
           const orders = items.flatMap((item) => (item.stage === "orders" ? [item] : []));
-          const results = orders.length > 1 ? await recordNewOrders(tx, shopId, orders.map((item) => ({ order: item.order, now: at }))) : [];
+          const results =
+            orders.length > 1
+              ? await recordNewOrders(
+                  tx,
+                  shopId,
+                  orders.map((item) => ({ order: item.order, now: at })),
+                )
+              : [];
           const setBased = new Set(orders.filter((_, i) => results[i] === "applied"));
-          for (const item of items) if (!setBased.has(item as (typeof orders)[number])) await applyPrepared(tx, scope, item);
+          for (const item of items)
+            if (!setBased.has(item as (typeof orders)[number])) await applyPrepared(tx, scope, item);
           await flushDeferredRollups(tx);
           await tx.importJob.update({
             where: { id: jobId },
             data: {
-              stage, bulkOperationId: op.id, linesDone, counts: JSON.stringify(counts), heartbeatAt: at,
-              objectCount: op.objectCount, secondsLeft: estimate.secondsLeft,
+              stage,
+              bulkOperationId: op.id,
+              linesDone,
+              counts: JSON.stringify(counts),
+              heartbeatAt: at,
+              objectCount: op.objectCount,
+              secondsLeft: estimate.secondsLeft,
             },
           });
         },
@@ -352,7 +399,9 @@ export async function runHistoryImport(options: RunHistoryImportOptions): Promis
   }
 
   async function runStage(stage: ImportStage): Promise<void> {
-    let op: BulkOperationInfo | null = state.bulkOperationId ? await resumeOperation(stage, state.bulkOperationId) : null;
+    let op: BulkOperationInfo | null = state.bulkOperationId
+      ? await resumeOperation(stage, state.bulkOperationId)
+      : null;
     let restartedAfterExpiry = false;
     for (;;) {
       op ??= await startOperation(stage);
@@ -362,14 +411,23 @@ export async function runHistoryImport(options: RunHistoryImportOptions): Promis
       } catch (error) {
         if (!isExpiredResult(error) || restartedAfterExpiry) throw error;
         restartedAfterExpiry = true;
-        log("warn", "history import: bulk result expired, starting a new operation", { shopId, jobId, stage, bulkOperationId: op.id });
+        log("warn", "history import: bulk result expired, starting a new operation", {
+          shopId,
+          jobId,
+          stage,
+          bulkOperationId: op.id,
+        });
         op = null;
       }
     }
   }
 
   try {
-    const from = isStage(state.stage) ? IMPORT_STAGES.indexOf(state.stage) : state.stage === "done" ? IMPORT_STAGES.length : 0;
+    const from = isStage(state.stage)
+      ? IMPORT_STAGES.indexOf(state.stage)
+      : state.stage === "done"
+        ? IMPORT_STAGES.length
+        : 0;
     for (const stage of IMPORT_STAGES.slice(from)) {
       await runStage(stage);
       const next = IMPORT_STAGES[IMPORT_STAGES.indexOf(stage) + 1] ?? "done";
@@ -391,7 +449,13 @@ export async function runHistoryImport(options: RunHistoryImportOptions): Promis
     await db.importJob
       .update({ where: { id: jobId }, data: { error: messageOf(error).slice(0, 1000), heartbeatAt: null } })
       .catch(() => undefined);
-    log("warn", "history import interrupted; run it again to resume", { shopId, jobId, stage: state.stage, linesDone: state.linesDone, error: messageOf(error) });
+    log("warn", "history import interrupted; run it again to resume", {
+      shopId,
+      jobId,
+      stage: state.stage,
+      linesDone: state.linesDone,
+      error: messageOf(error),
+    });
     throw error;
   }
 }

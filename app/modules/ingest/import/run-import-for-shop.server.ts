@@ -37,12 +37,22 @@ export async function runImportForShop(options: RunImportForShopOptions): Promis
     shopId = port.shopId;
     admin = port.admin;
     if (port.local) {
-      warnings.push(`${options.domain} is a local shop: there is no Shopify history to import; its data arrives through webhooks`);
+      warnings.push(
+        `${options.domain} is a local shop: there is no Shopify history to import; its data arrives through webhooks`,
+      );
     }
     if (port.scopes && !port.scopes.includes("read_all_orders")) {
-      warnings.push("the app lacks read_all_orders: Shopify returns only the last 60 days of orders; grant it, then import again for the full history");
+      warnings.push(
+        "the app lacks read_all_orders: Shopify returns only the last 60 days of orders; grant it, then import again for the full history",
+      );
     }
   }
-  const result = await runHistoryImport({ db: options.db, shopId, admin, now: options.now, onProgress: options.onProgress });
+  const result = await runHistoryImport({
+    db: options.db,
+    shopId,
+    admin,
+    now: options.now,
+    onProgress: options.onProgress,
+  });
   return { shop: options.domain, jobId: result.jobId, counts: result.counts, warnings };
 }

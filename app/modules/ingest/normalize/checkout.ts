@@ -23,7 +23,10 @@ export const checkoutPayload = z
     email: optionalText(320),
     customer: embeddedCustomer,
     customer_locale: optionalText(16),
-    currency: z.string().regex(/^[A-Z]{3}$/, "currency must be an ISO 4217 code").nullish(),
+    currency: z
+      .string()
+      .regex(/^[A-Z]{3}$/, "currency must be an ISO 4217 code")
+      .nullish(),
     presentment_currency: z.string().max(8).nullish(),
     total_price: money,
     abandoned_checkout_url: z.string().url().max(2000).nullish(),
@@ -43,7 +46,8 @@ export const checkoutPayload = z
     locale: c.customer_locale,
     currency: c.currency ?? null,
     totalPrice: c.total_price,
-    abandonedCheckoutUrl: c.abandoned_checkout_url && /^https?:\/\//.test(c.abandoned_checkout_url) ? c.abandoned_checkout_url : null,
+    abandonedCheckoutUrl:
+      c.abandoned_checkout_url && /^https?:\/\//.test(c.abandoned_checkout_url) ? c.abandoned_checkout_url : null,
     buyerAcceptsMarketing: c.buyer_accepts_marketing ?? false,
     lines: c.line_items.map((line) => ({
       productGid: toGid("Product", line.product_id ?? null),

@@ -12,7 +12,9 @@ const shopFields = {
 };
 const customerRef = z
   .object({ id: idValue.nullish(), email: optionalText(320), phone: optionalText(64) })
-  .refine((c) => c.id !== null && c.id !== undefined || c.email !== null, { error: "names neither a customer id nor an email" });
+  .refine((c) => (c.id !== null && c.id !== undefined) || c.email !== null, {
+    error: "names neither a customer id nor an email",
+  });
 
 export const customerRedactPayload = z
   .object({
@@ -34,7 +36,11 @@ export const dataRequestPayload = z
     orders_requested: z.array(idValue).max(100_000).nullish(),
     data_request: z.object({ id: idValue.nullish() }).nullish(),
   })
-  .transform((r) => ({ shopDomain: r.shop_domain, customerGid: toGid("Customer", r.customer.id ?? null), email: r.customer.email }));
+  .transform((r) => ({
+    shopDomain: r.shop_domain,
+    customerGid: toGid("Customer", r.customer.id ?? null),
+    email: r.customer.email,
+  }));
 
 export const shopRedactPayload = z.object(shopFields).transform((r) => ({ shopDomain: r.shop_domain }));
 
@@ -60,7 +66,8 @@ export function complianceMismatch(topic: string, headerShop: string, body: unkn
     const first = parsed.error.issues[0];
     return `not a ${topic} payload (${first ? `${first.path.join(".") || "(root)"}: ${first.message}` : "invalid"})`;
   }
-  if (!sameShopDomain(parsed.data.shopDomain, headerShop)) return `${topic} payload names another shop than X-Shopify-Shop-Domain`;
+  if (!sameShopDomain(parsed.data.shopDomain, headerShop))
+    return `${topic} payload names another shop than X-Shopify-Shop-Domain`;
   return null;
 }
 

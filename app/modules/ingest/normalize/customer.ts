@@ -17,11 +17,19 @@ const customerShape = z.object({
   created_at: optionalDate,
   updated_at: optionalDate,
   // present only when the subscription asks for the "facts" metafield namespace (docs/scenarios.md, birthday)
-  metafields: z.array(z.object({ namespace: z.string().max(255).nullish(), key: z.string().max(255).nullish(), value: z.unknown() })).max(250).nullish().catch(null),
+  metafields: z
+    .array(
+      z.object({ namespace: z.string().max(255).nullish(), key: z.string().max(255).nullish(), value: z.unknown() }),
+    )
+    .max(250)
+    .nullish()
+    .catch(null),
 });
 
 /** The standard customer metafield facts.birth_date, when the payload carries it. */
-function birthDateOf(metafields: { namespace?: string | null; key?: string | null; value: unknown }[] | null | undefined): string | null {
+function birthDateOf(
+  metafields: { namespace?: string | null; key?: string | null; value: unknown }[] | null | undefined,
+): string | null {
   const field = metafields?.find((m) => m.namespace === "facts" && m.key === "birth_date");
   return typeof field?.value === "string" ? validBirthDate(field.value) : null;
 }
@@ -37,7 +45,7 @@ export function toNormalizedCustomer(c: z.infer<typeof customerShape>): Normaliz
     phone: c.phone,
     locale: c.locale,
     state: c.state,
-    tags: Array.isArray(c.tags) ? c.tags.join(", ") : c.tags ?? null,
+    tags: Array.isArray(c.tags) ? c.tags.join(", ") : (c.tags ?? null),
     consent: c.email_marketing_consent,
     birthDate: birthDateOf(c.metafields),
     createdAt: c.created_at,

@@ -4,7 +4,11 @@ import type { NormalizedOrder, NormalizedRefund } from "../../mirror/types";
 import { embeddedCustomer } from "./customer";
 import { date, gidString, idValue, money, optionalDate, optionalText, resolveGid, text } from "./primitives";
 
-const currency = z.string().regex(/^[A-Z]{3}$/, "currency must be an ISO 4217 code").nullish().transform((v) => v ?? null);
+const currency = z
+  .string()
+  .regex(/^[A-Z]{3}$/, "currency must be an ISO 4217 code")
+  .nullish()
+  .transform((v) => v ?? null);
 const shopMoneySet = z
   .object({ shop_money: z.object({ amount: z.union([z.string().max(32), z.number()]) }) })
   .nullish();
@@ -46,7 +50,10 @@ export const refundShape = z.object({
   note: optionalText(2000),
   refund_line_items: z.array(refundLineItem).max(1000).default([]),
   transactions: z.array(transaction).max(100).default([]),
-  order_adjustments: z.array(z.object({ amount: money, kind: z.string().max(60).nullish() })).max(100).default([]),
+  order_adjustments: z
+    .array(z.object({ amount: money, kind: z.string().max(60).nullish() }))
+    .max(100)
+    .default([]),
 });
 
 /**
@@ -56,7 +63,9 @@ export const refundShape = z.object({
 export function toNormalizedRefund(r: z.infer<typeof refundShape>): NormalizedRefund | null {
   const gid = resolveGid("Refund", r.admin_graphql_api_id, r.id);
   if (!gid) return null;
-  const refundTransactions = r.transactions.filter((t) => (t.kind ?? "refund") === "refund" && (t.status ?? "success") === "success");
+  const refundTransactions = r.transactions.filter(
+    (t) => (t.kind ?? "refund") === "refund" && (t.status ?? "success") === "success",
+  );
   let amount = refundTransactions.reduce((sum, t) => sum + t.amount, 0n);
   if (refundTransactions.length === 0) {
     for (const line of r.refund_line_items) {
@@ -65,7 +74,11 @@ export function toNormalizedRefund(r: z.infer<typeof refundShape>): NormalizedRe
     for (const adjustment of r.order_adjustments) amount -= adjustment.amount;
   }
   const lines = r.refund_line_items.flatMap((line) => {
-    const lineGid = resolveGid("LineItem", line.line_item?.admin_graphql_api_id, line.line_item?.id ?? line.line_item_id);
+    const lineGid = resolveGid(
+      "LineItem",
+      line.line_item?.admin_graphql_api_id,
+      line.line_item?.id ?? line.line_item_id,
+    );
     return lineGid ? [{ lineGid, quantity: line.quantity }] : [];
   });
   return { gid, amount: amount < 0n ? -amount : amount, lines, note: r.note, createdAt: r.created_at };
@@ -106,7 +119,10 @@ export const orderPayload = z
     cancelled_at: optionalDate,
     cancel_reason: optionalText(100),
     processed_at: optionalDate,
-    discount_codes: z.array(z.object({ code: text(255) })).max(100).nullish(),
+    discount_codes: z
+      .array(z.object({ code: text(255) }))
+      .max(100)
+      .nullish(),
     checkout_token: optionalText(255),
     cart_token: optionalText(255),
     source_name: optionalText(100),
@@ -127,17 +143,19 @@ export const orderPayload = z
     const lines = o.line_items.flatMap((line) => {
       const lineGid = resolveGid("LineItem", line.admin_graphql_api_id, line.id);
       if (!lineGid) return [];
-      return [{
-        gid: lineGid,
-        productGid: toGid("Product", line.product_id ?? null),
-        variantGid: toGid("ProductVariant", line.variant_id ?? null),
-        title: line.title ?? line.name ?? "",
-        variantTitle: line.variant_title,
-        sku: line.sku,
-        quantity: line.quantity,
-        price: shopAmount(line.price_set, line.price),
-        totalDiscount: line.total_discount,
-      }];
+      return [
+        {
+          gid: lineGid,
+          productGid: toGid("Product", line.product_id ?? null),
+          variantGid: toGid("ProductVariant", line.variant_id ?? null),
+          title: line.title ?? line.name ?? "",
+          variantTitle: line.variant_title,
+          sku: line.sku,
+          quantity: line.quantity,
+          price: shopAmount(line.price_set, line.price),
+          totalDiscount: line.total_discount,
+        },
+      ];
     });
     const status = o.financial_status?.toLowerCase() ?? null;
     return {

@@ -5,7 +5,10 @@ import { toGid, type ShopifyResource } from "~/lib/gid";
 import { parseMoney } from "~/lib/money";
 
 export const idValue = z.union([z.number().int().positive(), z.string().regex(/^\d{1,20}$/)]);
-export const gidString = z.string().max(200).regex(/^gid:\/\/shopify\/[A-Za-z]+\/\d+/);
+export const gidString = z
+  .string()
+  .max(200)
+  .regex(/^gid:\/\/shopify\/[A-Za-z]+\/\d+/);
 
 // Values that parse but can never be a real record (year 0001 or 9999, a 15-digit total) are
 // refused here, at validation, so the inbox records them as rejected with the reason instead of
@@ -19,12 +22,20 @@ const isoDate = z
   .string()
   .max(40)
   .refine((v) => !Number.isNaN(Date.parse(v)), "not a date")
-  .refine((v) => Date.parse(v) >= EARLIEST && Date.parse(v) < LATEST, "a date outside 1970–2099 cannot be a real record");
+  .refine(
+    (v) => Date.parse(v) >= EARLIEST && Date.parse(v) < LATEST,
+    "a date outside 1970–2099 cannot be a real record",
+  );
 export const date = isoDate.transform((v) => new Date(v));
 export const optionalDate = isoDate.nullish().transform((v) => (v ? new Date(v) : null));
 
 export const text = (max = 1000) => z.string().max(max);
-export const optionalText = (max = 1000) => z.string().max(max).nullish().transform((v) => v ?? null);
+export const optionalText = (max = 1000) =>
+  z
+    .string()
+    .max(max)
+    .nullish()
+    .transform((v) => v ?? null);
 
 export const money = z
   .union([z.string().max(32), z.number()])
@@ -52,7 +63,14 @@ export function resolveGid(resource: ShopifyResource, gid: string | null | undef
   return toGid(resource, typeof id === "number" ? id : typeof id === "string" ? id : null);
 }
 
-export const consentStates = ["SUBSCRIBED", "NOT_SUBSCRIBED", "PENDING", "UNSUBSCRIBED", "REDACTED", "INVALID"] as const;
+export const consentStates = [
+  "SUBSCRIBED",
+  "NOT_SUBSCRIBED",
+  "PENDING",
+  "UNSUBSCRIBED",
+  "REDACTED",
+  "INVALID",
+] as const;
 
 export const emailMarketingConsent = z
   .object({

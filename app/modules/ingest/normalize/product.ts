@@ -28,7 +28,10 @@ export const productPayload = z
     vendor: optionalText(255),
     tags: z.union([z.string().max(5000), z.array(z.string().max(255))]).nullish(),
     image,
-    images: z.array(z.object({ src: z.string().url().max(2000) })).max(250).nullish(),
+    images: z
+      .array(z.object({ src: z.string().url().max(2000) }))
+      .max(250)
+      .nullish(),
     published_at: optionalDate,
     updated_at: optionalDate,
     variants: z.array(variant).max(2048).default([]),
@@ -46,23 +49,25 @@ export const productPayload = z
       status: p.status?.toLowerCase() ?? null,
       productType: p.product_type,
       vendor: p.vendor,
-      tags: Array.isArray(p.tags) ? p.tags.join(", ") : p.tags ?? null,
+      tags: Array.isArray(p.tags) ? p.tags.join(", ") : (p.tags ?? null),
       imageUrl: p.image?.src ?? p.images?.[0]?.src ?? null,
       publishedAt: p.published_at,
       updatedAt: p.updated_at,
       variants: p.variants.flatMap((v) => {
         const variantGid = resolveGid("ProductVariant", v.admin_graphql_api_id, v.id);
         if (!variantGid) return [];
-        return [{
-          gid: variantGid,
-          title: v.title,
-          sku: v.sku,
-          price: v.price,
-          inventoryItemGid: toGid("InventoryItem", v.inventory_item_id ?? null),
-          inventoryQuantity: v.inventory_quantity ?? null,
-          inventoryPolicy: v.inventory_policy,
-          updatedAt: v.updated_at,
-        }];
+        return [
+          {
+            gid: variantGid,
+            title: v.title,
+            sku: v.sku,
+            price: v.price,
+            inventoryItemGid: toGid("InventoryItem", v.inventory_item_id ?? null),
+            inventoryQuantity: v.inventory_quantity ?? null,
+            inventoryPolicy: v.inventory_policy,
+            updatedAt: v.updated_at,
+          },
+        ];
       }),
     };
   });

@@ -7,7 +7,8 @@
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
 export function unstorableText(value: unknown, path = ""): string | null {
-  if (typeof value === "string") return !LONE_SURROGATE.test(value) ? null : `${path || "(root)"}: text contains a lone UTF-16 surrogate`;
+  if (typeof value === "string")
+    return !LONE_SURROGATE.test(value) ? null : `${path || "(root)"}: text contains a lone UTF-16 surrogate`;
   if (Array.isArray(value)) {
     for (let i = 0; i < value.length; i++) {
       const found = unstorableText(value[i], `${path}.${i}`);

@@ -60,7 +60,8 @@ export class PixelBuffer {
 
   /** Takes the request, or refuses it when the queue is full. Never waits. */
   offer(input: RecordPixelEventsInput): OfferResult {
-    if (this.held + input.events.length > this.capacity) return { ok: false, retryAfterSeconds: PIXEL_RETRY_AFTER_SECONDS };
+    if (this.held + input.events.length > this.capacity)
+      return { ok: false, retryAfterSeconds: PIXEL_RETRY_AFTER_SECONDS };
     this.queue.push({ input, attempts: 0 });
     this.held += input.events.length;
     this.startFlush();
@@ -140,15 +141,26 @@ export class PixelBuffer {
       // the same new event applied by another instance at the same moment: a retry sees its row
       if (isTransientDbError(error) || isUniqueViolation(error)) return "busy";
       if (error instanceof UnknownShopError) {
-        log("warn", "pixel events dropped: the shop was uninstalled after they were accepted", { shop: input.shopDomain, events: input.events.length });
+        log("warn", "pixel events dropped: the shop was uninstalled after they were accepted", {
+          shop: input.shopDomain,
+          events: input.events.length,
+        });
         return "settled";
       }
       item.attempts += 1;
       if (item.attempts < MAX_ATTEMPTS) {
-        log("warn", "pixel events not applied; will retry", { shop: input.shopDomain, attempt: item.attempts, error: describeError(error) });
+        log("warn", "pixel events not applied; will retry", {
+          shop: input.shopDomain,
+          attempt: item.attempts,
+          error: describeError(error),
+        });
         return "busy";
       }
-      log("error", "pixel events dropped after repeated failures", { shop: input.shopDomain, events: input.events.length, error: describeError(error) });
+      log("error", "pixel events dropped after repeated failures", {
+        shop: input.shopDomain,
+        events: input.events.length,
+        error: describeError(error),
+      });
       return "settled";
     }
   }

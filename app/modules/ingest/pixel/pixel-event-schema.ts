@@ -3,7 +3,12 @@
 import { z } from "zod";
 import { toGid } from "~/lib/gid";
 
-export const PIXEL_EVENT_NAMES = ["page_viewed", "product_viewed", "product_added_to_cart", "checkout_started"] as const;
+export const PIXEL_EVENT_NAMES = [
+  "page_viewed",
+  "product_viewed",
+  "product_added_to_cart",
+  "checkout_started",
+] as const;
 export type PixelEventName = (typeof PIXEL_EVENT_NAMES)[number];
 
 export const MAX_EVENTS_PER_REQUEST = 50;
@@ -55,7 +60,10 @@ interface ExtractedData {
   urls: (string | null | undefined)[];
 }
 
-function variantIds(variant: ProductVariantInput | null | undefined): { productGid: string | null; variantGid: string | null } {
+function variantIds(variant: ProductVariantInput | null | undefined): {
+  productGid: string | null;
+  variantGid: string | null;
+} {
   return {
     productGid: toGid("Product", variant?.product?.id),
     variantGid: toGid("ProductVariant", variant?.id),
@@ -98,7 +106,10 @@ const dataSchemas: Record<PixelEventName, z.ZodType<ExtractedData>> = {
       url: dataUrl,
     })
     .transform((d) => {
-      const lineItems = (d.checkout.lineItems ?? []).map((line) => ({ ...variantIds(line.variant), quantity: line.quantity ?? 0 }));
+      const lineItems = (d.checkout.lineItems ?? []).map((line) => ({
+        ...variantIds(line.variant),
+        quantity: line.quantity ?? 0,
+      }));
       return {
         ...none,
         // One row per event: the lines themselves are the checkouts/* webhooks' job (same token).
@@ -170,7 +181,10 @@ function parseEvent(raw: unknown, path: (string | number)[], now: Date): EventRe
   const occurredAt = new Date(envelope.data.timestamp);
   const age = now.getTime() - occurredAt.getTime();
   if (age > MAX_AGE_MS || -age > MAX_FUTURE_MS) {
-    return { ok: false, error: `${[...path, "timestamp"].join(".")}: outside the accepted window (30 days back, 1 day ahead)` };
+    return {
+      ok: false,
+      error: `${[...path, "timestamp"].join(".")}: outside the accepted window (30 days back, 1 day ahead)`,
+    };
   }
 
   const data = z.object({ data: dataSchemas[name] }).safeParse(raw);

@@ -46,7 +46,14 @@ async function touchVisitor(
   const existing = await tx.visitor.findUnique({ where });
   if (!existing) {
     await tx.visitor.create({
-      data: { shopId, clientId, email: claims.email, claimedCustomerGid: claims.customerGid, firstSeenAt: now, lastSeenAt: now },
+      data: {
+        shopId,
+        clientId,
+        email: claims.email,
+        claimedCustomerGid: claims.customerGid,
+        firstSeenAt: now,
+        lastSeenAt: now,
+      },
     });
   } else {
     await tx.visitor.update({
@@ -82,7 +89,10 @@ async function earlierTokens(tx: Tx, shopId: string, clientId: string): Promise<
 
 async function recordOnce(db: Db, input: RecordPixelEventsInput): Promise<RecordPixelEventsResult> {
   return db.$transaction(async (tx) => {
-    const shop = await tx.shop.findUnique({ where: { domain: input.shopDomain }, select: { id: true, uninstalledAt: true } });
+    const shop = await tx.shop.findUnique({
+      where: { domain: input.shopDomain },
+      select: { id: true, uninstalledAt: true },
+    });
     if (!shop || shop.uninstalledAt) throw new UnknownShopError(input.shopDomain);
     if (input.events.length === 0) return { stored: 0, duplicates: 0 };
 
@@ -92,7 +102,9 @@ async function recordOnce(db: Db, input: RecordPixelEventsInput): Promise<Record
     };
     const customerByClient = new Map<string, string | null>();
     for (const clientId of new Set(input.events.map((e) => e.clientId))) {
-      const tokens = input.events.flatMap((e) => (e.clientId === clientId && e.checkout?.token ? [e.checkout.token] : []));
+      const tokens = input.events.flatMap((e) =>
+        e.clientId === clientId && e.checkout?.token ? [e.checkout.token] : [],
+      );
       customerByClient.set(clientId, await touchVisitor(tx, shop.id, clientId, claims, tokens, input.now));
     }
 

@@ -27,7 +27,10 @@ export function formLocale(value: unknown): FormLocale {
 export interface ProxyFormSpec<S extends z.ZodType<{ locale?: string; return_to?: string }>, O extends string> {
   schema: S;
   /** what the form does for a valid body; the proxy's shop and logged-in customer come from its query */
-  handle(db: Db, input: { form: z.output<S>; shopDomain: string | null; loggedInCustomerId: string | null; now: Date }): Promise<O>;
+  handle(
+    db: Db,
+    input: { form: z.output<S>; shopDomain: string | null; loggedInCustomerId: string | null; now: Date },
+  ): Promise<O>;
   /** the outcome for a body that fails validation */
   invalid: O;
   status: Record<O, number>;
@@ -40,13 +43,18 @@ export interface ProxyFormSpec<S extends z.ZodType<{ locale?: string; return_to?
 
 /** Refusals before the form is read: the same for every form. */
 const REFUSALS = {
-  unverified: { ja: "このリクエストを確認できませんでした。ページを再読み込みしてお試しください。", en: "This request could not be verified. Please reload the page and try again." },
+  unverified: {
+    ja: "このリクエストを確認できませんでした。ページを再読み込みしてお試しください。",
+    en: "This request could not be verified. Please reload the page and try again.",
+  },
   too_large: { ja: "送信内容が大きすぎます。", en: "The form sent is too large." },
-  rate_limited: { ja: "リクエストが多すぎます。しばらく待ってからもう一度お試しください。", en: "Too many requests. Please wait a moment and try again." },
+  rate_limited: {
+    ja: "リクエストが多すぎます。しばらく待ってからもう一度お試しください。",
+    en: "Too many requests. Please wait a moment and try again.",
+  },
 } satisfies Record<string, Record<FormLocale, string>>;
 
 const processLimiter = new ProxyFormRateLimiter();
-
 
 export function methodNotAllowed(): Response {
   return new Response("Method Not Allowed", { status: 405, headers: { Allow: "POST" } });
@@ -59,7 +67,11 @@ export function methodNotAllowed(): Response {
  */
 export function storefrontPath(requested: string | undefined, fallback: string): string {
   if (!requested) return fallback;
-  const encoded = requested.replace(/[^\x21-\x7e]+/g, (run) => Array.from(new TextEncoder().encode(run), (byte) => `%${byte.toString(16).toUpperCase().padStart(2, "0")}`).join(""));
+  const encoded = requested.replace(/[^\x21-\x7e]+/g, (run) =>
+    Array.from(new TextEncoder().encode(run), (byte) => `%${byte.toString(16).toUpperCase().padStart(2, "0")}`).join(
+      "",
+    ),
+  );
   return /^\/(?![/\\])[^\\]*$/.test(encoded) ? encoded : fallback;
 }
 
@@ -70,8 +82,18 @@ interface Answer {
   back: string;
 }
 
-function refuse(answer: Answer, status: number, outcome: string, message: Record<FormLocale, string>, headers: Record<string, string> = {}): Response {
-  if (answer.wantsJson) return Response.json({ ok: false, outcome, message: message[answer.locale], messages: message }, { status, headers });
+function refuse(
+  answer: Answer,
+  status: number,
+  outcome: string,
+  message: Record<FormLocale, string>,
+  headers: Record<string, string> = {},
+): Response {
+  if (answer.wantsJson)
+    return Response.json(
+      { ok: false, outcome, message: message[answer.locale], messages: message },
+      { status, headers },
+    );
   const { locale, back } = answer;
   const body = `<!DOCTYPE html><html lang="${locale}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>${escapeHtml(message[locale])}</title></head><body><p>${escapeHtml(message.ja)}</p><p>${escapeHtml(message.en)}</p><p><a href="${escapeHtml(back)}">← ${locale === "ja" ? "戻る" : "Back"}</a></p></body></html>`;
   return new Response(body, { status, headers: { "Content-Type": "text/html; charset=utf-8", ...headers } });
@@ -86,7 +108,13 @@ function liquidText(value: string): string {
 }
 
 /** The plain form post's answer: the outcome inside the shop's theme, with the way back. */
-function confirmationPage(formName: string, outcome: string, locale: FormLocale, message: Record<FormLocale, string>, back: string): Response {
+function confirmationPage(
+  formName: string,
+  outcome: string,
+  locale: FormLocale,
+  message: Record<FormLocale, string>,
+  back: string,
+): Response {
   const backLabel = locale === "ja" ? "元のページに戻る" : "Back to the page";
   const body = `<div class="joren-confirmation" data-joren-outcome="${liquidText(`${formName}=${outcome}`)}" style="margin: 2em auto; max-width: 40em">
   <p role="status">${liquidText(message[locale])}</p>
@@ -98,8 +126,12 @@ function confirmationPage(formName: string, outcome: string, locale: FormLocale,
 
 function parseFields(text: string, contentType: string): Record<string, unknown> {
   try {
-    const value: unknown = contentType.includes("application/json") ? JSON.parse(text) : Object.fromEntries(new URLSearchParams(text));
-    return value !== null && typeof value === "object" && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
+    const value: unknown = contentType.includes("application/json")
+      ? JSON.parse(text)
+      : Object.fromEntries(new URLSearchParams(text));
+    return value !== null && typeof value === "object" && !Array.isArray(value)
+      ? (value as Record<string, unknown>)
+      : {};
   } catch {
     return {};
   }
@@ -118,7 +150,11 @@ export async function handleProxyForm<S extends z.ZodType<{ locale?: string; ret
   };
 
   const limited = processLimiter.take(spec.outcomeParam, clientIp(request), now.getTime());
-  if (!limited.ok) return refuse(early, 429, "rate_limited", REFUSALS.rate_limited, { "Retry-After": String(limited.retryAfterSeconds), ...(request.body ? CONNECTION_CLOSE : {}) });
+  if (!limited.ok)
+    return refuse(early, 429, "rate_limited", REFUSALS.rate_limited, {
+      "Retry-After": String(limited.retryAfterSeconds),
+      ...(request.body ? CONNECTION_CLOSE : {}),
+    });
 
   const body = await readBodyAtMost(request, MAX_FORM_BODY_BYTES);
   if (!body.ok) return refuse(early, 413, "too_large", REFUSALS.too_large, body.headers);
@@ -128,7 +164,8 @@ export async function handleProxyForm<S extends z.ZodType<{ locale?: string; ret
   } catch (error) {
     // the library answers an unverifiable request with an empty 400, and throws for a signed
     // one naming no shop domain (it cannot name its session): both get the form's refusal
-    if ((error instanceof Response && error.status === 400) || error instanceof InvalidShopError) return refuse(early, 400, "unverified", REFUSALS.unverified);
+    if ((error instanceof Response && error.status === 400) || error instanceof InvalidShopError)
+      return refuse(early, 400, "unverified", REFUSALS.unverified);
     throw error;
   }
   // The library verifies the last of repeated parameters; Shopify never repeats these, and acting
@@ -142,12 +179,18 @@ export async function handleProxyForm<S extends z.ZodType<{ locale?: string; ret
   const form = spec.schema.safeParse(fields);
   const locale = formLocale(form.success ? form.data.locale : fields.locale);
   const outcome = form.success
-    ? await spec.handle(await getDb(), { form: form.data, shopDomain: shops[0] ?? null, loggedInCustomerId: customers[0] ?? null, now })
+    ? await spec.handle(await getDb(), {
+        form: form.data,
+        shopDomain: shops[0] ?? null,
+        loggedInCustomerId: customers[0] ?? null,
+        now,
+      })
     : spec.invalid;
   const status = spec.status[outcome];
   const message = spec.messages[outcome];
   const back = storefrontPath(form.success ? form.data.return_to : undefined, spec.defaultReturnPath);
-  if (early.wantsJson) return Response.json({ ok: status < 300, outcome, message: message[locale], messages: message }, { status });
+  if (early.wantsJson)
+    return Response.json({ ok: status < 300, outcome, message: message[locale], messages: message }, { status });
   if (status >= 400) return refuse({ ...early, locale, back }, status, outcome, message);
   return confirmationPage(spec.outcomeParam, outcome, locale, message, back);
 }

@@ -62,7 +62,12 @@ function respond(status: number, body: unknown, headers: Record<string, string> 
   });
 }
 
-function reject(status: number, error: string, fields: Record<string, unknown> = {}, headers?: Record<string, string>): Response {
+function reject(
+  status: number,
+  error: string,
+  fields: Record<string, unknown> = {},
+  headers?: Record<string, string>,
+): Response {
   log("warn", "pixel request rejected", { status, reason: error, ...fields });
   return respond(status, { error }, headers);
 }
@@ -71,7 +76,8 @@ type BodyResult = { ok: true; text: string } | { ok: false; response: Response }
 
 async function readBody(request: Request): Promise<BodyResult> {
   const body = await readBodyAtMost(request, MAX_BODY_BYTES);
-  if (!body.ok) return { ok: false, response: reject(413, `body larger than ${MAX_BODY_BYTES} bytes`, {}, body.headers) };
+  if (!body.ok)
+    return { ok: false, response: reject(413, `body larger than ${MAX_BODY_BYTES} bytes`, {}, body.headers) };
   try {
     return { ok: true, text: new TextDecoder("utf-8", { fatal: true }).decode(body.bytes) };
   } catch {
@@ -103,14 +109,24 @@ async function handlePost(request: Request, deps: PixelEndpointDeps): Promise<Re
     nowMs: now.getTime(),
   });
   if (!limited.ok) {
-    return reject(429, "too many events", { shop: shopDomain, clientIds }, { "Retry-After": String(limited.retryAfterSeconds) });
+    return reject(
+      429,
+      "too many events",
+      { shop: shopDomain, clientIds },
+      { "Retry-After": String(limited.retryAfterSeconds) },
+    );
   }
 
   if (!(await shopInstalled(deps.db, shopDomain, Date.now()))) return reject(404, "unknown shop", { shop: shopDomain });
   if (events.length > 0) {
     const taken = (deps.buffer ?? (await getPixelBuffer())).offer({ shopDomain, customer, events, now });
     if (!taken.ok) {
-      return reject(503, "busy, retry later", { shop: shopDomain, events: events.length }, { "Retry-After": String(taken.retryAfterSeconds) });
+      return reject(
+        503,
+        "busy, retry later",
+        { shop: shopDomain, events: events.length },
+        { "Retry-After": String(taken.retryAfterSeconds) },
+      );
     }
   }
   return respond(200, { accepted: events.length, ignored });
@@ -120,7 +136,8 @@ async function handlePost(request: Request, deps: PixelEndpointDeps): Promise<Re
 export async function handlePixelRequest(request: Request, deps: PixelEndpointDeps): Promise<Response> {
   try {
     if (request.method === "OPTIONS") return respond(204, null);
-    if (request.method !== "POST") return reject(405, "method not allowed", { method: request.method }, { Allow: "POST, OPTIONS" });
+    if (request.method !== "POST")
+      return reject(405, "method not allowed", { method: request.method }, { Allow: "POST, OPTIONS" });
     return await handlePost(request, deps);
   } catch (error) {
     log("error", "pixel request failed", { error: describeError(error) });

@@ -9,5 +9,7 @@ import { receiveWebhook } from "../../ingest/receive-webhook.server";
 export async function handleWebhookRequest(request: Request): Promise<Response> {
   const [db, worker, inbox] = await Promise.all([getDb(), getInboxWorker(), getInboxStore()]);
   // While webhooks are being acked the inbox worker holds back (jobs/writer-priority.ts).
-  return worker.priority.run(() => receiveWebhook(request, { db, inbox, verify: authenticate.webhook, onStored: worker.notify }));
+  return worker.priority.run(() =>
+    receiveWebhook(request, { db, inbox, verify: authenticate.webhook, onStored: worker.notify }),
+  );
 }

@@ -19,10 +19,20 @@ function isRecordNotFound(error: unknown): boolean {
 // Not inside a transaction: on PostgreSQL the INSERT's expected unique violation would abort it.
 type LeaseDb = Db;
 
-export async function acquireLease(db: LeaseDb, key: string, holder: string, ttlMs: number, now: Date = new Date()): Promise<boolean> {
+export async function acquireLease(
+  db: LeaseDb,
+  key: string,
+  holder: string,
+  ttlMs: number,
+  now: Date = new Date(),
+): Promise<boolean> {
   const expiresAt = new Date(now.getTime() + ttlMs);
   try {
-    await db.lease.update({ where: { key, OR: [{ holder }, { expiresAt: { lt: now } }] }, data: { holder, expiresAt }, select: { key: true } });
+    await db.lease.update({
+      where: { key, OR: [{ holder }, { expiresAt: { lt: now } }] },
+      data: { holder, expiresAt },
+      select: { key: true },
+    });
     return true;
   } catch (error) {
     if (!isRecordNotFound(error)) throw error;

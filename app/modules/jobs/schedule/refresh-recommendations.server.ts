@@ -15,7 +15,11 @@ const SHOP_LEASE_MS = 30 * 60_000;
 
 /** One pass: every installed shop whose model is stale, one at a time (it is background work). */
 export async function refreshStaleRecommendationModels(db: Db, holder: string, now: Date): Promise<string[]> {
-  const shops = await db.shop.findMany({ where: { uninstalledAt: null }, select: { id: true }, orderBy: { id: "asc" } });
+  const shops = await db.shop.findMany({
+    where: { uninstalledAt: null },
+    select: { id: true },
+    orderBy: { id: "asc" },
+  });
   const refreshed: string[] = [];
   for (const shop of shops) {
     const key = `recs:${shop.id}`;
@@ -23,7 +27,10 @@ export async function refreshStaleRecommendationModels(db: Db, holder: string, n
     try {
       if (await refreshRecommendationModelIfStale(db, shop.id, now)) refreshed.push(shop.id);
     } catch (error) {
-      log("error", "recommendation recompute failed", { shopId: shop.id, error: error instanceof Error ? error.message : String(error) });
+      log("error", "recommendation recompute failed", {
+        shopId: shop.id,
+        error: error instanceof Error ? error.message : String(error),
+      });
     } finally {
       await releaseLease(db, key, holder);
     }
@@ -31,7 +38,10 @@ export async function refreshStaleRecommendationModels(db: Db, holder: string, n
   return refreshed;
 }
 
-export function scheduleRecommendationRefresh(options: { db: Db; holder?: string; cronExpression?: string }): { task: ScheduledTask; stop(): Promise<void> } {
+export function scheduleRecommendationRefresh(options: { db: Db; holder?: string; cronExpression?: string }): {
+  task: ScheduledTask;
+  stop(): Promise<void>;
+} {
   const holder = options.holder ?? defaultHolder();
   let running: Promise<unknown> | null = null;
   const task = cron.schedule(
@@ -42,7 +52,13 @@ export function scheduleRecommendationRefresh(options: { db: Db; holder?: string
       );
       await running;
     },
-    { name: RECOMMENDATIONS_TASK_NAME, noOverlap: true, distributed: true, runCoordinator: createLeaseRunCoordinator(options.db, { holder }), distributedLease: 10 * 60_000 },
+    {
+      name: RECOMMENDATIONS_TASK_NAME,
+      noOverlap: true,
+      distributed: true,
+      runCoordinator: createLeaseRunCoordinator(options.db, { holder }),
+      distributedLease: 10 * 60_000,
+    },
   );
   return {
     task,

@@ -74,7 +74,11 @@ async function tickShop(options: ShopTickRunOptions, shopId: string, now: Date):
 
 /** One fire: every installed shop, each under its `tick:<shopId>` lease. */
 export async function runShopTicks(options: ShopTickRunOptions, now: Date): Promise<void> {
-  const shops = await options.db.shop.findMany({ where: { uninstalledAt: null }, select: { id: true }, orderBy: { id: "asc" } });
+  const shops = await options.db.shop.findMany({
+    where: { uninstalledAt: null },
+    select: { id: true },
+    orderBy: { id: "asc" },
+  });
   let next = 0;
   const worker = async () => {
     while (next < shops.length) {
@@ -99,7 +103,9 @@ export function scheduleShopTicks(options: ScheduleShopTicksOptions): ShopTicksH
   const task = cron.schedule(
     options.cronExpression ?? "* * * * *",
     async ({ date }) => {
-      const run = runShopTicks(resolved, date).catch((error: unknown) => log("error", "shop ticks failed", { error: String(error) }));
+      const run = runShopTicks(resolved, date).catch((error: unknown) =>
+        log("error", "shop ticks failed", { error: String(error) }),
+      );
       running = run;
       await run;
     },

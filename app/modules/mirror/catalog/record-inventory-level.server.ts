@@ -3,7 +3,11 @@ import type { NormalizedInventoryLevel, ShopScope } from "~/modules/mirror/types
 import { recordRestockIfAny } from "./record-restock.server";
 
 /** Mirrors one location's level (if newer) and re-derives the variants' total availability. */
-export async function recordInventoryLevel(tx: Tx, scope: ShopScope, level: NormalizedInventoryLevel): Promise<boolean> {
+export async function recordInventoryLevel(
+  tx: Tx,
+  scope: ShopScope,
+  level: NormalizedInventoryLevel,
+): Promise<boolean> {
   const key = { shopId: scope.shopId, inventoryItemGid: level.inventoryItemGid, locationGid: level.locationGid };
   const existing = await tx.inventoryLevel.findUnique({ where: { shopId_inventoryItemGid_locationGid: key } });
   if (existing && existing.shopifyUpdatedAt > level.updatedAt) return false;
@@ -14,17 +18,25 @@ export async function recordInventoryLevel(tx: Tx, scope: ShopScope, level: Norm
       data: { available: level.available, shopifyUpdatedAt: level.updatedAt },
     });
     if (written.count === 0) return false;
-  } else await tx.inventoryLevel.create({ data: { ...key, available: level.available, shopifyUpdatedAt: level.updatedAt } });
+  } else
+    await tx.inventoryLevel.create({ data: { ...key, available: level.available, shopifyUpdatedAt: level.updatedAt } });
 
   const total = await tx.inventoryLevel.aggregate({
     where: { shopId: scope.shopId, inventoryItemGid: level.inventoryItemGid },
     _sum: { available: true },
   });
   const available = total._sum.available ?? 0;
-  const variants = await tx.variant.findMany({ where: { shopId: scope.shopId, inventoryItemGid: level.inventoryItemGid } });
+  const variants = await tx.variant.findMany({
+    where: { shopId: scope.shopId, inventoryItemGid: level.inventoryItemGid },
+  });
   for (const variant of variants) {
     await tx.variant.update({ where: { id: variant.id }, data: { available } });
-    await recordRestockIfAny(tx, scope, { variantGid: variant.gid, before: variant.available, after: available, at: level.updatedAt });
+    await recordRestockIfAny(tx, scope, {
+      variantGid: variant.gid,
+      before: variant.available,
+      after: available,
+      at: level.updatedAt,
+    });
   }
   return true;
 }

@@ -12,7 +12,13 @@ export async function recordRestockIfAny(
   if (change.before === null || change.after === null) return false;
   if (!(change.before <= 0 && change.after >= RESTOCK_THRESHOLD)) return false;
   await tx.trigger.upsert({
-    where: { shopId_kind_subjectKey: { shopId: scope.shopId, kind: "restock", subjectKey: `${change.variantGid}@${change.at.toISOString()}` } },
+    where: {
+      shopId_kind_subjectKey: {
+        shopId: scope.shopId,
+        kind: "restock",
+        subjectKey: `${change.variantGid}@${change.at.toISOString()}`,
+      },
+    },
     create: {
       shopId: scope.shopId,
       kind: "restock",

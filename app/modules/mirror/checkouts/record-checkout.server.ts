@@ -15,7 +15,9 @@ export async function recordCheckout(
   scope: ShopScope,
   checkout: NormalizedCheckout,
 ): Promise<{ checkoutId: string; applied: boolean }> {
-  const existing = await tx.checkout.findUnique({ where: { shopId_token: { shopId: scope.shopId, token: checkout.token } } });
+  const existing = await tx.checkout.findUnique({
+    where: { shopId_token: { shopId: scope.shopId, token: checkout.token } },
+  });
   if (existing?.shopifyUpdatedAt && checkout.updatedAt && checkout.updatedAt < existing.shopifyUpdatedAt) {
     return { checkoutId: existing.id, applied: false };
   }
@@ -24,9 +26,20 @@ export async function recordCheckout(
     : null;
   let customerId: string | null = null;
   if (checkout.customer) {
-    customerId = (await upsertCustomer(tx, scope, { ...checkout.customer, consent: checkout.customer.consent ?? optIn }, { consentSource: "checkout" })).id;
+    customerId = (
+      await upsertCustomer(
+        tx,
+        scope,
+        { ...checkout.customer, consent: checkout.customer.consent ?? optIn },
+        { consentSource: "checkout" },
+      )
+    ).id;
   } else {
-    customerId = await ensureCustomerByEmail(tx, scope, checkout.email, { locale: checkout.locale, consent: optIn, consentSource: "checkout" });
+    customerId = await ensureCustomerByEmail(tx, scope, checkout.email, {
+      locale: checkout.locale,
+      consent: optIn,
+      consentSource: "checkout",
+    });
   }
   const data = {
     shopifyId: checkout.shopifyId,
@@ -47,13 +60,20 @@ export async function recordCheckout(
     shopifyUpdatedAt: checkout.updatedAt,
   };
   if (!data.completedAt) {
-    const order = await tx.order.findFirst({ where: { shopId: scope.shopId, checkoutToken: checkout.token }, select: { shopifyCreatedAt: true } });
+    const order = await tx.order.findFirst({
+      where: { shopId: scope.shopId, checkoutToken: checkout.token },
+      select: { shopifyCreatedAt: true },
+    });
     if (order) data.completedAt = order.shopifyCreatedAt;
   }
   if (existing) {
-    const written = await tx.checkout.updateMany({ where: { id: existing.id, ...storedNotNewerThan(checkout.updatedAt) }, data });
+    const written = await tx.checkout.updateMany({
+      where: { id: existing.id, ...storedNotNewerThan(checkout.updatedAt) },
+      data,
+    });
     // a newer version was written by another worker since the read above: it stands
-    if (written.count === 1 && customerId) await linkVisitorsByCheckout(tx, scope.shopId, checkout.token, customerId, scope.now);
+    if (written.count === 1 && customerId)
+      await linkVisitorsByCheckout(tx, scope.shopId, checkout.token, customerId, scope.now);
     return { checkoutId: existing.id, applied: written.count === 1 };
   }
   const saved = await tx.checkout.create({ data: { shopId: scope.shopId, token: checkout.token, ...data } });
@@ -63,12 +83,19 @@ export async function recordCheckout(
 }
 
 /** checkouts/delete carries only the numeric id (and cart token): mark the checkout gone. */
-export async function deleteCheckout(tx: Tx, scope: ShopScope, ref: { shopifyId: string | null; cartToken: string | null }): Promise<number> {
+export async function deleteCheckout(
+  tx: Tx,
+  scope: ShopScope,
+  ref: { shopifyId: string | null; cartToken: string | null },
+): Promise<number> {
   const or = [
     ...(ref.shopifyId ? [{ shopifyId: ref.shopifyId }] : []),
     ...(ref.cartToken ? [{ cartToken: ref.cartToken, completedAt: null }] : []),
   ];
   if (or.length === 0) return 0;
-  const result = await tx.checkout.updateMany({ where: { shopId: scope.shopId, deletedAt: null, OR: or }, data: { deletedAt: scope.now } });
+  const result = await tx.checkout.updateMany({
+    where: { shopId: scope.shopId, deletedAt: null, OR: or },
+    data: { deletedAt: scope.now },
+  });
   return result.count;
 }

@@ -21,9 +21,18 @@ function hashes(shopId: string, ref: { customerGid: string | null; email: string
   );
 }
 
-export async function writeTombstones(tx: Tx, shopId: string, ref: { customerGid: string | null; email: string | null }, at: Date): Promise<void> {
+export async function writeTombstones(
+  tx: Tx,
+  shopId: string,
+  ref: { customerGid: string | null; email: string | null },
+  at: Date,
+): Promise<void> {
   for (const hash of hashes(shopId, ref)) {
-    await tx.redactionTombstone.upsert({ where: { shopId_hash: { shopId, hash } }, create: { shopId, hash, redactedAt: at }, update: { redactedAt: at } });
+    await tx.redactionTombstone.upsert({
+      where: { shopId_hash: { shopId, hash } },
+      create: { shopId, hash, redactedAt: at },
+      update: { redactedAt: at },
+    });
   }
 }
 
@@ -31,7 +40,11 @@ export async function writeTombstones(tx: Tx, shopId: string, ref: { customerGid
  * True when the record names a person redacted in this shop and is not newer than that
  * redaction (`at`: the payload's own updated/created time; unknown counts as older).
  */
-export async function isCustomerTombstoned(tx: Tx, shopId: string, ref: { customerGid: string | null; email: string | null; at: Date | null }): Promise<boolean> {
+export async function isCustomerTombstoned(
+  tx: Tx,
+  shopId: string,
+  ref: { customerGid: string | null; email: string | null; at: Date | null },
+): Promise<boolean> {
   const candidates = hashes(shopId, ref);
   if (candidates.length === 0) return false;
   const found = await tx.redactionTombstone.findFirst({
@@ -45,13 +58,23 @@ export async function isCustomerTombstoned(tx: Tx, shopId: string, ref: { custom
  * `isCustomerTombstoned` for many records with one query: for each, true when it names a person
  * redacted in this shop and is not newer than that redaction.
  */
-export async function tombstonedRecords(tx: Tx, shopId: string, refs: readonly { customerGid: string | null; email: string | null; at: Date | null }[]): Promise<boolean[]> {
+export async function tombstonedRecords(
+  tx: Tx,
+  shopId: string,
+  refs: readonly { customerGid: string | null; email: string | null; at: Date | null }[],
+): Promise<boolean[]> {
   // most shops never redacted anyone: then there is nothing to hash (nor a key needed to hash it)
-  if (refs.length === 0 || !(await tx.redactionTombstone.findFirst({ where: { shopId }, select: { hash: true } }))) return refs.map(() => false);
+  if (refs.length === 0 || !(await tx.redactionTombstone.findFirst({ where: { shopId }, select: { hash: true } })))
+    return refs.map(() => false);
   const candidates = refs.map((ref) => hashes(shopId, ref));
   const all = [...new Set(candidates.flat())];
   if (all.length === 0) return refs.map(() => false);
-  const found = await queryInChunks(all, (chunk) => tx.redactionTombstone.findMany({ where: { shopId, hash: { in: chunk } }, select: { hash: true, redactedAt: true } }));
+  const found = await queryInChunks(all, (chunk) =>
+    tx.redactionTombstone.findMany({
+      where: { shopId, hash: { in: chunk } },
+      select: { hash: true, redactedAt: true },
+    }),
+  );
   if (found.length === 0) return refs.map(() => false);
   const redactedAt = new Map(found.map((t) => [t.hash, t.redactedAt]));
   return refs.map((ref, i) =>

@@ -33,7 +33,12 @@ export async function applyEmailConsent(
   if (current.emailConsent === consent.state && current.emailConsentAt?.getTime() === at.getTime()) return false;
   await tx.customer.update({
     where: { id: customerId },
-    data: { emailConsent: consent.state, emailConsentAt: at, emailConsentOptInLevel: consent.optInLevel, emailConsentSource: source },
+    data: {
+      emailConsent: consent.state,
+      emailConsentAt: at,
+      emailConsentOptInLevel: consent.optInLevel,
+      emailConsentSource: source,
+    },
   });
   return true;
 }

@@ -3,4 +3,10 @@ import type { CustomerPhase } from "~/modules/mirror/guard/classify-customer";
 
 export type { CustomerPhase } from "~/modules/mirror/guard/classify-customer";
 
-export const CUSTOMER_PHASES = ["prospect", "new", "repeat", "regular", "dormant"] as const satisfies readonly CustomerPhase[];
+export const CUSTOMER_PHASES = [
+  "prospect",
+  "new",
+  "repeat",
+  "regular",
+  "dormant",
+] as const satisfies readonly CustomerPhase[];

@@ -15,8 +15,7 @@ export async function mergeCustomers(tx: Tx, scope: ShopScope, keptGid: string, 
     tx.customer.findUnique({ where: { shopId_gid: { shopId: scope.shopId, gid: deletedGid } } }),
   ]);
   if (!deleted) return false;
-  const keptId =
-    kept?.id ?? (await tx.customer.update({ where: { id: deleted.id }, data: { gid: keptGid } })).id;
+  const keptId = kept?.id ?? (await tx.customer.update({ where: { id: deleted.id }, data: { gid: keptGid } })).id;
   if (!kept) return true;
   const moved = { where: { shopId: scope.shopId, customerId: deleted.id }, data: { customerId: keptId } };
   await tx.order.updateMany({ ...moved, data: { customerId: keptId, customerGid: keptGid } });

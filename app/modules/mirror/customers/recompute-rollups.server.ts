@@ -28,7 +28,11 @@ export async function flushDeferredRollups(tx: Tx): Promise<number> {
   deferred.delete(tx);
   let count = 0;
   for (const [shopId, pending] of byShop ?? []) {
-    await recomputeRollups(tx, shopId, [...pending].map(([customerId, now]) => ({ customerId, now })));
+    await recomputeRollups(
+      tx,
+      shopId,
+      [...pending].map(([customerId, now]) => ({ customerId, now })),
+    );
     count += pending.size;
   }
   return count;
@@ -63,7 +67,10 @@ async function recomputeRollups(tx: Tx, shopId: string, customers: { customerId:
           select: { customerId: true, totalPrice: true, totalRefunded: true, shopifyCreatedAt: true },
         }),
     ),
-    tx.shop.findUniqueOrThrow({ where: { id: shopId }, select: { regularSpendThreshold: true, settings: true, timezone: true } }),
+    tx.shop.findUniqueOrThrow({
+      where: { id: shopId },
+      select: { regularSpendThreshold: true, settings: true, timezone: true },
+    }),
   ]);
   const byCustomer = new Map<string, typeof orders>();
   for (const order of orders) {
@@ -71,7 +78,8 @@ async function recomputeRollups(tx: Tx, shopId: string, customers: { customerId:
     if (list) list.push(order);
     else byCustomer.set(order.customerId!, [order]);
   }
-  for (const list of byCustomer.values()) list.sort((a, b) => a.shopifyCreatedAt.getTime() - b.shopifyCreatedAt.getTime());
+  for (const list of byCustomer.values())
+    list.sort((a, b) => a.shopifyCreatedAt.getTime() - b.shopifyCreatedAt.getTime());
   const settings = parseShopSettings(shop.settings);
   const phaseRules = settings.phaseRules;
   const timezone = effectiveTimezone(settings, shop.timezone);
@@ -93,27 +101,67 @@ async function recomputeRollups(tx: Tx, shopId: string, customers: { customerId:
       });
     }
     const lastOrderAt = own.at(-1)?.shopifyCreatedAt ?? null;
-    const phase = classifyCustomer({ ordersCount: own.length, netSpend365, lastOrderAt }, now, shop.regularSpendThreshold, phaseRules);
+    const phase = classifyCustomer(
+      { ordersCount: own.length, netSpend365, lastOrderAt },
+      now,
+      shop.regularSpendThreshold,
+      phaseRules,
+    );
     rows.push([
-      customerId, shopId, own.length, netSpend, netSpend365, own[0]?.shopifyCreatedAt ?? null, own[1]?.shopifyCreatedAt ?? null, lastOrderAt,
-      ltv[0] ?? 0n, ltv[1] ?? 0n, ltv[2] ?? 0n, ltv[3] ?? 0n,
-      countPurchaseDays(own.map((o) => o.shopifyCreatedAt), timezone), timezone, phase, now, writeAt,
+      customerId,
+      shopId,
+      own.length,
+      netSpend,
+      netSpend365,
+      own[0]?.shopifyCreatedAt ?? null,
+      own[1]?.shopifyCreatedAt ?? null,
+      lastOrderAt,
+      ltv[0] ?? 0n,
+      ltv[1] ?? 0n,
+      ltv[2] ?? 0n,
+      ltv[3] ?? 0n,
+      countPurchaseDays(
+        own.map((o) => o.shopifyCreatedAt),
+        timezone,
+      ),
+      timezone,
+      phase,
+      now,
+      writeAt,
     ]);
   }
   // One multi-row UPDATE (a customer touched earlier in a batch may since have been merged away
   // or rolled back with its receipt's savepoint: it is simply not matched). The merchant's
   // thresholds (regularMinOrders, dormantAfterDays) decided the phase above, not the defaults.
   await updateFromValues(
-    tx, "Customer", "id", ROLLUP_COLUMNS, rows,
-    ROLLUP_COLUMNS.filter((c) => c.name !== "id" && c.name !== "shopId").map((c) => `"${c.name}" = v."${c.name}"`).join(", "),
+    tx,
+    "Customer",
+    "id",
+    ROLLUP_COLUMNS,
+    rows,
+    ROLLUP_COLUMNS.filter((c) => c.name !== "id" && c.name !== "shopId")
+      .map((c) => `"${c.name}" = v."${c.name}"`)
+      .join(", "),
     `t."shopId" = v."shopId"`,
   );
 }
 
 const ROLLUP_COLUMNS: Column[] = [
-  { name: "id", type: "text" }, { name: "shopId", type: "text" }, { name: "ordersCount", type: "integer" }, { name: "netSpend", type: "bigint" },
-  { name: "netSpend365", type: "bigint" }, { name: "firstOrderAt", type: "timestamp" }, { name: "secondOrderAt", type: "timestamp" },
-  { name: "lastOrderAt", type: "timestamp" }, { name: "ltv30", type: "bigint" }, { name: "ltv90", type: "bigint" }, { name: "ltv180", type: "bigint" },
+  { name: "id", type: "text" },
+  { name: "shopId", type: "text" },
+  { name: "ordersCount", type: "integer" },
+  { name: "netSpend", type: "bigint" },
+  { name: "netSpend365", type: "bigint" },
+  { name: "firstOrderAt", type: "timestamp" },
+  { name: "secondOrderAt", type: "timestamp" },
+  { name: "lastOrderAt", type: "timestamp" },
+  { name: "ltv30", type: "bigint" },
+  { name: "ltv90", type: "bigint" },
+  { name: "ltv180", type: "bigint" },
   { name: "ltv365", type: "bigint" },
-  { name: "purchaseDays", type: "integer" }, { name: "purchaseDaysZone", type: "text" }, { name: "phase", type: "text" }, { name: "rollupAt", type: "timestamp" }, { name: "updatedAt", type: "timestamp" },
+  { name: "purchaseDays", type: "integer" },
+  { name: "purchaseDaysZone", type: "text" },
+  { name: "phase", type: "text" },
+  { name: "rollupAt", type: "timestamp" },
+  { name: "updatedAt", type: "timestamp" },
 ];

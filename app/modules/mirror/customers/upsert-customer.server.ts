@@ -57,7 +57,10 @@ export async function upsertCustomer(
     if (!existing.gid) await tx.customer.update({ where: { id }, data: { gid: customer.gid } });
   } else {
     id = existing.id;
-    const written = await tx.customer.updateMany({ where: { id, ...storedNotNewerThan(customer.updatedAt) }, data: { gid: customer.gid, ...profile } });
+    const written = await tx.customer.updateMany({
+      where: { id, ...storedNotNewerThan(customer.updatedAt) },
+      data: { gid: customer.gid, ...profile },
+    });
     // a newer version was written by another worker since the read above
     if (written.count === 0) {
       applied = false;
@@ -71,12 +74,30 @@ export async function upsertCustomer(
 }
 
 /** A customer known only by GID (e.g. an order's partial customer object): found or created bare. */
-export async function ensureCustomerByGid(tx: Tx, scope: ShopScope, gid: string, email: string | null): Promise<string> {
-  const found = await tx.customer.findUnique({ where: { shopId_gid: { shopId: scope.shopId, gid } }, select: { id: true } });
+export async function ensureCustomerByGid(
+  tx: Tx,
+  scope: ShopScope,
+  gid: string,
+  email: string | null,
+): Promise<string> {
+  const found = await tx.customer.findUnique({
+    where: { shopId_gid: { shopId: scope.shopId, gid } },
+    select: { id: true },
+  });
   if (found) return found.id;
   const bare: NormalizedCustomer = {
-    gid, email, firstName: null, lastName: null, phone: null, locale: null, state: null, tags: null,
-    consent: null, birthDate: null, createdAt: null, updatedAt: null,
+    gid,
+    email,
+    firstName: null,
+    lastName: null,
+    phone: null,
+    locale: null,
+    state: null,
+    tags: null,
+    consent: null,
+    birthDate: null,
+    createdAt: null,
+    updatedAt: null,
   };
   return (await upsertCustomer(tx, scope, bare)).id;
 }
@@ -101,9 +122,17 @@ export async function ensureCustomerByEmail(
   const match = candidates.find((c) => c.gid) ?? candidates[0];
   const id =
     match?.id ??
-    (await tx.customer.create({
-      data: { shopId: scope.shopId, gid: null, email: email?.trim() ?? null, emailNormalized, locale: details.locale ?? null },
-    })).id;
+    (
+      await tx.customer.create({
+        data: {
+          shopId: scope.shopId,
+          gid: null,
+          email: email?.trim() ?? null,
+          emailNormalized,
+          locale: details.locale ?? null,
+        },
+      })
+    ).id;
   if (details.consent) await applyEmailConsent(tx, scope, id, details.consent, details.consentSource ?? "checkout");
   return id;
 }

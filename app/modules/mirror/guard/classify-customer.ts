@@ -30,8 +30,10 @@ export function classifyCustomer(
   rules: PhaseRules = DEFAULT_PHASE_RULES,
 ): CustomerPhase {
   if (input.ordersCount <= 0) return "prospect";
-  if (input.lastOrderAt && now.getTime() - input.lastOrderAt.getTime() > rules.dormantAfterDays * DAY_MS) return "dormant";
-  const topSpender = regularSpendThreshold !== null && regularSpendThreshold > 0n && input.netSpend365 >= regularSpendThreshold;
+  if (input.lastOrderAt && now.getTime() - input.lastOrderAt.getTime() > rules.dormantAfterDays * DAY_MS)
+    return "dormant";
+  const topSpender =
+    regularSpendThreshold !== null && regularSpendThreshold > 0n && input.netSpend365 >= regularSpendThreshold;
   if (input.ordersCount >= rules.regularMinOrders || topSpender) return "regular";
   return input.ordersCount === 1 ? "new" : "repeat";
 }

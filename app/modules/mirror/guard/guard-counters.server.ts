@@ -34,7 +34,11 @@ async function jorenFirstPurchaseCodes(db: Tx, shopId: string, codes: string[]):
   const found = new Set<string>();
   for (let i = 0; i < codes.length; i += CHUNK) {
     const rows = await db.message.findMany({
-      where: { shopId, couponCode: { in: codes.slice(i, i + CHUNK) }, incentive: { contains: '"audience":"first_purchase"' } },
+      where: {
+        shopId,
+        couponCode: { in: codes.slice(i, i + CHUNK) },
+        incentive: { contains: '"audience":"first_purchase"' },
+      },
       select: { couponCode: true },
     });
     for (const row of rows) if (row.couponCode) found.add(codeKey(row.couponCode));
@@ -44,7 +48,12 @@ async function jorenFirstPurchaseCodes(db: Tx, shopId: string, codes: string[]):
 
 /** [from, to): `from` included, `to` excluded. */
 export async function guardCounters(db: Tx, shopId: string, range: { from: Date; to: Date }): Promise<GuardCounters> {
-  const sentInRange = { shopId, status: "sent", sentAt: { gte: range.from, lt: range.to }, reason: { contains: WITHHELD_MARK } };
+  const sentInRange = {
+    shopId,
+    status: "sent",
+    sentAt: { gte: range.from, lt: range.to },
+    reason: { contains: WITHHELD_MARK },
+  };
   const [shop, offersWithheld, loyaltyVariantsSent, orders] = await Promise.all([
     db.shop.findUniqueOrThrow({ where: { id: shopId }, select: { settings: true } }),
     db.message.count({ where: sentInRange }),
@@ -69,7 +78,13 @@ export async function guardCounters(db: Tx, shopId: string, range: { from: Date;
     ];
     if (person.length === 0) continue;
     const earlier = await db.order.count({
-      where: { shopId, counted: true, id: { not: order.id }, shopifyCreatedAt: { lt: order.shopifyCreatedAt }, OR: person },
+      where: {
+        shopId,
+        counted: true,
+        id: { not: order.id },
+        shopifyCreatedAt: { lt: order.shopifyCreatedAt },
+        OR: person,
+      },
     });
     if (earlier > 0) firstPurchaseRedemptionsByRepeat += 1;
   }

@@ -17,7 +17,11 @@ export interface GuardCustomer {
  * another customer row with the same email, or counted orders carrying that email. Only
  * "zero or not" matters to the guard, so the maximum (never a sum) is enough and never overcounts.
  */
-export async function knownOrderCounts(db: Db, shopId: string, customers: readonly GuardCustomer[]): Promise<Map<string, number>> {
+export async function knownOrderCounts(
+  db: Db,
+  shopId: string,
+  customers: readonly GuardCustomer[],
+): Promise<Map<string, number>> {
   const result = new Map(customers.map((c) => [c.id, Math.max(0, c.ordersCount)]));
   const emails = [...new Set(customers.flatMap((c) => (c.emailNormalized ? [c.emailNormalized] : [])))];
   if (emails.length === 0) return result;

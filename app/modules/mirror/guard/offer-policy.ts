@@ -16,12 +16,21 @@ export function decideOffer(
   loyaltyVariant: LoyaltyVariant,
 ): { incentive: Incentive | null; withheld: boolean } {
   if (!incentive || incentive.kind === "none") return { incentive: null, withheld: false };
-  if (incentive.audience !== "first_purchase" || isProspect(customer.ordersCount)) return { incentive, withheld: false };
+  if (incentive.audience !== "first_purchase" || isProspect(customer.ordersCount))
+    return { incentive, withheld: false };
   switch (loyaltyVariant) {
     case "loyalty_coupon":
       return { incentive: { ...incentive, audience: "loyalty" }, withheld: true };
     case "bonus_points":
-      return { incentive: { audience: "loyalty", kind: "points", value: LOYALTY_BONUS_POINTS, expiresDays: incentive.expiresDays }, withheld: true };
+      return {
+        incentive: {
+          audience: "loyalty",
+          kind: "points",
+          value: LOYALTY_BONUS_POINTS,
+          expiresDays: incentive.expiresDays,
+        },
+        withheld: true,
+      };
     case "none":
       return { incentive: null, withheld: true };
   }

@@ -11,7 +11,12 @@ import { insertRows, updateFromValues, type Column, type SqlValue } from "~/lib/
 import { tombstonedRecords } from "~/modules/mirror/compliance/tombstones.server";
 import { recomputeCustomerRollups } from "~/modules/mirror/customers/recompute-rollups.server";
 import type { NormalizedConsent, NormalizedCustomer, NormalizedOrder } from "~/modules/mirror/types";
-import { firstOrderEarn, grantFirstEarns, pointsSettings, type FirstEarn } from "~/modules/mirror/points/points-ledger.server";
+import {
+  firstOrderEarn,
+  grantFirstEarns,
+  pointsSettings,
+  type FirstEarn,
+} from "~/modules/mirror/points/points-ledger.server";
 import { isCountedOrder, isPaidStatus } from "./order-counting";
 
 export interface NewOrderInput {
@@ -52,7 +57,11 @@ const personGid = (order: NormalizedOrder): string | null => order.customer?.gid
  * customer's versions are still applied in the order received. A database error rolls the
  * savepoint back and hands every order back.
  */
-export async function recordNewOrders(tx: Tx, shopId: string, inputs: readonly NewOrderInput[]): Promise<NewOrderResult[]> {
+export async function recordNewOrders(
+  tx: Tx,
+  shopId: string,
+  inputs: readonly NewOrderInput[],
+): Promise<NewOrderResult[]> {
   if (inputs.length === 0) return [];
   await tx.$executeRawUnsafe(`SAVEPOINT ${SAVEPOINT}`);
   try {
@@ -62,7 +71,10 @@ export async function recordNewOrders(tx: Tx, shopId: string, inputs: readonly N
   } catch (error) {
     await tx.$executeRawUnsafe(`ROLLBACK TO SAVEPOINT ${SAVEPOINT}`);
     await tx.$executeRawUnsafe(`RELEASE SAVEPOINT ${SAVEPOINT}`);
-    log("warn", "set-based order write failed; applying the batch's orders one by one", { orders: inputs.length, error: error instanceof Error ? error.message.slice(0, 300) : String(error) });
+    log("warn", "set-based order write failed; applying the batch's orders one by one", {
+      orders: inputs.length,
+      error: error instanceof Error ? error.message.slice(0, 300) : String(error),
+    });
     return inputs.map(() => "fallback");
   }
 }
@@ -89,29 +101,61 @@ async function writeNewOrders(tx: Tx, shopId: string, inputs: readonly NewOrderI
 
   // who the records are about, redacted? (the topic's own check, for all at once)
   const tombstoned = await tombstonedRecords(
-    tx, shopId,
-    inputs.map(({ order }) => ({ customerGid: order.customerGid, email: order.email, at: order.updatedAt ?? order.createdAt })),
+    tx,
+    shopId,
+    inputs.map(({ order }) => ({
+      customerGid: order.customerGid,
+      email: order.email,
+      at: order.updatedAt ?? order.createdAt,
+    })),
   );
   tombstoned.forEach((hit, i) => hit && fallback.add(i));
 
   const gids = live().map((x) => x.order.gid);
   const [storedOrders, bookedPoints] = await Promise.all([
     queryInChunks(gids, (chunk) => tx.order.findMany({ where: { shopId, gid: { in: chunk } }, select: { gid: true } })),
-    queryInChunks(gids, (chunk) => tx.pointsEntry.findMany({ where: { shopId, orderGid: { in: chunk } }, select: { orderGid: true } })),
+    queryInChunks(gids, (chunk) =>
+      tx.pointsEntry.findMany({ where: { shopId, orderGid: { in: chunk } }, select: { orderGid: true } }),
+    ),
   ]);
   const taken = new Set([...storedOrders.map((o) => o.gid), ...bookedPoints.map((e) => e.orderGid)]);
   for (const x of live()) if (taken.has(x.order.gid)) fallback.add(x.i);
 
   const customerGids = [...new Set(live().map((x) => personGid(x.order)!))];
   const storedCustomers = await queryInChunks(customerGids, (chunk) =>
-    tx.customer.findMany({ where: { shopId, gid: { in: chunk } }, select: { id: true, gid: true, shopifyUpdatedAt: true, emailConsent: true, emailConsentAt: true, redactedAt: true } }),
+    tx.customer.findMany({
+      where: { shopId, gid: { in: chunk } },
+      select: {
+        id: true,
+        gid: true,
+        shopifyUpdatedAt: true,
+        emailConsent: true,
+        emailConsentAt: true,
+        redactedAt: true,
+      },
+    }),
   );
   const byGid = new Map(storedCustomers.map((c) => [c.gid!, c]));
   // a new account whose email has a guest row: recordOrder adopts the guest, row by row
-  const newEmails = [...new Set(live().flatMap((x) => (x.order.customer && !byGid.has(x.order.customer.gid) ? [normalizeEmail(x.order.customer.email)] : [])).filter((e): e is string => e !== null))];
+  const newEmails = [
+    ...new Set(
+      live()
+        .flatMap((x) =>
+          x.order.customer && !byGid.has(x.order.customer.gid) ? [normalizeEmail(x.order.customer.email)] : [],
+        )
+        .filter((e): e is string => e !== null),
+    ),
+  ];
   // by (shopId, emailNormalized) only: with "gid IS NULL" as well, SQLite walks every guest row
   const guests = new Set(
-    (await queryInChunks(newEmails, (chunk) => tx.customer.findMany({ where: { shopId, emailNormalized: { in: chunk } }, select: { emailNormalized: true, gid: true, redactedAt: true } })))
+    (
+      await queryInChunks(newEmails, (chunk) =>
+        tx.customer.findMany({
+          where: { shopId, emailNormalized: { in: chunk } },
+          select: { emailNormalized: true, gid: true, redactedAt: true },
+        }),
+      )
+    )
       .filter((c) => c.gid === null && c.redactedAt === null)
       .map((g) => g.emailNormalized),
   );
@@ -125,23 +169,34 @@ async function writeNewOrders(tx: Tx, shopId: string, inputs: readonly NewOrderI
 
   // the points each order books (one settings read); an earn-and-reversal goes row by row
   const settings = await pointsSettings(tx, shopId);
-  const paidAtOf = (order: NormalizedOrder) => order.paidAt ?? (isPaidStatus(order.financialStatus) ? order.updatedAt ?? order.createdAt : null);
+  const paidAtOf = (order: NormalizedOrder) =>
+    order.paidAt ?? (isPaidStatus(order.financialStatus) ? (order.updatedAt ?? order.createdAt) : null);
   const earns = new Map<number, FirstEarn>();
   for (const x of live()) {
-    const earn = firstOrderEarn(settings, { ...x.order, customerId: "", paidAt: paidAtOf(x.order), shopifyCreatedAt: x.order.createdAt }, x.now);
+    const earn = firstOrderEarn(
+      settings,
+      { ...x.order, customerId: "", paidAt: paidAtOf(x.order), shopifyCreatedAt: x.order.createdAt },
+      x.now,
+    );
     if (earn === null) fallback.add(x.i);
     else if (earn !== "none") earns.set(x.i, earn);
   }
 
   // a customer with any order handed back is handed back whole: its versions stay in order
-  const handedBack = new Set(inputs.flatMap(({ order }, i) => { const gid = personGid(order); return fallback.has(i) && gid ? [gid] : []; }));
+  const handedBack = new Set(
+    inputs.flatMap(({ order }, i) => {
+      const gid = personGid(order);
+      return fallback.has(i) && gid ? [gid] : [];
+    }),
+  );
   for (const x of live()) if (handedBack.has(personGid(x.order)!)) fallback.add(x.i);
   const orders = live();
   if (orders.length === 0) return inputs.map(() => "fallback");
 
   // customers: every version in the order received, as upsertCustomer would apply them
   const customers = new Map<string, CustomerState>();
-  const isOlder = (incoming: Date | null, stored: Date | null) => Boolean(incoming && stored && incoming.getTime() < stored.getTime());
+  const isOlder = (incoming: Date | null, stored: Date | null) =>
+    Boolean(incoming && stored && incoming.getTime() < stored.getTime());
   for (const { order, now } of orders) {
     const gid = personGid(order)!;
     let state = customers.get(gid);
@@ -149,8 +204,28 @@ async function writeNewOrders(tx: Tx, shopId: string, inputs: readonly NewOrderI
     if (!state) {
       const stored = byGid.get(gid);
       state = stored
-        ? { id: stored.id, isNew: false, redacted: stored.redactedAt !== null, updatedAt: stored.shopifyUpdatedAt, consent: stored.emailConsent, consentAt: stored.emailConsentAt, profile: null, birthDate: null, consentWrite: null }
-        : { id: randomUUID(), isNew: true, redacted: false, updatedAt: null, consent: "NOT_SUBSCRIBED", consentAt: null, profile: null, birthDate: null, consentWrite: null };
+        ? {
+            id: stored.id,
+            isNew: false,
+            redacted: stored.redactedAt !== null,
+            updatedAt: stored.shopifyUpdatedAt,
+            consent: stored.emailConsent,
+            consentAt: stored.emailConsentAt,
+            profile: null,
+            birthDate: null,
+            consentWrite: null,
+          }
+        : {
+            id: randomUUID(),
+            isNew: true,
+            redacted: false,
+            updatedAt: null,
+            consent: "NOT_SUBSCRIBED",
+            consentAt: null,
+            profile: null,
+            birthDate: null,
+            consentWrite: null,
+          };
       customers.set(gid, state);
       created = state.isNew;
     }
@@ -174,23 +249,79 @@ async function writeNewOrders(tx: Tx, shopId: string, inputs: readonly NewOrderI
     const paidAt = paidAtOf(order);
     return { i, order, id: randomUUID(), customerId, paidAt, counted: isCountedOrder({ ...order, totalRefunded: 0n }) };
   });
-  await insertRows(tx, "Order", ORDER_COLUMNS, orderRows.map(({ order, id, customerId, paidAt, counted }) => [
-    id, shopId, order.gid, order.name, customerId, order.customerGid, order.email, normalizeEmail(order.email), order.currency,
-    order.totalPrice, order.subtotalPrice, order.totalDiscounts, order.financialStatus, order.fulfillmentStatus, order.cancelledAt, order.cancelReason,
-    counted, paidAt, JSON.stringify(order.discountCodes), order.checkoutToken, order.cartToken, order.sourceName, order.customerLocale, order.test,
-    order.createdAt, order.updatedAt, writeAt, writeAt,
-  ]));
-  await insertRows(tx, "OrderLine", LINE_COLUMNS, orderRows.flatMap(({ order, id }) => order.lines.map((line) => [
-    randomUUID(), shopId, id, line.gid, line.productGid, line.variantGid, line.title, line.variantTitle, line.sku, line.quantity, line.price, line.totalDiscount,
-  ])));
+  await insertRows(
+    tx,
+    "Order",
+    ORDER_COLUMNS,
+    orderRows.map(({ order, id, customerId, paidAt, counted }) => [
+      id,
+      shopId,
+      order.gid,
+      order.name,
+      customerId,
+      order.customerGid,
+      order.email,
+      normalizeEmail(order.email),
+      order.currency,
+      order.totalPrice,
+      order.subtotalPrice,
+      order.totalDiscounts,
+      order.financialStatus,
+      order.fulfillmentStatus,
+      order.cancelledAt,
+      order.cancelReason,
+      counted,
+      paidAt,
+      JSON.stringify(order.discountCodes),
+      order.checkoutToken,
+      order.cartToken,
+      order.sourceName,
+      order.customerLocale,
+      order.test,
+      order.createdAt,
+      order.updatedAt,
+      writeAt,
+      writeAt,
+    ]),
+  );
+  await insertRows(
+    tx,
+    "OrderLine",
+    LINE_COLUMNS,
+    orderRows.flatMap(({ order, id }) =>
+      order.lines.map((line) => [
+        randomUUID(),
+        shopId,
+        id,
+        line.gid,
+        line.productGid,
+        line.variantGid,
+        line.title,
+        line.variantTitle,
+        line.sku,
+        line.quantity,
+        line.price,
+        line.totalDiscount,
+      ]),
+    ),
+  );
 
   // the checkouts these orders complete (the first order of a token dates it, as row by row)
   const completions = new Map<string, Date>();
-  for (const { order } of orderRows) if (order.checkoutToken && !completions.has(order.checkoutToken)) completions.set(order.checkoutToken, order.createdAt);
+  for (const { order } of orderRows)
+    if (order.checkoutToken && !completions.has(order.checkoutToken))
+      completions.set(order.checkoutToken, order.createdAt);
   if (completions.size > 0) {
     await updateFromValues(
-      tx, "Checkout", "token",
-      [{ name: "token", type: "text" }, { name: "completedAt", type: "timestamp" }, { name: "shopId", type: "text" }, { name: "updatedAt", type: "timestamp" }],
+      tx,
+      "Checkout",
+      "token",
+      [
+        { name: "token", type: "text" },
+        { name: "completedAt", type: "timestamp" },
+        { name: "shopId", type: "text" },
+        { name: "updatedAt", type: "timestamp" },
+      ],
       [...completions].map(([token, at]) => [token, at, shopId, writeAt]),
       `"completedAt" = v."completedAt", "updatedAt" = v."updatedAt"`,
       `t."shopId" = v."shopId" AND t."completedAt" IS NULL`,
@@ -198,55 +329,160 @@ async function writeNewOrders(tx: Tx, shopId: string, inputs: readonly NewOrderI
   }
 
   // points, then the first payment of each counted paid order for the engine (exactly once)
-  await grantFirstEarns(tx, shopId, orderRows.flatMap(({ i, customerId }) => { const earn = earns.get(i); return earn ? [{ ...earn, customerId }] : []; }), writeAt);
+  await grantFirstEarns(
+    tx,
+    shopId,
+    orderRows.flatMap(({ i, customerId }) => {
+      const earn = earns.get(i);
+      return earn ? [{ ...earn, customerId }] : [];
+    }),
+    writeAt,
+  );
   const paid = orderRows.filter((r) => r.paidAt && r.counted);
   if (paid.length > 0) {
     await insertRows(
-      tx, "Trigger",
-      [{ name: "id", type: "text" }, { name: "shopId", type: "text" }, { name: "kind", type: "text" }, { name: "subjectKey", type: "text" }, { name: "customerId", type: "text" }, { name: "data", type: "text" }, { name: "occurredAt", type: "timestamp" }],
-      paid.map((r) => [randomUUID(), shopId, "order_paid", r.order.gid, r.customerId, JSON.stringify({ orderId: r.id }), r.paidAt]),
+      tx,
+      "Trigger",
+      [
+        { name: "id", type: "text" },
+        { name: "shopId", type: "text" },
+        { name: "kind", type: "text" },
+        { name: "subjectKey", type: "text" },
+        { name: "customerId", type: "text" },
+        { name: "data", type: "text" },
+        { name: "occurredAt", type: "timestamp" },
+      ],
+      paid.map((r) => [
+        randomUUID(),
+        shopId,
+        "order_paid",
+        r.order.gid,
+        r.customerId,
+        JSON.stringify({ orderId: r.id }),
+        r.paidAt,
+      ]),
       `("shopId", "kind", "subjectKey") DO NOTHING`,
     );
   }
 
   // rollups once per customer, when the transaction flushes them
-  for (const { i, customerId } of orderRows) await recomputeCustomerRollups(tx, { shopId, now: inputs[i]!.now }, customerId);
+  for (const { i, customerId } of orderRows)
+    await recomputeCustomerRollups(tx, { shopId, now: inputs[i]!.now }, customerId);
   return inputs.map((_, i) => (fallback.has(i) ? "fallback" : "applied"));
 }
 
 const col = (name: string, type: Column["type"] = "text"): Column => ({ name, type });
 
 const ORDER_COLUMNS: Column[] = [
-  col("id"), col("shopId"), col("gid"), col("name"), col("customerId"), col("customerGid"), col("email"), col("emailNormalized"), col("currency"),
-  col("totalPrice", "bigint"), col("subtotalPrice", "bigint"), col("totalDiscounts", "bigint"), col("financialStatus"), col("fulfillmentStatus"),
-  col("cancelledAt", "timestamp"), col("cancelReason"), col("counted", "boolean"), col("paidAt", "timestamp"), col("discountCodes"), col("checkoutToken"),
-  col("cartToken"), col("sourceName"), col("customerLocale"), col("test", "boolean"), col("shopifyCreatedAt", "timestamp"), col("shopifyUpdatedAt", "timestamp"),
-  col("createdAt", "timestamp"), col("updatedAt", "timestamp"),
+  col("id"),
+  col("shopId"),
+  col("gid"),
+  col("name"),
+  col("customerId"),
+  col("customerGid"),
+  col("email"),
+  col("emailNormalized"),
+  col("currency"),
+  col("totalPrice", "bigint"),
+  col("subtotalPrice", "bigint"),
+  col("totalDiscounts", "bigint"),
+  col("financialStatus"),
+  col("fulfillmentStatus"),
+  col("cancelledAt", "timestamp"),
+  col("cancelReason"),
+  col("counted", "boolean"),
+  col("paidAt", "timestamp"),
+  col("discountCodes"),
+  col("checkoutToken"),
+  col("cartToken"),
+  col("sourceName"),
+  col("customerLocale"),
+  col("test", "boolean"),
+  col("shopifyCreatedAt", "timestamp"),
+  col("shopifyUpdatedAt", "timestamp"),
+  col("createdAt", "timestamp"),
+  col("updatedAt", "timestamp"),
 ];
 
 const LINE_COLUMNS: Column[] = [
-  col("id"), col("shopId"), col("orderId"), col("gid"), col("productGid"), col("variantGid"), col("title"), col("variantTitle"), col("sku"),
-  col("quantity", "integer"), col("price", "bigint"), col("totalDiscount", "bigint"),
+  col("id"),
+  col("shopId"),
+  col("orderId"),
+  col("gid"),
+  col("productGid"),
+  col("variantGid"),
+  col("title"),
+  col("variantTitle"),
+  col("sku"),
+  col("quantity", "integer"),
+  col("price", "bigint"),
+  col("totalDiscount", "bigint"),
 ];
 
 const PROFILE_COLUMNS: Column[] = [
-  col("email"), col("emailNormalized"), col("firstName"), col("lastName"), col("phone"), col("locale"), col("state"), col("tags"),
-  col("shopifyCreatedAt", "timestamp"), col("shopifyUpdatedAt", "timestamp"),
+  col("email"),
+  col("emailNormalized"),
+  col("firstName"),
+  col("lastName"),
+  col("phone"),
+  col("locale"),
+  col("state"),
+  col("tags"),
+  col("shopifyCreatedAt", "timestamp"),
+  col("shopifyUpdatedAt", "timestamp"),
 ];
 
 function profileValues(c: NormalizedCustomer): SqlValue[] {
-  return [c.email?.trim() || null, normalizeEmail(c.email), c.firstName, c.lastName, c.phone, c.locale, c.state, c.tags, c.createdAt, c.updatedAt];
+  return [
+    c.email?.trim() || null,
+    normalizeEmail(c.email),
+    c.firstName,
+    c.lastName,
+    c.phone,
+    c.locale,
+    c.state,
+    c.tags,
+    c.createdAt,
+    c.updatedAt,
+  ];
 }
 
-async function insertCustomers(tx: Tx, shopId: string, customers: Map<string, CustomerState>, writeAt: Date): Promise<void> {
+async function insertCustomers(
+  tx: Tx,
+  shopId: string,
+  customers: Map<string, CustomerState>,
+  writeAt: Date,
+): Promise<void> {
   const fresh = [...customers].filter(([, s]) => s.isNew);
   if (fresh.length === 0) return;
   await insertRows(
-    tx, "Customer",
-    [col("id"), col("shopId"), col("gid"), ...PROFILE_COLUMNS, col("birthDate"), col("emailConsent"), col("emailConsentAt", "timestamp"), col("emailConsentOptInLevel"), col("emailConsentSource"), col("createdAt", "timestamp"), col("updatedAt", "timestamp")],
+    tx,
+    "Customer",
+    [
+      col("id"),
+      col("shopId"),
+      col("gid"),
+      ...PROFILE_COLUMNS,
+      col("birthDate"),
+      col("emailConsent"),
+      col("emailConsentAt", "timestamp"),
+      col("emailConsentOptInLevel"),
+      col("emailConsentSource"),
+      col("createdAt", "timestamp"),
+      col("updatedAt", "timestamp"),
+    ],
     fresh.map(([gid, s]) => [
-      s.id, shopId, gid, ...profileValues(s.profile!), s.birthDate,
-      s.consent, s.consentAt, s.consentWrite?.optInLevel ?? null, s.consentWrite ? "order" : null, writeAt, writeAt,
+      s.id,
+      shopId,
+      gid,
+      ...profileValues(s.profile!),
+      s.birthDate,
+      s.consent,
+      s.consentAt,
+      s.consentWrite?.optInLevel ?? null,
+      s.consentWrite ? "order" : null,
+      writeAt,
+      writeAt,
     ]),
   );
 }
@@ -257,19 +493,41 @@ async function updateCustomers(tx: Tx, customers: Map<string, CustomerState>, wr
   if (profiles.length > 0) {
     // newer-wins inside the UPDATE, as upsertCustomer (app/lib/newer-wins.ts)
     await updateFromValues(
-      tx, "Customer", "id",
+      tx,
+      "Customer",
+      "id",
       [col("id"), ...PROFILE_COLUMNS, col("birthDate"), col("updatedAt", "timestamp")],
       profiles.map((s) => [s.id, ...profileValues(s.profile!), s.birthDate, writeAt]),
-      [...PROFILE_COLUMNS.map((c) => `"${c.name}" = v."${c.name}"`), `"birthDate" = COALESCE(v."birthDate", t."birthDate")`, `"updatedAt" = v."updatedAt"`].join(", "),
+      [
+        ...PROFILE_COLUMNS.map((c) => `"${c.name}" = v."${c.name}"`),
+        `"birthDate" = COALESCE(v."birthDate", t."birthDate")`,
+        `"updatedAt" = v."updatedAt"`,
+      ].join(", "),
       `v."shopifyUpdatedAt" IS NULL OR t."shopifyUpdatedAt" IS NULL OR t."shopifyUpdatedAt" <= v."shopifyUpdatedAt"`,
     );
   }
   const consents = stored.filter((s) => s.consentWrite);
   if (consents.length > 0) {
     await updateFromValues(
-      tx, "Customer", "id",
-      [col("id"), col("emailConsent"), col("emailConsentAt", "timestamp"), col("emailConsentOptInLevel"), col("emailConsentSource"), col("updatedAt", "timestamp")],
-      consents.map((s) => [s.id, s.consentWrite!.state, s.consentWrite!.at, s.consentWrite!.optInLevel, "order", writeAt]),
+      tx,
+      "Customer",
+      "id",
+      [
+        col("id"),
+        col("emailConsent"),
+        col("emailConsentAt", "timestamp"),
+        col("emailConsentOptInLevel"),
+        col("emailConsentSource"),
+        col("updatedAt", "timestamp"),
+      ],
+      consents.map((s) => [
+        s.id,
+        s.consentWrite!.state,
+        s.consentWrite!.at,
+        s.consentWrite!.optInLevel,
+        "order",
+        writeAt,
+      ]),
       `"emailConsent" = v."emailConsent", "emailConsentAt" = v."emailConsentAt", "emailConsentOptInLevel" = v."emailConsentOptInLevel", "emailConsentSource" = v."emailConsentSource", "updatedAt" = v."updatedAt"`,
       `t."redactedAt" IS NULL AND (t."emailConsentAt" IS NULL OR t."emailConsentAt" <= v."emailConsentAt")`,
     );

@@ -2,7 +2,11 @@ import type { Tx } from "~/db.server";
 import { normalizeEmail } from "~/lib/email";
 import { storedNotNewerThan } from "~/lib/newer-wins";
 import type { NormalizedOrder, ShopScope } from "~/modules/mirror/types";
-import { ensureCustomerByEmail, ensureCustomerByGid, upsertCustomer } from "~/modules/mirror/customers/upsert-customer.server";
+import {
+  ensureCustomerByEmail,
+  ensureCustomerByGid,
+  upsertCustomer,
+} from "~/modules/mirror/customers/upsert-customer.server";
 import { recomputeCustomerRollups } from "~/modules/mirror/customers/recompute-rollups.server";
 import { syncOrderPoints } from "~/modules/mirror/points/points-ledger.server";
 import { isCountedOrder, isPaidStatus } from "./order-counting";
@@ -15,7 +19,11 @@ async function resolveOrderCustomer(tx: Tx, scope: ShopScope, order: NormalizedO
   const consent = order.buyerAcceptsMarketing
     ? { state: "SUBSCRIBED" as const, optInLevel: "SINGLE_OPT_IN", updatedAt: order.createdAt }
     : null;
-  return ensureCustomerByEmail(tx, scope, order.email, { locale: order.customerLocale, consent, consentSource: "order" });
+  return ensureCustomerByEmail(tx, scope, order.email, {
+    locale: order.customerLocale,
+    consent,
+    consentSource: "order",
+  });
 }
 
 /**
@@ -50,7 +58,10 @@ export async function recordOrder(
       fulfillmentStatus: order.fulfillmentStatus,
       cancelledAt: order.cancelledAt,
       cancelReason: order.cancelReason,
-      paidAt: order.paidAt ?? existing?.paidAt ?? (isPaidStatus(order.financialStatus) ? order.updatedAt ?? order.createdAt : null),
+      paidAt:
+        order.paidAt ??
+        existing?.paidAt ??
+        (isPaidStatus(order.financialStatus) ? (order.updatedAt ?? order.createdAt) : null),
       discountCodes: JSON.stringify(order.discountCodes),
       checkoutToken: order.checkoutToken,
       cartToken: order.cartToken,
@@ -63,7 +74,10 @@ export async function recordOrder(
     };
     if (existing) {
       // "not older than what we hold" is part of the UPDATE (app/lib/newer-wins.ts)
-      const written = await tx.order.updateMany({ where: { id: existing.id, ...storedNotNewerThan(order.updatedAt) }, data });
+      const written = await tx.order.updateMany({
+        where: { id: existing.id, ...storedNotNewerThan(order.updatedAt) },
+        data,
+      });
       if (written.count === 0) {
         // a newer version was written by another worker since the read above: it stands
         stale = true;
@@ -102,7 +116,8 @@ export async function recordOrder(
 
   const previousCustomerId = existing?.customerId ?? null;
   if (customerId) await recomputeCustomerRollups(tx, scope, customerId);
-  if (previousCustomerId && previousCustomerId !== customerId) await recomputeCustomerRollups(tx, scope, previousCustomerId);
+  if (previousCustomerId && previousCustomerId !== customerId)
+    await recomputeCustomerRollups(tx, scope, previousCustomerId);
   // points follow the order's state (paid, refunded, cancelled, its customer), whatever the webhook order
   await syncOrderPoints(tx, scope, { orderId });
 
@@ -110,8 +125,12 @@ export async function recordOrder(
     await tx.trigger.upsert({
       where: { shopId_kind_subjectKey: { shopId: scope.shopId, kind: "order_paid", subjectKey: order.gid } },
       create: {
-        shopId: scope.shopId, kind: "order_paid", subjectKey: order.gid, customerId,
-        data: JSON.stringify({ orderId }), occurredAt: paidAt,
+        shopId: scope.shopId,
+        kind: "order_paid",
+        subjectKey: order.gid,
+        customerId,
+        data: JSON.stringify({ orderId }),
+        occurredAt: paidAt,
       },
       update: {},
     });

@@ -7,8 +7,16 @@ import { isCountedOrder } from "./order-counting";
  * Records a refund once (keyed by its GID) and re-derives the order's refunded total,
  * refunded line quantities and counted flag from all refunds held.
  */
-export async function recordRefund(tx: Tx, scope: ShopScope, orderId: string, refund: NormalizedRefund): Promise<boolean> {
-  const exists = await tx.refund.findUnique({ where: { shopId_gid: { shopId: scope.shopId, gid: refund.gid } }, select: { id: true } });
+export async function recordRefund(
+  tx: Tx,
+  scope: ShopScope,
+  orderId: string,
+  refund: NormalizedRefund,
+): Promise<boolean> {
+  const exists = await tx.refund.findUnique({
+    where: { shopId_gid: { shopId: scope.shopId, gid: refund.gid } },
+    select: { id: true },
+  });
   if (exists) return false;
   await tx.refund.create({
     data: {

@@ -41,7 +41,15 @@ async function grant(tx: Tx, input: EntryInput, points: number, expiresAt: Date)
     data: { ...input, orderGid: input.orderGid ?? null, basePoints: input.basePoints ?? null, points },
   });
   await tx.pointsLot.create({
-    data: { shopId: input.shopId, customerId: input.customerId, entryId: entry.id, points, remaining: points, earnedAt: input.occurredAt, expiresAt },
+    data: {
+      shopId: input.shopId,
+      customerId: input.customerId,
+      entryId: entry.id,
+      points,
+      remaining: points,
+      earnedAt: input.occurredAt,
+      expiresAt,
+    },
   });
 }
 
@@ -50,7 +58,13 @@ async function grant(tx: Tx, input: EntryInput, points: number, expiresAt: Date)
  * when its points are reversed), then the ones expiring soonest. What the customer no longer has
  * is recorded as the entry's shortfall unless `strict`, which refuses the whole deduction.
  */
-async function deduct(tx: Tx, input: EntryInput, points: number, now: Date, options: { preferEntryIds?: string[]; strict?: boolean } = {}): Promise<number> {
+async function deduct(
+  tx: Tx,
+  input: EntryInput,
+  points: number,
+  now: Date,
+  options: { preferEntryIds?: string[]; strict?: boolean } = {},
+): Promise<number> {
   const lots = await tx.pointsLot.findMany({
     where: { shopId: input.shopId, customerId: input.customerId, remaining: { gt: 0 }, expiresAt: { gt: now } },
     orderBy: [{ expiresAt: "asc" }, { earnedAt: "asc" }, { id: "asc" }],
@@ -66,13 +80,22 @@ async function deduct(tx: Tx, input: EntryInput, points: number, now: Date, opti
     if (left === 0) break;
     const take = Math.min(left, lot.remaining);
     // conditional, so a concurrent deduction can never take the same points twice
-    const moved = await tx.pointsLot.updateMany({ where: { id: lot.id, remaining: { gte: take } }, data: { remaining: { decrement: take } } });
+    const moved = await tx.pointsLot.updateMany({
+      where: { id: lot.id, remaining: { gte: take } },
+      data: { remaining: { decrement: take } },
+    });
     if (moved.count === 0) throw new Error(`points lot ${lot.id} changed concurrently; retry`);
     left -= take;
   }
   const taken = points - left;
   await tx.pointsEntry.create({
-    data: { ...input, orderGid: input.orderGid ?? null, basePoints: input.basePoints ?? null, points: -taken, shortfall: left },
+    data: {
+      ...input,
+      orderGid: input.orderGid ?? null,
+      basePoints: input.basePoints ?? null,
+      points: -taken,
+      shortfall: left,
+    },
   });
   return taken;
 }
@@ -105,7 +128,9 @@ export async function syncOrderPoints(tx: Tx, scope: { shopId: string; now: Date
   if (!order?.customerId && entries.length === 0) return 0;
 
   const settings = entries.length === 0 || !order ? await pointsSettings(tx, shopId) : null;
-  const base = entries.find((e) => e.basePoints !== null)?.basePoints ?? (order && settings ? pointsForAmount(order.subtotalPrice, settings) : 0);
+  const base =
+    entries.find((e) => e.basePoints !== null)?.basePoints ??
+    (order && settings ? pointsForAmount(order.subtotalPrice, settings) : 0);
   const status = order?.financialStatus?.toLowerCase() ?? null;
   const target = order
     ? orderTargetPoints(base, {
@@ -131,23 +156,61 @@ export async function syncOrderPoints(tx: Tx, scope: { shopId: string; now: Date
   for (const [customerId, points] of booked) {
     if (customerId === order?.customerId || points === 0) continue;
     const input = order
-      ? { ...common, customerId, key: freshKey(`order:${gid}:move:${customerId}`), kind: "move" as const, reason: "order moved to another customer", occurredAt: now }
-      : { ...common, customerId, key: freshKey(`order:${gid}:delete`), kind: "cancel" as const, reason: "order deleted", occurredAt: now };
+      ? {
+          ...common,
+          customerId,
+          key: freshKey(`order:${gid}:move:${customerId}`),
+          kind: "move" as const,
+          reason: "order moved to another customer",
+          occurredAt: now,
+        }
+      : {
+          ...common,
+          customerId,
+          key: freshKey(`order:${gid}:delete`),
+          kind: "cancel" as const,
+          reason: "order deleted",
+          occurredAt: now,
+        };
     if (points > 0) applied -= await deduct(tx, input, points, now, { preferEntryIds: ownEntryIds(customerId) });
-    else await grant(tx, input, -points, new Date(now.getTime() + (settings ?? (await pointsSettings(tx, shopId))).expiryDays * DAY));
+    else
+      await grant(
+        tx,
+        input,
+        -points,
+        new Date(now.getTime() + (settings ?? (await pointsSettings(tx, shopId))).expiryDays * DAY),
+      );
   }
   if (!order?.customerId) return applied;
 
   const earnedAt = order.paidAt ?? order.shopifyCreatedAt;
   const expiresAt = new Date(earnedAt.getTime() + (settings ?? (await pointsSettings(tx, shopId))).expiryDays * DAY);
   const earn = (points: number) =>
-    grant(tx, { ...common, customerId: order.customerId!, key: freshKey(`order:${gid}:earn`), kind: "earn", reason: `order ${order.name ?? gid}`, occurredAt: earnedAt }, points, expiresAt);
+    grant(
+      tx,
+      {
+        ...common,
+        customerId: order.customerId!,
+        key: freshKey(`order:${gid}:earn`),
+        kind: "earn",
+        reason: `order ${order.name ?? gid}`,
+        occurredAt: earnedAt,
+      },
+      points,
+      expiresAt,
+    );
   let held = booked.get(order.customerId) ?? 0;
   // First seen already refunded or cancelled (e.g. orders/updated before orders/paid): the history
   // shows the earn and its reversal, as it happened. Not for points long expired (a history
   // import), whose reversal would otherwise eat into newer points.
   const paidOnce = order.paidAt !== null && !order.test && status !== "voided";
-  if (held === 0 && !entries.some((e) => e.customerId === order.customerId) && paidOnce && base > target && expiresAt > now) {
+  if (
+    held === 0 &&
+    !entries.some((e) => e.customerId === order.customerId) &&
+    paidOnce &&
+    base > target &&
+    expiresAt > now
+  ) {
     await earn(base);
     applied += base;
     held = base;
@@ -160,18 +223,48 @@ export async function syncOrderPoints(tx: Tx, scope: { shopId: string; now: Date
     const voided = order.cancelledAt !== null || order.test || status === "voided" || order.paidAt === null;
     const refund = order.refunds.find((r) => !taken.has(`refund:${r.gid}`));
     const input = voided
-      ? { key: freshKey(`order:${gid}:cancel`), kind: "cancel" as const, reason: `order ${order.name ?? gid} cancelled`, occurredAt: order.cancelledAt ?? now }
+      ? {
+          key: freshKey(`order:${gid}:cancel`),
+          kind: "cancel" as const,
+          reason: `order ${order.name ?? gid} cancelled`,
+          occurredAt: order.cancelledAt ?? now,
+        }
       : refund
-        ? { key: `refund:${refund.gid}`, kind: "refund" as const, reason: `refund on order ${order.name ?? gid}`, occurredAt: refund.refundedAt }
-        : { key: freshKey(`order:${gid}:refund`), kind: "refund" as const, reason: `refund on order ${order.name ?? gid}`, occurredAt: now };
-    const own = [...ownEntryIds(order.customerId), ...(await tx.pointsEntry.findMany({ where: { shopId, orderGid: gid, customerId: order.customerId, kind: "earn" }, select: { id: true } })).map((e) => e.id)];
-    applied -= await deduct(tx, { ...common, customerId: order.customerId, ...input }, -delta, now, { preferEntryIds: own });
+        ? {
+            key: `refund:${refund.gid}`,
+            kind: "refund" as const,
+            reason: `refund on order ${order.name ?? gid}`,
+            occurredAt: refund.refundedAt,
+          }
+        : {
+            key: freshKey(`order:${gid}:refund`),
+            kind: "refund" as const,
+            reason: `refund on order ${order.name ?? gid}`,
+            occurredAt: now,
+          };
+    const own = [
+      ...ownEntryIds(order.customerId),
+      ...(
+        await tx.pointsEntry.findMany({
+          where: { shopId, orderGid: gid, customerId: order.customerId, kind: "earn" },
+          select: { id: true },
+        })
+      ).map((e) => e.id),
+    ];
+    applied -= await deduct(tx, { ...common, customerId: order.customerId, ...input }, -delta, now, {
+      preferEntryIds: own,
+    });
   }
   return applied;
 }
 
 /** customers/merge: the kept account takes over the deleted one's points (history and lots). */
-export async function movePointsToCustomer(tx: Tx, shopId: string, fromCustomerId: string, toCustomerId: string): Promise<void> {
+export async function movePointsToCustomer(
+  tx: Tx,
+  shopId: string,
+  fromCustomerId: string,
+  toCustomerId: string,
+): Promise<void> {
   const moved = { where: { shopId, customerId: fromCustomerId }, data: { customerId: toCustomerId } };
   await tx.pointsEntry.updateMany(moved);
   await tx.pointsLot.updateMany(moved);
@@ -200,9 +293,11 @@ export async function adjustPoints(
   reason: string,
   options: { now?: Date; key?: string } = {},
 ): Promise<AdjustResult> {
-  if (!Number.isSafeInteger(points) || points === 0) throw new PointsError("the adjustment must be a whole number other than 0, e.g. 100 or -50", "invalid");
+  if (!Number.isSafeInteger(points) || points === 0)
+    throw new PointsError("the adjustment must be a whole number other than 0, e.g. 100 or -50", "invalid");
   const trimmed = reason.trim();
-  if (!trimmed) throw new PointsError("give a reason for the adjustment (it is kept in the customer's points history)", "invalid");
+  if (!trimmed)
+    throw new PointsError("give a reason for the adjustment (it is kept in the customer's points history)", "invalid");
   const now = options.now ?? new Date();
   const key = options.key ?? `adjust:${randomUUID()}`;
   return inTransaction(db, async (tx) => {
@@ -214,7 +309,11 @@ export async function adjustPoints(
     } else {
       await deduct(tx, input, -points, now, { strict: true });
     }
-    return { entryKey: key, points, balance: (await balancesAt(tx, shopId, [customerId], now)).get(customerId)!.balance };
+    return {
+      entryKey: key,
+      points,
+      balance: (await balancesAt(tx, shopId, [customerId], now)).get(customerId)!.balance,
+    };
   });
 }
 
@@ -231,14 +330,20 @@ export async function awardBonusPoints(
   idempotencyKey: string,
   now: Date = new Date(),
 ): Promise<{ awarded: boolean }> {
-  if (!Number.isSafeInteger(points) || points <= 0) throw new PointsError("bonus points must be a whole number of at least 1", "invalid");
+  if (!Number.isSafeInteger(points) || points <= 0)
+    throw new PointsError("bonus points must be a whole number of at least 1", "invalid");
   const key = `bonus:${idempotencyKey}`;
   try {
     return await inTransaction(db, async (tx) => {
       if (await keyTaken(tx, shopId, key)) return { awarded: false };
       await assertCustomer(tx, shopId, customerId);
       const { expiryDays } = await pointsSettings(tx, shopId);
-      await grant(tx, { shopId, customerId, key, kind: "bonus", reason: reason.slice(0, 500), occurredAt: now }, points, new Date(now.getTime() + expiryDays * DAY));
+      await grant(
+        tx,
+        { shopId, customerId, key, kind: "bonus", reason: reason.slice(0, 500), occurredAt: now },
+        points,
+        new Date(now.getTime() + expiryDays * DAY),
+      );
       return { awarded: true };
     });
   } catch (error) {
@@ -249,11 +354,22 @@ export async function awardBonusPoints(
 }
 
 /** Spending (redemption, a later step): all or nothing, from the lots that expire first. */
-export async function spendPoints(db: Db | Tx, shopId: string, customerId: string, points: number, key: string, reason: string, now: Date = new Date()): Promise<{ spent: boolean }> {
-  if (!Number.isSafeInteger(points) || points <= 0) throw new PointsError("points to spend must be a whole number of at least 1", "invalid");
+export async function spendPoints(
+  db: Db | Tx,
+  shopId: string,
+  customerId: string,
+  points: number,
+  key: string,
+  reason: string,
+  now: Date = new Date(),
+): Promise<{ spent: boolean }> {
+  if (!Number.isSafeInteger(points) || points <= 0)
+    throw new PointsError("points to spend must be a whole number of at least 1", "invalid");
   return inTransaction(db, async (tx) => {
     if (await keyTaken(tx, shopId, `spend:${key}`)) return { spent: false };
-    await deduct(tx, { shopId, customerId, key: `spend:${key}`, kind: "spend", reason, occurredAt: now }, points, now, { strict: true });
+    await deduct(tx, { shopId, customerId, key: `spend:${key}`, kind: "spend", reason, occurredAt: now }, points, now, {
+      strict: true,
+    });
     return { spent: true };
   });
 }
@@ -272,10 +388,21 @@ export async function expireDuePoints(db: Db, shopId: string, now: Date, limit =
   for (const lot of due) {
     try {
       await db.$transaction(async (tx) => {
-        const moved = await tx.pointsLot.updateMany({ where: { id: lot.id, remaining: lot.remaining }, data: { remaining: 0 } });
+        const moved = await tx.pointsLot.updateMany({
+          where: { id: lot.id, remaining: lot.remaining },
+          data: { remaining: 0 },
+        });
         if (moved.count === 0) return;
         await tx.pointsEntry.create({
-          data: { shopId, customerId: lot.customerId, key: `expire:${lot.id}`, kind: "expire", points: -lot.remaining, reason: "points expired", occurredAt: lot.expiresAt },
+          data: {
+            shopId,
+            customerId: lot.customerId,
+            key: `expire:${lot.id}`,
+            kind: "expire",
+            points: -lot.remaining,
+            reason: "points expired",
+            occurredAt: lot.expiresAt,
+          },
         });
         expired += lot.remaining;
       });
@@ -292,7 +419,12 @@ export interface PointsBalance {
   nextExpiry: { points: number; at: Date } | null;
 }
 
-async function balancesAt(tx: Tx, shopId: string, customerIds: string[], now: Date): Promise<Map<string, PointsBalance>> {
+async function balancesAt(
+  tx: Tx,
+  shopId: string,
+  customerIds: string[],
+  now: Date,
+): Promise<Map<string, PointsBalance>> {
   const lots = await queryInChunks(customerIds, (chunk) =>
     tx.pointsLot.findMany({
       where: { shopId, customerId: { in: chunk }, remaining: { gt: 0 }, expiresAt: { gt: now } },
@@ -310,7 +442,12 @@ async function balancesAt(tx: Tx, shopId: string, customerIds: string[], now: Da
 }
 
 /** Balance and next expiry for a batch of customers (a fixed number of queries per 400 ids). */
-export function pointsBalance(db: Db | Tx, shopId: string, customerIds: string[], now: Date = new Date()): Promise<Map<string, PointsBalance>> {
+export function pointsBalance(
+  db: Db | Tx,
+  shopId: string,
+  customerIds: string[],
+  now: Date = new Date(),
+): Promise<Map<string, PointsBalance>> {
   return balancesAt(db, shopId, [...new Set(customerIds)], now);
 }
 
@@ -324,13 +461,26 @@ export interface PointsHistoryEntry {
   occurredAt: string;
 }
 
-export async function pointsHistory(db: Db | Tx, shopId: string, customerId: string, limit = 200): Promise<PointsHistoryEntry[]> {
+export async function pointsHistory(
+  db: Db | Tx,
+  shopId: string,
+  customerId: string,
+  limit = 200,
+): Promise<PointsHistoryEntry[]> {
   const rows = await db.pointsEntry.findMany({
     where: { shopId, customerId },
     orderBy: [{ occurredAt: "desc" }, { createdAt: "desc" }],
     take: limit,
   });
-  return rows.map((e) => ({ key: e.key, kind: e.kind, points: e.points, shortfall: e.shortfall, reason: e.reason, orderGid: e.orderGid, occurredAt: e.occurredAt.toISOString() }));
+  return rows.map((e) => ({
+    key: e.key,
+    kind: e.kind,
+    points: e.points,
+    shortfall: e.shortfall,
+    reason: e.reason,
+    orderGid: e.orderGid,
+    occurredAt: e.occurredAt.toISOString(),
+  }));
 }
 
 async function assertCustomer(tx: Tx, shopId: string, customerId: string): Promise<void> {
@@ -339,13 +489,21 @@ async function assertCustomer(tx: Tx, shopId: string, customerId: string): Promi
 }
 
 /** A customer by GID ("gid://shopify/Customer/…") or email, for the CLI and the admin. */
-export async function findPointsCustomer(db: Db, shopId: string, ref: string): Promise<{ id: string; gid: string | null; email: string | null } | null> {
+export async function findPointsCustomer(
+  db: Db,
+  shopId: string,
+  ref: string,
+): Promise<{ id: string; gid: string | null; email: string | null } | null> {
   const select = { id: true, gid: true, email: true } as const;
   if (ref.startsWith("gid://")) return db.customer.findFirst({ where: { shopId, gid: ref }, select });
   const email = normalizeEmail(ref);
   if (!email) return null;
   // an account wins over a guest row with the same address
-  return db.customer.findFirst({ where: { shopId, emailNormalized: email, deletedAt: null }, select, orderBy: [{ gid: { sort: "desc", nulls: "last" } }] });
+  return db.customer.findFirst({
+    where: { shopId, emailNormalized: email, deletedAt: null },
+    select,
+    orderBy: [{ gid: { sort: "desc", nulls: "last" } }],
+  });
 }
 
 /** An order's first earn, booked by `grantFirstEarns` in one statement per table for a batch. */
@@ -366,21 +524,43 @@ export interface FirstEarn {
  */
 export function firstOrderEarn(
   settings: { earnPoints: number; perCurrencyUnits: number; expiryDays: number },
-  order: { gid: string; name: string | null; customerId: string; subtotalPrice: bigint; totalPrice: bigint; paidAt: Date | null; cancelledAt: Date | null; test: boolean; financialStatus: string | null; shopifyCreatedAt: Date },
+  order: {
+    gid: string;
+    name: string | null;
+    customerId: string;
+    subtotalPrice: bigint;
+    totalPrice: bigint;
+    paidAt: Date | null;
+    cancelledAt: Date | null;
+    test: boolean;
+    financialStatus: string | null;
+    shopifyCreatedAt: Date;
+  },
   now: Date,
 ): FirstEarn | "none" | null {
   const base = pointsForAmount(order.subtotalPrice, settings);
   const status = order.financialStatus?.toLowerCase() ?? null;
   const target = orderTargetPoints(base, {
-    paid: order.paidAt !== null, cancelled: order.cancelledAt !== null, excluded: order.test || status === "voided",
-    totalPrice: order.totalPrice, totalRefunded: 0n,
+    paid: order.paidAt !== null,
+    cancelled: order.cancelledAt !== null,
+    excluded: order.test || status === "voided",
+    totalPrice: order.totalPrice,
+    totalRefunded: 0n,
   });
   const earnedAt = order.paidAt ?? order.shopifyCreatedAt;
   const expiresAt = new Date(earnedAt.getTime() + settings.expiryDays * DAY);
   const paidOnce = order.paidAt !== null && !order.test && status !== "voided";
   if (paidOnce && base > target && expiresAt > now) return null;
   if (target <= 0) return "none";
-  return { customerId: order.customerId, orderGid: order.gid, basePoints: base, points: target, reason: `order ${order.name ?? order.gid}`, occurredAt: earnedAt, expiresAt };
+  return {
+    customerId: order.customerId,
+    orderGid: order.gid,
+    basePoints: base,
+    points: target,
+    reason: `order ${order.name ?? order.gid}`,
+    occurredAt: earnedAt,
+    expiresAt,
+  };
 }
 
 /** Books first earns (entry + lot each) with one multi-row insert per table; a taken key throws. */
@@ -388,16 +568,48 @@ export async function grantFirstEarns(tx: Tx, shopId: string, earns: readonly Fi
   if (earns.length === 0) return;
   const entries = earns.map((e) => ({ ...e, id: randomUUID(), lotId: randomUUID() }));
   await insertRows(
-    tx, "PointsEntry",
-    [{ name: "id", type: "text" }, { name: "shopId", type: "text" }, { name: "customerId", type: "text" }, { name: "key", type: "text" }, { name: "kind", type: "text" },
-      { name: "points", type: "integer" }, { name: "orderGid", type: "text" }, { name: "basePoints", type: "integer" }, { name: "reason", type: "text" },
-      { name: "occurredAt", type: "timestamp" }, { name: "createdAt", type: "timestamp" }],
-    entries.map((e) => [e.id, shopId, e.customerId, `order:${e.orderGid}:earn`, "earn", e.points, e.orderGid, e.basePoints, e.reason, e.occurredAt, now]),
+    tx,
+    "PointsEntry",
+    [
+      { name: "id", type: "text" },
+      { name: "shopId", type: "text" },
+      { name: "customerId", type: "text" },
+      { name: "key", type: "text" },
+      { name: "kind", type: "text" },
+      { name: "points", type: "integer" },
+      { name: "orderGid", type: "text" },
+      { name: "basePoints", type: "integer" },
+      { name: "reason", type: "text" },
+      { name: "occurredAt", type: "timestamp" },
+      { name: "createdAt", type: "timestamp" },
+    ],
+    entries.map((e) => [
+      e.id,
+      shopId,
+      e.customerId,
+      `order:${e.orderGid}:earn`,
+      "earn",
+      e.points,
+      e.orderGid,
+      e.basePoints,
+      e.reason,
+      e.occurredAt,
+      now,
+    ]),
   );
   await insertRows(
-    tx, "PointsLot",
-    [{ name: "id", type: "text" }, { name: "shopId", type: "text" }, { name: "customerId", type: "text" }, { name: "entryId", type: "text" },
-      { name: "points", type: "integer" }, { name: "remaining", type: "integer" }, { name: "earnedAt", type: "timestamp" }, { name: "expiresAt", type: "timestamp" }],
+    tx,
+    "PointsLot",
+    [
+      { name: "id", type: "text" },
+      { name: "shopId", type: "text" },
+      { name: "customerId", type: "text" },
+      { name: "entryId", type: "text" },
+      { name: "points", type: "integer" },
+      { name: "remaining", type: "integer" },
+      { name: "earnedAt", type: "timestamp" },
+      { name: "expiresAt", type: "timestamp" },
+    ],
     entries.map((e) => [e.lotId, shopId, e.customerId, e.id, e.points, e.points, e.occurredAt, e.expiresAt]),
   );
 }

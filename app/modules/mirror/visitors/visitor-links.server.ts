@@ -13,7 +13,14 @@ export type LinkSource = "checkout";
  * the checkout was the same person's. Events already attributed keep their person (a shared
  * computer used by someone else later does not rewrite the earlier one's history).
  */
-export async function linkVisitor(tx: Tx, shopId: string, clientId: string, customerId: string, via: LinkSource, now: Date): Promise<void> {
+export async function linkVisitor(
+  tx: Tx,
+  shopId: string,
+  clientId: string,
+  customerId: string,
+  via: LinkSource,
+  now: Date,
+): Promise<void> {
   const where = { shopId_clientId: { shopId, clientId } };
   const existing = await tx.visitor.findUnique({ where, select: { customerId: true } });
   if (existing?.customerId === customerId) return;
@@ -43,7 +50,13 @@ export async function customerOfCheckouts(tx: Tx, shopId: string, tokens: readon
  * Called when a signed checkouts/* webhook is mirrored: every browser whose checkout_started in
  * this shop carried the token is linked to the checkout's customer. Returns how many browsers.
  */
-export async function linkVisitorsByCheckout(tx: Tx, shopId: string, token: string, customerId: string, now: Date): Promise<number> {
+export async function linkVisitorsByCheckout(
+  tx: Tx,
+  shopId: string,
+  token: string,
+  customerId: string,
+  now: Date,
+): Promise<number> {
   const started = await tx.behaviourEvent.findMany({
     where: { shopId, checkoutToken: token, name: "checkout_started" },
     select: { clientId: true },

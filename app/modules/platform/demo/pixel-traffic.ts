@@ -10,7 +10,13 @@ export interface PixelTrafficRequest {
   clientIds: string[];
 }
 
-export function pixelTraffic(options: { shop: string; requests: number; browsers?: number; prefix?: string; now?: Date }): PixelTrafficRequest[] {
+export function pixelTraffic(options: {
+  shop: string;
+  requests: number;
+  browsers?: number;
+  prefix?: string;
+  now?: Date;
+}): PixelTrafficRequest[] {
   const prefix = options.prefix ?? "load";
   const browsers = options.browsers ?? 60;
   const timestamp = new Date((options.now ?? new Date()).getTime() - 60_000).toISOString();
@@ -24,11 +30,30 @@ export function pixelTraffic(options: { shop: string; requests: number; browsers
     const clientId = `${prefix}-client-${i % browsers}`;
     const events = Array.from({ length: 1 + (i % 3) }, (_, k) => {
       const name = names[(i + k) % names.length];
-      const productVariant = { id: String(45_600_000_000_000_000n + BigInt(i % 7)), product: { id: String(820_982_911_946_154_500n + BigInt(i % 7)), url: "/products/tea" } };
-      const data = name === "page_viewed" ? {} : name === "product_viewed" ? { productVariant } : { cartLine: { quantity: 1, merchandise: productVariant } };
-      return { id: `${prefix}-evt-${i}-${k}`, name, clientId, timestamp, context: { document: { location: { href: `https://${options.shop}/products/tea` } } }, data };
+      const productVariant = {
+        id: String(45_600_000_000_000_000n + BigInt(i % 7)),
+        product: { id: String(820_982_911_946_154_500n + BigInt(i % 7)), url: "/products/tea" },
+      };
+      const data =
+        name === "page_viewed"
+          ? {}
+          : name === "product_viewed"
+            ? { productVariant }
+            : { cartLine: { quantity: 1, merchandise: productVariant } };
+      return {
+        id: `${prefix}-evt-${i}-${k}`,
+        name,
+        clientId,
+        timestamp,
+        context: { document: { location: { href: `https://${options.shop}/products/tea` } } },
+        data,
+      };
     });
-    plan.push({ body: JSON.stringify({ shop: options.shop, customer: null, events }), eventIds: events.map((e) => e.id), clientIds: [clientId] });
+    plan.push({
+      body: JSON.stringify({ shop: options.shop, customer: null, events }),
+      eventIds: events.map((e) => e.id),
+      clientIds: [clientId],
+    });
   }
   return plan;
 }

@@ -20,8 +20,12 @@ export function seededRandom(seed: number): () => number {
 }
 
 const PRODUCTS = [
-  ["煎茶 Sencha 100g", 1620], ["ほうじ茶 Hojicha 100g", 1296], ["抹茶 Matcha 30g", 2480],
-  ["玄米茶 Genmaicha 200g", 1080], ["急須 Kyusu teapot", 6800], ["湯呑 Yunomi cup", 2200],
+  ["煎茶 Sencha 100g", 1620],
+  ["ほうじ茶 Hojicha 100g", 1296],
+  ["抹茶 Matcha 30g", 2480],
+  ["玄米茶 Genmaicha 200g", 1080],
+  ["急須 Kyusu teapot", 6800],
+  ["湯呑 Yunomi cup", 2200],
 ] as const;
 
 // Ids above 2^53, like real Shopify ids: written into the JSON as digits.

@@ -64,7 +64,13 @@ function checkoutJson(n: number, customer: number, product: number, base: Date, 
  * 15% product updates (versions of a few records, shuffled so older ones often arrive after
  * newer), 35% new orders, 15% new checkouts (last touched `checkoutAgeMinutes` ago).
  */
-export function stormPlan(options: { count: number; seed?: number; now?: Date; checkoutAgeMinutes?: number; customers?: number }): StormPlan {
+export function stormPlan(options: {
+  count: number;
+  seed?: number;
+  now?: Date;
+  checkoutAgeMinutes?: number;
+  customers?: number;
+}): StormPlan {
   const random = seededRandom(options.seed ?? 7);
   const now = options.now ?? new Date();
   const base = new Date(now.getTime() - 86_400_000);
@@ -73,20 +79,30 @@ export function stormPlan(options: { count: number; seed?: number; now?: Date; c
   const productCount = Math.max(1, Math.min(50, Math.floor(options.count / 50)));
   const customerVersion = new Array<number>(customerCount).fill(0);
   const productVersion = new Array<number>(productCount).fill(0);
-  const expected: StormExpectation = { customers: new Map(), products: new Map(), orders: new Set(), checkouts: new Set(), webhookIds: 0 };
+  const expected: StormExpectation = {
+    customers: new Map(),
+    products: new Map(),
+    orders: new Set(),
+    checkouts: new Set(),
+    webhookIds: 0,
+  };
   const originals: StormDelivery[] = [];
   const deliveries: StormDelivery[] = [];
   let orders = 0;
   let checkouts = 0;
   const pick = (n: number) => Math.floor(random() * n);
-  const hex = () => Math.floor(random() * 2 ** 32).toString(16).padStart(8, "0");
+  const hex = () =>
+    Math.floor(random() * 2 ** 32)
+      .toString(16)
+      .padStart(8, "0");
   const fresh = (topic: string, body: string) => {
     const delivery = { topic, body, webhookId: `storm-${hex()}-${hex()}-${originals.length}`, duplicate: false };
     originals.push(delivery);
     deliveries.push(delivery);
   };
   const bump = (versions: number[], i: number) => (versions[i] = itemAt(versions, i, "version") + 1);
-  const touchCustomer = (c: number) => expected.customers.set(`gid://shopify/Customer/${idOf(1, c)}`, `v${customerVersion[c]}`);
+  const touchCustomer = (c: number) =>
+    expected.customers.set(`gid://shopify/Customer/${idOf(1, c)}`, `v${customerVersion[c]}`);
 
   for (let i = 0; i < options.count; i++) {
     const roll = random();
@@ -140,16 +156,32 @@ export async function checkStorm(db: Db, shopId: string, expected: StormExpectat
   const [receipts, notApplied, customers, products, orders, checkouts] = await Promise.all([
     db.webhookReceipt.count({ where: { shopId, webhookId: { startsWith: "storm-" } } }),
     // "skipped": an out-of-order update older than the stored record, correctly not applied
-    db.webhookReceipt.count({ where: { shopId, webhookId: { startsWith: "storm-" }, status: { notIn: ["done", "skipped"] } } }),
-    db.customer.findMany({ where: { shopId, gid: { startsWith: `gid://shopify/Customer/${idPrefix(1)}` } }, select: { gid: true, firstName: true } }),
-    db.product.findMany({ where: { shopId, gid: { startsWith: `gid://shopify/Product/${idPrefix(2)}` } }, select: { gid: true, title: true } }),
-    db.order.findMany({ where: { shopId, gid: { startsWith: `gid://shopify/Order/${idPrefix(5)}` } }, select: { gid: true } }),
+    db.webhookReceipt.count({
+      where: { shopId, webhookId: { startsWith: "storm-" }, status: { notIn: ["done", "skipped"] } },
+    }),
+    db.customer.findMany({
+      where: { shopId, gid: { startsWith: `gid://shopify/Customer/${idPrefix(1)}` } },
+      select: { gid: true, firstName: true },
+    }),
+    db.product.findMany({
+      where: { shopId, gid: { startsWith: `gid://shopify/Product/${idPrefix(2)}` } },
+      select: { gid: true, title: true },
+    }),
+    db.order.findMany({
+      where: { shopId, gid: { startsWith: `gid://shopify/Order/${idPrefix(5)}` } },
+      select: { gid: true },
+    }),
     db.checkout.findMany({ where: { shopId, token: { startsWith: "storm-checkout-" } }, select: { token: true } }),
   ]);
   let lost = Math.max(0, expected.webhookIds - receipts);
   let duplicated = Math.max(0, receipts - expected.webhookIds);
   let stale = 0;
-  const compare = <T>(rows: T[], key: (row: T) => string | null, want: Map<string, string> | Set<string>, value?: (row: T) => string | null) => {
+  const compare = <T>(
+    rows: T[],
+    key: (row: T) => string | null,
+    want: Map<string, string> | Set<string>,
+    value?: (row: T) => string | null,
+  ) => {
     const seen = new Set<string>();
     for (const row of rows) {
       const k = key(row);
@@ -160,8 +192,18 @@ export async function checkStorm(db: Db, shopId: string, expected: StormExpectat
     }
     for (const k of want.keys()) if (!seen.has(k)) lost += 1;
   };
-  compare(customers, (r) => r.gid, expected.customers, (r) => r.firstName);
-  compare(products, (r) => r.gid, expected.products, (r) => r.title);
+  compare(
+    customers,
+    (r) => r.gid,
+    expected.customers,
+    (r) => r.firstName,
+  );
+  compare(
+    products,
+    (r) => r.gid,
+    expected.products,
+    (r) => r.title,
+  );
   compare(orders, (r) => r.gid, expected.orders);
   compare(checkouts, (r) => r.token, expected.checkouts);
   return { lost, duplicated, stale, notApplied };

@@ -88,7 +88,17 @@ export type StoreEvent = WebhookEvent | PixelEvent | ProxyFormEvent;
 
 const ID_BASE = 2n ** 53n + 1n;
 const KIND_STRIDE = 1_000_000_000_000n;
-const KIND = { product: 1n, variant: 2n, inventoryItem: 3n, checkout: 4n, customer: 5n, order: 6n, line: 7n, refund: 8n, location: 9n } as const;
+const KIND = {
+  product: 1n,
+  variant: 2n,
+  inventoryItem: 3n,
+  checkout: 4n,
+  customer: 5n,
+  order: 6n,
+  line: 7n,
+  refund: 8n,
+  location: 9n,
+} as const;
 export function syntheticId(kind: keyof typeof KIND, n: number | bigint): string {
   return (ID_BASE + KIND[kind] * KIND_STRIDE + BigInt(n)).toString();
 }
@@ -107,18 +117,47 @@ export interface SyntheticProduct {
 }
 
 const CATALOGUE: [string, number, number, boolean][] = [
-  ["煎茶 Sencha 100g", 1620, 0, true], ["深蒸し茶 Fukamushi 100g", 1840, 0, true], ["玉露 Gyokuro 50g", 3240, 0, true],
-  ["ほうじ茶 Hojicha 100g", 1296, 1, true], ["玄米茶 Genmaicha 200g", 1080, 1, true], ["麦茶 Mugicha 30 bags", 864, 1, true],
-  ["抹茶 Matcha 30g", 2480, 2, true], ["抹茶ラテ Matcha latte mix", 1980, 2, true], ["茶筅 Chasen whisk", 3300, 2, false],
-  ["急須 Kyusu teapot", 6800, 3, false], ["湯呑 Yunomi cup", 2200, 3, false], ["茶托 Chataku saucers (5)", 2750, 3, false],
-  ["和紅茶 Wakocha 50g", 1728, 4, true], ["茶缶 Tea caddy", 3850, 4, false], ["ギフトセット Gift set", 5400, 4, false],
+  ["煎茶 Sencha 100g", 1620, 0, true],
+  ["深蒸し茶 Fukamushi 100g", 1840, 0, true],
+  ["玉露 Gyokuro 50g", 3240, 0, true],
+  ["ほうじ茶 Hojicha 100g", 1296, 1, true],
+  ["玄米茶 Genmaicha 200g", 1080, 1, true],
+  ["麦茶 Mugicha 30 bags", 864, 1, true],
+  ["抹茶 Matcha 30g", 2480, 2, true],
+  ["抹茶ラテ Matcha latte mix", 1980, 2, true],
+  ["茶筅 Chasen whisk", 3300, 2, false],
+  ["急須 Kyusu teapot", 6800, 3, false],
+  ["湯呑 Yunomi cup", 2200, 3, false],
+  ["茶托 Chataku saucers (5)", 2750, 3, false],
+  ["和紅茶 Wakocha 50g", 1728, 4, true],
+  ["茶缶 Tea caddy", 3850, 4, false],
+  ["ギフトセット Gift set", 5400, 4, false],
   ["水出し茶 Cold brew bags", 1188, 1, true],
 ];
-export const SYNTHETIC_PRODUCTS: SyntheticProduct[] = CATALOGUE.map(([title, price, category, consumable], index) => ({ index, title, price, category, consumable }));
-const BY_CATEGORY: SyntheticProduct[][] = Array.from({ length: 5 }, (_, c) => SYNTHETIC_PRODUCTS.filter((p) => p.category === c));
+export const SYNTHETIC_PRODUCTS: SyntheticProduct[] = CATALOGUE.map(([title, price, category, consumable], index) => ({
+  index,
+  title,
+  price,
+  category,
+  consumable,
+}));
+const BY_CATEGORY: SyntheticProduct[][] = Array.from({ length: 5 }, (_, c) =>
+  SYNTHETIC_PRODUCTS.filter((p) => p.category === c),
+);
 const inCategory = (category: number) => itemAt(BY_CATEGORY, category, "category");
 
-const FAMILY = ["Sato", "Suzuki", "Takahashi", "Tanaka", "Watanabe", "Ito", "Yamamoto", "Nakamura", "Kobayashi", "Kato"];
+const FAMILY = [
+  "Sato",
+  "Suzuki",
+  "Takahashi",
+  "Tanaka",
+  "Watanabe",
+  "Ito",
+  "Yamamoto",
+  "Nakamura",
+  "Kobayashi",
+  "Kato",
+];
 const GIVEN_JA = ["Hana", "Yui", "Sakura", "Ren", "Haruto", "Aoi", "Sota", "Mei", "Riku", "Yuna"];
 const GIVEN_EN = ["Emma", "Liam", "Olivia", "Noah", "Ava", "Lucas", "Mia", "Ethan", "Sofia", "Leo"];
 
@@ -171,7 +210,17 @@ export function customerProfile(options: SyntheticStoreOptions, n: number): Cust
   const propensity = Math.exp(SIGMA * gaussian(r) - (SIGMA * SIGMA) / 2);
   const favouriteCategory = Math.floor(r() * 5);
   return {
-    n, arrivesAt, prospect, guest, locale, consent, unsubscribesAt, birthDate, birthDateByForm, propensity, favouriteCategory,
+    n,
+    arrivesAt,
+    prospect,
+    guest,
+    locale,
+    consent,
+    unsubscribesAt,
+    birthDate,
+    birthDateByForm,
+    propensity,
+    favouriteCategory,
     email: `${guest ? "guest" : "customer"}${n}@demo.joren.example`,
     firstName: pick(r, locale === "ja" ? GIVEN_JA : GIVEN_EN),
     lastName: pick(r, FAMILY),
@@ -192,14 +241,18 @@ const iso = (at: number) => new Date(at).toISOString();
 /** The consent state Shopify holds for the customer at that instant (what the generator sends). */
 export function consentAt(p: CustomerProfile, at: number): { state: string; updatedAt: number } {
   if (p.consent === "not_subscribed") return { state: "not_subscribed", updatedAt: p.arrivesAt };
-  if (p.consent === "unsubscribes" && p.unsubscribesAt !== null && at >= p.unsubscribesAt) return { state: "unsubscribed", updatedAt: p.unsubscribesAt };
+  if (p.consent === "unsubscribes" && p.unsubscribesAt !== null && at >= p.unsubscribesAt)
+    return { state: "unsubscribed", updatedAt: p.unsubscribesAt };
   return { state: "subscribed", updatedAt: p.arrivesAt };
 }
 
 function customerJson(p: CustomerProfile, at: number, withMetafields: boolean): string {
   const id = syntheticId("customer", p.n);
   const consent = consentAt(p, at);
-  const metafields = withMetafields && p.birthDate ? `,"metafields":[{"namespace":"facts","key":"birth_date","value":"${p.birthDate}","type":"date"}]` : "";
+  const metafields =
+    withMetafields && p.birthDate
+      ? `,"metafields":[{"namespace":"facts","key":"birth_date","value":"${p.birthDate}","type":"date"}]`
+      : "";
   return `{"id":${id},"admin_graphql_api_id":"gid://shopify/Customer/${id}","email":"${p.email}","first_name":"${p.firstName}","last_name":"${p.lastName}","state":"enabled","locale":"${p.locale}","tags":"","phone":null,"created_at":"${iso(p.arrivesAt)}","updated_at":"${iso(at)}","email_marketing_consent":{"state":"${consent.state}","opt_in_level":"single_opt_in","consent_updated_at":"${iso(consent.updatedAt)}"}${metafields}}`;
 }
 
@@ -218,10 +271,22 @@ interface Line {
   quantity: number;
 }
 
-function checkoutJson(shop: string, p: CustomerProfile, token: string, id: string, lines: Line[], createdAt: number, updatedAt: number, completedAt: number | null): string {
+function checkoutJson(
+  shop: string,
+  p: CustomerProfile,
+  token: string,
+  id: string,
+  lines: Line[],
+  createdAt: number,
+  updatedAt: number,
+  completedAt: number | null,
+): string {
   const total = lines.reduce((sum, l) => sum + l.product.price * l.quantity, 0);
   const items = lines
-    .map((l) => `{"product_id":${syntheticId("product", l.product.index)},"variant_id":${syntheticId("variant", l.product.index)},"title":${JSON.stringify(l.product.title)},"variant_title":null,"quantity":${l.quantity},"price":"${l.product.price}","variant_price":"${l.product.price}","line_price":"${l.product.price * l.quantity}"}`)
+    .map(
+      (l) =>
+        `{"product_id":${syntheticId("product", l.product.index)},"variant_id":${syntheticId("variant", l.product.index)},"title":${JSON.stringify(l.product.title)},"variant_title":null,"quantity":${l.quantity},"price":"${l.product.price}","variant_price":"${l.product.price}","line_price":"${l.product.price * l.quantity}"}`,
+    )
     .join(",");
   const consent = consentAt(p, updatedAt);
   return `{"id":${id},"token":"${token}","cart_token":null,"email":"${p.email}","currency":"JPY","presentment_currency":"JPY","total_price":"${total}","abandoned_checkout_url":"https://${shop}/checkouts/${token}/recover","buyer_accepts_marketing":${consent.state === "subscribed"},"customer_locale":"${p.locale}","completed_at":${completedAt === null ? "null" : `"${iso(completedAt)}"`},"created_at":"${iso(createdAt)}","updated_at":"${iso(updatedAt)}","customer":${p.guest ? "null" : customerJson(p, updatedAt, false)},"line_items":[${items}]}`;
@@ -236,7 +301,11 @@ interface OrderFacts {
   checkoutToken: string;
 }
 
-function orderJson(p: CustomerProfile, o: OrderFacts, extra: { cancelledAt?: number; updatedAt?: number } = {}): string {
+function orderJson(
+  p: CustomerProfile,
+  o: OrderFacts,
+  extra: { cancelledAt?: number; updatedAt?: number } = {},
+): string {
   const consent = consentAt(p, o.createdAt);
   const items = o.lines
     .map((l, i) => {
@@ -254,7 +323,15 @@ function refundJson(o: OrderFacts, line: number, quantity: number, amount: numbe
   return `{"id":${rid},"admin_graphql_api_id":"gid://shopify/Refund/${rid}","order_id":${o.id},"created_at":"${iso(at)}","note":"demo refund","refund_line_items":[{"line_item_id":${lid},"quantity":${quantity},"subtotal":${amount},"total_tax":0}],"transactions":[{"kind":"refund","status":"success","amount":"${amount}"}],"order_adjustments":[]}`;
 }
 
-function pixelJson(shop: string, p: CustomerProfile, eventId: string, name: string, at: number, data: string, product?: SyntheticProduct): string {
+function pixelJson(
+  shop: string,
+  p: CustomerProfile,
+  eventId: string,
+  name: string,
+  at: number,
+  data: string,
+  product?: SyntheticProduct,
+): string {
   const href = product ? `https://${shop}/products/tea-${product.index}` : `https://${shop}/`;
   return `{"shop":"${shop}","customer":{"id":"${syntheticId("customer", p.n)}","email":"${p.email}"},"event":{"id":"${eventId}","name":"${name}","clientId":"demo-client-${p.n}","timestamp":"${iso(at)}","context":{"document":{"location":{"href":"${href}"}}},"data":${data}}}`;
 }
@@ -320,7 +397,11 @@ class CustomerStream extends BufferedStream {
   private pendingForm: number | null;
   private pendingUnsubscribe: number | null;
 
-  constructor(private readonly options: SyntheticStoreOptions, n: number, private readonly end: number) {
+  constructor(
+    private readonly options: SyntheticStoreOptions,
+    n: number,
+    private readonly end: number,
+  ) {
     super();
     this.p = customerProfile(options, n);
     this.r = seededRandom(mix(options.seed ?? 42, 2, n));
@@ -344,7 +425,8 @@ class CustomerStream extends BufferedStream {
     if (this.pendingForm !== null && this.pendingForm < next) next = this.pendingForm;
     if (this.pendingUnsubscribe !== null && this.pendingUnsubscribe < next) next = this.pendingUnsubscribe;
     if (this.nextOrder !== null && this.nextOrder < next) next = this.nextOrder;
-    if (this.nextBrowse !== null && this.nextBrowse <= this.activeUntil && this.nextBrowse < next) next = this.nextBrowse;
+    if (this.nextBrowse !== null && this.nextBrowse <= this.activeUntil && this.nextBrowse < next)
+      next = this.nextBrowse;
     return next <= this.end ? next : null;
   }
 
@@ -356,14 +438,29 @@ class CustomerStream extends BufferedStream {
       this.push({ kind: "webhook", at, topic: "customers/create", body: customerJson(p, at, true) }, this.end);
     } else if (this.pendingForm === at) {
       this.pendingForm = null;
-      this.push({ kind: "proxy", at, path: "/proxy/birthday", loggedInCustomerId: syntheticId("customer", p.n), fields: { birthDate: p.birthDateByForm!, locale: p.locale }, customer: p.n }, this.end);
+      this.push(
+        {
+          kind: "proxy",
+          at,
+          path: "/proxy/birthday",
+          loggedInCustomerId: syntheticId("customer", p.n),
+          fields: { birthDate: p.birthDateByForm!, locale: p.locale },
+          customer: p.n,
+        },
+        this.end,
+      );
     } else if (this.pendingUnsubscribe === at) {
       this.pendingUnsubscribe = null;
       const id = syntheticId("customer", p.n);
-      this.push({
-        kind: "webhook", at, topic: "customers_email_marketing_consent/update",
-        body: `{"customer_id":${id},"email_address":"${p.email}","email_marketing_consent":{"state":"unsubscribed","opt_in_level":"single_opt_in","consent_updated_at":"${iso(at)}"}}`,
-      }, this.end);
+      this.push(
+        {
+          kind: "webhook",
+          at,
+          topic: "customers_email_marketing_consent/update",
+          body: `{"customer_id":${id},"email_address":"${p.email}","email_marketing_consent":{"state":"unsubscribed","opt_in_level":"single_opt_in","consent_updated_at":"${iso(at)}"}}`,
+        },
+        this.end,
+      );
     } else if (this.nextOrder === at) {
       this.placeOrder(at);
     } else {
@@ -378,9 +475,11 @@ class CustomerStream extends BufferedStream {
     for (let i = 0; i < count; i++) {
       const rebuy = this.bought.filter((b) => b.consumable);
       const product =
-        rebuy.length > 0 && r() < 0.6 ? pick(r, rebuy)
-        : r() < 0.65 ? pick(r, inCategory(this.p.favouriteCategory))
-        : pick(r, SYNTHETIC_PRODUCTS);
+        rebuy.length > 0 && r() < 0.6
+          ? pick(r, rebuy)
+          : r() < 0.65
+            ? pick(r, inCategory(this.p.favouriteCategory))
+            : pick(r, SYNTHETIC_PRODUCTS);
       if (lines.some((l) => l.product === product)) continue;
       const quantity = 1 + (r() < 0.25 * Math.min(3, this.p.propensity) ? 1 : 0) + (r() < 0.05 ? 2 : 0);
       lines.push({ product, quantity });
@@ -389,7 +488,13 @@ class CustomerStream extends BufferedStream {
   }
 
   /** A browse session (product views, maybe an add to cart and a checkout) that ends at `until`. */
-  private session(start: number, lines: Line[], views: SyntheticProduct[], addToCart: boolean, checkout: { token: string; id: string } | null): number {
+  private session(
+    start: number,
+    lines: Line[],
+    views: SyntheticProduct[],
+    addToCart: boolean,
+    checkout: { token: string; id: string } | null,
+  ): number {
     const p = this.p;
     const s = this.sessions++;
     let t = start;
@@ -397,22 +502,77 @@ class CustomerStream extends BufferedStream {
     const ev = () => `demo-ev-${p.n}-${s}-${i++}`;
     if (!p.guest) {
       for (const product of views) {
-        this.push({ kind: "pixel", at: t, customer: p.n, body: pixelJson(this.options.shop, p, ev(), "product_viewed", t, `{"productVariant":${variantData(product)}}`, product) }, this.end);
+        this.push(
+          {
+            kind: "pixel",
+            at: t,
+            customer: p.n,
+            body: pixelJson(
+              this.options.shop,
+              p,
+              ev(),
+              "product_viewed",
+              t,
+              `{"productVariant":${variantData(product)}}`,
+              product,
+            ),
+          },
+          this.end,
+        );
         t += (1 + this.r() * 3) * MINUTE;
       }
       if (addToCart) {
         for (const line of lines) {
-          this.push({ kind: "pixel", at: t, customer: p.n, body: pixelJson(this.options.shop, p, ev(), "product_added_to_cart", t, `{"cartLine":{"quantity":${line.quantity},"merchandise":${variantData(line.product)}}}`, line.product) }, this.end);
+          this.push(
+            {
+              kind: "pixel",
+              at: t,
+              customer: p.n,
+              body: pixelJson(
+                this.options.shop,
+                p,
+                ev(),
+                "product_added_to_cart",
+                t,
+                `{"cartLine":{"quantity":${line.quantity},"merchandise":${variantData(line.product)}}}`,
+                line.product,
+              ),
+            },
+            this.end,
+          );
           t += MINUTE;
         }
       }
       if (checkout) {
         const items = lines.map((l) => `{"quantity":${l.quantity},"variant":${variantData(l.product)}}`).join(",");
-        this.push({ kind: "pixel", at: t, customer: p.n, body: pixelJson(this.options.shop, p, ev(), "checkout_started", t, `{"checkout":{"token":"${checkout.token}","email":"${p.email}","lineItems":[${items}]}}`) }, this.end);
+        this.push(
+          {
+            kind: "pixel",
+            at: t,
+            customer: p.n,
+            body: pixelJson(
+              this.options.shop,
+              p,
+              ev(),
+              "checkout_started",
+              t,
+              `{"checkout":{"token":"${checkout.token}","email":"${p.email}","lineItems":[${items}]}}`,
+            ),
+          },
+          this.end,
+        );
       }
     }
     if (checkout) {
-      this.push({ kind: "webhook", at: t, topic: "checkouts/create", body: checkoutJson(this.options.shop, p, checkout.token, checkout.id, lines, t, t, null) }, this.end);
+      this.push(
+        {
+          kind: "webhook",
+          at: t,
+          topic: "checkouts/create",
+          body: checkoutJson(this.options.shop, p, checkout.token, checkout.id, lines, t, t, null),
+        },
+        this.end,
+      );
       t += (2 + this.r() * 5) * MINUTE;
     }
     return t;
@@ -428,20 +588,71 @@ class CustomerStream extends BufferedStream {
     const views = lines.map((l) => l.product);
     const orderAt = this.session(at, lines, views, true, { token, id: syntheticId("checkout", seq) });
     const total = lines.reduce((sum, l) => sum + l.product.price * l.quantity, 0);
-    const order: OrderFacts = { id: syntheticId("order", seq), seq, lines, total, createdAt: orderAt, checkoutToken: token };
-    this.push({ kind: "webhook", at: orderAt, topic: "orders/create", body: orderJson(p, order), order: { customer: p.n, guest: p.guest, total } }, this.end);
-    this.push({ kind: "webhook", at: orderAt + MINUTE, topic: "checkouts/update", body: checkoutJson(this.options.shop, p, token, syntheticId("checkout", seq), lines, at, orderAt + MINUTE, orderAt) }, this.end);
+    const order: OrderFacts = {
+      id: syntheticId("order", seq),
+      seq,
+      lines,
+      total,
+      createdAt: orderAt,
+      checkoutToken: token,
+    };
+    this.push(
+      {
+        kind: "webhook",
+        at: orderAt,
+        topic: "orders/create",
+        body: orderJson(p, order),
+        order: { customer: p.n, guest: p.guest, total },
+      },
+      this.end,
+    );
+    this.push(
+      {
+        kind: "webhook",
+        at: orderAt + MINUTE,
+        topic: "checkouts/update",
+        body: checkoutJson(
+          this.options.shop,
+          p,
+          token,
+          syntheticId("checkout", seq),
+          lines,
+          at,
+          orderAt + MINUTE,
+          orderAt,
+        ),
+      },
+      this.end,
+    );
     for (const line of lines) if (!this.bought.includes(line.product)) this.bought.push(line.product);
     const fate = r();
     if (fate < 0.02) {
       const cancelledAt = orderAt + (2 + r() * 20) * HOUR;
-      this.push({ kind: "webhook", at: cancelledAt, topic: "orders/cancelled", body: orderJson(p, order, { cancelledAt, updatedAt: cancelledAt }), reversal: { customer: p.n, amount: total } }, this.end);
+      this.push(
+        {
+          kind: "webhook",
+          at: cancelledAt,
+          topic: "orders/cancelled",
+          body: orderJson(p, order, { cancelledAt, updatedAt: cancelledAt }),
+          reversal: { customer: p.n, amount: total },
+        },
+        this.end,
+      );
     } else if (fate < 0.07) {
       const line = Math.floor(r() * lines.length);
       const { quantity, product } = itemAt(lines, line, "line");
       const amount = product.price * quantity;
       const refundAt = orderAt + (3 + r() * 10) * DAY;
-      this.push({ kind: "webhook", at: refundAt, topic: "refunds/create", body: refundJson(order, line, quantity, amount, refundAt), reversal: { customer: p.n, amount } }, this.end);
+      this.push(
+        {
+          kind: "webhook",
+          at: refundAt,
+          topic: "refunds/create",
+          body: refundJson(order, line, quantity, amount, refundAt),
+          reversal: { customer: p.n, amount },
+        },
+        this.end,
+      );
     }
     // The next order: heavy buyers come back sooner and churn less; everyone may stop for good.
     const churn = 0.45 / (1 + p.propensity);
@@ -453,18 +664,29 @@ class CustomerStream extends BufferedStream {
     }
     this.activeUntil = Math.max(this.activeUntil, orderAt + 60 * DAY);
     // a browse visit that fell due while the customer was inactive is not replayed in the past
-    if (this.nextBrowse !== null && this.nextBrowse < orderAt) this.nextBrowse = orderAt + exponential(r, this.browseGap());
+    if (this.nextBrowse !== null && this.nextBrowse < orderAt)
+      this.nextBrowse = orderAt + exponential(r, this.browseGap());
   }
 
   private browse(at: number): void {
     const r = this.r;
     const favourites = inCategory(this.p.favouriteCategory);
-    const views = Array.from({ length: 1 + Math.floor(r() * 3) }, () => (r() < 0.7 ? pick(r, favourites) : pick(r, SYNTHETIC_PRODUCTS)));
+    const views = Array.from({ length: 1 + Math.floor(r() * 3) }, () =>
+      r() < 0.7 ? pick(r, favourites) : pick(r, SYNTHETIC_PRODUCTS),
+    );
     const addToCart = r() < 0.35;
     const checkout = addToCart && r() < 0.5;
     const lines: Line[] = addToCart ? [{ product: itemAt(views, 0, "view"), quantity: 1 }] : [];
     const s = this.sessions;
-    this.session(at, lines, views, addToCart, checkout ? { token: `demo-ck-${this.p.n}-b${s}`, id: syntheticId("checkout", perCustomer(this.p.n, 5000 + s)) } : null);
+    this.session(
+      at,
+      lines,
+      views,
+      addToCart,
+      checkout
+        ? { token: `demo-ck-${this.p.n}-b${s}`, id: syntheticId("checkout", perCustomer(this.p.n, 5000 + s)) }
+        : null,
+    );
     this.nextBrowse = at + exponential(r, this.browseGap());
   }
 }
@@ -476,7 +698,12 @@ class InventoryStream extends BufferedStream {
   private soldOut = false;
   private round = 0;
 
-  constructor(private readonly options: SyntheticStoreOptions, private readonly product: SyntheticProduct, private readonly start: number, private readonly end: number) {
+  constructor(
+    private readonly options: SyntheticStoreOptions,
+    private readonly product: SyntheticProduct,
+    private readonly start: number,
+    private readonly end: number,
+  ) {
     super();
     this.r = seededRandom(mix(options.seed ?? 42, 3, product.index));
     this.nextAt = start - DAY;
@@ -496,7 +723,10 @@ class InventoryStream extends BufferedStream {
     }
     if (!this.soldOut) {
       this.soldOut = true;
-      this.push({ kind: "webhook", at, topic: "inventory_levels/update", body: inventoryJson(this.product, 0, at) }, this.end);
+      this.push(
+        { kind: "webhook", at, topic: "inventory_levels/update", body: inventoryJson(this.product, 0, at) },
+        this.end,
+      );
       // shoppers who find it sold out ask to be told (subscribed account holders who have arrived)
       const asks = Math.floor(r() * 4);
       const arrived = Math.floor(((at - this.start) / (this.end - this.start)) * this.options.customers);
@@ -504,15 +734,35 @@ class InventoryStream extends BufferedStream {
         const p = customerProfile(this.options, Math.floor(r() * arrived));
         const askedAt = at + (1 + r() * 40) * HOUR;
         if (p.guest || p.consent !== "subscribed" || p.arrivesAt >= at) continue;
-        this.push({
-          kind: "proxy", at: askedAt, path: "/proxy/back-in-stock", loggedInCustomerId: syntheticId("customer", p.n), customer: p.n,
-          fields: { email: p.email, variant: syntheticId("variant", this.product.index), consent: "true", locale: p.locale },
-        }, this.end);
+        this.push(
+          {
+            kind: "proxy",
+            at: askedAt,
+            path: "/proxy/back-in-stock",
+            loggedInCustomerId: syntheticId("customer", p.n),
+            customer: p.n,
+            fields: {
+              email: p.email,
+              variant: syntheticId("variant", this.product.index),
+              consent: "true",
+              locale: p.locale,
+            },
+          },
+          this.end,
+        );
       }
       this.nextAt = at + (2 + r() * 6) * DAY;
     } else {
       this.soldOut = false;
-      this.push({ kind: "webhook", at, topic: "inventory_levels/update", body: inventoryJson(this.product, 40 + Math.floor(r() * 80), at) }, this.end);
+      this.push(
+        {
+          kind: "webhook",
+          at,
+          topic: "inventory_levels/update",
+          body: inventoryJson(this.product, 40 + Math.floor(r() * 80), at),
+        },
+        this.end,
+      );
       this.nextAt = at + exponential(r, 45 * DAY);
     }
   }
@@ -588,7 +838,8 @@ class StreamHeap {
 
 /** The store's events in time order (ties in a fixed order), lazily. */
 export function* syntheticStore(options: SyntheticStoreOptions): Generator<StoreEvent> {
-  if (!Number.isInteger(options.customers) || options.customers < 1) throw new Error("customers must be a whole number of at least 1");
+  if (!Number.isInteger(options.customers) || options.customers < 1)
+    throw new Error("customers must be a whole number of at least 1");
   const { start, end } = timeline(options);
   const heap = new StreamHeap();
   SYNTHETIC_PRODUCTS.forEach((product) => heap.push(product.index, new InventoryStream(options, product, start, end)));
@@ -618,8 +869,21 @@ export function responseOrder(options: SyntheticStoreOptions, n: number, k: numb
   const r = seededRandom(mix(options.seed ?? 42, 4, n * 997 + k));
   const product = r() < 0.7 ? pick(r, inCategory(p.favouriteCategory)) : pick(r, SYNTHETIC_PRODUCTS);
   const seq = perCustomer(n, 9000 + k);
-  const order: OrderFacts = { id: syntheticId("order", seq), seq, lines: [{ product, quantity: 1 }], total: product.price, createdAt: at, checkoutToken: `demo-ck-${n}-r${k}` };
-  return { kind: "webhook", at, topic: "orders/create", body: orderJson(p, order), order: { customer: n, guest: p.guest, total: product.price } };
+  const order: OrderFacts = {
+    id: syntheticId("order", seq),
+    seq,
+    lines: [{ product, quantity: 1 }],
+    total: product.price,
+    createdAt: at,
+    checkoutToken: `demo-ck-${n}-r${k}`,
+  };
+  return {
+    kind: "webhook",
+    at,
+    topic: "orders/create",
+    body: orderJson(p, order),
+    order: { customer: n, guest: p.guest, total: product.price },
+  };
 }
 
 /** A seeded draw in [0, 1) for a text key (e.g. one message), independent of everything else. */

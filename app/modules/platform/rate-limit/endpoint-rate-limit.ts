@@ -23,7 +23,10 @@ export class EndpointRateLimiter<E extends string> {
   take(endpoint: E, ip: string | null, nowMs: number): TakeResult {
     const limit = this.limitOf(endpoint);
     return this.buckets.take(
-      [{ key: `endpoint|${endpoint}`, limit: limit.perEndpoint }, ...(ip ? [{ key: `ip|${endpoint}|${ip}`, limit: limit.perIp }] : [])],
+      [
+        { key: `endpoint|${endpoint}`, limit: limit.perEndpoint },
+        ...(ip ? [{ key: `ip|${endpoint}|${ip}`, limit: limit.perIp }] : []),
+      ],
       1,
       nowMs,
     );

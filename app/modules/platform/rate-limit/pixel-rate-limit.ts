@@ -34,7 +34,10 @@ export class PixelRateLimiter {
     const { shop, clientIds, ip } = input;
     const requests = [
       { key: `shop|${shop}`, limit: this.limits.perShop },
-      ...[...new Set(clientIds)].map((clientId) => ({ key: `client|${shop}|${clientId}`, limit: this.limits.perClient })),
+      ...[...new Set(clientIds)].map((clientId) => ({
+        key: `client|${shop}|${clientId}`,
+        limit: this.limits.perClient,
+      })),
       ...(ip ? [{ key: `ip|${shop}|${ip}`, limit: this.limits.perIp }] : []),
     ];
     return this.buckets.take(requests, input.events, input.nowMs);

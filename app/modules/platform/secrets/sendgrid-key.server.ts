@@ -59,7 +59,9 @@ export function encryptionKey(env: SecretEnv = process.env): Buffer {
   }
   const apiSecret = env.SHOPIFY_API_SECRET?.trim();
   if (!apiSecret) {
-    throw new EncryptionKeyError("no key to encrypt secrets with: set JOREN_ENCRYPTION_KEY (`openssl rand -hex 32`) or SHOPIFY_API_SECRET");
+    throw new EncryptionKeyError(
+      "no key to encrypt secrets with: set JOREN_ENCRYPTION_KEY (`openssl rand -hex 32`) or SHOPIFY_API_SECRET",
+    );
   }
   return Buffer.from(hkdfSync("sha256", apiSecret, "", HKDF_INFO, KEY_BYTES));
 }
@@ -73,13 +75,26 @@ export function encryptSecret(plain: string, shopId: string, key: Buffer): strin
   const cipher = createCipheriv("aes-256-gcm", key, iv, { authTagLength: TAG_BYTES });
   cipher.setAAD(aad(shopId));
   const body = Buffer.concat([cipher.update(plain, "utf8"), cipher.final()]);
-  return [FORMAT_VERSION, iv.toString("base64url"), cipher.getAuthTag().toString("base64url"), body.toString("base64url")].join(".");
+  return [
+    FORMAT_VERSION,
+    iv.toString("base64url"),
+    cipher.getAuthTag().toString("base64url"),
+    body.toString("base64url"),
+  ].join(".");
 }
 
 export function decryptSecret(stored: string, shopId: string, key: Buffer): string {
   const [version, ivText, tagText, bodyText, ...rest] = stored.split(".");
-  if (version !== FORMAT_VERSION || rest.length > 0 || ivText === undefined || tagText === undefined || bodyText === undefined) {
-    throw new SendgridKeyDecryptError(`the stored SendGrid key has an unknown format (${JSON.stringify(version)}); re-enter the key in Settings`);
+  if (
+    version !== FORMAT_VERSION ||
+    rest.length > 0 ||
+    ivText === undefined ||
+    tagText === undefined ||
+    bodyText === undefined
+  ) {
+    throw new SendgridKeyDecryptError(
+      `the stored SendGrid key has an unknown format (${JSON.stringify(version)}); re-enter the key in Settings`,
+    );
   }
   const iv = Buffer.from(ivText, "base64url");
   const tag = Buffer.from(tagText, "base64url");
@@ -102,11 +117,14 @@ export function decryptSecret(stored: string, shopId: string, key: Buffer): stri
 export function normalizeSendgridKey(plainKey: string): string {
   const key = plainKey.trim();
   if (key.length === 0) {
-    throw new SendgridKeyInputError("Enter a SendGrid API key, or remove the key to use the app's default.", "SendGrid の API キーを入力してください（アプリ既定のキーを使う場合はキーを削除してください）。");
+    throw new SendgridKeyInputError(
+      "Enter a SendGrid API key, or remove the key to use the app's default.",
+      "SendGrid の API キーを入力してください（アプリ既定のキーを使う場合はキーを削除してください）。",
+    );
   }
   if (key.length > MAX_KEY_LENGTH || !SENDGRID_KEY_SHAPE.test(key)) {
     throw new SendgridKeyInputError(
-      "This is not a SendGrid API key: it starts with \"SG.\" and has two dots. Copy it again from SendGrid → Settings → API Keys (Mail Send permission).",
+      'This is not a SendGrid API key: it starts with "SG." and has two dots. Copy it again from SendGrid → Settings → API Keys (Mail Send permission).',
       "SendGrid の API キーの形式ではありません（「SG.」で始まり、ドットを 2 つ含みます）。SendGrid の Settings → API Keys（Mail Send 権限）から再度コピーしてください。",
     );
   }
@@ -114,8 +132,14 @@ export function normalizeSendgridKey(plainKey: string): string {
 }
 
 /** Stores the shop's key encrypted; null removes it (the app-wide SENDGRID_API_KEY applies again). */
-export async function saveSendgridKey(db: Db | Tx, shopId: string, plainKey: string | null, env: SecretEnv = process.env): Promise<void> {
-  const sendgridKeyEncrypted = plainKey === null ? null : encryptSecret(normalizeSendgridKey(plainKey), shopId, encryptionKey(env));
+export async function saveSendgridKey(
+  db: Db | Tx,
+  shopId: string,
+  plainKey: string | null,
+  env: SecretEnv = process.env,
+): Promise<void> {
+  const sendgridKeyEncrypted =
+    plainKey === null ? null : encryptSecret(normalizeSendgridKey(plainKey), shopId, encryptionKey(env));
   await db.shop.update({ where: { id: shopId }, data: { sendgridKeyEncrypted } });
 }
 
@@ -123,7 +147,11 @@ export async function saveSendgridKey(db: Db | Tx, shopId: string, plainKey: str
  * Whether the shop has its own key, and its last four characters for the Settings page.
  * A key this server cannot decrypt shows as configured with last4 null (re-enter it).
  */
-export async function sendgridKeyStatus(db: Db | Tx, shopId: string, env: SecretEnv = process.env): Promise<{ configured: boolean; last4: string | null }> {
+export async function sendgridKeyStatus(
+  db: Db | Tx,
+  shopId: string,
+  env: SecretEnv = process.env,
+): Promise<{ configured: boolean; last4: string | null }> {
   const shop = await db.shop.findUnique({ where: { id: shopId }, select: { sendgridKeyEncrypted: true } });
   if (!shop?.sendgridKeyEncrypted) return { configured: false, last4: null };
   try {
@@ -135,7 +163,11 @@ export async function sendgridKeyStatus(db: Db | Tx, shopId: string, env: Secret
 }
 
 /** The shop's plain key, or null when it has none. Throws SendgridKeyDecryptError when it cannot be read. */
-export async function loadSendgridKey(db: Db | Tx, shopId: string, env: SecretEnv = process.env): Promise<string | null> {
+export async function loadSendgridKey(
+  db: Db | Tx,
+  shopId: string,
+  env: SecretEnv = process.env,
+): Promise<string | null> {
   const shop = await db.shop.findUnique({ where: { id: shopId }, select: { sendgridKeyEncrypted: true } });
   if (!shop?.sendgridKeyEncrypted) return null;
   return decryptSecret(shop.sendgridKeyEncrypted, shopId, encryptionKey(env));

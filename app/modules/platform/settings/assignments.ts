@@ -4,7 +4,9 @@ import { isPlainObject, type PlainObject } from "./settings-json";
 
 export type Parsed<T> = { ok: true; value: T } | { ok: false; message: string };
 
-export function splitAssignment(text: string): { ok: true; name: string; value: string } | { ok: false; message: string } {
+export function splitAssignment(
+  text: string,
+): { ok: true; name: string; value: string } | { ok: false; message: string } {
   const at = text.indexOf("=");
   const name = at < 0 ? "" : text.slice(0, at).trim();
   if (!name) return { ok: false, message: `expected name=value, got "${text}"` };
@@ -12,7 +14,9 @@ export function splitAssignment(text: string): { ok: true; name: string; value: 
 }
 
 export function parseNumber(raw: string): Parsed<number> {
-  return /^-?\d+(\.\d+)?$/.test(raw) ? { ok: true, value: Number(raw) } : { ok: false, message: `"${raw}" is not a number` };
+  return /^-?\d+(\.\d+)?$/.test(raw)
+    ? { ok: true, value: Number(raw) }
+    : { ok: false, message: `"${raw}" is not a number` };
 }
 
 const TRUE_WORDS = ["true", "on", "yes", "1"];

@@ -29,9 +29,11 @@ export function incentiveSchema(defaults: Incentive) {
     .superRefine((incentive, ctx) => {
       const { kind, value } = incentive;
       const bad = (message: string) => ctx.addIssue({ code: "custom", path: ["value"], message });
-      if (kind === "percent" && !(Number.isInteger(value) && value >= 1 && value <= 100)) bad("a percent off must be a whole number from 1 to 100");
+      if (kind === "percent" && !(Number.isInteger(value) && value >= 1 && value <= 100))
+        bad("a percent off must be a whole number from 1 to 100");
       if (kind === "amount" && !(value > 0)) bad("an amount off must be above 0");
-      if (kind === "points" && !(Number.isInteger(value) && value >= 1)) bad("bonus points must be a whole number of at least 1");
+      if (kind === "points" && !(Number.isInteger(value) && value >= 1))
+        bad("bonus points must be a whole number of at least 1");
     })
     .prefault({});
 }

@@ -6,4 +6,5 @@ import { flag, wholeNumber } from "./setting-fields";
 
 export const off = () => flag().default(false);
 export const hour = (value: number) => wholeNumber(0, 23, "o'clock").default(value);
-export const coupon = (audience: "first_purchase" | "anyone") => incentiveSchema({ audience, kind: "percent", value: 10, expiresDays: 14 });
+export const coupon = (audience: "first_purchase" | "anyone") =>
+  incentiveSchema({ audience, kind: "percent", value: 10, expiresDays: 14 });

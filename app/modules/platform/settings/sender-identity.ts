@@ -29,7 +29,10 @@ const PROBLEMS: Record<SenderField, Record<SettingsLocale, string>> = {
 const ORDER: readonly SenderField[] = ["name", "email", "postalAddress", "contact"];
 
 /** What is still missing before marketing email may be sent; empty when the identity is complete. */
-export function senderIdentityProblems(settings: Pick<ShopSettings, "sender">, locale: SettingsLocale = "en"): string[] {
+export function senderIdentityProblems(
+  settings: Pick<ShopSettings, "sender">,
+  locale: SettingsLocale = "en",
+): string[] {
   return ORDER.filter((field) => !settings.sender[field]?.trim()).map((field) => PROBLEMS[field][locale]);
 }
 

@@ -15,7 +15,8 @@ export function issuesToErrors(issues: readonly z.core.$ZodIssue[]): SettingErro
   const errors: SettingError[] = [];
   for (const issue of issues) {
     if (issue.code === "unrecognized_keys") {
-      for (const key of issue.keys) errors.push({ field: fieldPath([...issue.path, key]), message: "is not a known setting" });
+      for (const key of issue.keys)
+        errors.push({ field: fieldPath([...issue.path, key]), message: "is not a known setting" });
     } else {
       errors.push({ field: fieldPath(issue.path) || "(settings)", message: issue.message });
     }

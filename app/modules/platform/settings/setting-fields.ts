@@ -24,8 +24,12 @@ export function flag() {
 /** Blank text means "not configured": the field is dropped rather than stored empty. */
 export function optionalText(max: number) {
   return z.preprocess(
-    (value) => (typeof value === "string" && value.trim() === "" ? undefined : typeof value === "string" ? value.trim() : value),
-    z.string({ error: "must be text" }).max(max, { error: `must be at most ${max} characters` }).optional(),
+    (value) =>
+      typeof value === "string" && value.trim() === "" ? undefined : typeof value === "string" ? value.trim() : value,
+    z
+      .string({ error: "must be text" })
+      .max(max, { error: `must be at most ${max} characters` })
+      .optional(),
   );
 }
 
@@ -35,11 +39,14 @@ export function optionalText(max: number) {
  */
 export function singleLineText(max: number) {
   return z.preprocess(
-    (value) => (typeof value === "string" && value.trim() === "" ? undefined : typeof value === "string" ? value.trim() : value),
+    (value) =>
+      typeof value === "string" && value.trim() === "" ? undefined : typeof value === "string" ? value.trim() : value,
     z
       .string({ error: "must be text" })
       .max(max, { error: `must be at most ${max} characters` })
-      .refine((text) => !hasControlCharacter(text), { error: "must be one line, without line breaks or control characters" })
+      .refine((text) => !hasControlCharacter(text), {
+        error: "must be one line, without line breaks or control characters",
+      })
       .optional(),
   );
 }

@@ -72,7 +72,8 @@ export function parseWithDefaults<S extends z.ZodType>(schema: S, json: string):
         continue;
       }
       // A value already at its default that still fails (a cross-field check) takes its parent along.
-      const path = issue.path.length > 0 && getPath(candidate, issue.path) === undefined ? issue.path.slice(0, -1) : issue.path;
+      const path =
+        issue.path.length > 0 && getPath(candidate, issue.path) === undefined ? issue.path.slice(0, -1) : issue.path;
       candidate = withoutPath(candidate, path);
     }
     if (!isPlainObject(candidate)) candidate = {};

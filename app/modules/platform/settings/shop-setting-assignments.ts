@@ -3,7 +3,12 @@
 // Every assignment is checked and the result validated as a whole; on any error nothing changes.
 import { parseNumber, setAtPath, splitAssignment, type Parsed } from "./assignments";
 import type { SettingError } from "./setting-errors";
-import { updateShopSettings, type SettingsUpdate, type ShopSettings, type ShopSettingsPatch } from "./shop-settings-schema";
+import {
+  updateShopSettings,
+  type SettingsUpdate,
+  type ShopSettings,
+  type ShopSettingsPatch,
+} from "./shop-settings-schema";
 
 interface SettingName {
   path: readonly string[];
@@ -15,7 +20,17 @@ const text = (raw: string): Parsed<unknown> => ({ ok: true, value: raw });
 
 function parseTextList(raw: string): Parsed<unknown> {
   if (raw === "" || /^(none|off)$/i.test(raw)) return { ok: true, value: [] };
-  return { ok: true, value: [...new Set(raw.split(",").map((part) => part.trim()).filter(Boolean))] };
+  return {
+    ok: true,
+    value: [
+      ...new Set(
+        raw
+          .split(",")
+          .map((part) => part.trim())
+          .filter(Boolean),
+      ),
+    ],
+  };
 }
 
 function parseQuietHours(raw: string): Parsed<unknown> {
@@ -38,25 +53,50 @@ export const SHOP_SETTING_NAMES: Readonly<Record<string, SettingName>> = {
   quietHours: { path: ["quietHours"], parse: parseQuietHours, hint: "e.g. 21-8, or off" },
   holdoutPercent: { path: ["holdoutPercent"], parse: parseNumber, hint: "percent, 0–50" },
   attributionDays: { path: ["attributionDays"], parse: parseNumber, hint: "days, 1–30" },
-  openAttributionDays: { path: ["openAttributionDays"], parse: parseNumber, hint: "days, 0–30 (0: opens are not counted)" },
+  openAttributionDays: {
+    path: ["openAttributionDays"],
+    parse: parseNumber,
+    hint: "days, 0–30 (0: opens are not counted)",
+  },
   timezone: { path: ["timezone"], parse: parseTimezone, hint: "e.g. Asia/Tokyo, or shop" },
-  pointsEarned: { path: ["points", "earnPoints"], parse: parseNumber, hint: "points earned per pointsPerCurrencyUnits" },
-  pointsPerCurrencyUnits: { path: ["points", "perCurrencyUnits"], parse: parseNumber, hint: "currency units per pointsEarned" },
+  pointsEarned: {
+    path: ["points", "earnPoints"],
+    parse: parseNumber,
+    hint: "points earned per pointsPerCurrencyUnits",
+  },
+  pointsPerCurrencyUnits: {
+    path: ["points", "perCurrencyUnits"],
+    parse: parseNumber,
+    hint: "currency units per pointsEarned",
+  },
   pointsExpiryDays: { path: ["points", "expiryDays"], parse: parseNumber, hint: "days" },
   loyaltyVariant: { path: ["guard", "loyaltyVariant"], parse: text, hint: "loyalty_coupon, bonus_points or none" },
-  firstPurchaseCodes: { path: ["guard", "firstPurchaseCodes"], parse: parseTextList, hint: "comma-separated codes, e.g. WELCOME10,FIRST5, or none" },
+  firstPurchaseCodes: {
+    path: ["guard", "firstPurchaseCodes"],
+    parse: parseTextList,
+    hint: "comma-separated codes, e.g. WELCOME10,FIRST5, or none",
+  },
   checkoutDiscountKind: { path: ["guard", "checkoutDiscount", "kind"], parse: text, hint: "percent or amount" },
-  checkoutDiscountValue: { path: ["guard", "checkoutDiscount", "value"], parse: parseNumber, hint: "percent 1–100, or an amount in shop currency" },
+  checkoutDiscountValue: {
+    path: ["guard", "checkoutDiscount", "value"],
+    parse: parseNumber,
+    hint: "percent 1–100, or an amount in shop currency",
+  },
   regularMinOrders: { path: ["phaseRules", "regularMinOrders"], parse: parseNumber, hint: "orders" },
   dormantAfterDays: { path: ["phaseRules", "dormantAfterDays"], parse: parseNumber, hint: "days" },
 };
 
 function nameForField(field: string): string {
-  const match = Object.entries(SHOP_SETTING_NAMES).find(([, s]) => field === s.path.join(".") || field.startsWith(`${s.path.join(".")}.`));
+  const match = Object.entries(SHOP_SETTING_NAMES).find(
+    ([, s]) => field === s.path.join(".") || field.startsWith(`${s.path.join(".")}.`),
+  );
   return match ? match[0] : field;
 }
 
-export function applySettingAssignments(settings: ShopSettings, assignments: readonly string[]): SettingsUpdate<ShopSettings> {
+export function applySettingAssignments(
+  settings: ShopSettings,
+  assignments: readonly string[],
+): SettingsUpdate<ShopSettings> {
   const errors: SettingError[] = [];
   let patch: ShopSettingsPatch = {};
   for (const assignment of assignments) {
@@ -67,7 +107,10 @@ export function applySettingAssignments(settings: ShopSettings, assignments: rea
     }
     const setting = Object.hasOwn(SHOP_SETTING_NAMES, split.name) ? SHOP_SETTING_NAMES[split.name] : undefined;
     if (!setting) {
-      errors.push({ field: split.name, message: `unknown setting; known: ${Object.keys(SHOP_SETTING_NAMES).join(", ")}` });
+      errors.push({
+        field: split.name,
+        message: `unknown setting; known: ${Object.keys(SHOP_SETTING_NAMES).join(", ")}`,
+      });
       continue;
     }
     const parsed = setting.parse(split.value);

@@ -62,9 +62,16 @@ export const shopSettingsSchema = z.strictObject({
       loyaltyVariant: oneOf(LOYALTY_VARIANTS).default("loyalty_coupon"),
       /** the merchant's own first-purchase code names (e.g. WELCOME10): redemptions by repeat customers are counted */
       firstPurchaseCodes: z
-        .array(z.string({ error: "must be text" }).trim().min(1, { error: "a code cannot be empty" }).max(255, { error: "a code is at most 255 characters" }), {
-          error: "must be a list of discount codes",
-        })
+        .array(
+          z
+            .string({ error: "must be text" })
+            .trim()
+            .min(1, { error: "a code cannot be empty" })
+            .max(255, { error: "a code is at most 255 characters" }),
+          {
+            error: "must be a list of discount codes",
+          },
+        )
         .max(100, { error: "at most 100 codes" })
         .default([]),
       /** what the checkout Discount Function grants a logged-in customer with no orders */
@@ -109,7 +116,9 @@ export function serializeShopSettings(settings: ShopSettings): string {
 /** Applies a partial update; nothing changes unless the whole result is valid. */
 export function updateShopSettings(current: ShopSettings, patch: ShopSettingsPatch): SettingsUpdate<ShopSettings> {
   const result = shopSettingsSchema.safeParse(deepMerge(current, patch));
-  return result.success ? { ok: true, settings: result.data } : { ok: false, errors: issuesToErrors(result.error.issues) };
+  return result.success
+    ? { ok: true, settings: result.data }
+    : { ok: false, errors: issuesToErrors(result.error.issues) };
 }
 
 /** The timezone every shop-time rule uses: the merchant's override, else Shopify's, else Tokyo. */

@@ -21,14 +21,19 @@ export interface ShopRef {
 
 export class UnknownShopError extends Error {
   constructor(readonly domain: string) {
-    super(`unknown shop "${domain}": install the app on it, or run \`npm run joren -- shop:add ${domain}\` for a local shop`);
+    super(
+      `unknown shop "${domain}": install the app on it, or run \`npm run joren -- shop:add ${domain}\` for a local shop`,
+    );
     this.name = "UnknownShopError";
   }
 }
 
 /** The shop with this myshopify.com domain; throws UnknownShopError naming the fix when there is none. */
 export async function findShopByDomain(db: Tx, domain: string): Promise<ShopRef> {
-  const shop = await db.shop.findUnique({ where: { domain }, select: { id: true, domain: true, timezone: true, uninstalledAt: true } });
+  const shop = await db.shop.findUnique({
+    where: { domain },
+    select: { id: true, domain: true, timezone: true, uninstalledAt: true },
+  });
   if (!shop) throw new UnknownShopError(domain);
   return shop;
 }
@@ -45,7 +50,11 @@ export async function getShopSettings(db: Tx, shopId: string): Promise<{ setting
  * Validates and stores the whole settings object; nothing is written unless it is valid. A
  * timezone override is also written to Shop.timezone, so readers of that column agree.
  */
-export async function saveShopSettings(db: Tx, shopId: string, settings: ShopSettings): Promise<SettingsUpdate<ShopSettings>> {
+export async function saveShopSettings(
+  db: Tx,
+  shopId: string,
+  settings: ShopSettings,
+): Promise<SettingsUpdate<ShopSettings>> {
   const result = shopSettingsSchema.safeParse(settings);
   if (!result.success) return { ok: false, errors: issuesToErrors(result.error.issues) };
   const valid = result.data;
@@ -61,7 +70,11 @@ export async function saveShopSettings(db: Tx, shopId: string, settings: ShopSet
  * Applies "name=value" assignments (SHOP_SETTING_NAMES) to the stored settings and saves the
  * result in one transaction; on any error nothing is saved and every problem is returned.
  */
-export async function assignShopSettings(db: Db, shopId: string, assignments: readonly string[]): Promise<SettingsUpdate<ShopSettings>> {
+export async function assignShopSettings(
+  db: Db,
+  shopId: string,
+  assignments: readonly string[],
+): Promise<SettingsUpdate<ShopSettings>> {
   return db.$transaction(async (tx) => {
     const { settings } = await getShopSettings(tx, shopId);
     const updated = applySettingAssignments(settings, assignments);

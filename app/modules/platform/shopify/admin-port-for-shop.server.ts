@@ -22,13 +22,23 @@ export interface ShopAdminPort {
   scopes: string[] | null;
 }
 
-export async function adminPortForShop(db: Db, domain: string, options: { fakeStore?: FakeStoreData } = {}): Promise<ShopAdminPort> {
+export async function adminPortForShop(
+  db: Db,
+  domain: string,
+  options: { fakeStore?: FakeStoreData } = {},
+): Promise<ShopAdminPort> {
   const shop = await db.shop.findUnique({ where: { domain }, select: { id: true, isLocal: true, scopes: true } });
   if (!shop) {
-    throw new Error(`${domain} is not known here: install the app on it, or add it as a local shop (npm run joren -- shop:add ${domain})`);
+    throw new Error(
+      `${domain} is not known here: install the app on it, or add it as a local shop (npm run joren -- shop:add ${domain})`,
+    );
   }
-  if (shop.isLocal) return { admin: createFakeAdminPort(options.fakeStore), shopId: shop.id, local: true, scopes: null };
-  const session = await db.session.findUnique({ where: { id: `offline_${domain}` }, select: { accessToken: true, scope: true, expires: true, refreshToken: true } });
+  if (shop.isLocal)
+    return { admin: createFakeAdminPort(options.fakeStore), shopId: shop.id, local: true, scopes: null };
+  const session = await db.session.findUnique({
+    where: { id: `offline_${domain}` },
+    select: { accessToken: true, scope: true, expires: true, refreshToken: true },
+  });
   if (!session?.accessToken) {
     throw new Error(`${domain} has no offline session: open the app from the shop's admin once so it can authenticate`);
   }
@@ -36,9 +46,20 @@ export async function adminPortForShop(db: Db, domain: string, options: { fakeSt
   return {
     // an expiring offline token is refreshed when due (or refused with 401); a legacy
     // non-expiring one is used as it is
-    admin: createGraphqlAdminPort({ shop: domain, accessToken: session.expires || session.refreshToken ? offlineTokenSource({ db, shop: domain, credentials: appCredentials }) : session.accessToken }),
+    admin: createGraphqlAdminPort({
+      shop: domain,
+      accessToken:
+        session.expires || session.refreshToken
+          ? offlineTokenSource({ db, shop: domain, credentials: appCredentials })
+          : session.accessToken,
+    }),
     shopId: shop.id,
     local: false,
-    scopes: granted ? granted.split(",").map((s) => s.trim()).filter((s) => s.length > 0) : null,
+    scopes: granted
+      ? granted
+          .split(",")
+          .map((s) => s.trim())
+          .filter((s) => s.length > 0)
+      : null,
   };
 }

@@ -4,7 +4,13 @@
 // app/modules/platform/shopify/ knows a GraphQL document or a Shopify response shape.
 
 export const BULK_OPERATION_STATUSES = [
-  "CREATED", "RUNNING", "COMPLETED", "FAILED", "CANCELED", "EXPIRED", "CANCELING",
+  "CREATED",
+  "RUNNING",
+  "COMPLETED",
+  "FAILED",
+  "CANCELED",
+  "EXPIRED",
+  "CANCELING",
 ] as const;
 
 export type BulkOperationStatus = (typeof BULK_OPERATION_STATUSES)[number];
@@ -147,9 +153,12 @@ export class AdminApiError extends Error {
     cause?: unknown;
   }) {
     const detail = input.messages.length > 0 ? input.messages.join("; ") : input.kind;
-    super(`Shopify Admin API ${input.operation} failed (${input.kind}${input.status ? ` ${input.status}` : ""}): ${detail}`, {
-      cause: input.cause,
-    });
+    super(
+      `Shopify Admin API ${input.operation} failed (${input.kind}${input.status ? ` ${input.status}` : ""}): ${detail}`,
+      {
+        cause: input.cause,
+      },
+    );
     this.name = "AdminApiError";
     this.kind = input.kind;
     this.operation = input.operation;
@@ -163,7 +172,9 @@ export class AdminApiError extends Error {
     return new AdminApiError({
       kind: "user_errors",
       operation,
-      messages: userErrors.map((e) => (e.field && e.field.length > 0 ? `${e.field.join(".")}: ${e.message}` : e.message)),
+      messages: userErrors.map((e) =>
+        e.field && e.field.length > 0 ? `${e.field.join(".")}: ${e.message}` : e.message,
+      ),
       codes: userErrors.flatMap((e) => (e.code ? [e.code] : [])),
       userErrors,
     });
@@ -189,7 +200,8 @@ export function validateDiscountInput(input: CustomerDiscountCodeInput): void {
     throw new RangeError(`amount must be a positive number, got ${input.amount}`);
   }
   if (input.code.trim().length === 0) throw new RangeError("a discount code cannot be empty");
-  if (!(input.startsAt.getTime() < input.endsAt.getTime())) throw new RangeError("a discount must start before it ends");
+  if (!(input.startsAt.getTime() < input.endsAt.getTime()))
+    throw new RangeError("a discount must start before it ends");
   if (!/^gid:\/\/shopify\/Customer\/\d+$/.test(input.customerGid)) {
     throw new RangeError(`not a customer GID: ${input.customerGid}`);
   }

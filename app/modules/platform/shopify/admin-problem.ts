@@ -3,7 +3,15 @@
 // the log: they are English, technical and sometimes name fields the merchant never sees.
 // Pure, so a stored error text (an import job's) is classified the same way as a live error.
 
-export const ADMIN_PROBLEMS = ["permission", "session", "throttled", "unavailable", "refused", "not_found", "unknown"] as const;
+export const ADMIN_PROBLEMS = [
+  "permission",
+  "session",
+  "throttled",
+  "unavailable",
+  "refused",
+  "not_found",
+  "unknown",
+] as const;
 export type AdminProblem = (typeof ADMIN_PROBLEMS)[number];
 
 interface ErrorShape {
@@ -22,7 +30,13 @@ export function adminProblemOf(error: unknown): AdminProblem {
   const kind = typeof shape.kind === "string" ? shape.kind : (parsed?.[1] ?? null);
   const status = typeof shape.status === "number" ? shape.status : parsed?.[2] ? Number(parsed[2]) : null;
   const codes = Array.isArray(shape.codes) ? shape.codes.map(String) : [];
-  if (codes.includes("ACCESS_DENIED") || /ACCESS_DENIED|access denied/i.test(message) || status === 401 || status === 403) return "permission";
+  if (
+    codes.includes("ACCESS_DENIED") ||
+    /ACCESS_DENIED|access denied/i.test(message) ||
+    status === 401 ||
+    status === 403
+  )
+    return "permission";
   if (/has no offline session|is not known here/.test(message)) return "session";
   if (kind === "throttled" || status === 429 || codes.includes("THROTTLED")) return "throttled";
   if (kind === "network" || kind === "invalid_response" || (status !== null && status >= 500)) return "unavailable";

@@ -38,25 +38,36 @@ describe("fake Admin port", () => {
 
   test("finds the root of a bulk query", () => {
     expect(bulkQueryRoot(PRODUCTS_BULK_QUERY)).toBe("products");
-    expect(bulkQueryRoot("query { # comment {\n orders(query: \"x\") { edges { node { id } } } }")).toBe("orders");
+    expect(bulkQueryRoot('query { # comment {\n orders(query: "x") { edges { node { id } } } }')).toBe("orders");
     expect(bulkQueryRoot("{ collections { edges { node { id } } } }")).toBeNull();
   });
 
   test("discount codes get unique gids and a taken code is refused", async () => {
     const fake = createFakeAdminPort();
-    const base = { title: "t", customerGid: "gid://shopify/Customer/1", percentage: 10, startsAt: new Date(0), endsAt: new Date(1000) };
+    const base = {
+      title: "t",
+      customerGid: "gid://shopify/Customer/1",
+      percentage: 10,
+      startsAt: new Date(0),
+      endsAt: new Date(1000),
+    };
     const a = await fake.createCustomerDiscountCode({ ...base, code: "A-1" });
     const b = await fake.createCustomerDiscountCode({ ...base, code: "A-2" });
     expect(a.discountGid).not.toBe(b.discountGid);
     expect(a.discountGid).toMatch(/^gid:\/\/shopify\/DiscountCodeNode\/\d+$/);
-    await expect(fake.createCustomerDiscountCode({ ...base, code: "a-1" })).rejects.toMatchObject({ kind: "user_errors", codes: ["TAKEN"] });
+    await expect(fake.createCustomerDiscountCode({ ...base, code: "a-1" })).rejects.toMatchObject({
+      kind: "user_errors",
+      codes: ["TAKEN"],
+    });
     expect(fake.discounts.map((d) => d.code)).toEqual(["A-1", "A-2"]);
   });
 
   test("failNext fails the next call of that operation once", async () => {
     const fake = createFakeAdminPort();
     fake.failNext("updateEmailConsent");
-    await expect(fake.updateEmailConsent("gid://shopify/Customer/1", "UNSUBSCRIBED")).rejects.toBeInstanceOf(AdminApiError);
+    await expect(fake.updateEmailConsent("gid://shopify/Customer/1", "UNSUBSCRIBED")).rejects.toBeInstanceOf(
+      AdminApiError,
+    );
     await fake.updateEmailConsent("gid://shopify/Customer/1", "UNSUBSCRIBED");
     expect(fake.consents.get("gid://shopify/Customer/1")).toBe("UNSUBSCRIBED");
     fake.failNext("getShopInfo", new Error("boom"));

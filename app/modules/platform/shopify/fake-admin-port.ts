@@ -170,7 +170,10 @@ export function createFakeAdminPort(store: FakeStoreData = {}): FakeAdminPort {
     },
 
     failNext(op, error) {
-      failures.set(op, error ?? new AdminApiError({ kind: "http", operation: op, status: 503, messages: ["fake: injected failure"] }));
+      failures.set(
+        op,
+        error ?? new AdminApiError({ kind: "http", operation: op, status: 503, messages: ["fake: injected failure"] }),
+      );
     },
     endNextBulkOperation(status, errorCode = status === "FAILED" ? "INTERNAL_SERVER_ERROR" : null, root) {
       nextEnding = { status, errorCode, root: root ?? null };
@@ -194,19 +197,35 @@ export function createFakeAdminPort(store: FakeStoreData = {}): FakeAdminPort {
       maybeFail("runBulkQuery");
       if (!root) {
         throw AdminApiError.fromUserErrors("bulkOperationRunQuery", [
-          { field: ["query"], message: "fake: only products, customers and orders bulk queries are served", code: "INVALID" },
+          {
+            field: ["query"],
+            message: "fake: only products, customers and orders bulk queries are served",
+            code: "INVALID",
+          },
         ]);
       }
       for (const op of operations.values()) {
         if (op.status === "CREATED" || op.status === "RUNNING") {
           throw AdminApiError.fromUserErrors("bulkOperationRunQuery", [
-            { field: null, message: `A bulk query operation for this app and shop is already in progress: ${op.id}.`, code: "OPERATION_IN_PROGRESS" },
+            {
+              field: null,
+              message: `A bulk query operation for this app and shop is already in progress: ${op.id}.`,
+              code: "OPERATION_IN_PROGRESS",
+            },
           ]);
         }
       }
       sequence += 1;
       const id = `gid://shopify/BulkOperation/${7_000_000_000 + sequence}`;
-      operations.set(id, { id, root, lines: [...lines[root]], polls: 0, status: "CREATED", errorCode: null, url: null });
+      operations.set(id, {
+        id,
+        root,
+        lines: [...lines[root]],
+        polls: 0,
+        status: "CREATED",
+        errorCode: null,
+        url: null,
+      });
       return { id };
     },
 
@@ -214,7 +233,12 @@ export function createFakeAdminPort(store: FakeStoreData = {}): FakeAdminPort {
       calls.push({ op: "getBulkOperation", id });
       maybeFail("getBulkOperation");
       const op = operations.get(id);
-      if (!op) throw new AdminApiError({ kind: "not_found", operation: "bulkOperation", messages: [`no bulk operation ${id}`] });
+      if (!op)
+        throw new AdminApiError({
+          kind: "not_found",
+          operation: "bulkOperation",
+          messages: [`no bulk operation ${id}`],
+        });
       if (op.status === "CREATED" || op.status === "RUNNING") {
         op.polls += 1;
         if (op.polls >= pollsToComplete) {
@@ -238,14 +262,21 @@ export function createFakeAdminPort(store: FakeStoreData = {}): FakeAdminPort {
       calls.push({ op: "fetchJsonl", url });
       maybeFail("fetchJsonl");
       const op = [...operations.values()].find((candidate) => candidate.url === url);
-      if (!op) throw new AdminApiError({ kind: "http", operation: "fetchJsonl", status: 403, messages: ["fake: the result url expired or never existed"] });
+      if (!op)
+        throw new AdminApiError({
+          kind: "http",
+          operation: "fetchJsonl",
+          status: 403,
+          messages: ["fake: the result url expired or never existed"],
+        });
       for (const line of op.lines) yield line;
     },
 
     async updateEmailConsent(customerGid, state, optInLevel) {
       calls.push({ op: "updateEmailConsent", customerGid, state, ...(optInLevel ? { optInLevel } : {}) });
       maybeFail("updateEmailConsent");
-      if (!/^gid:\/\/shopify\/Customer\/\d+$/.test(customerGid)) throw new RangeError(`not a customer GID: ${customerGid}`);
+      if (!/^gid:\/\/shopify\/Customer\/\d+$/.test(customerGid))
+        throw new RangeError(`not a customer GID: ${customerGid}`);
       consents.set(customerGid, state);
     },
 
@@ -255,7 +286,11 @@ export function createFakeAdminPort(store: FakeStoreData = {}): FakeAdminPort {
       validateDiscountInput(input);
       if (discounts.some((d) => d.code.toLowerCase() === input.code.toLowerCase())) {
         throw AdminApiError.fromUserErrors("discountCodeBasicCreate", [
-          { field: ["basicCodeDiscount", "code"], message: "Code must be unique. Please try a different code.", code: "TAKEN" },
+          {
+            field: ["basicCodeDiscount", "code"],
+            message: "Code must be unique. Please try a different code.",
+            code: "TAKEN",
+          },
         ]);
       }
       sequence += 1;
@@ -308,7 +343,12 @@ export function createFakeAdminPort(store: FakeStoreData = {}): FakeAdminPort {
       calls.push({ op: "getAutomaticDiscountStatus", discountId });
       maybeFail("getAutomaticDiscountStatus");
       const found = automaticDiscounts.find((d) => d.discountId === discountId);
-      return found ? { status: found.status, functionId: functions.find((f) => f.handle === found.input.functionHandle)?.id ?? null } : null;
+      return found
+        ? {
+            status: found.status,
+            functionId: functions.find((f) => f.handle === found.input.functionHandle)?.id ?? null,
+          }
+        : null;
     },
 
     async setJsonMetafield({ ownerId, namespace, key, value }) {
@@ -316,7 +356,9 @@ export function createFakeAdminPort(store: FakeStoreData = {}): FakeAdminPort {
       maybeFail("setJsonMetafield");
       const found = automaticDiscounts.find((d) => d.discountId === ownerId);
       if (!found) {
-        throw AdminApiError.fromUserErrors("metafieldsSet", [{ field: ["metafields", "0", "ownerId"], message: "Owner does not exist.", code: "INVALID" }]);
+        throw AdminApiError.fromUserErrors("metafieldsSet", [
+          { field: ["metafields", "0", "ownerId"], message: "Owner does not exist.", code: "INVALID" },
+        ]);
       }
       if (found.input.configuration.namespace === namespace && found.input.configuration.key === key) {
         found.input.configuration = { namespace, key, value: structuredClone(value) };

@@ -132,7 +132,11 @@ export function createFetchAdminGraphql(options: FetchAdminGraphqlOptions): Admi
     }
     const text = await response.text();
     if (!response.ok) {
-      throw new AdminHttpError(response.status, parseRetryAfter(response.headers.get("Retry-After")), describeBody(text));
+      throw new AdminHttpError(
+        response.status,
+        parseRetryAfter(response.headers.get("Retry-After")),
+        describeBody(text),
+      );
     }
     try {
       return JSON.parse(text) as unknown;
@@ -232,32 +236,59 @@ export function createAdminPortOverGraphql(graphql: AdminGraphql, options: Admin
         if (error instanceof AdminApiError || error instanceof OfflineTokenError) throw error;
         if (error instanceof AdminHttpError) {
           const apiError = new AdminApiError({
-            kind: "http", operation: operation.name, status: error.status, messages: error.detail ? [error.detail] : [], cause: error,
+            kind: "http",
+            operation: operation.name,
+            status: error.status,
+            messages: error.detail ? [error.detail] : [],
+            cause: error,
           });
           if (isRetriableStatus(error.status)) return { ok: false, retryAfterMs: error.retryAfterMs, error: apiError };
           throw apiError;
         }
         // The transport threw without an answer: a network failure, worth another try.
-        const apiError = new AdminApiError({ kind: "network", operation: operation.name, messages: [messageOf(error)], cause: error });
+        const apiError = new AdminApiError({
+          kind: "network",
+          operation: operation.name,
+          messages: [messageOf(error)],
+          cause: error,
+        });
         return { ok: false, retryAfterMs: null, error: apiError };
       }
 
       const envelope = envelopeSchema.safeParse(body);
       if (!envelope.success) {
-        throw new AdminApiError({ kind: "invalid_response", operation: operation.name, messages: zodMessages(envelope.error) });
+        throw new AdminApiError({
+          kind: "invalid_response",
+          operation: operation.name,
+          messages: zodMessages(envelope.error),
+        });
       }
       const errors = envelopeErrors(envelope.data);
       const codes = errors.flatMap((e) => (e.code ? [e.code] : []));
       if (codes.includes("THROTTLED")) {
-        const error = new AdminApiError({ kind: "throttled", operation: operation.name, messages: errors.map((e) => e.message), codes });
+        const error = new AdminApiError({
+          kind: "throttled",
+          operation: operation.name,
+          messages: errors.map((e) => e.message),
+          codes,
+        });
         return { ok: false, retryAfterMs: throttleDelayMs(envelope.data), error };
       }
       if (errors.length > 0) {
-        throw new AdminApiError({ kind: "graphql", operation: operation.name, messages: errors.map((e) => e.message), codes });
+        throw new AdminApiError({
+          kind: "graphql",
+          operation: operation.name,
+          messages: errors.map((e) => e.message),
+          codes,
+        });
       }
       const data = operation.data.safeParse(envelope.data.data);
       if (!data.success) {
-        throw new AdminApiError({ kind: "invalid_response", operation: operation.name, messages: zodMessages(data.error) });
+        throw new AdminApiError({
+          kind: "invalid_response",
+          operation: operation.name,
+          messages: zodMessages(data.error),
+        });
       }
       return { ok: true, value: data.data };
     });
@@ -271,7 +302,8 @@ export function createAdminPortOverGraphql(graphql: AdminGraphql, options: Admin
     async runBulkQuery(query: string): Promise<{ id: string }> {
       const data = await execute(bulkOperationRunQuery, { query, groupObjects: true });
       const payload = data.bulkOperationRunQuery;
-      if (payload.userErrors.length > 0) throw AdminApiError.fromUserErrors(bulkOperationRunQuery.name, payload.userErrors);
+      if (payload.userErrors.length > 0)
+        throw AdminApiError.fromUserErrors(bulkOperationRunQuery.name, payload.userErrors);
       if (!payload.bulkOperation) throw invalid(bulkOperationRunQuery.name, "no bulkOperation and no userErrors");
       return { id: payload.bulkOperation.id };
     },
@@ -279,10 +311,20 @@ export function createAdminPortOverGraphql(graphql: AdminGraphql, options: Admin
     async getBulkOperation(id: string): Promise<BulkOperationInfo> {
       const data = await execute(bulkOperation, { id });
       if (!data.node) {
-        throw new AdminApiError({ kind: "not_found", operation: bulkOperation.name, messages: [`no bulk operation ${id}`] });
+        throw new AdminApiError({
+          kind: "not_found",
+          operation: bulkOperation.name,
+          messages: [`no bulk operation ${id}`],
+        });
       }
       const { node } = data;
-      return { id: node.id, status: node.status, url: node.url, objectCount: node.objectCount, errorCode: node.errorCode };
+      return {
+        id: node.id,
+        status: node.status,
+        url: node.url,
+        objectCount: node.objectCount,
+        errorCode: node.errorCode,
+      };
     },
 
     async *fetchJsonl(url: string): AsyncGenerator<string> {
@@ -300,11 +342,20 @@ export function createAdminPortOverGraphql(graphql: AdminGraphql, options: Admin
           // The url is pre-signed storage: it must not carry the shop's access token.
           answer = await (options.fetch ?? globalThis.fetch)(parsed.toString(), { method: "GET" });
         } catch (error) {
-          return { ok: false, retryAfterMs: null, error: new AdminApiError({ kind: "network", operation, messages: [messageOf(error)], cause: error }) };
+          return {
+            ok: false,
+            retryAfterMs: null,
+            error: new AdminApiError({ kind: "network", operation, messages: [messageOf(error)], cause: error }),
+          };
         }
         if (answer.ok) return { ok: true, value: answer };
         const detail = (await answer.text().catch(() => "")).trim().slice(0, 300);
-        const error = new AdminApiError({ kind: "http", operation, status: answer.status, messages: detail ? [detail] : [] });
+        const error = new AdminApiError({
+          kind: "http",
+          operation,
+          status: answer.status,
+          messages: detail ? [detail] : [],
+        });
         if (isRetriableStatus(answer.status)) {
           return { ok: false, retryAfterMs: parseRetryAfter(answer.headers.get("Retry-After")), error };
         }
@@ -314,8 +365,13 @@ export function createAdminPortOverGraphql(graphql: AdminGraphql, options: Admin
       yield* readLines(response.body);
     },
 
-    async updateEmailConsent(customerGid: string, state: EmailMarketingStateInput, optInLevel: EmailOptInLevel = "SINGLE_OPT_IN"): Promise<void> {
-      if (!/^gid:\/\/shopify\/Customer\/\d+$/.test(customerGid)) throw new RangeError(`not a customer GID: ${customerGid}`);
+    async updateEmailConsent(
+      customerGid: string,
+      state: EmailMarketingStateInput,
+      optInLevel: EmailOptInLevel = "SINGLE_OPT_IN",
+    ): Promise<void> {
+      if (!/^gid:\/\/shopify\/Customer\/\d+$/.test(customerGid))
+        throw new RangeError(`not a customer GID: ${customerGid}`);
       const data = await execute(customerEmailMarketingConsentUpdate, {
         input: {
           customerId: customerGid,
@@ -350,8 +406,10 @@ export function createAdminPortOverGraphql(graphql: AdminGraphql, options: Admin
         },
       });
       const payload = data.discountCodeBasicCreate;
-      if (payload.userErrors.length > 0) throw AdminApiError.fromUserErrors(discountCodeBasicCreate.name, payload.userErrors);
-      if (!payload.codeDiscountNode) throw invalid(discountCodeBasicCreate.name, "no codeDiscountNode and no userErrors");
+      if (payload.userErrors.length > 0)
+        throw AdminApiError.fromUserErrors(discountCodeBasicCreate.name, payload.userErrors);
+      if (!payload.codeDiscountNode)
+        throw invalid(discountCodeBasicCreate.name, "no codeDiscountNode and no userErrors");
       return { discountGid: payload.codeDiscountNode.id };
     },
 
@@ -371,7 +429,8 @@ export function createAdminPortOverGraphql(graphql: AdminGraphql, options: Admin
         primaryLocale = locales.shopLocales.find((l) => l.primary)?.locale ?? null;
       } catch (error) {
         // Without read_locales the locale is unknown, which is not a reason to fail.
-        if (!(error instanceof AdminApiError && error.kind === "graphql" && error.codes.includes("ACCESS_DENIED"))) throw error;
+        if (!(error instanceof AdminApiError && error.kind === "graphql" && error.codes.includes("ACCESS_DENIED")))
+          throw error;
       }
       return { name: shop.name, currencyCode: shop.currencyCode, ianaTimezone: shop.ianaTimezone, primaryLocale };
     },
@@ -398,13 +457,20 @@ export function createAdminPortOverGraphql(graphql: AdminGraphql, options: Admin
           discountClasses: input.discountClasses,
           combinesWith: input.combinesWith,
           metafields: [
-            { namespace: input.configuration.namespace, key: input.configuration.key, type: "json", value: JSON.stringify(input.configuration.value) },
+            {
+              namespace: input.configuration.namespace,
+              key: input.configuration.key,
+              type: "json",
+              value: JSON.stringify(input.configuration.value),
+            },
           ],
         },
       });
       const payload = data.discountAutomaticAppCreate;
-      if (payload.userErrors.length > 0) throw AdminApiError.fromUserErrors(discountAutomaticAppCreate.name, payload.userErrors);
-      if (!payload.automaticAppDiscount) throw invalid(discountAutomaticAppCreate.name, "no automaticAppDiscount and no userErrors");
+      if (payload.userErrors.length > 0)
+        throw AdminApiError.fromUserErrors(discountAutomaticAppCreate.name, payload.userErrors);
+      if (!payload.automaticAppDiscount)
+        throw invalid(discountAutomaticAppCreate.name, "no automaticAppDiscount and no userErrors");
       return { discountId: payload.automaticAppDiscount.discountId };
     },
 
@@ -417,9 +483,18 @@ export function createAdminPortOverGraphql(graphql: AdminGraphql, options: Admin
 
     async setJsonMetafield(input): Promise<void> {
       const data = await execute(metafieldsSet, {
-        metafields: [{ ownerId: input.ownerId, namespace: input.namespace, key: input.key, type: "json", value: JSON.stringify(input.value) }],
+        metafields: [
+          {
+            ownerId: input.ownerId,
+            namespace: input.namespace,
+            key: input.key,
+            type: "json",
+            value: JSON.stringify(input.value),
+          },
+        ],
       });
-      if (data.metafieldsSet.userErrors.length > 0) throw AdminApiError.fromUserErrors(metafieldsSet.name, data.metafieldsSet.userErrors);
+      if (data.metafieldsSet.userErrors.length > 0)
+        throw AdminApiError.fromUserErrors(metafieldsSet.name, data.metafieldsSet.userErrors);
     },
   };
 }

@@ -37,29 +37,47 @@ export function offlineTokenSource(options: {
   const { db, shop } = options;
   const id = `offline_${shop}`;
   const now = options.now ?? (() => new Date());
-  const read = () => db.session.findUnique({ where: { id }, select: { accessToken: true, expires: true, refreshToken: true, refreshTokenExpires: true } });
+  const read = () =>
+    db.session.findUnique({
+      where: { id },
+      select: { accessToken: true, expires: true, refreshToken: true, refreshTokenExpires: true },
+    });
   const again = `open Joren from the shop's admin once so it can authenticate again, then retry`;
 
   async function refreshFrom(session: NonNullable<Awaited<ReturnType<typeof read>>>): Promise<string> {
-    if (!session.refreshToken) throw new OfflineTokenError(`The Admin API access token for ${shop} expired and there is no refresh token: ${again}.`);
+    if (!session.refreshToken)
+      throw new OfflineTokenError(
+        `The Admin API access token for ${shop} expired and there is no refresh token: ${again}.`,
+      );
     if (session.refreshTokenExpires && session.refreshTokenExpires.getTime() <= now().getTime()) {
-      throw new OfflineTokenError(`The Admin API access token for ${shop} expired and so did its refresh token: ${again}.`);
+      throw new OfflineTokenError(
+        `The Admin API access token for ${shop} expired and so did its refresh token: ${again}.`,
+      );
     }
     const { clientId, clientSecret } = options.credentials();
     const response = await (options.fetch ?? globalThis.fetch)(`https://${shop}/admin/oauth/access_token`, {
       method: "POST",
       headers: { "Content-Type": "application/x-www-form-urlencoded", Accept: "application/json" },
-      body: new URLSearchParams({ client_id: clientId, client_secret: clientSecret, grant_type: "refresh_token", refresh_token: session.refreshToken }),
+      body: new URLSearchParams({
+        client_id: clientId,
+        client_secret: clientSecret,
+        grant_type: "refresh_token",
+        refresh_token: session.refreshToken,
+      }),
     });
     const text = await response.text();
     if (!response.ok) {
-      throw new OfflineTokenError(`Shopify refused to refresh the Admin API access token for ${shop} (HTTP ${response.status}: ${text.slice(0, 200)}): ${again}.`);
+      throw new OfflineTokenError(
+        `Shopify refused to refresh the Admin API access token for ${shop} (HTTP ${response.status}: ${text.slice(0, 200)}): ${again}.`,
+      );
     }
     let parsed: z.infer<typeof tokenAnswer>;
     try {
       parsed = tokenAnswer.parse(JSON.parse(text));
     } catch {
-      throw new OfflineTokenError(`Shopify's token endpoint answered ${shop}'s refresh with something unexpected: retry later; if it persists, ${again}.`);
+      throw new OfflineTokenError(
+        `Shopify's token endpoint answered ${shop}'s refresh with something unexpected: retry later; if it persists, ${again}.`,
+      );
     }
     const at = now().getTime();
     // only over the token it refreshed: a concurrent refresh elsewhere wins and is reused
@@ -69,7 +87,9 @@ export function offlineTokenSource(options: {
         accessToken: parsed.access_token,
         expires: parsed.expires_in ? new Date(at + parsed.expires_in * 1000) : null,
         refreshToken: parsed.refresh_token ?? session.refreshToken,
-        refreshTokenExpires: parsed.refresh_token_expires_in ? new Date(at + parsed.refresh_token_expires_in * 1000) : session.refreshTokenExpires,
+        refreshTokenExpires: parsed.refresh_token_expires_in
+          ? new Date(at + parsed.refresh_token_expires_in * 1000)
+          : session.refreshTokenExpires,
         ...(parsed.scope ? { scope: parsed.scope } : {}),
       },
     });

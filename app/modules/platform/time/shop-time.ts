@@ -103,7 +103,9 @@ export function localTimeToInstant(date: LocalDate, hour: number, minute: number
     .map((offset) => wall - offset * MINUTE_MS)
     .filter((instant) => {
       const p = zonedParts(new Date(instant), timezone);
-      return p.year === date.year && p.month === date.month && p.day === date.day && p.hour === hour && p.minute === minute;
+      return (
+        p.year === date.year && p.month === date.month && p.day === date.day && p.hour === hour && p.minute === minute
+      );
     });
   if (matches.length > 0) return new Date(Math.min(...matches));
   // In a gap: read the wall time with the offset in force before the jump, i.e. shift forward.

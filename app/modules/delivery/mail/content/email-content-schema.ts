@@ -16,7 +16,8 @@ export const BRAND_FIELDS = ["shopName", "logoUrl", "headerColor", "buttonColor"
 export type BrandField = (typeof BRAND_FIELDS)[number];
 export type BrandDraft = Record<BrandField, string>;
 
-export type ContentErrorCode = "invalid" | "too_long" | "line_break" | "merge_unknown" | "merge_broken" | "colour" | "logo_url";
+export type ContentErrorCode =
+  "invalid" | "too_long" | "line_break" | "merge_unknown" | "merge_broken" | "colour" | "logo_url";
 export interface ContentError {
   /** "ja.subject", "en.body", "brand.logoUrl" … */
   field: string;
@@ -28,30 +29,52 @@ const MAX: Record<ContentField, number> = { subject: 150, preheader: 200, headin
 const ONE_LINE = new Set<ContentField>(["subject", "preheader", "heading", "buttonLabel"]);
 const LINE_BREAK = /[\r\n\u2028\u2029]/;
 
-type IssueSink = { addIssue: (issue: { code: "custom"; path: (string | number)[]; message: string; params: Record<string, unknown> }) => void };
+type IssueSink = {
+  addIssue: (issue: {
+    code: "custom";
+    path: (string | number)[];
+    message: string;
+    params: Record<string, unknown>;
+  }) => void;
+};
 
 function report(ctx: IssueSink, path: string[], code: ContentErrorCode, vars: Record<string, string | number> = {}) {
   ctx.addIssue({ code: "custom", path, message: code, params: { code, vars } });
 }
 
-function checkText(ctx: IssueSink, path: string[], text: string, rules: { max: number; oneLine: boolean; fields: readonly MergeField[] }) {
+function checkText(
+  ctx: IssueSink,
+  path: string[],
+  text: string,
+  rules: { max: number; oneLine: boolean; fields: readonly MergeField[] },
+) {
   if (text.length > rules.max) report(ctx, path, "too_long", { max: rules.max });
   if (rules.oneLine && LINE_BREAK.test(text)) report(ctx, path, "line_break");
   for (const problem of mergeProblems(text, rules.fields)) {
-    if (problem.kind === "unknown") report(ctx, path, "merge_unknown", { field: `{{${problem.field}}}`, allowed: rules.fields.map((f) => `{{${f}}}`).join(" ") });
+    if (problem.kind === "unknown")
+      report(ctx, path, "merge_unknown", {
+        field: `{{${problem.field}}}`,
+        allowed: rules.fields.map((f) => `{{${f}}}`).join(" "),
+      });
     else report(ctx, path, "merge_broken", { near: problem.near });
   }
 }
 
 const text = z.string().max(20_000).default("");
-const fieldsSchema = z.strictObject(Object.fromEntries(CONTENT_FIELDS.map((f) => [f, text])) as Record<ContentField, typeof text>);
+const fieldsSchema = z.strictObject(
+  Object.fromEntries(CONTENT_FIELDS.map((f) => [f, text])) as Record<ContentField, typeof text>,
+);
 
 /** The wording of one scenario in both languages; `fields` are the merge fields that scenario fills. */
 export function contentDraftSchema(fields: readonly MergeField[]) {
   return z.strictObject({ ja: fieldsSchema.prefault({}), en: fieldsSchema.prefault({}) }).superRefine((draft, ctx) => {
     for (const locale of CONTENT_LOCALES) {
       for (const field of CONTENT_FIELDS) {
-        checkText(ctx, [locale, field], draft[locale][field], { max: MAX[field], oneLine: ONE_LINE.has(field), fields });
+        checkText(ctx, [locale, field], draft[locale][field], {
+          max: MAX[field],
+          oneLine: ONE_LINE.has(field),
+          fields,
+        });
       }
     }
   });
@@ -68,7 +91,8 @@ export const brandDraftSchema = z
     }
     const logo = brand.logoUrl.trim();
     if (logo && !isHttpsUrl(logo)) report(ctx, ["logoUrl"], "logo_url");
-    for (const footer of ["footerJa", "footerEn"] as const) checkText(ctx, [footer], brand[footer], { max: 500, oneLine: false, fields: FOOTER_FIELDS });
+    for (const footer of ["footerJa", "footerEn"] as const)
+      checkText(ctx, [footer], brand[footer], { max: 500, oneLine: false, fields: FOOTER_FIELDS });
   });
 
 function isHttpsUrl(value: string): boolean {

@@ -4,7 +4,15 @@
 import { formatLocalDay, formatPoints, extraNumber, extraText } from "../templates/points-format";
 import type { Locale, TemplateContext } from "../templates/types";
 
-export const MERGE_FIELDS = ["first_name", "shop_name", "products", "coupon", "points", "expiring_points", "expiry_date"] as const;
+export const MERGE_FIELDS = [
+  "first_name",
+  "shop_name",
+  "products",
+  "coupon",
+  "points",
+  "expiring_points",
+  "expiry_date",
+] as const;
 export type MergeField = (typeof MERGE_FIELDS)[number];
 
 const BASE_FIELDS: MergeField[] = ["first_name", "shop_name", "products"];
@@ -19,7 +27,11 @@ export const FOOTER_FIELDS: MergeField[] = ["shop_name"];
  * email carries a balance), the coupon only where the scenario has an incentive setting.
  */
 export function mergeFieldsFor(scenario: string, hasIncentive: boolean): MergeField[] {
-  return [...BASE_FIELDS, ...(hasIncentive ? (["coupon"] as MergeField[]) : []), ...(POINTS_SCENARIOS.has(scenario) ? POINTS_FIELDS : [])];
+  return [
+    ...BASE_FIELDS,
+    ...(hasIncentive ? (["coupon"] as MergeField[]) : []),
+    ...(POINTS_SCENARIOS.has(scenario) ? POINTS_FIELDS : []),
+  ];
 }
 
 const TOKEN = /\{\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*(?:\|([^{}|]*))?\}\}/g;
@@ -35,7 +47,8 @@ export function mergeProblems(text: string, allowed: readonly string[]): MergePr
   }
   const rest = text.replace(TOKEN, "");
   const stray = /\{\{|\}\}|\{|\}/.exec(rest);
-  if (stray) problems.push({ kind: "broken", near: rest.slice(Math.max(0, stray.index - 10), stray.index + 12).trim() });
+  if (stray)
+    problems.push({ kind: "broken", near: rest.slice(Math.max(0, stray.index - 10), stray.index + 12).trim() });
   return problems;
 }
 
@@ -47,7 +60,8 @@ const FALLBACK: Record<Locale, Partial<Record<MergeField, string>>> = {
 /** What each field says for this recipient; empty when the email has no such value. */
 export function mergeValues(ctx: TemplateContext): Record<MergeField, string> {
   const separator = ctx.locale === "ja" ? "、" : ", ";
-  const balance = extraNumber(ctx.extra, "pointsBalance") ?? (ctx.incentive?.kind === "points" ? ctx.incentive.points : null);
+  const balance =
+    extraNumber(ctx.extra, "pointsBalance") ?? (ctx.incentive?.kind === "points" ? ctx.incentive.points : null);
   const expiring = extraNumber(ctx.extra, "expiringPoints");
   const expiringOn = extraText(ctx.extra, "expiringOn");
   return {

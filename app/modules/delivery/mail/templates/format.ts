@@ -19,7 +19,9 @@ export function greeting(firstName: string | null, locale: Locale): string {
 export function incentiveLine(incentive: MessageIncentive, locale: Locale, currency: string, timeZone: string): string {
   if (incentive.kind === "points") {
     const points = new Intl.NumberFormat(locale).format(incentive.points);
-    return locale === "ja" ? `次回のご注文で${points}ポイントをプレゼントします。` : `Earn ${points} bonus points on your next order.`;
+    return locale === "ja"
+      ? `次回のご注文で${points}ポイントをプレゼントします。`
+      : `Earn ${points} bonus points on your next order.`;
   }
   const off =
     incentive.percentOff !== undefined

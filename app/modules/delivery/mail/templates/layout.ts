@@ -18,7 +18,17 @@ export interface MessageSpec {
   cta: { label: string; target: string };
 }
 
-const FOOTER: Record<Locale, { why: (shop: string) => string; colon: string; contact: string; unsubscribe: string; unsubscribeHint: string; quantity: string }> = {
+const FOOTER: Record<
+  Locale,
+  {
+    why: (shop: string) => string;
+    colon: string;
+    contact: string;
+    unsubscribe: string;
+    unsubscribeHint: string;
+    quantity: string;
+  }
+> = {
   ja: {
     colon: "：",
     why: (shop) => `このメールは、${shop}からのお知らせの配信を希望された方にお送りしています。`,
@@ -37,10 +47,13 @@ const FOOTER: Record<Locale, { why: (shop: string) => string; colon: string; con
   },
 };
 
-const FONT = "font-family:-apple-system,BlinkMacSystemFont,'Segoe UI','Hiragino Sans','Hiragino Kaku Gothic ProN',Meiryo,Arial,sans-serif";
+const FONT =
+  "font-family:-apple-system,BlinkMacSystemFont,'Segoe UI','Hiragino Sans','Hiragino Kaku Gothic ProN',Meiryo,Arial,sans-serif";
 
 export function assertSendable(ctx: TemplateContext): void {
-  const missing = (["name", "postalAddress", "contact"] as (keyof SenderIdentity)[]).filter((k) => !ctx.sender?.[k]?.trim());
+  const missing = (["name", "postalAddress", "contact"] as (keyof SenderIdentity)[]).filter(
+    (k) => !ctx.sender?.[k]?.trim(),
+  );
   if (missing.length > 0) throw new SenderIdentityMissingError(missing);
   if (!ctx.links?.unsubscribeUrl?.trim()) throw new UnsubscribeLinkMissingError();
 }
@@ -83,14 +96,20 @@ function withMerchantContent(ctx: TemplateContext, spec: MessageSpec): MessageSp
   const content = ctx.content;
   if (!content) return spec;
   const values = mergeValues(ctx);
-  const fill = (text: string | null | undefined) => (text?.trim() ? fillMergeFields(text.trim(), values, ctx.locale) : null);
+  const fill = (text: string | null | undefined) =>
+    text?.trim() ? fillMergeFields(text.trim(), values, ctx.locale) : null;
   const body = fill(content.body);
   return {
     ...spec,
     subject: oneLine(fill(content.subject) ?? spec.subject, 150),
     preheader: fill(content.preheader) ?? spec.preheader,
     heading: fill(content.heading) ?? spec.heading,
-    paragraphs: body ? body.split(/\n\s*\n/).map((p) => p.trim()).filter(Boolean) : spec.paragraphs,
+    paragraphs: body
+      ? body
+          .split(/\n\s*\n/)
+          .map((p) => p.trim())
+          .filter(Boolean)
+      : spec.paragraphs,
     cta: { ...spec.cta, label: oneLine(fill(content.buttonLabel) ?? spec.cta.label, 60) },
   };
 }
@@ -126,7 +145,9 @@ export function renderLayout(ctx: TemplateContext, defaults: MessageSpec): Rende
   const spec = withMerchantContent(ctx, defaults);
   const headerColour = safeColour(ctx.brand?.headerColor, DEFAULT_HEADER);
   const buttonColour = safeColour(ctx.brand?.buttonColor, DEFAULT_BUTTON);
-  const brandFooter = ctx.brand?.footer?.trim() ? fillMergeFields(ctx.brand.footer.trim(), mergeValues(ctx), ctx.locale) : null;
+  const brandFooter = ctx.brand?.footer?.trim()
+    ? fillMergeFields(ctx.brand.footer.trim(), mergeValues(ctx), ctx.locale)
+    : null;
   const footer = FOOTER[ctx.locale];
   const shopHref = escapeHtml(ctx.links.clickUrl(ctx.shop.url));
   const ctaHref = escapeHtml(ctx.links.clickUrl(spec.cta.target));
@@ -136,7 +157,10 @@ export function renderLayout(ctx: TemplateContext, defaults: MessageSpec): Rende
   const hello = greeting(ctx.customer.firstName, ctx.locale);
 
   const paragraphsHtml = [hello, ...spec.paragraphs]
-    .map((p) => `<p style="margin:0 0 16px;${FONT};font-size:15px;line-height:1.7;color:#111827">${escapeHtml(p).replace(/\r?\n/g, "<br>")}</p>`)
+    .map(
+      (p) =>
+        `<p style="margin:0 0 16px;${FONT};font-size:15px;line-height:1.7;color:#111827">${escapeHtml(p).replace(/\r?\n/g, "<br>")}</p>`,
+    )
     .join("\n");
   const productsHtml =
     products.length > 0
@@ -199,6 +223,12 @@ ${footerHtml}
     ].join("\n"),
   ].join("\n\n");
 
-  const wording = { subject: defaults.subject, preheader: defaults.preheader, heading: defaults.heading, body: defaults.paragraphs.join("\n\n"), buttonLabel: defaults.cta.label };
+  const wording = {
+    subject: defaults.subject,
+    preheader: defaults.preheader,
+    heading: defaults.heading,
+    body: defaults.paragraphs.join("\n\n"),
+    buttonLabel: defaults.cta.label,
+  };
   return { subject: spec.subject, preheader: spec.preheader, html, text: text + "\n", defaults: wording };
 }

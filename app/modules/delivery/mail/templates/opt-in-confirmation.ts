@@ -63,6 +63,18 @@ export function renderOptInConfirmation(input: OptInConfirmationInput): Rendered
     `<p style="margin:0 0 12px;font-size:13px;color:#555">${escapeHtml(w.valid(input.validHours))} ${escapeHtml(w.notYou)}</p>` +
     `<p style="margin:24px 0 0;font-size:12px;color:#777">${escapeHtml(w.from)}: ${footer.map(escapeHtml).join(" · ")}</p>` +
     `</td></tr></table></td></tr></table></body></html>`;
-  const text = [w.heading, "", ...lines, "", `${w.button}: ${input.confirmUrl}`, "", w.valid(input.validHours), w.notYou, "", `${w.from}: ${footer.join(" / ")}`, ""].join("\n");
+  const text = [
+    w.heading,
+    "",
+    ...lines,
+    "",
+    `${w.button}: ${input.confirmUrl}`,
+    "",
+    w.valid(input.validHours),
+    w.notYou,
+    "",
+    `${w.from}: ${footer.join(" / ")}`,
+    "",
+  ].join("\n");
   return { subject, html, text };
 }

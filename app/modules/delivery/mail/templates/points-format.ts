@@ -10,7 +10,9 @@ export function formatPoints(value: number, locale: Locale): string {
 export function formatLocalDay(text: string, locale: Locale): string {
   const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(text);
   if (!m) return text;
-  return new Intl.DateTimeFormat(locale, { dateStyle: "long", timeZone: "UTC" }).format(new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]))));
+  return new Intl.DateTimeFormat(locale, { dateStyle: "long", timeZone: "UTC" }).format(
+    new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]))),
+  );
 }
 
 export function extraNumber(extra: MessageExtra | undefined, key: string): number | null {

@@ -26,7 +26,12 @@ function parseRestock(t: { id: string; data: string; occurredAt: Date }): Restoc
   try {
     const data = JSON.parse(t.data) as { variantGid?: unknown; available?: unknown };
     if (typeof data.variantGid !== "string") return null;
-    return { id: t.id, variantGid: data.variantGid, available: typeof data.available === "number" ? data.available : 0, at: t.occurredAt };
+    return {
+      id: t.id,
+      variantGid: data.variantGid,
+      available: typeof data.available === "number" ? data.available : 0,
+      at: t.occurredAt,
+    };
   } catch {
     return null;
   }
@@ -37,20 +42,36 @@ export const definition = defineScenario({
 
   async plan({ db, shopId, now, settings }) {
     const triggers = await db.trigger.findMany({
-      where: { shopId, kind: "restock", occurredAt: { gte: new Date(now.getTime() - RESTOCK_USEFUL_DAYS * DAY), lte: now } },
+      where: {
+        shopId,
+        kind: "restock",
+        occurredAt: { gte: new Date(now.getTime() - RESTOCK_USEFUL_DAYS * DAY), lte: now },
+      },
       select: { id: true, data: true, occurredAt: true },
     });
-    const restocks = triggers.map(parseRestock).filter((r): r is Restock => r !== null && r.available >= settings.threshold);
+    const restocks = triggers
+      .map(parseRestock)
+      .filter((r): r is Restock => r !== null && r.available >= settings.threshold);
     if (restocks.length === 0) return [];
     const variants = await queryInChunks([...new Set(restocks.map((r) => r.variantGid))], (chunk) =>
-      db.variant.findMany({ where: { shopId, gid: { in: chunk } }, select: { gid: true, product: { select: { gid: true } } } }),
+      db.variant.findMany({
+        where: { shopId, gid: { in: chunk } },
+        select: { gid: true, product: { select: { gid: true } } },
+      }),
     );
     const productOf = new Map(variants.map((v) => [v.gid, v.product.gid]));
     // Every restock of the window in a fixed number of queries (a bulk inventory update can
     // restock hundreds of variants at once), then the lines are drawn up in memory.
-    const lookbackStart = new Date(Math.min(...restocks.map((r) => r.at.getTime())) - settings.viewerLookbackDays * DAY);
-    const planned = await queryInChunks(restocks.map((r) => `restock:${r.id}`), (chunk) =>
-      db.message.findMany({ where: { shopId, scenario: "back_in_stock", triggerKey: { in: chunk } }, select: { customerId: true, triggerKey: true } }),
+    const lookbackStart = new Date(
+      Math.min(...restocks.map((r) => r.at.getTime())) - settings.viewerLookbackDays * DAY,
+    );
+    const planned = await queryInChunks(
+      restocks.map((r) => `restock:${r.id}`),
+      (chunk) =>
+        db.message.findMany({
+          where: { shopId, scenario: "back_in_stock", triggerKey: { in: chunk } },
+          select: { customerId: true, triggerKey: true },
+        }),
     );
     const subscriptions = await queryInChunks([...new Set(restocks.map((r) => r.variantGid))], (chunk) =>
       db.backInStockSubscription.findMany({
@@ -62,12 +83,24 @@ export const definition = defineScenario({
     const productGids = [...new Set(restocks.flatMap((r) => productOf.get(r.variantGid) ?? []))];
     const views = await queryInChunks(productGids, (chunk) =>
       db.behaviourEvent.findMany({
-        where: { shopId, name: "product_viewed", productGid: { in: chunk }, customerId: { not: null }, occurredAt: { gte: lookbackStart, lte: now } },
+        where: {
+          shopId,
+          name: "product_viewed",
+          productGid: { in: chunk },
+          customerId: { not: null },
+          occurredAt: { gte: lookbackStart, lte: now },
+        },
         select: { customerId: true, productGid: true, occurredAt: true },
         orderBy: { occurredAt: "desc" },
       }),
     );
-    const bought = await loadProductPurchases(db, shopId, views.map((v) => v.customerId!), productGids, lookbackStart);
+    const bought = await loadProductPurchases(
+      db,
+      shopId,
+      views.map((v) => v.customerId!),
+      productGids,
+      lookbackStart,
+    );
 
     const candidates: Candidate[] = [];
     for (const restock of restocks) {
@@ -79,19 +112,32 @@ export const definition = defineScenario({
       if (room <= 0) continue;
       const viewFrom = restock.at.getTime() - settings.viewerLookbackDays * DAY;
       const subscribers = subscriptions.filter((s) => s.variantGid === restock.variantGid && s.createdAt <= restock.at);
-      const viewers = views.filter((v) => v.productGid === productGid && v.occurredAt.getTime() >= viewFrom && v.occurredAt <= restock.at);
+      const viewers = views.filter(
+        (v) => v.productGid === productGid && v.occurredAt.getTime() >= viewFrom && v.occurredAt <= restock.at,
+      );
       const add = (customerId: string, source: "subscriber" | "viewer", rank: number) => {
         if (room <= 0 || taken.has(customerId)) return;
         taken.add(customerId);
         room--;
         candidates.push({
-          customerId, triggerKey, dueAt: restock.at, latestUsefulAt: new Date(restock.at.getTime() + RESTOCK_USEFUL_DAYS * DAY),
-          data: { since: restock.at.toISOString(), restockId: restock.id, variantGid: restock.variantGid, productGid, source, rank },
+          customerId,
+          triggerKey,
+          dueAt: restock.at,
+          latestUsefulAt: new Date(restock.at.getTime() + RESTOCK_USEFUL_DAYS * DAY),
+          data: {
+            since: restock.at.toISOString(),
+            restockId: restock.id,
+            variantGid: restock.variantGid,
+            productGid,
+            source,
+            rank,
+          },
         });
       };
       subscribers.forEach((s, i) => add(s.customerId, "subscriber", i));
       viewers.forEach((v, i) => {
-        if (!bought.boughtSince(v.customerId!, productGid, new Date(viewFrom))) add(v.customerId!, "viewer", subscribers.length + i);
+        if (!bought.boughtSince(v.customerId!, productGid, new Date(viewFrom)))
+          add(v.customerId!, "viewer", subscribers.length + i);
       });
     }
     return candidates;
@@ -101,14 +147,27 @@ export const definition = defineScenario({
     const exits = new Map<string, string>();
     const variantGids = [...new Set(rows.map((r) => String(r.data.variantGid)))];
     const variants = await queryInChunks(variantGids, (chunk) =>
-      db.variant.findMany({ where: { shopId, gid: { in: chunk } }, select: { gid: true, available: true, inventoryPolicy: true } }),
+      db.variant.findMany({
+        where: { shopId, gid: { in: chunk } },
+        select: { gid: true, available: true, inventoryPolicy: true },
+      }),
     );
     const stock = new Map(variants.map((v) => [v.gid, v]));
     const earliest = new Date(Math.min(...rows.map((r) => Date.parse(String(r.data.since)))));
-    const bought = await loadProductPurchases(db, shopId, rows.map((r) => r.customerId), rows.map((r) => String(r.data.productGid)), earliest);
+    const bought = await loadProductPurchases(
+      db,
+      shopId,
+      rows.map((r) => r.customerId),
+      rows.map((r) => String(r.data.productGid)),
+      earliest,
+    );
     const keys = [...new Set(rows.map((r) => r.triggerKey))];
     const sent = await queryInChunks(keys, (chunk) =>
-      db.message.groupBy({ by: ["triggerKey"], where: { shopId, scenario: "back_in_stock", triggerKey: { in: chunk }, status: { in: ["sent", "sending"] } }, _count: { _all: true } }),
+      db.message.groupBy({
+        by: ["triggerKey"],
+        where: { shopId, scenario: "back_in_stock", triggerKey: { in: chunk }, status: { in: ["sent", "sending"] } },
+        _count: { _all: true },
+      }),
     );
     const sentByKey = new Map(sent.map((s) => [s.triggerKey, s._count._all]));
     // subscribers before viewers, as planned: the cap cuts from the end of the line
@@ -120,7 +179,8 @@ export const definition = defineScenario({
       const unlimited = variant?.inventoryPolicy === "continue";
       if (!variant) exits.set(row.id, "the variant no longer exists");
       else if (!unlimited && units <= 0) exits.set(row.id, "sold out again before sending");
-      else if (bought.boughtSince(row.customerId, String(row.data.productGid), new Date(String(row.data.since)))) exits.set(row.id, "bought it since the restock");
+      else if (bought.boughtSince(row.customerId, String(row.data.productGid), new Date(String(row.data.since))))
+        exits.set(row.id, "bought it since the restock");
       else {
         const already = (sentByKey.get(row.triggerKey) ?? 0) + (used.get(row.triggerKey) ?? 0);
         if (!unlimited && already >= settings.recipientMultiple * units) {
@@ -132,10 +192,20 @@ export const definition = defineScenario({
   },
 
   async contents({ db, shopId, storefrontUrl }, rows) {
-    const products = await loadEmailProducts(db, shopId, rows.map((r) => String(r.data.productGid)), storefrontUrl);
-    const out = new Map<string, { products: ReturnType<typeof products.forItems>; recoveryUrl: null; incentive: null }>();
+    const products = await loadEmailProducts(
+      db,
+      shopId,
+      rows.map((r) => String(r.data.productGid)),
+      storefrontUrl,
+    );
+    const out = new Map<
+      string,
+      { products: ReturnType<typeof products.forItems>; recoveryUrl: null; incentive: null }
+    >();
     for (const row of rows) {
-      const items = products.forItems([{ productGid: String(row.data.productGid), variantGid: String(row.data.variantGid) }]);
+      const items = products.forItems([
+        { productGid: String(row.data.productGid), variantGid: String(row.data.variantGid) },
+      ]);
       if (items.length > 0) out.set(row.id, { products: items, recoveryUrl: null, incentive: null });
     }
     return out;

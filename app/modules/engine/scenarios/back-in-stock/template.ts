@@ -23,7 +23,10 @@ export const template: Template = (ctx) => {
     subject: title ? `Back in stock: ${title}` : oneLine(`Back in stock at ${ctx.shop.name}`),
     preheader: "The product you were waiting for is available again.",
     heading: "It's back",
-    paragraphs: ["Good news: the product you were waiting for is back in stock.", "Stock is limited, so don't wait too long."],
+    paragraphs: [
+      "Good news: the product you were waiting for is back in stock.",
+      "Stock is limited, so don't wait too long.",
+    ],
     showProducts: true,
     cta: { label: "Shop now", target: product?.url ?? ctx.shop.url },
   });

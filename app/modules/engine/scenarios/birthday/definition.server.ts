@@ -40,36 +40,65 @@ export const definition = defineScenario({
       select: { id: true, birthDate: true },
     });
     const planned = new Set(
-      (await queryInChunks(people.map((p) => p.id), (chunk) =>
-        db.message.findMany({ where: { shopId, scenario: "birthday", triggerKey, customerId: { in: chunk } }, select: { customerId: true } }),
-      )).map((m) => m.customerId),
+      (
+        await queryInChunks(
+          people.map((p) => p.id),
+          (chunk) =>
+            db.message.findMany({
+              where: { shopId, scenario: "birthday", triggerKey, customerId: { in: chunk } },
+              select: { customerId: true },
+            }),
+        )
+      ).map((m) => m.customerId),
     );
     const dueAt = atHour(today, settings.hour, timezone);
     const endOfDay = atHour(addLocalDays(today, 1), 0, timezone);
     return people
       .filter((p) => !planned.has(p.id))
-      .map((p): Candidate => ({ customerId: p.id, triggerKey, dueAt, latestUsefulAt: endOfDay, data: { birthDate: p.birthDate, year: today.year } }));
+      .map((p): Candidate => ({
+        customerId: p.id,
+        triggerKey,
+        dueAt,
+        latestUsefulAt: endOfDay,
+        data: { birthDate: p.birthDate, year: today.year },
+      }));
   },
 
   async exits({ db, shopId }, rows) {
     // the birth date was corrected since: today is no longer the day
-    const customers = await queryInChunks(rows.map((r) => r.customerId), (chunk) =>
-      db.customer.findMany({ where: { shopId, id: { in: chunk } }, select: { id: true, birthDate: true } }),
+    const customers = await queryInChunks(
+      rows.map((r) => r.customerId),
+      (chunk) => db.customer.findMany({ where: { shopId, id: { in: chunk } }, select: { id: true, birthDate: true } }),
     );
     const birthDates = new Map(customers.map((c) => [c.id, c.birthDate]));
     return new Map(
       rows.flatMap((row) => {
         const now = birthDates.get(row.customerId);
-        return now && now.slice(4) === String(row.data.birthDate).slice(4) ? [] : [[row.id, "birth date changed"] as const];
+        return now && now.slice(4) === String(row.data.birthDate).slice(4)
+          ? []
+          : [[row.id, "birth date changed"] as const];
       }),
     );
   },
 
   async contents({ db, shopId, now, storefrontUrl, settings }, rows) {
-    const recommended = await loadRecommendations(db, shopId, rows.map((r) => r.customerId), { limit: RECOMMENDATIONS, storefrontUrl, now });
+    const recommended = await loadRecommendations(
+      db,
+      shopId,
+      rows.map((r) => r.customerId),
+      { limit: RECOMMENDATIONS, storefrontUrl, now },
+    );
     const incentive = settings.incentive.kind === "none" ? null : settings.incentive;
     return new Map(
-      rows.map((row): [string, MessageContent] => [row.id, { products: recommended.get(row.customerId) ?? [], recoveryUrl: null, incentive, extra: { year: Number(row.data.year) } }]),
+      rows.map((row): [string, MessageContent] => [
+        row.id,
+        {
+          products: recommended.get(row.customerId) ?? [],
+          recoveryUrl: null,
+          incentive,
+          extra: { year: Number(row.data.year) },
+        },
+      ]),
     );
   },
 });

@@ -11,7 +11,9 @@ export const template: Template = (ctx) => {
       heading: "お誕生日おめでとうございます",
       paragraphs: [
         `${ctx.shop.name}より、心からお祝い申し上げます。素敵な一年になりますように。`,
-        ctx.incentive ? "ささやかですが、お誕生日の特典をご用意しました。" : "いつもご愛顧いただき、ありがとうございます。",
+        ctx.incentive
+          ? "ささやかですが、お誕生日の特典をご用意しました。"
+          : "いつもご愛顧いただき、ありがとうございます。",
       ],
       showProducts: true,
       cta: { label: "ショップを見る", target: ctx.shop.url },

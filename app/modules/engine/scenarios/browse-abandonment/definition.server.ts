@@ -18,17 +18,32 @@ export const definition = defineScenario({
   async plan({ db, shopId, now, timezone, settings }) {
     const since = new Date(now.getTime() - 2 * DAY);
     const views = await db.behaviourEvent.findMany({
-      where: { shopId, name: "product_viewed", customerId: { not: null }, productGid: { not: null }, occurredAt: { gte: since } },
+      where: {
+        shopId,
+        name: "product_viewed",
+        customerId: { not: null },
+        productGid: { not: null },
+        occurredAt: { gte: since },
+      },
       select: { customerId: true, productGid: true, occurredAt: true },
       orderBy: { occurredAt: "asc" },
     });
-    const sessions = new Map<string, { customerId: string; day: string; first: Date; last: Date; products: string[] }>();
+    const sessions = new Map<
+      string,
+      { customerId: string; day: string; first: Date; last: Date; products: string[] }
+    >();
     for (const view of views) {
       // one browse session per customer per shop-local day
       const day = zonedParts(view.occurredAt, timezone);
       const localDay = `${day.year}-${String(day.month).padStart(2, "0")}-${String(day.day).padStart(2, "0")}`;
       const key = `${view.customerId}|${localDay}`;
-      const session = sessions.get(key) ?? { customerId: view.customerId!, day: localDay, first: view.occurredAt, last: view.occurredAt, products: [] };
+      const session = sessions.get(key) ?? {
+        customerId: view.customerId!,
+        day: localDay,
+        first: view.occurredAt,
+        last: view.occurredAt,
+        products: [],
+      };
       session.last = view.occurredAt;
       session.products = [view.productGid!, ...session.products.filter((p) => p !== view.productGid)];
       sessions.set(key, session);
@@ -56,12 +71,18 @@ export const definition = defineScenario({
     const activity = await loadOrderActivity(db, shopId, customerIds, earliest);
     const engaged = await queryInChunks(customerIds, (chunk) =>
       db.behaviourEvent.findMany({
-        where: { shopId, customerId: { in: chunk }, occurredAt: { gte: earliest }, name: { in: ["product_added_to_cart", "checkout_started"] } },
+        where: {
+          shopId,
+          customerId: { in: chunk },
+          occurredAt: { gte: earliest },
+          name: { in: ["product_added_to_cart", "checkout_started"] },
+        },
         select: { customerId: true, occurredAt: true },
       }),
     );
     const lastEngaged = new Map<string, number>();
-    for (const e of engaged) lastEngaged.set(e.customerId!, Math.max(lastEngaged.get(e.customerId!) ?? 0, e.occurredAt.getTime()));
+    for (const e of engaged)
+      lastEngaged.set(e.customerId!, Math.max(lastEngaged.get(e.customerId!) ?? 0, e.occurredAt.getTime()));
     const recent = await queryInChunks(customerIds, (chunk) =>
       db.message.findMany({
         where: {
@@ -78,11 +99,18 @@ export const definition = defineScenario({
     for (const row of rows) {
       const since = new Date(String(row.data.since));
       if (catalogue.forItems(productsOf(row).map((productGid) => ({ productGid }))).length === 0) {
-        exits.set(row.id, "nothing left to show in the email (none of the viewed products is an active product of the shop's catalogue)");
+        exits.set(
+          row.id,
+          "nothing left to show in the email (none of the viewed products is an active product of the shop's catalogue)",
+        );
       } else if (activity.orderedSince(row.customerId, since)) exits.set(row.id, "ordered since browsing");
-      else if ((lastEngaged.get(row.customerId) ?? 0) >= since.getTime()) exits.set(row.id, "added to cart or started checkout (the cart reminder covers it)");
+      else if ((lastEngaged.get(row.customerId) ?? 0) >= since.getTime())
+        exits.set(row.id, "added to cart or started checkout (the cart reminder covers it)");
       else if (recentScenario.has(row.customerId)) {
-        exits.set(row.id, `an abandonment email (${recentScenario.get(row.customerId)}) was sent in the last ${settings.suppressAfterAbandonmentDays} days`);
+        exits.set(
+          row.id,
+          `an abandonment email (${recentScenario.get(row.customerId)}) was sent in the last ${settings.suppressAfterAbandonmentDays} days`,
+        );
       }
     }
     return exits;

@@ -2,7 +2,13 @@
 // to cart and did not check out. First reminder 1 h after the last activity, optional second at 24 h.
 import type { Db } from "~/db.server";
 import { queryInChunks } from "~/lib/chunks";
-import { earliestSince, loadEmailProducts, loadOrderActivity, loadVariantStock, type EmailItem } from "../../../delivery/mail/catalog-products.server";
+import {
+  earliestSince,
+  loadEmailProducts,
+  loadOrderActivity,
+  loadVariantStock,
+  type EmailItem,
+} from "../../../delivery/mail/catalog-products.server";
 import { defineScenario, type CandidateOf, type LedgerRowOf, type MessageContentOf } from "../scenario-definition";
 
 type Candidate = CandidateOf<"cart_abandonment">;
@@ -38,7 +44,11 @@ export const definition = defineScenario({
     const candidates: Candidate[] = [];
     for (const checkout of checkouts) {
       const lastActivity = checkout.shopifyUpdatedAt ?? checkout.shopifyCreatedAt;
-      const data = { source: "checkout" as const, token: checkout.token, since: checkout.shopifyCreatedAt.toISOString() };
+      const data = {
+        source: "checkout" as const,
+        token: checkout.token,
+        since: checkout.shopifyCreatedAt.toISOString(),
+      };
       candidates.push({
         customerId: checkout.customerId!,
         triggerKey: `checkout:${checkout.token}:1`,
@@ -92,15 +102,33 @@ export const definition = defineScenario({
 
   async exits({ db, shopId, now }, rows) {
     const exits = new Map<string, string>();
-    const checkouts = await loadCheckouts(db, shopId, rows.flatMap((r) => (r.data.source === "checkout" ? [String(r.data.token)] : [])));
+    const checkouts = await loadCheckouts(
+      db,
+      shopId,
+      rows.flatMap((r) => (r.data.source === "checkout" ? [String(r.data.token)] : [])),
+    );
     const cartRows = rows.filter((r) => r.data.source !== "checkout");
     const earliest = earliestSince(rows, now);
-    const activity = await loadOrderActivity(db, shopId, rows.map((r) => r.customerId), earliest);
-    const checkoutStarts = await queryInChunks(cartRows.map((r) => r.customerId), (chunk) =>
-      db.checkout.findMany({ where: { shopId, customerId: { in: chunk }, shopifyCreatedAt: { gte: earliest } }, select: { customerId: true, shopifyCreatedAt: true } }),
+    const activity = await loadOrderActivity(
+      db,
+      shopId,
+      rows.map((r) => r.customerId),
+      earliest,
+    );
+    const checkoutStarts = await queryInChunks(
+      cartRows.map((r) => r.customerId),
+      (chunk) =>
+        db.checkout.findMany({
+          where: { shopId, customerId: { in: chunk }, shopifyCreatedAt: { gte: earliest } },
+          select: { customerId: true, shopifyCreatedAt: true },
+        }),
     );
     const lastCheckoutStart = new Map<string, number>();
-    for (const c of checkoutStarts) lastCheckoutStart.set(c.customerId!, Math.max(lastCheckoutStart.get(c.customerId!) ?? 0, c.shopifyCreatedAt.getTime()));
+    for (const c of checkoutStarts)
+      lastCheckoutStart.set(
+        c.customerId!,
+        Math.max(lastCheckoutStart.get(c.customerId!) ?? 0, c.shopifyCreatedAt.getTime()),
+      );
     const variantsOf = (row: LedgerRow): unknown[] => {
       if (row.data.source !== "checkout") return Array.isArray(row.data.variants) ? row.data.variants : [];
       const checkout = checkouts.get(String(row.data.token));
@@ -127,7 +155,11 @@ export const definition = defineScenario({
   },
 
   async contents({ db, shopId, storefrontUrl, settings }, rows) {
-    const checkouts = await loadCheckouts(db, shopId, rows.flatMap((r) => (r.data.source === "checkout" ? [String(r.data.token)] : [])));
+    const checkouts = await loadCheckouts(
+      db,
+      shopId,
+      rows.flatMap((r) => (r.data.source === "checkout" ? [String(r.data.token)] : [])),
+    );
     const itemsOf = (row: LedgerRow): EmailItem[] => {
       if (row.data.source === "checkout") {
         const checkout = checkouts.get(String(row.data.token));
@@ -136,16 +168,29 @@ export const definition = defineScenario({
       const products = Array.isArray(row.data.products) ? row.data.products : [];
       return [...new Set(products)].map((productGid) => ({ productGid }));
     };
-    const products = await loadEmailProducts(db, shopId, rows.flatMap((r) => itemsOf(r).map((i) => i.productGid)), storefrontUrl);
+    const products = await loadEmailProducts(
+      db,
+      shopId,
+      rows.flatMap((r) => itemsOf(r).map((i) => i.productGid)),
+      storefrontUrl,
+    );
     const incentive = settings.incentive.kind === "none" ? null : settings.incentive;
     const contents = new Map<string, MessageContent>();
     for (const row of rows) {
       if (row.data.source === "checkout") {
         const checkout = checkouts.get(String(row.data.token));
         if (!checkout) continue;
-        contents.set(row.id, { products: products.forItems(itemsOf(row)), recoveryUrl: checkout.abandonedCheckoutUrl, incentive });
+        contents.set(row.id, {
+          products: products.forItems(itemsOf(row)),
+          recoveryUrl: checkout.abandonedCheckoutUrl,
+          incentive,
+        });
       } else {
-        contents.set(row.id, { products: products.forItems(itemsOf(row)), recoveryUrl: `${storefrontUrl}/cart`, incentive });
+        contents.set(row.id, {
+          products: products.forItems(itemsOf(row)),
+          recoveryUrl: `${storefrontUrl}/cart`,
+          incentive,
+        });
       }
     }
     return contents;
@@ -157,6 +202,8 @@ function checkoutLines(json: string): CheckoutLine[] {
 }
 
 async function loadCheckouts(db: Db, shopId: string, tokens: string[]) {
-  const rows = await queryInChunks(tokens, (chunk) => db.checkout.findMany({ where: { shopId, token: { in: chunk } } }));
+  const rows = await queryInChunks(tokens, (chunk) =>
+    db.checkout.findMany({ where: { shopId, token: { in: chunk } } }),
+  );
   return new Map(rows.map((c) => [c.token, c]));
 }

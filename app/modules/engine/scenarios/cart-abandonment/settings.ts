@@ -8,7 +8,9 @@ export const settings = z
     enabled: off(),
     /** after the checkout's last activity */
     delayMinutes: wholeNumber(10, 1440, "minutes").default(60),
-    secondReminder: z.strictObject({ enabled: off(), delayHours: wholeNumber(2, 168, "hours").default(24) }).prefault({}),
+    secondReminder: z
+      .strictObject({ enabled: off(), delayHours: wholeNumber(2, 168, "hours").default(24) })
+      .prefault({}),
     incentive: incentiveSchema(NO_INCENTIVE),
   })
   // Reported on delayMinutes: dropping a stored value there (back to 60) always repairs it.

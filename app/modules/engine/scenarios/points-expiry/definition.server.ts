@@ -20,11 +20,20 @@ const USEFUL_MS = 2 * DAY;
 const RECOMMENDATIONS = 3;
 
 /** Live points per customer and shop-local expiry date. */
-async function expiringByDate(db: Db, shopId: string, customerIds: string[] | null, now: Date, until: Date, timezone: string) {
+async function expiringByDate(
+  db: Db,
+  shopId: string,
+  customerIds: string[] | null,
+  now: Date,
+  until: Date,
+  timezone: string,
+) {
   const where = { shopId, remaining: { gt: 0 }, expiresAt: { gt: now, lte: until } };
   const select = { customerId: true, remaining: true, expiresAt: true } as const;
   const lots = customerIds
-    ? await queryInChunks(customerIds, (chunk) => db.pointsLot.findMany({ where: { ...where, customerId: { in: chunk } }, select }))
+    ? await queryInChunks(customerIds, (chunk) =>
+        db.pointsLot.findMany({ where: { ...where, customerId: { in: chunk } }, select }),
+      )
     : await db.pointsLot.findMany({ where, select });
   const out = new Map<string, { customerId: string; date: string; points: number; firstExpiry: Date }>();
   for (const lot of lots) {
@@ -43,7 +52,14 @@ export const definition = defineScenario({
 
   async plan({ db, shopId, now, timezone, settings }) {
     const furthest = Math.max(...settings.daysBefore);
-    const groups = await expiringByDate(db, shopId, null, now, new Date(now.getTime() + (furthest + 2) * DAY), timezone);
+    const groups = await expiringByDate(
+      db,
+      shopId,
+      null,
+      now,
+      new Date(now.getTime() + (furthest + 2) * DAY),
+      timezone,
+    );
     const candidates: Candidate[] = [];
     for (const group of groups.values()) {
       const expiresOn = parseLocalDate(group.date)!;
@@ -63,10 +79,19 @@ export const definition = defineScenario({
   },
 
   async exits({ db, shopId, now, timezone }, rows) {
-    const groups = await expiringByDate(db, shopId, rows.map((r) => r.customerId), now, new Date(now.getTime() + 400 * DAY), timezone);
+    const groups = await expiringByDate(
+      db,
+      shopId,
+      rows.map((r) => r.customerId),
+      now,
+      new Date(now.getTime() + 400 * DAY),
+      timezone,
+    );
     return new Map(
       rows.flatMap((row) =>
-        (groups.get(`${row.customerId}|${String(row.data.expiresOn)}`)?.points ?? 0) > 0 ? [] : [[row.id, `no points expire on ${String(row.data.expiresOn)} any more`] as const],
+        (groups.get(`${row.customerId}|${String(row.data.expiresOn)}`)?.points ?? 0) > 0
+          ? []
+          : [[row.id, `no points expire on ${String(row.data.expiresOn)} any more`] as const],
       ),
     );
   },

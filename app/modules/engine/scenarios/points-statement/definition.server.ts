@@ -26,9 +26,17 @@ export const definition = defineScenario({
     const triggerKey = `statement:${month}`;
     // the statement's history shows what expired since the last one
     await expireDuePoints(db, shopId, now);
-    const holders = await db.pointsLot.groupBy({ by: ["customerId"], where: { shopId, remaining: { gt: 0 }, expiresAt: { gt: now } } });
+    const holders = await db.pointsLot.groupBy({
+      by: ["customerId"],
+      where: { shopId, remaining: { gt: 0 }, expiresAt: { gt: now } },
+    });
     const planned = new Set(
-      (await db.message.findMany({ where: { shopId, scenario: "points_statement", triggerKey }, select: { customerId: true } })).map((m) => m.customerId),
+      (
+        await db.message.findMany({
+          where: { shopId, scenario: "points_statement", triggerKey },
+          select: { customerId: true },
+        })
+      ).map((m) => m.customerId),
     );
     return holders
       .filter((h) => !planned.has(h.customerId))
@@ -36,8 +44,17 @@ export const definition = defineScenario({
   },
 
   async exits({ db, shopId, now }, rows) {
-    const balances = await pointsBalance(db, shopId, rows.map((r) => r.customerId), now);
-    return new Map(rows.flatMap((row) => ((balances.get(row.customerId)?.balance ?? 0) > 0 ? [] : [[row.id, "no points left"] as const])));
+    const balances = await pointsBalance(
+      db,
+      shopId,
+      rows.map((r) => r.customerId),
+      now,
+    );
+    return new Map(
+      rows.flatMap((row) =>
+        (balances.get(row.customerId)?.balance ?? 0) > 0 ? [] : [[row.id, "no points left"] as const],
+      ),
+    );
   },
 
   async contents({ db, shopId, now, timezone, storefrontUrl }, rows) {

@@ -19,7 +19,9 @@ export const template: Template = (ctx) => {
       heading: "ポイント残高のお知らせ",
       paragraphs: [
         `いつも${ctx.shop.name}をご利用いただき、ありがとうございます。現在のポイント残高は${points}です。`,
-        ...(expiring && expiringOn ? [`うち${formatPoints(expiring, "ja")}ポイントの有効期限は${formatLocalDay(expiringOn, "ja")}です。`] : []),
+        ...(expiring && expiringOn
+          ? [`うち${formatPoints(expiring, "ja")}ポイントの有効期限は${formatLocalDay(expiringOn, "ja")}です。`]
+          : []),
         ...(ctx.products.length > 0 ? ["ポイントを使って、こちらの商品はいかがですか。"] : []),
       ],
       showProducts: true,
@@ -33,7 +35,9 @@ export const template: Template = (ctx) => {
     heading: "Your points statement",
     paragraphs: [
       `Thank you for shopping with ${ctx.shop.name}. You have ${points}.`,
-      ...(expiring && expiringOn ? [`${formatPoints(expiring, "en")} of them expire on ${formatLocalDay(expiringOn, "en")}.`] : []),
+      ...(expiring && expiringOn
+        ? [`${formatPoints(expiring, "en")} of them expire on ${formatLocalDay(expiringOn, "en")}.`]
+        : []),
       ...(ctx.products.length > 0 ? ["Here are a few ideas to spend them on."] : []),
     ],
     showProducts: true,

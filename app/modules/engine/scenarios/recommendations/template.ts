@@ -9,7 +9,10 @@ export const template: Template = (ctx) => {
       subject: oneLine(`あなたへのおすすめ｜${ctx.shop.name}`),
       preheader: "お買い物やご覧いただいた商品から、おすすめを選びました。",
       heading: "あなたへのおすすめ",
-      paragraphs: [`いつも${ctx.shop.name}をご利用いただき、ありがとうございます。`, "これまでのお買い物やご覧いただいた商品をもとに、おすすめの商品を選びました。"],
+      paragraphs: [
+        `いつも${ctx.shop.name}をご利用いただき、ありがとうございます。`,
+        "これまでのお買い物やご覧いただいた商品をもとに、おすすめの商品を選びました。",
+      ],
       showProducts: true,
       cta: { label: "ショップを見る", target: ctx.shop.url },
     });
@@ -18,7 +21,10 @@ export const template: Template = (ctx) => {
     subject: oneLine(`Picked for you at ${ctx.shop.name}`),
     preheader: "A few products we think you will like.",
     heading: "Picked for you",
-    paragraphs: [`Thank you for shopping at ${ctx.shop.name}.`, "Based on what you bought and looked at, we think you will like these."],
+    paragraphs: [
+      `Thank you for shopping at ${ctx.shop.name}.`,
+      "Based on what you bought and looked at, we think you will like these.",
+    ],
     showProducts: true,
     cta: { label: "Browse the shop", target: ctx.shop.url },
   });

@@ -30,8 +30,17 @@ export const definition = defineScenario({
     const lines = await queryInChunks([...interval.keys()], (chunk) =>
       db.orderLine.findMany({
         where: {
-          shopId, productGid: { in: chunk },
-          order: { customerId: { not: null }, cancelledAt: null, test: false, shopifyCreatedAt: { gte: new Date(now.getTime() - (Math.max(...interval.values()) + LATE_DAYS) * DAY), lte: now } },
+          shopId,
+          productGid: { in: chunk },
+          order: {
+            customerId: { not: null },
+            cancelledAt: null,
+            test: false,
+            shopifyCreatedAt: {
+              gte: new Date(now.getTime() - (Math.max(...interval.values()) + LATE_DAYS) * DAY),
+              lte: now,
+            },
+          },
         },
         select: { productGid: true, variantGid: true, order: { select: { customerId: true, shopifyCreatedAt: true } } },
       }),
@@ -69,22 +78,39 @@ export const definition = defineScenario({
   async exits({ db, shopId, now }, rows) {
     const exits = new Map<string, string>();
     const earliest = new Date(Math.min(now.getTime(), ...rows.map((r) => Date.parse(String(r.data.since)))));
-    const bought = await loadProductPurchases(db, shopId, rows.map((r) => r.customerId), rows.map((r) => String(r.data.productGid)), earliest);
-    const stock = await loadVariantStock(db, shopId, rows.map((r) => r.data.variantGid));
+    const bought = await loadProductPurchases(
+      db,
+      shopId,
+      rows.map((r) => r.customerId),
+      rows.map((r) => String(r.data.productGid)),
+      earliest,
+    );
+    const stock = await loadVariantStock(
+      db,
+      shopId,
+      rows.map((r) => r.data.variantGid),
+    );
     for (const row of rows) {
-      if (bought.boughtSince(row.customerId, String(row.data.productGid), new Date(String(row.data.since)))) exits.set(row.id, "reordered");
+      if (bought.boughtSince(row.customerId, String(row.data.productGid), new Date(String(row.data.since))))
+        exits.set(row.id, "reordered");
       else if (stock.allSoldOut([row.data.variantGid])) exits.set(row.id, "the product is sold out");
     }
     return exits;
   },
 
   async contents({ db, shopId, storefrontUrl }, rows) {
-    const products = await loadEmailProducts(db, shopId, rows.map((r) => String(r.data.productGid)), storefrontUrl);
+    const products = await loadEmailProducts(
+      db,
+      shopId,
+      rows.map((r) => String(r.data.productGid)),
+      storefrontUrl,
+    );
     const out = new Map<string, MessageContent>();
     for (const row of rows) {
       const { productGid, variantGid, intervalDays, expectedAt } = row.data;
       const items = products.forItems([{ productGid, variantGid }]);
-      if (items.length > 0) out.set(row.id, { products: items, recoveryUrl: null, incentive: null, extra: { intervalDays, expectedAt } });
+      if (items.length > 0)
+        out.set(row.id, { products: items, recoveryUrl: null, incentive: null, extra: { intervalDays, expectedAt } });
     }
     return out;
   },

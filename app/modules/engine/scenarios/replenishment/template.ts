@@ -11,7 +11,10 @@ export const template: Template = (ctx) => {
       subject: title ? `${title}のお取り寄せ時期です` : oneLine(`そろそろお買い替えの時期です｜${ctx.shop.name}`),
       preheader: "前回のご購入から、そろそろなくなる頃ではありませんか。",
       heading: "そろそろなくなる頃ではありませんか？",
-      paragraphs: ["前回お求めいただいた商品が、そろそろなくなる頃かと思いご案内いたします。", "切らしてしまう前に、お早めのご注文をおすすめします。"],
+      paragraphs: [
+        "前回お求めいただいた商品が、そろそろなくなる頃かと思いご案内いたします。",
+        "切らしてしまう前に、お早めのご注文をおすすめします。",
+      ],
       showProducts: true,
       cta: { label: "もう一度購入する", target: product?.url ?? ctx.shop.url },
     });

@@ -21,7 +21,10 @@ export const template: Template = (ctx) => {
     subject: oneLine(`How are you getting on? | ${ctx.shop.name}`),
     preheader: "What goes well with your first order.",
     heading: "Thank you for your first order",
-    paragraphs: [`Thank you for shopping at ${ctx.shop.name}.`, "Customers who bought what you did often went on to choose these next."],
+    paragraphs: [
+      `Thank you for shopping at ${ctx.shop.name}.`,
+      "Customers who bought what you did often went on to choose these next.",
+    ],
     showProducts: true,
     cta: { label: "See them", target: ctx.shop.url },
   });

@@ -55,7 +55,13 @@ export const definition = defineScenario({
     );
     const ordered = new Set(counted.map((c) => c.id));
     const activity = await loadOrderActivity(db, shopId, customerIds, new Date(0));
-    return new Map(rows.flatMap((row) => (ordered.has(row.customerId) || activity.orderedSince(row.customerId, new Date(0)) ? [[row.id, "has ordered"] as const] : [])));
+    return new Map(
+      rows.flatMap((row) =>
+        ordered.has(row.customerId) || activity.orderedSince(row.customerId, new Date(0))
+          ? [[row.id, "has ordered"] as const]
+          : [],
+      ),
+    );
   },
 
   async contents({ settings }, rows) {

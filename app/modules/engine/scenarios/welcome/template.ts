@@ -26,7 +26,9 @@ export const template: Template = (ctx) => {
     heading: `Welcome to ${ctx.shop.name}`,
     paragraphs: [
       "Thank you for signing up. We are glad you are here.",
-      ctx.incentive ? "Here is a welcome gift for your first order." : "We will keep you posted on new arrivals and favourites.",
+      ctx.incentive
+        ? "Here is a welcome gift for your first order."
+        : "We will keep you posted on new arrivals and favourites.",
     ],
     showProducts: true,
     cta: { label: "Start shopping", target: ctx.shop.url },

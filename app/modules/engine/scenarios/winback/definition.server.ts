@@ -26,9 +26,13 @@ const RECOMMENDATIONS = 3;
 /** The customer's dormancy threshold in days, from their counted order dates (ascending). */
 export function dormancyThresholdDays(settings: ScenarioSettings<"winback">, orderDates: Date[]): number {
   if (!settings.adaptive.enabled || orderDates.length < 2) return settings.dormantDays;
-  const gaps = orderDates.slice(1).map((d, i) => (d.getTime() - itemAt(orderDates, i, "order date").getTime()) / DAY).sort((a, b) => a - b);
+  const gaps = orderDates
+    .slice(1)
+    .map((d, i) => (d.getTime() - itemAt(orderDates, i, "order date").getTime()) / DAY)
+    .sort((a, b) => a - b);
   const mid = Math.floor(gaps.length / 2);
-  const median = gaps.length % 2 === 1 ? itemAt(gaps, mid, "gap") : (itemAt(gaps, mid - 1, "gap") + itemAt(gaps, mid, "gap")) / 2;
+  const median =
+    gaps.length % 2 === 1 ? itemAt(gaps, mid, "gap") : (itemAt(gaps, mid - 1, "gap") + itemAt(gaps, mid, "gap")) / 2;
   const { multiplier, minDays, maxDays } = settings.adaptive;
   return Math.min(maxDays, Math.max(minDays, Math.round(median * multiplier)));
 }
@@ -39,8 +43,12 @@ export const definition = defineScenario({
   async plan({ db, shopId, now, timezone, settings }) {
     const hour = localHour(now, timezone);
     if (hour < settings.hour || hour >= settings.hour + PLAN_WINDOW_HOURS) return [];
-    const shortest = settings.adaptive.enabled ? Math.min(settings.adaptive.minDays, settings.dormantDays) : settings.dormantDays;
-    const longest = settings.adaptive.enabled ? Math.max(settings.adaptive.maxDays, settings.dormantDays) : settings.dormantDays;
+    const shortest = settings.adaptive.enabled
+      ? Math.min(settings.adaptive.minDays, settings.dormantDays)
+      : settings.dormantDays;
+    const longest = settings.adaptive.enabled
+      ? Math.max(settings.adaptive.maxDays, settings.dormantDays)
+      : settings.dormantDays;
     const customers = await db.customer.findMany({
       where: {
         shopId,
@@ -48,13 +56,20 @@ export const definition = defineScenario({
         deletedAt: null,
         redactedAt: null,
         emailNormalized: { not: null },
-        lastOrderAt: { lte: new Date(now.getTime() - shortest * DAY), gte: new Date(now.getTime() - (longest + WINBACK_LOOKBACK_DAYS) * DAY) },
+        lastOrderAt: {
+          lte: new Date(now.getTime() - shortest * DAY),
+          gte: new Date(now.getTime() - (longest + WINBACK_LOOKBACK_DAYS) * DAY),
+        },
       },
       select: { id: true },
     });
     const ids = customers.map((c) => c.id);
     const orders = await queryInChunks(ids, (chunk) =>
-      db.order.findMany({ where: { shopId, customerId: { in: chunk }, counted: true }, select: { customerId: true, gid: true, shopifyCreatedAt: true }, orderBy: { shopifyCreatedAt: "asc" } }),
+      db.order.findMany({
+        where: { shopId, customerId: { in: chunk }, counted: true },
+        select: { customerId: true, gid: true, shopifyCreatedAt: true },
+        orderBy: { shopifyCreatedAt: "asc" },
+      }),
     );
     const byCustomer = new Map<string, typeof orders>();
     for (const o of orders) byCustomer.set(o.customerId!, [...(byCustomer.get(o.customerId!) ?? []), o]);
@@ -63,7 +78,10 @@ export const definition = defineScenario({
     for (const [customerId, list] of byCustomer) {
       const last = list.at(-1);
       if (!last) continue;
-      const threshold = dormancyThresholdDays(settings, list.map((o) => o.shopifyCreatedAt));
+      const threshold = dormancyThresholdDays(
+        settings,
+        list.map((o) => o.shopifyCreatedAt),
+      );
       const dormantSince = last.shopifyCreatedAt.getTime() + threshold * DAY;
       if (dormantSince > now.getTime() || now.getTime() - dormantSince > WINBACK_LOOKBACK_DAYS * DAY) continue;
       candidates.push({
@@ -79,14 +97,28 @@ export const definition = defineScenario({
 
   async exits({ db, shopId }, rows) {
     const earliest = new Date(Math.min(...rows.map((r) => Date.parse(String(r.data.since)))));
-    const activity = await loadOrderActivity(db, shopId, rows.map((r) => r.customerId), earliest);
+    const activity = await loadOrderActivity(
+      db,
+      shopId,
+      rows.map((r) => r.customerId),
+      earliest,
+    );
     return new Map(
-      rows.flatMap((row) => (activity.orderedSince(row.customerId, new Date(Date.parse(String(row.data.since)) + 1)) ? [[row.id, "ordered again"] as const] : [])),
+      rows.flatMap((row) =>
+        activity.orderedSince(row.customerId, new Date(Date.parse(String(row.data.since)) + 1))
+          ? [[row.id, "ordered again"] as const]
+          : [],
+      ),
     );
   },
 
   async contents({ db, shopId, now, storefrontUrl, settings }, rows) {
-    const recommended = await loadRecommendations(db, shopId, rows.map((r) => r.customerId), { limit: RECOMMENDATIONS, storefrontUrl, now });
+    const recommended = await loadRecommendations(
+      db,
+      shopId,
+      rows.map((r) => r.customerId),
+      { limit: RECOMMENDATIONS, storefrontUrl, now },
+    );
     const incentive = settings.incentive.kind === "none" ? null : settings.incentive;
     return new Map(
       rows.map((row): [string, MessageContent] => [

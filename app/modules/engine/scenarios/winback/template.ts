@@ -11,7 +11,9 @@ export const template: Template = (ctx) => {
       heading: "お久しぶりです",
       paragraphs: [
         `しばらくご無沙汰しております。${ctx.shop.name}では、新しい商品もご用意しています。`,
-        ctx.incentive ? "またのお越しをお待ちして、特別なクーポンをお届けします。" : "またのお越しを心よりお待ちしております。",
+        ctx.incentive
+          ? "またのお越しをお待ちして、特別なクーポンをお届けします。"
+          : "またのお越しを心よりお待ちしております。",
       ],
       showProducts: true,
       cta: { label: "ショップを見る", target: ctx.shop.url },

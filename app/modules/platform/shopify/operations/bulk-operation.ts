@@ -24,10 +24,16 @@ const data = z.object({
     .object({
       id: z.string(),
       status: z.enum(BULK_OPERATION_STATUSES),
-      errorCode: z.string().nullish().transform((v) => v ?? null),
+      errorCode: z
+        .string()
+        .nullish()
+        .transform((v) => v ?? null),
       // UnsignedInt64: a string on the wire
       objectCount: z.union([z.string().regex(/^\d+$/), z.number().int().nonnegative()]).transform(Number),
-      url: z.string().nullish().transform((v) => v ?? null),
+      url: z
+        .string()
+        .nullish()
+        .transform((v) => v ?? null),
     })
     .nullable(),
 });

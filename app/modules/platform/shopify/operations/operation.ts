@@ -11,8 +11,14 @@ export interface AdminOperation<TData> {
 
 export const userErrorsSchema = z.array(
   z.object({
-    field: z.array(z.string()).nullish().transform((v) => v ?? null),
+    field: z
+      .array(z.string())
+      .nullish()
+      .transform((v) => v ?? null),
     message: z.string(),
-    code: z.string().nullish().transform((v) => v ?? null),
+    code: z
+      .string()
+      .nullish()
+      .transform((v) => v ?? null),
   }),
 );

@@ -22,8 +22,24 @@ export const SHOPIFY_FUNCTIONS = /* GraphQL */ `
 
 const data = z.object({
   shopifyFunctions: z.object({
-    nodes: z.array(z.object({ id: z.string(), handle: z.string().nullish().transform((v) => v ?? null), title: z.string(), apiType: z.string() })),
-    pageInfo: z.object({ hasNextPage: z.boolean(), endCursor: z.string().nullish().transform((v) => v ?? null) }),
+    nodes: z.array(
+      z.object({
+        id: z.string(),
+        handle: z
+          .string()
+          .nullish()
+          .transform((v) => v ?? null),
+        title: z.string(),
+        apiType: z.string(),
+      }),
+    ),
+    pageInfo: z.object({
+      hasNextPage: z.boolean(),
+      endCursor: z
+        .string()
+        .nullish()
+        .transform((v) => v ?? null),
+    }),
   }),
 });
 
