@@ -13,6 +13,7 @@ import { cachedSplitCheck, forgetClvChecks } from "~/modules/reports/clv-check-c
 import { clvObservations } from "~/modules/reports/customer-reports.server";
 import { dialectOf } from "~/modules/reports/sql.server";
 import { registerLocalShop } from "~/modules/admin/shops/install-shop.server";
+import { refreshStaleRecommendationModels } from "~/modules/jobs/schedule/refresh-recommendations.server";
 import { createTestDb, type TestDb } from "../helpers/db";
 
 const DAY_MS = 86_400_000;
@@ -287,6 +288,21 @@ describe("the split check, once per shop-local day", () => {
       first.check === null ? null : expect.objectContaining({ kind: "split", checkEnd: "2026-11-23T06:00:00.000Z" }),
     );
     expect((await t.db.clvCheckCache.findMany({ where: { shopId } })).map((r) => r.day)).toEqual(["2026-11-23"]);
+  });
+
+  test("the hourly background job stores the day's check for the default range, so the first report of the day reads it", async () => {
+    await forgetClvChecks(t.db, shopId);
+    await refreshStaleRecommendationModels(t.db as Db, "test-holder", NOW);
+    const stored = await t.db.clvCheckCache.findMany({ where: { shopId } });
+    expect(stored.map((r) => [r.day, r.timezone])).toEqual([["2026-11-22", "America/New_York"]]);
+    await t.db.clvCheckCache.updateMany({
+      where: { shopId },
+      data: { result: JSON.stringify({ check: null, checkReason: "warmed by the job" }) },
+    });
+    // the job's next hourly pass the same day leaves the stored check alone
+    await refreshStaleRecommendationModels(t.db as Db, "test-holder", new Date(NOW.getTime() + 3_600_000));
+    const report = await getClvReport(t.db, shopId, await resolveReportRange(t.db, shopId, { now: NOW }));
+    expect(report.checkReason).toBe("warmed by the job");
   });
 
   test("the store is keyed by range start and zone, and forgetClvChecks empties it", async () => {

@@ -4,6 +4,7 @@
 // (the CLV reads groups by orders and weeks, and a sample of at most CLV_FIT_SAMPLE customers).
 import { Prisma, type Tx } from "~/db.server";
 import { cachedSplitCheck } from "./clv-check-cache.server";
+import { resolveReportRange } from "./range.server";
 import {
   computeClv,
   CLV_FIT_SAMPLE,
@@ -305,6 +306,17 @@ export async function getClvReport(db: Tx, shopId: string, range: ReportRange): 
   }
   // The range runs to today: the split check, computed once per shop-local day (clv-check-cache.server.ts).
   return { ...measured, ...(await cachedSplitCheck(db, shopId, range, () => splitCheck(db, shopId, range, end))) };
+}
+
+/**
+ * Computes today's split check for the reports page's default range (first order to today) if it
+ * is not stored yet, so the merchant's first look of the day does not pay for the second fit
+ * (the hourly background job calls it). Cheap when stored: one lookup.
+ */
+export async function warmClvCheck(db: Tx, shopId: string, now: Date): Promise<void> {
+  const range = await resolveReportRange(db, shopId, { now });
+  const end = new Date(Math.min(range.to.getTime(), range.asOf.getTime()));
+  await cachedSplitCheck(db, shopId, range, () => splitCheck(db, shopId, range, end));
 }
 
 /** Holds back the range's last weeks, refits on what came before, and compares. */

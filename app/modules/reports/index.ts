@@ -7,7 +7,7 @@ export type * from "./types";
 export { RFM_SEGMENTS } from "./types";
 export { ReportRangeError, resolveReportRange, type ReportRangeInput } from "./range.server";
 export { getSummaryReport, getParetoReport } from "./period-reports.server";
-export { getLtvReport, getRepeatReport, getRfmReport, getClvReport } from "./customer-reports.server";
+export { getLtvReport, getRepeatReport, getRfmReport, getClvReport, warmClvCheck } from "./customer-reports.server";
 export { getCohortReport } from "./cohort-reports.server";
 export { getScenarioReport, getEmailRevenueReport } from "./scenario-reports.server";
 export { getAllReports } from "./all-reports.server";

@@ -1,4 +1,4 @@
-// The recommendation data's background recomputation: once an hour the elected instance walks the
+// The recommendation data's (and the CLV report's daily split check's) background recomputation: once an hour the elected instance walks the
 // installed shops and recomputes each shop whose model is missing or a day old, under a per-shop
 // lease so two instances never recompute one shop at once. Hourly checks rather than one daily
 // fire, so a new install or a missed run is caught up within the hour.
@@ -6,6 +6,7 @@ import cron, { type ScheduledTask } from "node-cron";
 import type { Db } from "~/db.server";
 import { log } from "~/lib/log.server";
 import { refreshRecommendationModelIfStale } from "~/modules/engine/recommendations/recompute-model.server";
+import { warmClvCheck } from "~/modules/reports";
 import { acquireLease, releaseLease } from "./db-lease.server";
 import { createLeaseRunCoordinator } from "./lease-coordinator.server";
 import { defaultHolder } from "./schedule-ticks.server";
@@ -26,6 +27,8 @@ export async function refreshStaleRecommendationModels(db: Db, holder: string, n
     if (!(await acquireLease(db, key, holder, SHOP_LEASE_MS, new Date()))) continue;
     try {
       if (await refreshRecommendationModelIfStale(db, shop.id, now)) refreshed.push(shop.id);
+      // the same daily model work for the reports: the CLV split check, once per shop-local day
+      await warmClvCheck(db, shop.id, now);
     } catch (error) {
       log("error", "recommendation recompute failed", {
         shopId: shop.id,
