@@ -27,12 +27,11 @@ import { useT, type I18n } from "~/i18n/i18n";
 import { optionLabel, scenarioDescription, scenarioName, settingLabel } from "~/i18n/scenario-words";
 import { fieldErrorText, localizeSettingError } from "~/i18n/setting-errors";
 import {
-  emailShopName,
-  getEmailBrand,
   getEmailContent,
   mergeFieldsForScenario,
   saveEmailDesign,
 } from "~/modules/engine/scenarios/email-content.server";
+import { emailShopName, getEmailBrand } from "~/modules/delivery/mail/content/email-brand.server";
 import {
   previewScenarioEmails,
   sendTestEmail,

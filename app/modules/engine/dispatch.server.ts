@@ -6,12 +6,8 @@ import type { Db } from "~/db.server";
 import { log } from "~/lib/log.server";
 import { awardBonusPoints } from "~/modules/mirror/points/points-ledger.server";
 import { listUnsubscribeHeaders } from "~/modules/delivery/mail/headers";
-import {
-  brandStyle,
-  emailShopName,
-  loadShopEmailLook,
-  type ShopEmailLook,
-} from "~/modules/engine/scenarios/email-content.server";
+import { loadShopEmailLook, type ShopEmailLook } from "~/modules/engine/scenarios/email-content.server";
+import { brandStyle, emailShopName } from "~/modules/delivery/mail/content/email-brand.server";
 import { buildMessageLinks } from "~/modules/delivery/mail/links.server";
 import {
   chooseLocale,

@@ -12,14 +12,8 @@ import { getScenarioConfig } from "~/modules/engine/scenarios/scenario-config.se
 import type { ScenarioKey } from "~/modules/engine/scenarios/scenario-settings";
 import { isSenderIdentityComplete, type ShopSettings } from "~/modules/platform/settings/shop-settings";
 import { getShopSettings } from "~/modules/platform/settings/shop-settings.server";
-import {
-  brandStyle,
-  emailShopName,
-  getEmailBrand,
-  getEmailContent,
-  mergeFieldsForScenario,
-  overridesOf,
-} from "../../engine/scenarios/email-content.server";
+import { getEmailContent, mergeFieldsForScenario, overridesOf } from "../../engine/scenarios/email-content.server";
+import { brandStyle, emailShopName, getEmailBrand } from "~/modules/delivery/mail/content/email-brand.server";
 import {
   brandDraftSchema,
   contentDraftSchema,

@@ -20,8 +20,6 @@ import {
 import { mergeFieldsFor, type MergeField } from "../../delivery/mail/content/merge-fields";
 import { brandDraftOf, getEmailBrand } from "../../delivery/mail/content/email-brand.server";
 
-export { brandDraftOf, brandStyle, emailShopName, getEmailBrand } from "../../delivery/mail/content/email-brand.server";
-
 export function mergeFieldsForScenario(key: ScenarioKey): MergeField[] {
   return mergeFieldsFor(key, "incentive" in SCENARIO_SCHEMAS[key].shape);
 }

@@ -27,12 +27,16 @@ export async function refreshStaleRecommendationModels(db: Db, holder: string, n
     if (!(await acquireLease(db, key, holder, SHOP_LEASE_MS, new Date()))) continue;
     try {
       if (await refreshRecommendationModelIfStale(db, shop.id, now)) refreshed.push(shop.id);
+    } catch (error) {
+      log("error", "recommendation recompute failed", { shopId: shop.id, error: errorText(error) });
+    }
+    try {
       // the same daily model work for the reports: the CLV split check, once per shop-local day
       await warmClvCheck(db, shop.id, now);
     } catch (error) {
-      log("error", "recommendation recompute failed", {
+      log("error", "CLV check precompute failed; the reports page computes it on demand", {
         shopId: shop.id,
-        error: error instanceof Error ? error.message : String(error),
+        error: errorText(error),
       });
     } finally {
       await releaseLease(db, key, holder);
@@ -70,4 +74,8 @@ export function scheduleRecommendationRefresh(options: { db: Db; holder?: string
       await running;
     },
   };
+}
+
+function errorText(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
 }
