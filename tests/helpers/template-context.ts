@@ -1,6 +1,6 @@
 // The template context the mail unit tests render with: a Tokyo tea shop, two products, a
 // complete sender identity and tracking links that show where they point.
-import type { Locale, TemplateContext } from "~/modules/engine/scenarios/render-message";
+import type { Locale, TemplateContext } from "~/modules/delivery/mail/templates/types";
 
 export const CLICK_PREFIX = "https://joren.example/mail/c?t=";
 export const UNSUBSCRIBE_URL = "https://joren.example/mail/u?t=tok&x=1";

@@ -9,12 +9,9 @@ import { listUnsubscribeHeaders } from "~/modules/delivery/mail/headers";
 import { loadShopEmailLook, type ShopEmailLook } from "~/modules/engine/scenarios/email-content.server";
 import { brandStyle, emailShopName } from "~/modules/delivery/mail/content/email-brand.server";
 import { buildMessageLinks } from "~/modules/delivery/mail/links.server";
-import {
-  chooseLocale,
-  renderMessage,
-  type MessageIncentive,
-  type TemplateScenarioKey,
-} from "~/modules/engine/scenarios/render-message";
+import { chooseLocale } from "~/modules/delivery/mail/templates/locale";
+import { renderMessage, type TemplateScenarioKey } from "~/modules/engine/scenarios/render-message";
+import type { MessageIncentive } from "~/modules/delivery/mail/templates/types";
 import type { OutgoingMessage, SendResult } from "~/modules/delivery/mail/transport";
 import type { MessageContent } from "~/modules/engine/scenarios/scenario-definition";
 import type { ShopSettings } from "~/modules/platform/settings/shop-settings";

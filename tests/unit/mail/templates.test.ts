@@ -1,11 +1,7 @@
-import {
-  chooseLocale,
-  renderMessage,
-  SenderIdentityMissingError,
-  TEMPLATE_SCENARIOS,
-  UnsubscribeLinkMissingError,
-  type Locale,
-} from "~/modules/engine/scenarios/render-message";
+import { chooseLocale } from "~/modules/delivery/mail/templates/locale";
+import { renderMessage, TEMPLATE_SCENARIOS } from "~/modules/engine/scenarios/render-message";
+import { SenderIdentityMissingError, UnsubscribeLinkMissingError } from "~/modules/delivery/mail/templates/errors";
+import type { Locale } from "~/modules/delivery/mail/templates/types";
 import { escapeHtml } from "~/lib/escape-html";
 import { CLICK_PREFIX, PIXEL_URL, SHOP_URL, templateContext, UNSUBSCRIBE_URL } from "../../helpers/template-context";
 

@@ -24,17 +24,16 @@ import {
 } from "../../delivery/mail/content/email-content-schema";
 import { listUnsubscribeHeaders } from "../../delivery/mail/headers";
 import { buildMessageLinks } from "../../delivery/mail/links.server";
-import {
-  hasTemplate,
-  renderMessage,
-  type Locale,
-  type MessageExtra,
-  type MessageIncentive,
-  type MessageLinks,
-  type RenderedMessage,
-  type TemplateContext,
-  type TemplateProduct,
-} from "../../engine/scenarios/render-message";
+import { hasTemplate, renderMessage } from "../../engine/scenarios/render-message";
+import type {
+  Locale,
+  MessageExtra,
+  MessageIncentive,
+  MessageLinks,
+  RenderedMessage,
+  TemplateContext,
+  TemplateProduct,
+} from "~/modules/delivery/mail/templates/types";
 import type { OutgoingMessage } from "../../delivery/mail/transport";
 
 const SAMPLE_PRODUCT_COUNT = 3;

@@ -2,7 +2,7 @@
 // app/modules/engine/scenarios/<key>/) and render it in the recipient's language.
 import { SCENARIO_MODULES } from "~/modules/engine/scenarios/all";
 import { SCENARIO_KEYS, type ScenarioKey } from "~/modules/platform/settings/scenario-keys";
-import type { RenderedMessage, TemplateContext } from "../../delivery/mail/templates/types";
+import type { RenderedMessage, TemplateContext } from "~/modules/delivery/mail/templates/types";
 
 /** Every scenario has a template (all.ts will not compile otherwise). */
 export const TEMPLATE_SCENARIOS = SCENARIO_KEYS;
@@ -11,9 +11,6 @@ export type TemplateScenarioKey = ScenarioKey;
 export function hasTemplate(scenarioKey: string): scenarioKey is TemplateScenarioKey {
   return (TEMPLATE_SCENARIOS as readonly string[]).includes(scenarioKey);
 }
-export { SenderIdentityMissingError, UnsubscribeLinkMissingError } from "../../delivery/mail/templates/errors";
-export type * from "../../delivery/mail/templates/types";
-export { chooseLocale } from "../../delivery/mail/templates/locale";
 
 export function renderMessage(scenarioKey: TemplateScenarioKey, ctx: TemplateContext): RenderedMessage {
   const template = (
