@@ -1,7 +1,7 @@
 // The Scenarios page's per-scenario orders, revenue and lift (the Reports page's last-click
 // attribution over the same 30 days) and a scenario page's weekly trend, on the hand-computed
 // reports shop (tests/helpers/reports-shop.ts); a second identical shop must not double anything.
-import { formatLocalDate, localDateOf } from "~/modules/reports/range";
+import { formatLocalDate, localDate } from "~/modules/platform/time/local-dates";
 import { resolveReportRange } from "~/modules/reports/range.server";
 import { getScenarioReport } from "~/modules/reports/scenario-reports.server";
 import { listScenarioOverview } from "~/modules/admin/scenarios/scenario-overview.server";
@@ -32,7 +32,7 @@ test("the list shows each scenario's attributed orders, revenue and lift over th
   expect(welcome.effect).toMatchObject({ attributedOrders: 0, attributedRevenue: 0, lift: null });
   // the lift is the report's for the same shop-local days
   const range = await resolveReportRange(t.db, shopId, {
-    from: formatLocalDate(localDateOf(new Date(NOW.getTime() - 30 * 86_400_000), "Asia/Tokyo")),
+    from: formatLocalDate(localDate(new Date(NOW.getTime() - 30 * 86_400_000), "Asia/Tokyo")),
     to: "2026-02-10",
     now: NOW,
   });

@@ -5,7 +5,7 @@
 // import forgets the shop's rows (forgetClvChecks), since it can change the past.
 import type { Tx } from "~/db.server";
 import { isUniqueViolation } from "~/lib/db-errors";
-import { formatLocalDate, localDateOf } from "./range";
+import { formatLocalDate, localDate } from "~/modules/platform/time/local-dates";
 import type { ClvReport, ReportRange } from "./types";
 
 export type ClvCheckResult = Pick<ClvReport, "check" | "checkReason">;
@@ -17,7 +17,7 @@ export async function cachedSplitCheck(
   range: ReportRange,
   compute: () => Promise<ClvCheckResult>,
 ): Promise<ClvCheckResult> {
-  const day = formatLocalDate(localDateOf(range.asOf, range.timezone));
+  const day = formatLocalDate(localDate(range.asOf, range.timezone));
   const where = { shopId_fromDate: { shopId, fromDate: range.fromDate } };
   const stored = await db.clvCheckCache.findUnique({ where, select: { day: true, timezone: true, result: true } });
   if (stored && stored.day === day && stored.timezone === range.timezone)

@@ -4,7 +4,8 @@
 import { Prisma, type Tx } from "~/db.server";
 import { assembleRetention } from "./cohorts";
 import { dateParam, dialectOf, localMonthSql, trueSql, whole, queryRows } from "./sql.server";
-import { localDateOf, monthIndex } from "./range";
+import { localDate } from "~/modules/platform/time/local-dates";
+import { monthIndex } from "./range";
 import type { CohortReport, ReportRange } from "./types";
 
 export async function getCohortReport(db: Tx, shopId: string, range: ReportRange): Promise<CohortReport> {
@@ -21,7 +22,7 @@ export async function getCohortReport(db: Tx, shopId: string, range: ReportRange
       AND o.counted = ${trueSql(d)}
     GROUP BY 1, 2`,
   );
-  const now = localDateOf(range.asOf, range.timezone);
+  const now = localDate(range.asOf, range.timezone);
   return assembleRetention(
     rows.map((r) => ({ cohort: whole(r.cohort), month: whole(r.month), customers: whole(r.customers) })),
     monthIndex(now.year, now.month),

@@ -1,6 +1,7 @@
 import type { Tx } from "~/db.server";
 import { getShopSettings } from "~/modules/platform/settings/shop-settings.server";
-import { formatLocalDate, localDateOf, localDaysToInstants, parseLocalDate } from "./range";
+import { formatLocalDate, localDate, parseLocalDate } from "~/modules/platform/time/local-dates";
+import { localDaysToInstants } from "./range";
 import type { ReportRange } from "./types";
 
 export interface ReportRangeInput {
@@ -32,7 +33,7 @@ export async function resolveReportRange(db: Tx, shopId: string, input: ReportRa
     getShopSettings(db, shopId),
     db.shop.findUniqueOrThrow({ where: { id: shopId }, select: { currency: true } }),
   ]);
-  const toDate = parsedTo ?? localDateOf(now, timezone);
+  const toDate = parsedTo ?? localDate(now, timezone);
   let fromDate = parsedFrom;
   if (!fromDate) {
     const first = await db.order.findFirst({
@@ -40,7 +41,7 @@ export async function resolveReportRange(db: Tx, shopId: string, input: ReportRa
       orderBy: { shopifyCreatedAt: "asc" },
       select: { shopifyCreatedAt: true },
     });
-    fromDate = localDateOf(first?.shopifyCreatedAt ?? now, timezone);
+    fromDate = localDate(first?.shopifyCreatedAt ?? now, timezone);
     if (formatLocalDate(fromDate) > formatLocalDate(toDate)) fromDate = toDate;
   }
   if (formatLocalDate(fromDate) > formatLocalDate(toDate)) {

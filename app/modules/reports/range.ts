@@ -1,27 +1,8 @@
 // Shop-local date ranges: the merchant picks calendar days in the shop's timezone; the queries
 // need UTC instants. Pure, so the boundaries are tested without a database.
-import { addLocalDays, localTimeToInstant, zonedParts, type LocalDate } from "~/modules/platform/time/shop-time";
+import { addLocalDays, localTimeToInstant, type LocalDate } from "~/modules/platform/time/shop-time";
 import { itemAt } from "~/lib/arrays";
-
-const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
-
-export function parseLocalDate(text: string): LocalDate | null {
-  const match = DATE.exec(text);
-  if (!match) return null;
-  const [year, month, day] = [Number(match[1]), Number(match[2]), Number(match[3])];
-  const check = new Date(Date.UTC(year, month - 1, day));
-  if (check.getUTCFullYear() !== year || check.getUTCMonth() !== month - 1 || check.getUTCDate() !== day) return null;
-  return { year, month, day };
-}
-
-export function formatLocalDate(date: LocalDate): string {
-  return `${String(date.year).padStart(4, "0")}-${String(date.month).padStart(2, "0")}-${String(date.day).padStart(2, "0")}`;
-}
-
-export function localDateOf(instant: Date, timezone: string): LocalDate {
-  const p = zonedParts(instant, timezone);
-  return { year: p.year, month: p.month, day: p.day };
-}
+import { localDate } from "~/modules/platform/time/local-dates";
 
 /** The instants [from, to) covering the local days fromDate..toDate inclusive. */
 export function localDaysToInstants(
@@ -57,8 +38,8 @@ export function monthKey(index: number): string {
  * otherwise mean 100,000 Intl calls.
  */
 export function localMonthIndexer(timezone: string, first: Date, last: Date): (instant: Date) => number {
-  const start = localDateOf(first, timezone);
-  const end = localDateOf(last, timezone);
+  const start = localDate(first, timezone);
+  const end = localDate(last, timezone);
   const firstIndex = monthIndex(start.year, start.month);
   const lastIndex = monthIndex(end.year, end.month) + 1;
   const starts: number[] = [];
@@ -72,7 +53,7 @@ export function localMonthIndexer(timezone: string, first: Date, last: Date): (i
     const first = starts[0];
     const last = starts.at(-1);
     if (first === undefined || last === undefined || t < first || t >= last) {
-      const d = localDateOf(instant, timezone);
+      const d = localDate(instant, timezone);
       return monthIndex(d.year, d.month);
     }
     let lo = 0;

@@ -1,12 +1,6 @@
 import { describe, expect, test } from "vitest";
-import {
-  localDaysToInstants,
-  localMonthIndexer,
-  monthIndex,
-  monthKey,
-  parseLocalDate,
-  sameDayLastYear,
-} from "~/modules/reports/range";
+import { localDaysToInstants, localMonthIndexer, monthIndex, monthKey, sameDayLastYear } from "~/modules/reports/range";
+import { parseLocalDate } from "~/modules/platform/time/local-dates";
 import { offsetChanges } from "~/modules/reports/sql.server";
 
 describe("shop-local report ranges", () => {
@@ -15,6 +9,9 @@ describe("shop-local report ranges", () => {
     expect(parseLocalDate("2026-02-29")).toBeNull();
     expect(parseLocalDate("2026-2-1")).toBeNull();
     expect(parseLocalDate("yesterday")).toBeNull();
+    expect(parseLocalDate("2028-02-29")).toEqual({ year: 2028, month: 2, day: 29 });
+    expect(parseLocalDate("0004-02-29")).toEqual({ year: 4, month: 2, day: 29 });
+    expect(parseLocalDate(20260228)).toBeNull();
   });
 
   test("a range covers whole shop-local days: Tokyo is 9 hours ahead of UTC", () => {

@@ -2,7 +2,7 @@
 // the engine can run it yet, and its last 30 days from the ledger. Generic over the scenario lists
 // (all.ts, all.server.ts), so a scenario added there appears here without page changes.
 import type { Tx } from "~/db.server";
-import { formatLocalDate, localDateOf } from "~/modules/reports/range";
+import { formatLocalDate, localDate } from "~/modules/platform/time/local-dates";
 import { resolveReportRange } from "~/modules/reports/range.server";
 import { getScenarioReport } from "~/modules/reports/scenario-reports.server";
 import type { LiftEstimate } from "~/modules/reports/types";
@@ -58,8 +58,8 @@ export async function listScenarioOverview(
   ]);
   // the same window in shop-local days, for the report's attribution and lift
   const range = await resolveReportRange(db, shopId, {
-    from: formatLocalDate(localDateOf(since, timezone)),
-    to: formatLocalDate(localDateOf(now, timezone)),
+    from: formatLocalDate(localDate(since, timezone)),
+    to: formatLocalDate(localDate(now, timezone)),
     now,
   });
   const report = await getScenarioReport(db, shopId, range);

@@ -8,13 +8,19 @@ export function localDate(at: Date, timezone: string): LocalDate {
 }
 
 export function formatLocalDate(date: LocalDate): string {
-  return `${date.year}-${String(date.month).padStart(2, "0")}-${String(date.day).padStart(2, "0")}`;
+  return `${String(date.year).padStart(4, "0")}-${String(date.month).padStart(2, "0")}-${String(date.day).padStart(2, "0")}`;
 }
 
-/** "2026-11-02" → { year, month, day }; null for anything else. */
+/** "2026-11-02" → { year, month, day }; null for anything else, including days no calendar has (2026-02-29). */
 export function parseLocalDate(text: unknown): LocalDate | null {
   const m = typeof text === "string" ? /^(\d{4})-(\d{2})-(\d{2})$/.exec(text) : null;
-  return m ? { year: Number(m[1]), month: Number(m[2]), day: Number(m[3]) } : null;
+  if (!m) return null;
+  const [year, month, day] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  // setUTCFullYear, not Date.UTC: Date.UTC reads years 0–99 as 1900–1999
+  const check = new Date(0);
+  check.setUTCFullYear(year, month - 1, day);
+  if (check.getUTCFullYear() !== year || check.getUTCMonth() !== month - 1 || check.getUTCDate() !== day) return null;
+  return { year, month, day };
 }
 
 export function isLeapYear(year: number): boolean {
