@@ -470,6 +470,24 @@ describe("compliance and tenancy", () => {
     await t.db.suppression.create({
       data: { shopId, emailNormalized: "regular@example.jp", reason: "unsubscribe", at },
     });
+    // a notify-me request for the same address, never confirmed, and one for another address
+    for (const email of ["Regular@Example.jp", "someone-else@example.jp"]) {
+      await t.db.optInRequest.create({
+        data: {
+          shopId,
+          email,
+          emailNormalized: email.toLowerCase(),
+          purpose: "back_in_stock",
+          variantGid: "gid://shopify/ProductVariant/3",
+          productGid: "gid://shopify/Product/3",
+          locale: "ja",
+          status: "sent",
+          requestedAt: at,
+          sentAt: at,
+          expiresAt: new Date("2026-10-08T00:00:00Z"),
+        },
+      });
+    }
 
     await send(
       "customers/data_request",
@@ -514,6 +532,19 @@ describe("compliance and tenancy", () => {
       },
     ]);
     expect(doc.suppressions).toEqual([{ email: "regular@example.jp", reason: "unsubscribe", at: at.toISOString() }]);
+    expect(doc.optInRequests).toEqual([
+      {
+        email: "regular@example.jp",
+        purpose: "back_in_stock",
+        productGid: "gid://shopify/Product/3",
+        variantGid: "gid://shopify/ProductVariant/3",
+        locale: "ja",
+        status: "sent",
+        requestedAt: at.toISOString(),
+        confirmationSentAt: at.toISOString(),
+        confirmedAt: null,
+      },
+    ]);
   });
 
   test("customers/redact erases PII and behaviour but keeps anonymous order totals", async () => {

@@ -48,6 +48,24 @@ export async function exportCustomerData(
         select: { emailNormalized: true, reason: true, at: true },
       })
     : [];
+  // double opt-in requests naming the address, confirmed or not: the address and what it asked for
+  const optInRequests = addresses.length
+    ? await tx.optInRequest.findMany({
+        where: { shopId: scope.shopId, emailNormalized: { in: addresses } },
+        orderBy: { requestedAt: "asc" },
+        select: {
+          emailNormalized: true,
+          purpose: true,
+          productGid: true,
+          variantGid: true,
+          locale: true,
+          status: true,
+          requestedAt: true,
+          sentAt: true,
+          confirmedAt: true,
+        },
+      })
+    : [];
   const document = {
     generatedAt: scope.now.toISOString(),
     request: { customerGid: input.customerGid, email: emailNormalized },
@@ -124,6 +142,17 @@ export async function exportCustomerData(
       })),
     })),
     suppressions: suppressions.map((x) => ({ email: x.emailNormalized, reason: x.reason, at: x.at.toISOString() })),
+    optInRequests: optInRequests.map((r) => ({
+      email: r.emailNormalized,
+      purpose: r.purpose,
+      productGid: r.productGid,
+      variantGid: r.variantGid,
+      locale: r.locale,
+      status: r.status,
+      requestedAt: r.requestedAt.toISOString(),
+      confirmationSentAt: r.sentAt?.toISOString() ?? null,
+      confirmedAt: r.confirmedAt?.toISOString() ?? null,
+    })),
   };
   const saved = await tx.dataRequest.create({
     data: {
