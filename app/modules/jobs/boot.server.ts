@@ -13,6 +13,7 @@ import { scheduleShopTicks } from "./schedule/schedule-ticks.server";
 import { scheduleRecommendationRefresh } from "./schedule/refresh-recommendations.server";
 import { engineDepsForShop } from "~/modules/engine/engine-deps.server";
 import { runTick } from "~/modules/engine/tick.server";
+import { syncPendingConsent } from "./schedule/sync-pending-consent.server";
 
 export interface InboxHandle {
   notify(): void;
@@ -91,7 +92,11 @@ function startScheduler(db: Awaited<ReturnType<typeof getDb>>): void {
     cronExpression: process.env.JOREN_TICK_CRON || undefined,
     runTick: async (shopId, now) => {
       const shop = await db.shop.findUniqueOrThrow({ where: { id: shopId }, select: { domain: true } });
-      return runTick(db, shopId, now, await engineDepsForShop(db, shop.domain));
+      const deps = await engineDepsForShop(db, shop.domain);
+      const result = await runTick(db, shopId, now, deps);
+      // under the same per-shop lease: consent Shopify could not be told about earlier
+      await syncPendingConsent(db, shopId, deps.admin);
+      return result;
     },
   });
   // recommendation neighbours, reorder intervals and the 1st→2nd order gap, recomputed daily
