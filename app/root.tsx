@@ -1,4 +1,8 @@
+import type { MetaFunction } from "@remix-run/node";
 import { Links, Meta, Outlet, Scripts, ScrollRestoration } from "@remix-run/react";
+
+// Until a page names itself (PageTitle), and for pages without one.
+export const meta: MetaFunction = () => [{ title: "Joren" }];
 
 export default function App() {
   return (

@@ -1,6 +1,6 @@
 // The error view of every admin page, inside the app layout (so in the admin's language).
 // Shopify's own responses (re-authentication) go to the library's boundary.
-import { TitleBar } from "@shopify/app-bridge-react";
+import { PageTitle } from "./PageTitle";
 import { isRouteErrorResponse, useRouteError } from "@remix-run/react";
 import { Banner, Card, EmptyState, Page } from "@shopify/polaris";
 import { boundary } from "@shopify/shopify-app-remix/server";
@@ -17,7 +17,7 @@ export function AdminErrorBoundary() {
   if (notFound) {
     return (
       <>
-        <TitleBar title={t("common.notFoundTitle")} />
+        <PageTitle title={t("common.notFoundTitle")} />
         <Page>
           <Card>
             <EmptyState
@@ -34,7 +34,7 @@ export function AdminErrorBoundary() {
   }
   return (
     <>
-      <TitleBar title={notFound ? t("common.notFoundTitle") : t("common.errorTitle")} />
+      <PageTitle title={notFound ? t("common.notFoundTitle") : t("common.errorTitle")} />
       <Page>
         <Banner tone="critical" title={notFound ? t("common.notFoundTitle") : t("common.errorTitle")}>
           <p>

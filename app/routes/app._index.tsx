@@ -1,4 +1,4 @@
-import { TitleBar } from "@shopify/app-bridge-react";
+import { PageTitle } from "~/components/PageTitle";
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
 import { Banner, BlockStack, Card, InlineGrid, Layout, Page, Text } from "@shopify/polaris";
@@ -172,7 +172,7 @@ export default function Home() {
   const repeatRate = kpis.customers > 0 ? kpis.repeatCustomers / kpis.customers : 0;
   return (
     <>
-      <TitleBar title={t("home.title")} />
+      <PageTitle title={t("home.title")} />
       <Page>
         <Layout>
           {overview.isLocal ? (

@@ -1,4 +1,4 @@
-import { TitleBar } from "@shopify/app-bridge-react";
+import { PageTitle } from "~/components/PageTitle";
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { useLoaderData, useNavigate } from "@remix-run/react";
 import { Badge, BlockStack, Card, InlineStack, Layout, Page, Text } from "@shopify/polaris";
@@ -95,11 +95,11 @@ export default function CustomerProfilePage() {
   ];
   return (
     <>
-      <TitleBar title={profile.name ?? profile.email ?? t("customer.noName")}>
+      <PageTitle title={profile.name ?? profile.email ?? t("customer.noName")}>
         <button variant="breadcrumb" onClick={() => navigate("/app/customers")}>
           {t("customers.title")}
         </button>
-      </TitleBar>
+      </PageTitle>
       <Page
         subtitle={profile.name ? (profile.email ?? undefined) : undefined}
         titleMetadata={<Badge tone={phaseTone(profile.phase)}>{phaseWord(i18n, profile.phase)}</Badge>}

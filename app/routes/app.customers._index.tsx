@@ -1,4 +1,4 @@
-import { TitleBar } from "@shopify/app-bridge-react";
+import { PageTitle } from "~/components/PageTitle";
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { Form, useLoaderData, useNavigate, useNavigation } from "@remix-run/react";
 import {
@@ -66,7 +66,7 @@ export default function Customers() {
   if (!hasCustomers) {
     return (
       <>
-        <TitleBar title={t("customers.title")} />
+        <PageTitle title={t("customers.title")} />
         <Page>
           <Card>
             <EmptyState heading={t("customers.empty.title")} image="">
@@ -104,7 +104,7 @@ export default function Customers() {
 
   return (
     <>
-      <TitleBar title={t("customers.title")} />
+      <PageTitle title={t("customers.title")} />
       <Page>
         <BlockStack gap="400">
           <Card>

@@ -1,4 +1,4 @@
-import { TitleBar } from "@shopify/app-bridge-react";
+import { PageTitle } from "~/components/PageTitle";
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { useLoaderData, useRevalidator } from "@remix-run/react";
@@ -124,7 +124,7 @@ export default function Onboarding() {
 
   return (
     <>
-      <TitleBar title={t("onboarding.title")} />
+      <PageTitle title={t("onboarding.title")} />
       <Page>
         <Layout>
           <Layout.Section>

@@ -1,4 +1,4 @@
-import { TitleBar } from "@shopify/app-bridge-react";
+import { PageTitle } from "~/components/PageTitle";
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { Form, useLoaderData, useNavigation } from "@remix-run/react";
 import {
@@ -462,7 +462,7 @@ export default function ReportsPage() {
   const [to, setTo] = useState(data.reports?.toDate ?? data.to ?? "");
   return (
     <>
-      <TitleBar title={t("reports.title")} />
+      <PageTitle title={t("reports.title")} />
       <Page
         subtitle={
           data.reports

@@ -17,7 +17,7 @@ import {
   TextField,
 } from "@shopify/polaris";
 import { useEffect, useState } from "react";
-import { TitleBar } from "@shopify/app-bridge-react";
+import { PageTitle } from "~/components/PageTitle";
 import { AdminErrorBoundary } from "~/components/AdminErrorBoundary";
 import { useSaveBarForm } from "~/components/PageSaveBar";
 import { EmailContentEditor } from "~/components/EmailContentEditor";
@@ -237,11 +237,11 @@ export default function ScenarioPage() {
 
   return (
     <>
-      <TitleBar title={name}>
+      <PageTitle title={name}>
         <button variant="breadcrumb" onClick={() => navigate("/app/scenarios")}>
           {t("scenario.back")}
         </button>
-      </TitleBar>
+      </PageTitle>
       <Page subtitle={scenarioDescription(data.key, locale)}>
         <Layout>
           <Layout.Section>

@@ -1,4 +1,4 @@
-import { TitleBar } from "@shopify/app-bridge-react";
+import { PageTitle } from "~/components/PageTitle";
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { useFetcher, useLoaderData } from "@remix-run/react";
@@ -102,7 +102,7 @@ export default function Scenarios() {
   const anyBlocked = scenarios.some((s) => s.status === "blocked");
   return (
     <>
-      <TitleBar title={t("scenarios.title")} />
+      <PageTitle title={t("scenarios.title")} />
       <Page subtitle={t("scenarios.subtitle", { days: windowDays })}>
         <BlockStack gap="400">
           {anyBlocked || !senderComplete ? (

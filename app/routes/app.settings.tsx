@@ -16,7 +16,7 @@ import {
   TextField,
 } from "@shopify/polaris";
 import { useEffect, useState } from "react";
-import { TitleBar } from "@shopify/app-bridge-react";
+import { PageTitle } from "~/components/PageTitle";
 import { AdminErrorBoundary } from "~/components/AdminErrorBoundary";
 import { useSaveBarForm } from "~/components/PageSaveBar";
 import type { MessageKey } from "~/i18n/en";
@@ -148,7 +148,7 @@ export default function Settings() {
 
   return (
     <>
-      <TitleBar title={t("settings.title")} />
+      <PageTitle title={t("settings.title")} />
       <Page>
         <Layout>
           <Layout.Section>

@@ -589,6 +589,8 @@ test("Onboarding shows the import's progress; Reports and the Japanese pages loa
   ] as const) {
     const page = await openPage(pathname, name.endsWith("-ja") ? "ja" : "en");
     await titleBar(page, heading).waitFor();
+    // outside Shopify admin the browser tab carries the page's name too
+    await page.waitForFunction((expected) => document.title === expected, `${heading} · Joren`);
     await screenshot(page, name);
     await page.close();
   }
