@@ -106,6 +106,11 @@ export interface DemoRunOptions {
   tickMinutes: number;
   /** the end of the timeline (default: now, so the admin's "last 30 days" shows the demo) */
   end?: Date;
+  /**
+   * The app's clock, as the server was started with (JOREN_TEST_CLOCK; the wall clock by default):
+   * the install's time and the pixel's 30-day window are read on it.
+   */
+  now?: () => Date;
   /** progress on stderr */
   progress?: (line: string, done: boolean) => void;
 }
@@ -240,6 +245,7 @@ class Feeder {
     private readonly secret: string,
     private readonly shop: string,
     private readonly shopId: string,
+    private readonly now: () => Date,
     private readonly concurrency = 6,
   ) {}
 
@@ -251,7 +257,7 @@ class Feeder {
       this.unapplied = true;
       return;
     }
-    if (event.kind === "pixel" && event.at < Date.now() - PIXEL_MAX_AGE_MS) {
+    if (event.kind === "pixel" && event.at < this.now().getTime() - PIXEL_MAX_AGE_MS) {
       this.fed.pixelTooOld += 1;
       return;
     }
@@ -347,6 +353,7 @@ class Feeder {
       shop: this.shop,
       logged_in_customer_id: event.loggedInCustomerId,
       path_prefix: "/apps/joren",
+      // Shopify's library checks this against the real clock (a replay window), whatever the app's clock says
       timestamp: String(Math.floor(Date.now() / 1000)),
     });
     const response = await fetch(`${this.appUrl}${event.path}?${query}`, {
@@ -368,7 +375,8 @@ class Feeder {
 export async function runDemo(options: DemoRunOptions): Promise<DemoSummary> {
   const { db, shop, appUrl, secret } = options;
   const progress = options.progress ?? (() => {});
-  const end = options.end ?? new Date();
+  const clock = options.now ?? (() => new Date());
+  const end = options.end ?? clock();
   const liveFrom = end.getTime() - options.days * DAY;
   const storeOptions: SyntheticStoreOptions = {
     shop,
@@ -395,6 +403,7 @@ export async function runDemo(options: DemoRunOptions): Promise<DemoSummary> {
     appUrl: options.publicUrl ?? appUrl,
     admin: (await adminPortForShop(db, shop)).admin,
     runImport: false,
+    now: clock(),
   });
   // the engine signs links with the server's secret, so the server accepts them
   const deps = await engineDepsForShop(db, shop, {
@@ -403,7 +412,7 @@ export async function runDemo(options: DemoRunOptions): Promise<DemoSummary> {
     SHOPIFY_APP_URL: options.publicUrl ?? appUrl,
   });
 
-  const feeder = new Feeder(db, appUrl, secret, shop, shopId);
+  const feeder = new Feeder(db, appUrl, secret, shop, shopId, clock);
   const events = syntheticStore(storeOptions);
   let pending = events.next();
   // orders placed because of an email, merged into the store's own traffic in time order

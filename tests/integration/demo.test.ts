@@ -16,7 +16,9 @@ const SEED = 42;
 const CUSTOMERS = 60;
 const DAYS = 20;
 const HISTORY_DAYS = 150;
-const END = new Date();
+// A fixed instant, given to the server as its clock (JOREN_TEST_CLOCK), so every run plays the same
+// timeline: 12:00 in Tokyo, the demo shop's zone, which keeps no daylight saving time.
+const END = new Date("2026-05-20T03:00:00.000Z");
 const BROWSER_UA =
   "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/156.0.0.0 Safari/537.36";
 
@@ -34,8 +36,10 @@ const store: SyntheticStoreOptions = {
 
 beforeAll(async () => {
   t = await createTestDb();
-  // the simulated mail client says when it opened or clicked (app/modules/tracking/demo-clock.server.ts)
-  server = await startAppServer({ databaseUrl: t.url, env: { JOREN_DEMO_CLOCK: "1" } });
+  // The server's time starts at END (platform/time/clock.server.ts), as the wall clock's did when
+  // END was "now"; the simulated mail client says when it opened or clicked
+  // (app/modules/tracking/demo-clock.server.ts).
+  server = await startAppServer({ databaseUrl: t.url, clock: END, env: { JOREN_DEMO_CLOCK: "1" } });
   summary = await runDemo({
     db: t.db,
     shop: SHOP,
@@ -47,6 +51,7 @@ beforeAll(async () => {
     historyDays: HISTORY_DAYS,
     tickMinutes: 120,
     end: END,
+    now: server.now,
   });
   shopId = (await t.db.shop.findUniqueOrThrow({ where: { domain: SHOP } })).id;
 }, 600_000);

@@ -19,6 +19,9 @@ const LAST = "YamadaPrivacy";
 const PHONE = "+819055551234";
 const STREET = "1-2-3 SecretStreet";
 const PII = [EMAIL, EMAIL.toLowerCase(), FIRST, LAST, PHONE, STREET];
+// The server's clock starts here (JOREN_TEST_CLOCK): the person's history is dated before it, and
+// the scheduled ticks, the pixel's window and the unsubscribe link read the server's time from it.
+const T0 = new Date("2026-03-02T01:00:00.000Z");
 
 let t: TestDb;
 let db: Db;
@@ -32,6 +35,7 @@ beforeAll(async () => {
   await enableScenario(db, shopId, "cart_abandonment");
   server = await startAppServer({
     databaseUrl: t.url,
+    clock: T0,
     env: {
       JOREN_LOG_LEVEL: "debug",
       JOREN_DISABLE_SCHEDULER: "0",
@@ -45,7 +49,7 @@ afterAll(async () => {
   await t?.close();
 });
 
-const iso = (minutesAgo: number) => new Date(Date.now() - minutesAgo * 60_000).toISOString();
+const iso = (minutesAgo: number) => new Date(T0.getTime() - minutesAgo * 60_000).toISOString();
 const address = `{"first_name":"${FIRST}","last_name":"${LAST}","address1":"${STREET}","city":"Tokyo","zip":"150-0001","country":"Japan","phone":"${PHONE}"}`;
 const customerJson = (minutesAgo: number) =>
   `{"id":${CUSTOMER_ID},"admin_graphql_api_id":"gid://shopify/Customer/${CUSTOMER_ID}","email":"${EMAIL}","first_name":"${FIRST}","last_name":"${LAST}","phone":"${PHONE}","state":"enabled","locale":"ja","tags":"","created_at":"${iso(60 * 24 * 40)}","updated_at":"${iso(minutesAgo)}","email_marketing_consent":{"state":"subscribed","opt_in_level":"single_opt_in","consent_updated_at":"${iso(60 * 24 * 40)}"},"default_address":${address},"addresses":[${address}]}`;
@@ -53,9 +57,11 @@ const customerJson = (minutesAgo: number) =>
 /** As Shopify delivers: a 503 (database busy while the scheduler ticks) is retried with the same id. */
 async function send(topic: string, body: string) {
   const webhookId = `priv-${topic}-${Date.now()}`;
+  // triggered on the server's clock, as Shopify's deliveries are on the real one
+  const triggeredAt = server.now();
   const res = await waitUntil(
     async () => {
-      const attempt = await postWebhook(server.url, { topic, shop: SHOP, body, webhookId });
+      const attempt = await postWebhook(server.url, { topic, shop: SHOP, body, webhookId, triggeredAt });
       return attempt.status === 503 ? undefined : attempt;
     },
     { what: `${topic} to be taken (not 503)`, timeoutMs: 30_000, intervalMs: 1000 },
@@ -104,6 +110,13 @@ test(
       intervalMs: 500,
     });
     expect(outbox.toEmail).toBe(EMAIL);
+    // the tick ran on the server's clock (JOREN_TEST_CLOCK), not the wall clock
+    const reminder = await waitUntil(
+      () => db.message.findFirst({ where: { shopId, status: "sent" }, select: { sentAt: true } }),
+      { what: "the cart reminder marked sent", timeoutMs: 30_000, intervalMs: 200 },
+    );
+    expect(reminder.sentAt!.getTime()).toBeGreaterThanOrEqual(T0.getTime());
+    expect(reminder.sentAt!.getTime()).toBeLessThanOrEqual(server.now().getTime());
     const unsubscribe = /https?:\/\/[^"\s]+\/email\/unsubscribe\?t=[A-Za-z0-9_.-]+/
       .exec(outbox.html)![0]
       .replace(/^https:\/\/joren\.test/, server.url)
@@ -111,6 +124,9 @@ test(
     expect((await fetch(unsubscribe)).status).toBe(200);
     expect((await fetch(unsubscribe, { method: "POST", body: "List-Unsubscribe=One-Click" })).status).toBe(200);
     expect(await db.suppression.count({ where: { shopId } })).toBe(1);
+    const suppression = await db.suppression.findFirstOrThrow({ where: { shopId }, select: { at: true } });
+    expect(suppression.at.getTime()).toBeGreaterThanOrEqual(reminder.sentAt!.getTime());
+    expect(suppression.at.getTime()).toBeLessThanOrEqual(server.now().getTime());
 
     // a notify-me request for the address waiting for its double opt-in confirmation (ADR 0023)
     await db.optInRequest.create({
@@ -121,8 +137,8 @@ test(
         purpose: "back_in_stock",
         variantGid: "gid://shopify/ProductVariant/9007199254899301",
         status: "sent",
-        requestedAt: new Date(),
-        expiresAt: new Date(Date.now() + 3_600_000),
+        requestedAt: T0,
+        expiresAt: new Date(T0.getTime() + 3_600_000),
       },
     });
 

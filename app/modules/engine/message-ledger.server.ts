@@ -28,14 +28,22 @@ const PLAN_CHUNK = 400;
 /**
  * (none) → planned: new trigger instances, one row per shop, scenario, customer and trigger key —
  * unique in the database, so a row another instance planned meanwhile stays the one row
- * (ON CONFLICT DO NOTHING). Returns how many rows were created.
+ * (ON CONFLICT DO NOTHING). Returns how many rows were created. A row is created at the planning
+ * tick's now (`plannedAt`): the reports and the admin range the ledger by it, so a tick on a test
+ * clock or the demo's simulated time dates its rows on that clock, not the wall clock's.
  */
-export async function planMessages(db: Db, shopId: string, scenario: string, candidates: Candidate[]): Promise<number> {
+export async function planMessages(
+  db: Db,
+  shopId: string,
+  scenario: string,
+  candidates: Candidate[],
+  plannedAt: Date = new Date(),
+): Promise<number> {
   let created = 0;
   for (let i = 0; i < candidates.length; i += PLAN_CHUNK) {
     const fresh = candidates.slice(i, i + PLAN_CHUNK);
     const dialect = dialectOf(db);
-    const now = dateParam(dialect, new Date());
+    const now = dateParam(dialect, plannedAt);
     created += await insertIgnoringConflicts(
       db,
       "Message",

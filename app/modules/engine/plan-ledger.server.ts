@@ -15,6 +15,8 @@ export async function planLedgerRows(
   shopId: string,
   scenario: string,
   candidates: Candidate[],
+  /** the tick's now: new rows are created at it */
+  now: Date,
 ): Promise<number> {
   let created = 0;
   for (let i = 0; i < candidates.length; i += CHUNK) {
@@ -38,7 +40,7 @@ export async function planLedgerRows(
         await reschedulePlanned(db, row.id, candidate.dueAt, candidate.latestUsefulAt);
       }
     }
-    created += await planMessages(db, shopId, scenario, fresh);
+    created += await planMessages(db, shopId, scenario, fresh, now);
   }
   return created;
 }

@@ -91,7 +91,7 @@ export async function runTick(db: Db, shopId: string, now: Date, deps: EngineDep
   for (const key of Object.keys(SCENARIO_DEFINITIONS) as ScenarioKey[]) {
     if (!configs[key].enabled) continue;
     const candidates = await scenarioDefinition(key).plan(contextFor(key));
-    summary.planned[key] = await planLedgerRows(db, shopId, key, candidates);
+    summary.planned[key] = await planLedgerRows(db, shopId, key, candidates, now);
   }
   if (!isSenderIdentityComplete(settings))
     summary.notes.push("sender identity incomplete: sends wait until it is set (Settings → Sender)");

@@ -42,11 +42,13 @@ import {
 import { isTokenError, verifyToken, type TokenKind, type TokenPayload } from "../delivery/mail/tokens";
 import { unsubscribeByMessage, writeBackUnsubscribe } from "./unsubscribe.server";
 import { confirmOptInRequest } from "~/modules/delivery/opt-in/opt-in.server";
+import { appNow } from "~/modules/platform/time/clock.server";
 
 export interface MailEndpointDeps {
   db: Db;
   /** the link-token secret; mailTokenSecret() by default */
   secret?: string;
+  /** the app's clock (platform/time/clock.server) by default */
   now?: () => Date;
   /** the Admin API port for a shop (consent write-back); adminPortForShop by default */
   adminPortFor?: (shopId: string) => Promise<AdminPort>;
@@ -150,7 +152,12 @@ function describeError(error: unknown): string {
 }
 
 function nowOf(deps: MailEndpointDeps): Date {
-  return (deps.now ?? (() => new Date()))();
+  return (deps.now ?? appNow)();
+}
+
+/** SendGrid's signature timestamp is on SendGrid's clock: its replay window is real time, never a test clock. */
+function signatureNowOf(deps: MailEndpointDeps): Date {
+  return deps.now ? deps.now() : new Date();
 }
 
 type TokenCheck = { ok: true; token: string; payload: TokenPayload } | { ok: false; problem: LinkProblem };
@@ -456,7 +463,7 @@ async function sendgridPost(request: Request, deps: MailEndpointDeps): Promise<R
       request.headers.get(SIGNATURE_HEADER),
       request.headers.get(TIMESTAMP_HEADER),
       body.bytes,
-      nowOf(deps),
+      signatureNowOf(deps),
     );
   } catch (error) {
     // The configured key itself is unusable: an operator problem, not the sender's.

@@ -11,6 +11,7 @@ import type { z } from "zod";
 import { getDb, type Db } from "~/db.server";
 import { CONNECTION_CLOSE, readBodyAtMost } from "~/lib/request-body.server";
 import { clientIp } from "~/modules/platform/rate-limit/endpoint-rate-limit";
+import { appNow } from "~/modules/platform/time/clock.server";
 import { escapeHtml } from "~/lib/escape-html";
 import { authenticate } from "~/shopify.server";
 import { ProxyFormRateLimiter } from "./proxy-form-rate-limit";
@@ -142,7 +143,7 @@ export async function handleProxyForm<S extends z.ZodType<{ locale?: string; ret
   spec: ProxyFormSpec<S, O>,
 ): Promise<Response> {
   if (request.method !== "POST") return methodNotAllowed();
-  const now = new Date();
+  const now = appNow();
   const early: Answer = {
     wantsJson: (request.headers.get("accept") ?? "").includes("application/json"),
     locale: formLocale(request.headers.get("accept-language")),

@@ -11,6 +11,7 @@ import { parsePixelRequest } from "../../ingest/pixel/pixel-event-schema";
 import { describeError, type PixelBuffer } from "../../ingest/pixel/pixel-buffer.server";
 import { getPixelBuffer } from "./pixel-intake.server";
 import { PixelRateLimiter } from "../../platform/rate-limit/pixel-rate-limit";
+import { appNow } from "../../platform/time/clock.server";
 
 export const MAX_BODY_BYTES = 64 * 1024;
 
@@ -26,6 +27,7 @@ export interface PixelEndpointDeps {
   db: Db;
   /** defaults to the process-wide queue */
   buffer?: PixelBuffer;
+  /** the app's clock (platform/time/clock.server) by default */
   now?: () => Date;
   /** defaults to one limiter per process */
   rateLimiter?: PixelRateLimiter;
@@ -86,7 +88,7 @@ async function readBody(request: Request): Promise<BodyResult> {
 }
 
 async function handlePost(request: Request, deps: PixelEndpointDeps): Promise<Response> {
-  const now = (deps.now ?? (() => new Date()))();
+  const now = (deps.now ?? appNow)();
   const body = await readBody(request);
   if (!body.ok) return body.response;
 

@@ -10,6 +10,7 @@ import { warmClvCheck } from "~/modules/reports";
 import { acquireLease, releaseLease } from "./db-lease.server";
 import { createLeaseRunCoordinator } from "./lease-coordinator.server";
 import { defaultHolder } from "./schedule-ticks.server";
+import { appTimeAt } from "~/modules/platform/time/clock.server";
 
 export const RECOMMENDATIONS_TASK_NAME = "joren-recommendations";
 const SHOP_LEASE_MS = 30 * 60_000;
@@ -54,7 +55,8 @@ export function scheduleRecommendationRefresh(options: { db: Db; holder?: string
   const task = cron.schedule(
     options.cronExpression ?? "23 * * * *",
     async ({ date }) => {
-      running = refreshStaleRecommendationModels(options.db, holder, date).catch((error: unknown) =>
+      // the app's time (a test clock when the server was started with one); the leases stay on the wall clock
+      running = refreshStaleRecommendationModels(options.db, holder, appTimeAt(date)).catch((error: unknown) =>
         log("error", "recommendation refresh failed", { error: String(error) }),
       );
       await running;

@@ -15,6 +15,7 @@ import { log } from "~/lib/log.server";
 import { acquireLease, releaseLease } from "./db-lease.server";
 import { createLeaseRunCoordinator } from "./lease-coordinator.server";
 import { itemAt } from "~/lib/arrays";
+import { appTimeAt } from "~/modules/platform/time/clock.server";
 
 export const SHOP_TICKS_TASK_NAME = "joren-shop-ticks";
 
@@ -32,10 +33,15 @@ export interface ScheduleShopTicksOptions {
   /** shops ticked at the same time by one instance */
   concurrency?: number;
   onTickError?: (shopId: string, error: unknown) => void;
+  /**
+   * The tick's now for the minute a fire is for: the app's time (platform/time/clock.server), so
+   * a server started with a test clock ticks on it. The leases stay on the wall clock.
+   */
+  timeOf?: (fired: Date) => Date;
 }
 
 /** The options with every default filled in (what one run of the ticks needs). */
-export type ShopTickRunOptions = Required<Omit<ScheduleShopTicksOptions, "cronExpression">>;
+export type ShopTickRunOptions = Required<Omit<ScheduleShopTicksOptions, "cronExpression" | "timeOf">>;
 
 export interface ShopTicksHandle {
   task: ScheduledTask;
@@ -99,11 +105,12 @@ export function scheduleShopTicks(options: ScheduleShopTicksOptions): ShopTicksH
     concurrency: options.concurrency ?? 4,
     onTickError: options.onTickError ?? reportTickError,
   };
+  const timeOf = options.timeOf ?? appTimeAt;
   let running: Promise<void> | null = null;
   const task = cron.schedule(
     options.cronExpression ?? "* * * * *",
     async ({ date }) => {
-      const run = runShopTicks(resolved, date).catch((error: unknown) =>
+      const run = runShopTicks(resolved, timeOf(date)).catch((error: unknown) =>
         log("error", "shop ticks failed", { error: String(error) }),
       );
       running = run;
