@@ -11,6 +11,7 @@ import { createTestDb, type TestDb } from "../helpers/db";
 import { customerBody, orderBody } from "../helpers/payloads";
 import { mintSessionToken } from "../helpers/session-token";
 import { postWebhook, waitForInbox } from "../helpers/webhooks";
+import { waitUntil } from "../helpers/wait-until";
 
 const SHOP = "security-test.myshopify.com";
 const OTHER = "security-other.myshopify.com";
@@ -353,12 +354,20 @@ describe("customers/redact erases the bytes, and a late older webhook cannot bri
       // strings(1) over the database file and its write-ahead log: nothing of the person
       await t.db.$disconnect(); // our own connection must not hold old WAL frames open
       const file = t.url.slice("file:".length);
-      const bytes = Buffer.concat([
-        readFileSync(file),
-        ...[`${file}-wal`].filter(existsSync).map((f) => readFileSync(f)),
-      ])
-        .toString("latin1")
-        .toLowerCase();
+      const fileBytes = () =>
+        Buffer.concat([readFileSync(file), ...[`${file}-wal`].filter(existsSync).map((f) => readFileSync(f))])
+          .toString("latin1")
+          .toLowerCase();
+      // The receipt is done when the erasure commits; the log is emptied right after, by the same
+      // worker (afterCommit): wait for that, bounded, rather than read the file in between.
+      const left = (bytes: string) => PII.filter((value) => bytes.includes(value.toLowerCase()));
+      const bytes = await waitUntil(
+        () => {
+          const read = fileBytes();
+          return left(read).length === 0 ? read : false;
+        },
+        { what: "the erased person's bytes to leave the SQLite file and its log", timeoutMs: 15_000, intervalMs: 100 },
+      ).catch(() => fileBytes());
       for (const value of PII)
         expect(bytes.includes(value.toLowerCase()), `the SQLite file still holds "${value}"`).toBe(false);
       await t.db.$connect();
