@@ -3,6 +3,7 @@
 // file (adapter-better-sqlite3). Both clients share one generated type, so callers never care.
 import { PrismaBetterSQLite3 } from "@prisma/adapter-better-sqlite3";
 import { PrismaClient } from "@prisma/client";
+import type BetterSqlite3 from "better-sqlite3";
 
 export type Db = PrismaClient;
 export type Tx = Omit<PrismaClient, "$connect" | "$disconnect" | "$on" | "$transaction" | "$extends">;
@@ -13,6 +14,22 @@ export const DEFAULT_DATABASE_URL = "file:./prisma/dev.sqlite";
 export function isPostgresUrl(url: string): boolean {
   return /^postgres(ql)?:\/\//.test(url);
 }
+
+/**
+ * The SQLite connection under a client (or one of its transactions), for the set-based writers'
+ * multi-row statements (app/lib/raw-sql.server.ts): Prisma compiles every statement, raw ones
+ * too, in its JS/WASM engine, at a cost that grows with the number of bound values. The adapter
+ * has one connection, so a statement run on it inside an interactive transaction is part of that
+ * transaction (and of its savepoints). Null on PostgreSQL or before the first query connected.
+ */
+export function sqliteConnection(db: Tx): BetterSqlite3.Database | null {
+  return (
+    (db as unknown as { [SQLITE_HANDLE]?: { database: BetterSqlite3.Database | null } })[SQLITE_HANDLE]?.database ??
+    null
+  );
+}
+
+const SQLITE_HANDLE = Symbol.for("joren.sqliteConnection");
 
 export interface CreateDbOptions {
   /**
@@ -43,9 +60,16 @@ export async function createDb(
   }
   // busy timeout: a writer waits for the lock instead of failing at once (the CLI, the demo
   // and a test may share the file with the server).
-  const client = new PrismaClient({
-    adapter: new PrismaBetterSQLite3({ url, timeout: options.sqliteBusyTimeoutMs ?? 5000 }),
-  });
+  const factory = new PrismaBetterSQLite3({ url, timeout: options.sqliteBusyTimeoutMs ?? 5000 });
+  const handle: { database: BetterSqlite3.Database | null } = { database: null };
+  const connect = factory.connect.bind(factory);
+  factory.connect = async () => {
+    const adapter = await connect();
+    handle.database = (adapter as unknown as { client: BetterSqlite3.Database }).client;
+    return adapter;
+  };
+  const client = new PrismaClient({ adapter: factory });
+  Object.defineProperty(client, SQLITE_HANDLE, { value: handle });
   // WAL lets readers (CLI, reports) work while the server writes.
   await client.$queryRawUnsafe("PRAGMA journal_mode = WAL");
   await client.$queryRawUnsafe("PRAGMA synchronous = NORMAL");

@@ -1,7 +1,8 @@
 // Raw SQL that runs on both providers. Each provider's Prisma client has its own Prisma.Sql
 // class, so a fragment built with one is not recognised as SQL by the other's tagged template;
 // rendering the text ourselves (`?` for SQLite, `$n` for PostgreSQL) works with either.
-import { Prisma, type Tx } from "~/db.server";
+import type BetterSqlite3 from "better-sqlite3";
+import { Prisma, sqliteConnection, type Tx } from "~/db.server";
 import { chunked } from "./chunks";
 
 export type Dialect = "sqlite" | "postgresql";
@@ -81,10 +82,69 @@ export interface Column {
 
 const quoteNames = (names: readonly string[]) => names.map((n) => `"${n}"`).join(", ");
 
-function rowsSql(dialect: Dialect, columns: readonly Column[], rows: readonly SqlValue[][]): Prisma.Sql[] {
-  return rows.map(
-    (row) => Prisma.sql`(${Prisma.join(columns.map((c, i) => typedParam(dialect, row[i] ?? null, c.type)))})`,
-  );
+/** SQLite's text form of a Prisma DateTime ("…+00:00"), which it compares and sorts as text */
+const sqliteDate = (date: Date) => date.toISOString().replace("Z", "+00:00");
+
+/**
+ * A multi-row VALUES list rendered as text with its bound values, without a Prisma.Sql object per
+ * value: `(?, ?, …), …` for SQLite (dates as its text form, booleans as 0/1), `($1::text, …)` for
+ * PostgreSQL (typed, NULL and booleans as literals, as `typedParam`).
+ */
+function renderValues(
+  dialect: Dialect,
+  columns: readonly Column[],
+  rows: readonly SqlValue[][],
+  params: unknown[],
+): string {
+  const out: string[] = [];
+  for (const row of rows) {
+    const cells: string[] = [];
+    for (let i = 0; i < columns.length; i++) {
+      const type = columns[i]!.type;
+      const value = row[i] ?? null;
+      if (dialect === "sqlite") {
+        cells.push("?");
+        params.push(type === "boolean" ? (value ? 1 : 0) : value instanceof Date ? sqliteDate(value) : value);
+      } else if (type === "boolean") cells.push(value ? "TRUE" : "FALSE");
+      else if (value === null) cells.push(`NULL::${type}`);
+      else {
+        params.push(value);
+        cells.push(`$${params.length}::${type}`);
+      }
+    }
+    out.push(`(${cells.join(", ")})`);
+  }
+  return out.join(", ");
+}
+
+/** prepared statements of the set-based writers, per connection (their text repeats per batch size) */
+const statementCache = new WeakMap<BetterSqlite3.Database, Map<string, BetterSqlite3.Statement>>();
+const STATEMENTS_KEPT = 64;
+
+/**
+ * Runs a write rendered by this module. On SQLite straight on the adapter's connection (inside
+ * the caller's transaction: it is the same connection), with the statement prepared once per
+ * text; on PostgreSQL through Prisma. Returns the rows changed.
+ */
+async function executeRendered(db: Tx, dialect: Dialect, sql: string, params: unknown[]): Promise<number> {
+  const connection = dialect === "sqlite" ? sqliteConnection(db) : null;
+  if (!connection) return db.$executeRawUnsafe(sql, ...params);
+  return preparedOn(connection, sql).run(params).changes;
+}
+
+function preparedOn(connection: BetterSqlite3.Database, sql: string): BetterSqlite3.Statement {
+  let cache = statementCache.get(connection);
+  if (!cache) statementCache.set(connection, (cache = new Map()));
+  let statement = cache.get(sql);
+  if (!statement) {
+    statement = connection.prepare(sql);
+    if (cache.size >= STATEMENTS_KEPT) {
+      const oldest = cache.keys().next();
+      if (!oldest.done) cache.delete(oldest.value);
+    }
+    cache.set(sql, statement);
+  }
+  return statement;
 }
 
 /**
@@ -100,11 +160,16 @@ export async function insertRows(
   onConflict?: string,
 ): Promise<number> {
   const dialect = dialectOf(db);
+  const names = quoteNames(columns.map((c) => c.name));
   let written = 0;
   for (const chunk of chunked(rows, Math.max(1, Math.floor(PARAMS_PER_STATEMENT / columns.length)))) {
-    written += await executeSql(
+    const params: unknown[] = [];
+    const values = renderValues(dialect, columns, chunk, params);
+    written += await executeRendered(
       db,
-      Prisma.sql`INSERT INTO ${Prisma.raw(`"${table}"`)} (${Prisma.raw(quoteNames(columns.map((c) => c.name)))}) VALUES ${Prisma.join(rowsSql(dialect, columns, chunk))}${Prisma.raw(onConflict ? ` ON CONFLICT ${onConflict}` : "")}`,
+      dialect,
+      `INSERT INTO "${table}" (${names}) VALUES ${values}${onConflict ? ` ON CONFLICT ${onConflict}` : ""}`,
+      params,
     );
   }
   return written;
@@ -127,12 +192,84 @@ export async function updateFromValues(
   condition = "TRUE",
 ): Promise<number> {
   const dialect = dialectOf(db);
+  const names = quoteNames(columns.map((c) => c.name));
   let written = 0;
   for (const chunk of chunked(rows, Math.max(1, Math.floor(PARAMS_PER_STATEMENT / columns.length)))) {
-    written += await executeSql(
+    const params: unknown[] = [];
+    const values = renderValues(dialect, columns, chunk, params);
+    written += await executeRendered(
       db,
-      Prisma.sql`WITH v(${Prisma.raw(quoteNames(columns.map((c) => c.name)))}) AS (VALUES ${Prisma.join(rowsSql(dialect, columns, chunk))}) UPDATE ${Prisma.raw(`"${table}"`)} AS t SET ${Prisma.raw(assignments)} FROM v WHERE t."${Prisma.raw(key)}" = v."${Prisma.raw(key)}" AND (${Prisma.raw(condition)})`,
+      dialect,
+      `WITH v(${names}) AS (VALUES ${values}) UPDATE "${table}" AS t SET ${assignments} FROM v WHERE t."${key}" = v."${key}" AND (${condition})`,
+      params,
     );
   }
   return written;
+}
+
+/** A column read back by `selectWhereIn`, with the JS type Prisma would give it. */
+function readValue(type: SqlType, value: unknown): unknown {
+  if (value === null || value === undefined) return null;
+  switch (type) {
+    case "timestamp":
+      return new Date(String(value));
+    case "bigint":
+      return typeof value === "bigint" ? value : BigInt(value as number);
+    case "integer":
+      return Number(value);
+    case "boolean":
+      return Number(value) !== 0;
+    default:
+      return value;
+  }
+}
+
+/**
+ * Reads `columns` of the rows of `table` whose `equal` columns match and whose `inColumn` is one
+ * of `values` (distinct, a query per 400), plus an optional SQL `condition` on SQLite's stored
+ * form (booleans 0/1). On SQLite straight on the adapter's connection (the set-based writers'
+ * reads: through Prisma a read with a 200-value IN list cost several milliseconds of CPU); on
+ * PostgreSQL `viaPrisma` answers each chunk. Both give the same shape: `viaPrisma` types it.
+ */
+export async function selectWhereIn<T>(
+  db: Tx,
+  table: string,
+  columns: readonly Column[],
+  equal: Readonly<Record<string, string>>,
+  inColumn: string,
+  values: readonly string[],
+  viaPrisma: (chunk: string[]) => Promise<T[]>,
+  condition?: string,
+): Promise<T[]> {
+  const distinct = [...new Set(values)];
+  const connection = sqliteConnection(db);
+  const out: T[] = [];
+  for (const chunk of chunked(distinct)) {
+    if (!connection) {
+      out.push(...(await viaPrisma(chunk)));
+      continue;
+    }
+    const conditions = [
+      ...Object.keys(equal).map((name) => `"${name}" = ?`),
+      `"${inColumn}" IN (${chunk.map(() => "?").join(", ")})`,
+      ...(condition ? [condition] : []),
+    ];
+    const statement = preparedOn(
+      connection,
+      `SELECT ${quoteNames(columns.map((c) => c.name))} FROM "${table}" WHERE ${conditions.join(" AND ")}`,
+    );
+    for (const row of statement.raw(true).all(...Object.values(equal), ...chunk) as unknown[][]) {
+      const record: Record<string, unknown> = {};
+      columns.forEach((c, i) => (record[c.name] = readValue(c.type, row[i])));
+      out.push(record as T);
+    }
+  }
+  return out;
+}
+
+/** A statement without parameters or rows (`SAVEPOINT …`): driver-direct on SQLite, as above. */
+export async function executeStatement(db: Tx, sql: string): Promise<void> {
+  const connection = sqliteConnection(db);
+  if (connection) preparedOn(connection, sql).run();
+  else await db.$executeRawUnsafe(sql);
 }

@@ -24,3 +24,15 @@ export function unstorableText(value: unknown, path = ""): string | null {
   }
   return null;
 }
+
+/** an escaped UTF-16 surrogate (`\uD800`–`\uDFFF`) in JSON text */
+const ESCAPED_SURROGATE = /\\u[dD][89abcdefABCDEF]/;
+
+/**
+ * False when a JSON text cannot parse into a lone surrogate: it holds none itself and escapes
+ * none. Then `unstorableText` need not walk the parsed payload (one scan of the text instead of a
+ * call per field). True errs on the safe side (an escaped pair, an escaped backslash before "u").
+ */
+export function mayHoldUnstorableText(json: string): boolean {
+  return ESCAPED_SURROGATE.test(json) || LONE_SURROGATE.test(json);
+}

@@ -10,8 +10,12 @@ const BUCKET_MS = 15 * 60_000;
  * Counts the distinct local calendar days of the instants in the zone. UTC offsets change only
  * on quarter-hour UTC instants, so one offset lookup per quarter hour serves every instant in it.
  */
-export function countPurchaseDays(instants: readonly Date[], timezone: string): number {
-  const offsets = new Map<number, number>();
+export function countPurchaseDays(
+  instants: readonly Date[],
+  timezone: string,
+  /** offsets already looked up in this zone (per quarter-hour bucket), shared across calls */
+  offsets = new Map<number, number>(),
+): number {
   const days = new Set<number>();
   for (const at of instants) {
     const t = at.getTime();

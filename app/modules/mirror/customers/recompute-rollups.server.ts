@@ -1,6 +1,5 @@
 import type { Tx } from "~/db.server";
-import { queryInChunks } from "~/lib/chunks";
-import { updateFromValues, type Column, type SqlValue } from "~/lib/raw-sql.server";
+import { selectWhereIn, updateFromValues, type Column, type SqlValue } from "~/lib/raw-sql.server";
 import { classifyCustomer } from "~/modules/mirror/guard/classify-customer";
 import { effectiveTimezone, parseShopSettings } from "~/modules/platform/settings/shop-settings";
 import type { ShopScope } from "~/modules/mirror/types";
@@ -55,23 +54,44 @@ export async function recomputeCustomerRollups(tx: Tx, scope: ShopScope, custome
 }
 
 async function recomputeRollups(tx: Tx, shopId: string, customers: { customerId: string; now: Date }[]): Promise<void> {
-  const [orders, shop] = await Promise.all([
-    queryInChunks(
+  const [orders, shops] = await Promise.all([
+    // no ORDER BY: sorting the shop's orders by date tempts SQLite into walking the
+    // (shopId, shopifyCreatedAt) index — every order of the shop — instead of looking the
+    // customers up in Order_reports_idx; each customer's few orders are sorted below
+    selectWhereIn(
+      tx,
+      "Order",
+      ORDER_COLUMNS,
+      { shopId },
+      "customerId",
       customers.map((c) => c.customerId),
       (ids) =>
         tx.order.findMany({
           where: { shopId, customerId: { in: ids }, counted: true },
-          // no ORDER BY: sorting the shop's orders by date tempts SQLite into walking the
-          // (shopId, shopifyCreatedAt) index — every order of the shop — instead of looking the
-          // customers up in Order_reports_idx; each customer's few orders are sorted below
           select: { customerId: true, totalPrice: true, totalRefunded: true, shopifyCreatedAt: true },
         }),
+      `"counted" = 1`,
     ),
-    tx.shop.findUniqueOrThrow({
-      where: { id: shopId },
-      select: { regularSpendThreshold: true, settings: true, timezone: true },
-    }),
+    selectWhereIn(
+      tx,
+      "Shop",
+      [
+        { name: "regularSpendThreshold", type: "bigint" },
+        { name: "settings", type: "text" },
+        { name: "timezone", type: "text" },
+      ],
+      {},
+      "id",
+      [shopId],
+      (ids) =>
+        tx.shop.findMany({
+          where: { id: { in: ids } },
+          select: { regularSpendThreshold: true, settings: true, timezone: true },
+        }),
+    ),
   ]);
+  const shop = shops[0];
+  if (!shop) throw new Error(`shop ${shopId} not found`);
   const byCustomer = new Map<string, typeof orders>();
   for (const order of orders) {
     const list = byCustomer.get(order.customerId!);
@@ -85,6 +105,8 @@ async function recomputeRollups(tx: Tx, shopId: string, customers: { customerId:
   const timezone = effectiveTimezone(settings, shop.timezone);
   const rows: SqlValue[][] = [];
   const writeAt = new Date();
+  // the zone's UTC offsets per quarter hour, shared by every customer of the flush
+  const offsets = new Map<number, number>();
   for (const { customerId, now } of customers) {
     const own = byCustomer.get(customerId) ?? [];
     const yearAgo = now.getTime() - YEAR_MS;
@@ -123,6 +145,7 @@ async function recomputeRollups(tx: Tx, shopId: string, customers: { customerId:
       countPurchaseDays(
         own.map((o) => o.shopifyCreatedAt),
         timezone,
+        offsets,
       ),
       timezone,
       phase,
@@ -145,6 +168,13 @@ async function recomputeRollups(tx: Tx, shopId: string, customers: { customerId:
     `t."shopId" = v."shopId"`,
   );
 }
+
+const ORDER_COLUMNS: Column[] = [
+  { name: "customerId", type: "text" },
+  { name: "totalPrice", type: "bigint" },
+  { name: "totalRefunded", type: "bigint" },
+  { name: "shopifyCreatedAt", type: "timestamp" },
+];
 
 const ROLLUP_COLUMNS: Column[] = [
   { name: "id", type: "text" },

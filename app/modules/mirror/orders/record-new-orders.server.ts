@@ -2,21 +2,23 @@
 // with its customer. They are written set-based — a handful of multi-row statements per batch
 // instead of ≈ 15 Prisma statements per order (docs/decisions/0022). Anything this path does not
 // cover exactly like `recordOrder` is handed back ("fallback") for the row-by-row path.
-import { randomUUID } from "node:crypto";
+import { timeOrderedId } from "~/lib/time-ordered-id";
 import type { Tx } from "~/db.server";
-import { queryInChunks } from "~/lib/chunks";
 import { normalizeEmail } from "~/lib/email";
 import { log } from "~/lib/log.server";
-import { insertRows, updateFromValues, type Column, type SqlValue } from "~/lib/raw-sql.server";
+import {
+  executeStatement,
+  insertRows,
+  selectWhereIn,
+  updateFromValues,
+  type Column,
+  type SqlValue,
+} from "~/lib/raw-sql.server";
 import { tombstonedRecords } from "~/modules/mirror/compliance/tombstones.server";
 import { recomputeCustomerRollups } from "~/modules/mirror/customers/recompute-rollups.server";
 import type { NormalizedConsent, NormalizedCustomer, NormalizedOrder } from "~/modules/mirror/types";
-import {
-  firstOrderEarn,
-  grantFirstEarns,
-  pointsSettings,
-  type FirstEarn,
-} from "~/modules/mirror/points/points-ledger.server";
+import { firstOrderEarn, grantFirstEarns, type FirstEarn } from "~/modules/mirror/points/points-ledger.server";
+import { parseShopSettings } from "~/modules/platform/settings/shop-settings";
 import { isCountedOrder, isPaidStatus } from "./order-counting";
 
 export interface NewOrderInput {
@@ -63,14 +65,14 @@ export async function recordNewOrders(
   inputs: readonly NewOrderInput[],
 ): Promise<NewOrderResult[]> {
   if (inputs.length === 0) return [];
-  await tx.$executeRawUnsafe(`SAVEPOINT ${SAVEPOINT}`);
+  await executeStatement(tx, `SAVEPOINT ${SAVEPOINT}`);
   try {
     const results = await writeNewOrders(tx, shopId, inputs);
-    await tx.$executeRawUnsafe(`RELEASE SAVEPOINT ${SAVEPOINT}`);
+    await executeStatement(tx, `RELEASE SAVEPOINT ${SAVEPOINT}`);
     return results;
   } catch (error) {
-    await tx.$executeRawUnsafe(`ROLLBACK TO SAVEPOINT ${SAVEPOINT}`);
-    await tx.$executeRawUnsafe(`RELEASE SAVEPOINT ${SAVEPOINT}`);
+    await executeStatement(tx, `ROLLBACK TO SAVEPOINT ${SAVEPOINT}`);
+    await executeStatement(tx, `RELEASE SAVEPOINT ${SAVEPOINT}`);
     log("warn", "set-based order write failed; applying the batch's orders one by one", {
       orders: inputs.length,
       error: error instanceof Error ? error.message.slice(0, 300) : String(error),
@@ -112,28 +114,48 @@ async function writeNewOrders(tx: Tx, shopId: string, inputs: readonly NewOrderI
   tombstoned.forEach((hit, i) => hit && fallback.add(i));
 
   const gids = live().map((x) => x.order.gid);
-  const [storedOrders, bookedPoints] = await Promise.all([
-    queryInChunks(gids, (chunk) => tx.order.findMany({ where: { shopId, gid: { in: chunk } }, select: { gid: true } })),
-    queryInChunks(gids, (chunk) =>
-      tx.pointsEntry.findMany({ where: { shopId, orderGid: { in: chunk } }, select: { orderGid: true } }),
-    ),
-  ]);
+  const storedOrders = await selectWhereIn(tx, "Order", [col("gid")], { shopId }, "gid", gids, (chunk) =>
+    tx.order.findMany({ where: { shopId, gid: { in: chunk } }, select: { gid: true } }),
+  );
+  const bookedPoints = await selectWhereIn(
+    tx,
+    "PointsEntry",
+    [col("orderGid")],
+    { shopId },
+    "orderGid",
+    gids,
+    (chunk) => tx.pointsEntry.findMany({ where: { shopId, orderGid: { in: chunk } }, select: { orderGid: true } }),
+  );
   const taken = new Set([...storedOrders.map((o) => o.gid), ...bookedPoints.map((e) => e.orderGid)]);
   for (const x of live()) if (taken.has(x.order.gid)) fallback.add(x.i);
 
   const customerGids = [...new Set(live().map((x) => personGid(x.order)!))];
-  const storedCustomers = await queryInChunks(customerGids, (chunk) =>
-    tx.customer.findMany({
-      where: { shopId, gid: { in: chunk } },
-      select: {
-        id: true,
-        gid: true,
-        shopifyUpdatedAt: true,
-        emailConsent: true,
-        emailConsentAt: true,
-        redactedAt: true,
-      },
-    }),
+  const storedCustomers = await selectWhereIn(
+    tx,
+    "Customer",
+    [
+      col("id"),
+      col("gid"),
+      col("shopifyUpdatedAt", "timestamp"),
+      col("emailConsent"),
+      col("emailConsentAt", "timestamp"),
+      col("redactedAt", "timestamp"),
+    ],
+    { shopId },
+    "gid",
+    customerGids,
+    (chunk) =>
+      tx.customer.findMany({
+        where: { shopId, gid: { in: chunk } },
+        select: {
+          id: true,
+          gid: true,
+          shopifyUpdatedAt: true,
+          emailConsent: true,
+          emailConsentAt: true,
+          redactedAt: true,
+        },
+      }),
   );
   const byGid = new Map(storedCustomers.map((c) => [c.gid!, c]));
   // a new account whose email has a guest row: recordOrder adopts the guest, row by row
@@ -149,11 +171,18 @@ async function writeNewOrders(tx: Tx, shopId: string, inputs: readonly NewOrderI
   // by (shopId, emailNormalized) only: with "gid IS NULL" as well, SQLite walks every guest row
   const guests = new Set(
     (
-      await queryInChunks(newEmails, (chunk) =>
-        tx.customer.findMany({
-          where: { shopId, emailNormalized: { in: chunk } },
-          select: { emailNormalized: true, gid: true, redactedAt: true },
-        }),
+      await selectWhereIn(
+        tx,
+        "Customer",
+        [col("emailNormalized"), col("gid"), col("redactedAt", "timestamp")],
+        { shopId },
+        "emailNormalized",
+        newEmails,
+        (chunk) =>
+          tx.customer.findMany({
+            where: { shopId, emailNormalized: { in: chunk } },
+            select: { emailNormalized: true, gid: true, redactedAt: true },
+          }),
       )
     )
       .filter((c) => c.gid === null && c.redactedAt === null)
@@ -168,7 +197,11 @@ async function writeNewOrders(tx: Tx, shopId: string, inputs: readonly NewOrderI
   }
 
   // the points each order books (one settings read); an earn-and-reversal goes row by row
-  const settings = await pointsSettings(tx, shopId);
+  const [shop] = await selectWhereIn(tx, "Shop", [col("settings")], {}, "id", [shopId], (chunk) =>
+    tx.shop.findMany({ where: { id: { in: chunk } }, select: { settings: true } }),
+  );
+  if (!shop) throw new Error(`shop ${shopId} not found`);
+  const settings = parseShopSettings(shop.settings).points;
   const paidAtOf = (order: NormalizedOrder) =>
     order.paidAt ?? (isPaidStatus(order.financialStatus) ? (order.updatedAt ?? order.createdAt) : null);
   const earns = new Map<number, FirstEarn>();
@@ -216,7 +249,7 @@ async function writeNewOrders(tx: Tx, shopId: string, inputs: readonly NewOrderI
             consentWrite: null,
           }
         : {
-            id: randomUUID(),
+            id: timeOrderedId(),
             isNew: true,
             redacted: false,
             updatedAt: null,
@@ -247,7 +280,14 @@ async function writeNewOrders(tx: Tx, shopId: string, inputs: readonly NewOrderI
   const orderRows = orders.map(({ order, i }) => {
     const customerId = customers.get(personGid(order)!)!.id;
     const paidAt = paidAtOf(order);
-    return { i, order, id: randomUUID(), customerId, paidAt, counted: isCountedOrder({ ...order, totalRefunded: 0n }) };
+    return {
+      i,
+      order,
+      id: timeOrderedId(),
+      customerId,
+      paidAt,
+      counted: isCountedOrder({ ...order, totalRefunded: 0n }),
+    };
   });
   await insertRows(
     tx,
@@ -290,7 +330,7 @@ async function writeNewOrders(tx: Tx, shopId: string, inputs: readonly NewOrderI
     LINE_COLUMNS,
     orderRows.flatMap(({ order, id }) =>
       order.lines.map((line) => [
-        randomUUID(),
+        timeOrderedId(),
         shopId,
         id,
         line.gid,
@@ -353,7 +393,7 @@ async function writeNewOrders(tx: Tx, shopId: string, inputs: readonly NewOrderI
         { name: "occurredAt", type: "timestamp" },
       ],
       paid.map((r) => [
-        randomUUID(),
+        timeOrderedId(),
         shopId,
         "order_paid",
         r.order.gid,

@@ -3,6 +3,7 @@
 // keeps sum(entries) = sum(lots.remaining): a grant creates an entry and its lot, a deduction an
 // entry and the matching decrements, taken from the lots that expire first.
 import { randomUUID } from "node:crypto";
+import { timeOrderedId } from "~/lib/time-ordered-id";
 import type { Db, Tx } from "~/db.server";
 import { queryInChunks } from "~/lib/chunks";
 import { isUniqueViolation } from "~/lib/db-errors";
@@ -566,7 +567,7 @@ export function firstOrderEarn(
 /** Books first earns (entry + lot each) with one multi-row insert per table; a taken key throws. */
 export async function grantFirstEarns(tx: Tx, shopId: string, earns: readonly FirstEarn[], now: Date): Promise<void> {
   if (earns.length === 0) return;
-  const entries = earns.map((e) => ({ ...e, id: randomUUID(), lotId: randomUUID() }));
+  const entries = earns.map((e) => ({ ...e, id: timeOrderedId(), lotId: timeOrderedId() }));
   await insertRows(
     tx,
     "PointsEntry",
