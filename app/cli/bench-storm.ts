@@ -1,9 +1,12 @@
 // `bench --storm N`: a webhook storm (app/modules/platform/demo/storm.ts: mixed topics, redeliveries of
 // the same webhook id, out-of-order updates) from this process over loopback against one
-// instance on SQLite and two instances on one PostgreSQL database. Redeliveries go to another
+// instance on SQLite, then one and two instances on one PostgreSQL database (a fresh schema
+// each), so applied/s of one PostgreSQL instance stands next to two. Redeliveries go to another
 // instance than the first copy, as a load balancer would spread them. Measures the ack latency,
 // waits until everything is applied, then compares the mirror with the expected state.
 import { randomUUID } from "node:crypto";
+import { readFileSync } from "node:fs";
+import os from "node:os";
 import { createDb, type Db } from "~/db.server";
 import { shopifyWebhookHeaders } from "~/lib/webhook-signing";
 import { checkStorm, stormPlan } from "~/modules/platform/demo/storm";
@@ -19,6 +22,17 @@ const SECRET = "bench-secret";
 
 export function percentile(sorted: number[], p: number): number {
   return percentileOf(sorted, p);
+}
+
+/** a process's CPU (user + system, its threads included) from /proc; 0 when unreadable */
+function processCpuSeconds(pid: number | undefined): number {
+  try {
+    const text = readFileSync(`/proc/${pid}/stat`, "utf8");
+    const fields = text.slice(text.lastIndexOf(")") + 2).split(" ");
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return 0;
+  }
 }
 
 export async function postgresDatabase(baseUrl: string): Promise<{ url: string; drop(): Promise<void> } | null> {
@@ -73,6 +87,8 @@ async function runStorm(
   const latencies: number[] = [];
   let refused = 0;
   let next = 0;
+  const cpuBefore = servers.map((s) => processCpuSeconds(s.child.pid));
+  const loadBefore = os.loadavg()[0] ?? 0;
   const started = performance.now();
   await Promise.all(
     Array.from({ length: options.concurrency }, async () => {
@@ -108,6 +124,9 @@ async function runStorm(
     appliedPerSecond: Math.round(plan.expected.webhookIds / appliedSeconds),
     ...check,
     serverPeakRssMb: servers.map((s) => peakRssMb(s.child.pid)),
+    /** the servers' CPU (acks and applying) from start to the last receipt applied */
+    serverCpuSeconds: servers.map((s, i) => Number((processCpuSeconds(s.child.pid) - (cpuBefore[i] ?? 0)).toFixed(2))),
+    loadAverage: [Number(loadBefore.toFixed(2)), Number((os.loadavg()[0] ?? 0).toFixed(2))],
   };
 }
 
@@ -128,7 +147,7 @@ async function startServers(count: number, databaseUrl: string): Promise<LocalSe
 
 export type StormResult = Awaited<ReturnType<typeof runStorm>> | { database: string; skipped: string };
 
-/** The storm against one instance on SQLite, then two on PostgreSQL (when it is reachable). */
+/** The storm against one instance on SQLite, then one and two on PostgreSQL (when it is reachable). */
 export async function benchStorm(
   options: { webhooks: number; concurrency: number; postgresUrl: string },
   info: (m: string) => void,
@@ -145,22 +164,24 @@ export async function benchStorm(
       await db.$disconnect();
     }
   }
-  const pg = await postgresDatabase(options.postgresUrl);
-  if (!pg) {
-    info(`storm: PostgreSQL not reachable at ${options.postgresUrl}; skipped (set PG_TEST_URL)`);
-    results.push({ database: "postgresql", skipped: `not reachable at ${options.postgresUrl}` });
-    return results;
-  }
-  const db = await createDb(pg.url);
-  const servers = await startServers(2, pg.url);
-  try {
-    results.push(
-      await runStorm(db, servers, { ...options, database: "postgresql (one database, two app instances)" }, info),
-    );
-  } finally {
-    await Promise.all(servers.map((s) => s.stop()));
-    await db.$disconnect();
-    await pg.drop();
+  for (const instances of [1, 2]) {
+    const pg = await postgresDatabase(options.postgresUrl);
+    if (!pg) {
+      info(`storm: PostgreSQL not reachable at ${options.postgresUrl}; skipped (set PG_TEST_URL)`);
+      results.push({ database: "postgresql", skipped: `not reachable at ${options.postgresUrl}` });
+      return results;
+    }
+    const db = await createDb(pg.url);
+    const servers = await startServers(instances, pg.url);
+    try {
+      const database =
+        instances === 1 ? "postgresql (one app instance)" : `postgresql (one database, ${instances} app instances)`;
+      results.push(await runStorm(db, servers, { ...options, database }, info));
+    } finally {
+      await Promise.all(servers.map((s) => s.stop()));
+      await db.$disconnect();
+      await pg.drop();
+    }
   }
   return results;
 }

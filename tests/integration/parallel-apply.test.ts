@@ -270,3 +270,23 @@ test("the set-based order writer keeps a newer customer profile another instance
   expect(customer.ordersCount).toBe(2);
   expect(customer.netSpend).toBe(4_000_000n);
 });
+
+test("two instances adding orders of one customer at once: the rollups count both", async () => {
+  const customerId = "6610030";
+  const email = "rollups-parallel@example.jp";
+  // the stored profile is newer than the one the orders carry, so neither order writes the
+  // customer row before its rollups do
+  await receive("customers/update", customerBody({ id: customerId, email, updatedAt: day(9), firstName: "v9" }));
+  await drain(t.db);
+  const order = (id: string, total: string) => ({
+    topic: "orders/create",
+    body: orderBody({ id, customerId, email, total, createdAt: day(1), updatedAt: day(1) }),
+  });
+  await race(order("6630031", "1000"), [order("6630032", "2000")]);
+  const customer = await t.db.customer.findUniqueOrThrow({
+    where: { shopId_gid: { shopId, gid: `gid://shopify/Customer/${customerId}` } },
+  });
+  expect(customer.firstName).toBe("v9");
+  expect(customer.ordersCount).toBe(2);
+  expect(customer.netSpend).toBe(3_000_000n);
+});

@@ -138,7 +138,7 @@ export const benchCommand: Command = {
     "bench [--storm 20000] [--customer-list 100000] [--webhooks 5000] [--pixel-requests 3000] [--concurrency 16] [--apply-orders 10000] [--apply-pg-orders 10000] [--apply-pg 10000] [--tick-orders 10000,100000] [--report-orders 100000] [--import-orders 100000,1000000] [--json]",
   summary:
     "benchmarks: ingestion (signed webhooks over HTTP vs the database's raw insert rate), pixel events under a storm, one engine tick per store size, reports and the history import",
-  help: "--apply-orders N: N orders/create receipts stored first, then applied by one in-process worker (ingest.inProcessApply: the apply rate without HTTP or acks); 0 to skip.\n--apply-pg-orders N: the same N receipts on PostgreSQL (PG_TEST_URL), drained by one app instance, then by two (processes of their own, each with its own pool) in a fresh schema each (ingest.postgresql.applied: orders/s, CPU per instance and of PostgreSQL, speedup); 0 to skip. --apply-pg N runs only that.\n--customer-list N runs only the Customers page's list query (count + one page of 50) for each sort and filter on a shop of N customers, first/middle/last page, on SQLite and PostgreSQL (PG_TEST_URL).\n--storm N runs only the webhook storm (N signed webhooks, mixed topics, redeliveries, out-of-order updates) against 1 instance on SQLite and 2 on PostgreSQL (PG_TEST_URL, default postgresql://root@127.0.0.1:5432/test), and checks the mirror.\n--tick-orders takes a comma-separated list of store sizes in orders (1% of customers due); add 1000000 for the full run.\n--pixel-requests N: pixel requests (1–3 events each) posted while as many storm webhooks arrive, 1 instance on SQLite and 2 on PostgreSQL; 0 to skip.\n--report-orders: the store size for the reports phase (every report once, timed); 1000000 for the full run, 0 to skip.\n--import-orders: comma-separated synthetic history sizes in orders, each imported from a generated bulk JSONL in a process of its own (seconds, orders/s, peak RSS); default 100000, 0 to skip.",
+  help: "--apply-orders N: N orders/create receipts stored first, then applied by one in-process worker (ingest.inProcessApply: the apply rate without HTTP or acks); 0 to skip.\n--apply-pg-orders N: the same N receipts on PostgreSQL (PG_TEST_URL), drained by one app instance, then by two (processes of their own, each with its own pool) in a fresh schema each (ingest.postgresql.applied: orders/s, CPU per instance and of PostgreSQL, speedup); 0 to skip. --apply-pg N runs only that.\n--customer-list N runs only the Customers page's list query (count + one page of 50) for each sort and filter on a shop of N customers, first/middle/last page, on SQLite and PostgreSQL (PG_TEST_URL).\n--storm N runs only the webhook storm (N signed webhooks, mixed topics, redeliveries, out-of-order updates) against 1 instance on SQLite, then 1 and 2 on PostgreSQL (PG_TEST_URL, default postgresql://root@127.0.0.1:5432/test; postgresqlAppliedSpeedup = applied/s of 2 over 1), and checks the mirror.\n--tick-orders takes a comma-separated list of store sizes in orders (1% of customers due); add 1000000 for the full run.\n--pixel-requests N: pixel requests (1–3 events each) posted while as many storm webhooks arrive, 1 instance on SQLite and 2 on PostgreSQL; 0 to skip.\n--report-orders: the store size for the reports phase (every report once, timed); 1000000 for the full run, 0 to skip.\n--import-orders: comma-separated synthetic history sizes in orders, each imported from a generated bulk JSONL in a process of its own (seconds, orders/s, peak RSS); default 100000, 0 to skip.",
   options: {
     storm: { type: "string" },
     "customer-list": { type: "string" },
@@ -187,7 +187,18 @@ export const benchCommand: Command = {
         },
         info,
       );
-      printJson({ machine, storm });
+      // applied/s of two PostgreSQL instances over one (issue #13: ≥ 1.5)
+      const applied = (database: string) => {
+        const run = storm.find((r) => r.database.startsWith(database) && !("skipped" in r));
+        return run && "appliedPerSecond" in run ? run.appliedPerSecond : null;
+      };
+      const one = applied("postgresql (one app instance)");
+      const two = applied("postgresql (one database, 2");
+      printJson({
+        machine,
+        storm,
+        ...(one && two ? { postgresqlAppliedSpeedup: Number((two / one).toFixed(2)) } : {}),
+      });
       return storm.every(
         (r) =>
           "skipped" in r ||
