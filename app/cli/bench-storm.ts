@@ -15,6 +15,7 @@ import { registerLocalShop } from "~/modules/admin/shops/install-shop.server";
 import { migratedSqliteFile } from "./bench-db";
 import { peakRssMb, startLocalServer, type LocalServer } from "./local-server";
 import { freeLoopbackPort } from "./ports";
+import { sampleBackends } from "./pg-activity";
 import { cycleAt, itemAt, percentileOf } from "~/lib/arrays";
 
 const SHOP = "joren-storm.myshopify.com";
@@ -66,6 +67,7 @@ async function runStorm(
   servers: LocalServer[],
   options: { webhooks: number; concurrency: number; database: string },
   info: (m: string) => void,
+  backends?: { monitor: Parameters<typeof sampleBackends>[0]; prefix: string },
 ) {
   const { shopId } = await registerLocalShop({ db, domain: SHOP });
   const plan = stormPlan({ count: options.webhooks, seed: 2026 });
@@ -90,6 +92,7 @@ async function runStorm(
   const cpuBefore = servers.map((s) => processCpuSeconds(s.child.pid));
   const loadBefore = os.loadavg()[0] ?? 0;
   const started = performance.now();
+  const sampler = backends ? sampleBackends(backends.monitor, backends.prefix) : null;
   await Promise.all(
     Array.from({ length: options.concurrency }, async () => {
       while (next < requests.length) {
@@ -106,6 +109,7 @@ async function runStorm(
   info(`storm: acked in ${ackSeconds.toFixed(1)} s; waiting for the inbox to be applied…`);
   const drained = await waitForInboxDrained(db, 60 * 60_000, 500);
   const appliedSeconds = (performance.now() - started) / 1000;
+  const activity = sampler ? await sampler.stop() : null;
   const check = await checkStorm(db, shopId, plan.expected);
   latencies.sort((a, b) => a - b);
   return {
@@ -127,6 +131,8 @@ async function runStorm(
     /** the servers' CPU (acks and applying) from start to the last receipt applied */
     serverCpuSeconds: servers.map((s, i) => Number((processCpuSeconds(s.child.pid) - (cpuBefore[i] ?? 0)).toFixed(2))),
     loadAverage: [Number(loadBefore.toFixed(2)), Number((os.loadavg()[0] ?? 0).toFixed(2))],
+    /** PostgreSQL: the servers' backends on average (active, idle in a transaction, waiting for a lock) */
+    ...(activity ? activity : {}),
   };
 }
 
@@ -172,13 +178,19 @@ export async function benchStorm(
       return results;
     }
     const db = await createDb(pg.url);
-    const servers = await startServers(instances, pg.url);
+    // the servers' connections carry a name, so their backends can be sampled
+    const prefix = `joren-storm-${randomUUID().slice(0, 8)}`;
+    const servers = await startServers(instances, `${pg.url}&application_name=${prefix}`);
+    const pgClient = (await import("pg")).default;
+    const monitor = new pgClient.Client({ connectionString: options.postgresUrl });
+    await monitor.connect();
     try {
       const database =
         instances === 1 ? "postgresql (one app instance)" : `postgresql (one database, ${instances} app instances)`;
-      results.push(await runStorm(db, servers, { ...options, database }, info));
+      results.push(await runStorm(db, servers, { ...options, database }, info, { monitor, prefix }));
     } finally {
       await Promise.all(servers.map((s) => s.stop()));
+      await monitor.end().catch(() => undefined);
       await db.$disconnect();
       await pg.drop();
     }
