@@ -20,6 +20,8 @@ import { customerBody, orderBody } from "../helpers/payloads";
 const onPostgres = Boolean(process.env.TEST_DATABASE_URL);
 const DOMAIN = "parallel-apply.myshopify.com";
 const instanceB = `joren-instance-b-${randomUUID().slice(0, 8)}`;
+// every race waits for a real lock wait and a drain: generous on a loaded machine
+vi.setConfig({ testTimeout: 120_000 });
 
 let t: TestDb;
 let b: Db;
@@ -47,7 +49,7 @@ function receive(topic: string, body: string) {
 
 /** drains the inbox with instance `db` until every receipt is finished (a raced one retries in 1 s) */
 async function drain(db: Db): Promise<void> {
-  const deadline = Date.now() + 30_000;
+  const deadline = Date.now() + 60_000;
   for (;;) {
     await processPendingWebhooks(db, { workerId: db === b ? "instance-b" : "instance-a" });
     const open = await t.db.webhookReceipt.count({ where: { shopId, status: { in: ["pending", "processing"] } } });
@@ -64,7 +66,7 @@ async function drain(db: Db): Promise<void> {
 
 /** until one of instance B's backends waits for a lock (PostgreSQL) */
 async function bWaitsForALock(): Promise<void> {
-  const deadline = Date.now() + 10_000;
+  const deadline = Date.now() + 30_000;
   for (;;) {
     const [row] = await t.db.$queryRawUnsafe<{ waiting: number }[]>(
       `SELECT count(*)::int AS waiting FROM pg_stat_activity WHERE application_name = $1 AND wait_event_type = 'Lock'`,
@@ -101,7 +103,7 @@ async function race(held: { topic: string; body: string }, raced: { topic: strin
       bDone.catch(() => undefined);
       await bWaitsForALock();
     },
-    { timeout: 30_000, maxWait: 10_000 },
+    { timeout: 60_000, maxWait: 10_000 },
   );
   await bDone;
 }
@@ -289,4 +291,23 @@ test("two instances adding orders of one customer at once: the rollups count bot
   expect(customer.firstName).toBe("v9");
   expect(customer.ordersCount).toBe(2);
   expect(customer.netSpend).toBe(3_000_000n);
+});
+
+test("a new customer created by both instances at once: the other instance's set-based orders still land", async () => {
+  const customerId = "6610040";
+  const email = "created-by-both@example.jp";
+  const order = (id: string, total: string, v: number) => ({
+    topic: "orders/create",
+    body: orderBody({ id, customerId, email, total, createdAt: day(v), updatedAt: day(v) }),
+  });
+  // A creates the customer with its first order; B's two orders (one batch, set-based) meet the
+  // uncommitted customer row, wait, then its unique key
+  await race(order("6630041", "1000", 1), [order("6630042", "2000", 2), order("6630043", "3000", 3)]);
+  const customer = await t.db.customer.findUniqueOrThrow({
+    where: { shopId_gid: { shopId, gid: `gid://shopify/Customer/${customerId}` } },
+  });
+  expect(await t.db.customer.count({ where: { shopId, gid: `gid://shopify/Customer/${customerId}` } })).toBe(1);
+  expect(customer.ordersCount).toBe(3);
+  expect(customer.netSpend).toBe(6_000_000n);
+  expect(await t.db.order.count({ where: { shopId, customerId: customer.id } })).toBe(3);
 });

@@ -270,11 +270,15 @@ async function applyBatch(
         for (const item of leading) byShop.set(item.receipt.shopId, [...(byShop.get(item.receipt.shopId) ?? []), item]);
         const handledSetBased = new Set<ReadyReceipt>();
         for (const [shopId, group] of byShop) {
-          const results = await recordNewOrders(
-            tx,
-            shopId,
-            group.map((item) => ({ order: item.order!.data, now: item.order!.now })),
-          );
+          const inputs = group.map((item) => ({ order: item.order!.data, now: item.order!.now }));
+          let results = await recordNewOrders(tx, shopId, inputs);
+          // Everything handed back on PostgreSQL: most often another instance created one of these
+          // customers a moment ago (the insert waited for its commit, then met the unique key and
+          // the writer rolled its savepoint back). Read again, the set-based path finds the row
+          // instead of applying the whole run row by row; a batch handed back for its own reasons
+          // is handed back again, at the cost of the writer's reads (docs/decisions/0031).
+          if (group.length > 1 && dialectOf(tx) === "postgresql" && results.every((r) => r === "fallback"))
+            results = await recordNewOrders(tx, shopId, inputs);
           group.forEach((item, i) => results[i] === "applied" && handledSetBased.add(item));
         }
         for (const item of leading) {
