@@ -27,6 +27,14 @@ interface InstanceFigures {
   workerId: string;
   /** this instance's CPU while draining (user + system) */
   cpuSeconds: number;
+  /** the CPU of this instance's own PostgreSQL backends */
+  postgresCpuSeconds: number;
+  /**
+   * cpuSeconds + postgresCpuSeconds: the instance's loop is serial (compute, then wait for its
+   * statement), so with a core of its own, a database with spare cores and no lock waits, this is
+   * its wall time — the load on a shared machine hardly changes it
+   */
+  criticalPathSeconds: number;
   /** from "go" to the last batch it applied */
   activeSeconds: number;
   done: number;
@@ -74,6 +82,12 @@ export interface PostgresApplyBench {
   twoInstances: ApplyRun;
   /** twoInstances.ordersPerSecond / oneInstance.ordersPerSecond (issue #13's target: ≥ 1.5) */
   speedup: number;
+  /**
+   * The same ratio from CPU alone, for instances on machines of their own: one instance's
+   * critical path over the longest of the two's (see InstanceFigures.criticalPathSeconds; valid
+   * while lockWaits stay empty and the database has spare CPU)
+   */
+  separateMachinesSpeedup: number | null;
 }
 
 function procStat(pid: number): { comm: string; cpuTicks: number; childTicks: number } | null {
@@ -107,16 +121,19 @@ function allPostgresTicks(): number | null {
   return seen ? ticks : null;
 }
 
-/** CPU ticks of the live backends whose application_name starts with `prefix` */
+/** CPU ticks of the live backends whose application_name starts with `prefix`, by pid */
 async function backendTicks(
-  query: (sql: string, values: unknown[]) => Promise<{ rows: { pid: number }[] }>,
+  query: (sql: string, values: unknown[]) => Promise<{ rows: { pid: number; name: string }[] }>,
   prefix: string,
-): Promise<Map<number, number>> {
-  const { rows } = await query(`SELECT pid FROM pg_stat_activity WHERE application_name LIKE $1`, [`${prefix}%`]);
-  const ticks = new Map<number, number>();
-  for (const { pid } of rows) {
+): Promise<Map<number, { name: string; ticks: number }>> {
+  const { rows } = await query(
+    `SELECT pid, application_name AS name FROM pg_stat_activity WHERE application_name LIKE $1`,
+    [`${prefix}%`],
+  );
+  const ticks = new Map<number, { name: string; ticks: number }>();
+  for (const { pid, name } of rows) {
     const stat = procStat(pid);
-    if (stat) ticks.set(pid, stat.cpuTicks);
+    if (stat) ticks.set(pid, { name, ticks: stat.cpuTicks });
   }
   return ticks;
 }
@@ -178,7 +195,7 @@ async function runInstances(
       children.push(child);
     }
     await Promise.all(children.map((c) => waitFor(c, "ready")));
-    const query = (sql: string, values: unknown[]) => monitor.query<{ pid: number }>(sql, values);
+    const query = (sql: string, values: unknown[]) => monitor.query<{ pid: number; name: string }>(sql, values);
     const backendsBefore = await backendTicks(query, run);
     const allBefore = allPostgresTicks();
     const loadAverageBefore = os.loadavg()[0] ?? 0;
@@ -197,7 +214,12 @@ async function runInstances(
     await Promise.all(exits);
 
     let backendTicksUsed = 0;
-    for (const [pid, ticks] of backendsAfter) backendTicksUsed += ticks - (backendsBefore.get(pid) ?? 0);
+    const ticksByInstance = new Map<string, number>();
+    for (const [pid, { name, ticks }] of backendsAfter) {
+      const used = ticks - (backendsBefore.get(pid)?.ticks ?? 0);
+      backendTicksUsed += used;
+      ticksByInstance.set(name, (ticksByInstance.get(name) ?? 0) + used);
+    }
     const stored = await db.order.count({ where: { shopId } });
     const open = await db.webhookReceipt.count({ where: { status: { notIn: ["done"] } } });
     if (open > 0) throw new Error(`${open} receipts were not applied`);
@@ -213,9 +235,12 @@ async function runInstances(
           // not a log line
         }
       }
+      const backendSeconds = (ticksByInstance.get(String(r.workerId)) ?? 0) / TICKS_PER_SECOND;
       return {
         workerId: String(r.workerId),
         cpuSeconds: Number(Number(r.cpuSeconds).toFixed(2)),
+        postgresCpuSeconds: Number(backendSeconds.toFixed(2)),
+        criticalPathSeconds: Number((Number(r.cpuSeconds) + backendSeconds).toFixed(2)),
         activeSeconds: Number(Number(r.activeSeconds).toFixed(2)),
         done: Number(r.done),
         retried: Number(r.retried),
@@ -279,7 +304,14 @@ export async function benchApplyPostgres(
     oneInstance,
     twoInstances,
     speedup: Number((twoInstances.ordersPerSecond / oneInstance.ordersPerSecond).toFixed(2)),
+    separateMachinesSpeedup: criticalPathRatio(oneInstance, twoInstances),
   };
+}
+
+function criticalPathRatio(one: ApplyRun, two: ApplyRun): number | null {
+  if (one.postgresCpuSeconds === null || two.postgresCpuSeconds === null) return null;
+  const longest = (run: ApplyRun) => Math.max(...run.perInstance.map((p) => p.criticalPathSeconds));
+  return Number((longest(one) / longest(two)).toFixed(2));
 }
 
 async function postgresReachable(url: string): Promise<boolean> {
