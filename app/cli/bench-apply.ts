@@ -18,6 +18,35 @@ export interface ApplyBench {
   database: string;
 }
 
+/**
+ * `orders` orders/create receipts (a third of customers repeat, three orders each) stored in the
+ * inbox driver-direct, as the ack does, in parallel (the PostgreSQL store's pool holds four).
+ */
+export async function storeOrderReceipts(url: string, shopId: string, orders: number): Promise<void> {
+  const store = await createInboxStore(url);
+  const customers = Math.max(1, Math.floor(orders / 3));
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: 4 }, async () => {
+      while (next < orders) {
+        const i = next++;
+        const { topic, body } = orderWebhook({
+          orderNumber: i,
+          customerNumber: i % customers,
+          email: `c${i % customers}@example.jp`,
+          productIndex: i % 6,
+          quantity: 1 + (i % 3),
+          createdAt: new Date(Date.UTC(2026, 0, 1) - (i % 300) * 86_400_000),
+          consent: "subscribed",
+          locale: "ja",
+        });
+        await store.insert({ shopId, webhookId: `apply-${i}`, topic, apiVersion: "2025-07", triggeredAt: null, body });
+      }
+    }),
+  );
+  await store.close();
+}
+
 /** `orders` orders/create receipts (a third of customers repeat) applied by one in-process worker. */
 export async function benchApply(
   orders: number,
@@ -30,22 +59,7 @@ export async function benchApply(
   const url = databaseUrl ?? `file:${migratedSqliteFile("apply")}`;
   const db = await createDb(url);
   const { shopId } = await registerLocalShop({ db, domain: "joren-apply.myshopify.com" });
-  const store = await createInboxStore(url);
-  const customers = Math.max(1, Math.floor(orders / 3));
-  for (let i = 0; i < orders; i++) {
-    const { topic, body } = orderWebhook({
-      orderNumber: i,
-      customerNumber: i % customers,
-      email: `c${i % customers}@example.jp`,
-      productIndex: i % 6,
-      quantity: 1 + (i % 3),
-      createdAt: new Date(Date.UTC(2026, 0, 1) - (i % 300) * 86_400_000),
-      consent: "subscribed",
-      locale: "ja",
-    });
-    await store.insert({ shopId, webhookId: `apply-${i}`, topic, apiVersion: "2025-07", triggeredAt: null, body });
-  }
-  await store.close();
+  await storeOrderReceipts(url, shopId, orders);
   info(`apply: ${orders} orders/create receipts stored; draining in process…`);
   const started = performance.now();
   const cpuBefore = process.cpuUsage();

@@ -1,9 +1,12 @@
 // `bench --storm N`: a webhook storm (app/modules/platform/demo/storm.ts: mixed topics, redeliveries of
 // the same webhook id, out-of-order updates) from this process over loopback against one
-// instance on SQLite and two instances on one PostgreSQL database. Redeliveries go to another
+// instance on SQLite, then one and two instances on one PostgreSQL database (a fresh schema
+// each), so applied/s of one PostgreSQL instance stands next to two. Redeliveries go to another
 // instance than the first copy, as a load balancer would spread them. Measures the ack latency,
 // waits until everything is applied, then compares the mirror with the expected state.
 import { randomUUID } from "node:crypto";
+import { readFileSync } from "node:fs";
+import os from "node:os";
 import { createDb, type Db } from "~/db.server";
 import { shopifyWebhookHeaders } from "~/lib/webhook-signing";
 import { checkStorm, stormPlan } from "~/modules/platform/demo/storm";
@@ -12,6 +15,7 @@ import { registerLocalShop } from "~/modules/admin/shops/install-shop.server";
 import { migratedSqliteFile } from "./bench-db";
 import { peakRssMb, startLocalServer, type LocalServer } from "./local-server";
 import { freeLoopbackPort } from "./ports";
+import { sampleBackends } from "./pg-activity";
 import { cycleAt, itemAt, percentileOf } from "~/lib/arrays";
 
 const SHOP = "joren-storm.myshopify.com";
@@ -19,6 +23,17 @@ const SECRET = "bench-secret";
 
 export function percentile(sorted: number[], p: number): number {
   return percentileOf(sorted, p);
+}
+
+/** a process's CPU (user + system, its threads included) from /proc; 0 when unreadable */
+function processCpuSeconds(pid: number | undefined): number {
+  try {
+    const text = readFileSync(`/proc/${pid}/stat`, "utf8");
+    const fields = text.slice(text.lastIndexOf(")") + 2).split(" ");
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return 0;
+  }
 }
 
 export async function postgresDatabase(baseUrl: string): Promise<{ url: string; drop(): Promise<void> } | null> {
@@ -52,6 +67,7 @@ async function runStorm(
   servers: LocalServer[],
   options: { webhooks: number; concurrency: number; database: string },
   info: (m: string) => void,
+  backends?: { monitor: Parameters<typeof sampleBackends>[0]; prefix: string },
 ) {
   const { shopId } = await registerLocalShop({ db, domain: SHOP });
   const plan = stormPlan({ count: options.webhooks, seed: 2026 });
@@ -73,7 +89,10 @@ async function runStorm(
   const latencies: number[] = [];
   let refused = 0;
   let next = 0;
+  const cpuBefore = servers.map((s) => processCpuSeconds(s.child.pid));
+  const loadBefore = os.loadavg()[0] ?? 0;
   const started = performance.now();
+  const sampler = backends ? sampleBackends(backends.monitor, backends.prefix) : null;
   await Promise.all(
     Array.from({ length: options.concurrency }, async () => {
       while (next < requests.length) {
@@ -90,6 +109,7 @@ async function runStorm(
   info(`storm: acked in ${ackSeconds.toFixed(1)} s; waiting for the inbox to be applied…`);
   const drained = await waitForInboxDrained(db, 60 * 60_000, 500);
   const appliedSeconds = (performance.now() - started) / 1000;
+  const activity = sampler ? await sampler.stop() : null;
   const check = await checkStorm(db, shopId, plan.expected);
   latencies.sort((a, b) => a - b);
   return {
@@ -108,6 +128,11 @@ async function runStorm(
     appliedPerSecond: Math.round(plan.expected.webhookIds / appliedSeconds),
     ...check,
     serverPeakRssMb: servers.map((s) => peakRssMb(s.child.pid)),
+    /** the servers' CPU (acks and applying) from start to the last receipt applied */
+    serverCpuSeconds: servers.map((s, i) => Number((processCpuSeconds(s.child.pid) - (cpuBefore[i] ?? 0)).toFixed(2))),
+    loadAverage: [Number(loadBefore.toFixed(2)), Number((os.loadavg()[0] ?? 0).toFixed(2))],
+    /** PostgreSQL: the servers' backends on average (active, idle in a transaction, waiting for a lock) */
+    ...(activity ? activity : {}),
   };
 }
 
@@ -128,7 +153,7 @@ async function startServers(count: number, databaseUrl: string): Promise<LocalSe
 
 export type StormResult = Awaited<ReturnType<typeof runStorm>> | { database: string; skipped: string };
 
-/** The storm against one instance on SQLite, then two on PostgreSQL (when it is reachable). */
+/** The storm against one instance on SQLite, then one and two on PostgreSQL (when it is reachable). */
 export async function benchStorm(
   options: { webhooks: number; concurrency: number; postgresUrl: string },
   info: (m: string) => void,
@@ -145,22 +170,30 @@ export async function benchStorm(
       await db.$disconnect();
     }
   }
-  const pg = await postgresDatabase(options.postgresUrl);
-  if (!pg) {
-    info(`storm: PostgreSQL not reachable at ${options.postgresUrl}; skipped (set PG_TEST_URL)`);
-    results.push({ database: "postgresql", skipped: `not reachable at ${options.postgresUrl}` });
-    return results;
-  }
-  const db = await createDb(pg.url);
-  const servers = await startServers(2, pg.url);
-  try {
-    results.push(
-      await runStorm(db, servers, { ...options, database: "postgresql (one database, two app instances)" }, info),
-    );
-  } finally {
-    await Promise.all(servers.map((s) => s.stop()));
-    await db.$disconnect();
-    await pg.drop();
+  for (const instances of [1, 2]) {
+    const pg = await postgresDatabase(options.postgresUrl);
+    if (!pg) {
+      info(`storm: PostgreSQL not reachable at ${options.postgresUrl}; skipped (set PG_TEST_URL)`);
+      results.push({ database: "postgresql", skipped: `not reachable at ${options.postgresUrl}` });
+      return results;
+    }
+    const db = await createDb(pg.url);
+    // the servers' connections carry a name, so their backends can be sampled
+    const prefix = `joren-storm-${randomUUID().slice(0, 8)}`;
+    const servers = await startServers(instances, `${pg.url}&application_name=${prefix}`);
+    const pgClient = (await import("pg")).default;
+    const monitor = new pgClient.Client({ connectionString: options.postgresUrl });
+    await monitor.connect();
+    try {
+      const database =
+        instances === 1 ? "postgresql (one app instance)" : `postgresql (one database, ${instances} app instances)`;
+      results.push(await runStorm(db, servers, { ...options, database }, info, { monitor, prefix }));
+    } finally {
+      await Promise.all(servers.map((s) => s.stop()));
+      await monitor.end().catch(() => undefined);
+      await db.$disconnect();
+      await pg.drop();
+    }
   }
   return results;
 }

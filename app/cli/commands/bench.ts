@@ -14,6 +14,7 @@ import { benchStorm } from "../bench-storm";
 import { benchCustomerList } from "../bench-customer-list";
 import { benchImport } from "../bench-import";
 import { benchApply } from "../bench-apply";
+import { benchApplyPostgres } from "../bench-apply-pg";
 import { peakRssMb, startLocalServer } from "../local-server";
 import { info, printJson } from "../output";
 import type { Command } from "./index";
@@ -134,10 +135,10 @@ async function benchIngest(options: { webhooks: number; concurrency: number }) {
 
 export const benchCommand: Command = {
   usage:
-    "bench [--storm 20000] [--customer-list 100000] [--webhooks 5000] [--pixel-requests 3000] [--concurrency 16] [--apply-orders 10000] [--tick-orders 10000,100000] [--report-orders 100000] [--import-orders 100000,1000000] [--json]",
+    "bench [--storm 20000] [--customer-list 100000] [--webhooks 5000] [--pixel-requests 3000] [--concurrency 16] [--apply-orders 10000] [--apply-pg-orders 10000] [--apply-pg 10000] [--tick-orders 10000,100000] [--report-orders 100000] [--import-orders 100000,1000000] [--json]",
   summary:
     "benchmarks: ingestion (signed webhooks over HTTP vs the database's raw insert rate), pixel events under a storm, one engine tick per store size, reports and the history import",
-  help: "--apply-orders N: N orders/create receipts stored first, then applied by one in-process worker (ingest.inProcessApply: the apply rate without HTTP or acks); 0 to skip.\n--customer-list N runs only the Customers page's list query (count + one page of 50) for each sort and filter on a shop of N customers, first/middle/last page, on SQLite and PostgreSQL (PG_TEST_URL).\n--storm N runs only the webhook storm (N signed webhooks, mixed topics, redeliveries, out-of-order updates) against 1 instance on SQLite and 2 on PostgreSQL (PG_TEST_URL, default postgresql://root@127.0.0.1:5432/test), and checks the mirror.\n--tick-orders takes a comma-separated list of store sizes in orders (1% of customers due); add 1000000 for the full run.\n--pixel-requests N: pixel requests (1–3 events each) posted while as many storm webhooks arrive, 1 instance on SQLite and 2 on PostgreSQL; 0 to skip.\n--report-orders: the store size for the reports phase (every report once, timed); 1000000 for the full run, 0 to skip.\n--import-orders: comma-separated synthetic history sizes in orders, each imported from a generated bulk JSONL in a process of its own (seconds, orders/s, peak RSS); default 100000, 0 to skip.",
+  help: "--apply-orders N: N orders/create receipts stored first, then applied by one in-process worker (ingest.inProcessApply: the apply rate without HTTP or acks); 0 to skip.\n--apply-pg-orders N: the same N receipts on PostgreSQL (PG_TEST_URL), drained by one app instance, then by two (processes of their own, each with its own pool) in a fresh schema each (ingest.postgresql.applied: orders/s, CPU per instance and of its PostgreSQL backends, lock waits sampled, speedup, separateMachinesSpeedup); 0 to skip. --apply-pg N runs only that.\n--customer-list N runs only the Customers page's list query (count + one page of 50) for each sort and filter on a shop of N customers, first/middle/last page, on SQLite and PostgreSQL (PG_TEST_URL).\n--storm N runs only the webhook storm (N signed webhooks, mixed topics, redeliveries, out-of-order updates) against 1 instance on SQLite, then 1 and 2 on PostgreSQL (PG_TEST_URL, default postgresql://root@127.0.0.1:5432/test; postgresqlAppliedSpeedup = applied/s of 2 over 1), and checks the mirror.\n--tick-orders takes a comma-separated list of store sizes in orders (1% of customers due); add 1000000 for the full run.\n--pixel-requests N: pixel requests (1–3 events each) posted while as many storm webhooks arrive, 1 instance on SQLite and 2 on PostgreSQL; 0 to skip.\n--report-orders: the store size for the reports phase (every report once, timed); 1000000 for the full run, 0 to skip.\n--import-orders: comma-separated synthetic history sizes in orders, each imported from a generated bulk JSONL in a process of its own (seconds, orders/s, peak RSS); default 100000, 0 to skip.",
   options: {
     storm: { type: "string" },
     "customer-list": { type: "string" },
@@ -148,6 +149,8 @@ export const benchCommand: Command = {
     "pixel-requests": { type: "string" },
     "import-orders": { type: "string" },
     "apply-orders": { type: "string" },
+    "apply-pg-orders": { type: "string" },
+    "apply-pg": { type: "string" },
     json: { type: "boolean" },
   },
   async run(values) {
@@ -164,17 +167,38 @@ export const benchCommand: Command = {
       printJson({ machine, customerList });
       return 0;
     }
+    const postgresUrl = process.env.PG_TEST_URL ?? "postgresql://root@127.0.0.1:5432/test";
+    if (values["apply-pg"] !== undefined) {
+      // PostgreSQL's apply rate with one app instance, then two (issue #13: two ≥ 1.5 × one)
+      const applied = await benchApplyPostgres({ orders: Number(values["apply-pg"]) || 10_000, postgresUrl }, info);
+      printJson({
+        machine,
+        ingest: { postgresql: applied ? { applied } : { skipped: `not reachable at ${postgresUrl}` } },
+      });
+      return !applied || (applied.oneInstance.lost === 0 && applied.twoInstances.lost === 0) ? 0 : 1;
+    }
     if (values.storm !== undefined) {
       // the storm alone: mixed topics, redeliveries, out-of-order updates; 1 instance on SQLite, 2 on PostgreSQL
       const storm = await benchStorm(
         {
           webhooks: Number(values.storm) || 20_000,
           concurrency: Number(values.concurrency ?? 16),
-          postgresUrl: process.env.PG_TEST_URL ?? "postgresql://root@127.0.0.1:5432/test",
+          postgresUrl,
         },
         info,
       );
-      printJson({ machine, storm });
+      // applied/s of two PostgreSQL instances over one (issue #13: ≥ 1.5)
+      const applied = (database: string) => {
+        const run = storm.find((r) => r.database.startsWith(database) && !("skipped" in r));
+        return run && "appliedPerSecond" in run ? run.appliedPerSecond : null;
+      };
+      const one = applied("postgresql (one app instance)");
+      const two = applied("postgresql (one database, 2");
+      printJson({
+        machine,
+        storm,
+        ...(one && two ? { postgresqlAppliedSpeedup: Number((two / one).toFixed(2)) } : {}),
+      });
       return storm.every(
         (r) =>
           "skipped" in r ||
@@ -192,8 +216,11 @@ export const benchCommand: Command = {
       // the apply rate alone: receipts already in the inbox, one worker in this process
       ...(applyOrders > 0 ? { inProcessApply: await benchApply(applyOrders, info) } : {}),
     };
+    // the same on PostgreSQL, one app instance vs two (processes of their own, one database)
+    const applyPgOrders = Number(values["apply-pg-orders"] ?? 10_000);
+    const postgresApplied =
+      applyPgOrders > 0 ? await benchApplyPostgres({ orders: applyPgOrders, postgresUrl }, info) : null;
     const pixelRequests = Number(values["pixel-requests"] ?? 3000);
-    const postgresUrl = process.env.PG_TEST_URL ?? "postgresql://root@127.0.0.1:5432/test";
     const pixel =
       pixelRequests > 0
         ? await benchPixel({ requests: pixelRequests, webhooks: pixelRequests, concurrency: 8, postgresUrl }, info)
@@ -214,7 +241,16 @@ export const benchCommand: Command = {
     for (const orders of importSizes) imports.push(await benchImport(orders, info));
     const result = {
       machine,
-      ingest,
+      ingest: {
+        ...ingest,
+        ...(applyPgOrders > 0
+          ? {
+              postgresql: postgresApplied
+                ? { applied: postgresApplied }
+                : { skipped: `not reachable at ${postgresUrl}` },
+            }
+          : {}),
+      },
       ...(pixel ? { pixel } : {}),
       tick: { sizes },
       ...(reports ? { reports } : {}),
@@ -230,6 +266,14 @@ export const benchCommand: Command = {
       printJson(result);
     }
     const pixelPassed = !pixel || (pixelBenchPassed(pixel.sqlite) && pixelBenchPassed(pixel.postgresql));
-    return ingest.lost === 0 && ingest.refused === 0 && pixelPassed && imports.every((i) => i.lost === 0) ? 0 : 1;
+    const postgresAppliedAll =
+      !postgresApplied || (postgresApplied.oneInstance.lost === 0 && postgresApplied.twoInstances.lost === 0);
+    return ingest.lost === 0 &&
+      ingest.refused === 0 &&
+      pixelPassed &&
+      postgresAppliedAll &&
+      imports.every((i) => i.lost === 0)
+      ? 0
+      : 1;
   },
 };

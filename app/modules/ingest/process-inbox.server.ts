@@ -1,10 +1,10 @@
 import { randomUUID } from "node:crypto";
 import type { z } from "zod";
-import type { Db, Tx } from "~/db.server";
+import { Prisma, type Db, type Tx } from "~/db.server";
 import { isTransientDbError, isUniqueViolation } from "~/lib/db-errors";
 import { parseJsonLossless } from "~/lib/json";
 import { log } from "~/lib/log.server";
-import { updateFromValues } from "~/lib/raw-sql.server";
+import { dateParam, dialectOf, queryRows, updateFromValues } from "~/lib/raw-sql.server";
 import { deferRollups, flushDeferredRollups } from "~/modules/mirror/customers/recompute-rollups.server";
 import { recordNewOrders } from "~/modules/mirror/orders/record-new-orders.server";
 import { mayHoldUnstorableText, unstorableText } from "./normalize/unstorable-text";
@@ -270,11 +270,15 @@ async function applyBatch(
         for (const item of leading) byShop.set(item.receipt.shopId, [...(byShop.get(item.receipt.shopId) ?? []), item]);
         const handledSetBased = new Set<ReadyReceipt>();
         for (const [shopId, group] of byShop) {
-          const results = await recordNewOrders(
-            tx,
-            shopId,
-            group.map((item) => ({ order: item.order!.data, now: item.order!.now })),
-          );
+          const inputs = group.map((item) => ({ order: item.order!.data, now: item.order!.now }));
+          let results = await recordNewOrders(tx, shopId, inputs);
+          // Everything handed back on PostgreSQL: most often another instance created one of these
+          // customers a moment ago (the insert waited for its commit, then met the unique key and
+          // the writer rolled its savepoint back). Read again, the set-based path finds the row
+          // instead of applying the whole run row by row; a batch handed back for its own reasons
+          // is handed back again, at the cost of the writer's reads (docs/decisions/0031).
+          if (group.length > 1 && dialectOf(tx) === "postgresql" && results.every((r) => r === "fallback"))
+            results = await recordNewOrders(tx, shopId, inputs);
           group.forEach((item, i) => results[i] === "applied" && handledSetBased.add(item));
         }
         for (const item of leading) {
@@ -329,10 +333,127 @@ async function applyBatch(
   return { taken, outcomes, failedAlone };
 }
 
+interface ClaimOptions {
+  workerId: string;
+  now: Date;
+  take: number;
+  shopId?: string;
+  yieldToWriters?: () => Promise<void>;
+}
+
 /**
- * Drains due receipts. A batch is claimed with one conditional update (safe with several
- * workers or app instances: a receipt is claimed by one), then applied in shared transactions,
- * in the order received; see docs/decisions/0015-batched-apply.md.
+ * SQLite (one instance, one writer): reads the due ids — one query per status, each walking the
+ * (status, receivedAt) index in order and stopping after a batch (with an OR of both, SQLite read
+ * and sorted the whole backlog every batch) —, claims them with one conditional update that
+ * repeats the due condition (a worker that claimed a row first keeps it), then reads back the
+ * rows this worker holds. null: nothing was due.
+ */
+async function claimReadThenUpdate(db: Db, options: ClaimOptions): Promise<ClaimedReceipt[] | null> {
+  const { workerId, now, take } = options;
+  const shop = options.shopId ? { shopId: options.shopId } : {};
+  const dueWhere = {
+    ...shop,
+    OR: [
+      { status: "pending", OR: [{ claimedUntil: null }, { claimedUntil: { lte: now } }] },
+      { status: "processing", claimedUntil: { lte: now } },
+    ],
+  };
+  const [pending, expired] = await Promise.all([
+    db.webhookReceipt.findMany({
+      where: { ...shop, status: "pending", OR: [{ claimedUntil: null }, { claimedUntil: { lte: now } }] },
+      orderBy: { receivedAt: "asc" },
+      take,
+      select: { id: true, receivedAt: true },
+    }),
+    db.webhookReceipt.findMany({
+      where: { ...shop, status: "processing", claimedUntil: { lte: now } },
+      orderBy: { receivedAt: "asc" },
+      take,
+      select: { id: true, receivedAt: true },
+    }),
+  ]);
+  const due = [...pending, ...expired].sort((a, b) => a.receivedAt.getTime() - b.receivedAt.getTime()).slice(0, take);
+  if (due.length === 0) return null;
+  await options.yieldToWriters?.();
+  const ids = due.map((d) => d.id);
+  await db.webhookReceipt.updateMany({
+    where: { id: { in: ids }, ...dueWhere },
+    data: {
+      status: "processing",
+      claimedBy: workerId,
+      claimedUntil: new Date(now.getTime() + CLAIM_MS),
+      attempts: { increment: 1 },
+    },
+  });
+  return db.webhookReceipt.findMany({
+    where: { id: { in: ids }, status: "processing", claimedBy: workerId },
+    orderBy: [{ receivedAt: "asc" }, { id: "asc" }],
+    select: {
+      id: true,
+      webhookId: true,
+      topic: true,
+      body: true,
+      attempts: true,
+      shopId: true,
+      triggeredAt: true,
+      receivedAt: true,
+      shop: { select: { domain: true, uninstalledAt: true } },
+    },
+  });
+}
+
+/**
+ * PostgreSQL (several instances on one database): ONE statement picks the oldest due receipts
+ * with `FOR UPDATE SKIP LOCKED` — rows another instance is claiming at this moment are passed
+ * over, not waited for or fought over — marks them claimed and returns them with their shop.
+ * Each status walks the (status, receivedAt) index in order; a row changed by a claim that
+ * committed meanwhile is re-checked against the due condition before it is locked. Two
+ * instances therefore take disjoint batches side by side (docs/decisions/0031). null: nothing
+ * was due (or every due receipt is being claimed by another instance right now, which applies it).
+ */
+async function claimSkippingLocked(db: Db, options: ClaimOptions): Promise<ClaimedReceipt[] | null> {
+  const { workerId, now, take } = options;
+  await options.yieldToWriters?.();
+  const at = dateParam("postgresql", now);
+  const until = dateParam("postgresql", new Date(now.getTime() + CLAIM_MS));
+  const shop = options.shopId ? Prisma.sql`AND "shopId" = ${options.shopId}` : Prisma.empty;
+  const rows = await queryRows<(Omit<ClaimedReceipt, "shop"> & { domain: string; uninstalledAt: Date | null })[]>(
+    db,
+    Prisma.sql`WITH pending AS (
+      SELECT "id", "receivedAt" FROM "WebhookReceipt"
+      WHERE "status" = 'pending' AND ("claimedUntil" IS NULL OR "claimedUntil" <= ${at}) ${shop}
+      ORDER BY "receivedAt" LIMIT ${take} FOR UPDATE SKIP LOCKED
+    ), expired AS (
+      SELECT "id", "receivedAt" FROM "WebhookReceipt"
+      WHERE "status" = 'processing' AND "claimedUntil" <= ${at} ${shop}
+      ORDER BY "receivedAt" LIMIT ${take} FOR UPDATE SKIP LOCKED
+    ), picked AS (
+      SELECT "id" FROM (SELECT * FROM pending UNION ALL SELECT * FROM expired) AS due
+      ORDER BY "receivedAt", "id" LIMIT ${take}
+    ), claimed AS (
+      UPDATE "WebhookReceipt" AS r
+      SET "status" = 'processing', "claimedBy" = ${workerId}, "claimedUntil" = ${until}, "attempts" = r."attempts" + 1
+      FROM picked WHERE r."id" = picked."id"
+      RETURNING r."id", r."webhookId", r."topic", r."body", r."attempts", r."shopId", r."triggeredAt", r."receivedAt"
+    )
+    SELECT c.*, s."domain", s."uninstalledAt" FROM claimed AS c JOIN "Shop" AS s ON s."id" = c."shopId"
+    ORDER BY c."receivedAt", c."id"`,
+  );
+  if (rows.length === 0) return null;
+  return rows.map(({ domain, uninstalledAt, ...receipt }) => ({
+    ...receipt,
+    attempts: Number(receipt.attempts),
+    triggeredAt: receipt.triggeredAt === null ? null : new Date(receipt.triggeredAt),
+    receivedAt: new Date(receipt.receivedAt),
+    shop: { domain, uninstalledAt: uninstalledAt === null ? null : new Date(uninstalledAt) },
+  }));
+}
+
+/**
+ * Drains due receipts. A batch is claimed by one worker only (SQLite: a conditional update;
+ * PostgreSQL: one statement with FOR UPDATE SKIP LOCKED, so instances take disjoint batches side
+ * by side), then applied in shared transactions, in the order received; see
+ * docs/decisions/0015-batched-apply.md and 0031-postgresql-parallel-apply.md.
  */
 export async function processPendingWebhooks(db: Db, options: ProcessOptions = {}): Promise<ProcessResult> {
   const workerId = options.workerId ?? randomUUID();
@@ -341,60 +462,24 @@ export async function processPendingWebhooks(db: Db, options: ProcessOptions = {
   const result: ProcessResult = { done: 0, skipped: 0, rejected: 0, retried: 0, failed: 0 };
   for (let batch = 0; batch < (options.maxBatches ?? Infinity); batch++) {
     const now = clock();
-    const dueWhere = {
-      ...(options.shopId ? { shopId: options.shopId } : {}),
-      OR: [
-        { status: "pending", OR: [{ claimedUntil: null }, { claimedUntil: { lte: now } }] },
-        { status: "processing", claimedUntil: { lte: now } },
-      ],
-    };
-    // one query per status, each walking the (status, receivedAt) index in order and stopping
-    // after a batch: with an OR of both, SQLite read and sorted the whole backlog every batch
     const take = options.batchSize ?? BATCH;
-    const shop = options.shopId ? { shopId: options.shopId } : {};
-    const [pending, expired] = await Promise.all([
-      db.webhookReceipt.findMany({
-        where: { ...shop, status: "pending", OR: [{ claimedUntil: null }, { claimedUntil: { lte: now } }] },
-        orderBy: { receivedAt: "asc" },
-        take,
-        select: { id: true, receivedAt: true },
-      }),
-      db.webhookReceipt.findMany({
-        where: { ...shop, status: "processing", claimedUntil: { lte: now } },
-        orderBy: { receivedAt: "asc" },
-        take,
-        select: { id: true, receivedAt: true },
-      }),
-    ]);
-    const due = [...pending, ...expired].sort((a, b) => a.receivedAt.getTime() - b.receivedAt.getTime()).slice(0, take);
-    if (due.length === 0) break;
-    await options.yieldToWriters?.();
-    const ids = due.map((d) => d.id);
-    // the due condition again: another worker that claimed a row first keeps it
-    await db.webhookReceipt.updateMany({
-      where: { id: { in: ids }, ...dueWhere },
-      data: {
-        status: "processing",
-        claimedBy: workerId,
-        claimedUntil: new Date(now.getTime() + CLAIM_MS),
-        attempts: { increment: 1 },
-      },
-    });
-    const claimed = await db.webhookReceipt.findMany({
-      where: { id: { in: ids }, status: "processing", claimedBy: workerId },
-      orderBy: [{ receivedAt: "asc" }, { id: "asc" }],
-      select: {
-        id: true,
-        webhookId: true,
-        topic: true,
-        body: true,
-        attempts: true,
-        shopId: true,
-        triggeredAt: true,
-        receivedAt: true,
-        shop: { select: { domain: true, uninstalledAt: true } },
-      },
-    });
+    const claimed =
+      dialectOf(db) === "postgresql"
+        ? await claimSkippingLocked(db, {
+            workerId,
+            now,
+            take,
+            shopId: options.shopId,
+            yieldToWriters: options.yieldToWriters,
+          })
+        : await claimReadThenUpdate(db, {
+            workerId,
+            now,
+            take,
+            shopId: options.shopId,
+            yieldToWriters: options.yieldToWriters,
+          });
+    if (claimed === null) break;
 
     const ready: ReadyReceipt[] = [];
     for (const receipt of claimed) {

@@ -1,5 +1,13 @@
-import type { Tx } from "~/db.server";
-import { selectWhereIn, updateFromValues, type Column, type SqlValue } from "~/lib/raw-sql.server";
+import { Prisma, type Tx } from "~/db.server";
+import { queryInChunks } from "~/lib/chunks";
+import {
+  dialectOf,
+  queryRows,
+  selectWhereIn,
+  updateFromValues,
+  type Column,
+  type SqlValue,
+} from "~/lib/raw-sql.server";
 import { classifyCustomer } from "~/modules/mirror/guard/classify-customer";
 import { effectiveTimezone, parseShopSettings } from "~/modules/platform/settings/shop-settings";
 import type { ShopScope } from "~/modules/mirror/types";
@@ -54,6 +62,20 @@ export async function recomputeCustomerRollups(tx: Tx, scope: ShopScope, custome
 }
 
 async function recomputeRollups(tx: Tx, shopId: string, customers: { customerId: string; now: Date }[]): Promise<void> {
+  if (dialectOf(tx) === "postgresql") {
+    // Two instances adding orders of one customer at once: each transaction reads only the
+    // orders committed before its read, so without this the later rollup UPDATE would overwrite
+    // the earlier one with a count missing the other instance's order. Lock the customers first
+    // (in id order, so two flushes never wait on each other crosswise); the order read below is a
+    // new statement, so it sees everything the previous holder committed (docs/decisions/0031).
+    const ids = [...new Set(customers.map((c) => c.customerId))].sort();
+    await queryInChunks(ids, (chunk) =>
+      queryRows<{ id: string }[]>(
+        tx,
+        Prisma.sql`SELECT "id" FROM "Customer" WHERE "id" IN (${Prisma.join(chunk)}) ORDER BY "id" FOR NO KEY UPDATE`,
+      ),
+    );
+  }
   const [orders, shops] = await Promise.all([
     // no ORDER BY: sorting the shop's orders by date tempts SQLite into walking the
     // (shopId, shopifyCreatedAt) index — every order of the shop — instead of looking the
