@@ -3,6 +3,7 @@
 import { afterEach, beforeEach, describe, expect, test } from "vitest";
 import type { Db } from "~/db.server";
 import { upsertCustomer } from "~/modules/mirror/customers/upsert-customer.server";
+import { writeTombstones } from "~/modules/mirror/compliance/tombstones.server";
 import type { NormalizedCustomer } from "~/modules/mirror/types";
 import {
   HistoryImportBusyError,
@@ -310,6 +311,34 @@ describe("history import", () => {
     });
     // her orders still joined her
     expect(await t.db.order.count({ where: { customerId: hanako[0]!.id } })).toBeGreaterThan(1);
+  });
+
+  test("a customer erased before the import (tombstone) is not imported again, nor their orders", async () => {
+    await t.db.$transaction((tx) =>
+      writeTombstones(
+        tx,
+        shopId,
+        { customerGid: BIG_CUSTOMER_GID, email: HANAKO_EMAIL },
+        new Date("2026-02-28T00:00:00Z"),
+      ),
+    );
+
+    const { counts } = await run(t.db, shopId, fakeFor(store));
+
+    expect(counts.customers).toBe(store.expected.customers);
+    expect(
+      await t.db.customer.count({
+        where: { shopId, OR: [{ gid: BIG_CUSTOMER_GID }, { emailNormalized: HANAKO_EMAIL }] },
+      }),
+    ).toBe(0);
+    expect(
+      await t.db.order.count({
+        where: { shopId, OR: [{ customerGid: BIG_CUSTOMER_GID }, { emailNormalized: HANAKO_EMAIL }] },
+      }),
+    ).toBe(0);
+    // everyone else arrived
+    expect(await t.db.customer.count({ where: { shopId } })).toBeGreaterThan(1);
+    expect(await t.db.order.count({ where: { shopId } })).toBeGreaterThan(1);
   });
 
   test("a FAILED bulk operation marks the job failed with what to do", async () => {
