@@ -469,7 +469,9 @@ export async function runHistoryImport(
    * stage is saved as done only after it), so a crash during it loses nothing.
    */
   async function recomputeAllRollups(): Promise<void> {
+    const started = performance.now();
     let after: string | null = null;
+    let customers = 0;
     for (;;) {
       const ids: { id: string }[] = await db.customer.findMany({
         where: { shopId, ...(after ? { id: { gt: after } } : {}) },
@@ -478,7 +480,7 @@ export async function runHistoryImport(
         take: ROLLUP_PASS_SIZE,
       });
       const last = ids.at(-1);
-      if (!last) return;
+      if (!last) break;
       await db.$transaction(
         async (tx) => {
           const scope: ShopScope = { shopId, now: now() };
@@ -490,7 +492,14 @@ export async function runHistoryImport(
         { timeout: TRANSACTION_TIMEOUT_MS, maxWait: 30_000 },
       );
       after = last.id;
+      customers += ids.length;
     }
+    log("info", "history import: customers' rollups rebuilt", {
+      shopId,
+      jobId,
+      customers,
+      seconds: Math.round((performance.now() - started) / 100) / 10,
+    });
   }
 
   async function runStage(stage: ImportStage): Promise<void> {
