@@ -1,6 +1,7 @@
 // Child process of `bench --import-orders`: the history import of a synthetic store (N orders,
-// ten per customer, one line each) from a bulk JSONL generated as it is read, so the file is
-// never held in memory and the peak RSS is the importer's own. Prints JSON.
+// ten per customer, one line item each; N/10 customers, two in three subscribed) from bulk JSONL
+// generated as it is read, so the file is never held in memory and the peak RSS is the
+// importer's own. Prints JSON (wall and CPU seconds, each stage's wall seconds, peak RSS).
 import { readFileSync } from "node:fs";
 import { createDb } from "~/db.server";
 import { BULK_QUERIES } from "~/modules/ingest/import/bulk-queries";
@@ -13,6 +14,19 @@ if (!file || !shopId || !ordersText) throw new Error("usage: bench-import-run <s
 const orders = Number(ordersText);
 const START = Date.parse("2024-11-23T00:00:00Z");
 const SPAN = 2 * 365 * 86_400_000;
+const customers = Math.max(1, Math.floor(orders / 10));
+
+function* customerLines(): Generator<string> {
+  for (let k = 0; k < customers; k++) {
+    const at = new Date(START + Math.floor((k / customers) * SPAN)).toISOString();
+    const consent =
+      k % 3 === 2
+        ? `{"marketingState":"NOT_SUBSCRIBED","marketingOptInLevel":null,"consentUpdatedAt":null}`
+        : `{"marketingState":"SUBSCRIBED","marketingOptInLevel":"SINGLE_OPT_IN","consentUpdatedAt":"${at}"}`;
+    const birth = k % 4 === 0 ? `{"value":"19${70 + (k % 30)}-0${1 + (k % 9)}-1${k % 10}"}` : "null";
+    yield `{"id":"gid://shopify/Customer/${1 + k}","email":"c${k}@example.jp","firstName":"Hanako","lastName":"Sato${k % 100}","phone":null,"locale":"ja","state":"ENABLED","tags":["vip"],"createdAt":"${at}","updatedAt":"${at}","emailMarketingConsent":${consent},"metafield":${birth}}`;
+  }
+}
 
 function* orderLines(): Generator<string> {
   for (let n = 0; n < orders; n++) {
@@ -24,7 +38,7 @@ function* orderLines(): Generator<string> {
   }
 }
 
-// Shopify's side stands in: products and customers empty, orders streamed from the generator.
+// Shopify's side stands in: products empty, customers and orders streamed from the generators.
 const fake = createFakeAdminPort({});
 const roots = new Map<string, "products" | "customers" | "orders">();
 const admin: AdminPort = {
@@ -36,7 +50,8 @@ const admin: AdminPort = {
     return { id };
   },
   async getBulkOperation(id) {
-    const lines = roots.get(id) === "orders" ? orders * 2 : 0;
+    const root = roots.get(id);
+    const lines = root === "orders" ? orders * 2 : root === "customers" ? customers : 0;
     return {
       id,
       status: "COMPLETED",
@@ -45,21 +60,30 @@ const admin: AdminPort = {
       url: lines > 0 ? `https://bench.invalid/${encodeURIComponent(id)}` : null,
     };
   },
-  async *fetchJsonl() {
-    yield* orderLines();
+  async *fetchJsonl(url) {
+    const root = roots.get(decodeURIComponent(url.slice(url.lastIndexOf("/") + 1)));
+    yield* root === "customers" ? customerLines() : orderLines();
   },
 };
 
 const db = await createDb(`file:${file}`);
+// BENCH_IMPORT_PRAGMAS="cache_size=-65536;wal_autocheckpoint=10000": connection pragmas to try
+for (const pragma of (process.env.BENCH_IMPORT_PRAGMAS ?? "").split(";").filter(Boolean))
+  await db.$queryRawUnsafe(`PRAGMA ${pragma}`);
 const started = performance.now();
+const cpuAtStart = process.cpuUsage();
+const stageStarted = new Map<string, number>();
 let lastReport = 0;
+const batchSize = process.env.BENCH_IMPORT_BATCH ? Number(process.env.BENCH_IMPORT_BATCH) : undefined;
 const result = await runHistoryImport({
   db,
   shopId,
   admin,
+  batchSize,
   pollIntervalMs: 0,
   sleep: async () => undefined,
   onProgress: (p) => {
+    if (!stageStarted.has(p.stage)) stageStarted.set(p.stage, performance.now());
     if (p.stage !== "orders" || performance.now() - lastReport < 10_000) return;
     lastReport = performance.now();
     process.stderr.write(
@@ -67,10 +91,26 @@ const result = await runHistoryImport({
     );
   },
 });
-const seconds = (performance.now() - started) / 1000;
+const finished = performance.now();
+const seconds = (finished - started) / 1000;
+const cpu = process.cpuUsage(cpuAtStart);
+const cpuSeconds = (cpu.user + cpu.system) / 1e6;
+const customersStarted = stageStarted.get("customers") ?? started;
+const ordersStarted = stageStarted.get("orders") ?? finished;
+const stageSeconds = {
+  customers: Number(((ordersStarted - customersStarted) / 1000).toFixed(1)),
+  orders: Number(((finished - ordersStarted) / 1000).toFixed(1)),
+};
 const hwm = /VmHWM:\s+(\d+) kB/.exec(readFileSync("/proc/self/status", "utf8"));
 const stored = await db.order.count({ where: { shopId } });
 await db.$disconnect();
 process.stdout.write(
-  JSON.stringify({ counts: result.counts, stored, seconds, peakRssMb: hwm ? Math.round(Number(hwm[1]) / 1024) : null }),
+  JSON.stringify({
+    counts: result.counts,
+    stored,
+    seconds,
+    cpuSeconds,
+    stageSeconds,
+    peakRssMb: hwm ? Math.round(Number(hwm[1]) / 1024) : null,
+  }),
 );

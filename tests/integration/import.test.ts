@@ -3,6 +3,8 @@
 import { afterEach, beforeEach, describe, expect, test } from "vitest";
 import type { Db } from "~/db.server";
 import { upsertCustomer } from "~/modules/mirror/customers/upsert-customer.server";
+import { writeTombstones } from "~/modules/mirror/compliance/tombstones.server";
+import { dialectOf } from "~/lib/raw-sql.server";
 import type { NormalizedCustomer } from "~/modules/mirror/types";
 import {
   HistoryImportBusyError,
@@ -310,6 +312,51 @@ describe("history import", () => {
     });
     // her orders still joined her
     expect(await t.db.order.count({ where: { customerId: hanako[0]!.id } })).toBeGreaterThan(1);
+  });
+
+  test("a customer erased before the import (tombstone) is not imported again, nor their orders", async () => {
+    await t.db.$transaction((tx) =>
+      writeTombstones(
+        tx,
+        shopId,
+        { customerGid: BIG_CUSTOMER_GID, email: HANAKO_EMAIL },
+        new Date("2026-02-28T00:00:00Z"),
+      ),
+    );
+
+    const { counts } = await run(t.db, shopId, fakeFor(store));
+
+    expect(counts.customers).toBe(store.expected.customers);
+    expect(
+      await t.db.customer.count({
+        where: { shopId, OR: [{ gid: BIG_CUSTOMER_GID }, { emailNormalized: HANAKO_EMAIL }] },
+      }),
+    ).toBe(0);
+    expect(
+      await t.db.order.count({
+        where: { shopId, OR: [{ customerGid: BIG_CUSTOMER_GID }, { emailNormalized: HANAKO_EMAIL }] },
+      }),
+    ).toBe(0);
+    // everyone else arrived
+    expect(await t.db.customer.count({ where: { shopId } })).toBeGreaterThan(1);
+    expect(await t.db.order.count({ where: { shopId } })).toBeGreaterThan(1);
+  });
+
+  test("on SQLite the import's connection tuning is undone when it ends", async () => {
+    if (dialectOf(t.db) !== "sqlite") return;
+    const pragma = async (name: string) =>
+      Number(Object.values((await t.db.$queryRawUnsafe<Record<string, unknown>[]>(`PRAGMA ${name}`))[0] ?? {})[0]);
+    const before = { cache: await pragma("cache_size"), checkpoint: await pragma("wal_autocheckpoint") };
+    let during = { cache: 0, checkpoint: 0 };
+    await run(t.db, shopId, fakeFor(store), {
+      onProgress: () => {
+        void Promise.all([pragma("cache_size"), pragma("wal_autocheckpoint")]).then(([cache, checkpoint]) => {
+          during = { cache, checkpoint };
+        });
+      },
+    });
+    expect(during).toEqual({ cache: -65_536, checkpoint: 10_000 });
+    expect({ cache: await pragma("cache_size"), checkpoint: await pragma("wal_autocheckpoint") }).toEqual(before);
   });
 
   test("a FAILED bulk operation marks the job failed with what to do", async () => {

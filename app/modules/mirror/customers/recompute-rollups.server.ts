@@ -46,6 +46,14 @@ export async function flushDeferredRollups(tx: Tx): Promise<number> {
 }
 
 /**
+ * Stops deferring without recomputing: for a caller that recomputes the customers itself later
+ * (the history import rebuilds every customer's rollups once, after its orders stage).
+ */
+export function dropDeferredRollups(tx: Tx): void {
+  deferred.delete(tx);
+}
+
+/**
  * Rebuilds one customer's rollups from the order mirror (counted orders only). Recomputing
  * from source instead of incrementing keeps them right under duplicates and reordering.
  */

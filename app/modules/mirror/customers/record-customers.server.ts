@@ -1,0 +1,331 @@
+// The history import's customers stage, set-based: a batch of customer versions written with a
+// fixed number of statements (reads, one multi-row INSERT, newer-wins multi-row UPDATEs) instead
+// of ≈ 4 Prisma statements per customer through `upsertCustomer` (docs/decisions/0030). The
+// result equals applying the versions one by one, in the order given, with `upsertCustomer` and
+// `applyEmailConsent` — the equivalence test (tests/integration/record-customers.test.ts) holds
+// it to that.
+import { randomUUID } from "node:crypto";
+import type { Tx } from "~/db.server";
+import { queryInChunks } from "~/lib/chunks";
+import { normalizeEmail } from "~/lib/email";
+import { log } from "~/lib/log.server";
+import { insertRows, updateFromValues, type Column, type SqlValue } from "~/lib/raw-sql.server";
+import { tombstonedRecords } from "~/modules/mirror/compliance/tombstones.server";
+import type { NormalizedCustomer, ShopScope } from "~/modules/mirror/types";
+import { upsertCustomer } from "./upsert-customer.server";
+
+/**
+ * "applied": the profile was written; "older": what we hold is newer (the consent may still
+ * have been written, as by `upsertCustomer`); "redacted": the person was erased (a tombstone
+ * not older than this version, or a redacted row) and nothing was written.
+ */
+export type RecordCustomerResult = "applied" | "older" | "redacted";
+
+interface PersonState {
+  id: string;
+  isNew: boolean;
+  /** the stored row has no GID yet (a guest row this batch adopts) */
+  adopts: boolean;
+  redacted: boolean;
+  updatedAt: Date | null;
+  consent: string;
+  consentAt: Date | null;
+  /** the newest profile this batch writes (null: none) */
+  profile: NormalizedCustomer | null;
+  birthDate: string | null;
+  consentWrite: { state: string; at: Date; optInLevel: string | null } | null;
+}
+
+const SAVEPOINT = "joren_record_customers";
+
+const isOlder = (incoming: Date | null, stored: Date | null): boolean =>
+  Boolean(incoming && stored && incoming.getTime() < stored.getTime());
+
+/**
+ * Writes a batch of customer versions (a history import's customers): each person found by GID,
+ * else a guest row with the same email is adopted, else created; the profile written when not
+ * older than what we hold (checked again inside the UPDATE); consent by `applyEmailConsent`'s
+ * rules, dated `scope.now` when undated, with `consentSource`. A person erased by customers/redact
+ * (tombstone) is not written back. A database error (a row another writer inserted meanwhile)
+ * rolls the batch's savepoint back and applies it row by row with `upsertCustomer`.
+ */
+export async function recordCustomers(
+  tx: Tx,
+  scope: ShopScope,
+  customers: readonly NormalizedCustomer[],
+  options: { consentSource?: string } = {},
+): Promise<RecordCustomerResult[]> {
+  if (customers.length === 0) return [];
+  const consentSource = options.consentSource ?? "shopify";
+  const tombstoned = await tombstonedRecords(
+    tx,
+    scope.shopId,
+    customers.map((c) => ({ customerGid: c.gid, email: c.email, at: c.updatedAt ?? c.createdAt })),
+  );
+  await tx.$executeRawUnsafe(`SAVEPOINT ${SAVEPOINT}`);
+  try {
+    const results = await writeCustomers(tx, scope, customers, tombstoned, consentSource);
+    await tx.$executeRawUnsafe(`RELEASE SAVEPOINT ${SAVEPOINT}`);
+    return results;
+  } catch (error) {
+    await tx.$executeRawUnsafe(`ROLLBACK TO SAVEPOINT ${SAVEPOINT}`);
+    await tx.$executeRawUnsafe(`RELEASE SAVEPOINT ${SAVEPOINT}`);
+    log("warn", "set-based customer write failed; applying the batch's customers one by one", {
+      customers: customers.length,
+      error: error instanceof Error ? error.message.slice(0, 300) : String(error),
+    });
+    const results: RecordCustomerResult[] = [];
+    for (const [i, customer] of customers.entries()) {
+      if (tombstoned[i]) {
+        results.push("redacted");
+        continue;
+      }
+      const { applied } = await upsertCustomer(tx, scope, customer, { consentSource });
+      results.push(applied ? "applied" : "older");
+    }
+    return results;
+  }
+}
+
+async function writeCustomers(
+  tx: Tx,
+  scope: ShopScope,
+  customers: readonly NormalizedCustomer[],
+  tombstoned: readonly boolean[],
+  consentSource: string,
+): Promise<RecordCustomerResult[]> {
+  const { shopId } = scope;
+  const live = customers.filter((_, i) => !tombstoned[i]);
+  const stored = await queryInChunks(
+    live.map((c) => c.gid),
+    (chunk) =>
+      tx.customer.findMany({
+        where: { shopId, gid: { in: chunk } },
+        select: {
+          id: true,
+          gid: true,
+          shopifyUpdatedAt: true,
+          emailConsent: true,
+          emailConsentAt: true,
+          redactedAt: true,
+        },
+      }),
+  );
+  const byGid = new Map(stored.flatMap((c) => (c.gid ? [[c.gid, c] as const] : [])));
+  // guest rows (no GID, not redacted) a new account adopts, oldest first, as upsertCustomer
+  const emails = [
+    ...new Set(
+      live.flatMap((c) => {
+        const email = byGid.has(c.gid) ? null : normalizeEmail(c.email);
+        return email ? [email] : [];
+      }),
+    ),
+  ];
+  // by (shopId, emailNormalized) only: with "gid IS NULL" as well, SQLite walks every guest row
+  const guestRows = await queryInChunks(emails, (chunk) =>
+    tx.customer.findMany({
+      where: { shopId, emailNormalized: { in: chunk } },
+      select: {
+        id: true,
+        gid: true,
+        emailNormalized: true,
+        createdAt: true,
+        shopifyUpdatedAt: true,
+        emailConsent: true,
+        emailConsentAt: true,
+        redactedAt: true,
+      },
+    }),
+  );
+  const guests = new Map<string, typeof guestRows>();
+  for (const row of guestRows.sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime())) {
+    if (row.gid !== null || row.redactedAt !== null || row.emailNormalized === null) continue;
+    const list = guests.get(row.emailNormalized);
+    if (list) list.push(row);
+    else guests.set(row.emailNormalized, [row]);
+  }
+
+  // every version in the order given, as upsertCustomer and applyEmailConsent would apply them
+  const people = new Map<string, PersonState>();
+  const results: RecordCustomerResult[] = [];
+  for (const [i, customer] of customers.entries()) {
+    if (tombstoned[i]) {
+      results.push("redacted");
+      continue;
+    }
+    let state = people.get(customer.gid);
+    let created = false;
+    if (!state) {
+      const email = normalizeEmail(customer.email);
+      const row = byGid.get(customer.gid) ?? (email ? guests.get(email)?.shift() : undefined);
+      state = row
+        ? {
+            id: row.id,
+            isNew: false,
+            adopts: row.gid === null,
+            redacted: row.redactedAt !== null,
+            updatedAt: row.shopifyUpdatedAt,
+            consent: row.emailConsent,
+            consentAt: row.emailConsentAt,
+            profile: null,
+            birthDate: null,
+            consentWrite: null,
+          }
+        : {
+            id: randomUUID(),
+            isNew: true,
+            adopts: false,
+            redacted: false,
+            updatedAt: null,
+            consent: "NOT_SUBSCRIBED",
+            consentAt: null,
+            profile: null,
+            birthDate: null,
+            consentWrite: null,
+          };
+      people.set(customer.gid, state);
+      created = state.isNew;
+    }
+    if (state.redacted) {
+      results.push("redacted");
+      continue;
+    }
+    if (created || !isOlder(customer.updatedAt, state.updatedAt)) {
+      state.profile = customer;
+      state.updatedAt = customer.updatedAt;
+      state.birthDate = customer.birthDate ?? state.birthDate;
+      results.push("applied");
+    } else {
+      results.push("older");
+    }
+    const consent = customer.consent;
+    if (consent) {
+      const at = consent.updatedAt ?? scope.now;
+      const olderThanStored = state.consentAt !== null && state.consentAt.getTime() > at.getTime();
+      const unchanged = state.consent === consent.state && state.consentAt?.getTime() === at.getTime();
+      if (!olderThanStored && !unchanged) {
+        state.consent = consent.state;
+        state.consentAt = at;
+        state.consentWrite = { state: consent.state, at, optInLevel: consent.optInLevel };
+      }
+    }
+  }
+
+  const writeAt = new Date();
+  const all = [...people.entries()];
+  const fresh = all.flatMap(([gid, s]) => (s.isNew && s.profile ? [{ gid, s, profile: s.profile }] : []));
+  if (fresh.length > 0) {
+    await insertRows(
+      tx,
+      "Customer",
+      [
+        col("id"),
+        col("shopId"),
+        col("gid"),
+        ...PROFILE_COLUMNS,
+        col("birthDate"),
+        col("emailConsent"),
+        col("emailConsentAt", "timestamp"),
+        col("emailConsentOptInLevel"),
+        col("emailConsentSource"),
+        col("createdAt", "timestamp"),
+        col("updatedAt", "timestamp"),
+      ],
+      fresh.map(({ gid, s, profile }) => [
+        s.id,
+        shopId,
+        gid,
+        ...profileValues(profile),
+        s.birthDate,
+        s.consent,
+        s.consentAt,
+        s.consentWrite?.optInLevel ?? null,
+        s.consentWrite ? consentSource : null,
+        writeAt,
+        writeAt,
+      ]),
+    );
+  }
+  const kept = all.filter(([, s]) => !s.isNew && !s.redacted);
+  const profiles = kept.flatMap(([gid, s]) => (s.profile ? [{ gid, s, profile: s.profile }] : []));
+  if (profiles.length > 0) {
+    // newer-wins inside the UPDATE (app/lib/newer-wins.ts), as upsertCustomer's updateMany
+    await updateFromValues(
+      tx,
+      "Customer",
+      "id",
+      [col("id"), col("gid"), ...PROFILE_COLUMNS, col("birthDate"), col("updatedAt", "timestamp")],
+      profiles.map(({ gid, s, profile }) => [s.id, gid, ...profileValues(profile), s.birthDate, writeAt]),
+      [
+        `"gid" = v."gid"`,
+        ...PROFILE_COLUMNS.map((c) => `"${c.name}" = v."${c.name}"`),
+        `"birthDate" = COALESCE(v."birthDate", t."birthDate")`,
+        `"updatedAt" = v."updatedAt"`,
+      ].join(", "),
+      `v."shopifyUpdatedAt" IS NULL OR t."shopifyUpdatedAt" IS NULL OR t."shopifyUpdatedAt" <= v."shopifyUpdatedAt"`,
+    );
+  }
+  // a guest row adopted by an older version still takes the account's GID (upsertCustomer does)
+  const adopted = kept.filter(([, s]) => s.adopts);
+  if (adopted.length > 0) {
+    await updateFromValues(
+      tx,
+      "Customer",
+      "id",
+      [col("id"), col("gid"), col("updatedAt", "timestamp")],
+      adopted.map(([gid, s]) => [s.id, gid, writeAt]),
+      `"gid" = v."gid", "updatedAt" = v."updatedAt"`,
+      `t."gid" IS NULL`,
+    );
+  }
+  const consents = kept.flatMap(([, s]) => (s.consentWrite ? [{ s, write: s.consentWrite }] : []));
+  if (consents.length > 0) {
+    await updateFromValues(
+      tx,
+      "Customer",
+      "id",
+      [
+        col("id"),
+        col("emailConsent"),
+        col("emailConsentAt", "timestamp"),
+        col("emailConsentOptInLevel"),
+        col("emailConsentSource"),
+        col("updatedAt", "timestamp"),
+      ],
+      consents.map(({ s, write }) => [s.id, write.state, write.at, write.optInLevel, consentSource, writeAt]),
+      `"emailConsent" = v."emailConsent", "emailConsentAt" = v."emailConsentAt", "emailConsentOptInLevel" = v."emailConsentOptInLevel", "emailConsentSource" = v."emailConsentSource", "updatedAt" = v."updatedAt"`,
+      `t."redactedAt" IS NULL AND (t."emailConsentAt" IS NULL OR t."emailConsentAt" <= v."emailConsentAt")`,
+    );
+  }
+  return results;
+}
+
+const col = (name: string, type: Column["type"] = "text"): Column => ({ name, type });
+
+const PROFILE_COLUMNS: Column[] = [
+  col("email"),
+  col("emailNormalized"),
+  col("firstName"),
+  col("lastName"),
+  col("phone"),
+  col("locale"),
+  col("state"),
+  col("tags"),
+  col("shopifyCreatedAt", "timestamp"),
+  col("shopifyUpdatedAt", "timestamp"),
+];
+
+function profileValues(c: NormalizedCustomer): SqlValue[] {
+  return [
+    c.email?.trim() || null,
+    normalizeEmail(c.email),
+    c.firstName,
+    c.lastName,
+    c.phone,
+    c.locale,
+    c.state,
+    c.tags,
+    c.createdAt,
+    c.updatedAt,
+  ];
+}
