@@ -4,7 +4,7 @@
 // result equals applying the versions one by one, in the order given, with `upsertCustomer` and
 // `applyEmailConsent` — the equivalence test (tests/integration/record-customers.test.ts) holds
 // it to that.
-import { randomUUID } from "node:crypto";
+import { timeOrderedId } from "~/lib/time-ordered-id";
 import type { Tx } from "~/db.server";
 import { queryInChunks } from "~/lib/chunks";
 import { normalizeEmail } from "~/lib/email";
@@ -172,7 +172,7 @@ async function writeCustomers(
             consentWrite: null,
           }
         : {
-            id: randomUUID(),
+            id: timeOrderedId(),
             isNew: true,
             adopts: false,
             redacted: false,
