@@ -58,7 +58,6 @@ async function createSqliteInboxStore(url: string): Promise<InboxStore> {
   // worker holds the write lock they wait together, one retry timer for all of them.
   let queue: Pending[] = [];
   let scheduled = false;
-  let attempt = 0;
   const schedule = (delayMs: number) => {
     scheduled = true;
     if (delayMs === 0) setImmediate(flush);
@@ -71,7 +70,6 @@ async function createSqliteInboxStore(url: string): Promise<InboxStore> {
     if (rows.length === 0) return;
     try {
       const changes = insertAll(rows);
-      attempt = 0;
       rows.forEach((r, i) => r.resolve(changes[i] ?? 0));
     } catch (error) {
       if ((error as { code?: string }).code === "SQLITE_BUSY") {
@@ -80,7 +78,8 @@ async function createSqliteInboxStore(url: string): Promise<InboxStore> {
           if (now > r.deadline) r.reject(error);
           else queue.push(r);
         }
-        if (queue.length > 0 && !scheduled) schedule(Math.min(1 + attempt++, 10));
+        // the worker's transactions are short (docs/decisions/0015): poll the lock every millisecond
+        if (queue.length > 0 && !scheduled) schedule(1);
         return;
       }
       // one row's error (a shop deleted meanwhile: foreign key) must not fail the others
