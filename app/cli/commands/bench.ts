@@ -138,6 +138,8 @@ async function benchIngest(options: { webhooks: number; concurrency: number }) {
   };
   await waitForInboxDrained(db, 600_000, 200);
   const appliedSeconds = (performance.now() - started) / 1000;
+  // the whole ingestion cost of a webhook: ack and apply, first send → last applied
+  const serverCpuUntilApplied = perAckMs(cpuSeconds(pid), cpuBefore.server);
   const stored = await db.order.count();
   const peak = peakRssMb(server.child.pid);
   await server.stop();
@@ -156,6 +158,8 @@ async function benchIngest(options: { webhooks: number; concurrency: number }) {
     rawInsertsPerSecond: raw,
     /** CPU ms per webhook while acking: server process, its ack (main) thread, the load generator */
     cpuMsPerAck,
+    /** server CPU ms per webhook from first send to last applied (ack + apply, both threads) */
+    serverCpuMsPerWebhook: serverCpuUntilApplied,
     /** load average (1 min) when the acks ended: the machine is shared */
     loadAverage: Number(loadAtAckEnd.toFixed(2)),
     peakRssMb: peak,
