@@ -33,6 +33,10 @@ async function createSqliteInboxStore(url: string): Promise<InboxStore> {
   sqlite.pragma("journal_mode = WAL");
   sqlite.pragma("synchronous = NORMAL");
   sqlite.pragma("foreign_keys = ON");
+  // as every other connection (db.server.ts): an insert that splits or defragments a page moves
+  // other receipts' cells, and their old copies (bodies naming people) must not stay in free
+  // space after an erasure (docs/decisions/0014)
+  sqlite.pragma("secure_delete = ON");
   const statement = sqlite.prepare(
     `INSERT INTO "WebhookReceipt" (${INSERT_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, 'pending', ?, 0) ON CONFLICT ("shopId", "webhookId") DO NOTHING`,
   );

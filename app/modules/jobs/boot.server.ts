@@ -65,10 +65,12 @@ export function getInboxWorker(): Promise<InboxHandle> {
 }
 
 /**
- * The inbox thread's niceness (Linux only, this thread only): while both threads want a core, the
- * acks get most of it and a storm is acked at once; applying takes every idle cycle and catches up
- * after it (docs/decisions/0029-lean-webhook-ack.md). A process can raise its niceness but not lower
- * it again without privileges, so it is set once. 0 turns it off.
+ * The inbox thread's niceness (Linux only, this thread only; JOREN_INBOX_THREAD_NICE, 0 = off):
+ * while both threads want a core the acks get most of it and a storm is acked at once; applying
+ * takes the idle cycles and catches up after (docs/decisions/0029-lean-webhook-ack.md). Without
+ * contention it changes nothing. During a storm whatever else this thread does (after-commit
+ * steps such as an erasure's WAL checkpoint, ticks) waits for idle cycles too. A process can raise
+ * its niceness but not lower it again without privileges, so it is set once, not per storm.
  */
 const DEFAULT_INBOX_THREAD_NICE = 10;
 
