@@ -65,14 +65,15 @@ export function getInboxWorker(): Promise<InboxHandle> {
 }
 
 /**
- * The inbox thread's niceness (Linux only, this thread only; JOREN_INBOX_THREAD_NICE, 0 = off):
- * while both threads want a core the acks get most of it and a storm is acked at once; applying
- * takes the idle cycles and catches up after (docs/decisions/0029-lean-webhook-ack.md). Without
- * contention it changes nothing. During a storm whatever else this thread does (after-commit
- * steps such as an erasure's WAL checkpoint, ticks) waits for idle cycles too. A process can raise
- * its niceness but not lower it again without privileges, so it is set once, not per storm.
+ * The inbox thread's niceness, opt-in (Linux only, this thread only; JOREN_INBOX_THREAD_NICE 1–19):
+ * while both threads want a core the acks get most of it and a storm is acked sooner; applying
+ * takes the idle cycles and catches up after (docs/decisions/0029-lean-webhook-ack.md). Off by
+ * default: on a machine busy with other processes a niced thread that holds SQLite's write lock
+ * can be descheduled with it while every other writer waits; its after-commit steps and ticks
+ * wait for idle cycles too. A process can raise its niceness but not lower it again without
+ * privileges, so it is set once, not per storm.
  */
-const DEFAULT_INBOX_THREAD_NICE = 10;
+const DEFAULT_INBOX_THREAD_NICE = 0;
 
 function lowerInboxThreadPriority(): void {
   const configured = Number(process.env.JOREN_INBOX_THREAD_NICE ?? DEFAULT_INBOX_THREAD_NICE);
