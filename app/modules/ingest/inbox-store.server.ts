@@ -76,7 +76,7 @@ async function createSqliteInboxStore(url: string): Promise<InboxStore> {
       const changes = insertAll(rows);
       rows.forEach((r, i) => r.resolve(changes[i] ?? 0));
     } catch (error) {
-      if ((error as { code?: string }).code === "SQLITE_BUSY") {
+      if (isBusy(error)) {
         const now = Date.now();
         for (const r of rows) {
           if (now > r.deadline) r.reject(error);
@@ -91,7 +91,7 @@ async function createSqliteInboxStore(url: string): Promise<InboxStore> {
         try {
           r.resolve(insertOne(r));
         } catch (own) {
-          if ((own as { code?: string }).code === "SQLITE_BUSY") {
+          if (isBusy(own)) {
             queue.push(r);
             if (!scheduled) schedule(1);
           } else r.reject(own);
@@ -118,6 +118,9 @@ async function createSqliteInboxStore(url: string): Promise<InboxStore> {
     },
   };
 }
+
+/** SQLITE_BUSY and its extended codes (SQLITE_BUSY_SNAPSHOT, …): the lock, not the row */
+const isBusy = (error: unknown) => String((error as { code?: unknown } | null)?.code ?? "").startsWith("SQLITE_BUSY");
 
 interface Pending {
   row: ReceiptRow;
