@@ -1,6 +1,7 @@
 // The production server: Express serving the Remix build (the standard Remix custom server),
 // so that webhook and pixel acks skip gzip and per-request access logs — at hundreds of
 // webhooks a second those cost more than storing the webhook (docs/benchmarks.md).
+import http from "node:http";
 import path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { createRequestHandler } from "@remix-run/express";
@@ -20,34 +21,6 @@ const app = express();
 app.disable("x-powered-by");
 // Remix parses the URL itself; Express's query parser is wasted work on every request.
 app.set("query parser", false);
-// Webhooks skip the Remix router: at storm rates its per-request work is a fifth of the ack.
-// Same handler as app/routes/webhooks.tsx. The raw body is kept byte-exact for the HMAC.
-app.post("/webhooks", express.raw({ type: () => true, limit: "6mb" }), async (req, res, next) => {
-  try {
-    const headers = new Headers();
-    for (const [name, value] of Object.entries(req.headers)) {
-      if (typeof value === "string") headers.set(name, value);
-      else if (Array.isArray(value)) for (const v of value) headers.append(name, v);
-    }
-    const body = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
-    const request = new Request(`http://${req.headers.host ?? "localhost"}${req.originalUrl}`, {
-      method: "POST",
-      headers,
-      body,
-    });
-    const response = await build.entry.module.handleWebhookRequest(request);
-    res.status(response.status);
-    response.headers.forEach((value, name) => res.setHeader(name, value));
-    res.end(Buffer.from(await response.arrayBuffer()));
-  } catch (error) {
-    next(error);
-  }
-});
-app.use((error, _req, res, next) => {
-  // express.raw refuses bodies over its limit before the handler: answer as the handler would
-  if (error?.type === "entity.too.large") return res.status(413).json({ error: "payload too large" });
-  return next(error);
-});
 app.use(compression({ filter: (req, res) => !machineEndpoints.test(req.path) && compression.filter(req, res) }));
 app.use(build.publicPath, express.static(build.assetsBuildDirectory, { immutable: true, maxAge: "1y" }));
 app.use(express.static(path.resolve(root, "public"), { maxAge: "1h" }));
@@ -67,7 +40,20 @@ app.all("*", createRequestHandler({ build, mode: process.env.NODE_ENV ?? "produc
 
 const port = Number(process.env.PORT ?? 3000);
 const host = process.env.HOST ?? "0.0.0.0";
-const server = app.listen(port, host, () =>
+// Webhooks skip Express and the Remix router: at storm rates their per-request work was a large
+// part of the ack. Same handler as app/routes/webhooks.tsx, given the Node request as it is (the
+// body read once, byte-exact for the HMAC; docs/decisions/0029-lean-webhook-ack.md).
+const webhookPath = /^\/webhooks\/?(\?|$)/i;
+const server = http.createServer((req, res) => {
+  if (req.method !== "POST" || !webhookPath.test(req.url ?? "")) return app(req, res);
+  build.entry.module.handleWebhookNode(req, res).catch((error) => {
+    console.error("[joren] webhook failed", error);
+    if (res.headersSent) return res.destroy();
+    res.writeHead(500, { "content-type": "application/json" });
+    res.end(JSON.stringify({ error: "internal error" }));
+  });
+});
+server.listen(port, host, () =>
   console.error(`[joren] listening on http://${host === "0.0.0.0" ? "localhost" : host}:${port}`),
 );
 // Shopify's webhook client keeps connections open; match its pace without dropping them early.

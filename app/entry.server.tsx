@@ -14,7 +14,7 @@ void getInboxWorker();
 // Entry points server.mjs reaches through the build: the inbox worker thread, the webhook
 // fast path (the same handler as routes/webhooks.tsx, without the router).
 export { runInboxThread } from "./modules/jobs/boot.server";
-export { handleWebhookRequest } from "./modules/jobs/endpoints/webhook-endpoint.server";
+export { handleWebhookNode } from "./modules/jobs/endpoints/webhook-endpoint.server";
 // server.mjs writes the accepted pixel events before the process exits
 export { drainPixelBuffer } from "./modules/jobs/endpoints/pixel-intake.server";
 

@@ -63,3 +63,47 @@ export async function readBodyAtMost(request: Request, max: number): Promise<Lim
   if (body.size > max || declared > max) return { ok: false, headers: {} };
   return { ok: true, bytes: body.bytes };
 }
+
+/**
+ * readBodyAtMost for a Node request (the production server's webhook fast path, which skips the
+ * Web Request): the same limits, the same answers.
+ */
+export function readNodeBodyAtMost(
+  request: NodeJS.ReadableStream & { headers: Record<string, unknown> },
+  max: number,
+): Promise<LimitedBody> {
+  const declared = Number(request.headers["content-length"] ?? "0");
+  if (Number.isFinite(declared) && declared > MAX_DRAINED_BYTES) {
+    return Promise.resolve({ ok: false, headers: { ...CONNECTION_CLOSE } });
+  }
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const onData = (chunk: Buffer) => {
+      size += chunk.length;
+      if (size <= max) chunks.push(chunk);
+      if (size > MAX_DRAINED_BYTES) {
+        cleanup();
+        request.pause();
+        resolve({ ok: false, headers: { ...CONNECTION_CLOSE } });
+      }
+    };
+    const onEnd = () => {
+      cleanup();
+      if (size > max || declared > max) resolve({ ok: false, headers: {} });
+      else resolve({ ok: true, bytes: chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks, size) });
+    };
+    const onError = (error: Error) => {
+      cleanup();
+      reject(error);
+    };
+    const cleanup = () => {
+      request.off("data", onData);
+      request.off("end", onEnd);
+      request.off("error", onError);
+    };
+    request.on("data", onData);
+    request.on("end", onEnd);
+    request.on("error", onError);
+  });
+}

@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 import os from "node:os";
 import Database from "better-sqlite3";
 import { createDb } from "~/db.server";
@@ -21,6 +22,18 @@ import type { Command } from "./index";
 import { itemAt, percentileOf } from "~/lib/arrays";
 
 const SHOP = "joren-bench.myshopify.com";
+
+/** CPU seconds used so far by a process (every thread), or by one of its threads; null off Linux. */
+function cpuSeconds(pid: number | undefined, tid?: number): number | null {
+  try {
+    const path = tid === undefined ? `/proc/${pid}/stat` : `/proc/${pid}/task/${tid}/stat`;
+    const fields = readFileSync(path, "utf8").split(") ")[1]?.split(" ") ?? [];
+    // utime and stime, fields 14 and 15 of stat(5), in clock ticks (100 per second on Linux)
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return null;
+  }
+}
 
 function percentile(sorted: number[], p: number): number {
   return percentileOf(sorted, p);
@@ -96,6 +109,8 @@ async function benchIngest(options: { webhooks: number; concurrency: number }) {
   let next = 0;
   let refused = 0;
   info(`ingest: ${options.webhooks} signed orders/create webhooks, ${options.concurrency} concurrent connections…`);
+  const pid = server.child.pid;
+  const cpuBefore = { server: cpuSeconds(pid), ackThread: cpuSeconds(pid, pid), client: process.cpuUsage() };
   const started = performance.now();
   await Promise.all(
     Array.from({ length: options.concurrency }, async () => {
@@ -110,8 +125,22 @@ async function benchIngest(options: { webhooks: number; concurrency: number }) {
     }),
   );
   const ackSeconds = (performance.now() - started) / 1000;
+  // CPU while acking: the server (ack thread + inbox worker thread), its main thread alone, this load generator
+  const loadAtAckEnd = os.loadavg()[0] ?? 0;
+  const serverCpu = cpuSeconds(pid);
+  const ackThreadCpu = cpuSeconds(pid, pid);
+  const clientCpu = process.cpuUsage(cpuBefore.client);
+  const perAckMs = (after: number | null, before: number | null) =>
+    after === null || before === null ? null : Number((((after - before) * 1000) / options.webhooks).toFixed(3));
+  const cpuMsPerAck = {
+    server: perAckMs(serverCpu, cpuBefore.server),
+    ackThread: perAckMs(ackThreadCpu, cpuBefore.ackThread),
+    loadGenerator: Number(((clientCpu.user + clientCpu.system) / 1000 / options.webhooks).toFixed(3)),
+  };
   await waitForInboxDrained(db, 600_000, 200);
   const appliedSeconds = (performance.now() - started) / 1000;
+  // the whole ingestion cost of a webhook: ack and apply, first send → last applied
+  const serverCpuUntilApplied = perAckMs(cpuSeconds(pid), cpuBefore.server);
   const stored = await db.order.count();
   const peak = peakRssMb(server.child.pid);
   await server.stop();
@@ -128,6 +157,12 @@ async function benchIngest(options: { webhooks: number; concurrency: number }) {
     refused,
     lost: options.webhooks - stored,
     rawInsertsPerSecond: raw,
+    /** CPU ms per webhook while acking: server process, its ack (main) thread, the load generator */
+    cpuMsPerAck,
+    /** server CPU ms per webhook from first send to last applied (ack + apply, both threads) */
+    serverCpuMsPerWebhook: serverCpuUntilApplied,
+    /** load average (1 min) when the acks ended: the machine is shared */
+    loadAverage: Number(loadAtAckEnd.toFixed(2)),
     peakRssMb: peak,
     database: "sqlite (embedded, WAL)",
   };

@@ -33,32 +33,102 @@ async function createSqliteInboxStore(url: string): Promise<InboxStore> {
   sqlite.pragma("journal_mode = WAL");
   sqlite.pragma("synchronous = NORMAL");
   sqlite.pragma("foreign_keys = ON");
+  // as every other connection (db.server.ts): an insert that splits or defragments a page moves
+  // other receipts' cells, and their old copies (bodies naming people) must not stay in free
+  // space after an erasure (docs/decisions/0014)
+  sqlite.pragma("secure_delete = ON");
   const statement = sqlite.prepare(
     `INSERT INTO "WebhookReceipt" (${INSERT_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, 'pending', ?, 0) ON CONFLICT ("shopId", "webhookId") DO NOTHING`,
   );
   // Prisma's SQLite adapter stores DateTime as ISO-8601 text with "+00:00"; match it exactly,
   // because SQLite compares and sorts these as text.
   const iso = (d: Date | null) => (d ? d.toISOString().replace("Z", "+00:00") : null);
-  return {
-    async insert(r) {
-      const id = randomUUID();
-      const receivedAt = iso(new Date());
-      const deadline = Date.now() + BUSY_RETRY_MS;
-      for (let attempt = 0; ; attempt++) {
+  const insertOne = (r: Pending) =>
+    statement.run(
+      r.id,
+      r.row.shopId,
+      r.row.webhookId,
+      r.row.topic,
+      r.row.apiVersion,
+      iso(r.row.triggeredAt),
+      r.receivedAt,
+      r.row.body,
+    ).changes;
+  // BEGIN IMMEDIATE: with the inbox worker holding the write lock it fails at once (no busy wait)
+  const insertAll = sqlite.transaction((rows: readonly Pending[]) => rows.map(insertOne)).immediate;
+
+  // Group commit: the acks whose inserts arrive in the same turn of the event loop are written in
+  // one transaction, and each is answered only after that commit (docs/decisions/0029). While the
+  // worker holds the write lock they wait together, one retry timer for all of them.
+  let queue: Pending[] = [];
+  let scheduled = false;
+  const schedule = (delayMs: number) => {
+    scheduled = true;
+    if (delayMs === 0) setImmediate(flush);
+    else setTimeout(flush, delayMs);
+  };
+  const flush = () => {
+    scheduled = false;
+    const rows = queue;
+    queue = [];
+    if (rows.length === 0) return;
+    try {
+      const changes = insertAll(rows);
+      rows.forEach((r, i) => r.resolve(changes[i] ?? 0));
+    } catch (error) {
+      if (isBusy(error)) {
+        const now = Date.now();
+        for (const r of rows) {
+          if (now > r.deadline) r.reject(error);
+          else queue.push(r);
+        }
+        // the worker's transactions are short (docs/decisions/0015): poll the lock every millisecond
+        if (queue.length > 0 && !scheduled) schedule(1);
+        return;
+      }
+      // one row's error (a shop deleted meanwhile: foreign key) must not fail the others
+      for (const r of rows) {
         try {
-          return statement.run(id, r.shopId, r.webhookId, r.topic, r.apiVersion, iso(r.triggeredAt), receivedAt, r.body)
-            .changes;
-        } catch (error) {
-          const busy = (error as { code?: string }).code === "SQLITE_BUSY";
-          if (!busy || Date.now() > deadline) throw error;
-          await new Promise((resolve) => setTimeout(resolve, Math.min(1 + attempt, 10)));
+          r.resolve(insertOne(r));
+        } catch (own) {
+          if (isBusy(own)) {
+            queue.push(r);
+            if (!scheduled) schedule(1);
+          } else r.reject(own);
         }
       }
+    }
+  };
+  return {
+    insert(row) {
+      return new Promise<number>((resolve, reject) => {
+        queue.push({
+          row,
+          id: randomUUID(),
+          receivedAt: iso(new Date()),
+          deadline: Date.now() + BUSY_RETRY_MS,
+          resolve,
+          reject,
+        });
+        if (!scheduled) schedule(0);
+      });
     },
     async close() {
       sqlite.close();
     },
   };
+}
+
+/** SQLITE_BUSY and its extended codes (SQLITE_BUSY_SNAPSHOT, …): the lock, not the row */
+const isBusy = (error: unknown) => String((error as { code?: unknown } | null)?.code ?? "").startsWith("SQLITE_BUSY");
+
+interface Pending {
+  row: ReceiptRow;
+  id: string;
+  receivedAt: string | null;
+  deadline: number;
+  resolve: (changes: number) => void;
+  reject: (error: unknown) => void;
 }
 
 async function createPostgresInboxStore(url: string): Promise<InboxStore> {

@@ -255,6 +255,10 @@ async function applyBatch(
   const outcomes: (keyof ProcessResult)[] = [];
   await db.$transaction(
     async (tx) => {
+      // SQLite: take the write lock first (a no-op write). Prisma's BEGIN is deferred, and a
+      // transaction that has read before an ack's insert commits can no longer write (the
+      // snapshot is stale: SQLITE_BUSY at once, no busy wait), which sent whole batches row by row
+      await tx.$executeRawUnsafe(`UPDATE "WebhookReceipt" SET "attempts" = "attempts" WHERE 1 = 0`);
       deferRollups(tx);
       const applied: { id: string; outcome: ApplyOutcome }[] = [];
       // the run's leading order upserts go set-based first; what that path hands back is applied

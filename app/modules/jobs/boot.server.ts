@@ -4,6 +4,7 @@
 // connection: HTTP acks stay on the main thread and never queue behind a mirror transaction,
 // and the second core does the applying (docs/decisions/0004-webhook-inbox.md).
 // Elsewhere (tests importing modules, the CLI) it runs in-process.
+import os from "node:os";
 import { isMainThread, parentPort, Worker, workerData } from "node:worker_threads";
 import { getDb } from "~/db.server";
 import { log } from "~/lib/log.server";
@@ -64,8 +65,31 @@ export function getInboxWorker(): Promise<InboxHandle> {
   return globalThis.__jorenInbox;
 }
 
+/**
+ * The inbox thread's niceness, opt-in (Linux only, this thread only; JOREN_INBOX_THREAD_NICE 1–19):
+ * while both threads want a core the acks get most of it and a storm is acked sooner; applying
+ * takes the idle cycles and catches up after (docs/decisions/0029-lean-webhook-ack.md). Off by
+ * default: on a machine busy with other processes a niced thread that holds SQLite's write lock
+ * can be descheduled with it while every other writer waits; its after-commit steps and ticks
+ * wait for idle cycles too. A process can raise its niceness but not lower it again without
+ * privileges, so it is set once, not per storm.
+ */
+const DEFAULT_INBOX_THREAD_NICE = 0;
+
+function lowerInboxThreadPriority(): void {
+  const configured = Number(process.env.JOREN_INBOX_THREAD_NICE ?? DEFAULT_INBOX_THREAD_NICE);
+  // on Linux setpriority(0) is per thread; elsewhere it would lower the whole process, acks too
+  if (process.platform !== "linux" || !Number.isInteger(configured) || configured <= 0) return;
+  try {
+    os.setPriority(Math.min(configured, 19));
+  } catch (error) {
+    log("warn", "could not lower the inbox thread's priority", { error: String(error) });
+  }
+}
+
 /** The worker thread's entry (reached through the server build's entry module). */
 export async function runInboxThread(): Promise<void> {
+  lowerInboxThreadPriority();
   const priority = createWriterPriority((workerData as { priority: SharedArrayBuffer }).priority);
   const db = await getDb();
   const worker = createInboxWorker(db, {

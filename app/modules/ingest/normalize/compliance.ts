@@ -50,6 +50,9 @@ const COMPLIANCE_SCHEMAS = {
   "shop/redact": shopRedactPayload,
 } as const;
 
+/** The topics whose body complianceMismatch checks (they need the lossless parse). */
+export const isComplianceTopic = (topic: string): boolean => Object.hasOwn(COMPLIANCE_SCHEMAS, topic);
+
 export function sameShopDomain(a: string, b: string): boolean {
   return a.trim().toLowerCase() === b.trim().toLowerCase();
 }
