@@ -211,7 +211,19 @@ describe("kill -9 during a history import", () => {
     };
     const child = spawn(
       process.execPath,
-      ["--import", "tsx", "--import", PRELOAD, "app/cli/main.ts", "import", "--shop", IMPORT_SHOP],
+      // batches of 200 lines: several resume points before the held download (903 order lines)
+      [
+        "--import",
+        "tsx",
+        "--import",
+        PRELOAD,
+        "app/cli/main.ts",
+        "import",
+        "--shop",
+        IMPORT_SHOP,
+        "--batch-size",
+        "200",
+      ],
       { env },
     );
     let stdout = "";

@@ -13,6 +13,8 @@ export interface RunImportForShopOptions {
   now?: () => Date;
   /** replaces the shop's own port (tests, the demo) */
   admin?: AdminPort;
+  /** lines per transaction (and per resume point); DEFAULT_BATCH_SIZE when absent */
+  batchSize?: number;
 }
 
 export interface RunImportForShopResult {
@@ -53,6 +55,7 @@ export async function runImportForShop(options: RunImportForShopOptions): Promis
     admin,
     now: options.now,
     onProgress: options.onProgress,
+    batchSize: options.batchSize,
   });
   return { shop: options.domain, jobId: result.jobId, counts: result.counts, warnings };
 }
