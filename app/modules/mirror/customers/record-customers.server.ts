@@ -9,9 +9,10 @@ import type { Tx } from "~/db.server";
 import { queryInChunks } from "~/lib/chunks";
 import { normalizeEmail } from "~/lib/email";
 import { log } from "~/lib/log.server";
-import { insertRows, updateFromValues, type Column, type SqlValue } from "~/lib/raw-sql.server";
+import { updateFromValues, type Column } from "~/lib/raw-sql.server";
 import { tombstonedRecords } from "~/modules/mirror/compliance/tombstones.server";
 import type { NormalizedCustomer, ShopScope } from "~/modules/mirror/types";
+import { insertCustomerRows, updateCustomerConsents, updateCustomerProfiles } from "./customer-rows.server";
 import { upsertCustomer } from "./upsert-customer.server";
 
 /**
@@ -214,57 +215,21 @@ async function writeCustomers(
   const writeAt = new Date();
   const all = [...people.entries()];
   const fresh = all.flatMap(([gid, s]) => (s.isNew && s.profile ? [{ gid, s, profile: s.profile }] : []));
-  if (fresh.length > 0) {
-    await insertRows(
-      tx,
-      "Customer",
-      [
-        col("id"),
-        col("shopId"),
-        col("gid"),
-        ...PROFILE_COLUMNS,
-        col("birthDate"),
-        col("emailConsent"),
-        col("emailConsentAt", "timestamp"),
-        col("emailConsentOptInLevel"),
-        col("emailConsentSource"),
-        col("createdAt", "timestamp"),
-        col("updatedAt", "timestamp"),
-      ],
-      fresh.map(({ gid, s, profile }) => [
-        s.id,
-        shopId,
-        gid,
-        ...profileValues(profile),
-        s.birthDate,
-        s.consent,
-        s.consentAt,
-        s.consentWrite?.optInLevel ?? null,
-        s.consentWrite ? consentSource : null,
-        writeAt,
-        writeAt,
-      ]),
-    );
-  }
+  await insertCustomerRows(
+    tx,
+    shopId,
+    fresh.map(({ gid, s, profile }) => ({ ...s, gid, profile })),
+    consentSource,
+    writeAt,
+  );
   const kept = all.filter(([, s]) => !s.isNew && !s.redacted);
   const profiles = kept.flatMap(([gid, s]) => (s.profile ? [{ gid, s, profile: s.profile }] : []));
-  if (profiles.length > 0) {
-    // newer-wins inside the UPDATE (app/lib/newer-wins.ts), as upsertCustomer's updateMany
-    await updateFromValues(
-      tx,
-      "Customer",
-      "id",
-      [col("id"), col("gid"), ...PROFILE_COLUMNS, col("birthDate"), col("updatedAt", "timestamp")],
-      profiles.map(({ gid, s, profile }) => [s.id, gid, ...profileValues(profile), s.birthDate, writeAt]),
-      [
-        `"gid" = v."gid"`,
-        ...PROFILE_COLUMNS.map((c) => `"${c.name}" = v."${c.name}"`),
-        `"birthDate" = COALESCE(v."birthDate", t."birthDate")`,
-        `"updatedAt" = v."updatedAt"`,
-      ].join(", "),
-      `v."shopifyUpdatedAt" IS NULL OR t."shopifyUpdatedAt" IS NULL OR t."shopifyUpdatedAt" <= v."shopifyUpdatedAt"`,
-    );
-  }
+  await updateCustomerProfiles(
+    tx,
+    profiles.map(({ gid, s, profile }) => ({ id: s.id, gid, profile, birthDate: s.birthDate })),
+    writeAt,
+    { setGid: true },
+  );
   // a guest row adopted by an older version still takes the account's GID (upsertCustomer does)
   const adopted = kept.filter(([, s]) => s.adopts);
   if (adopted.length > 0) {
@@ -279,53 +244,13 @@ async function writeCustomers(
     );
   }
   const consents = kept.flatMap(([, s]) => (s.consentWrite ? [{ s, write: s.consentWrite }] : []));
-  if (consents.length > 0) {
-    await updateFromValues(
-      tx,
-      "Customer",
-      "id",
-      [
-        col("id"),
-        col("emailConsent"),
-        col("emailConsentAt", "timestamp"),
-        col("emailConsentOptInLevel"),
-        col("emailConsentSource"),
-        col("updatedAt", "timestamp"),
-      ],
-      consents.map(({ s, write }) => [s.id, write.state, write.at, write.optInLevel, consentSource, writeAt]),
-      `"emailConsent" = v."emailConsent", "emailConsentAt" = v."emailConsentAt", "emailConsentOptInLevel" = v."emailConsentOptInLevel", "emailConsentSource" = v."emailConsentSource", "updatedAt" = v."updatedAt"`,
-      `t."redactedAt" IS NULL AND (t."emailConsentAt" IS NULL OR t."emailConsentAt" <= v."emailConsentAt")`,
-    );
-  }
+  await updateCustomerConsents(
+    tx,
+    consents.map(({ s, write }) => ({ id: s.id, write })),
+    consentSource,
+    writeAt,
+  );
   return results;
 }
 
 const col = (name: string, type: Column["type"] = "text"): Column => ({ name, type });
-
-const PROFILE_COLUMNS: Column[] = [
-  col("email"),
-  col("emailNormalized"),
-  col("firstName"),
-  col("lastName"),
-  col("phone"),
-  col("locale"),
-  col("state"),
-  col("tags"),
-  col("shopifyCreatedAt", "timestamp"),
-  col("shopifyUpdatedAt", "timestamp"),
-];
-
-function profileValues(c: NormalizedCustomer): SqlValue[] {
-  return [
-    c.email?.trim() || null,
-    normalizeEmail(c.email),
-    c.firstName,
-    c.lastName,
-    c.phone,
-    c.locale,
-    c.state,
-    c.tags,
-    c.createdAt,
-    c.updatedAt,
-  ];
-}

@@ -6,15 +6,13 @@ import { timeOrderedId } from "~/lib/time-ordered-id";
 import type { Tx } from "~/db.server";
 import { normalizeEmail } from "~/lib/email";
 import { log } from "~/lib/log.server";
-import {
-  executeStatement,
-  insertRows,
-  selectWhereIn,
-  updateFromValues,
-  type Column,
-  type SqlValue,
-} from "~/lib/raw-sql.server";
+import { executeStatement, insertRows, selectWhereIn, updateFromValues, type Column } from "~/lib/raw-sql.server";
 import { tombstonedRecords } from "~/modules/mirror/compliance/tombstones.server";
+import {
+  insertCustomerRows,
+  updateCustomerConsents,
+  updateCustomerProfiles,
+} from "~/modules/mirror/customers/customer-rows.server";
 import { recomputeCustomerRollups } from "~/modules/mirror/customers/recompute-rollups.server";
 import type { NormalizedConsent, NormalizedCustomer, NormalizedOrder } from "~/modules/mirror/types";
 import { firstOrderEarn, grantFirstEarns, type FirstEarn } from "~/modules/mirror/points/points-ledger.server";
@@ -459,117 +457,20 @@ const LINE_COLUMNS: Column[] = [
   col("totalDiscount", "bigint"),
 ];
 
-const PROFILE_COLUMNS: Column[] = [
-  col("email"),
-  col("emailNormalized"),
-  col("firstName"),
-  col("lastName"),
-  col("phone"),
-  col("locale"),
-  col("state"),
-  col("tags"),
-  col("shopifyCreatedAt", "timestamp"),
-  col("shopifyUpdatedAt", "timestamp"),
-];
-
-function profileValues(c: NormalizedCustomer): SqlValue[] {
-  return [
-    c.email?.trim() || null,
-    normalizeEmail(c.email),
-    c.firstName,
-    c.lastName,
-    c.phone,
-    c.locale,
-    c.state,
-    c.tags,
-    c.createdAt,
-    c.updatedAt,
-  ];
-}
-
 async function insertCustomers(
   tx: Tx,
   shopId: string,
   customers: Map<string, CustomerState>,
   writeAt: Date,
 ): Promise<void> {
-  const fresh = [...customers].filter(([, s]) => s.isNew);
-  if (fresh.length === 0) return;
-  await insertRows(
-    tx,
-    "Customer",
-    [
-      col("id"),
-      col("shopId"),
-      col("gid"),
-      ...PROFILE_COLUMNS,
-      col("birthDate"),
-      col("emailConsent"),
-      col("emailConsentAt", "timestamp"),
-      col("emailConsentOptInLevel"),
-      col("emailConsentSource"),
-      col("createdAt", "timestamp"),
-      col("updatedAt", "timestamp"),
-    ],
-    fresh.map(([gid, s]) => [
-      s.id,
-      shopId,
-      gid,
-      ...profileValues(s.profile!),
-      s.birthDate,
-      s.consent,
-      s.consentAt,
-      s.consentWrite?.optInLevel ?? null,
-      s.consentWrite ? "order" : null,
-      writeAt,
-      writeAt,
-    ]),
-  );
+  const fresh = [...customers].flatMap(([gid, s]) => (s.isNew && s.profile ? [{ ...s, gid, profile: s.profile }] : []));
+  await insertCustomerRows(tx, shopId, fresh, "order", writeAt);
 }
 
 async function updateCustomers(tx: Tx, customers: Map<string, CustomerState>, writeAt: Date): Promise<void> {
   const stored = [...customers.values()].filter((s) => !s.isNew && !s.redacted);
-  const profiles = stored.filter((s) => s.profile);
-  if (profiles.length > 0) {
-    // newer-wins inside the UPDATE, as upsertCustomer (app/lib/newer-wins.ts)
-    await updateFromValues(
-      tx,
-      "Customer",
-      "id",
-      [col("id"), ...PROFILE_COLUMNS, col("birthDate"), col("updatedAt", "timestamp")],
-      profiles.map((s) => [s.id, ...profileValues(s.profile!), s.birthDate, writeAt]),
-      [
-        ...PROFILE_COLUMNS.map((c) => `"${c.name}" = v."${c.name}"`),
-        `"birthDate" = COALESCE(v."birthDate", t."birthDate")`,
-        `"updatedAt" = v."updatedAt"`,
-      ].join(", "),
-      `v."shopifyUpdatedAt" IS NULL OR t."shopifyUpdatedAt" IS NULL OR t."shopifyUpdatedAt" <= v."shopifyUpdatedAt"`,
-    );
-  }
-  const consents = stored.filter((s) => s.consentWrite);
-  if (consents.length > 0) {
-    await updateFromValues(
-      tx,
-      "Customer",
-      "id",
-      [
-        col("id"),
-        col("emailConsent"),
-        col("emailConsentAt", "timestamp"),
-        col("emailConsentOptInLevel"),
-        col("emailConsentSource"),
-        col("updatedAt", "timestamp"),
-      ],
-      consents.map((s) => [
-        s.id,
-        s.consentWrite!.state,
-        s.consentWrite!.at,
-        s.consentWrite!.optInLevel,
-        "order",
-        writeAt,
-      ]),
-      `"emailConsent" = v."emailConsent", "emailConsentAt" = v."emailConsentAt", "emailConsentOptInLevel" = v."emailConsentOptInLevel", "emailConsentSource" = v."emailConsentSource", "updatedAt" = v."updatedAt"`,
-      `t."redactedAt" IS NULL AND (t."emailConsentAt" IS NULL OR t."emailConsentAt" <= v."emailConsentAt")`,
-    );
-  }
+  const profiles = stored.flatMap((s) => (s.profile ? [{ id: s.id, profile: s.profile, birthDate: s.birthDate }] : []));
+  await updateCustomerProfiles(tx, profiles, writeAt, { setGid: false });
+  const consents = stored.flatMap((s) => (s.consentWrite ? [{ id: s.id, write: s.consentWrite }] : []));
+  await updateCustomerConsents(tx, consents, "order", writeAt);
 }
