@@ -8,7 +8,12 @@ import { deleteProduct, recordProduct } from "~/modules/mirror/catalog/record-pr
 import { recordInventoryLevel } from "~/modules/mirror/catalog/record-inventory-level.server";
 import { exportCustomerData } from "~/modules/mirror/compliance/export-customer-data.server";
 import { redactCustomer } from "~/modules/ingest/compliance/redact-customer.server";
-import { eraseFreedPages, isCustomerTombstoned } from "~/modules/mirror/compliance/tombstones.server";
+import {
+  eraseFreedPages,
+  isCustomerTombstoned,
+  personOfRecord,
+  type PersonRef,
+} from "~/modules/mirror/compliance/tombstones.server";
 import { markCustomerDeleted, mergeCustomers } from "~/modules/mirror/customers/merge-customers.server";
 import { recordEmailConsent } from "~/modules/mirror/customers/record-consent.server";
 import { recomputeCustomerRollups } from "~/modules/mirror/customers/recompute-rollups.server";
@@ -55,7 +60,6 @@ function topic<S extends z.ZodType>(definition: TopicDefinition<S>): TopicDefini
 const done = (note?: string): ApplyOutcome => ({ status: "done", ...(note ? { note } : {}) });
 const skipped = (reason: string): ApplyOutcome => ({ status: "skipped", reason });
 
-type PersonRef = { customerGid: string | null; email: string | null; at: Date | null };
 const REDACTED = "the customer was redacted; a webhook not newer than the redaction does not bring them back";
 
 /**
@@ -77,16 +81,6 @@ function upsertTopic<S extends z.ZodType>(
   });
 }
 
-const personOfRecord = (r: {
-  customerGid: string | null;
-  email: string | null;
-  updatedAt: Date | null;
-  createdAt: Date | null;
-}): PersonRef => ({
-  customerGid: r.customerGid,
-  email: r.email,
-  at: r.updatedAt ?? r.createdAt,
-});
 const upsertOrderTopic = upsertTopic(orderPayload, "order", recordOrder, personOfRecord);
 const upsertCheckoutTopic = upsertTopic(checkoutPayload, "checkout", recordCheckout, personOfRecord);
 const upsertCustomerTopic = upsertTopic(

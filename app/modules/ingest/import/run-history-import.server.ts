@@ -21,7 +21,7 @@ import {
 import { recordCustomers } from "~/modules/mirror/customers/record-customers.server";
 import { upsertCustomer } from "~/modules/mirror/customers/upsert-customer.server";
 import { recordOrder } from "~/modules/mirror/orders/record-order.server";
-import { tombstonedRecords } from "~/modules/mirror/compliance/tombstones.server";
+import { personOfRecord, tombstonedRecords } from "~/modules/mirror/compliance/tombstones.server";
 import { forgetClvChecks } from "~/modules/reports/clv-check-cache.server";
 import { recordNewOrders } from "~/modules/mirror/orders/record-new-orders.server";
 import { isAdminApiError, type AdminPort, type BulkOperationInfo } from "~/modules/platform/shopify/admin-port";
@@ -402,11 +402,7 @@ export async function runHistoryImport(
           const erased = await tombstonedRecords(
             tx,
             shopId,
-            handedBack.map(({ order }) => ({
-              customerGid: order.customerGid,
-              email: order.email,
-              at: order.updatedAt ?? order.createdAt,
-            })),
+            handedBack.map(({ order }) => personOfRecord(order)),
           );
           const skip = new Set<Prepared>([...setBased, ...handedBack.filter((_, i) => erased[i])]);
           if (skip.size > setBased.size)

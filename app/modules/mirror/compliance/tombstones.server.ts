@@ -54,15 +54,21 @@ export async function isCustomerTombstoned(
   return found !== null;
 }
 
+/** Who a record (order, checkout) is about, as of its version's time. */
+export type PersonRef = { customerGid: string | null; email: string | null; at: Date | null };
+
+export const personOfRecord = (r: {
+  customerGid: string | null;
+  email: string | null;
+  updatedAt: Date | null;
+  createdAt: Date | null;
+}): PersonRef => ({ customerGid: r.customerGid, email: r.email, at: r.updatedAt ?? r.createdAt });
+
 /**
  * `isCustomerTombstoned` for many records with one query: for each, true when it names a person
  * redacted in this shop and is not newer than that redaction.
  */
-export async function tombstonedRecords(
-  tx: Tx,
-  shopId: string,
-  refs: readonly { customerGid: string | null; email: string | null; at: Date | null }[],
-): Promise<boolean[]> {
+export async function tombstonedRecords(tx: Tx, shopId: string, refs: readonly PersonRef[]): Promise<boolean[]> {
   // most shops never redacted anyone: then there is nothing to hash (nor a key needed to hash it)
   if (refs.length === 0 || !(await tx.redactionTombstone.findFirst({ where: { shopId }, select: { hash: true } })))
     return refs.map(() => false);

@@ -7,7 +7,7 @@ import type { Tx } from "~/db.server";
 import { normalizeEmail } from "~/lib/email";
 import { log } from "~/lib/log.server";
 import { executeStatement, insertRows, selectWhereIn, updateFromValues, type Column } from "~/lib/raw-sql.server";
-import { tombstonedRecords } from "~/modules/mirror/compliance/tombstones.server";
+import { personOfRecord, tombstonedRecords } from "~/modules/mirror/compliance/tombstones.server";
 import {
   insertCustomerRows,
   updateCustomerConsents,
@@ -103,11 +103,7 @@ async function writeNewOrders(tx: Tx, shopId: string, inputs: readonly NewOrderI
   const tombstoned = await tombstonedRecords(
     tx,
     shopId,
-    inputs.map(({ order }) => ({
-      customerGid: order.customerGid,
-      email: order.email,
-      at: order.updatedAt ?? order.createdAt,
-    })),
+    inputs.map(({ order }) => personOfRecord(order)),
   );
   tombstoned.forEach((hit, i) => hit && fallback.add(i));
 
