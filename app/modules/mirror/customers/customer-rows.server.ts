@@ -5,13 +5,28 @@
 // a concurrent writer (another instance on PostgreSQL) cannot be overwritten by a stale version.
 import type { Tx } from "~/db.server";
 import { normalizeEmail } from "~/lib/email";
-import { insertRows, updateFromValues, type Column, type SqlValue } from "~/lib/raw-sql.server";
+import { insertRows, selectWhereIn, updateFromValues, type Column, type SqlValue } from "~/lib/raw-sql.server";
 import type { NormalizedCustomer } from "~/modules/mirror/types";
 
 export interface ConsentWrite {
   state: string;
   at: Date;
   optInLevel: string | null;
+}
+
+/** What a set-based writer knows of one customer while it folds a batch's versions. */
+export interface CustomerBatchState {
+  id: string;
+  isNew: boolean;
+  redacted: boolean;
+  updatedAt: Date | null;
+  consent: string;
+  consentAt: Date | null;
+  /** the newest profile this batch writes (null: none) */
+  profile: NormalizedCustomer | null;
+  birthDate: string | null;
+  /** the consent this batch writes (null: none) */
+  consentWrite: ConsentWrite | null;
 }
 
 const col = (name: string, type: Column["type"] = "text"): Column => ({ name, type });
@@ -157,5 +172,36 @@ export async function updateCustomerConsents(
     rows.map(({ id, write }) => [id, write.state, write.at, write.optInLevel, consentSource, writeAt]),
     `"emailConsent" = v."emailConsent", "emailConsentAt" = v."emailConsentAt", "emailConsentOptInLevel" = v."emailConsentOptInLevel", "emailConsentSource" = v."emailConsentSource", "updatedAt" = v."updatedAt"`,
     `t."redactedAt" IS NULL AND (t."emailConsentAt" IS NULL OR t."emailConsentAt" <= v."emailConsentAt")`,
+  );
+}
+
+/** The stored customers of these GIDs, with what the newer-wins and consent rules compare. */
+export async function readCustomersByGid(tx: Tx, shopId: string, gids: readonly string[]) {
+  return selectWhereIn(
+    tx,
+    "Customer",
+    [
+      col("id"),
+      col("gid"),
+      col("shopifyUpdatedAt", "timestamp"),
+      col("emailConsent"),
+      col("emailConsentAt", "timestamp"),
+      col("redactedAt", "timestamp"),
+    ],
+    { shopId },
+    "gid",
+    gids,
+    (chunk) =>
+      tx.customer.findMany({
+        where: { shopId, gid: { in: chunk } },
+        select: {
+          id: true,
+          gid: true,
+          shopifyUpdatedAt: true,
+          emailConsent: true,
+          emailConsentAt: true,
+          redactedAt: true,
+        },
+      }),
   );
 }

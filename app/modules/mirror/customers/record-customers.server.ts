@@ -12,7 +12,13 @@ import { log } from "~/lib/log.server";
 import { updateFromValues, type Column } from "~/lib/raw-sql.server";
 import { tombstonedRecords } from "~/modules/mirror/compliance/tombstones.server";
 import type { NormalizedCustomer, ShopScope } from "~/modules/mirror/types";
-import { insertCustomerRows, updateCustomerConsents, updateCustomerProfiles } from "./customer-rows.server";
+import {
+  insertCustomerRows,
+  updateCustomerConsents,
+  readCustomersByGid,
+  updateCustomerProfiles,
+  type CustomerBatchState,
+} from "./customer-rows.server";
 import { upsertCustomer } from "./upsert-customer.server";
 
 /**
@@ -22,19 +28,9 @@ import { upsertCustomer } from "./upsert-customer.server";
  */
 export type RecordCustomerResult = "applied" | "older" | "redacted";
 
-interface PersonState {
-  id: string;
-  isNew: boolean;
+interface PersonState extends CustomerBatchState {
   /** the stored row has no GID yet (a guest row this batch adopts) */
   adopts: boolean;
-  redacted: boolean;
-  updatedAt: Date | null;
-  consent: string;
-  consentAt: Date | null;
-  /** the newest profile this batch writes (null: none) */
-  profile: NormalizedCustomer | null;
-  birthDate: string | null;
-  consentWrite: { state: string; at: Date; optInLevel: string | null } | null;
 }
 
 const SAVEPOINT = "joren_record_customers";
@@ -97,20 +93,10 @@ async function writeCustomers(
 ): Promise<RecordCustomerResult[]> {
   const { shopId } = scope;
   const live = customers.filter((_, i) => !tombstoned[i]);
-  const stored = await queryInChunks(
+  const stored = await readCustomersByGid(
+    tx,
+    shopId,
     live.map((c) => c.gid),
-    (chunk) =>
-      tx.customer.findMany({
-        where: { shopId, gid: { in: chunk } },
-        select: {
-          id: true,
-          gid: true,
-          shopifyUpdatedAt: true,
-          emailConsent: true,
-          emailConsentAt: true,
-          redactedAt: true,
-        },
-      }),
   );
   const byGid = new Map(stored.flatMap((c) => (c.gid ? [[c.gid, c] as const] : [])));
   // guest rows (no GID, not redacted) a new account adopts, oldest first, as upsertCustomer

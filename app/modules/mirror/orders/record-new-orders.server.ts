@@ -12,9 +12,11 @@ import {
   insertCustomerRows,
   updateCustomerConsents,
   updateCustomerProfiles,
+  readCustomersByGid,
+  type CustomerBatchState,
 } from "~/modules/mirror/customers/customer-rows.server";
 import { recomputeCustomerRollups } from "~/modules/mirror/customers/recompute-rollups.server";
-import type { NormalizedConsent, NormalizedCustomer, NormalizedOrder } from "~/modules/mirror/types";
+import type { NormalizedConsent, NormalizedOrder } from "~/modules/mirror/types";
 import { firstOrderEarn, grantFirstEarns, type FirstEarn } from "~/modules/mirror/points/points-ledger.server";
 import { parseShopSettings } from "~/modules/platform/settings/shop-settings";
 import { isCountedOrder, isPaidStatus } from "./order-counting";
@@ -28,18 +30,7 @@ export interface NewOrderInput {
 /** "applied": stored here; "fallback": to be applied by `recordOrder`, in its turn. */
 export type NewOrderResult = "applied" | "fallback";
 
-interface CustomerState {
-  id: string;
-  isNew: boolean;
-  redacted: boolean;
-  updatedAt: Date | null;
-  consent: string;
-  consentAt: Date | null;
-  /** the newest profile this batch writes (null: none) and the consent it writes (null: none) */
-  profile: NormalizedCustomer | null;
-  birthDate: string | null;
-  consentWrite: { state: string; at: Date; optInLevel: string | null } | null;
-}
+type CustomerState = CustomerBatchState;
 
 const SAVEPOINT = "joren_new_orders";
 
@@ -124,33 +115,7 @@ async function writeNewOrders(tx: Tx, shopId: string, inputs: readonly NewOrderI
   for (const x of live()) if (taken.has(x.order.gid)) fallback.add(x.i);
 
   const customerGids = [...new Set(live().map((x) => personGid(x.order)!))];
-  const storedCustomers = await selectWhereIn(
-    tx,
-    "Customer",
-    [
-      col("id"),
-      col("gid"),
-      col("shopifyUpdatedAt", "timestamp"),
-      col("emailConsent"),
-      col("emailConsentAt", "timestamp"),
-      col("redactedAt", "timestamp"),
-    ],
-    { shopId },
-    "gid",
-    customerGids,
-    (chunk) =>
-      tx.customer.findMany({
-        where: { shopId, gid: { in: chunk } },
-        select: {
-          id: true,
-          gid: true,
-          shopifyUpdatedAt: true,
-          emailConsent: true,
-          emailConsentAt: true,
-          redactedAt: true,
-        },
-      }),
-  );
+  const storedCustomers = await readCustomersByGid(tx, shopId, customerGids);
   const byGid = new Map(storedCustomers.map((c) => [c.gid!, c]));
   // a new account whose email has a guest row: recordOrder adopts the guest, row by row
   const newEmails = [
