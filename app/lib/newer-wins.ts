@@ -7,3 +7,8 @@
 export function storedNotNewerThan(incoming: Date | null) {
   return incoming ? { OR: [{ shopifyUpdatedAt: null }, { shopifyUpdatedAt: { lte: incoming } }] } : {};
 }
+
+/** The same rule read in memory: `incoming` is older than what is stored (both known). */
+export function isOlder(incoming: Date | null, stored: Date | null): boolean {
+  return Boolean(incoming && stored && incoming.getTime() < stored.getTime());
+}

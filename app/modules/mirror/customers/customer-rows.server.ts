@@ -5,6 +5,7 @@
 // a concurrent writer (another instance on PostgreSQL) cannot be overwritten by a stale version.
 import type { Tx } from "~/db.server";
 import { normalizeEmail } from "~/lib/email";
+import { timeOrderedId } from "~/lib/time-ordered-id";
 import { insertRows, selectWhereIn, updateFromValues, type Column, type SqlValue } from "~/lib/raw-sql.server";
 import type { NormalizedCustomer } from "~/modules/mirror/types";
 
@@ -27,6 +28,40 @@ export interface CustomerBatchState {
   birthDate: string | null;
   /** the consent this batch writes (null: none) */
   consentWrite: ConsentWrite | null;
+}
+
+/** A batch's starting point for one customer: the stored row, or a new person. */
+export function customerBatchState(
+  row:
+    | {
+        id: string;
+        redactedAt: Date | null;
+        shopifyUpdatedAt: Date | null;
+        emailConsent: string;
+        emailConsentAt: Date | null;
+      }
+    | undefined,
+): CustomerBatchState {
+  const start = { profile: null, birthDate: null, consentWrite: null };
+  return row
+    ? {
+        id: row.id,
+        isNew: false,
+        redacted: row.redactedAt !== null,
+        updatedAt: row.shopifyUpdatedAt,
+        consent: row.emailConsent,
+        consentAt: row.emailConsentAt,
+        ...start,
+      }
+    : {
+        id: timeOrderedId(),
+        isNew: true,
+        redacted: false,
+        updatedAt: null,
+        consent: "NOT_SUBSCRIBED",
+        consentAt: null,
+        ...start,
+      };
 }
 
 const col = (name: string, type: Column["type"] = "text"): Column => ({ name, type });

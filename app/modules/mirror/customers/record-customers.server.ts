@@ -4,7 +4,6 @@
 // result equals applying the versions one by one, in the order given, with `upsertCustomer` and
 // `applyEmailConsent` — the equivalence test (tests/integration/record-customers.test.ts) holds
 // it to that.
-import { timeOrderedId } from "~/lib/time-ordered-id";
 import type { Tx } from "~/db.server";
 import { queryInChunks } from "~/lib/chunks";
 import { normalizeEmail } from "~/lib/email";
@@ -15,11 +14,13 @@ import type { NormalizedCustomer, ShopScope } from "~/modules/mirror/types";
 import {
   insertCustomerRows,
   updateCustomerConsents,
+  customerBatchState,
   readCustomersByGid,
   updateCustomerProfiles,
   type CustomerBatchState,
 } from "./customer-rows.server";
 import { upsertCustomer } from "./upsert-customer.server";
+import { isOlder } from "~/lib/newer-wins";
 
 /**
  * "applied": the profile was written; "older": what we hold is newer (the consent may still
@@ -34,9 +35,6 @@ interface PersonState extends CustomerBatchState {
 }
 
 const SAVEPOINT = "joren_record_customers";
-
-const isOlder = (incoming: Date | null, stored: Date | null): boolean =>
-  Boolean(incoming && stored && incoming.getTime() < stored.getTime());
 
 /**
  * Writes a batch of customer versions (a history import's customers): each person found by GID,
@@ -145,31 +143,7 @@ async function writeCustomers(
     if (!state) {
       const email = normalizeEmail(customer.email);
       const row = byGid.get(customer.gid) ?? (email ? guests.get(email)?.shift() : undefined);
-      state = row
-        ? {
-            id: row.id,
-            isNew: false,
-            adopts: row.gid === null,
-            redacted: row.redactedAt !== null,
-            updatedAt: row.shopifyUpdatedAt,
-            consent: row.emailConsent,
-            consentAt: row.emailConsentAt,
-            profile: null,
-            birthDate: null,
-            consentWrite: null,
-          }
-        : {
-            id: timeOrderedId(),
-            isNew: true,
-            adopts: false,
-            redacted: false,
-            updatedAt: null,
-            consent: "NOT_SUBSCRIBED",
-            consentAt: null,
-            profile: null,
-            birthDate: null,
-            consentWrite: null,
-          };
+      state = { ...customerBatchState(row), adopts: row ? row.gid === null : false };
       people.set(customer.gid, state);
       created = state.isNew;
     }

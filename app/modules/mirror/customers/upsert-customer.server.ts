@@ -1,12 +1,8 @@
 import type { Tx } from "~/db.server";
 import { normalizeEmail } from "~/lib/email";
-import { storedNotNewerThan } from "~/lib/newer-wins";
+import { isOlder, storedNotNewerThan } from "~/lib/newer-wins";
 import type { NormalizedConsent, NormalizedCustomer, ShopScope } from "~/modules/mirror/types";
 import { applyEmailConsent } from "./apply-email-consent.server";
-
-function isOlder(incoming: Date | null, stored: Date | null): boolean {
-  return Boolean(incoming && stored && incoming.getTime() < stored.getTime());
-}
 
 /**
  * Finds or creates the person behind a Shopify customer account. A guest row with the same

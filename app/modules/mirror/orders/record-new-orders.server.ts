@@ -2,6 +2,7 @@
 // with its customer. They are written set-based — a handful of multi-row statements per batch
 // instead of ≈ 15 Prisma statements per order (docs/decisions/0022). Anything this path does not
 // cover exactly like `recordOrder` is handed back ("fallback") for the row-by-row path.
+import { isOlder } from "~/lib/newer-wins";
 import { timeOrderedId } from "~/lib/time-ordered-id";
 import type { Tx } from "~/db.server";
 import { normalizeEmail } from "~/lib/email";
@@ -12,6 +13,7 @@ import {
   insertCustomerRows,
   updateCustomerConsents,
   updateCustomerProfiles,
+  customerBatchState,
   readCustomersByGid,
   type CustomerBatchState,
 } from "~/modules/mirror/customers/customer-rows.server";
@@ -187,37 +189,13 @@ async function writeNewOrders(tx: Tx, shopId: string, inputs: readonly NewOrderI
 
   // customers: every version in the order received, as upsertCustomer would apply them
   const customers = new Map<string, CustomerState>();
-  const isOlder = (incoming: Date | null, stored: Date | null) =>
-    Boolean(incoming && stored && incoming.getTime() < stored.getTime());
   for (const { order, now } of orders) {
     const gid = personGid(order)!;
     let state = customers.get(gid);
     let created = false;
     if (!state) {
       const stored = byGid.get(gid);
-      state = stored
-        ? {
-            id: stored.id,
-            isNew: false,
-            redacted: stored.redactedAt !== null,
-            updatedAt: stored.shopifyUpdatedAt,
-            consent: stored.emailConsent,
-            consentAt: stored.emailConsentAt,
-            profile: null,
-            birthDate: null,
-            consentWrite: null,
-          }
-        : {
-            id: timeOrderedId(),
-            isNew: true,
-            redacted: false,
-            updatedAt: null,
-            consent: "NOT_SUBSCRIBED",
-            consentAt: null,
-            profile: null,
-            birthDate: null,
-            consentWrite: null,
-          };
+      state = customerBatchState(stored);
       customers.set(gid, state);
       created = state.isNew;
     }
