@@ -54,14 +54,8 @@ export const CONNECTION_CLOSE: Readonly<Record<string, string>> = { Connection: 
  * The whole body when neither its declared length nor what arrives exceeds `max`. An oversized
  * body is drained up to MAX_DRAINED_BYTES first, so the client reads the 413.
  */
-export async function readBodyAtMost(request: Request, max: number): Promise<LimitedBody> {
-  const declared = Number(request.headers.get("content-length") ?? "0");
-  if (Number.isFinite(declared) && declared > MAX_DRAINED_BYTES) return { ok: false, headers: { ...CONNECTION_CLOSE } };
-  // The declared length can lie (or be absent with chunked encoding): count what arrives.
-  const body = await readBoundedBody(request, max, MAX_DRAINED_BYTES);
-  if (!body.complete) return { ok: false, headers: { ...CONNECTION_CLOSE } };
-  if (body.size > max || declared > max) return { ok: false, headers: {} };
-  return { ok: true, bytes: body.bytes };
+export function readBodyAtMost(request: Request, max: number): Promise<LimitedBody> {
+  return limitBody(request.headers.get("content-length"), max, () => readBoundedBody(request, max, MAX_DRAINED_BYTES));
 }
 
 /**
@@ -72,26 +66,49 @@ export function readNodeBodyAtMost(
   request: NodeJS.ReadableStream & { headers: Record<string, unknown> },
   max: number,
 ): Promise<LimitedBody> {
-  const declared = Number(request.headers["content-length"] ?? "0");
-  if (Number.isFinite(declared) && declared > MAX_DRAINED_BYTES) {
-    return Promise.resolve({ ok: false, headers: { ...CONNECTION_CLOSE } });
-  }
+  const declared = request.headers["content-length"];
+  return limitBody(typeof declared === "string" ? declared : null, max, () =>
+    readBoundedNodeBody(request, max, MAX_DRAINED_BYTES),
+  );
+}
+
+async function limitBody(
+  contentLength: string | null,
+  max: number,
+  read: () => Promise<BodyRead>,
+): Promise<LimitedBody> {
+  const declared = Number(contentLength ?? "0");
+  if (Number.isFinite(declared) && declared > MAX_DRAINED_BYTES) return { ok: false, headers: { ...CONNECTION_CLOSE } };
+  // The declared length can lie (or be absent with chunked encoding): count what arrives.
+  const body = await read();
+  if (!body.complete) return { ok: false, headers: { ...CONNECTION_CLOSE } };
+  if (body.size > max || declared > max) return { ok: false, headers: {} };
+  return { ok: true, bytes: body.bytes };
+}
+
+/** readBoundedBody for a Node stream: past `max` it is paused, not destroyed, for the same reason. */
+function readBoundedNodeBody(request: NodeJS.ReadableStream, keep: number, max: number): Promise<BodyRead> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
+    let kept = 0;
     let size = 0;
+    const bytes = () => (chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks, kept));
     const onData = (chunk: Buffer) => {
       size += chunk.length;
-      if (size <= max) chunks.push(chunk);
-      if (size > MAX_DRAINED_BYTES) {
+      if (kept < keep) {
+        const part = chunk.subarray(0, keep - kept);
+        chunks.push(part);
+        kept += part.length;
+      }
+      if (size > max) {
         cleanup();
         request.pause();
-        resolve({ ok: false, headers: { ...CONNECTION_CLOSE } });
+        resolve({ bytes: bytes(), size, complete: false });
       }
     };
     const onEnd = () => {
       cleanup();
-      if (size > max || declared > max) resolve({ ok: false, headers: {} });
-      else resolve({ ok: true, bytes: chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks, size) });
+      resolve({ bytes: bytes(), size, complete: true });
     };
     const onError = (error: Error) => {
       cleanup();
